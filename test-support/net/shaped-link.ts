@@ -1,0 +1,256 @@
+/**
+ * A real, shaped network link between two Linux network namespaces, for checking the analytic
+ * model and the simulator against the kernel's own TCP.
+ *
+ *   namespace A (sender)                         namespace B (receiver)
+ *   ctun 10.199.S.1  --tbf rate--> [delay-line: one-way delay each way] --> ctun 10.199.S.2
+ *                    <--tbf rate--                                     <--
+ *   loss: an nftables rule in each namespace drops a random N % of the packets arriving on ctun.
+ *
+ * The kernels here have no netem, so: rate = tc tbf on each TUN device's egress, loss = nftables
+ * `numgen random`, delay = native/delay-line (a C program built with the machine's cc). All
+ * addresses live only inside the two namespaces this code creates; nothing is sent anywhere else.
+ * Names carry the pid and a counter so parallel runs cannot clash, and `close()` (also run on
+ * process exit) removes the namespaces, which takes their devices, qdiscs and nft tables along.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Repository root, found from build/test-support/net/ or test-support/net/. */
+const repoRoot = existsSync(resolve(here, '../../../native')) ? resolve(here, '../../..') : resolve(here, '../..');
+const delaySource = join(repoRoot, 'native/delay-line/delay-line.c');
+const probeScript = resolve(here, 'tcp-probe.js');
+const TUN = 'ctun';
+const PORT = 5201;
+
+export interface LinkSettings {
+  /** Rate of each direction, bit/s (tc tbf). */
+  readonly rateBps: number;
+  /** Round-trip propagation delay, ms (half added each way by the delay line). */
+  readonly rttMs: number;
+  /** Random loss of packets in each direction, percent. */
+  readonly lossPct: number;
+  /** Drop-tail buffer of the bottleneck (tbf limit), bytes. */
+  readonly queueBytes: number;
+}
+
+export interface TransferSample {
+  readonly bytes: number;
+  /** From just before connect() to the receiver's 1-byte application acknowledgement. */
+  readonly ms: number;
+}
+
+/** Why real-link tests cannot run here, or undefined if they can. */
+export function netnsUnavailableReason(): string | undefined {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'not root (network namespaces need CAP_NET_ADMIN)';
+  for (const tool of ['ip', 'tc', 'nft', 'cc']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `'${tool}' is not installed (apt-get install -y iproute2 nftables gcc)`;
+  }
+  const probe = `cleave-probe-${process.pid}`;
+  const add = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
+  if (add.status !== 0) return `'ip netns add' failed: ${add.stderr.trim()}`;
+  spawnSync('ip', ['netns', 'del', probe]);
+  if (!existsSync('/dev/net/tun')) return '/dev/net/tun is missing';
+  return undefined;
+}
+
+/** Compile the delay line once per source version into the temp directory; returns its path. */
+export function buildDelayLine(): string {
+  const source = readFileSync(delaySource);
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), 'cleave-native');
+  const exe = join(dir, `delay-line-${hash}`);
+  if (existsSync(exe)) return exe;
+  mkdirSync(dir, { recursive: true });
+  const partial = `${exe}.${process.pid}.tmp`;
+  const cc = spawnSync('cc', ['-O2', '-Wall', '-o', partial, delaySource], { encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`building the delay line failed:\n${cc.stderr}`);
+  renameSync(partial, exe); // atomic: a parallel build never sees a half-written binary
+  return exe;
+}
+
+function run(args: readonly string[], input?: string): string {
+  const r = spawnSync(args[0] as string, args.slice(1), { encoding: 'utf8', input });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+function inNs(ns: string, args: readonly string[], input?: string): string {
+  return run(['ip', 'netns', 'exec', ns, ...args], input);
+}
+
+/** Wait for a line on a child's stdout that satisfies `ok`, or fail on exit/timeout. */
+function waitForLine(child: ChildProcess, ok: (line: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    if (!child.stdout) return reject(new Error(`${what}: no stdout`));
+    const rl = createInterface({ input: child.stdout });
+    const timer = setTimeout(() => done(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    const onExit = (code: number | null): void => done(new Error(`${what} exited (${code}) before it was ready`));
+    function done(err?: Error): void {
+      clearTimeout(timer);
+      rl.removeAllListeners('line');
+      rl.close();
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolvePromise();
+    }
+    rl.on('line', (line) => {
+      if (ok(line)) done();
+    });
+    child.once('exit', onExit);
+  });
+}
+
+let counter = 0;
+const live = new Set<ShapedLink>();
+process.once('exit', () => {
+  for (const link of live) link.closeSync();
+});
+
+export class ShapedLink {
+  readonly nsA: string;
+  readonly nsB: string;
+  readonly addrA: string;
+  readonly addrB: string;
+  private delayLine: ChildProcess | undefined;
+  private receiver: ChildProcess | undefined;
+  private closed = false;
+
+  private constructor() {
+    counter += 1;
+    const tag = `${process.pid}-${counter}`;
+    this.nsA = `cleave-${tag}-a`;
+    this.nsB = `cleave-${tag}-b`;
+    // Private to the namespaces, so any subnet works; vary it anyway to keep traces readable.
+    const s = (process.pid + counter) % 250;
+    this.addrA = `10.199.${s}.1`;
+    this.addrB = `10.199.${s}.2`;
+  }
+
+  /** Create both namespaces, the TUN pair with its delay line, and the receiver. */
+  static async create(congestionControl?: string): Promise<ShapedLink> {
+    const link = new ShapedLink();
+    live.add(link);
+    try {
+      await link.setUp(congestionControl);
+    } catch (err) {
+      link.closeSync();
+      throw err;
+    }
+    return link;
+  }
+
+  private async setUp(congestionControl?: string): Promise<void> {
+    const exe = buildDelayLine();
+    run(['ip', 'netns', 'add', this.nsA]);
+    run(['ip', 'netns', 'add', this.nsB]);
+    this.delayLine = spawn(exe, [`/var/run/netns/${this.nsA}`, TUN, `/var/run/netns/${this.nsB}`, TUN, '0'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    await waitForLine(this.delayLine, (l) => l === 'ready', 'delay-line');
+    for (const [ns, local, peer] of [
+      [this.nsA, this.addrA, this.addrB],
+      [this.nsB, this.addrB, this.addrA],
+    ] as const) {
+      inNs(ns, ['ip', 'link', 'set', 'lo', 'up']);
+      inNs(ns, ['ip', 'link', 'set', TUN, 'mtu', '1500', 'up']);
+      inNs(ns, ['ip', 'addr', 'add', local, 'peer', `${peer}/32`, 'dev', TUN]);
+      // Each transfer models a new device: no cached ssthresh/RTT from the previous one.
+      inNs(ns, ['sysctl', '-q', '-w', 'net.ipv4.tcp_no_metrics_save=1']);
+    }
+    if (congestionControl) inNs(this.nsA, ['sysctl', '-q', '-w', `net.ipv4.tcp_congestion_control=${congestionControl}`]);
+    this.receiver = spawn('ip', ['netns', 'exec', this.nsB, process.execPath, probeScript, 'recv', String(PORT)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await waitForLine(this.receiver, (l) => l === 'listening', 'tcp-probe receiver');
+  }
+
+  /** Congestion control the sender's kernel uses in namespace A. */
+  congestionControl(): string {
+    return inNs(this.nsA, ['sysctl', '-n', 'net.ipv4.tcp_congestion_control']).trim();
+  }
+
+  /** Apply rate, delay, loss and buffer to both directions. */
+  async configure(s: LinkSettings): Promise<void> {
+    const rate = `${Math.round(s.rateBps)}bit`;
+    // Bucket of two full packets: the link never bursts much faster than its rate.
+    for (const ns of [this.nsA, this.nsB]) {
+      inNs(ns, ['tc', 'qdisc', 'replace', 'dev', TUN, 'root', 'tbf', 'rate', rate, 'burst', '3000', 'limit', String(Math.round(s.queueBytes))]);
+      const perTenThousand = Math.round(s.lossPct * 100);
+      const rule = perTenThousand > 0 ? `iifname "${TUN}" numgen random mod 10000 < ${perTenThousand} drop` : '';
+      inNs(ns, ['nft', '-f', '-'], `flush ruleset\ntable inet cleave_loss {\n chain pre {\n  type filter hook prerouting priority -300; policy accept;\n  ${rule}\n }\n}\n`);
+    }
+    const dl = this.delayLine;
+    if (!dl?.stdin) throw new Error('delay line is not running');
+    const acked = waitForLine(dl, (l) => l === 'ok', 'delay-line delay change');
+    dl.stdin.write(`delay ${Math.round((s.rttMs / 2) * 1000)}\n`);
+    await acked;
+  }
+
+  /** Run `repeats` fresh TCP transfers of each size from A to B; one sample per transfer. */
+  transfer(sizes: readonly number[], repeats: number, timeoutMs = 120_000): Promise<TransferSample[]> {
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn('ip', ['netns', 'exec', this.nsA, process.execPath, probeScript, 'send', this.addrB, String(PORT), sizes.join(','), String(repeats), '50'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const timer = setTimeout(() => {
+        if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+        reject(new Error(`transfer timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        if (code !== 0) return reject(new Error(`tcp-probe send exited ${code}: ${err.trim()}`));
+        resolvePromise(
+          out
+            .trim()
+            .split('\n')
+            .filter((l) => l.length > 0)
+            .map((l) => JSON.parse(l) as TransferSample),
+        );
+      });
+    });
+  }
+
+  /** Remove everything this link made. Safe to call twice. */
+  async close(): Promise<void> {
+    this.closeSync();
+  }
+
+  closeSync(): void {
+    if (this.closed) return;
+    this.closed = true;
+    live.delete(this);
+    for (const child of [this.receiver, this.delayLine]) {
+      if (child?.pid !== undefined && child.exitCode === null) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    // Deleting a namespace kills nothing by itself, so the receiver was killed above first; the
+    // receiver runs under `ip netns exec`, whose child node process gets killed via the netns pids.
+    for (const ns of [this.nsA, this.nsB]) {
+      const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '';
+      for (const pid of pids.split(/\s+/).filter((p) => p.length > 0)) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      spawnSync('ip', ['netns', 'del', ns]);
+    }
+  }
+}
