@@ -1,0 +1,51 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BadModelError, IoError } from '../errors.js';
+import { decodeModel, encodeModel } from './codec.js';
+import { resolveExternalData } from './external-data.js';
+import type { ModelProto } from './types.js';
+
+/** Largest model file cleave reads (protobuf itself caps a message at 2 GiB). */
+export const MAX_MODEL_BYTES = 2 ** 31 - 1;
+
+/** Reads and decodes an ONNX file; external data is resolved relative to it. */
+export function readModel(path: string): ModelProto {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new BadModelError(`${path} is not a file`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof BadModelError) throw e;
+    throw new IoError(`cannot read ${path}: no such file`);
+  }
+  if (size > MAX_MODEL_BYTES) throw new BadModelError(`${path} is ${size} bytes, over the 2 GiB protobuf limit; save it with external data`);
+  if (size === 0) throw new BadModelError(`${path} is empty`);
+  const bytes = readFileSync(path);
+  const model = decodeModel(bytes, path);
+  resolveExternalData(model, path);
+  return model;
+}
+
+/** Writes bytes to a temporary file beside `path`, then renames: never a half-written file. */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, bytes);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new IoError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export function writeModel(path: string, model: ModelProto): void {
+  writeFileAtomic(path, encodeModel(model));
+}

@@ -1,0 +1,59 @@
+import type { Attrs } from '../graph/attributes.js';
+import type { DType } from '../onnx/dtype.js';
+import type { TensorValue } from '../onnx/tensor.js';
+import type { NodeProto } from '../onnx/types.js';
+
+/**
+ * What cleave knows of a tensor during analysis: its type, its static shape and, for small
+ * tensors computed from constants only (shape arithmetic), its values.
+ */
+export interface TensorInfo {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly value?: TensorValue;
+}
+
+/** Inputs of a node; `undefined` where an optional input is omitted (empty name). */
+export type Inputs = readonly (TensorInfo | undefined)[];
+
+/** The node being looked at, with its attributes and the opset it binds to. */
+export interface OpContext {
+  readonly node: NodeProto;
+  /** display name: the node's name, or `<OpType>_<index>` */
+  readonly name: string;
+  readonly opset: number;
+  readonly attrs: Attrs;
+}
+
+/** Cost of one run of a node. FLOPs count a multiply-accumulate as 2 (see analysis/flops.ts). */
+export interface Cost {
+  readonly flops: number;
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+}
+
+/**
+ * Everything cleave knows about one ONNX operator: one object per op (and per opset range
+ * where the signature changed), in one file under src/ops/.
+ */
+export interface OpDef {
+  readonly opType: string;
+  /** '' for the default ai.onnx domain */
+  readonly domain?: string;
+  /** first opset this definition applies to */
+  readonly sinceVersion: number;
+  /** per input: may a gradient flow through it (absent: none does) */
+  readonly differentiable?: readonly boolean[];
+
+  /** Output types and static shapes from the inputs' (and attributes'). Throws BadModelError on inconsistent inputs. */
+  inferShape(ctx: OpContext, inputs: Inputs): TensorInfo[];
+
+  /** FLOPs and bytes of one run, given inferred input and output infos. */
+  cost(ctx: OpContext, inputs: Inputs, outputs: readonly TensorInfo[]): Cost;
+
+  /**
+   * Constant folding: output values when they follow from the inputs' values (or, for Shape
+   * and Size, from their static shapes). Returns undefined when it cannot fold.
+   */
+  evaluate?(ctx: OpContext, inputs: Inputs): TensorValue[] | undefined;
+}

@@ -1,0 +1,48 @@
+import { UnsupportedOpError } from '../errors.js';
+import { NN_OPS } from './nn-ops.js';
+import type { OpDef } from './op.js';
+import { TENSOR_OPS } from './tensor-ops.js';
+
+/** Every op rule cleave has, explicitly listed (no registration by side effect). */
+export const ALL_OPS: readonly OpDef[] = [...NN_OPS, ...TENSOR_OPS];
+
+function key(domain: string | undefined, opType: string): string {
+  return `${domain === 'ai.onnx' ? '' : domain ?? ''}:${opType}`;
+}
+
+/** Definitions by op, each list sorted by sinceVersion ascending. */
+const BY_KEY: ReadonlyMap<string, readonly OpDef[]> = (() => {
+  const m = new Map<string, OpDef[]>();
+  for (const def of ALL_OPS) {
+    const k = key(def.domain, def.opType);
+    const list = m.get(k) ?? [];
+    if (list.some((d) => d.sinceVersion === def.sinceVersion)) {
+      throw new Error(`op registry: ${def.opType} since opset ${def.sinceVersion} is registered twice`);
+    }
+    list.push(def);
+    list.sort((a, b) => a.sinceVersion - b.sinceVersion);
+    m.set(k, list);
+  }
+  return m;
+})();
+
+/** The rule for an op at an opset (the newest definition not above it), or undefined. */
+export function findOp(domain: string, opType: string, opset: number): OpDef | undefined {
+  const list = BY_KEY.get(key(domain, opType));
+  if (!list) return undefined;
+  let found: OpDef | undefined;
+  for (const d of list) if (d.sinceVersion <= opset) found = d;
+  return found ?? list[0];
+}
+
+/** Like findOp, but throws UnsupportedOpError naming op, node and opset on a miss. */
+export function getOp(domain: string, opType: string, opset: number, nodeName: string): OpDef {
+  const def = findOp(domain, opType, opset);
+  if (!def) throw new UnsupportedOpError(domain && domain !== 'ai.onnx' ? `${domain}.${opType}` : opType, nodeName, opset);
+  return def;
+}
+
+/** Op types cleave has rules for, sorted. */
+export function supportedOps(): string[] {
+  return [...new Set(ALL_OPS.map((d) => d.opType))].sort();
+}

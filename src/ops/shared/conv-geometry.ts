@@ -1,0 +1,72 @@
+import type { OpContext } from '../op.js';
+import { fail } from './tensor-info.js';
+
+/** Geometry attributes shared by Conv, ConvTranspose and the pools, filled with their defaults. */
+export interface ConvParams {
+  readonly kernel: readonly number[];
+  readonly strides: readonly number[];
+  readonly dilations: readonly number[];
+  /** begin pads then end pads, as ONNX lists them */
+  readonly pads: readonly number[];
+  readonly autoPad: string;
+  readonly group: number;
+  readonly ceilMode: boolean;
+}
+
+/** Reads the geometry of a conv or pool node whose spatial input dims are `spatial`. */
+export function convParams(ctx: OpContext, inputShape: readonly number[], kernelFromWeight?: readonly number[]): ConvParams {
+  const spatial = inputShape.length - 2;
+  if (spatial < 1) fail(ctx, `input has rank ${inputShape.length}, expected at least 3 (N, C, spatial...)`);
+  const kernel = ctx.attrs.ints('kernel_shape') ?? kernelFromWeight;
+  if (!kernel || kernel.length !== spatial) fail(ctx, `kernel_shape must have ${spatial} values`);
+  const ones = new Array<number>(spatial).fill(1);
+  const strides = ctx.attrs.ints('strides', ones);
+  const dilations = ctx.attrs.ints('dilations', ones);
+  const pads = ctx.attrs.ints('pads', new Array<number>(2 * spatial).fill(0));
+  if (strides.length !== spatial || dilations.length !== spatial || pads.length !== 2 * spatial) {
+    fail(ctx, 'strides, dilations and pads must match the number of spatial dimensions');
+  }
+  return {
+    kernel,
+    strides,
+    dilations,
+    pads,
+    autoPad: ctx.attrs.string('auto_pad', 'NOTSET'),
+    group: ctx.attrs.int('group', 1),
+    ceilMode: ctx.attrs.int('ceil_mode', 0) === 1,
+  };
+}
+
+/** Spatial output dims of a convolution or pool (also resolving auto_pad SAME_* and VALID). */
+export function convOutputShape(ctx: OpContext, spatialIn: readonly number[], p: ConvParams): number[] {
+  return spatialIn.map((inDim, i) => {
+    const k = (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
+    const s = p.strides[i] as number;
+    let out: number;
+    if (p.autoPad === 'SAME_UPPER' || p.autoPad === 'SAME_LOWER') out = Math.ceil(inDim / s);
+    else if (p.autoPad === 'VALID') out = Math.floor((inDim - k) / s) + 1;
+    else {
+      const total = inDim + (p.pads[i] as number) + (p.pads[i + spatialIn.length] as number) - k;
+      out = (p.ceilMode ? Math.ceil(total / s) : Math.floor(total / s)) + 1;
+      // With ceil_mode, a window that would start in the end padding is dropped.
+      if (p.ceilMode && (out - 1) * s >= inDim + (p.pads[i] as number)) out--;
+    }
+    if (out < 1) fail(ctx, `spatial dim ${i} of size ${inDim} is too small for kernel ${p.kernel[i]} (output ${out})`);
+    return out;
+  });
+}
+
+/** Explicit begin/end pads after resolving auto_pad (needed by cost and gradient rules). */
+export function resolvedPads(spatialIn: readonly number[], spatialOut: readonly number[], p: ConvParams): number[] {
+  const n = spatialIn.length;
+  if (p.autoPad !== 'SAME_UPPER' && p.autoPad !== 'SAME_LOWER') return p.autoPad === 'VALID' ? new Array<number>(2 * n).fill(0) : [...p.pads];
+  const pads = new Array<number>(2 * n).fill(0);
+  for (let i = 0; i < n; i++) {
+    const k = (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
+    const total = Math.max(0, ((spatialOut[i] as number) - 1) * (p.strides[i] as number) + k - (spatialIn[i] as number));
+    const small = Math.floor(total / 2);
+    pads[i] = p.autoPad === 'SAME_UPPER' ? small : total - small;
+    pads[i + n] = total - (pads[i] as number);
+  }
+  return pads;
+}

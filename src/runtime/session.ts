@@ -1,0 +1,86 @@
+import * as ort from 'onnxruntime-node';
+import { BadModelError } from '../errors.js';
+import { encodeModel } from '../onnx/codec.js';
+import type { DType } from '../onnx/dtype.js';
+import type { ModelProto } from '../onnx/types.js';
+
+/** A tensor passed to or returned by ONNX Runtime. */
+export interface RunTensor {
+  readonly dtype: DType;
+  readonly dims: readonly number[];
+  readonly data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Float64Array | Uint16Array;
+}
+
+export interface SessionOptions {
+  /** intra-op threads (default: ORT's choice) */
+  readonly threads?: number;
+  /** turn graph optimisations off (to compare numerics, or to profile per ONNX node) */
+  readonly optimize?: boolean;
+  readonly profile?: boolean;
+}
+
+/** The one place cleave talks to onnxruntime-node. */
+export class Session {
+  private constructor(private readonly inner: ort.InferenceSession) {}
+
+  static async fromModel(model: ModelProto | Uint8Array, options: SessionOptions = {}): Promise<Session> {
+    const bytes = model instanceof Uint8Array ? model : encodeModel(model);
+    const opts: ort.InferenceSession.SessionOptions = {
+      graphOptimizationLevel: options.optimize === false ? 'disabled' : 'all',
+      enableProfiling: options.profile ?? false,
+      logSeverityLevel: 3,
+    };
+    if (options.threads !== undefined) {
+      opts.intraOpNumThreads = options.threads;
+      opts.interOpNumThreads = 1;
+    }
+    try {
+      return new Session(await ort.InferenceSession.create(bytes, opts));
+    } catch (e) {
+      throw new BadModelError(`ONNX Runtime cannot load the model: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  get inputNames(): readonly string[] {
+    return this.inner.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.inner.outputNames;
+  }
+
+  async run(feeds: Readonly<Record<string, RunTensor>>, outputs?: readonly string[]): Promise<Record<string, RunTensor>> {
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(ortType(t.dtype), t.data, [...t.dims]);
+    const result = outputs ? await this.inner.run(ortFeeds, [...outputs]) : await this.inner.run(ortFeeds);
+    const out: Record<string, RunTensor> = {};
+    for (const [name, t] of Object.entries(result)) {
+      out[name] = { dtype: fromOrtType(t.type), dims: [...t.dims], data: t.data as RunTensor['data'] };
+    }
+    return out;
+  }
+
+  /** Ends profiling and returns the profile file's path (when created with `profile`). */
+  endProfiling(): string {
+    return (this.inner as unknown as { endProfiling(): string }).endProfiling();
+  }
+
+  async release(): Promise<void> {
+    await this.inner.release();
+  }
+}
+
+function ortType(d: DType): ort.Tensor.Type {
+  const m: Partial<Record<DType, ort.Tensor.Type>> = {
+    float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', uint8: 'uint8', int8: 'int8',
+    bool: 'bool', float16: 'float16', uint16: 'uint16', int16: 'int16', uint32: 'uint32', uint64: 'uint64',
+  };
+  const t = m[d];
+  if (!t) throw new BadModelError(`tensors of type ${d} cannot be passed to ONNX Runtime`);
+  return t;
+}
+
+function fromOrtType(t: string): DType {
+  return (t === 'float32' || t === 'float64' || t === 'int32' || t === 'int64' || t === 'uint8' || t === 'int8' || t === 'bool'
+    || t === 'float16' || t === 'uint16' || t === 'int16' || t === 'uint32' || t === 'uint64') ? t : 'float32';
+}
