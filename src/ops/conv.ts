@@ -32,6 +32,7 @@ export const conv: OpDef = {
     const macsPerOutput = numel(w) / (w.shape[0] as number);
     const out = numel(y as TensorInfo);
     return {
+      macs: macsPerOutput * out,
       flops: 2 * macsPerOutput * out + (inputs[2] ? out : 0),
       bytesRead: totalBytes(inputs),
       bytesWritten: totalBytes([y]),

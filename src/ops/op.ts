@@ -28,6 +28,11 @@ export interface OpContext {
 /** Cost of one run of a node. FLOPs count a multiply-accumulate as 2 (see analysis/flops.ts). */
 export interface Cost {
   readonly flops: number;
+  /**
+   * Multiply-accumulates of the op's main product (Conv, ConvTranspose, Gemm, MatMul), the
+   * figure papers quote as a model's complexity ("4.1 GMACs"); absent for other ops.
+   */
+  readonly macs?: number;
   readonly bytesRead: number;
   readonly bytesWritten: number;
 }

@@ -38,7 +38,16 @@ export interface LinkSettings {
   readonly lossPct: number;
   /** Drop-tail buffer of the bottleneck (tbf limit), bytes. */
   readonly queueBytes: number;
+  /**
+   * tbf bucket, bytes. The default, one full packet (1500), is the smallest tbf accepts; after
+   * an idle gap it lets exactly one packet through at once, which the simulator's token-bucket
+   * link reproduces with the same figure.
+   */
+  readonly burstBytes?: number;
 }
+
+/** The tbf bucket used unless a run asks otherwise. */
+export const DEFAULT_BURST_BYTES = 1500;
 
 export interface TransferSample {
   readonly bytes: number;
@@ -109,9 +118,17 @@ function waitForLine(child: ChildProcess, ok: (line: string) => boolean, what: s
 
 let counter = 0;
 const live = new Set<ShapedLink>();
-process.once('exit', () => {
+function closeAll(): void {
   for (const link of live) link.closeSync();
-});
+}
+process.once('exit', closeAll);
+// A killed test or bench must still remove its namespaces, then die as it would have.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    closeAll();
+    process.kill(process.pid, signal);
+  });
+}
 
 export class ShapedLink {
   readonly nsA: string;
@@ -179,9 +196,9 @@ export class ShapedLink {
   /** Apply rate, delay, loss and buffer to both directions. */
   async configure(s: LinkSettings): Promise<void> {
     const rate = `${Math.round(s.rateBps)}bit`;
-    // Bucket of two full packets: the link never bursts much faster than its rate.
+    const burst = String(s.burstBytes ?? DEFAULT_BURST_BYTES);
     for (const ns of [this.nsA, this.nsB]) {
-      inNs(ns, ['tc', 'qdisc', 'replace', 'dev', TUN, 'root', 'tbf', 'rate', rate, 'burst', '3000', 'limit', String(Math.round(s.queueBytes))]);
+      inNs(ns, ['tc', 'qdisc', 'replace', 'dev', TUN, 'root', 'tbf', 'rate', rate, 'burst', burst, 'limit', String(Math.round(s.queueBytes))]);
       const perTenThousand = Math.round(s.lossPct * 100);
       const rule = perTenThousand > 0 ? `iifname "${TUN}" numgen random mod 10000 < ${perTenThousand} drop` : '';
       inNs(ns, ['nft', '-f', '-'], `flush ruleset\ntable inet cleave_loss {\n chain pre {\n  type filter hook prerouting priority -300; policy accept;\n  ${rule}\n }\n}\n`);
