@@ -1,0 +1,49 @@
+import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { broadcastShapes } from './shared/broadcast.js';
+import { fail, required, totalBytes } from './shared/tensor-info.js';
+
+interface GemmDims {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+}
+
+function dims(ctx: OpContext, inputs: Inputs): GemmDims {
+  const a = required(ctx, inputs, 0);
+  const b = required(ctx, inputs, 1);
+  if (a.shape.length !== 2 || b.shape.length !== 2) fail(ctx, `A and B must be 2-D, are [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
+  const transA = ctx.attrs.int('transA', 0) === 1;
+  const transB = ctx.attrs.int('transB', 0) === 1;
+  const [m, k] = (transA ? [a.shape[1], a.shape[0]] : a.shape) as [number, number];
+  const [kb, n] = (transB ? [b.shape[1], b.shape[0]] : b.shape) as [number, number];
+  if (k !== kb) fail(ctx, `inner dimensions differ: A gives K = ${k}, B gives K = ${kb} (transA ${Number(transA)}, transB ${Number(transB)})`);
+  return { m, k, n };
+}
+
+/**
+ * Gemm (opset 1+; C optional since 11): Y = alpha * A' * B' + beta * C, A' = transA ? A^T : A,
+ * C broadcast unidirectionally to (M, N). M*N*K MACs; FLOPs = 2 MACs, plus per output element
+ * 1 for scaling by alpha when alpha != 1, 1 for adding C and 1 for scaling C when beta != 1.
+ */
+export const gemm: OpDef = {
+  opType: 'Gemm',
+  sinceVersion: 1,
+  differentiable: [true, true, true],
+  inferShape(ctx, inputs) {
+    const { m, n } = dims(ctx, inputs);
+    const c = inputs[2];
+    if (c) {
+      const bc = broadcastShapes(ctx, [[m, n], c.shape]);
+      if (bc.length !== 2 || bc[0] !== m || bc[1] !== n) fail(ctx, `C of shape [${c.shape.join(', ')}] does not broadcast to [${m}, ${n}]`);
+    }
+    return [{ dtype: required(ctx, inputs, 0).dtype, shape: [m, n] }];
+  },
+  cost(ctx, inputs, [y]) {
+    const { m, k, n } = dims(ctx, inputs);
+    const macs = m * n * k;
+    const alpha = ctx.attrs.float('alpha', 1);
+    const beta = ctx.attrs.float('beta', 1);
+    const perOut = (alpha !== 1 ? 1 : 0) + (inputs[2] && beta !== 0 ? 1 + (beta !== 1 ? 1 : 0) : 0);
+    return { macs, flops: 2 * macs + perOut * m * n, bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
+  },
+};

@@ -1,0 +1,15 @@
+import type { OpDef, TensorInfo } from './op.js';
+import { globalPoolShape } from './shared/pool.js';
+import { numel, totalBytes } from './shared/tensor-info.js';
+
+/**
+ * GlobalAveragePool (opset 1+): mean over all spatial dims, output (N, C, 1, ...). One FLOP per
+ * input element: S - 1 adds and one divide for each of the N * C windows of S elements.
+ */
+export const globalAveragePool: OpDef = {
+  opType: 'GlobalAveragePool',
+  sinceVersion: 1,
+  differentiable: [true],
+  inferShape: globalPoolShape,
+  cost: (_ctx, inputs, [y]) => ({ flops: numel(inputs[0] as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) }),
+};

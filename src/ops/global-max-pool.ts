@@ -1,0 +1,16 @@
+import type { OpDef, TensorInfo } from './op.js';
+import { globalPoolShape } from './shared/pool.js';
+import { numel, totalBytes } from './shared/tensor-info.js';
+
+/** GlobalMaxPool (opset 1+): max over all spatial dims, output (N, C, 1, ...). S - 1 compares per window of S elements. */
+export const globalMaxPool: OpDef = {
+  opType: 'GlobalMaxPool',
+  sinceVersion: 1,
+  differentiable: [true],
+  inferShape: globalPoolShape,
+  cost: (_ctx, inputs, [y]) => ({
+    flops: numel(inputs[0] as TensorInfo) - numel(y as TensorInfo),
+    bytesRead: totalBytes(inputs),
+    bytesWritten: totalBytes([y]),
+  }),
+};

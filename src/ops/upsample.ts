@@ -1,0 +1,31 @@
+import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
+import { fail, required } from './shared/tensor-info.js';
+
+/** Scales: the float attribute before opset 9, then the second input (which must be constant). */
+function scalesOf(ctx: OpContext, inputs: Inputs): number[] {
+  if (ctx.opset < 9) {
+    const s = ctx.attrs.floats('scales');
+    if (!s) fail(ctx, 'attribute scales is required');
+    return s;
+  }
+  return constantValues(ctx, required(ctx, inputs, 1), 'scales');
+}
+
+/**
+ * Upsample (opset 7 to 9, deprecated by Resize in 10 but still in older exports): each dim
+ * becomes floor(dim * scale). FLOPs per output element follow the mode, nearest or linear.
+ */
+export const upsample: OpDef = {
+  opType: 'Upsample',
+  sinceVersion: 7,
+  differentiable: [true, false],
+  inferShape(ctx, inputs) {
+    const x = required(ctx, inputs, 0);
+    const scales = scalesOf(ctx, inputs);
+    if (scales.length !== x.shape.length) fail(ctx, `scales has ${scales.length} values for an input of rank ${x.shape.length}`);
+    return [{ dtype: x.dtype, shape: x.shape.map((d, i) => scaledDim(d, scales[i] as number)) }];
+  },
+  // Older exports spell linear "bilinear"; both weight 2^d neighbours.
+  cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest') === 'nearest' ? 'nearest' : 'linear', inputs, y as TensorInfo),
+};
