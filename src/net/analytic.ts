@@ -1,0 +1,141 @@
+/**
+ * Closed-form (well, a few-step loop) model of a TCP transfer and of a split inference's
+ * end-to-end latency. Fast: one call is a handful of arithmetic steps, so sweeps of 10^4
+ * configurations take milliseconds.
+ *
+ * Transfer, from connect() to the receiver's reply arriving back (what the real-link validation
+ * measures):
+ *   handshake       1 RTT + SYN serialisation (new connections only);
+ *   packets         n = ceil(bytes / MSS), MSS = MTU - 52 (IP 20 + TCP 20 + timestamps 12),
+ *                   each carrying 52 bytes of headers (+ link-layer overhead);
+ *   slow start      the window starts at 10 segments and doubles every round (RTT + one packet
+ *                   time) until it covers the bandwidth-delay product; BBR's STARTUP grows the
+ *                   same way (gain 2/ln 2 on the delivery rate), paced rather than bursty;
+ *   rate-limited    once the pipe is full the rest leaves at the bottleneck rate;
+ *   tail            the last byte needs RTT/2 to arrive and the reply RTT/2 to come back;
+ *   loss            expected retransmissions n*p, each costing one packet time; a loss in the
+ *                   last flight is found by the tail loss probe (~2 SRTT) instead of by later
+ *                   ACKs; Reno/CUBIC also cap the rate by their loss response (Mathis et al.
+ *                   for Reno, RFC 9438 for CUBIC), BBR does not slow down for random loss;
+ *                   a lost SYN or SYN-ACK costs the 1 s initial RTO.
+ * Both the mean (expected losses) and the typical (median: round(n*p) data losses, no handshake
+ * loss) times are returned, since measured medians are what the validation compares.
+ */
+import type { CongestionControlName } from './congestion.js';
+import { checkPath, type PathSpec } from './path.js';
+import { INITIAL_RTO_S, INITIAL_WINDOW, IP_TCP_HEADER_BYTES, SYN_BYTES, mssForMtu } from './tcp.js';
+
+export interface TransferEstimate {
+  /** Expected (mean) time, ms. */
+  readonly ms: number;
+  /** Typical (median) time, ms: the likely number of losses, no handshake loss. */
+  readonly typicalMs: number;
+  readonly handshakeMs: number;
+  /** Time from the first data byte leaving to the last byte arriving, without loss, ms. */
+  readonly dataMs: number;
+  /** Expected extra time from loss, ms. */
+  readonly lossMs: number;
+  readonly packets: number;
+  readonly wireBytes: number;
+  /** Slow-start rounds before the pipe filled (or the data ran out). */
+  readonly rounds: number;
+}
+
+export interface TransferModelOptions {
+  /** New connection: add the handshake. Default true. */
+  readonly handshake?: boolean;
+  /** Reply payload, bytes (default 1): its serialisation on the downlink. */
+  readonly replyBytes?: number;
+  /** Host processing per transfer (sockets, event loop), ms; calibrated on the real runs. */
+  readonly hostOverheadMs?: number;
+}
+
+/** Calibrated on bench/netem (Node sender/receiver in namespaces): connect + two event-loop turns. */
+export const DEFAULT_HOST_OVERHEAD_MS = 0.6;
+
+/**
+ * Steady-state loss-limited rate (packets/s) of a loss-based congestion control.
+ * Reno: Mathis et al. 1997, sqrt(3/(2p)) / RTT. CUBIC: RFC 9438 section 5.2,
+ * W = (C (3+beta)/(4(1-beta)))^(1/4) (RTT/p)^(3/4) packets per RTT, at least Reno's.
+ */
+function lossLimitedPps(cc: CongestionControlName, p: number, rttS: number): number {
+  if (p <= 0 || cc === 'bbr') return Infinity;
+  const reno = Math.sqrt(3 / (2 * p)) / rttS;
+  if (cc === 'reno') return reno;
+  const c = 0.4;
+  const beta = 0.7;
+  const w = ((c * (3 + beta)) / (4 * (1 - beta))) ** 0.25 * (rttS / p) ** 0.75;
+  return Math.max(reno, w / rttS);
+}
+
+export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferModelOptions = {}): TransferEstimate {
+  checkPath(path);
+  if (!(bytes > 0)) throw new RangeError(`bytes must be > 0, got ${bytes}`);
+  const cc = path.congestionControl ?? 'bbr';
+  const mss = mssForMtu(path.mtu);
+  const overhead = IP_TCP_HEADER_BYTES + (path.linkOverheadBytes ?? 0);
+  const n = Math.ceil(bytes / mss);
+  const wireBytes = bytes + n * overhead;
+  const upBit = 8 / path.uplinkBps;
+  const rtt = path.rttMs / 1000;
+  const fullPkt = (mss + overhead) * upBit; // one full packet's time on the uplink
+  const bucket = path.burstBytes ?? 0;
+  const p = path.lossRate;
+
+  // Loss-based controls cannot exceed their loss response; model it as a slower bottleneck.
+  const capPps = lossLimitedPps(cc, p, rtt + fullPkt);
+  const pkt = Math.max(fullPkt, 1 / capPps);
+
+  // Slow start by rounds. A round's window leaves back to back (paced by BBR at about the same
+  // spacing) and its first ACK returns RTT + one packet later; when the window takes longer to
+  // send than that, the pipe is full and the rest streams at the bottleneck rate.
+  let t = 0;
+  let rem = n;
+  let w = INITIAL_WINDOW;
+  let rounds = 0;
+  const credit = bucket >= mss + overhead ? fullPkt : 0; // an idle bucket lets one packet pass at once
+  for (;;) {
+    const s = Math.min(w, rem);
+    rounds++;
+    if (s === rem || s * pkt >= rtt + pkt) {
+      t += rem * pkt - credit;
+      break;
+    }
+    t += rtt + pkt;
+    rem -= s;
+    w *= 2;
+  }
+  // The last packet is usually partial: subtract the part of a full packet it does not carry.
+  const lastPayload = bytes - (n - 1) * mss;
+  t -= (mss - lastPayload) * upBit;
+  const replyS = ((opts.replyBytes ?? 1) + overhead) * (8 / path.downlinkBps);
+  const dataS = t + rtt + replyS; // last byte: RTT/2 there; reply: RTT/2 back + its serialisation
+  const handshakeS = opts.handshake === false ? 0 : rtt + 2 * SYN_BYTES * upBit;
+  const host = (opts.hostOverheadMs ?? DEFAULT_HOST_OVERHEAD_MS) / 1000;
+
+  // Loss. Each lost packet is sent again (one packet time). If the loss falls in the final
+  // flight nothing after it triggers detection: the tail loss probe waits ~2 SRTT.
+  const srtt = rtt + fullPkt;
+  const finalFlight = Math.min(n, Math.max(1, Math.ceil((rtt + pkt) / pkt)));
+  const perLoss = pkt;
+  const expectedLosses = n * p;
+  const pTail = 1 - (1 - p) ** Math.min(finalFlight, 3);
+  const tailCost = pTail * (2 * srtt);
+  const synLoss = opts.handshake === false ? 0 : (1 - (1 - p) ** 2) * INITIAL_RTO_S;
+  const replyLoss = p * Math.max(0.2, 2 * srtt);
+  const lossS = expectedLosses * perLoss + tailCost + synLoss + replyLoss;
+  const typicalLosses = Math.round(expectedLosses);
+  const typicalLossS = typicalLosses * perLoss + (typicalLosses > 0 ? tailCost : 0);
+
+  const base = handshakeS + dataS + host;
+  return {
+    ms: (base + lossS) * 1000,
+    typicalMs: (base + typicalLossS) * 1000,
+    handshakeMs: handshakeS * 1000,
+    dataMs: dataS * 1000,
+    lossMs: lossS * 1000,
+    packets: n,
+    wireBytes,
+    rounds,
+  };
+}

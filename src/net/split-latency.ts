@@ -1,0 +1,67 @@
+/**
+ * End-to-end latency of one split inference, analytically:
+ *   head (edge) + encode + transfer of the cut tensor (analytic.ts) + wait in the server queue
+ *   + tail (server) + reply.
+ * The reply is the receiver's answer in the transfer model (replyBytes), so its serialisation
+ * and the return half-RTT are already inside the transfer time.
+ */
+import { estimateTransfer, type TransferEstimate } from './analytic.js';
+import type { PathSpec } from './path.js';
+import { waitMDk, waitMMk } from './queueing.js';
+
+/** One frame's costs, independent of where they came from (profiler, device profile, plan). */
+export interface SplitFrame {
+  /** Head latency on the edge device, ms. */
+  readonly headMs: number;
+  /** Encoding of the cut tensor (codec), ms. */
+  readonly encodeMs?: number;
+  /** Bytes of the cut tensor as sent. */
+  readonly payloadBytes: number;
+  /** Tail latency on the server (service time of one request), ms. */
+  readonly tailMs: number;
+  /** Bytes of the result sent back (default 64: a few logits / a class id). */
+  readonly replyBytes?: number;
+}
+
+export interface ServerLoad {
+  /** Total request rate reaching the server, per second. */
+  readonly arrivalsPerS: number;
+  readonly workers: number;
+  /** 'fixed' service times (M/D/k) or exponential (M/M/k). */
+  readonly service: 'fixed' | 'exponential';
+}
+
+export interface SplitLatencyEstimate {
+  readonly ms: number;
+  readonly headMs: number;
+  readonly encodeMs: number;
+  readonly transferMs: number;
+  readonly queueMs: number;
+  readonly tailMs: number;
+  readonly transfer: TransferEstimate;
+  /** Server utilisation lambda / (k mu). */
+  readonly utilisation: number;
+}
+
+export function estimateSplitLatency(frame: SplitFrame, path: PathSpec, load?: ServerLoad, newConnection = false): SplitLatencyEstimate {
+  const transfer = estimateTransfer(frame.payloadBytes, path, { handshake: newConnection, replyBytes: frame.replyBytes ?? 64 });
+  let queueS = 0;
+  let utilisation = 0;
+  if (load && load.arrivalsPerS > 0) {
+    const mu = 1000 / frame.tailMs;
+    utilisation = load.arrivalsPerS / (load.workers * mu);
+    queueS = load.service === 'fixed' ? waitMDk(load.arrivalsPerS, mu, load.workers) : waitMMk(load.arrivalsPerS, mu, load.workers);
+  }
+  const encodeMs = frame.encodeMs ?? 0;
+  const queueMs = queueS * 1000;
+  return {
+    ms: frame.headMs + encodeMs + transfer.ms + queueMs + frame.tailMs,
+    headMs: frame.headMs,
+    encodeMs,
+    transferMs: transfer.ms,
+    queueMs,
+    tailMs: frame.tailMs,
+    transfer,
+    utilisation,
+  };
+}

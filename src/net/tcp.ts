@@ -1,0 +1,545 @@
+/**
+ * A TCP connection in the simulator: a sender at the edge and a receiver at the server, joined
+ * by an uplink (data) and a downlink (ACKs, replies). Modelled on Linux:
+ * - three-way handshake (SYN and SYN-ACK retransmitted after the 1 s initial RTO, RFC 6298);
+ * - initial window 10 segments (RFC 6928), MSS = MTU - 40 - 12 (timestamps on);
+ * - every segment is ACKed at once with a one-block SACK and a timestamp echo (Linux's
+ *   quick-ACK mode; delayed ACKs would halve the ACK count but not change the windows, which
+ *   Linux grows per packet acked);
+ * - loss detection by RACK with no reordering window (a segment is lost once one sent after it
+ *   has been delivered; links here never reorder), the tail loss probe after 2 SRTT, and the
+ *   retransmission timer (RTO = SRTT + 4 RTTVAR, min 200 ms, doubled on each expiry);
+ * - pacing when the congestion control asks for it (BBR), ACK clocking otherwise.
+ * The application writes messages (frames) into the stream; each starts on a segment boundary
+ * (the socket has TCP_NODELAY), and the receiver reports a message when all of it has arrived.
+ */
+import { makeCongestionControl, type CcState, type CongestionControl, type CongestionControlName } from './congestion.js';
+import type { EventCore } from './event-core.js';
+import type { Link } from './link.js';
+import { PacketKind, type Packet, type PacketPool, type PacketSink } from './packet.js';
+
+export const IP_TCP_HEADER_BYTES = 52; // IPv4 20 + TCP 20 + timestamp option 12
+export const SYN_BYTES = 60; // SYN/SYN-ACK carry MSS, SACK-permitted, timestamps, window scale
+export const INITIAL_WINDOW = 10;
+export const MIN_RTO_S = 0.2;
+export const INITIAL_RTO_S = 1;
+
+export function mssForMtu(mtu: number): number {
+  return mtu - IP_TCP_HEADER_BYTES;
+}
+
+export interface TcpOptions {
+  readonly mtu: number;
+  readonly congestionControl: CongestionControlName;
+  /** Bytes of link-layer framing added to every packet on the wire (0 on a TUN/tbf link). */
+  readonly linkOverheadBytes?: number;
+  /** Restart from the initial window after an idle longer than the RTO (Linux default: on). */
+  readonly slowStartAfterIdle?: boolean;
+}
+
+export interface TcpEvents {
+  /** The handshake completed (the sender may write). */
+  onEstablished?(now: number): void;
+  /** The receiver holds all of message `id`. */
+  onMessageReceived?(id: number, now: number): void;
+  /** The sender got the receiver's reply to message `id`. */
+  onReply?(id: number, now: number): void;
+}
+
+const SEG_SACKED = 1;
+const SEG_LOST = 2;
+const SEG_RETRANS = 4;
+
+export class TcpConnection implements PacketSink {
+  readonly mss: number;
+  readonly cc: CongestionControl;
+  readonly state: CcState;
+  established = false;
+  /** Segments sent, retransmissions counted. */
+  segmentsSent = 0;
+  retransmissions = 0;
+  timeouts = 0;
+
+  private readonly overhead: number;
+  // Per-segment state, grown by doubling.
+  private segBytes = new Int32Array(256);
+  private segMessage = new Int32Array(256);
+  private segFlags = new Uint8Array(256);
+  private sentTime = new Float64Array(256);
+  private delAtSend = new Float64Array(256);
+  private delTimeAtSend = new Float64Array(256);
+  private firstSentAtSend = new Float64Array(256);
+  private segCount = 0;
+  /** Message id -> last segment + 1. */
+  private messageEnds: number[] = [];
+  private messageIds: number[] = [];
+  private nextMessageIdx = 0;
+
+  private una = 0;
+  private nxt = 0;
+  private sackedOut = 0;
+  private lostOut = 0;
+  private retransOut = 0;
+  private rackXmitTime = -1;
+  private lossScan = 0;
+  private retxScan = 0;
+  private recoveryPoint = 0;
+  private rttvar = 0;
+  private rto = INITIAL_RTO_S;
+  private backoff = 1;
+  private deliveredTime = 0;
+  private firstSentTime = 0;
+  private nextRoundDelivered = 0;
+  private pacingNext = 0;
+  private rtoDeadline = Infinity;
+  private tlpDeadline = Infinity;
+  private tlpUsed = false;
+  private timerAt = Infinity;
+  private lastSendTime = 0;
+
+  // Receiver side.
+  private rcvNxt = 0;
+  private received = new Uint8Array(256);
+  private rcvMessageIdx = 0;
+
+  private readonly timerHandler: (gen: number, now: number) => void;
+  private readonly synRetry: (kind: number, now: number) => void;
+  private readonly replyRetry: (id: number, now: number) => void;
+
+  constructor(
+    private readonly core: EventCore,
+    private readonly uplink: Link,
+    private readonly downlink: Link,
+    private readonly pool: PacketPool,
+    readonly options: TcpOptions,
+    private readonly events: TcpEvents = {},
+    /** Bytes the receiver answers each message with (0 = no reply). */
+    private readonly replyBytes = 0,
+  ) {
+    this.mss = mssForMtu(options.mtu);
+    this.overhead = options.linkOverheadBytes ?? 0;
+    this.cc = makeCongestionControl(options.congestionControl);
+    this.state = {
+      cwnd: INITIAL_WINDOW,
+      ssthresh: Infinity,
+      srtt: 0,
+      minRtt: 0,
+      delivered: 0,
+      inflight: 0,
+      inRecovery: false,
+      mss: this.mss,
+    };
+    this.timerHandler = function tcpTimer(this: TcpConnection, _g: number, now: number): void {
+      this.onTimer(now);
+    }.bind(this);
+    this.synRetry = function tcpSynRetry(this: TcpConnection, kind: number, now: number): void {
+      if (kind === PacketKind.Syn) this.sendSyn(now);
+      else this.sendSynAck(now);
+    }.bind(this);
+    this.replyRetry = function tcpReplyRetry(this: TcpConnection, id: number, now: number): void {
+      this.sendReply(id, now);
+    }.bind(this);
+  }
+
+  /** Start the three-way handshake now. */
+  connect(): void {
+    this.sendSyn(this.core.now);
+  }
+
+  /** Skip the handshake (a connection kept open from earlier), with an RTT estimate to start from. */
+  assumeEstablished(rttS: number): void {
+    this.established = true;
+    this.state.srtt = rttS;
+    this.state.minRtt = rttS;
+    this.rttvar = rttS / 2;
+    this.rto = Math.max(MIN_RTO_S, rttS + 4 * this.rttvar);
+  }
+
+  /** Append a message of `bytes` to the stream (sent once established and the window allows). */
+  write(id: number, bytes: number): void {
+    const now = this.core.now;
+    if (this.una === this.nxt && this.segCount === this.nxt && this.options.slowStartAfterIdle !== false && this.established) {
+      // RFC 5681 4.1 / Linux tcp_slow_start_after_idle: a window is stale after an idle RTO.
+      if (now - this.lastSendTime > this.rto && this.cc.name !== 'bbr') this.state.cwnd = Math.min(this.state.cwnd, INITIAL_WINDOW);
+    }
+    let left = bytes;
+    do {
+      const b = Math.min(left, this.mss);
+      this.ensureSeg(this.segCount + 1);
+      this.segBytes[this.segCount] = b;
+      this.segMessage[this.segCount] = id;
+      this.segFlags[this.segCount] = 0;
+      this.segCount++;
+      left -= b;
+    } while (left > 0);
+    this.messageEnds.push(this.segCount);
+    this.messageIds.push(id);
+    if (this.established) this.trySend(now);
+  }
+
+  // ---- packets arriving -------------------------------------------------------------------
+
+  receive(p: Packet, now: number): void {
+    switch (p.kind) {
+      case PacketKind.Syn:
+        this.sendSynAck(now);
+        return;
+      case PacketKind.SynAck:
+        if (this.established) return;
+        this.established = true;
+        this.rttSample(now - p.echo);
+        this.events.onEstablished?.(now);
+        this.trySend(now);
+        return;
+      case PacketKind.Data:
+        this.receiveData(p, now);
+        return;
+      case PacketKind.Ack:
+        this.receiveAck(p, now);
+        return;
+      case PacketKind.Reply:
+        this.events.onReply?.(p.message, now);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * A packet of ours was lost. Data and ACKs recover through TCP's own mechanisms; for the
+   * handshake and the (one-packet) reply we schedule the retransmission the peer's timer would
+   * make, at the time that timer would fire.
+   */
+  dropped(p: Packet, _now: number): void {
+    if (p.kind === PacketKind.Syn || p.kind === PacketKind.SynAck) {
+      const retries = p.seq + 1;
+      this.core.scheduleAt(p.sentAt + INITIAL_RTO_S * 2 ** p.seq, this.synRetry, p.kind);
+      this.synRetries = retries;
+    } else if (p.kind === PacketKind.Reply) {
+      const rto = Math.max(MIN_RTO_S, this.state.srtt + 4 * this.rttvar);
+      this.core.scheduleAt(Math.max(this.core.now, p.sentAt + rto), this.replyRetry, p.message);
+    }
+  }
+
+  private synRetries = 0;
+
+  private sendSyn(now: number): void {
+    const p = this.pool.take(PacketKind.Syn, SYN_BYTES + this.overhead, this);
+    p.seq = this.synRetries;
+    p.echo = now;
+    p.sentAt = now;
+    this.uplink.send(p);
+  }
+
+  private sendSynAck(now: number): void {
+    const p = this.pool.take(PacketKind.SynAck, SYN_BYTES + this.overhead, this);
+    p.seq = this.synRetries;
+    p.echo = now;
+    p.sentAt = now;
+    this.downlink.send(p);
+  }
+
+  private sendReply(id: number, now: number): void {
+    const p = this.pool.take(PacketKind.Reply, IP_TCP_HEADER_BYTES + this.replyBytes + this.overhead, this);
+    p.message = id;
+    p.sentAt = now;
+    this.downlink.send(p);
+  }
+
+  // ---- receiver -------------------------------------------------------------------------------
+
+  private receiveData(p: Packet, now: number): void {
+    const seq = p.seq;
+    if (seq >= this.received.length) {
+      const grown = new Uint8Array(Math.max(this.received.length * 2, seq + 1));
+      grown.set(this.received);
+      this.received = grown;
+    }
+    this.received[seq] = 1;
+    while (this.rcvNxt < this.segCount && this.received[this.rcvNxt] === 1) this.rcvNxt++;
+    const ack = this.pool.take(PacketKind.Ack, IP_TCP_HEADER_BYTES + this.overhead, this);
+    ack.ack = this.rcvNxt;
+    ack.sack = seq;
+    ack.echo = p.echo;
+    ack.sentAt = now;
+    this.downlink.send(ack);
+    while (this.rcvMessageIdx < this.messageEnds.length && this.rcvNxt >= (this.messageEnds[this.rcvMessageIdx] as number)) {
+      const id = this.messageIds[this.rcvMessageIdx] as number;
+      this.rcvMessageIdx++;
+      this.events.onMessageReceived?.(id, now);
+      if (this.replyBytes > 0) this.sendReply(id, now);
+    }
+  }
+
+  // ---- sender ---------------------------------------------------------------------------------
+
+  private receiveAck(p: Packet, now: number): void {
+    const s = this.state;
+    let newlyDelivered = 0;
+    let newest = -1; // most recently sent segment delivered by this ACK
+    const prevUna = this.una;
+    // Cumulative part.
+    while (this.una < p.ack) {
+      const f = this.segFlags[this.una] as number;
+      if (f & SEG_SACKED) this.sackedOut--;
+      else {
+        newlyDelivered++;
+        if (f & SEG_LOST) this.lostOut--;
+        if (f & SEG_RETRANS) this.retransOut--;
+        if (newest < 0 || (this.sentTime[this.una] as number) > (this.sentTime[newest] as number)) newest = this.una;
+      }
+      this.una++;
+    }
+    // SACK block.
+    const sk = p.sack;
+    if (sk >= this.una && sk < this.nxt && !((this.segFlags[sk] as number) & SEG_SACKED)) {
+      const f = this.segFlags[sk] as number;
+      if (f & SEG_LOST) this.lostOut--;
+      if (f & SEG_RETRANS) this.retransOut--;
+      this.segFlags[sk] = SEG_SACKED;
+      this.sackedOut++;
+      newlyDelivered++;
+      if (newest < 0 || (this.sentTime[sk] as number) > (this.sentTime[newest] as number)) newest = sk;
+    }
+    if (this.una > prevUna) {
+      this.backoff = 1;
+      this.tlpUsed = false;
+    }
+    const rtt = now - p.echo;
+    if (newlyDelivered > 0) this.rttSample(rtt);
+
+    let rate = 0;
+    let roundStart = false;
+    if (newest >= 0) {
+      s.delivered += newlyDelivered;
+      // Delivery-rate sample (draft-cheng-iccrg-delivery-rate-estimation).
+      const sendElapsed = (this.sentTime[newest] as number) - (this.firstSentAtSend[newest] as number);
+      const ackElapsed = now - (this.delTimeAtSend[newest] as number);
+      const interval = Math.max(sendElapsed, ackElapsed);
+      if (interval > 0) rate = (s.delivered - (this.delAtSend[newest] as number)) / interval;
+      this.firstSentTime = this.sentTime[newest] as number;
+      this.deliveredTime = now;
+      if ((this.delAtSend[newest] as number) >= this.nextRoundDelivered) {
+        roundStart = true;
+        this.nextRoundDelivered = s.delivered;
+      }
+      if ((this.sentTime[newest] as number) > this.rackXmitTime) this.rackXmitTime = this.sentTime[newest] as number;
+    }
+    this.detectLosses(now);
+    this.updateInflight();
+    if (newlyDelivered > 0) this.cc.onAck(s, newlyDelivered, rtt, rate, now, roundStart);
+    if (s.inRecovery && this.una >= this.recoveryPoint) {
+      s.inRecovery = false;
+      this.cc.onExitRecovery(s, now);
+    }
+    if (this.una === this.nxt) this.rtoDeadline = Infinity;
+    else if (newlyDelivered > 0) this.rtoDeadline = now + this.rto * this.backoff;
+    this.trySend(now);
+  }
+
+  /** RACK: an unsacked segment sent before the newest delivered one is lost (no reordering here). */
+  private detectLosses(now: number): void {
+    const s = this.state;
+    if (this.lossScan < this.una) this.lossScan = this.una;
+    let found = false;
+    // Original transmissions: in sequence order, so stop at the first sent after rackXmitTime.
+    while (this.lossScan < this.nxt && (this.sentTime[this.lossScan] as number) < this.rackXmitTime) {
+      const f = this.segFlags[this.lossScan] as number;
+      if (!(f & (SEG_SACKED | SEG_LOST | SEG_RETRANS))) {
+        this.segFlags[this.lossScan] = f | SEG_LOST;
+        this.lostOut++;
+        found = true;
+      }
+      this.lossScan++;
+    }
+    // Retransmissions below the scan point that were themselves lost.
+    if (this.retransOut > 0) {
+      for (let i = this.una; i < this.lossScan; i++) {
+        const f = this.segFlags[i] as number;
+        if (f & SEG_RETRANS && !(f & SEG_SACKED) && (this.sentTime[i] as number) < this.rackXmitTime) {
+          this.segFlags[i] = (f & ~SEG_RETRANS) | SEG_LOST;
+          this.retransOut--;
+          this.lostOut++;
+          found = true;
+          if (i < this.retxScan) this.retxScan = i;
+        }
+      }
+    }
+    if (found && !s.inRecovery) {
+      this.updateInflight();
+      s.inRecovery = true;
+      this.recoveryPoint = this.nxt;
+      this.cc.onEnterRecovery(s, now);
+    }
+  }
+
+  private updateInflight(): void {
+    this.state.inflight = this.nxt - this.una - this.sackedOut - this.lostOut + this.retransOut;
+  }
+
+  private trySend(now: number): void {
+    if (!this.established) return;
+    const s = this.state;
+    const rate = this.cc.pacingRate(s);
+    for (;;) {
+      this.updateInflight();
+      if (s.inflight >= Math.floor(s.cwnd)) break;
+      // Retransmit lost segments first, in order.
+      if (this.retxScan < this.una) this.retxScan = this.una;
+      let seg = -1;
+      if (this.lostOut > this.retransOut) {
+        while (this.retxScan < this.nxt) {
+          const f = this.segFlags[this.retxScan] as number;
+          if (f & SEG_LOST && !(f & (SEG_RETRANS | SEG_SACKED))) {
+            seg = this.retxScan;
+            break;
+          }
+          this.retxScan++;
+        }
+      }
+      if (seg < 0 && this.nxt < this.segCount) seg = this.nxt;
+      if (seg < 0) break;
+      if (rate !== Infinity && this.pacingNext > now + 1e-9) {
+        this.armTimer(this.pacingNext);
+        return;
+      }
+      this.transmit(seg, now);
+      if (rate !== Infinity) this.pacingNext = Math.max(this.pacingNext, now) + 1 / rate;
+    }
+    this.armTlp(now);
+  }
+
+  private transmit(seg: number, now: number): void {
+    const s = this.state;
+    if (this.nxt === this.una && this.sackedOut === 0) {
+      // Flight empty: delivery-rate intervals restart here.
+      this.firstSentTime = now;
+      this.deliveredTime = now;
+    }
+    if (seg === this.nxt) this.nxt++;
+    else {
+      this.segFlags[seg] = (this.segFlags[seg] as number) | SEG_RETRANS;
+      this.retransOut++;
+      this.retransmissions++;
+    }
+    this.sentTime[seg] = now;
+    this.delAtSend[seg] = s.delivered;
+    this.delTimeAtSend[seg] = this.deliveredTime;
+    this.firstSentAtSend[seg] = this.firstSentTime;
+    this.segmentsSent++;
+    this.lastSendTime = now;
+    const p = this.pool.take(PacketKind.Data, (this.segBytes[seg] as number) + IP_TCP_HEADER_BYTES + this.overhead, this);
+    p.seq = seg;
+    p.echo = now;
+    p.message = this.segMessage[seg] as number;
+    p.sentAt = now;
+    this.uplink.send(p);
+    if (this.rtoDeadline === Infinity) {
+      this.rtoDeadline = now + this.rto * this.backoff;
+      this.armTimer(this.rtoDeadline);
+    }
+  }
+
+  /** Tail loss probe (RFC 8985): if the flight goes quiet for 2 SRTT, resend the last segment. */
+  private armTlp(now: number): void {
+    if (this.una === this.nxt || this.tlpUsed || this.state.srtt === 0) {
+      this.tlpDeadline = Infinity;
+      return;
+    }
+    this.tlpDeadline = now + 2 * this.state.srtt + 0.002;
+    this.armTimer(Math.min(this.tlpDeadline, this.rtoDeadline));
+  }
+
+  private armTimer(at: number): void {
+    if (at < this.timerAt) {
+      this.timerAt = at;
+      this.core.scheduleAt(Math.max(at, this.core.now), this.timerHandler, 0);
+    }
+  }
+
+  private onTimer(now: number): void {
+    if (now < this.timerAt - 1e-12) return; // superseded by an earlier arming that already ran
+    this.timerAt = Infinity;
+    const s = this.state;
+    if (now >= this.rtoDeadline - 1e-12 && this.una < this.nxt) {
+      // Retransmission timeout: everything outstanding is presumed lost.
+      this.timeouts++;
+      for (let i = this.una; i < this.nxt; i++) {
+        const f = this.segFlags[i] as number;
+        if (f & SEG_SACKED) continue;
+        if (f & SEG_RETRANS) this.retransOut--;
+        if (!(f & SEG_LOST)) this.lostOut++;
+        this.segFlags[i] = SEG_LOST;
+      }
+      this.retxScan = this.una;
+      this.updateInflight();
+      this.cc.onTimeout(s, now);
+      s.inRecovery = true;
+      this.recoveryPoint = this.nxt;
+      this.backoff = Math.min(this.backoff * 2, 64);
+      this.rtoDeadline = Infinity;
+      this.tlpUsed = true;
+      this.pacingNext = now;
+      this.trySend(now);
+      if (this.rtoDeadline !== Infinity) this.armTimer(this.rtoDeadline);
+      return;
+    }
+    if (now >= this.tlpDeadline - 1e-12 && this.una < this.nxt) {
+      this.tlpDeadline = Infinity;
+      this.tlpUsed = true;
+      if (this.nxt < this.segCount && s.inflight < s.cwnd) this.trySend(now);
+      else {
+        const last = this.nxt - 1;
+        if (!((this.segFlags[last] as number) & SEG_SACKED)) {
+          // Probe: a copy of the last segment, outside the window (it is not marked lost).
+          this.segmentsSent++;
+          this.retransmissions++;
+          this.sentTime[last] = now;
+          const p = this.pool.take(PacketKind.Data, (this.segBytes[last] as number) + IP_TCP_HEADER_BYTES + this.overhead, this);
+          p.seq = last;
+          p.echo = now;
+          p.message = this.segMessage[last] as number;
+          p.sentAt = now;
+          this.uplink.send(p);
+        }
+      }
+    } else {
+      this.trySend(now);
+    }
+    const next = Math.min(this.rtoDeadline, this.tlpDeadline);
+    if (next !== Infinity && this.una < this.nxt) this.armTimer(next);
+  }
+
+  private rttSample(rtt: number): void {
+    if (!(rtt > 0)) return;
+    const s = this.state;
+    if (s.srtt === 0) {
+      s.srtt = rtt;
+      this.rttvar = rtt / 2;
+      s.minRtt = rtt;
+    } else {
+      // RFC 6298 with alpha 1/8, beta 1/4.
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(s.srtt - rtt);
+      s.srtt = 0.875 * s.srtt + 0.125 * rtt;
+      if (rtt < s.minRtt) s.minRtt = rtt;
+    }
+    this.rto = Math.max(MIN_RTO_S, s.srtt + 4 * this.rttvar);
+  }
+
+  private ensureSeg(n: number): void {
+    if (n <= this.segBytes.length) return;
+    const size = Math.max(n, this.segBytes.length * 2);
+    const grow = <A extends Int32Array | Uint8Array | Float64Array>(a: A, make: (k: number) => A): A => {
+      const g = make(size);
+      g.set(a);
+      return g;
+    };
+    this.segBytes = grow(this.segBytes, (k) => new Int32Array(k));
+    this.segMessage = grow(this.segMessage, (k) => new Int32Array(k));
+    this.segFlags = grow(this.segFlags, (k) => new Uint8Array(k));
+    this.sentTime = grow(this.sentTime, (k) => new Float64Array(k));
+    this.delAtSend = grow(this.delAtSend, (k) => new Float64Array(k));
+    this.delTimeAtSend = grow(this.delTimeAtSend, (k) => new Float64Array(k));
+    this.firstSentAtSend = grow(this.firstSentAtSend, (k) => new Float64Array(k));
+  }
+}
