@@ -1,0 +1,30 @@
+import type { OpDef, TensorInfo } from './op.js';
+import { broadcastEvaluate, broadcastOp } from './shared/elementwise.js';
+import { inputValues } from './shared/const-input.js';
+import { canFold } from './shared/index-map.js';
+
+const base = broadcastOp('Mod', 2, 1, ([a, b]) => (a as number) % (b as number));
+
+/**
+ * Mod (opset 10+): with fmod=1 the C fmod (result takes the dividend's sign); with fmod=0
+ * (integers only) the Python modulo (result takes the divisor's sign).
+ */
+export const mod: OpDef = {
+  ...base,
+  sinceVersion: 10,
+  differentiable: [true, false],
+  evaluate(ctx, inputs) {
+    const vals = inputValues(inputs, 2);
+    if (!vals) return undefined;
+    const [out] = base.inferShape(ctx, inputs) as [TensorInfo];
+    if (!canFold(out.shape)) return undefined;
+    const fmod = ctx.attrs.int('fmod', 0) === 1;
+    const f = fmod
+      ? ([a, b]: number[]) => (a as number) % (b as number)
+      : ([a, b]: number[]) => {
+          const r = (a as number) % (b as number);
+          return r !== 0 && r < 0 !== (b as number) < 0 ? r + (b as number) : r;
+        };
+    return [broadcastEvaluate(vals, out.shape, out.dtype, f)];
+  },
+};

@@ -1,0 +1,4 @@
+import { broadcastOp } from './shared/elementwise.js';
+
+/** Mul (opset 7+): elementwise product, NumPy broadcasting. One FLOP per output element. */
+export const mul = broadcastOp('Mul', 2, 1, ([a, b]) => (a as number) * (b as number), { differentiable: [true, true] });

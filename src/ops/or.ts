@@ -1,0 +1,4 @@
+import { broadcastOp } from './shared/elementwise.js';
+
+/** Or (opset 7+): logical or of two bool tensors, broadcasting. */
+export const or = broadcastOp('Or', 2, 1, ([a, b]) => (a || b ? 1 : 0), { differentiable: [false, false] });

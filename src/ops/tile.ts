@@ -1,0 +1,37 @@
+import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { stridesOf } from './shared/broadcast.js';
+import { constInts } from './shared/const-input.js';
+import { canFold, gatherValues } from './shared/index-map.js';
+import { dataMovementCost, fail, required } from './shared/tensor-info.js';
+
+function tiled(ctx: OpContext, inputs: Inputs): [TensorInfo, number[]] {
+  const x = required(ctx, inputs, 0);
+  const repeats = constInts(ctx, inputs, 1, 'repeats');
+  if (repeats.length !== x.shape.length) fail(ctx, `${repeats.length} repeats for an input of rank ${x.shape.length}`);
+  if (repeats.some((r) => r < 0)) fail(ctx, `repeats [${repeats.join(', ')}] has a negative value`);
+  return [x, x.shape.map((d, i) => d * repeats[i]!)];
+}
+
+/** Tile (opset 6+): repeats the input `repeats[i]` times along each axis. */
+export const tile: OpDef = {
+  opType: 'Tile',
+  sinceVersion: 6,
+  differentiable: [true, false],
+  inferShape(ctx, inputs) {
+    const [x, shape] = tiled(ctx, inputs);
+    return [{ dtype: x.dtype, shape }];
+  },
+  cost: dataMovementCost,
+  evaluate(ctx, inputs) {
+    const [x, shape] = tiled(ctx, inputs);
+    if (!x.value || !canFold(shape)) return undefined;
+    const strides = stridesOf(x.shape);
+    return [
+      gatherValues(x.value, shape, (c) => {
+        let o = 0;
+        for (let i = 0; i < c.length; i++) o += (c[i]! % x.shape[i]!) * strides[i]!;
+        return o;
+      }),
+    ];
+  },
+};
