@@ -63,9 +63,17 @@ export function valueInfo(name: string, dtype: DType, shape?: readonly Dim[]): V
   };
 }
 
+function uniqueIn(used: Set<string>, base: string): string {
+  let name = base;
+  for (let k = 1; used.has(name); k++) name = `${base}_${k}`;
+  used.add(name);
+  return name;
+}
+
 /**
  * A small DSL that builds ONNX models: inputs, seeded or given weights, nodes, outputs.
- * Names are unique: a repeated name gets a numeric suffix.
+ * Tensor names and node names are unique (each in its own namespace, as in ONNX): a repeated
+ * name gets a numeric suffix. A node's single output takes the node's name.
  */
 export class ModelBuilder {
   readonly rng: Random;
@@ -74,6 +82,7 @@ export class ModelBuilder {
   private readonly outputs: ValueInfoProto[] = [];
   private readonly inits: TensorProto[] = [];
   private readonly used = new Set<string>();
+  private readonly nodeNames = new Set<string>();
   private readonly opset: number;
 
   constructor(private readonly options: BuilderOptions = {}) {
@@ -81,12 +90,9 @@ export class ModelBuilder {
     this.opset = options.opset ?? 17;
   }
 
-  /** A name not used yet, based on `base`. */
+  /** A tensor name not used yet, based on `base`. */
   unique(base: string): string {
-    let name = base;
-    for (let k = 1; this.used.has(name); k++) name = `${base}_${k}`;
-    this.used.add(name);
-    return name;
+    return uniqueIn(this.used, base);
   }
 
   input(name: string, dtype: DType, shape: readonly Dim[]): string {
@@ -134,7 +140,7 @@ export class ModelBuilder {
 
   /** Adds a node with `outputs` outputs and returns their names. */
   nodeN(opType: string, inputs: readonly string[], outputs: number, attrs: Readonly<Record<string, AttrValue>> = {}, name?: string, domain = ''): string[] {
-    const nodeName = this.unique(name ?? opType.toLowerCase());
+    const nodeName = uniqueIn(this.nodeNames, name ?? opType.toLowerCase());
     const outs = Array.from({ length: outputs }, (_, k) => this.unique(outputs === 1 ? nodeName : `${nodeName}_out${k}`));
     this.nodes.push({
       name: nodeName,

@@ -1,0 +1,166 @@
+import type { Graph } from '../graph/graph.js';
+import { dtypeBytes, isFloat } from '../onnx/dtype.js';
+import { numelOf } from '../onnx/tensor.js';
+import type { Cost, TensorInfo } from '../ops/op.js';
+import { type CutPoint, findCutPoints } from './cut-points.js';
+import { type Dataflow, dataflowOf } from './dataflow.js';
+import { type Inference, inferShapes, type NodeIssue, nodeContext, type ShapeBinding } from './infer.js';
+
+export interface AnalyzeOptions extends ShapeBinding {
+  /** also list cuts where up to this many tensors cross (default 1) */
+  readonly maxTensors?: number;
+}
+
+/** One node of the model, with its costs at the analysed batch size. */
+export interface NodeRow {
+  readonly index: number;
+  readonly name: string;
+  readonly opType: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** static shape of each output ([] where unknown) */
+  readonly outputShapes: readonly (readonly number[])[];
+  readonly dtype: string;
+  /** weight elements this node reads (float initializers) */
+  readonly params: number;
+  readonly flops: number;
+  readonly macs: number;
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+  readonly outputBytes: number;
+  /** FLOPs of this node and every node before it in topological order */
+  readonly cumulativeFlops: number;
+  /** computes constants only (shape arithmetic): not a layer, never a cut */
+  readonly folded: boolean;
+  /** false when cleave has no rule for the op or could not infer its shapes */
+  readonly known: boolean;
+}
+
+export interface TensorRow {
+  readonly name: string;
+  readonly kind: 'input' | 'initializer' | 'activation' | 'constant';
+  readonly dtype: string;
+  readonly shape: readonly number[] | null;
+  readonly bytes: number;
+  readonly producer: string | null;
+  readonly consumers: readonly string[];
+}
+
+export interface Totals {
+  readonly nodes: number;
+  readonly layers: number;
+  readonly flops: number;
+  readonly macs: number;
+  readonly params: number;
+  readonly paramBytes: number;
+  readonly inputBytes: number;
+  readonly outputBytes: number;
+}
+
+/** Everything `cleave analyze` reports about a model. */
+export interface Analysis {
+  readonly model: { readonly name: string; readonly producer: string; readonly opset: number; readonly irVersion: number };
+  readonly batch: number;
+  readonly totals: Totals;
+  readonly nodes: readonly NodeRow[];
+  readonly tensors: readonly TensorRow[];
+  readonly cutPoints: readonly CutPoint[];
+  readonly issues: readonly NodeIssue[];
+  /** internal views reused by cut/ and later stages */
+  readonly inference: Inference;
+  readonly dataflow: Dataflow;
+}
+
+const ZERO: Cost = { flops: 0, macs: 0, bytesRead: 0, bytesWritten: 0 };
+
+function bytesOf(t: TensorInfo | undefined): number {
+  return t ? numelOf(t.shape) * dtypeBytes(t.dtype) : 0;
+}
+
+/** Analyses a model: per-node and per-tensor table, totals, and every cut point. */
+export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
+  const inference = inferShapes(graph, options);
+  const { tensors } = inference;
+  const nodes: NodeRow[] = [];
+  let cumulative = 0;
+  graph.nodes.forEach((node, i) => {
+    const rule = inference.rules[i];
+    const inputs = node.input.map((t) => (t ? tensors.get(t) : undefined));
+    const outputs = node.output.map((t) => (t ? tensors.get(t) : undefined));
+    const known = rule !== undefined && outputs.every((o, k) => o !== undefined || !node.output[k]) && !inference.issues.some((x) => x.node === graph.nodeNames[i]);
+    const folded = inference.folded[i] as boolean;
+    let cost = ZERO;
+    if (known && !folded && rule) cost = rule.cost(nodeContext(graph, node, i), inputs, outputs as TensorInfo[]);
+    const seen = new Set<string>();
+    let params = 0;
+    for (const t of node.input) {
+      const info = t ? tensors.get(t) : undefined;
+      if (!t || seen.has(t) || !graph.initializers.has(t) || !info || !isFloat(info.dtype)) continue;
+      seen.add(t);
+      params += numelOf(info.shape);
+    }
+    cumulative += cost.flops;
+    nodes.push({
+      index: i,
+      name: graph.nodeNames[i] as string,
+      opType: node.opType,
+      inputs: node.input,
+      outputs: node.output,
+      outputShapes: outputs.map((o) => (o ? o.shape : [])),
+      dtype: outputs[0]?.dtype ?? 'unknown',
+      params: folded ? 0 : params,
+      flops: cost.flops,
+      macs: cost.macs ?? 0,
+      bytesRead: cost.bytesRead,
+      bytesWritten: cost.bytesWritten,
+      outputBytes: outputs.reduce((s, o) => s + bytesOf(o), 0),
+      cumulativeFlops: cumulative,
+      folded,
+      known,
+    });
+  });
+
+  const dataflow = dataflowOf(graph, inference);
+  const cutPoints = findCutPoints(dataflow, { flops: nodes.map((n) => n.flops) }, options.maxTensors ?? 1);
+
+  const tensorRows: TensorRow[] = [];
+  const inputNames = new Set(graph.inputs.map((v) => v.name));
+  const names = new Set<string>([...inputNames, ...graph.initializers.keys(), ...graph.nodes.flatMap((n) => n.output.filter(Boolean))]);
+  for (const name of names) {
+    const info = tensors.get(name);
+    const p = graph.producer.get(name);
+    tensorRows.push({
+      name,
+      kind: inputNames.has(name) ? 'input' : graph.initializers.has(name) ? 'initializer' : inference.constant.has(name) ? 'constant' : 'activation',
+      dtype: info?.dtype ?? 'unknown',
+      shape: info ? info.shape : null,
+      bytes: bytesOf(info),
+      producer: p === undefined ? null : (graph.nodeNames[p] as string),
+      consumers: (graph.consumers.get(name) ?? []).map((c) => graph.nodeNames[c] as string),
+    });
+  }
+
+  const paramsAll = [...graph.initializers.keys()].map((k) => tensors.get(k)).filter((t): t is TensorInfo => !!t && isFloat(t.dtype));
+  const totals: Totals = {
+    nodes: graph.nodes.length,
+    layers: nodes.filter((n) => !n.folded).length,
+    flops: cumulative,
+    macs: nodes.reduce((s, n) => s + n.macs, 0),
+    params: paramsAll.reduce((s, t) => s + numelOf(t.shape), 0),
+    paramBytes: paramsAll.reduce((s, t) => s + bytesOf(t), 0),
+    inputBytes: graph.inputs.reduce((s, v) => s + bytesOf(tensors.get(v.name)), 0),
+    outputBytes: graph.outputs.reduce((s, v) => s + bytesOf(tensors.get(v.name)), 0),
+  };
+  const opset = graph.opsets.get('') ?? 0;
+  return {
+    model: { name: graph.name, producer: graph.model.producerName, opset, irVersion: Number(graph.model.irVersion) },
+    batch: options.batch ?? 1,
+    totals,
+    nodes,
+    tensors: tensorRows,
+    cutPoints,
+    issues: inference.issues,
+    inference,
+    dataflow,
+  };
+}

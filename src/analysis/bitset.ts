@@ -1,0 +1,37 @@
+/** A fixed-size set of small integers, for reachability over graphs of thousands of nodes. */
+export class BitSet {
+  readonly words: Uint32Array;
+  constructor(readonly size: number) {
+    this.words = new Uint32Array((size + 31) >>> 5);
+  }
+
+  add(i: number): void {
+    this.words[i >>> 5] = (this.words[i >>> 5] as number) | (1 << (i & 31));
+  }
+
+  has(i: number): boolean {
+    return (((this.words[i >>> 5] as number) >>> (i & 31)) & 1) === 1;
+  }
+
+  /** this |= other */
+  union(other: BitSet): void {
+    for (let k = 0; k < this.words.length; k++) this.words[k] = (this.words[k] as number) | (other.words[k] as number);
+  }
+
+  clone(): BitSet {
+    const b = new BitSet(this.size);
+    b.words.set(this.words);
+    return b;
+  }
+
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (let k = 0; k < this.words.length; k++) {
+      let w = this.words[k] as number;
+      while (w !== 0) {
+        const bit = 31 - Math.clz32(w & -w);
+        yield k * 32 + bit;
+        w &= w - 1;
+      }
+    }
+  }
+}

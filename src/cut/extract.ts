@@ -1,0 +1,199 @@
+import { closest, distance } from 'fastest-levenshtein';
+import type { Analysis } from '../analysis/analyze.js';
+import type { BitSet } from '../analysis/bitset.js';
+import { crossingTensors, headFor } from '../analysis/dataflow.js';
+import { BadRequestError, CutError } from '../errors.js';
+import { valueInfo } from '../graph/builder.js';
+import { makeTensor } from '../onnx/tensor.js';
+import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
+
+/** The two halves of a model cut at a set of tensors. */
+export interface CutModels {
+  /** graph inputs -> cut tensors (and any graph outputs the head already computes) */
+  readonly head: ModelProto;
+  /** cut tensors -> the remaining graph outputs */
+  readonly tail: ModelProto;
+  /** the tensors that cross, in topological order */
+  readonly tensors: readonly string[];
+  /** bytes that cross per inference at the analysed batch size */
+  readonly bytes: number;
+}
+
+/** Up to `n` known tensor names closest to `name`, for "did you mean" messages. */
+export function closestNames(name: string, candidates: readonly string[], n = 3): string[] {
+  if (candidates.length === 0) return [];
+  const best = closest(name, [...candidates]);
+  return [...candidates]
+    .map((c) => ({ c, d: c === best ? -1 : distance(name, c) }))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, n)
+    .map((x) => x.c);
+}
+
+/** Checks cut tensor names against the model; a miss names the closest existing tensors. */
+function validateNames(analysis: Analysis, tensors: readonly string[]): void {
+  if (tensors.length === 0) throw new BadRequestError('no tensor to cut at: give one or more tensor names (see `cleave analyze` for the cut points)');
+  const dupes = tensors.filter((t, i) => tensors.indexOf(t) !== i);
+  if (dupes.length) throw new BadRequestError(`tensor "${dupes[0]}" is listed twice`);
+  const known = analysis.tensors.map((t) => t.name);
+  const knownSet = new Set(known);
+  for (const t of tensors) {
+    if (!knownSet.has(t)) {
+      throw new BadRequestError(`no tensor named "${t}" in the model; closest: ${closestNames(t, known).map((c) => `"${c}"`).join(', ')}`);
+    }
+    if (!analysis.dataflow.dataTensors.has(t)) {
+      throw new CutError(`tensor "${t}" is a weight or a folded constant, not computed from the input: cut at a layer's output instead`);
+    }
+  }
+}
+
+/**
+ * Nodes the tail runs to compute `targets` from the cut tensors and the weights, in
+ * topological order. A folded value whose computation needs a head tensor that does not cross
+ * (a Shape of a head activation) is left out here; buildSide stores its value instead.
+ */
+function tailNodes(analysis: Analysis, targets: readonly string[], cut: ReadonlySet<string>): number[] {
+  const { graph } = analysis.dataflow;
+  const computable = new Map<string, boolean>();
+  const canCompute = (t: string): boolean => {
+    if (!t || cut.has(t) || graph.initializers.has(t)) return true;
+    const known = computable.get(t);
+    if (known !== undefined) return known;
+    const p = graph.producer.get(t);
+    const ok = p !== undefined && (graph.nodes[p] as NodeProto).input.every(canCompute);
+    computable.set(t, ok);
+    return ok;
+  };
+  const include = new Set<number>();
+  const stack = [...targets];
+  while (stack.length) {
+    const t = stack.pop() as string;
+    if (!t || cut.has(t) || graph.initializers.has(t) || !canCompute(t)) continue;
+    const p = graph.producer.get(t) as number;
+    if (include.has(p)) continue;
+    include.add(p);
+    stack.push(...(graph.nodes[p] as NodeProto).input);
+  }
+  return [...include].sort((a, b) => a - b);
+}
+
+/** Declared type of a tensor for the cut models' interface, with the batch dim left symbolic when the model's is. */
+function interfaceInfo(analysis: Analysis, name: string, symbolicBatch: string | undefined): ValueInfoProto {
+  const declared = analysis.dataflow.graph.declared.get(name);
+  if (declared?.type?.tensorType?.shape) return declared;
+  const info = analysis.inference.tensors.get(name);
+  if (!info) return valueInfo(name, 'float32');
+  const shape = info.shape.map((d, i) => (i === 0 && symbolicBatch && d === analysis.batch ? symbolicBatch : d));
+  return valueInfo(name, info.dtype, shape);
+}
+
+function symbolicBatchOf(analysis: Analysis): string | undefined {
+  for (const v of analysis.dataflow.graph.inputs) {
+    const d = v.type?.tensorType?.shape?.dim[0];
+    if (d && (d.dimParam || !Number(d.dimValue))) return d.dimParam || 'N';
+  }
+  return undefined;
+}
+
+/**
+ * Builds one side: the given nodes, the initializers they read, their graph inputs, and as
+ * initializers the folded values that the side needs but cannot compute (a Shape of a tensor
+ * on the other side).
+ */
+function buildSide(analysis: Analysis, name: string, nodes: readonly number[], inputs: readonly string[], outputs: readonly string[], batch: string | undefined): ModelProto {
+  const { graph, inference } = analysis.dataflow;
+  const model = graph.model;
+  const produced = new Set<string>(nodes.flatMap((i) => (graph.nodes[i] as NodeProto).output));
+  const available = new Set<string>([...inputs, ...produced]);
+  const initializers: TensorProto[] = [];
+  const inits = new Set<string>();
+  const keptNodes: NodeProto[] = [];
+  for (const i of nodes) {
+    const node = graph.nodes[i] as NodeProto;
+    keptNodes.push(node);
+    for (const t of node.input) {
+      if (!t || available.has(t) || inits.has(t)) continue;
+      const init = graph.initializers.get(t);
+      if (init) {
+        initializers.push(init);
+        inits.add(t);
+        continue;
+      }
+      // A folded tensor whose producer is not on this side: materialise its value.
+      const info = inference.tensors.get(t);
+      if (!info?.value || !inference.constant.has(t)) {
+        throw new CutError(`the ${name} needs tensor "${t}" (read by "${graph.nodeNames[i]}"), which is computed on the other side of the cut; add it to the cut`);
+      }
+      initializers.push(makeTensor(t, info.value.dtype, info.value.dims, info.value.data));
+      inits.add(t);
+    }
+  }
+  const valueInfos = graph.model.graph.valueInfo.filter((v) => produced.has(v.name) && !outputs.includes(v.name));
+  return {
+    irVersion: model.irVersion,
+    opsetImport: model.opsetImport,
+    producerName: 'cleave',
+    producerVersion: '0.1.0',
+    domain: model.domain ?? '',
+    modelVersion: model.modelVersion ?? 0,
+    docString: `${name} of ${graph.name || 'model'} cut by cleave`,
+    graph: {
+      name: `${graph.name || 'model'}_${name}`,
+      node: keptNodes,
+      initializer: initializers,
+      input: inputs.map((t) => interfaceInfo(analysis, t, batch)),
+      output: outputs.map((t) => interfaceInfo(analysis, t, batch)),
+      valueInfo: valueInfos,
+    },
+    functions: model.functions ?? [],
+    metadataProps: model.metadataProps ?? [],
+  };
+}
+
+/**
+ * Cuts a model at `tensors`: the head computes them from the graph inputs, the tail computes
+ * the graph outputs from them. Fails with CutError when other tensors would also cross.
+ */
+export function cutModel(analysis: Analysis, tensors: readonly string[]): CutModels {
+  validateNames(analysis, tensors);
+  const flow = analysis.dataflow;
+  const { graph, inference } = flow;
+  const head: BitSet = headFor(flow, tensors);
+  const crossing = crossingTensors(flow, head);
+  const extra = crossing.filter((t) => !tensors.includes(t));
+  if (extra.length) {
+    throw new CutError(
+      `cutting at ${tensors.map((t) => `"${t}"`).join(', ')} does not separate the graph: ${extra.map((t) => `"${t}"`).join(', ')} also cross${extra.length === 1 ? 'es' : ''} from head to tail; add ${extra.length === 1 ? 'it' : 'them'} to --at, or pick a cut listed by \`cleave analyze --max-tensors ${crossing.length}\``,
+    );
+  }
+  const unused = tensors.filter((t) => !crossing.includes(t));
+  if (unused.length) {
+    throw new CutError(`tensor${unused.length > 1 ? 's' : ''} ${unused.map((t) => `"${t}"`).join(', ')} ${unused.length > 1 ? 'are' : 'is'} not read after the cut (the tail does not need ${unused.length > 1 ? 'them' : 'it'}): drop ${unused.length > 1 ? 'them' : 'it'} from --at`);
+  }
+  let headLayers = 0;
+  for (const i of head) if (!inference.folded[i]) headLayers++;
+  const layers = inference.folded.filter((f) => !f).length;
+  if (headLayers === layers) throw new CutError('the cut leaves no layer for the tail: cut earlier');
+
+  const order = (t: string) => graph.producer.get(t) ?? -1;
+  const cut = [...crossing].sort((a, b) => order(a) - order(b));
+  const batch = symbolicBatchOf(analysis);
+  const outputsInHead = graph.outputs.map((o) => o.name).filter((o) => {
+    const p = graph.producer.get(o);
+    return p !== undefined && head.has(p);
+  });
+  const headOutputs = [...cut, ...outputsInHead.filter((o) => !cut.includes(o))];
+  const headNodes = [...head].sort((a, b) => a - b);
+  const headInputs = graph.inputs.map((v) => v.name).filter((n) => headNodes.some((i) => (graph.nodes[i] as NodeProto).input.includes(n)));
+
+  const tailTargets = graph.outputs.map((o) => o.name).filter((o) => !outputsInHead.includes(o));
+  const tail = tailNodes(analysis, tailTargets, new Set(cut));
+  const leaked = tail.filter((i) => head.has(i) && !inference.folded[i]);
+  if (leaked.length) throw new CutError(`internal: head layer "${graph.nodeNames[leaked[0] as number]}" would run in the tail too`);
+  return {
+    head: buildSide(analysis, 'head', headNodes, headInputs, headOutputs, batch),
+    tail: buildSide(analysis, 'tail', tail, cut, tailTargets, batch),
+    tensors: cut,
+    bytes: cut.reduce((s, t) => s + (analysis.tensors.find((r) => r.name === t)?.bytes ?? 0), 0),
+  };
+}

@@ -1,0 +1,61 @@
+import type { Analysis } from '../analysis/analyze.js';
+import { CutError } from '../errors.js';
+import { randomFeeds } from '../runtime/random-feeds.js';
+import { type RunTensor, Session } from '../runtime/session.js';
+import type { CutModels } from './extract.js';
+
+/** Default tolerance: outputs of head->tail agree with the original to this relative error. */
+export const CUT_RTOL = 1e-5;
+
+export interface OutputAgreement {
+  readonly output: string;
+  /** max |cut - original| / max(|original|), the error relative to the output's scale */
+  readonly relativeError: number;
+  readonly maxAbsError: number;
+}
+
+export interface Verification {
+  readonly ok: boolean;
+  readonly rtol: number;
+  readonly outputs: readonly OutputAgreement[];
+}
+
+function compare(name: string, a: RunTensor, b: RunTensor): OutputAgreement {
+  if (a.dims.join() !== b.dims.join()) throw new CutError(`output "${name}": the cut model gives shape [${b.dims}], the original [${a.dims}]`);
+  let maxAbs = 0;
+  let scale = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const x = Number(a.data[i]);
+    const y = Number(b.data[i]);
+    scale = Math.max(scale, Math.abs(x));
+    const d = Math.abs(x - y);
+    if (d > maxAbs || Number.isNaN(d)) maxAbs = Number.isNaN(d) ? Infinity : d;
+  }
+  return { output: name, maxAbsError: maxAbs, relativeError: maxAbs === 0 ? 0 : maxAbs / Math.max(scale, Number.MIN_VALUE) };
+}
+
+/**
+ * Runs the original model and head -> tail on the same seeded random input with ONNX Runtime
+ * and compares every graph output.
+ */
+export async function verifyCut(analysis: Analysis, cut: CutModels, options: { readonly rtol?: number; readonly seed?: number } = {}): Promise<Verification> {
+  const rtol = options.rtol ?? CUT_RTOL;
+  const { graph, inference } = analysis.dataflow;
+  const feeds = randomFeeds(graph, inference, options.seed ?? 1);
+  const sessions = await Promise.all([Session.fromModel(graph.model), Session.fromModel(cut.head), Session.fromModel(cut.tail)]);
+  const [full, head, tail] = sessions as [Session, Session, Session];
+  try {
+    const expected = await full.run(feeds);
+    const headFeeds = Object.fromEntries(head.inputNames.map((n) => [n, feeds[n] as RunTensor]));
+    const headOut = await head.run(headFeeds);
+    const tailOut = await tail.run(Object.fromEntries(tail.inputNames.map((n) => [n, headOut[n] as RunTensor])));
+    const outputs = graph.outputs.map((o) => {
+      const got = tailOut[o.name] ?? headOut[o.name];
+      if (!got) throw new CutError(`output "${o.name}" is produced by neither the head nor the tail`);
+      return compare(o.name, expected[o.name] as RunTensor, got);
+    });
+    return { ok: outputs.every((o) => o.relativeError <= rtol), rtol, outputs };
+  } finally {
+    await Promise.all(sessions.map((s) => s.release()));
+  }
+}

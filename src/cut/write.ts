@@ -1,0 +1,35 @@
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IoError } from '../errors.js';
+import { encodeModel } from '../onnx/codec.js';
+import type { CutModels } from './extract.js';
+
+/** Files a cut writes into its output folder. */
+export const CUT_FILES = { head: 'head.onnx', tail: 'tail.onnx', manifest: 'cut.json' } as const;
+
+/**
+ * Writes head.onnx, tail.onnx and cut.json into `dir`. Every file is written under a temporary
+ * name first and renamed only once all are written, so a failure leaves no partial output.
+ */
+export function writeCut(dir: string, cut: CutModels, manifest: Readonly<Record<string, unknown>>): string[] {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+  } catch (e) {
+    throw new IoError(`cannot write to ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const files: [string, Uint8Array | string][] = [
+    [CUT_FILES.head, encodeModel(cut.head)],
+    [CUT_FILES.tail, encodeModel(cut.tail)],
+    [CUT_FILES.manifest, `${JSON.stringify(manifest, null, 2)}\n`],
+  ];
+  const tmp = files.map(([name]) => join(dir, `.${name}.${process.pid}.tmp`));
+  try {
+    files.forEach(([, data], i) => writeFileSync(tmp[i] as string, data));
+    files.forEach(([name], i) => renameSync(tmp[i] as string, join(dir, name)));
+  } catch (e) {
+    for (const t of tmp) rmSync(t, { force: true });
+    throw new IoError(`cannot write the cut into ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return files.map(([name]) => join(dir, name));
+}
