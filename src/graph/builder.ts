@@ -108,9 +108,9 @@ export class ModelBuilder {
     const fanIn = dims.length > 1 ? numelOf(dims.slice(1)) : Math.max(1, dims[0] ?? 1);
     const fanOut = (dims[0] ?? 1) * (dims.length > 2 ? numelOf(dims.slice(2)) : 1);
     switch (init.kind) {
-      case 'he': { const s = Math.sqrt(2 / fanIn); for (let i = 0; i < n; i++) data[i] = this.rng.normal() * s; break; }
-      case 'xavier': { const s = Math.sqrt(2 / (fanIn + fanOut)); for (let i = 0; i < n; i++) data[i] = this.rng.normal() * s; break; }
-      case 'normal': for (let i = 0; i < n; i++) data[i] = this.rng.normal() * init.std; break;
+      case 'he': this.rng.fillNormal(data, Math.sqrt(2 / fanIn)); break;
+      case 'xavier': this.rng.fillNormal(data, Math.sqrt(2 / (fanIn + fanOut))); break;
+      case 'normal': this.rng.fillNormal(data, init.std); break;
       case 'uniform': for (let i = 0; i < n; i++) data[i] = init.low + (init.high - init.low) * this.rng.next(); break;
       case 'const': data.fill(init.value); break;
       case 'values':

@@ -28,6 +28,30 @@ export class Random {
     return r * Math.cos(2 * Math.PI * v);
   }
 
+  /**
+   * Fills `out` with normal values times `std`, both Box-Muller halves per pair and the
+   * generator inlined: ~2x faster than calling normal() per value, which matters for the
+   * 138M weights of VGG-16. Same sequence on every machine.
+   */
+  fillNormal(out: Float32Array, std: number): void {
+    let t0 = this.state;
+    const n = out.length;
+    for (let i = 0; i < n; i += 2) {
+      let t = (t0 = (t0 + 0x6d2b79f5) >>> 0);
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const u = 1 - ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      t = t0 = (t0 + 0x6d2b79f5) >>> 0;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const v = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      const r = Math.sqrt(-2 * Math.log(u)) * std;
+      out[i] = r * Math.cos(2 * Math.PI * v);
+      if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * v);
+    }
+    this.state = t0;
+  }
+
   /** Integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
