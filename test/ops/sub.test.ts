@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { iota, matchesOrt } from '../../test-support/tensor-op-check.js';
+import { matchesOrt } from '../../test-support/tensor-op-check.js';
 
 describe('Sub', () => {
   it('Sub: broadcast shape matches ORT; one FLOP per output element', async () => {
