@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertFoldedLikeOrt, assertMatchesOrt } from '../../test-support/op-assert.js';
+import { checkOp } from '../../test-support/op-check.js';
+
+describe('Mean', () => {
+  it('Mean: three inputs broadcast to [2, 3, 4]; n - 1 adds and a divide per output element', async () => {
+    const r = await checkOp('Mean', [{ shape: [2, 3, 4] }, { shape: [3, 1] }, { shape: [4] }]);
+    assertMatchesOrt(r);
+    assert.equal(r.cost.flops, 3 * 24); // n = 3 for n = 3 inputs, on 24 output elements
+    assert.equal(r.cost.bytesRead, (24 + 3 + 4) * 4);
+  });
+
+  it('Mean: a single input is the identity in shape', async () => {
+    const r = await checkOp('Mean', [{ shape: [5, 2] }]);
+    assertMatchesOrt(r);
+  });
+
+  it('Mean: folds constants', async () => {
+    assertFoldedLikeOrt(await checkOp('Mean', [{ shape: [2, 2], value: [1, -2, 3.5, 4] }, { shape: [2], value: [0.5, 3] }, { shape: [1], value: [2] }]));
+  });
+});
