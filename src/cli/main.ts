@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { ANALYZE_HELP, runAnalyze } from './analyze.js';
+import { CUT_HELP, runCut } from './cut.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { type CliIo, processIo } from './io.js';
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/** Subcommands: name -> [one-line summary, runner]. */
+const COMMANDS: Readonly<Record<string, readonly [string, Command]>> = {
+  analyze: ['shapes, FLOPs, bytes of every node, and every cut point', runAnalyze],
+  cut: ['split a model into head.onnx + tail.onnx, verified', runCut],
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `Usage: cleave COMMAND [options]   (cleave COMMAND --help for details)
+
+cleave designs and runs split-computing deep-learning applications over ONNX models.
+
+Commands:
+${Object.entries(COMMANDS).map(([name, [summary]]) => `  ${name.padEnd(width)}  ${summary}`).join('\n')}
+`;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI: never throws; errors become one line on stderr and an exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout(usage());
+    return name === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${version()}\n`);
+    return EXIT.OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`cleave: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return EXIT.USAGE;
+  }
+  try {
+    return await command[1](rest, io);
+  } catch (e) {
+    const code = exitCodeFor(e);
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr(`cleave ${name}: ${code === EXIT.INTERNAL ? `internal error: ${message} (please report it)` : message}\n`);
+    if (code === EXIT.INTERNAL && process.env.CLEAVE_DEBUG && e instanceof Error) io.stderr(`${e.stack}\n`);
+    return code;
+  }
+}
+
+export const HELP_TEXTS = { analyze: ANALYZE_HELP, cut: CUT_HELP };
