@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ModelBuilder } from '../../src/graph/builder.js';
+import { graphFromModel } from '../../src/graph/graph.js';
+import { inferShapes } from '../../src/analysis/infer.js';
+import { iota, matchesOrt } from '../../test-support/tensor-op-check.js';
+
+const ints = (values: number[]) => ({ dtype: 'int64' as const, shape: [values.length], value: values });
+
+describe('Reshape', () => {
+  it('Reshape: -1 is inferred and 0 copies a dim, as ORT', async () => {
+    const r = await matchesOrt('Reshape', [{ shape: [2, 3, 4, 5] }, ints([0, -1, 5])], {}, { opset: 13 });
+    assert.deepEqual(r.inferred[0]?.shape, [2, 12, 5]);
+    assert.equal(r.cost.flops, 0);
+    await matchesOrt('Reshape', [{ shape: [2, 3, 4] }, ints([-1])], {}, { opset: 9 });
+    await matchesOrt('Reshape', [{ shape: [6, 4] }, ints([2, 0, -1])], {}, { opset: 11 });
+  });
+
+  it('Reshape: allowzero=1 keeps a literal 0 (opset 14+)', async () => {
+    await matchesOrt('Reshape', [{ shape: [0, 3], value: [] }, ints([3, 0])], { allowzero: 1 }, { opset: 14 });
+    await matchesOrt('Reshape', [{ shape: [3, 2], value: iota(6) }, ints([0, 2])], { allowzero: 0 }, { opset: 14 });
+  });
+
+  it('Reshape: opset < 5 takes the shape attribute', async () => {
+    const b = new ModelBuilder({ opset: 4 });
+    const x = b.input('x', 'float32', [2, 6]);
+    const y = b.node('Reshape', [x], { shape: [3, -1] });
+    b.output(y);
+    const inf = inferShapes(graphFromModel(b.build()));
+    assert.deepEqual(inf.issues, []);
+    assert.deepEqual(inf.tensors.get(y)?.shape, [3, 4]);
+  });
+
+  it('Reshape: folds constants', async () => {
+    await matchesOrt('Reshape', [{ shape: [2, 3], value: iota(6) }, ints([3, -1])]);
+  });
+
+  it('Reshape: a non-constant shape is reported, naming the node', () => {
+    const b = new ModelBuilder({ opset: 13 });
+    const x = b.input('x', 'float32', [2, 6]);
+    const s = b.input('s', 'int64', [2]);
+    const y = b.node('Reshape', [x, s], {}, 'reshape_dyn');
+    b.output(y);
+    const inf = inferShapes(graphFromModel(b.build()));
+    assert.equal(inf.issues.length, 1);
+    assert.match(inf.issues[0]!.message, /reshape_dyn.*shape \(input 1\) is not a constant/);
+  });
+});
