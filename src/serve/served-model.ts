@@ -1,0 +1,127 @@
+import { decodeTensor, isEncoded } from '../compress/codec.js';
+import { BadRequestError, CleaveError } from '../errors.js';
+import type { ModelProto } from '../onnx/types.js';
+import { type RunTensor, Session } from '../runtime/session.js';
+import { type Batcher, type BatchingOptions, Batcher as BatcherImpl, type RunFn } from './batcher.js';
+import { type TensorData, type V2Datatype, dtypeToV2, elementCount, toBinary, v2ToDType } from './datatypes.js';
+import { InferenceFailedError } from './errors.js';
+import { type TensorMeta, modelSignature } from './metadata.js';
+import type { InferRequest, InferResponse, WireTensor } from './v2-wire.js';
+
+export interface ModelMetadata {
+  readonly name: string;
+  readonly versions: readonly string[];
+  readonly platform: string;
+  readonly inputs: readonly TensorMeta[];
+  readonly outputs: readonly TensorMeta[];
+}
+
+export interface ServedModelOptions {
+  readonly version?: string;
+  /** ORT intra-op threads for this model's session */
+  readonly threads?: number;
+  /** dynamic batching; off when absent or when an input has no dynamic first dim */
+  readonly batching?: BatchingOptions;
+  /** most elements per input tensor after codec decoding */
+  readonly maxElements?: number;
+}
+
+/** The typed array ORT takes for a tensor; v2 and ORT agree on element layout for every numeric type. */
+function toRun(t: { datatype: V2Datatype; shape: readonly number[]; data: TensorData }): RunTensor {
+  return { dtype: v2ToDType(t.datatype), dims: [...t.shape], data: t.data as RunTensor['data'] };
+}
+
+/**
+ * One model behind the v2 endpoints: its metadata (from the ONNX signature), one ORT session,
+ * and request validation against both, so a bad request fails with a 400 before ORT sees it.
+ */
+export class ServedModel {
+  private readonly batcher: Batcher | undefined;
+  private readonly runFn: RunFn;
+
+  private constructor(
+    readonly metadata: ModelMetadata,
+    private readonly session: Session,
+    private readonly options: ServedModelOptions,
+  ) {
+    this.runFn = async (feeds, outputs) => {
+      try {
+        return await this.session.run(feeds, outputs);
+      } catch (e) {
+        throw new InferenceFailedError(`model "${metadata.name}": ONNX Runtime failed: ${(e as Error).message.split('\n')[0]}`);
+      }
+    };
+    const batchable = metadata.inputs.every((i) => i.shape[0] === -1) && metadata.inputs.length > 0;
+    this.batcher = options.batching && batchable ? new BatcherImpl(this.runFn, metadata.outputs.map((o) => o.name), options.batching) : undefined;
+  }
+
+  static async load(name: string, model: ModelProto | Uint8Array, proto: ModelProto, options: ServedModelOptions = {}): Promise<ServedModel> {
+    const sig = modelSignature(proto);
+    const session = await Session.fromModel(model, options.threads !== undefined ? { threads: options.threads } : {});
+    const metadata: ModelMetadata = { name, versions: [options.version ?? '1'], platform: 'onnxruntime_onnx', ...sig };
+    return new ServedModel(metadata, session, options);
+  }
+
+  get name(): string {
+    return this.metadata.name;
+  }
+
+  get version(): string {
+    return this.metadata.versions[0] as string;
+  }
+
+  /** Decodes a cut-codec tensor to FP32, or returns the tensor as it came. */
+  private async decode(t: WireTensor): Promise<{ datatype: V2Datatype; shape: readonly number[]; data: TensorData }> {
+    if (!isEncoded(t.parameters)) return t;
+    const params = t.parameters as NonNullable<WireTensor['parameters']>;
+    const f = await decodeTensor(t.datatype, t.shape, toBinary(t.datatype, t.data), params, this.options.maxElements);
+    return { datatype: 'FP32', shape: f.dims, data: f.data };
+  }
+
+  private check(meta: TensorMeta, t: { datatype: V2Datatype; shape: readonly number[] }): void {
+    const what = `model "${this.name}" input "${meta.name}"`;
+    if (t.datatype !== meta.datatype) throw new BadRequestError(`${what} takes ${meta.datatype}, got ${t.datatype}`);
+    const bad = t.shape.length !== meta.shape.length || meta.shape.some((d, i) => (d === -1 ? (t.shape[i] as number) < 1 : d !== t.shape[i]));
+    if (bad) throw new BadRequestError(`${what} takes shape [${meta.shape.join(', ')}] (-1: any size), got [${t.shape.join(', ')}]`);
+  }
+
+  async infer(req: InferRequest): Promise<InferResponse> {
+    const feeds: Record<string, RunTensor> = {};
+    for (const t of req.inputs) {
+      const meta = this.metadata.inputs.find((m) => m.name === t.name);
+      if (!meta) throw new BadRequestError(`model "${this.name}" has no input "${t.name}"; its inputs are ${this.metadata.inputs.map((m) => m.name).join(', ')}`);
+      if (feeds[t.name]) throw new BadRequestError(`input "${t.name}" is given twice`);
+      const decoded = await this.decode(t);
+      this.check(meta, decoded);
+      feeds[t.name] = toRun(decoded);
+    }
+    const missing = this.metadata.inputs.filter((m) => !feeds[m.name]);
+    if (missing.length) throw new BadRequestError(`model "${this.name}" needs input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m.name}"`).join(', ')}`);
+    const wanted = req.outputs?.map((o) => o.name) ?? this.metadata.outputs.map((o) => o.name);
+    for (const w of wanted) {
+      if (!this.metadata.outputs.some((o) => o.name === w)) throw new BadRequestError(`model "${this.name}" has no output "${w}"`);
+    }
+    const result = this.batcher && !req.outputs ? await this.batcher.submit(feeds) : await this.runFn(feeds, wanted);
+    const outputs: WireTensor[] = wanted.map((name) => {
+      const r = result[name];
+      if (!r) throw new InferenceFailedError(`model "${this.name}" produced no output "${name}"`);
+      const datatype = dtypeToV2(r.dtype);
+      if (!datatype) throw new InferenceFailedError(`output "${name}" has type ${r.dtype}, which v2 cannot carry`);
+      if (elementCount(r.dims) !== r.data.length) throw new InferenceFailedError(`output "${name}" has ${r.data.length} values for shape [${r.dims.join(', ')}]`);
+      return { name, datatype, shape: r.dims, data: r.data as TensorData };
+    });
+    return { model_name: this.name, model_version: this.version, ...(req.id !== undefined ? { id: req.id } : {}), outputs };
+  }
+
+  flush(): void {
+    this.batcher?.flushAll();
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+export function isClientError(e: unknown): boolean {
+  return e instanceof CleaveError && (e.code === 'BAD_REQUEST' || e.code === 'MODEL_NOT_FOUND');
+}
