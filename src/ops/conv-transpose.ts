@@ -13,10 +13,9 @@ function outputSpatial(ctx: OpContext, x: TensorInfo, w: TensorInfo): number[] {
   const n = spatialIn.length;
   const given = ctx.attrs.ints('output_shape');
   if (given) {
-    // Exporters write either the spatial dims or the full N, C, spatial shape.
-    const spatial = given.length === n + 2 ? given.slice(2) : given;
-    if (spatial.length !== n) fail(ctx, `output_shape [${given.join(', ')}] must have ${n} spatial values`);
-    return spatial;
+    // The spatial dims only: ONNX's own shape inference rejects a full N, C, ... shape.
+    if (given.length !== n) fail(ctx, `output_shape [${given.join(', ')}] must have ${n} spatial values`);
+    return given;
   }
   const outPad = ctx.attrs.ints('output_padding', new Array<number>(n).fill(0));
   if (outPad.length !== n) fail(ctx, `output_padding must have ${n} values`);
