@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ANALYZE_HELP, runAnalyze } from './analyze.js';
+import { BUILD_MODEL_HELP, runBuildModel } from './build-model.js';
 import { CUT_HELP, runCut } from './cut.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { type CliIo, processIo } from './io.js';
@@ -10,6 +11,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: Readonly<Record<string, readonly [string, Command]>> = {
   analyze: ['shapes, FLOPs, bytes of every node, and every cut point', runAnalyze],
   cut: ['split a model into head.onnx + tail.onnx, verified', runCut],
+  'build-model': ['write a reference architecture (ResNet, VGG, MobileNetV2, ...) as ONNX', runBuildModel],
 };
 
 function usage(): string {
@@ -55,4 +57,4 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
 }
 
-export const HELP_TEXTS = { analyze: ANALYZE_HELP, cut: CUT_HELP };
+export const HELP_TEXTS = { analyze: ANALYZE_HELP, cut: CUT_HELP, 'build-model': BUILD_MODEL_HELP };
