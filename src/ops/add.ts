@@ -1,4 +1,11 @@
+import { sumToInputShape } from './grad-context.js';
 import { broadcastOp } from './shared/elementwise.js';
 
 /** Add (opset 7+): elementwise sum, NumPy broadcasting. One FLOP per output element. */
-export const add = broadcastOp('Add', 2, 1, ([a, b]) => (a as number) + (b as number), { differentiable: [true, true] });
+export const add = broadcastOp('Add', 2, 1, ([a, b]) => (a as number) + (b as number), {
+  differentiable: [true, true],
+  // dA = reduce-to-shape(dY, A); dB likewise.
+  gradient(g) {
+    for (const i of [0, 1]) if (g.needs(i)) g.setInputGrad(i, sumToInputShape(g, g.outGrad(0), i));
+  },
+});

@@ -1,5 +1,6 @@
+import { type GradContext, reduceSum, reshape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
-import { convOutputShape, convParams } from './shared/conv-geometry.js';
+import { convOutputShape, convParams, resolvedPads } from './shared/conv-geometry.js';
 import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
 
 function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
@@ -15,6 +16,69 @@ function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
   const b = inputs[2];
   if (b && (b.shape.length !== 1 || b.shape[0] !== cout)) fail(ctx, `bias has shape [${b.shape.join(', ')}], expected [${cout}]`);
   return [{ dtype: x.dtype, shape: [x.shape[0] as number, cout, ...convOutputShape(ctx, x.shape.slice(2), p)] }];
+}
+
+/** The one-hot kernel that makes a grouped Conv copy each input channel's k positions into channels (im2col). */
+function im2colKernel(channels: number, kernel: readonly number[]): { dims: number[]; data: Float32Array } {
+  const k = kernel.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(channels * k * k);
+  for (let c = 0; c < channels; c++) for (let j = 0; j < k; j++) data[(c * k + j) * k + j] = 1;
+  return { dims: [channels * k, 1, ...kernel], data };
+}
+
+/**
+ * dX = ConvTranspose(dY, W) with the forward geometry; output_padding restores the input rows
+ * the forward stride skipped. dW by im2col: a grouped Conv with a fixed one-hot kernel
+ * extracts the patches P [N, C*K, L] (strides, pads, dilations for free), then per group
+ * dW = sum_n P_n dY_n^T, a batched MatMul and a ReduceSum over the batch. This ran at forward
+ * speed in ORT, ~8x faster than a Conv over transposed tensors (bench/gradients). dB = sum dY.
+ */
+function convGradient(g: GradContext): void {
+  const x = g.inputInfo(0);
+  const w = g.inputInfo(1);
+  const y = g.outputInfo(0);
+  const p = convParams(g.ctx, x.shape, w.shape.slice(2));
+  const spatialIn = x.shape.slice(2);
+  const spatialOut = y.shape.slice(2);
+  const pads = resolvedPads(spatialIn, spatialOut, p);
+  const rank = spatialIn.length;
+  const dY = g.outGrad(0);
+  const [n, c] = x.shape as [number, number];
+  const cout = w.shape[0] as number;
+  const group = p.group;
+  if (g.needs(2)) g.setInputGrad(2, reduceSum(g, dY, [0, ...spatialOut.map((_, i) => i + 2)], false, 'db'));
+  if (g.needs(0)) {
+    const outputPadding = spatialIn.map((inDim, i) => {
+      const keff = (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
+      return inDim - (((spatialOut[i] as number) - 1) * (p.strides[i] as number) - (pads[i] as number) - (pads[i + rank] as number) + keff);
+    });
+    g.setInputGrad(0, g.emit('ConvTranspose', [dY, g.input(1)], 'dx', {
+      strides: p.strides, pads, dilations: p.dilations, group, kernel_shape: p.kernel,
+      ...(outputPadding.some((v) => v !== 0) ? { output_padding: outputPadding } : {}),
+    }));
+  }
+  if (g.needs(1)) {
+    const k = p.kernel.reduce((a, b) => a * b, 1);
+    const l = spatialOut.reduce((a, b) => a * b, 1);
+    const identityPatches = k === 1 && p.strides.every((s) => s === 1) && pads.every((v) => v === 0);
+    let patches = g.input(0);
+    if (!identityPatches) {
+      const kernel = im2colKernel(c, p.kernel);
+      const onehot = g.constant('im2col_kernel', x.dtype, kernel.dims, kernel.data);
+      patches = g.emit('Conv', [g.input(0), onehot], 'patches', {
+        group: c, strides: p.strides, pads, dilations: p.dilations, kernel_shape: p.kernel,
+      });
+    }
+    const cg = c / group;
+    const cog = cout / group;
+    const pm = reshape(g, patches, [n, group, cg * k, l], 'patches_matrix');
+    const dym = reshape(g, dY, [n, group, cog, l], 'dy_matrix');
+    const dyt = g.emit('Transpose', [dym], 'dy_t', { perm: [0, 1, 3, 2] });
+    const prod = g.emit('MatMul', [pm, dyt], 'dw_per_sample');
+    const summed = reduceSum(g, prod, [0], false, 'dw_sum');
+    const dwt = g.emit('Transpose', [summed], 'dw_t', { perm: [0, 2, 1] });
+    g.setInputGrad(1, reshape(g, dwt, w.shape, 'dw'));
+  }
 }
 
 /**
@@ -38,4 +102,5 @@ export const conv: OpDef = {
       bytesWritten: totalBytes([y]),
     };
   },
+  gradient: convGradient,
 };

@@ -2,6 +2,7 @@ import type { Attrs } from '../graph/attributes.js';
 import type { DType } from '../onnx/dtype.js';
 import type { TensorValue } from '../onnx/tensor.js';
 import type { NodeProto } from '../onnx/types.js';
+import type { GradContext } from './grad-context.js';
 
 /**
  * What cleave knows of a tensor during analysis: its type, its static shape and, for small
@@ -61,4 +62,10 @@ export interface OpDef {
    * and Size, from their static shapes). Returns undefined when it cannot fold.
    */
   evaluate?(ctx: OpContext, inputs: Inputs): TensorValue[] | undefined;
+
+  /**
+   * Reverse-mode rule: emits the ONNX nodes that compute the gradients of the inputs that
+   * `g.needs` from the outputs' gradients (see grad-context.ts). Absent: no gradient flows.
+   */
+  gradient?(g: GradContext): void;
 }

@@ -1,0 +1,96 @@
+import type { Attrs } from '../graph/attributes.js';
+import type { AttrValue } from '../graph/builder.js';
+import type { DType } from '../onnx/dtype.js';
+import type { OpContext, TensorInfo } from './op.js';
+
+/**
+ * What a gradient rule sees of its node and how it adds nodes to the backward graph. Rules
+ * (the optional `gradient` of an OpDef) emit ONNX nodes through this interface and never
+ * compute numbers: autodiff/ implements it, ONNX Runtime runs what they emit.
+ *
+ * Tensors are named by strings, as in ONNX. Forward tensors are available as they are; the
+ * gradient of an output that receives no contribution is an implicit zero (see `hasOutGrad`).
+ */
+export interface GradContext {
+  /** the forward node, its display name, opset and attributes */
+  readonly ctx: OpContext;
+  readonly attrs: Attrs;
+  readonly opset: number;
+  /** name of forward input `i` ('' when an optional input is omitted) */
+  input(i: number): string;
+  /** name of forward output `i` */
+  output(i: number): string;
+  /** static type and shape of forward input `i` */
+  inputInfo(i: number): TensorInfo;
+  /** static type and shape of forward output `i` */
+  outputInfo(i: number): TensorInfo;
+  /** does output `i` receive a gradient (otherwise its gradient is zero) */
+  hasOutGrad(i: number): boolean;
+  /** the gradient of output `i` (a zero tensor of its shape when nothing flows into it) */
+  outGrad(i: number): string;
+  /** is the gradient of input `i` wanted (it lies on a path from a requested tensor) */
+  needs(i: number): boolean;
+  /** adds a node with one output, named `<node>/grad/<purpose>`, and returns that output */
+  emit(opType: string, inputs: readonly string[], purpose: string, attrs?: Readonly<Record<string, AttrValue>>): string;
+  /** adds a node with `outputs` outputs and returns them */
+  emitN(opType: string, inputs: readonly string[], outputs: number, purpose: string, attrs?: Readonly<Record<string, AttrValue>>): string[];
+  /** a constant initializer of the backward graph */
+  constant(purpose: string, dtype: DType, dims: readonly number[], data: ArrayLike<number>): string;
+  /** gives input `i` its gradient contribution (summed with others at fan-out by the engine) */
+  setInputGrad(i: number, tensor: string): void;
+}
+
+/** Emits an int64 constant (axes, shapes, starts). */
+export function ints(g: GradContext, purpose: string, values: readonly number[]): string {
+  return g.constant(purpose, 'int64', [values.length], values);
+}
+
+/** Emits a float scalar constant of the dtype of input `like`. */
+export function scalar(g: GradContext, purpose: string, value: number, dtype: DType = 'float32'): string {
+  return g.constant(purpose, dtype, [], [value]);
+}
+
+/** ReduceSum over `axes`; axes moved from attribute to input in opset 13. */
+export function reduceSum(g: GradContext, x: string, axes: readonly number[], keepdims: boolean, purpose: string): string {
+  if (axes.length === 0) return x;
+  if (g.opset >= 13) return g.emit('ReduceSum', [x, ints(g, `${purpose}_axes`, axes)], purpose, { keepdims: keepdims ? 1 : 0 });
+  return g.emit('ReduceSum', [x], purpose, { axes: [...axes], keepdims: keepdims ? 1 : 0 });
+}
+
+/** Reshape to a static shape. */
+export function reshape(g: GradContext, x: string, shape: readonly number[], purpose: string): string {
+  return g.emit('Reshape', [x, ints(g, `${purpose}_shape`, shape)], purpose);
+}
+
+/** Unsqueeze; axes moved from attribute to input in opset 13. */
+export function unsqueeze(g: GradContext, x: string, axes: readonly number[], purpose: string): string {
+  if (g.opset >= 13) return g.emit('Unsqueeze', [x, ints(g, `${purpose}_axes`, axes)], purpose);
+  return g.emit('Unsqueeze', [x], purpose, { axes: [...axes] });
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * Reduces a gradient of a broadcast result to the shape of an operand: sums over the leading
+ * axes the operand lacks and over the axes where it has size 1, then reshapes. This is what
+ * every broadcasting op's rule needs (d/dA of f(A, B) with A broadcast).
+ */
+export function sumToShape(g: GradContext, grad: string, gradShape: readonly number[], target: readonly number[], purpose: string): string {
+  if (sameShape(gradShape, target)) return grad;
+  const off = gradShape.length - target.length;
+  const axes: number[] = [];
+  for (let i = 0; i < gradShape.length; i++) {
+    if (i < off) axes.push(i);
+    else if (target[i - off] === 1 && gradShape[i] !== 1) axes.push(i);
+  }
+  const summed = reduceSum(g, grad, axes, true, `${purpose}_sum`);
+  const keptShape = gradShape.map((d, i) => (axes.includes(i) ? 1 : d));
+  return sameShape(keptShape, target) ? summed : reshape(g, summed, target, `${purpose}_reshape`);
+}
+
+/** `sumToShape` of output 0's gradient (or of `grad`) onto input `i`'s shape. */
+export function sumToInputShape(g: GradContext, grad: string, i: number, purpose = `d${i}`): string {
+  return sumToShape(g, grad, g.outputInfo(0).shape, g.inputInfo(i).shape, purpose);
+}
