@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import { ModelBuilder } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { inferShapes } from '../../src/analysis/infer.js';
+import { makeTensor } from '../../src/onnx/tensor.js';
+import { Session } from '../../src/runtime/session.js';
+import { randomTensor } from '../../test-support/random-tensor.js';
 import { iota, matchesOrt } from '../../test-support/tensor-op-check.js';
 
 const ints = (values: number[]) => ({ dtype: 'int64' as const, shape: [values.length], value: values });
@@ -45,4 +48,39 @@ describe('Reshape', () => {
     assert.equal(inf.issues.length, 1);
     assert.match(inf.issues[0]!.message, /reshape_dyn.*shape \(input 1\) is not a constant/);
   });
+});
+
+describe('Reshape in a PyTorch-style flatten chain', () => {
+  // torch.flatten(x, 1) / x.view(x.size(0), -1) with a dynamic batch exports as
+  // Shape -> Gather(0) -> Unsqueeze -> Concat([-1]) -> Reshape, with Constant nodes for indices.
+  for (const opset of [11, 13]) {
+    it(`folds Shape -> Gather -> Unsqueeze -> Concat and sizes the Reshape (opset ${opset})`, async () => {
+      const b = new ModelBuilder({ opset });
+      const x = b.input('input', 'float32', ['batch', 16, 7, 7]);
+      const relu = b.node('Relu', [x]);
+      const shape = b.node('Shape', [relu]);
+      const zero = b.node('Constant', [], { value: makeTensor('zero', 'int64', [], [0]) });
+      const batch = b.node('Gather', [shape, zero], { axis: 0 });
+      const unsq = opset >= 13 ? b.node('Unsqueeze', [batch, b.ints('axes', [0])]) : b.node('Unsqueeze', [batch], { axes: [0] });
+      const minusOne = b.node('Constant', [], { value: makeTensor('m1', 'int64', [1], [-1]) });
+      const target = b.node('Concat', [unsq, minusOne], { axis: 0 });
+      const y = b.node('Reshape', [relu, target]);
+      b.output(y);
+      const model = b.build();
+      const graph = graphFromModel(model);
+      const inf = inferShapes(graph, { batch: 4 });
+      assert.deepEqual(inf.issues, []);
+      const folded = graph.nodes.filter((_, i) => inf.folded[i]).map((n) => n.opType).sort();
+      assert.deepEqual(folded, ['Concat', 'Constant', 'Constant', 'Gather', 'Shape', 'Unsqueeze']);
+      assert.deepEqual(Array.from(inf.tensors.get(target)?.value?.data ?? []), [4, -1]);
+      assert.deepEqual(inf.tensors.get(y)?.shape, [4, 784]);
+      const s = await Session.fromModel(model);
+      try {
+        const out = await s.run({ [x]: randomTensor('float32', [4, 16, 7, 7], 3) });
+        assert.deepEqual(out[y]?.dims, [4, 784]);
+      } finally {
+        await s.release();
+      }
+    });
+  }
 });
