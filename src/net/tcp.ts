@@ -44,6 +44,8 @@ export interface TcpEvents {
   onMessageReceived?(id: number, now: number): void;
   /** The sender got the receiver's reply to message `id`. */
   onReply?(id: number, now: number): void;
+  /** A packet carrying (part of) message `id` was lost. */
+  onDataLost?(id: number, now: number): void;
 }
 
 const SEG_SACKED = 1;
@@ -115,6 +117,8 @@ export class TcpConnection implements PacketSink {
     private readonly events: TcpEvents = {},
     /** Bytes the receiver answers each message with (0 = no reply). */
     private readonly replyBytes = 0,
+    /** Reply as soon as a message is in (true), or only when `reply(id)` is called. */
+    private readonly autoReply = true,
   ) {
     this.mss = mssForMtu(options.mtu);
     this.overhead = options.linkOverheadBytes ?? 0;
@@ -177,6 +181,11 @@ export class TcpConnection implements PacketSink {
     if (this.established) this.trySend(now);
   }
 
+  /** The receiver answers message `id` now (when replies are not automatic). */
+  reply(id: number): void {
+    this.sendReply(id, this.core.now);
+  }
+
   // ---- packets arriving -------------------------------------------------------------------
 
   receive(p: Packet, now: number): void {
@@ -210,11 +219,11 @@ export class TcpConnection implements PacketSink {
    * handshake and the (one-packet) reply we schedule the retransmission the peer's timer would
    * make, at the time that timer would fire.
    */
-  dropped(p: Packet, _now: number): void {
+  dropped(p: Packet, now: number): void {
+    if (p.kind === PacketKind.Data) this.events.onDataLost?.(p.message, now);
     if (p.kind === PacketKind.Syn || p.kind === PacketKind.SynAck) {
-      const retries = p.seq + 1;
-      this.core.scheduleAt(p.sentAt + INITIAL_RTO_S * 2 ** p.seq, this.synRetry, p.kind);
-      this.synRetries = retries;
+      this.synRetries = p.seq + 1;
+      this.core.scheduleAt(Math.max(now, p.sentAt + INITIAL_RTO_S * 2 ** p.seq), this.synRetry, p.kind);
     } else if (p.kind === PacketKind.Reply) {
       const rto = Math.max(MIN_RTO_S, this.state.srtt + 4 * this.rttvar);
       this.core.scheduleAt(Math.max(this.core.now, p.sentAt + rto), this.replyRetry, p.message);
@@ -267,7 +276,7 @@ export class TcpConnection implements PacketSink {
       const id = this.messageIds[this.rcvMessageIdx] as number;
       this.rcvMessageIdx++;
       this.events.onMessageReceived?.(id, now);
-      if (this.replyBytes > 0) this.sendReply(id, now);
+      if (this.replyBytes > 0 && this.autoReply) this.sendReply(id, now);
     }
   }
 
@@ -349,6 +358,7 @@ export class TcpConnection implements PacketSink {
         this.segFlags[this.lossScan] = f | SEG_LOST;
         this.lostOut++;
         found = true;
+        if (this.lossScan < this.retxScan) this.retxScan = this.lossScan;
       }
       this.lossScan++;
     }
@@ -442,12 +452,11 @@ export class TcpConnection implements PacketSink {
 
   /** Tail loss probe (RFC 8985): if the flight goes quiet for 2 SRTT, resend the last segment. */
   private armTlp(now: number): void {
-    if (this.una === this.nxt || this.tlpUsed || this.state.srtt === 0) {
-      this.tlpDeadline = Infinity;
-      return;
-    }
-    this.tlpDeadline = now + 2 * this.state.srtt + 0.002;
-    this.armTimer(Math.min(this.tlpDeadline, this.rtoDeadline));
+    if (this.una === this.nxt || this.tlpUsed || this.state.srtt === 0) this.tlpDeadline = Infinity;
+    else this.tlpDeadline = now + 2 * this.state.srtt + 0.002;
+    // Always (re)arm: the RTO must stay armed even when no probe is allowed.
+    const at = Math.min(this.tlpDeadline, this.rtoDeadline);
+    if (at !== Infinity) this.armTimer(at);
   }
 
   private armTimer(at: number): void {
