@@ -151,7 +151,8 @@ function aligned(bytes: Uint8Array): ArrayBuffer {
  * are what the request carried; everything is checked, since it comes off the network.
  */
 export async function decodeTensor(datatype: string, shape: readonly number[], bytes: Uint8Array, parameters: CodecParameters, maxElements = 1 << 28): Promise<FloatTensor> {
-  const name = parameters.cleave_codec;
+  // No cleave_codec: a plain FP32 tensor (the raw codec adds no parameters).
+  const name = parameters.cleave_codec ?? 'fp32';
   if (typeof name !== 'string' || !CODEC_NAMES.includes(name as CodecName)) throw new BadRequestError(`unknown cleave_codec ${JSON.stringify(name)}: use one of ${CODEC_NAMES.join(', ')}`);
   const codec = name as CodecName;
   let dims = [...shape];
