@@ -16,4 +16,8 @@ describe('Abs', () => {
     const r = await checkOp('Abs', [{ shape: [6], value: [-3, -1, 0, 0.5, 2, -5] }], {});
     assertFoldedLikeOrt(r);
   });
+
+  it('Abs: folds int64 shape arithmetic exactly', async () => {
+    assertFoldedLikeOrt(await checkOp('Abs', [{ dtype: 'int64', shape: [4], value: [-7, 0, 3, -1] }]), 0, 0);
+  });
 });

@@ -16,4 +16,8 @@ describe('Neg', () => {
     const r = await checkOp('Neg', [{ shape: [6], value: [-3, -1, 0, 0.5, 2, 5] }], {});
     assertFoldedLikeOrt(r);
   });
+
+  it('Neg: folds int64 shape arithmetic exactly', async () => {
+    assertFoldedLikeOrt(await checkOp('Neg', [{ dtype: 'int64', shape: [4], value: [-7, 0, 3, -1] }]), 0, 0);
+  });
 });
