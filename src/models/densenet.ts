@@ -36,11 +36,16 @@ export function densenet(options: DenseNetOptions = {}): ModelProto {
   const s = startModel({ name, inputSize: 224, channels: 3, numClasses: 1000 }, options);
   const { b } = s;
   const stats = options.batchNorm;
+  let [h, w] = [s.height, s.width].map((d) => windowOut(windowOut(d, 7, 2, 3, 3), 3, 2, 1, 1)) as [number, number];
+  requireSpatial(name, 'features.pool0', h, w);
+  for (let i = 1; i < blocks.length; i++) {
+    [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
+    requireSpatial(name, `features.transition${i}.pool`, h, w);
+  }
   let features = positive(options.initFeatures ?? 64, 'initFeatures');
   let x = convBnRelu(b, s.x, { conv: 'features.conv0', bn: 'features.norm0', relu: 'features.relu0' },
     { inChannels: s.channels, outChannels: features, kernel: 7, stride: 2, pad: 3, stats });
   x = maxPool(b, x, 'features.pool0', { kernel: 3, stride: 2, pad: 1 });
-  let [h, w] = [s.height, s.width].map((d) => windowOut(windowOut(d, 7, 2, 3, 3), 3, 2, 1, 1)) as [number, number];
   blocks.forEach((layers, i) => {
     const block = `features.denseblock${i + 1}`;
     const maps = [x];
@@ -63,8 +68,6 @@ export function densenet(options: DenseNetOptions = {}): ModelProto {
       x = relu(b, batchNorm(b, x, `${t}.norm`, features, { stats }), `${t}.relu`);
       x = conv2d(b, x, `${t}.conv`, { inChannels: features, outChannels: half, kernel: 1, bias: false });
       x = avgPool(b, x, `${t}.pool`, { kernel: 2, stride: 2 });
-      [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
-      requireSpatial(name, `${t}.pool`, h, w);
       features = half;
     }
   });

@@ -32,15 +32,22 @@ export function vgg(depth: VggDepth, options: VggOptions = {}): ModelProto {
   if (!(width > 0)) throw new BadRequestError(`${name}: width must be positive, got ${width}`);
   const scale = (c: number): number => Math.max(1, Math.round(c * width));
   const { b } = s;
-  let x = s.x;
-  let channels = s.channels;
   let [h, w] = [s.height, s.width];
+  // Check the size before drawing any weights: VGG's are large.
   let i = 0;
   for (const v of VGG_CONFIGS[depth]) {
     if (v === 'M') {
-      x = maxPool(b, x, `features.${i}`, { kernel: 2, stride: 2 });
       [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
       requireSpatial(name, `features.${i}`, h, w);
+    }
+    i += v === 'M' ? 1 : 2;
+  }
+  let x = s.x;
+  let channels = s.channels;
+  i = 0;
+  for (const v of VGG_CONFIGS[depth]) {
+    if (v === 'M') {
+      x = maxPool(b, x, `features.${i}`, { kernel: 2, stride: 2 });
       i += 1;
     } else {
       const out = scale(v);
