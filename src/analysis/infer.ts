@@ -1,7 +1,7 @@
 import { BadModelError, BadRequestError, CleaveError } from '../errors.js';
 import { Attrs } from '../graph/attributes.js';
 import { type Graph, opsetOf } from '../graph/graph.js';
-import { dtypeFromCode } from '../onnx/dtype.js';
+import { dtypeFromCode, isFloat } from '../onnx/dtype.js';
 import { isExternal, numelOf, tensorValue } from '../onnx/tensor.js';
 import type { NodeProto, ValueInfoProto } from '../onnx/types.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from '../ops/op.js';
@@ -35,6 +35,9 @@ export interface Inference {
   readonly rules: readonly (OpDef | undefined)[];
   readonly issues: readonly NodeIssue[];
 }
+
+/** Float initializers up to this many elements have their values read (for folding). */
+const MAX_FLOAT_VALUES = 64;
 
 /** Ops whose output depends only on the static shape of their input, never on its values. */
 const SHAPE_ONLY = new Set(['Shape', 'Size']);
@@ -96,7 +99,10 @@ export function inferShapes(graph: Graph, binding: ShapeBinding = {}): Inference
   for (const [name, t] of graph.initializers) {
     const dtype = dtypeFromCode(t.dataType, `initializer "${name}"`);
     const shape = t.dims.map(Number);
-    const small = numelOf(shape) <= MAX_FOLD_ELEMENTS && !isExternal(t);
+    // Values are read for what shape arithmetic needs: integer tensors and tiny floats (Resize
+    // scales, Clip bounds). Weights stay views into the file.
+    const n = numelOf(shape);
+    const small = !isExternal(t) && (isFloat(dtype) ? n <= MAX_FLOAT_VALUES : n <= MAX_FOLD_ELEMENTS);
     tensors.set(name, small ? { dtype, shape, value: tensorValue(t) } : { dtype, shape });
     constant.add(name);
   }

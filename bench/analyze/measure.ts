@@ -1,0 +1,30 @@
+// Child process of bench/analyze: one cold load + analysis + cut listing (and optionally one
+// cut) of a model file, reporting wall time and the process's peak RSS as JSON.
+import { analyze } from '../../src/analysis/analyze.js';
+import { cutModel } from '../../src/cut/extract.js';
+import { encodeModel } from '../../src/onnx/codec.js';
+import { graphFromModel } from '../../src/graph/graph.js';
+import { readModel } from '../../src/onnx/model-file.js';
+
+const [file, cutAt] = process.argv.slice(2);
+if (!file) throw new Error('usage: measure FILE [CUT_TENSOR]');
+const rssBefore = process.resourceUsage().maxRSS;
+const t0 = performance.now();
+const analysis = analyze(graphFromModel(readModel(file)), { batch: 1 });
+const analyzeMs = performance.now() - t0;
+let cutMs: number | null = null;
+if (cutAt) {
+  const t1 = performance.now();
+  const parts = cutModel(analysis, [cutAt]);
+  encodeModel(parts.head);
+  encodeModel(parts.tail);
+  cutMs = performance.now() - t1;
+}
+process.stdout.write(JSON.stringify({
+  analyzeMs,
+  cutMs,
+  peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  baseRssMiB: rssBefore / 1024,
+  cutPoints: analysis.cutPoints.length,
+  flops: analysis.totals.flops,
+}));
