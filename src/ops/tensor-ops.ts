@@ -1,25 +1,25 @@
 import { add } from './add.js';
-import { and } from './and.js';
+import { and, andLegacy } from './and.js';
 import { argMax } from './arg-max.js';
 import { cast } from './cast.js';
 import { ceil } from './ceil.js';
 import { concat } from './concat.js';
 import { constantOfShape } from './constant-of-shape.js';
 import { constant } from './constant.js';
-import { div } from './div.js';
-import { equal } from './equal.js';
+import { div, divLegacy } from './div.js';
+import { equal, equalLegacy } from './equal.js';
 import { expand } from './expand.js';
 import { flatten } from './flatten.js';
 import { floor } from './floor.js';
 import { gather } from './gather.js';
-import { greater } from './greater.js';
+import { greater, greaterLegacy } from './greater.js';
 import { identity } from './identity.js';
-import { less } from './less.js';
+import { less, lessLegacy } from './less.js';
 import { mod } from './mod.js';
-import { mul } from './mul.js';
+import { mul, mulLegacy } from './mul.js';
 import { not } from './not.js';
 import type { OpDef } from './op.js';
-import { or } from './or.js';
+import { or, orLegacy } from './or.js';
 import { pad } from './pad.js';
 import { range } from './range.js';
 import { reduceMax } from './reduce-max.js';
@@ -33,7 +33,7 @@ import { size } from './size.js';
 import { slice } from './slice.js';
 import { split } from './split.js';
 import { squeeze } from './squeeze.js';
-import { sub } from './sub.js';
+import { sub, subLegacy } from './sub.js';
 import { tile } from './tile.js';
 import { transpose } from './transpose.js';
 import { unsqueeze } from './unsqueeze.js';
@@ -43,6 +43,7 @@ import { where } from './where.js';
 export const TENSOR_OPS: readonly OpDef[] = [
   add,
   and,
+  andLegacy,
   argMax,
   cast,
   ceil,
@@ -50,18 +51,24 @@ export const TENSOR_OPS: readonly OpDef[] = [
   constant,
   constantOfShape,
   div,
+  divLegacy,
   equal,
+  equalLegacy,
   expand,
   flatten,
   floor,
   gather,
   greater,
+  greaterLegacy,
   identity,
   less,
+  lessLegacy,
   mod,
   mul,
+  mulLegacy,
   not,
   or,
+  orLegacy,
   pad,
   range,
   reduceMax,
@@ -76,6 +83,7 @@ export const TENSOR_OPS: readonly OpDef[] = [
   split,
   squeeze,
   sub,
+  subLegacy,
   tile,
   transpose,
   unsqueeze,
