@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadRequestError } from '../../src/errors.js';
 import { buildModel, CATALOGUE, catalogueEntry, MODEL_NAMES } from '../../src/models/catalogue.js';
-import { declaredDims } from '../../test-support/models/model-check.js';
+import { parameterCount } from '../../src/models/parameters.js';
+import { analyzeModel, declaredDims } from '../../test-support/models/model-check.js';
 
 describe('models/catalogue', () => {
   it('catalogue: lists every reference architecture by name', () => {
@@ -18,6 +19,21 @@ describe('models/catalogue', () => {
       assert.deepEqual(declaredDims(m.graph.output[0]), [1, e.numClasses], e.name);
       assert.equal(m.graph.name, e.name);
     }
+  });
+
+  it('catalogue: the small models\' parameter and MAC figures match what cleave measures', () => {
+    for (const name of ['lenet', 'small-vgg', 'small-cnn']) {
+      const e = catalogueEntry(name);
+      const m = e.build();
+      assert.equal(parameterCount(m), e.params, name);
+      assert.equal(analyzeModel(m).totals.macs, e.macs, name);
+    }
+  });
+
+  it('catalogue: width is passed to the models that have one and refused by the others', () => {
+    const narrow = buildModel('resnet18', { width: 0.25, inputSize: 32 });
+    assert.ok(parameterCount(narrow) < 1_000_000);
+    assert.throws(() => buildModel('lenet', { width: 2 }), BadRequestError);
   });
 
   it('catalogue: an unknown name is refused with the list of known names', () => {
