@@ -163,8 +163,11 @@ export async function startServer(models: readonly ServedModel[], options: Serve
       closed ??= (async () => {
         closing = true;
         for (const m of models) m.flush();
-        await app.close();
-        for (const m of models) await m.release();
+        try {
+          await app.close();
+        } finally {
+          for (const m of models) await m.release();
+        }
       })();
       return closed;
     },

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { type EdgeClientOptions, EdgeClient, type Prediction } from '../../src/edge/client.js';
+import { loadRunner } from '../../src/edge/node-runtime.js';
+import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
+import { NetworkError } from '../../src/errors.js';
+import { type RunningServer, startServer } from '../../src/serve/server.js';
+import { ServedModel } from '../../src/serve/served-model.js';
+import { faultServer } from '../../test-support/serve/fault-server.js';
+import { splitNet } from '../../test-support/serve/split-net.js';
+
+function image(seed: number): Record<string, EdgeTensor> {
+  return { x: { dtype: 'float32', dims: [1, 1, 28, 28], data: Float32Array.from({ length: 784 }, (_, i) => ((i * 31 + seed * 977) % 256) / 255) } };
+}
+
+/** A port nobody listens on: bound, then released. */
+async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+const FAST = { timeoutMs: 400, retries: 2, backoffMs: 5 };
+
+describe('edge client', () => {
+  let server: RunningServer;
+  let head: ModelRunner;
+  let headExit: ModelRunner;
+  let full: ModelRunner;
+  before(async () => {
+    const tail = splitNet('tail');
+    server = await startServer([await ServedModel.load('tail', tail, tail)]);
+    head = await loadRunner(splitNet('head'));
+    headExit = await loadRunner(splitNet('head-exit'));
+    full = await loadRunner(splitNet('full'));
+  });
+  after(async () => {
+    await server?.close();
+    for (const r of [head, headExit, full]) await r?.release();
+  });
+
+  const client = (over: Partial<EdgeClientOptions> = {}) => new EdgeClient({
+    serverUrl: server.url, model: 'tail', head: headExit, retry: FAST,
+    fallback: { exitOutput: 'exit_logits', full }, ...over,
+  });
+
+  it('head here + tail on the server == the whole model (raw codec)', async () => {
+    for (let k = 0; k < 4; k++) {
+      const x = image(k);
+      const p = await client({ head }).predict(x);
+      assert.equal(p.origin, 'server');
+      assert.equal(p.attempts, 1);
+      const want = (await full.run(x)).logits as EdgeTensor;
+      assert.deepEqual(Array.from(p.scores.data as Float32Array), Array.from(want.data as Float32Array));
+      assert.equal(p.cutBytes, 8 * 14 * 14 * 4);
+      assert.ok(p.bytesSent > p.cutBytes);
+    }
+  });
+
+  it('a head with an exit sends only the cut tensor; int8+deflate sends fewer bytes', async () => {
+    const raw = await client().predict(image(1));
+    const small = await client({ codec: { name: 'int8', deflate: true } }).predict(image(1));
+    assert.equal(raw.origin, 'server');
+    assert.equal(small.origin, 'server');
+    assert.ok(small.bytesSent < raw.bytesSent / 4, `${small.bytesSent} vs ${raw.bytesSent}`);
+  });
+
+  it('connection refused: answered locally by the early exit after the retries', async () => {
+    const p = await client({ serverUrl: `http://127.0.0.1:${await deadPort()}` }).predict(image(2));
+    assert.equal(p.origin, 'local-exit');
+    assert.equal(p.attempts, 3);
+    assert.match(p.fallbackReason ?? '', /ECONNREFUSED|request failed/);
+    const want = (await headExit.run(image(2))).exit_logits as EdgeTensor;
+    assert.deepEqual(p.scores.data, want.data);
+  });
+
+  it('connection refused without an exit: the whole model answers; without either: one NetworkError', async () => {
+    const url = `http://127.0.0.1:${await deadPort()}`;
+    const p = await client({ serverUrl: url, head, fallback: { full } }).predict(image(3));
+    assert.equal(p.origin, 'local-full');
+    assert.deepEqual(p.scores.data, ((await full.run(image(3))).logits as EdgeTensor).data);
+    await assert.rejects(client({ serverUrl: url, head, fallback: {} }).predict(image(3)), NetworkError);
+  });
+
+  it('slow server: each attempt times out, the answer is local and given once', async () => {
+    const slow = await faultServer(async (_n, _req, _body, res, forward) => {
+      await new Promise((r) => setTimeout(r, 700));
+      await forward();
+      void res;
+    }, server.url);
+    try {
+      const p = await client({ serverUrl: slow.url, retry: { timeoutMs: 150, retries: 1, backoffMs: 5 } }).predict(image(4));
+      assert.equal(p.origin, 'local-exit');
+      assert.equal(p.attempts, 2);
+      assert.match(p.fallbackReason ?? '', /no reply within 150 ms/);
+      assert.equal(slow.requests(), 2);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('server dying mid-reply, then recovering: the retry gets the server answer', async () => {
+    const flaky = await faultServer(async (n, _req, _body, res, forward) => {
+      if (n === 1) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+        res.write('{"model_name":"tail","outp');
+        res.destroy();
+        return;
+      }
+      await forward();
+    }, server.url);
+    try {
+      const p = await client({ serverUrl: flaky.url }).predict(image(5));
+      assert.equal(p.origin, 'server');
+      assert.equal(p.attempts, 2);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  const malformed: [string, (res: import('node:http').ServerResponse, body: Buffer) => void][] = [
+    ['not JSON', (res) => res.writeHead(200).end('<html>proxy error</html>')],
+    ['a reply to another request', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ model_name: 'tail', id: 'other', outputs: [{ name: 'logits', datatype: 'FP32', shape: [1, 10], data: new Array(10).fill(0) }] }))],
+    ['data not matching the shape', (res) => res.writeHead(200).end(JSON.stringify({ model_name: 'tail', outputs: [{ name: 'logits', datatype: 'FP32', shape: [1, 10], data: [1] }] }))],
+    ['a wrong binary header length', (res) => res.writeHead(200, { 'inference-header-content-length': '99999' }).end('{}')],
+    ['a 500 error', (res) => res.writeHead(500).end('{"error":"boom"}')],
+  ];
+  for (const [what, reply] of malformed) {
+    it(`malformed reply (${what}): retried, then answered locally, once`, async () => {
+      const bad = await faultServer((_n, _req, body, res) => reply(res, body));
+      try {
+        const p = await client({ serverUrl: bad.url }).predict(image(6));
+        assert.equal(p.origin, 'local-exit');
+        assert.equal(p.attempts, 3);
+        assert.equal(bad.requests(), 3);
+      } finally {
+        await bad.close();
+      }
+    });
+  }
+
+  it('a 400 is not retried: the request itself is wrong', async () => {
+    const p = await client({ tailInput: 'nope' }).predict(image(7));
+    assert.equal(p.origin, 'local-exit');
+    assert.equal(p.attempts, 1);
+    assert.match(p.fallbackReason ?? '', /400.*no input "nope"/);
+  });
+
+  it('server killed with requests in flight: every request gets exactly one answer, with its origin', async () => {
+    const tail = splitNet('tail');
+    // Requests wait in the batcher, so they are inside the server when it dies.
+    const doomed = await startServer([await ServedModel.load('tail', tail, tail, { batching: { maxBatch: 64, maxDelayMs: 60_000 } })]);
+    try {
+      const c = client({ serverUrl: doomed.url, retry: { timeoutMs: 5000, retries: 1, backoffMs: 5 } });
+      const answers = new Map<number, Prediction[]>();
+      const all = Array.from({ length: 12 }, (_, k) => c.predict(image(k)).then((p) => {
+        answers.set(k, [...(answers.get(k) ?? []), p]);
+        return p;
+      }));
+      while (doomed.metrics.inflight < 12) await new Promise((r) => setTimeout(r, 5));
+      // Killed: stop listening and drop every connection, mid-request.
+      doomed.app.server.close();
+      doomed.app.server.closeAllConnections();
+      const results = await Promise.all(all);
+      assert.equal(answers.size, 12);
+      for (const [k, list] of answers) {
+        assert.equal(list.length, 1, `request ${k} answered ${list.length} times`);
+        assert.ok(['local-exit', 'server'].includes(list[0]?.origin as string));
+      }
+      assert.ok(results.some((p) => p.origin === 'local-exit'));
+      assert.equal(new Set(results.map((p) => p.requestId)).size, 12);
+    } finally {
+      await doomed.close().catch(() => undefined);
+    }
+  });
+});
