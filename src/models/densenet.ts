@@ -32,7 +32,9 @@ export function densenet(options: DenseNetOptions = {}): ModelProto {
   blocks.forEach((n, i) => positive(n, `blocks[${i}]`));
   const growth = positive(options.growthRate ?? 32, 'growthRate');
   const bnSize = positive(options.bnSize ?? 4, 'bnSize');
-  const name = blocks.join('-') === '6-12-24-16' && growth === 32 ? 'densenet121' : 'densenet';
+  const initFeatures = positive(options.initFeatures ?? 64, 'initFeatures');
+  const standard = blocks.join('-') === '6-12-24-16' && growth === 32 && bnSize === 4 && initFeatures === 64;
+  const name = standard ? 'densenet121' : 'densenet';
   const s = startModel({ name, inputSize: 224, channels: 3, numClasses: 1000 }, options);
   const { b } = s;
   const stats = options.batchNorm;
@@ -42,7 +44,7 @@ export function densenet(options: DenseNetOptions = {}): ModelProto {
     [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
     requireSpatial(name, `features.transition${i}.pool`, h, w);
   }
-  let features = positive(options.initFeatures ?? 64, 'initFeatures');
+  let features = initFeatures;
   let x = convBnRelu(b, s.x, { conv: 'features.conv0', bn: 'features.norm0', relu: 'features.relu0' },
     { inChannels: s.channels, outChannels: features, kernel: 7, stride: 2, pad: 3, stats });
   x = maxPool(b, x, 'features.pool0', { kernel: 3, stride: 2, pad: 1 });

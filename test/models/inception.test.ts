@@ -36,6 +36,10 @@ describe('models/inception', () => {
     const concat = a.nodes.find((n) => n.name === 'inception4a.concat');
     assert.deepEqual(concat?.inputs, ['inception4a.branch1.relu', 'inception4a.branch2.1.relu', 'inception4a.branch3.1.relu', 'inception4a.branch4.1.relu']);
     assert.deepEqual(a.tensors.find((t) => t.name === 'inception5b.concat')?.shape, [1, 1024, 7, 7]);
+    // single-tensor cuts fall between modules, never inside the branches
+    const cuts = a.cutPoints.map((c) => c.tensors.join('+'));
+    for (const m of GOOGLENET_MODULES) assert.ok(cuts.includes(`${m.name}.concat`), m.name);
+    assert.ok(!cuts.some((c) => c.includes('branch')));
   });
 
   it('inception: runs in ONNX Runtime at 64x64 (ceil-mode pools), full and with two modules', async () => {

@@ -33,6 +33,12 @@ describe('models/resnet', () => {
     assert.ok(relError(a.totals.macs, 1.814e9) < 0.01, `${a.totals.macs}`);
   });
 
+  it('resnet18: every block output is a single-tensor cut point; nothing inside a residual block is', () => {
+    const cuts = analyzeModel(resnet18({ inputSize: 64 })).cutPoints.map((c) => c.tensors.join('+'));
+    for (const s of [1, 2, 3, 4]) for (const k of [0, 1]) assert.ok(cuts.includes(`layer${s}.${k}.relu2`), `layer${s}.${k}.relu2`);
+    assert.ok(!cuts.some((c) => /conv|bn/.test(c) && c.startsWith('layer')), cuts.join(' '));
+  });
+
   it('resnet18: runs in ONNX Runtime at 64x64, batch 1 and batch 2 on the symbolic N', async () => {
     const m = resnet18({ inputSize: 64, seed: 2 });
     const y1 = await runLogits(m, [1, 3, 64, 64]);
