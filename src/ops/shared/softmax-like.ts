@@ -2,7 +2,7 @@ import type { OpContext, OpDef } from '../op.js';
 import { elementwiseCost, fail, normAxis, required, sameAsFirst } from './tensor-info.js';
 
 /**
- * The axis Softmax/LogSoftmax/Hardmax normalise over. Before opset 13 the input is coerced to
+ * The axis Softmax/LogSoftmax normalise over. Before opset 13 the input is coerced to
  * 2-D at `axis` (default 1; axis == rank is allowed: rows of one element); since 13 a single
  * axis, default -1.
  */
