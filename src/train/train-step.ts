@@ -1,0 +1,220 @@
+import { inferShapes } from '../analysis/infer.js';
+import { buildGradientModel } from '../autodiff/backward.js';
+import { liftInitializers } from '../autodiff/lift.js';
+import { nodeAttribute } from '../autodiff/attribute.js';
+import { BackwardEmitter } from '../autodiff/node-grad-context.js';
+import { BadRequestError } from '../errors.js';
+import { valueInfo } from '../graph/builder.js';
+import { graphFromModel, opsetOf } from '../graph/graph.js';
+import { type DType, dtypeFromCode } from '../onnx/dtype.js';
+import { makeTensor } from '../onnx/tensor.js';
+import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
+import { crossEntropy } from './loss.js';
+import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, emitUpdate, LR_INPUT, type OptimizerSpec, stateSlots, validateOptimizer } from './optimizers.js';
+
+export interface TrainStepOptions {
+  /** static batch size of the step (the last, smaller batch of an epoch is dropped) */
+  readonly batch: number;
+  readonly optimizer: OptimizerSpec;
+  /** initializers to train; default: every float weight on a differentiable path to the logits */
+  readonly trainable?: readonly string[];
+  /** initializers to keep fixed (removed from the default or the given `trainable`) */
+  readonly frozen?: readonly string[];
+  /** the image input; default: the model's only graph input */
+  readonly input?: string;
+  /** the class scores; default: the model's first output */
+  readonly logits?: string;
+  /**
+   * 'train' (default): BatchNormalization uses batch statistics and updates its running
+   * statistics; 'frozen': BN stays in inference mode with its stored statistics.
+   */
+  readonly batchNorm?: 'train' | 'frozen';
+}
+
+/** A trained parameter: fed as `name`, its new value returned as `output`, with optimiser state. */
+export interface ParamSlot {
+  readonly name: string;
+  readonly dims: readonly number[];
+  readonly output: string;
+  readonly state: readonly { readonly input: string; readonly output: string }[];
+}
+
+/** A non-trained buffer updated by the step (BatchNormalization running statistics). */
+export interface BufferSlot {
+  readonly name: string;
+  readonly dims: readonly number[];
+  readonly output: string;
+}
+
+/** One training step as one ONNX model: batch, labels, weights, state in; loss, new weights, new state out. */
+export interface TrainStep {
+  readonly model: ModelProto;
+  readonly input: string;
+  /** one-hot labels [batch, classes] */
+  readonly labels: string;
+  readonly classes: number;
+  readonly batch: number;
+  readonly inputDims: readonly number[];
+  readonly params: readonly ParamSlot[];
+  readonly buffers: readonly BufferSlot[];
+  readonly loss: string;
+  readonly correct: string;
+  readonly optimizer: OptimizerSpec;
+}
+
+export const LABELS_INPUT = 'train/labels';
+
+function isFloat(t: TensorProto): boolean {
+  const d = dtypeFromCode(t.dataType, t.name);
+  return d === 'float32';
+}
+
+/** The default trainable set: float initializers read at a differentiable input of a node. */
+function defaultTrainable(model: ModelProto, batch: number, input: string): string[] {
+  const graph = graphFromModel(model);
+  const inf = inferShapes(graph, { batch, inputShapes: undefined });
+  const out = new Set<string>();
+  graph.nodes.forEach((n, i) => {
+    const rule = inf.rules[i];
+    n.input.forEach((t, k) => {
+      const init = graph.initializers.get(t);
+      if (init && t !== input && isFloat(init) && rule?.differentiable?.[k]) out.add(t);
+    });
+  });
+  return [...out];
+}
+
+/** Rewrites BatchNormalization and Dropout nodes into training mode; returns the BN buffers. */
+function trainingMode(model: ModelProto, bn: 'train' | 'frozen'): { model: ModelProto; buffers: { name: string; output: string }[]; extraInits: TensorProto[] } {
+  const opset = opsetOf(graphFromModel(model), '') ?? 1;
+  const buffers: { name: string; output: string }[] = [];
+  const extraInits: TensorProto[] = [];
+  let trueName: string | undefined;
+  const nodes: NodeProto[] = model.graph.node.map((n) => {
+    if (n.opType === 'BatchNormalization' && bn === 'train') {
+      if (opset < 14) throw new BadRequestError(`training BatchNormalization "${n.name}" needs opset >= 14 (the model has ${opset}); use batchNorm: 'frozen'`);
+      const [mean, variance] = [n.input[3] as string, n.input[4] as string];
+      const outs = [n.output[0] as string, `${n.name}/running_mean_new`, `${n.name}/running_var_new`];
+      buffers.push({ name: mean, output: outs[1] as string }, { name: variance, output: outs[2] as string });
+      const attribute = [...n.attribute.filter((a) => a.name !== 'training_mode'), nodeAttribute('training_mode', 1)];
+      return { ...n, output: outs, attribute };
+    }
+    if (n.opType === 'Dropout') {
+      if (opset < 12) throw new BadRequestError(`training Dropout "${n.name}" needs opset >= 12 (the model has ${opset})`);
+      if (!trueName) {
+        trueName = 'train/true';
+        extraInits.push(makeTensor(trueName, 'bool', [], [1]));
+      }
+      let ratio = n.input[1] ?? '';
+      if (!ratio) {
+        ratio = `${n.name}/ratio`;
+        extraInits.push(makeTensor(ratio, 'float32', [], [0.5]));
+      }
+      return { ...n, input: [n.input[0] as string, ratio, trueName], output: [n.output[0] as string, n.output[1] || `${n.name}/mask`] };
+    }
+    return n;
+  });
+  return { model: { ...model, graph: { ...model.graph, node: nodes, initializer: [...model.graph.initializer, ...extraInits] } }, buffers, extraInits };
+}
+
+function dimsOf(model: ModelProto, name: string): number[] {
+  const t = model.graph.initializer.find((i) => i.name === name);
+  return t ? t.dims.map(Number) : [];
+}
+
+/**
+ * Builds the training step of a classifier: training-mode BN/Dropout, softmax cross-entropy
+ * on the logits, gradients of the trainable weights (autodiff), and the optimiser's update,
+ * all in one ONNX model, so that one step is one ORT run.
+ */
+export function buildTrainStep(model: ModelProto, options: TrainStepOptions): TrainStep {
+  validateOptimizer(options.optimizer);
+  const batch = options.batch;
+  if (!Number.isInteger(batch) || batch < 1) throw new BadRequestError(`batch must be a positive integer, got ${batch}`);
+  const graph0 = graphFromModel(model);
+  if (!options.input && graph0.inputs.length !== 1) throw new BadRequestError(`the model has ${graph0.inputs.length} inputs; say which one is the image with --input`);
+  const input = options.input ?? (graph0.inputs[0] as ValueInfoProto).name;
+  if (!graph0.inputs.some((v) => v.name === input)) throw new BadRequestError(`"${input}" is no graph input of the model`);
+  const logits = options.logits ?? (graph0.outputs[0] as ValueInfoProto).name;
+  if (!graph0.producer.has(logits)) throw new BadRequestError(`"${logits}" is no tensor computed by the model`);
+
+  const inf0 = inferShapes(graph0, { batch });
+  const logitsInfo = inf0.tensors.get(logits);
+  if (!logitsInfo || logitsInfo.shape.length !== 2) throw new BadRequestError(`logits "${logits}" must have shape [batch, classes]; got ${logitsInfo ? `[${logitsInfo.shape.join(', ')}]` : 'an unknown shape'}`);
+  const classes = logitsInfo.shape[1] as number;
+  const inputDims = inf0.tensors.get(input)?.shape ?? [];
+
+  const inits = new Map(model.graph.initializer.map((t) => [t.name, t]));
+  const frozen = new Set(options.frozen ?? []);
+  for (const f of frozen) if (!inits.has(f)) throw new BadRequestError(`frozen "${f}" is no initializer of the model`);
+  const requested = options.trainable ?? defaultTrainable(model, batch, input);
+  for (const t of requested) {
+    const init = inits.get(t);
+    if (!init) throw new BadRequestError(`trainable "${t}" is no initializer of the model`);
+    if (!isFloat(init)) throw new BadRequestError(`trainable "${t}" is not a float32 tensor`);
+  }
+  const trainable = requested.filter((t) => !frozen.has(t));
+  if (trainable.length === 0) throw new BadRequestError('nothing to train: every weight is frozen');
+
+  const { model: trainingModel, buffers: bnBuffers } = trainingMode(model, options.batchNorm ?? 'train');
+  const buffers = bnBuffers.filter((b) => !trainable.includes(b.name));
+  const { model: lifted } = liftInitializers(trainingModel, [...trainable, ...buffers.map((b) => b.name)]);
+
+  // Loss head: appended before differentiation so that the seed (p - y) / N is a model tensor.
+  const headEmitter = new BackwardEmitter(graphFromModel(lifted), lifted);
+  headEmitter.reserve(LABELS_INPUT);
+  const head = crossEntropy(headEmitter, logits, LABELS_INPUT, batch);
+  const withHead: ModelProto = {
+    ...lifted,
+    graph: {
+      ...lifted.graph,
+      node: [...lifted.graph.node, ...headEmitter.nodes],
+      initializer: [...lifted.graph.initializer, ...headEmitter.initializers],
+      input: [...lifted.graph.input.map((v) => (v.name === input ? valueInfo(input, 'float32', inputDims) : v)), valueInfo(LABELS_INPUT, 'float32', [batch, classes])],
+    },
+  };
+  const grad = buildGradientModel(withHead, {
+    seeds: [{ tensor: logits, grad: head.logitsGrad }],
+    wrt: trainable,
+    outputs: [head.loss, head.correct],
+    binding: { batch },
+  });
+
+  const gm = grad.model;
+  const opt = new BackwardEmitter(graphFromModel(gm), gm);
+  for (const n of [LR_INPUT, ADAM_BC1_INPUT, ADAM_BC2_INPUT]) opt.reserve(n);
+  const slots = stateSlots(options.optimizer);
+  const stateInputs: ValueInfoProto[] = [];
+  const params: ParamSlot[] = trainable.map((name) => {
+    const dims = dimsOf(model, name);
+    const states = slots.map((s) => {
+      const n = opt.finalName(`opt/${name}/${s}`);
+      stateInputs.push(valueInfo(n, 'float32', dims));
+      return n;
+    });
+    const upd = emitUpdate(opt, options.optimizer, name, grad.grads.get(name) as string, states);
+    return { name, dims, output: upd.weight, state: upd.state.map(([i, o]) => ({ input: i, output: o })) };
+  });
+  const scalars = [LR_INPUT, ...(options.optimizer.kind === 'adam' ? [ADAM_BC1_INPUT, ADAM_BC2_INPUT] : [])];
+  const f32 = (n: string, dims: readonly number[], dtype: DType = 'float32') => valueInfo(n, dtype, dims);
+  const outputs = [
+    f32(head.loss, []), f32(head.correct, []),
+    ...params.flatMap((p) => [f32(p.output, p.dims), ...p.state.map((s) => f32(s.output, p.dims))]),
+    ...buffers.map((b) => f32(b.output, dimsOf(model, b.name))),
+  ];
+  const step: ModelProto = {
+    ...gm,
+    graph: {
+      ...gm.graph,
+      node: [...gm.graph.node, ...opt.nodes],
+      initializer: [...gm.graph.initializer, ...opt.initializers],
+      input: [...gm.graph.input, ...stateInputs, ...scalars.map((s) => f32(s, []))],
+      output: outputs,
+    },
+  };
+  return {
+    model: step, input, labels: LABELS_INPUT, classes, batch, inputDims,
+    params, buffers: buffers.map((b) => ({ ...b, dims: dimsOf(model, b.name) })),
+    loss: head.loss, correct: head.correct, optimizer: options.optimizer,
+  };
+}

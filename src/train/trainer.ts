@@ -1,0 +1,134 @@
+import { liftInitializers } from '../autodiff/lift.js';
+import { BadRequestError } from '../errors.js';
+import { makeTensor, tensorValue } from '../onnx/tensor.js';
+import type { ModelProto, TensorProto } from '../onnx/types.js';
+import { type RunTensor, Session } from '../runtime/session.js';
+import { type Batch, checkLabels } from './batches.js';
+import type { ImageDataset } from './datasets.js';
+import { makeBatch } from './batches.js';
+import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, LR_INPUT } from './optimizers.js';
+import { buildTrainStep, type TrainStep, type TrainStepOptions } from './train-step.js';
+
+export interface StepResult {
+  readonly loss: number;
+  /** samples of the batch classified correctly (before the update) */
+  readonly correct: number;
+}
+
+export interface TrainerOptions extends TrainStepOptions {
+  /** ORT intra-op threads */
+  readonly threads?: number;
+}
+
+function floats(t: TensorProto): Float32Array {
+  return Float32Array.from(tensorValue(t).data);
+}
+
+const scalar = (v: number): RunTensor => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
+
+/**
+ * Runs training steps of a classifier in ONNX Runtime. Holds the weights, optimiser state and
+ * BN statistics as Float32Arrays, feeds them to the step model and keeps what it returns.
+ */
+export class Trainer {
+  private readonly values = new Map<string, Float32Array>();
+  private steps = 0;
+  private evalSession: Session | undefined;
+
+  private constructor(
+    readonly step: TrainStep,
+    private readonly session: Session,
+    private readonly base: ModelProto,
+    private readonly threads: number | undefined,
+  ) {
+    const inits = new Map(base.graph.initializer.map((t) => [t.name, t]));
+    for (const p of step.params) {
+      this.values.set(p.name, floats(inits.get(p.name) as TensorProto));
+      for (const s of p.state) this.values.set(s.input, new Float32Array(p.dims.reduce((a, b) => a * b, 1)));
+    }
+    for (const b of step.buffers) this.values.set(b.name, floats(inits.get(b.name) as TensorProto));
+  }
+
+  static async create(model: ModelProto, options: TrainerOptions): Promise<Trainer> {
+    const step = buildTrainStep(model, options);
+    const session = await Session.fromModel(step.model, { threads: options.threads });
+    return new Trainer(step, session, model, options.threads);
+  }
+
+  /** Optimiser steps taken so far. */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** One optimiser step on a batch of exactly the step's batch size. */
+  async train(batch: Batch, lr = this.step.optimizer.lr): Promise<StepResult> {
+    const s = this.step;
+    if (batch.size !== s.batch) throw new BadRequestError(`the training step takes batches of ${s.batch}, got ${batch.size}`);
+    checkLabels(batch.labels, s.classes);
+    this.steps++;
+    const feeds: Record<string, RunTensor> = {
+      [s.input]: { dtype: 'float32', dims: s.inputDims, data: batch.x },
+      [s.labels]: { dtype: 'float32', dims: [s.batch, s.classes], data: batch.onehot },
+      [LR_INPUT]: scalar(lr),
+    };
+    if (s.optimizer.kind === 'adam') {
+      feeds[ADAM_BC1_INPUT] = scalar(1 - (s.optimizer.beta1 ?? 0.9) ** this.steps);
+      feeds[ADAM_BC2_INPUT] = scalar(1 - (s.optimizer.beta2 ?? 0.999) ** this.steps);
+    }
+    for (const p of s.params) {
+      feeds[p.name] = { dtype: 'float32', dims: p.dims, data: this.values.get(p.name) as Float32Array };
+      for (const st of p.state) feeds[st.input] = { dtype: 'float32', dims: p.dims, data: this.values.get(st.input) as Float32Array };
+    }
+    for (const b of s.buffers) feeds[b.name] = { dtype: 'float32', dims: b.dims, data: this.values.get(b.name) as Float32Array };
+    const out = await this.session.run(feeds);
+    const get = (n: string) => (out[n] as RunTensor).data as Float32Array;
+    for (const p of s.params) {
+      this.values.set(p.name, get(p.output));
+      for (const st of p.state) this.values.set(st.input, get(st.output));
+    }
+    for (const b of s.buffers) this.values.set(b.name, get(b.output));
+    return { loss: get(s.loss)[0] as number, correct: get(s.correct)[0] as number };
+  }
+
+  /** The inference model with the current weights and statistics (a checkpoint). */
+  checkpoint(): ModelProto {
+    const g = this.base.graph;
+    const initializer = g.initializer.map((t) => {
+      const v = this.values.get(t.name);
+      return v ? makeTensor(t.name, 'float32', t.dims.map(Number), new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice(), true) : t;
+    });
+    return { ...this.base, graph: { ...g, initializer } };
+  }
+
+  /** Arg-max accuracy of the current weights on a dataset, in inference mode (BN running statistics, no dropout). */
+  async evaluate(ds: ImageDataset, batchSize = 256): Promise<{ accuracy: number; correct: number; count: number }> {
+    const s = this.step;
+    if (!this.evalSession) {
+      const names = [...s.params.map((p) => p.name), ...s.buffers.map((b) => b.name)];
+      const { model } = liftInitializers(this.base, names);
+      this.evalSession = await Session.fromModel(model, { threads: this.threads });
+    }
+    const logitsName = this.base.graph.output[0]?.name as string;
+    let correct = 0;
+    for (let start = 0; start < ds.count; start += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, ds.count - start) }, (_, k) => start + k);
+      const b = makeBatch(ds, idx, s.classes);
+      const feeds: Record<string, RunTensor> = { [s.input]: { dtype: 'float32', dims: [b.size, ...s.inputDims.slice(1)], data: b.x } };
+      for (const p of s.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: this.values.get(p.name) as Float32Array };
+      for (const bf of s.buffers) feeds[bf.name] = { dtype: 'float32', dims: bf.dims, data: this.values.get(bf.name) as Float32Array };
+      const out = await this.evalSession.run(feeds, [logitsName]);
+      const z = (out[logitsName] as RunTensor).data as Float32Array;
+      for (let i = 0; i < b.size; i++) {
+        let best = 0;
+        for (let c = 1; c < s.classes; c++) if ((z[i * s.classes + c] as number) > (z[i * s.classes + best] as number)) best = c;
+        if (best === b.labels[i]) correct++;
+      }
+    }
+    return { accuracy: ds.count ? correct / ds.count : 0, correct, count: ds.count };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+    await this.evalSession?.release();
+  }
+}
