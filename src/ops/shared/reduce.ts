@@ -15,6 +15,8 @@ export interface ReduceSpec {
   /** final value from the accumulator and the group size (the mean divides) */
   readonly finish?: (acc: number, count: number) => number;
   readonly differentiable: readonly boolean[];
+  /** FLOPs per input element (default 1; 2 where each element is squared, then added) */
+  readonly flopsPerElement?: number;
 }
 
 interface Plan {
@@ -44,7 +46,7 @@ function plan(ctx: OpContext, inputs: Inputs, spec: ReduceSpec): Plan {
   return { axes, noop: false, keepdims, outShape };
 }
 
-/** A Reduce* op (ReduceSum, ReduceMean, ReduceMax...): one FLOP per input element. */
+/** A Reduce* op (ReduceSum, ReduceMean, ReduceMax...): one FLOP per input element unless the spec says more. */
 export function reduceOp(spec: ReduceSpec): OpDef {
   return {
     opType: spec.opType,
@@ -57,7 +59,7 @@ export function reduceOp(spec: ReduceSpec): OpDef {
     cost(ctx, inputs, outputs) {
       const x = required(ctx, inputs, 0);
       return {
-        flops: plan(ctx, inputs, spec).noop ? 0 : numel(x),
+        flops: plan(ctx, inputs, spec).noop ? 0 : (spec.flopsPerElement ?? 1) * numel(x),
         bytesRead: totalBytes(inputs),
         bytesWritten: totalBytes(outputs),
       };

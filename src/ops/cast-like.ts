@@ -1,0 +1,21 @@
+import type { OpDef } from './op.js';
+import { castValue } from './cast.js';
+import { canFold } from './shared/index-map.js';
+import { dataMovementCost, required } from './shared/tensor-info.js';
+
+/** CastLike (opset 15+): Cast to the element type of the second input. */
+export const castLike: OpDef = {
+  opType: 'CastLike',
+  sinceVersion: 15,
+  differentiable: [true, false],
+  inferShape(ctx, inputs) {
+    return [{ dtype: required(ctx, inputs, 1).dtype, shape: [...required(ctx, inputs, 0).shape] }];
+  },
+  cost: dataMovementCost,
+  evaluate(ctx, inputs) {
+    const x = required(ctx, inputs, 0);
+    const to = required(ctx, inputs, 1).dtype;
+    if (!x.value || to === 'string' || !canFold(x.shape)) return undefined;
+    return [{ dtype: to, dims: [...x.shape], data: Array.from(x.value.data, (v) => castValue(Number(v), to)) }];
+  },
+};

@@ -1,0 +1,44 @@
+import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { stridesOf } from './shared/broadcast.js';
+import { canFold, gatherValues } from './shared/index-map.js';
+import { dataMovementCost, fail, required } from './shared/tensor-info.js';
+
+function plan(ctx: OpContext, inputs: Inputs): { x: TensorInfo; b: number; shape: number[] } {
+  const x = required(ctx, inputs, 0);
+  const b = ctx.attrs.int('blocksize') ?? fail(ctx, 'attribute blocksize is required');
+  if (x.shape.length !== 4) fail(ctx, `input must be 4-D (N, C, H, W), it has rank ${x.shape.length}`);
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  if (b < 1 || c % (b * b) !== 0) fail(ctx, `channels ${c} are not divisible by blocksize² ${b * b}`);
+  return { x, b, shape: [n, c / (b * b), h * b, w * b] };
+}
+
+/**
+ * DepthToSpace (opset 1+; mode since 11): moves channel blocks into b x b spatial blocks
+ * (pixel shuffle). DCR (default) takes the block offset from the channel's high part, CRD
+ * from its low part.
+ */
+export const depthToSpace: OpDef = {
+  opType: 'DepthToSpace',
+  sinceVersion: 1,
+  differentiable: [true],
+  inferShape(ctx, inputs) {
+    const { x, shape } = plan(ctx, inputs);
+    return [{ dtype: x.dtype, shape }];
+  },
+  cost: dataMovementCost,
+  evaluate(ctx, inputs) {
+    const { x, b, shape } = plan(ctx, inputs);
+    if (!x.value || !canFold(shape)) return undefined;
+    const crd = ctx.attrs.string('mode', 'DCR') === 'CRD';
+    const c2 = shape[1]!;
+    const s = stridesOf(x.shape);
+    return [
+      gatherValues(x.value, shape, ([n, c, h, w]) => {
+        const bh = h! % b;
+        const bw = w! % b;
+        const ic = crd ? c! * b * b + bh * b + bw : (bh * b + bw) * c2 + c!;
+        return n! * s[0]! + ic * s[1]! + Math.floor(h! / b) * s[2]! + Math.floor(w! / b) * s[3]!;
+      }),
+    ];
+  },
+};

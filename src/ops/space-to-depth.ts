@@ -1,0 +1,40 @@
+import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { stridesOf } from './shared/broadcast.js';
+import { canFold, gatherValues } from './shared/index-map.js';
+import { dataMovementCost, fail, required } from './shared/tensor-info.js';
+
+function plan(ctx: OpContext, inputs: Inputs): { x: TensorInfo; b: number; shape: number[] } {
+  const x = required(ctx, inputs, 0);
+  const b = ctx.attrs.int('blocksize') ?? fail(ctx, 'attribute blocksize is required');
+  if (x.shape.length !== 4) fail(ctx, `input must be 4-D (N, C, H, W), it has rank ${x.shape.length}`);
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  if (b < 1 || h % b !== 0 || w % b !== 0) fail(ctx, `spatial size ${h}x${w} is not divisible by blocksize ${b}`);
+  return { x, b, shape: [n, c * b * b, h / b, w / b] };
+}
+
+/** SpaceToDepth (opset 1+): moves b x b spatial blocks into channels (the inverse of DepthToSpace DCR). */
+export const spaceToDepth: OpDef = {
+  opType: 'SpaceToDepth',
+  sinceVersion: 1,
+  differentiable: [true],
+  inferShape(ctx, inputs) {
+    const { x, shape } = plan(ctx, inputs);
+    return [{ dtype: x.dtype, shape }];
+  },
+  cost: dataMovementCost,
+  evaluate(ctx, inputs) {
+    const { x, b, shape } = plan(ctx, inputs);
+    if (!x.value || !canFold(shape)) return undefined;
+    const c = x.shape[1]!;
+    const s = stridesOf(x.shape);
+    return [
+      gatherValues(x.value, shape, ([n, oc, h, w]) => {
+        const ic = oc! % c;
+        const block = Math.floor(oc! / c);
+        const bh = Math.floor(block / b);
+        const bw = block % b;
+        return n! * s[0]! + ic * s[1]! + (h! * b + bh) * s[2]! + (w! * b + bw) * s[3]!;
+      }),
+    ];
+  },
+};

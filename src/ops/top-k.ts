@@ -1,0 +1,55 @@
+import { numelOf } from '../onnx/tensor.js';
+import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { constScalar } from './shared/const-input.js';
+import { canFold } from './shared/index-map.js';
+import { fail, normAxis, numel, required, totalBytes } from './shared/tensor-info.js';
+
+function plan(ctx: OpContext, inputs: Inputs): { x: TensorInfo; axis: number; k: number; shape: number[] } {
+  const x = required(ctx, inputs, 0);
+  const axis = normAxis(ctx, ctx.attrs.int('axis', -1), x.shape.length);
+  // K was an attribute before opset 10, an input since.
+  const k = ctx.opset < 10 ? ctx.attrs.int('k') ?? fail(ctx, 'attribute k is required') : constScalar(ctx, inputs, 1, 'K');
+  if (k < 0 || k > x.shape[axis]!) fail(ctx, `k ${k} is out of range for axis ${axis} of size ${x.shape[axis]}`);
+  return { x, axis, k, shape: x.shape.map((d, i) => (i === axis ? k : d)) };
+}
+
+/** TopK (opset 1+; K as input since 10, largest/sorted since 11): the k largest (or smallest) values and their int64 indices. */
+export const topK: OpDef = {
+  opType: 'TopK',
+  sinceVersion: 1,
+  differentiable: [true, false],
+  inferShape(ctx, inputs) {
+    const { x, shape } = plan(ctx, inputs);
+    return [{ dtype: x.dtype, shape }, { dtype: 'int64', shape: [...shape] }];
+  },
+  // A selection: counted as one compare per input element.
+  cost: (ctx, inputs, outputs) => ({ flops: numel(required(ctx, inputs, 0)), bytesRead: totalBytes(inputs), bytesWritten: totalBytes(outputs) }),
+  evaluate(ctx, inputs) {
+    const { x, axis, k, shape } = plan(ctx, inputs);
+    if (!x.value || !canFold(x.shape)) return undefined;
+    const largest = ctx.attrs.int('largest', 1) === 1;
+    const dim = x.shape[axis]!;
+    const outer = numelOf(x.shape.slice(0, axis));
+    const inner = numelOf(x.shape.slice(axis + 1));
+    const src = x.value.data;
+    const values = new Array<number>(numelOf(shape));
+    const indices = new Array<number>(numelOf(shape));
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const order = Array.from({ length: dim }, (_, j) => j);
+        const at = (j: number) => src[(o * dim + j) * inner + i] as number;
+        // Ties keep the lower index first, as ONNX specifies.
+        order.sort((a, b) => (largest ? at(b) - at(a) : at(a) - at(b)) || a - b);
+        for (let j = 0; j < k; j++) {
+          const dst = (o * k + j) * inner + i;
+          values[dst] = at(order[j]!);
+          indices[dst] = order[j]!;
+        }
+      }
+    }
+    return [
+      { dtype: x.dtype, dims: shape, data: values },
+      { dtype: 'int64', dims: [...shape], data: indices },
+    ];
+  },
+};
