@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { matchesOrt } from '../../test-support/tensor-op-check.js';
+
+const ints = (values: number[]) => ({ dtype: 'int64' as const, shape: [values.length], value: values });
+const x = { shape: [2, 3, 2], value: [0.5, -1, 2, 0.25, 1.5, -0.75, 3, 1, -2, 0.5, 0.1, 1.25] };
+
+describe('ReduceL1', () => {
+  it('ReduceL1: axes attribute before opset 18, keepdims, reduce-all', async () => {
+    const r = await matchesOrt('ReduceL1', [{ shape: [2, 3, 4] }], { axes: [1] }, { opset: 13 });
+    assert.deepEqual(r.inferred[0]?.shape, [2, 1, 4]);
+    assert.ok(r.cost.flops >= 24);
+    await matchesOrt('ReduceL1', [{ shape: [2, 3, 4] }], { keepdims: 0 }, { opset: 11 });
+  });
+
+  it('ReduceL1: axes input from opset 18; folds constants', async () => {
+    await matchesOrt('ReduceL1', [{ shape: [2, 3, 4] }, ints([0, -1])], { keepdims: 0 }, { opset: 18, fold: false });
+    await matchesOrt('ReduceL1', [x], { axes: [1] }, { opset: 13 });
+    await matchesOrt('ReduceL1', [x, ints([0, 2])], {}, { opset: 18 });
+  });
+});
