@@ -185,6 +185,7 @@ class Bbr implements CongestionControl {
   private cycleStart = 0;
   private priorCwnd = 0;
   private conservationUntilRound = -1;
+  private pacing = 0;
 
   private btlBw(): number {
     let m = 0;
@@ -199,11 +200,14 @@ class Bbr implements CongestionControl {
   }
 
   pacingRate(s: CcState): number {
-    let bw = this.btlBw();
-    // Before any delivery-rate sample: the initial window over the handshake RTT (Linux does the same).
-    if (bw === 0) bw = s.cwnd / (s.srtt > 0 ? s.srtt : 0.001);
-    // Linux paces 1% below the estimate to keep the bottleneck queue drained.
-    return this.pacingGain() * bw * 0.99;
+    // Before any delivery-rate sample: the initial window over the handshake RTT (Linux's
+    // bbr_init_pacing_rate_from_rtt).
+    if (this.pacing === 0) this.pacing = (BBR_HIGH_GAIN * s.cwnd) / (s.srtt > 0 ? s.srtt : 0.001);
+    // Linux paces 1% below the estimate to keep the bottleneck queue drained, and never lowers
+    // the rate before the pipe is full (bbr_set_pacing_rate): early samples are app/cwnd limited.
+    const rate = this.pacingGain() * this.btlBw() * 0.99;
+    if (this.mode !== BbrMode.Startup || rate > this.pacing) this.pacing = rate;
+    return this.pacing;
   }
 
   private targetCwnd(s: CcState, gain: number): number {

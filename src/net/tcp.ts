@@ -191,6 +191,7 @@ export class TcpConnection implements PacketSink {
   receive(p: Packet, now: number): void {
     switch (p.kind) {
       case PacketKind.Syn:
+        this.synEcho = p.echo;
         this.sendSynAck(now);
         return;
       case PacketKind.SynAck:
@@ -231,6 +232,8 @@ export class TcpConnection implements PacketSink {
   }
 
   private synRetries = 0;
+  /** Timestamp of the SYN being answered, echoed in the SYN-ACK (the client's first RTT sample). */
+  private synEcho = 0;
 
   private sendSyn(now: number): void {
     const p = this.pool.take(PacketKind.Syn, SYN_BYTES + this.overhead, this);
@@ -243,7 +246,7 @@ export class TcpConnection implements PacketSink {
   private sendSynAck(now: number): void {
     const p = this.pool.take(PacketKind.SynAck, SYN_BYTES + this.overhead, this);
     p.seq = this.synRetries;
-    p.echo = now;
+    p.echo = this.synEcho;
     p.sentAt = now;
     this.downlink.send(p);
   }
@@ -390,7 +393,9 @@ export class TcpConnection implements PacketSink {
   private trySend(now: number): void {
     if (!this.established) return;
     const s = this.state;
-    const rate = this.cc.pacingRate(s);
+    // The initial window leaves unpaced: measured 10 KB transfers on Linux BBR take 2 RTT flat
+    // even at 200 ms, where pacing it at BBR's initial rate would add ~50 ms.
+    const rate = s.delivered === 0 ? Infinity : this.cc.pacingRate(s);
     for (;;) {
       this.updateInflight();
       if (s.inflight >= Math.floor(s.cwnd)) break;

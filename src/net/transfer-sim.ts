@@ -91,3 +91,49 @@ export function simulateTransferMedianMs(o: TransferSimOptions, runs: number): n
   const mid = times.length >> 1;
   return times.length % 2 === 1 ? (times[mid] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
 }
+
+export interface TransferSimStats {
+  readonly runs: number;
+  readonly medianMs: number;
+  readonly meanMs: number;
+  readonly p95Ms: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Mean retransmitted segments per transfer. */
+  readonly retransmissions: number;
+  readonly timeouts: number;
+  readonly events: number;
+}
+
+/** Distribution of the transfer time over `runs` seeds (seed, seed+1, ...). */
+export function simulateTransferStats(o: TransferSimOptions, runs: number): TransferSimStats {
+  if (!(Number.isInteger(runs) && runs >= 1)) throw new RangeError(`runs must be an integer >= 1, got ${runs}`);
+  const times = new Float64Array(runs);
+  let retrans = 0;
+  let timeouts = 0;
+  let events = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = simulateTransfer({ ...o, seed: (o.seed ?? 1) + i });
+    times[i] = r.ms;
+    retrans += r.retransmissions;
+    timeouts += r.timeouts;
+    events += r.events;
+  }
+  times.sort();
+  const at = (q: number): number => times[Math.min(runs - 1, Math.max(0, Math.ceil(q * runs) - 1))] as number;
+  let sum = 0;
+  for (let i = 0; i < runs; i++) sum += times[i] as number;
+  const mid = runs >> 1;
+  const median = runs % 2 === 1 ? (times[mid] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
+  return {
+    runs,
+    medianMs: median,
+    meanMs: sum / runs,
+    p95Ms: at(0.95),
+    minMs: times[0] as number,
+    maxMs: times[runs - 1] as number,
+    retransmissions: retrans / runs,
+    timeouts: timeouts / runs,
+    events,
+  };
+}
