@@ -24,4 +24,14 @@ describe('ConstantOfShape', () => {
     const inf = inferShapes(graphFromModel(b.build()));
     assert.match(inf.issues[0]?.message ?? '', /cos.*shape \(input 0\) is not a constant/);
   });
+
+  it('ConstantOfShape: a result above the fold limit keeps its shape but no values', () => {
+    const b = new ModelBuilder({ opset: 13 });
+    const y = b.node('ConstantOfShape', [b.ints('s', [512, 512])]);
+    b.output(y);
+    const inf = inferShapes(graphFromModel(b.build()));
+    assert.deepEqual(inf.issues, []);
+    assert.deepEqual(inf.tensors.get(y)?.shape, [512, 512]);
+    assert.equal(inf.tensors.get(y)?.value, undefined);
+  });
 });
