@@ -1,4 +1,6 @@
+import { type GradContext, windowAdjoint } from './grad-context.js';
 import type { OpDef, TensorInfo } from './op.js';
+import { convParams, resolvedPads } from './shared/conv-geometry.js';
 import { poolShape, windowSize } from './shared/pool.js';
 import { numel, required, totalBytes } from './shared/tensor-info.js';
 
@@ -18,4 +20,32 @@ export const averagePool: OpDef = {
     const { p } = poolShape(ctx, inputs);
     return { flops: windowSize(p) * numel(y as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
   },
+  gradient: averagePoolGradient,
 };
+
+/**
+ * dX = ConvTranspose of dY / count with a depthwise kernel of ones: each input cell receives
+ * the share of every window it lies in. count is prod(kernel), or, with count_include_pad = 0
+ * and pads, the valid cells per window (an AveragePool of ones with padding counted, times K).
+ */
+function averagePoolGradient(g: GradContext): void {
+  const x = g.inputInfo(0);
+  const y = g.outputInfo(0);
+  const p = convParams(g.ctx, x.shape);
+  const spatialIn = x.shape.slice(2);
+  const spatialOut = y.shape.slice(2);
+  const pads = resolvedPads(spatialIn, spatialOut, p);
+  const c = x.shape[1] as number;
+  const k = p.kernel.reduce((a, b) => a * b, 1);
+  const exact = g.attrs.int('count_include_pad', 0) === 1 || pads.every((v) => v === 0);
+  const ones = new Float32Array(c * k).fill(exact ? 1 / k : 1);
+  const kernel = g.constant('kernel', x.dtype, [c, 1, ...p.kernel], ones);
+  let dy = g.outGrad(0);
+  if (!exact) {
+    const onesIn = g.emit('Expand', [g.constant('one', x.dtype, [], [1]), g.constant('in_shape', 'int64', [x.shape.length], [1, 1, ...spatialIn])], 'ones');
+    const frac = g.emit('AveragePool', [onesIn], 'valid_fraction', { kernel_shape: p.kernel, strides: p.strides, pads, count_include_pad: 1, ...(p.ceilMode ? { ceil_mode: 1 } : {}) });
+    const counts = g.emit('Mul', [frac, g.constant('k', x.dtype, [], [k])], 'counts');
+    dy = g.emit('Div', [dy, counts], 'dy_per_cell');
+  }
+  g.setInputGrad(0, windowAdjoint(g, dy, kernel, { kernel: p.kernel, strides: p.strides, dilations: p.kernel.map(() => 1), pads, group: c }, spatialIn, spatialOut, 'dx'));
+}

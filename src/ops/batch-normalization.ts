@@ -1,3 +1,4 @@
+import { type GradContext, reduceMean, reduceSum, reshape, scalar } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
 
@@ -43,4 +44,48 @@ export const batchNormalization: OpDef = {
     const perElement = isTraining(ctx) ? 8 : 4;
     return { flops: perElement * numel(x) + 2 * channels(ctx, inputs), bytesRead: totalBytes(inputs), bytesWritten: totalBytes(outputs) };
   },
+  gradient: batchNormalizationGradient,
 };
+
+/**
+ * Inference mode (stored statistics): dX = dY scale / sqrt(var + eps), dScale = sum dY xhat,
+ * dBias = sum dY. Training mode (batch statistics, recomputed here from X): with
+ * xhat = (X - mean_b) / sqrt(var_b + eps),
+ * dX = scale / sqrt(var_b + eps) (dY - mean(dY) - xhat mean(dY xhat)), means over N and space.
+ */
+function batchNormalizationGradient(g: GradContext): void {
+  const x = g.inputInfo(0);
+  const rank = x.shape.length;
+  const c = x.shape[1] as number;
+  const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
+  const perChannel = [1, c, ...new Array<number>(rank - 2).fill(1)];
+  const eps = scalar(g, 'eps', g.attrs.float('epsilon', 1e-5), x.dtype);
+  const dY = g.outGrad(0);
+  const training = isTraining(g.ctx);
+  const asChannel = (t: string, purpose: string) => reshape(g, t, perChannel, purpose);
+  let xhat: string;
+  let invStd: string;
+  if (training) {
+    const mean = reduceMean(g, g.input(0), axes, true, 'batch_mean');
+    const centred = g.emit('Sub', [g.input(0), mean], 'centred');
+    const variance = reduceMean(g, g.emit('Mul', [centred, centred], 'sq'), axes, true, 'batch_var');
+    invStd = g.emit('Reciprocal', [g.emit('Sqrt', [g.emit('Add', [variance, eps], 'var_eps')], 'std')], 'inv_std');
+    xhat = g.emit('Mul', [centred, invStd], 'xhat');
+  } else {
+    invStd = asChannel(g.emit('Reciprocal', [g.emit('Sqrt', [g.emit('Add', [g.input(4), eps], 'var_eps')], 'std')], 'inv_std_c'), 'inv_std');
+    xhat = g.needs(1) ? g.emit('Mul', [g.emit('Sub', [g.input(0), asChannel(g.input(3), 'mean')], 'centred'), invStd], 'xhat') : '';
+  }
+  if (g.needs(2)) g.setInputGrad(2, reduceSum(g, dY, axes, false, 'dbias'));
+  if (g.needs(1)) g.setInputGrad(1, reduceSum(g, g.emit('Mul', [dY, xhat], 'dy_xhat'), axes, false, 'dscale'));
+  if (g.needs(0)) {
+    const k = g.emit('Mul', [asChannel(g.input(1), 'scale'), invStd], 'k');
+    if (!training) {
+      g.setInputGrad(0, g.emit('Mul', [dY, k], 'dx'));
+      return;
+    }
+    const meanDy = reduceMean(g, dY, axes, true, 'mean_dy');
+    const meanDyXhat = reduceMean(g, g.emit('Mul', [dY, xhat], 'dy_xhat_full'), axes, true, 'mean_dy_xhat');
+    const inner = g.emit('Sub', [g.emit('Sub', [dY, meanDy], 'dy_centred'), g.emit('Mul', [xhat, meanDyXhat], 'xhat_term')], 'inner');
+    g.setInputGrad(0, g.emit('Mul', [inner, k], 'dx'));
+  }
+}

@@ -55,4 +55,9 @@ export const clip: OpDef = {
     if (!x || min === undefined || max === undefined || numelOf(x.dims) > MAX_FOLD_ELEMENTS) return undefined;
     return [{ dtype: x.dtype, dims: x.dims, data: Array.from(x.data, (v) => Math.min(max, Math.max(min, v))) }];
   },
+  // dX = dY where the clip left X unchanged (X == Y: inside the bounds), else 0.
+  gradient(g) {
+    const inside = g.emit('Equal', [g.input(0), g.output(0)], 'inside');
+    g.setInputGrad(0, g.emit('Where', [inside, g.outGrad(0), g.constant('zero', g.inputInfo(0).dtype, [], [0])], 'dx'));
+  },
 };

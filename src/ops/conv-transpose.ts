@@ -1,3 +1,4 @@
+import { type GradContext, reduceSum, reshape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { convParams } from './shared/conv-geometry.js';
 import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
@@ -62,4 +63,52 @@ export const convTranspose: OpDef = {
     const out = numel(y as TensorInfo);
     return { macs, flops: 2 * macs + (inputs[2] ? out : 0), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
   },
+  gradient: convTransposeGradient,
 };
+
+/**
+ * ConvTranspose is the adjoint of Conv with the same geometry, so dX = Conv(dY, W). For dW,
+ * the patches of dY under that Conv (im2col by a grouped one-hot Conv, as in conv.ts) meet
+ * X: dW[ci, co, k] = sum_n sum_l X[n, ci, l] P[n, co k, l]. dB = sum dY.
+ */
+function convTransposeGradient(g: GradContext): void {
+  const x = g.inputInfo(0);
+  const w = g.inputInfo(1);
+  const y = g.outputInfo(0);
+  const p = convParams(g.ctx, x.shape, w.shape.slice(2));
+  const rank = x.shape.length - 2;
+  const spatialOut = y.shape.slice(2);
+  // Pads as the adjoint Conv sees them: explicit ones, or those auto_pad implies for this size.
+  let pads = [...p.pads];
+  if (p.autoPad === 'VALID') pads = new Array<number>(2 * rank).fill(0);
+  else if (p.autoPad === 'SAME_UPPER' || p.autoPad === 'SAME_LOWER') {
+    pads = new Array<number>(2 * rank).fill(0);
+    for (let i = 0; i < rank; i++) {
+      const keff = (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
+      const total = Math.max(0, ((x.shape[i + 2] as number) - 1) * (p.strides[i] as number) + keff - (spatialOut[i] as number));
+      const small = Math.floor(total / 2);
+      pads[i] = p.autoPad === 'SAME_UPPER' ? small : total - small;
+      pads[i + rank] = total - (pads[i] as number);
+    }
+  }
+  const geometry = { strides: p.strides, pads, dilations: p.dilations, group: p.group, kernel_shape: p.kernel };
+  const dY = g.outGrad(0);
+  const [n, cin] = x.shape as [number, number];
+  const cout = y.shape[1] as number;
+  if (g.needs(2)) g.setInputGrad(2, reduceSum(g, dY, [0, ...spatialOut.map((_, i) => i + 2)], false, 'db'));
+  if (g.needs(0)) g.setInputGrad(0, g.emit('Conv', [dY, g.input(1)], 'dx', geometry));
+  if (g.needs(1)) {
+    const k = p.kernel.reduce((a, b) => a * b, 1);
+    const onehot = new Float32Array(cout * k * k);
+    for (let c = 0; c < cout; c++) for (let j = 0; j < k; j++) onehot[(c * k + j) * k + j] = 1;
+    const kernel = g.constant('im2col_kernel', y.dtype, [cout * k, 1, ...p.kernel], onehot);
+    const patches = g.emit('Conv', [dY, kernel], 'patches', { ...geometry, group: cout });
+    const l = x.shape.slice(2).reduce((a, b) => a * b, 1);
+    const group = p.group;
+    const pm = reshape(g, patches, [n, group, (cout / group) * k, l], 'patches_matrix');
+    const xm = reshape(g, g.input(0), [n, group, cin / group, l], 'x_matrix');
+    const pt = g.emit('Transpose', [pm], 'patches_t', { perm: [0, 1, 3, 2] });
+    const prod = g.emit('MatMul', [xm, pt], 'dw_per_sample');
+    g.setInputGrad(1, reshape(g, reduceSum(g, prod, [0], false, 'dw_sum'), w.shape, 'dw'));
+  }
+}

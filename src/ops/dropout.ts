@@ -1,4 +1,6 @@
 import { numelOf } from '../onnx/tensor.js';
+import { BadModelError } from '../errors.js';
+import { type GradContext, scalar } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { MAX_FOLD_ELEMENTS } from './shared/elementwise.js';
 import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
@@ -43,4 +45,20 @@ export const dropout: OpDef = {
     if (ctx.node.output.length > 1) outs.push({ dtype: ctx.opset >= 10 ? 'bool' : x.dtype, dims: x.dims, data: new Array<number>(numelOf(x.dims)).fill(1) });
     return outs;
   },
+  gradient: dropoutGradient,
 };
+
+/** Inference: dX = dY. Training: dX = dY * mask / (1 - ratio), the mask being output 1. */
+function dropoutGradient(g: GradContext): void {
+  const inputs = [0, 1, 2].map((i) => (g.input(i) ? g.inputInfo(i) : undefined));
+  if (!isTraining(g.ctx, inputs)) {
+    g.setInputGrad(0, g.emit('Identity', [g.outGrad(0)], 'dx'));
+    return;
+  }
+  const mask = g.output(1);
+  if (!mask) throw new BadModelError(`Dropout node "${g.ctx.name}" trains without a mask output: its gradient needs the mask (output 1)`);
+  const ratio = g.input(1) || scalar(g, 'ratio', 0.5);
+  const keep = g.emit('Sub', [scalar(g, 'one', 1), ratio], 'keep');
+  const kept = g.emit('Mul', [g.outGrad(0), g.emit('Cast', [mask], 'mask_float', { to: 1 })], 'dy_kept');
+  g.setInputGrad(0, g.emit('Div', [kept, keep], 'dx'));
+}

@@ -1,3 +1,5 @@
+import { float } from '../graph/builder.js';
+import { type GradContext, sumToShape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { broadcastShapes } from './shared/broadcast.js';
 import { fail, required, totalBytes } from './shared/tensor-info.js';
@@ -46,4 +48,35 @@ export const gemm: OpDef = {
     const perOut = (alpha !== 1 ? 1 : 0) + (inputs[2] && beta !== 0 ? 1 + (beta !== 1 ? 1 : 0) : 0);
     return { macs, flops: 2 * macs + perOut * m * n, bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
   },
+  gradient: gemmGradient,
 };
+
+/**
+ * With A' = op(A), B' = op(B): dA' = alpha dY B'^T, dB' = alpha A'^T dY, dC = beta dY summed
+ * to C's shape. Each is one Gemm whose trans flags absorb op() and the transposes.
+ */
+function gemmGradient(g: GradContext): void {
+  const transA = g.attrs.int('transA', 0) === 1;
+  const transB = g.attrs.int('transB', 0) === 1;
+  const alpha = float(g.attrs.float('alpha', 1));
+  const beta = g.attrs.float('beta', 1);
+  const [a, b, dY] = [g.input(0), g.input(1), g.outGrad(0)];
+  if (g.needs(0)) {
+    // transA = 0: dA = alpha dY B'^T;  transA = 1: dA = alpha B' dY^T.
+    const da = transA
+      ? g.emit('Gemm', [b, dY], 'da', { alpha, transA: transB ? 1 : 0, transB: 1 })
+      : g.emit('Gemm', [dY, b], 'da', { alpha, transB: transB ? 0 : 1 });
+    g.setInputGrad(0, da);
+  }
+  if (g.needs(1)) {
+    // transB = 0: dB = alpha A'^T dY;  transB = 1: dB = alpha dY^T A'.
+    const db = transB
+      ? g.emit('Gemm', [dY, a], 'db', { alpha, transA: 1, transB: transA ? 1 : 0 })
+      : g.emit('Gemm', [a, dY], 'db', { alpha, transA: transA ? 0 : 1 });
+    g.setInputGrad(1, db);
+  }
+  if (g.needs(2)) {
+    const scaled = beta === 1 ? dY : g.emit('Mul', [dY, g.constant('beta', 'float32', [], [beta])], 'dc_scaled');
+    g.setInputGrad(2, sumToShape(g, scaled, g.outputInfo(0).shape, g.inputInfo(2).shape, 'dc'));
+  }
+}

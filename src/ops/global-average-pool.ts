@@ -1,3 +1,4 @@
+import { times } from './grad-context.js';
 import type { OpDef, TensorInfo } from './op.js';
 import { globalPoolShape } from './shared/pool.js';
 import { numel, totalBytes } from './shared/tensor-info.js';
@@ -12,4 +13,11 @@ export const globalAveragePool: OpDef = {
   differentiable: [true],
   inferShape: globalPoolShape,
   cost: (_ctx, inputs, [y]) => ({ flops: numel(inputs[0] as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) }),
+  // dX = dY / (H W), broadcast over the spatial dims.
+  gradient(g) {
+    const x = g.inputInfo(0);
+    const cells = x.shape.slice(2).reduce((a, b) => a * b, 1);
+    const scaled = times(g, g.constant('inv_cells', x.dtype, [], [1 / cells]), 'dy_scaled');
+    g.setInputGrad(0, g.emit('Expand', [scaled, g.constant('shape', 'int64', [x.shape.length], x.shape)], 'dx'));
+  },
 };

@@ -13,4 +13,10 @@ export const globalMaxPool: OpDef = {
     bytesRead: totalBytes(inputs),
     bytesWritten: totalBytes([y]),
   }),
+  // dX = dY where X equals its channel's maximum (every tied maximum receives it), else 0.
+  gradient(g) {
+    const x = g.inputInfo(0);
+    const isMax = g.emit('Equal', [g.input(0), g.output(0)], 'is_max');
+    g.setInputGrad(0, g.emit('Where', [isMax, g.outGrad(0), g.constant('zero', x.dtype, [], [0])], 'dx'));
+  },
 };

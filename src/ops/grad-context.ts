@@ -75,9 +75,15 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /**
  * Reduces a gradient of a broadcast result to the shape of an operand: sums over the leading
  * axes the operand lacks and over the axes where it has size 1, then reshapes. This is what
- * every broadcasting op's rule needs (d/dA of f(A, B) with A broadcast).
+ * every broadcasting op's rule needs (d/dA of f(A, B) with A broadcast). `finalShape`
+ * reshapes the result once more (MatMul's 1-D operands).
  */
-export function sumToShape(g: GradContext, grad: string, gradShape: readonly number[], target: readonly number[], purpose: string): string {
+export function sumToShape(g: GradContext, grad: string, gradShape: readonly number[], target: readonly number[], purpose: string, finalShape?: readonly number[]): string {
+  const summed = sumToShapeOnly(g, grad, gradShape, target, purpose);
+  return finalShape && !sameShape(finalShape, target) ? reshape(g, summed, finalShape, `${purpose}_final`) : summed;
+}
+
+function sumToShapeOnly(g: GradContext, grad: string, gradShape: readonly number[], target: readonly number[], purpose: string): string {
   if (sameShape(gradShape, target)) return grad;
   const off = gradShape.length - target.length;
   const axes: number[] = [];
@@ -93,4 +99,65 @@ export function sumToShape(g: GradContext, grad: string, gradShape: readonly num
 /** `sumToShape` of output 0's gradient (or of `grad`) onto input `i`'s shape. */
 export function sumToInputShape(g: GradContext, grad: string, i: number, purpose = `d${i}`): string {
   return sumToShape(g, grad, g.outputInfo(0).shape, g.inputInfo(i).shape, purpose);
+}
+
+/** Swaps the last two axes of a tensor of rank >= 2. */
+export function transposeLast2(g: GradContext, x: string, rank: number, purpose: string): string {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  perm[rank - 2] = rank - 1;
+  perm[rank - 1] = rank - 2;
+  return g.emit('Transpose', [x], purpose, { perm });
+}
+
+/** Geometry of a windowed op (Conv, pools) with pads resolved. */
+export interface WindowGeometry {
+  readonly kernel: readonly number[];
+  readonly strides: readonly number[];
+  readonly dilations: readonly number[];
+  /** begin pads then end pads */
+  readonly pads: readonly number[];
+  readonly group: number;
+}
+
+/**
+ * The adjoint of a strided window op: ConvTranspose(dY, W) with the forward geometry, sized to
+ * the forward input. Rows the forward windows never reached (a stride that does not divide)
+ * come back via output_padding when few, and a window past the end (ceil_mode) is cut by Slice.
+ */
+export function windowAdjoint(g: GradContext, dy: string, weight: string, geo: WindowGeometry, spatialIn: readonly number[], spatialOut: readonly number[], purpose: string): string {
+  const rank = spatialIn.length;
+  const natural = spatialIn.map((_, i) => {
+    const keff = (geo.dilations[i] as number) * ((geo.kernel[i] as number) - 1) + 1;
+    return ((spatialOut[i] as number) - 1) * (geo.strides[i] as number) + keff - (geo.pads[i] as number) - (geo.pads[i + rank] as number);
+  });
+  const outputPadding = natural.map((n, i) => Math.max(0, (spatialIn[i] as number) - n));
+  const usable = outputPadding.every((p, i) => p < Math.max(geo.strides[i] as number, geo.dilations[i] as number));
+  // Too much missing to pad in ConvTranspose (or an end pad larger than the input): pad dY's
+  // end instead is equivalent only for stride 1, so fall back to output_padding = 0 and Pad.
+  const attrs = {
+    strides: geo.strides, pads: geo.pads, dilations: geo.dilations, group: geo.group, kernel_shape: geo.kernel,
+    ...(usable && outputPadding.some((v) => v !== 0) ? { output_padding: outputPadding } : {}),
+  };
+  let dx = g.emit('ConvTranspose', [dy, weight], purpose, attrs);
+  const size = natural.map((n, i) => n + (usable ? (outputPadding[i] as number) : 0));
+  if (size.some((s, i) => s > (spatialIn[i] as number))) {
+    const axes = spatialIn.map((_, i) => i + 2);
+    dx = g.emit('Slice', [dx, ints(g, `${purpose}_starts`, axes.map(() => 0)), ints(g, `${purpose}_ends`, spatialIn), ints(g, `${purpose}_axes`, axes)], `${purpose}_crop`);
+  }
+  if (size.some((s, i) => s < (spatialIn[i] as number))) {
+    const pads = [0, 0, ...spatialIn.map(() => 0), 0, 0, ...spatialIn.map((d, i) => Math.max(0, d - (size[i] as number)))];
+    dx = g.emit('Pad', [dx, ints(g, `${purpose}_pads`, pads)], `${purpose}_pad`);
+  }
+  return dx;
+}
+
+/** ReduceMean over `axes`; axes moved from attribute to input in opset 18. */
+export function reduceMean(g: GradContext, x: string, axes: readonly number[], keepdims: boolean, purpose: string): string {
+  if (g.opset >= 18) return g.emit('ReduceMean', [x, ints(g, `${purpose}_axes`, axes)], purpose, { keepdims: keepdims ? 1 : 0 });
+  return g.emit('ReduceMean', [x], purpose, { axes: [...axes], keepdims: keepdims ? 1 : 0 });
+}
+
+/** dY times a function of the forward tensors: the common shape of elementwise rules. */
+export function times(g: GradContext, factor: string, purpose = 'dx'): string {
+  return g.emit('Mul', [g.outGrad(0), factor], purpose);
 }

@@ -1,3 +1,4 @@
+import { type GradContext, reshape, sumToShape, transposeLast2 } from './grad-context.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { broadcastShapes } from './shared/broadcast.js';
 import { fail, required, totalBytes } from './shared/tensor-info.js';
@@ -43,4 +44,33 @@ export const matMul: OpDef = {
     const macs = batch.reduce((p, d) => p * d, 1) * m * n * k;
     return { macs, flops: 2 * macs, bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
   },
+  gradient: matMulGradient,
 };
+
+/**
+ * dA = dY B^T, dB = A^T dY (over the last two axes), each summed over the batch axes its
+ * operand was broadcast along. 1-D operands are made [1, K] / [K, 1] first, as MatMul does.
+ */
+function matMulGradient(g: GradContext): void {
+  const a = g.inputInfo(0).shape;
+  const b = g.inputInfo(1).shape;
+  const a2 = a.length === 1 ? [1, a[0] as number] : a;
+  const b2 = b.length === 1 ? [b[0] as number, 1] : b;
+  const batch = g.outputInfo(0).shape.slice(0, g.outputInfo(0).shape.length - (a.length === 1 ? 0 : 1) - (b.length === 1 ? 0 : 1));
+  const m = a2[a2.length - 2] as number;
+  const n = b2[b2.length - 1] as number;
+  const full = [...batch, m, n];
+  const dY = g.outputInfo(0).shape.length === full.length ? g.outGrad(0) : reshape(g, g.outGrad(0), full, 'dy_2d');
+  const aIn = a.length === 1 ? reshape(g, g.input(0), a2, 'a_2d') : g.input(0);
+  const bIn = b.length === 1 ? reshape(g, g.input(1), b2, 'b_2d') : g.input(1);
+  if (g.needs(0)) {
+    const da = g.emit('MatMul', [dY, transposeLast2(g, bIn, b2.length, 'b_t')], 'da_full');
+    const daShape = [...batch, m, a2[a2.length - 1] as number];
+    g.setInputGrad(0, sumToShape(g, da, daShape, a.length === 1 ? [1, a[0] as number] : a, 'da', a.length === 1 ? a : undefined));
+  }
+  if (g.needs(1)) {
+    const db = g.emit('MatMul', [transposeLast2(g, aIn, a2.length, 'a_t'), dY], 'db_full');
+    const dbShape = [...batch, b2[b2.length - 2] as number, n];
+    g.setInputGrad(1, sumToShape(g, db, dbShape, b.length === 1 ? [b[0] as number, 1] : b, 'db', b.length === 1 ? b : undefined));
+  }
+}

@@ -1,3 +1,4 @@
+import { sumToShape } from './grad-context.js';
 import type { OpDef, TensorInfo } from './op.js';
 import { broadcastShapes } from './shared/broadcast.js';
 import { broadcastEvaluate, MAX_FOLD_ELEMENTS } from './shared/elementwise.js';
@@ -26,5 +27,16 @@ export const prelu: OpDef = {
     const [y] = this.inferShape(ctx, inputs) as [TensorInfo];
     if (!x || !slope || numel(y) > MAX_FOLD_ELEMENTS) return undefined;
     return [broadcastEvaluate([x, slope], y.shape, y.dtype, ([v, s]) => ((v as number) < 0 ? (s as number) * (v as number) : (v as number)))];
+  },
+  // dX = dY where X >= 0, slope dY elsewhere; dSlope = sum over broadcast axes of dY X where X < 0.
+  gradient(g) {
+    const x = g.inputInfo(0);
+    const zero = g.constant('zero', x.dtype, [], [0]);
+    const negative = g.emit('Less', [g.input(0), zero], 'negative');
+    if (g.needs(0)) g.setInputGrad(0, g.emit('Where', [negative, g.emit('Mul', [g.outGrad(0), g.input(1)], 'dy_slope'), g.outGrad(0)], 'dx'));
+    if (g.needs(1)) {
+      const contrib = g.emit('Where', [negative, g.emit('Mul', [g.outGrad(0), g.input(0)], 'dy_x'), zero], 'dslope_full');
+      g.setInputGrad(1, sumToShape(g, contrib, x.shape, g.inputInfo(1).shape, 'dslope'));
+    }
   },
 };

@@ -124,6 +124,8 @@ export interface GradInput {
   readonly omitted?: boolean;
   /** keep values at least this far from 0 (avoids kinks of Relu/Abs within eps) */
   readonly awayFromZero?: number;
+  /** make values positive (|x|; for Log, Sqrt, Pow's base) */
+  readonly positive?: boolean;
 }
 
 /** Builds a one-node model of `opType` and checks the gradients of its float inputs. */
@@ -147,6 +149,7 @@ export async function checkOpGradient(
       const m = inp.awayFromZero;
       t = { ...t, data: t.data.map((v) => (v >= 0 ? v + m : v - m)) };
     }
+    if (inp.positive && t.data instanceof Float32Array) t = { ...t, data: t.data.map(Math.abs) };
     feeds[name] = t;
     if (inp.check ?? dtype === 'float32') wrt.push(name);
     return name;
