@@ -1,0 +1,79 @@
+import { BadRequestError } from '../errors.js';
+import { serveModels } from '../serve/serve-models.js';
+import { parse, positiveInt } from './args.js';
+import { EXIT } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+export const SERVE_HELP = `Usage: cleave serve DIR|MODEL|NAME=MODEL... [options]
+
+Serves ONNX models over the KServe v2 / Open Inference Protocol (REST, JSON and binary tensors),
+one ONNX Runtime session per model. A folder serves every .onnx in it, named by file stem, so a
+cut folder serves "head" and "tail"; with both, GET / is a page that runs the head in the
+browser and the tail here. Endpoints: GET /v2, /v2/health/live, /v2/health/ready,
+/v2/models/NAME[/versions/V][/ready], POST /v2/models/NAME[/versions/V]/infer, GET /metrics.
+Runs until SIGINT or SIGTERM, then finishes the requests in flight and exits.
+
+Options:
+  --host H              address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
+  --port N              port (default 8000; 0 picks a free one)
+  --max-body-mb N       largest request body (default 64)
+  --max-batch N         dynamic batching: merge concurrent requests up to N rows
+  --batch-delay-ms N    how long a request waits for a batch (default 2)
+  --threads N           ONNX Runtime intra-op threads per model
+  --dataset NAME        test images offered by the page: mnist or fashion-mnist (default mnist)
+  --no-page             do not serve the browser page
+  --json                print the address and models as one JSON line
+  -h, --help            show this help
+
+Examples:
+  cleave serve out/                      # after: cleave cut model.onnx --at T -o out/
+  cleave serve tail=out/tail.onnx --port 9000 --max-batch 16
+  curl localhost:8000/v2/models/tail
+`;
+
+/** Starts the server and resolves with the exit code once `stop` resolves (default: SIGINT/SIGTERM). */
+export async function runServe(argv: readonly string[], io: CliIo, stop?: Promise<unknown>): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'max-body-mb': { type: 'string' },
+    'max-batch': { type: 'string' },
+    'batch-delay-ms': { type: 'string' },
+    threads: { type: 'string' },
+    dataset: { type: 'string' },
+    'no-page': { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, 'serve');
+  if (values.help) {
+    io.stdout(SERVE_HELP);
+    return EXIT.OK;
+  }
+  if (positionals.length === 0) throw new BadRequestError('serve needs a folder or model files; see `cleave serve --help`');
+  const port = values.port === undefined ? 8000 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BadRequestError(`--port must be 0..65535, got "${values.port}"`);
+  const maxBatch = values['max-batch'] === undefined ? undefined : positiveInt(values['max-batch'], 'max-batch', 1);
+  const { server, models, page } = await serveModels(positionals, {
+    host: values.host ?? '127.0.0.1',
+    port,
+    bodyLimitBytes: positiveInt(values['max-body-mb'], 'max-body-mb', 64) * 1024 * 1024,
+    ...(maxBatch ? { batching: { maxBatch, maxDelayMs: positiveInt(values['batch-delay-ms'], 'batch-delay-ms', 2) } } : {}),
+    ...(values.threads ? { threads: positiveInt(values.threads, 'threads', 1) } : {}),
+    page: !values['no-page'],
+    ...(values.dataset ? { samples: values.dataset } : {}),
+  });
+  if (values.json) io.stdout(`${JSON.stringify({ url: server.url, models, page: page ?? null })}\n`);
+  else {
+    io.stdout(`serving ${models.map((m) => `"${m}"`).join(', ')} at ${server.url} (KServe v2 REST)\n`);
+    if (page) io.stdout(`browser page: ${page}\n`);
+    io.stdout('metrics: /metrics; stop with Ctrl-C\n');
+  }
+  const signals = stop ?? new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await signals;
+  io.stderr('shutting down: finishing requests in flight\n');
+  await server.close();
+  return EXIT.OK;
+}

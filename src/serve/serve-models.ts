@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { BadRequestError } from '../errors.js';
+import { readModel } from '../onnx/model-file.js';
+import { type ImageDataset, loadDataset } from '../train/datasets.js';
+import type { BatchingOptions } from './batcher.js';
+import { modelSignature } from './metadata.js';
+import { loadModels, modelSources } from './repository.js';
+import { type RunningServer, type ServerOptions, startServer } from './server.js';
+import { siteRoutes } from './site.js';
+
+export interface ServeOptions extends Omit<ServerOptions, 'routes'> {
+  readonly threads?: number;
+  readonly batching?: BatchingOptions;
+  /** serve the browser page when models named `head` and `tail` are present (default true) */
+  readonly page?: boolean;
+  readonly headName?: string;
+  readonly tailName?: string;
+  /** test images offered by the page: a dataset name (mnist, fashion-mnist) or a loaded set */
+  readonly samples?: string | ImageDataset;
+  readonly sampleCount?: number;
+}
+
+export interface ServeResult {
+  readonly server: RunningServer;
+  readonly models: readonly string[];
+  /** URL of the browser page, when served */
+  readonly page?: string;
+}
+
+/**
+ * `cleave serve` as a library call: loads the models named by `args` (directories of .onnx,
+ * files, name=path), starts the v2 server, and adds the browser page when a head and a tail
+ * are among them.
+ */
+export async function serveModels(args: readonly string[], options: ServeOptions = {}): Promise<ServeResult> {
+  const sources = modelSources(args);
+  const models = await loadModels(sources, {
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.batching ? { batching: options.batching } : {}),
+  });
+  const headName = options.headName ?? 'head';
+  const tailName = options.tailName ?? 'tail';
+  const headSource = sources.find((s) => s.name === headName);
+  const tail = models.find((m) => m.name === tailName);
+  let routes: ServerOptions['routes'];
+  if (options.page !== false && headSource && tail) {
+    const headProto = readModel(headSource.path);
+    const sig = modelSignature(headProto);
+    const input = sig.inputs[0];
+    const cut = sig.outputs[0];
+    const tailInput = tail.metadata.inputs[0];
+    if (!input || !cut || !tailInput) throw new BadRequestError(`the page needs a head with an input and an output, and a tail with an input`);
+    const samples = typeof options.samples === 'object' ? options.samples : loadDataset(options.samples ?? 'mnist', 'test', { limit: options.sampleCount ?? 200 });
+    routes = siteRoutes({
+      head: new Uint8Array(readFileSync(headSource.path)), headInput: input, cutOutput: cut.name,
+      tailModel: tail.name, tailInput: tailInput.name, samples,
+    });
+  } else if (options.page === true) {
+    for (const m of models) await m.release();
+    throw new BadRequestError(`the page needs models named "${headName}" and "${tailName}" (a cut folder holds head.onnx and tail.onnx)`);
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer(models, { ...options, ...(routes ? { routes } : {}) });
+  } catch (e) {
+    for (const m of models) await m.release();
+    throw e;
+  }
+  return { server, models: models.map((m) => m.name), ...(routes ? { page: `${server.url}/` } : {}) };
+}
