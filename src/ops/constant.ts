@@ -5,15 +5,18 @@ import type { TensorValue } from '../onnx/tensor.js';
 import { canFold } from './shared/index-map.js';
 import { byteSize, fail } from './shared/tensor-info.js';
 
-/** The output from whichever value attribute the node carries (exactly one of them). */
-function constantOf(ctx: OpContext): { info: TensorInfo; value?: TensorValue } {
+/**
+ * The output from whichever value attribute the node carries (exactly one of them); its
+ * values only when `withValue` (shape inference alone need not copy a tensor's data).
+ */
+function constantOf(ctx: OpContext, withValue: boolean): { info: TensorInfo; value?: TensorValue } {
   const a = ctx.attrs;
   const t = a.tensor('value');
   if (t) {
     const dtype = dtypeFromCode(t.dataType, `Constant node "${ctx.name}"`);
     const shape = t.dims.map(Number);
     const small = dtype !== 'string' && !isExternal(t) && canFold(shape);
-    return { info: { dtype, shape }, value: small ? tensorValue(t) : undefined };
+    return { info: { dtype, shape }, value: small && withValue ? tensorValue(t) : undefined };
   }
   const f = a.float('value_float');
   if (f !== undefined) return scalarOrList('float32', [Math.fround(f)], true);
@@ -43,11 +46,11 @@ export const constant: OpDef = {
   opType: 'Constant',
   sinceVersion: 1,
   differentiable: [],
-  inferShape: (ctx) => [constantOf(ctx).info],
+  inferShape: (ctx) => [constantOf(ctx, false).info],
   // Materialises its attribute: nothing is read from other tensors.
   cost: (_ctx, _inputs, outputs) => ({ flops: 0, bytesRead: 0, bytesWritten: byteSize(outputs[0]) }),
   evaluate(ctx) {
-    const { value } = constantOf(ctx);
+    const { value } = constantOf(ctx, true);
     return value && numelOf(value.dims) === value.data.length ? [value] : undefined;
   },
 };

@@ -5,6 +5,7 @@ import { graphFromModel } from '../../src/graph/graph.js';
 import { inferShapes } from '../../src/analysis/infer.js';
 import { makeTensor } from '../../src/onnx/tensor.js';
 import { Session } from '../../src/runtime/session.js';
+import { compareWithOrt, readStrippedModel } from '../../test-support/export-check.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 import { iota, matchesOrt } from '../../test-support/tensor-op-check.js';
 
@@ -83,4 +84,29 @@ describe('Reshape in a PyTorch-style flatten chain', () => {
       }
     });
   }
+});
+
+describe('Reshape and shape arithmetic in real PyTorch exports', () => {
+  // view-flatten: x.view(x.size(0), -1); shufflenet: channel shuffle as Shape/Div/Reshape/Transpose.
+  for (const file of ['torch/view-flatten-opset11.onnx', 'torch/shufflenet_v2_x1_0-opset11.onnx']) {
+    it(`every tensor of ${file} has ORT's shape, every folded value ORT's value (batch 3)`, async () => {
+      const r = await compareWithOrt(readStrippedModel(file), 3);
+      assert.deepEqual(r.inference.issues, []);
+      assert.deepEqual(r.mismatches, []);
+      assert.ok(r.checked > 10);
+      const graph = graphFromModel(readStrippedModel(file));
+      const reshapes = graph.nodes.filter((n) => n.opType === 'Reshape');
+      assert.ok(reshapes.length > 0);
+      for (const n of reshapes) assert.equal(r.inference.tensors.get(n.output[0]!)?.shape[0], 3, `${n.name} keeps the batch`);
+    });
+  }
+
+  it('vit_b_16 (opset 14): the ConstantOfShape/Equal/Where/Expand chains fold, no issues', () => {
+    const graph = graphFromModel(readStrippedModel('torch/vit_b_16-opset14.onnx'));
+    const inf = inferShapes(graph, { batch: 2 });
+    assert.deepEqual(inf.issues, []);
+    const folded = new Set(graph.nodes.filter((_, i) => inf.folded[i]).map((n) => n.opType));
+    for (const op of ['Shape', 'Gather', 'ConstantOfShape', 'Where', 'Expand', 'Concat']) assert.ok(folded.has(op), `${op} folded`);
+    assert.deepEqual(inf.tensors.get(graph.outputs[0]!.name)?.shape, [2, 1000]);
+  });
 });
