@@ -85,7 +85,7 @@ export class EventCore {
     this.freeSlots.push(slot);
     this.now = time;
     this.fired++;
-    if (this.observer) this.observer(time, this.prios[slot] as number, this.seqs[slot] as number, handler.name);
+    if (this.observer) this.observer(time, this.prios[slot] as number, this.seqs[slot] as number, handler.name.replace(/^bound /, ''));
     handler(datum, time);
     return true;
   }

@@ -208,6 +208,7 @@ export class TcpConnection implements PacketSink {
         this.receiveAck(p, now);
         return;
       case PacketKind.Reply:
+        if (p.ack > this.una || p.sack >= 0) this.receiveAck(p, now);
         this.events.onReply?.(p.message, now);
         return;
       default:
@@ -251,10 +252,13 @@ export class TcpConnection implements PacketSink {
     this.downlink.send(p);
   }
 
-  private sendReply(id: number, now: number): void {
+  private sendReply(id: number, now: number, sack = -1, echo = 0): void {
     const p = this.pool.take(PacketKind.Reply, IP_TCP_HEADER_BYTES + this.replyBytes + this.overhead, this);
     p.message = id;
     p.sentAt = now;
+    p.ack = this.rcvNxt;
+    p.sack = sack;
+    p.echo = echo;
     this.downlink.send(p);
   }
 
@@ -269,18 +273,25 @@ export class TcpConnection implements PacketSink {
     }
     this.received[seq] = 1;
     while (this.rcvNxt < this.segCount && this.received[this.rcvNxt] === 1) this.rcvNxt++;
+    let acked = false;
+    while (this.rcvMessageIdx < this.messageEnds.length && this.rcvNxt >= (this.messageEnds[this.rcvMessageIdx] as number)) {
+      const id = this.messageIds[this.rcvMessageIdx] as number;
+      this.rcvMessageIdx++;
+      this.events.onMessageReceived?.(id, now);
+      if (this.replyBytes > 0 && this.autoReply) {
+        // The reply carries the ACK (piggybacked), as the kernel does when the application
+        // answers at once.
+        this.sendReply(id, now, seq, p.echo);
+        acked = true;
+      }
+    }
+    if (acked) return;
     const ack = this.pool.take(PacketKind.Ack, IP_TCP_HEADER_BYTES + this.overhead, this);
     ack.ack = this.rcvNxt;
     ack.sack = seq;
     ack.echo = p.echo;
     ack.sentAt = now;
     this.downlink.send(ack);
-    while (this.rcvMessageIdx < this.messageEnds.length && this.rcvNxt >= (this.messageEnds[this.rcvMessageIdx] as number)) {
-      const id = this.messageIds[this.rcvMessageIdx] as number;
-      this.rcvMessageIdx++;
-      this.events.onMessageReceived?.(id, now);
-      if (this.replyBytes > 0 && this.autoReply) this.sendReply(id, now);
-    }
   }
 
   // ---- sender ---------------------------------------------------------------------------------
