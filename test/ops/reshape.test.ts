@@ -86,6 +86,34 @@ describe('Reshape in a PyTorch-style flatten chain', () => {
   }
 });
 
+describe('Reshape in a tf2onnx-style chain', () => {
+  // tf.reshape(x, [tf.shape(x)[0], -1]) exports as Shape -> Cast(int32) -> Slice -> Concat -> Cast(int64) -> Reshape.
+  it('folds Shape -> Cast -> Slice -> Concat -> Cast and sizes the Reshape, NHWC input (opset 13)', async () => {
+    const b = new ModelBuilder({ opset: 13 });
+    const x = b.input('input_1', 'float32', ['unk__12', 6, 6, 4]);
+    const t = b.node('Transpose', [x], { perm: [0, 3, 1, 2] });
+    const shape32 = b.node('Cast', [b.node('Shape', [t])], { to: 6 });
+    const batch = b.node('Slice', [shape32, b.ints('begin', [0]), b.ints('end', [1]), b.ints('axes', [0])]);
+    const target = b.node('Cast', [b.node('Concat', [batch, b.constant('m1', 'int32', [1], [-1])], { axis: 0 })], { to: 7 });
+    const y = b.node('Reshape', [t, target]);
+    b.output(y);
+    const model = b.build();
+    const graph = graphFromModel(model);
+    const inf = inferShapes(graph, { batch: 5 });
+    assert.deepEqual(inf.issues, []);
+    assert.deepEqual(graph.nodes.filter((_, i) => !inf.folded[i]).map((n) => n.opType), ['Transpose', 'Reshape']);
+    assert.deepEqual(Array.from(inf.tensors.get(target)?.value?.data ?? []), [5, -1]);
+    assert.deepEqual(inf.tensors.get(y)?.shape, [5, 144]);
+    const s = await Session.fromModel(model);
+    try {
+      const out = await s.run({ [x]: randomTensor('float32', [5, 6, 6, 4], 4) });
+      assert.deepEqual(out[y]?.dims, [5, 144]);
+    } finally {
+      await s.release();
+    }
+  });
+});
+
 describe('Reshape and shape arithmetic in real PyTorch exports', () => {
   // view-flatten: x.view(x.size(0), -1); shufflenet: channel shuffle as Shape/Div/Reshape/Transpose.
   for (const file of ['torch/view-flatten-opset11.onnx', 'torch/shufflenet_v2_x1_0-opset11.onnx']) {
