@@ -21,7 +21,7 @@ export interface NodeRow {
   /** static shape of each output ([] where unknown) */
   readonly outputShapes: readonly (readonly number[])[];
   readonly dtype: string;
-  /** weight elements this node reads (float initializers) */
+  /** learned weight elements this node reads (float initializers at differentiable inputs) */
   readonly params: number;
   readonly flops: number;
   readonly macs: number;
@@ -51,7 +51,9 @@ export interface Totals {
   readonly layers: number;
   readonly flops: number;
   readonly macs: number;
+  /** learned weights (BatchNorm running statistics excluded, as frameworks count) */
   readonly params: number;
+  /** bytes of every float initializer, statistics included: what a device stores */
   readonly paramBytes: number;
   readonly inputBytes: number;
   readonly outputBytes: number;
@@ -61,6 +63,8 @@ export interface Totals {
 export interface Analysis {
   readonly model: { readonly name: string; readonly producer: string; readonly opset: number; readonly irVersion: number };
   readonly batch: number;
+  /** how symbolic input dims were bound */
+  readonly binding: ShapeBinding;
   readonly totals: Totals;
   readonly nodes: readonly NodeRow[];
   readonly tensors: readonly TensorRow[];
@@ -82,23 +86,30 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
   const inference = inferShapes(graph, options);
   const { tensors } = inference;
   const nodes: NodeRow[] = [];
+  const learned = new Set<string>();
   let cumulative = 0;
   graph.nodes.forEach((node, i) => {
     const rule = inference.rules[i];
     const inputs = node.input.map((t) => (t ? tensors.get(t) : undefined));
     const outputs = node.output.map((t) => (t ? tensors.get(t) : undefined));
-    const known = rule !== undefined && outputs.every((o, k) => o !== undefined || !node.output[k]) && !inference.issues.some((x) => x.node === graph.nodeNames[i]);
+    const known = rule !== undefined
+      && inputs.every((t, k) => t !== undefined || !node.input[k])
+      && outputs.every((o, k) => o !== undefined || !node.output[k])
+      && !inference.issues.some((x) => x.node === graph.nodeNames[i]);
     const folded = inference.folded[i] as boolean;
     let cost = ZERO;
     if (known && !folded && rule) cost = rule.cost(nodeContext(graph, node, i), inputs, outputs as TensorInfo[]);
     const seen = new Set<string>();
     let params = 0;
-    for (const t of node.input) {
+    node.input.forEach((t, k) => {
       const info = t ? tensors.get(t) : undefined;
-      if (!t || seen.has(t) || !graph.initializers.has(t) || !info || !isFloat(info.dtype)) continue;
+      if (!t || seen.has(t) || !graph.initializers.has(t) || !info || !isFloat(info.dtype)) return;
+      // Learned weights only: BN running statistics and other non-differentiable inputs are state.
+      if (rule?.differentiable?.[k] === false) return;
       seen.add(t);
       params += numelOf(info.shape);
-    }
+      if (!folded) learned.add(t);
+    });
     cumulative += cost.flops;
     nodes.push({
       index: i,
@@ -146,7 +157,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
     layers: nodes.filter((n) => !n.folded).length,
     flops: cumulative,
     macs: nodes.reduce((s, n) => s + n.macs, 0),
-    params: paramsAll.reduce((s, t) => s + numelOf(t.shape), 0),
+    params: [...learned].reduce((s, t) => s + numelOf((tensors.get(t) as TensorInfo).shape), 0),
     paramBytes: paramsAll.reduce((s, t) => s + bytesOf(t), 0),
     inputBytes: graph.inputs.reduce((s, v) => s + bytesOf(tensors.get(v.name)), 0),
     outputBytes: graph.outputs.reduce((s, v) => s + bytesOf(tensors.get(v.name)), 0),
@@ -155,6 +166,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
   return {
     model: { name: graph.name, producer: graph.model.producerName, opset, irVersion: Number(graph.model.irVersion) },
     batch: options.batch ?? 1,
+    binding: { batch: options.batch ?? 1, inputShapes: options.inputShapes },
     totals,
     nodes,
     tensors: tensorRows,

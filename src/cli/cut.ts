@@ -67,6 +67,7 @@ export async function runCut(argv: readonly string[], io: CliIo): Promise<number
     batch: analysis.batch,
     headFlops: point?.headFlops,
     tailFlops: point?.tailFlops,
+    fixedBatch: parts.fixedBatch ?? null,
     verification: verification ?? null,
   };
   const files = writeCut(values.out, parts, manifest);
@@ -74,6 +75,9 @@ export async function runCut(argv: readonly string[], io: CliIo): Promise<number
   else {
     io.stdout(`cut at ${parts.tensors.join(', ')}: ${bytes(parts.bytes)} cross per inference at batch ${analysis.batch}\n`);
     io.stdout(verification ? `verified: head->tail matches the original (max relative error ${Math.max(...verification.outputs.map((o) => o.relativeError)).toExponential(2)})\n` : 'not verified (--no-verify)\n');
+    if (parts.fixedBatch !== undefined) {
+      io.stdout(`note: shape arithmetic on the input crosses the cut (${parts.storedValues.slice(0, 3).join(', ')}): the tail runs at batch ${parts.fixedBatch} only; cut with --batch N for another size\n`);
+    }
     for (const f of files) io.stdout(`wrote ${f}\n`);
   }
   return EXIT.OK;

@@ -2,6 +2,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { Analysis } from '../analysis/analyze.js';
 import type { BitSet } from '../analysis/bitset.js';
 import { crossingTensors, headFor } from '../analysis/dataflow.js';
+import { inferShapes } from '../analysis/infer.js';
 import { BadRequestError, CutError } from '../errors.js';
 import { valueInfo } from '../graph/builder.js';
 import { makeTensor } from '../onnx/tensor.js';
@@ -17,6 +18,14 @@ export interface CutModels {
   readonly tensors: readonly string[];
   /** bytes that cross per inference at the analysed batch size */
   readonly bytes: number;
+  /**
+   * Set when shape arithmetic that depends on the batch size crosses the cut (a reshape to
+   * `x.size(0)` of the graph input, say): the tail then stores those values and only runs at
+   * this batch size.
+   */
+  readonly fixedBatch?: number;
+  /** folded values the tail stores because it cannot compute them */
+  readonly storedValues: readonly string[];
 }
 
 /** Up to `n` known tensor names closest to `name`, for "did you mean" messages. */
@@ -49,26 +58,34 @@ function validateNames(analysis: Analysis, tensors: readonly string[]): void {
 
 /**
  * Nodes the tail runs to compute `targets` from the cut tensors and the weights, in
- * topological order. A folded value whose computation needs a head tensor that does not cross
- * (a Shape of a head activation) is left out here; buildSide stores its value instead.
+ * topological order. A folded value that the tail can only get from a head tensor that does not
+ * cross (a Shape of the graph input, say) is left out; buildSide stores its value instead.
  */
 function tailNodes(analysis: Analysis, targets: readonly string[], cut: ReadonlySet<string>): number[] {
-  const { graph } = analysis.dataflow;
-  const computable = new Map<string, boolean>();
-  const canCompute = (t: string): boolean => {
+  const { graph, inference } = analysis.dataflow;
+  const memo = new Map<string, boolean>();
+  // Can the tail compute t from the cut tensors and weights alone (no stored values)?
+  const computable = (t: string): boolean => {
     if (!t || cut.has(t) || graph.initializers.has(t)) return true;
-    const known = computable.get(t);
+    const known = memo.get(t);
     if (known !== undefined) return known;
     const p = graph.producer.get(t);
-    const ok = p !== undefined && (graph.nodes[p] as NodeProto).input.every(canCompute);
-    computable.set(t, ok);
+    memo.set(t, false);
+    const ok = p !== undefined && (graph.nodes[p] as NodeProto).input.every((i) => computable(i) || storable(i));
+    memo.set(t, ok);
     return ok;
   };
+  // A folded tensor with a known value can be stored in the tail as a weight.
+  const storable = (t: string): boolean => inference.constant.has(t) && inference.tensors.get(t)?.value !== undefined;
   const include = new Set<number>();
   const stack = [...targets];
   while (stack.length) {
     const t = stack.pop() as string;
-    if (!t || cut.has(t) || graph.initializers.has(t) || !canCompute(t)) continue;
+    if (!t || cut.has(t) || graph.initializers.has(t)) continue;
+    if (!computable(t)) {
+      if (storable(t)) continue;
+      throw new CutError(`the tail needs tensor "${t}", which only the head can compute; add it to the cut`);
+    }
     const p = graph.producer.get(t) as number;
     if (include.has(p)) continue;
     include.add(p);
@@ -100,7 +117,7 @@ function symbolicBatchOf(analysis: Analysis): string | undefined {
  * initializers the folded values that the side needs but cannot compute (a Shape of a tensor
  * on the other side).
  */
-function buildSide(analysis: Analysis, name: string, nodes: readonly number[], inputs: readonly string[], outputs: readonly string[], batch: string | undefined): ModelProto {
+function buildSide(analysis: Analysis, name: string, nodes: readonly number[], inputs: readonly string[], outputs: readonly string[], batch: string | undefined, stored: string[] = []): ModelProto {
   const { graph, inference } = analysis.dataflow;
   const model = graph.model;
   const produced = new Set<string>(nodes.flatMap((i) => (graph.nodes[i] as NodeProto).output));
@@ -126,6 +143,7 @@ function buildSide(analysis: Analysis, name: string, nodes: readonly number[], i
       }
       initializers.push(makeTensor(t, info.value.dtype, info.value.dims, info.value.data));
       inits.add(t);
+      stored.push(t);
     }
   }
   const valueInfos = graph.model.graph.valueInfo.filter((v) => produced.has(v.name) && !outputs.includes(v.name));
@@ -190,10 +208,27 @@ export function cutModel(analysis: Analysis, tensors: readonly string[]): CutMod
   const tail = tailNodes(analysis, tailTargets, new Set(cut));
   const leaked = tail.filter((i) => head.has(i) && !inference.folded[i]);
   if (leaked.length) throw new CutError(`internal: head layer "${graph.nodeNames[leaked[0] as number]}" would run in the tail too`);
+  const head_ = buildSide(analysis, 'head', headNodes, headInputs, headOutputs, batch);
+  const stored: string[] = [];
+  let tailModel = buildSide(analysis, 'tail', tail, cut, tailTargets, batch, stored);
+  const fixedBatch = stored.length && batchDependent(analysis, stored) ? analysis.batch : undefined;
+  if (fixedBatch !== undefined) tailModel = buildSide(analysis, 'tail', tail, cut, tailTargets, undefined);
   return {
-    head: buildSide(analysis, 'head', headNodes, headInputs, headOutputs, batch),
-    tail: buildSide(analysis, 'tail', tail, cut, tailTargets, batch),
+    head: head_,
+    tail: tailModel,
     tensors: cut,
     bytes: cut.reduce((s, t) => s + (analysis.tensors.find((r) => r.name === t)?.bytes ?? 0), 0),
+    fixedBatch,
+    storedValues: stored,
   };
+}
+
+/** Do these folded values change with the batch size? (Inferred again at batch + 1.) */
+function batchDependent(analysis: Analysis, names: readonly string[]): boolean {
+  const other = inferShapes(analysis.dataflow.graph, { ...analysis.binding, batch: analysis.batch + 1 });
+  return names.some((n) => {
+    const a = analysis.inference.tensors.get(n)?.value;
+    const b = other.tensors.get(n)?.value;
+    return !a || !b || a.dims.join() !== b.dims.join() || Array.from(a.data).join() !== Array.from(b.data).join();
+  });
 }

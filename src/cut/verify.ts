@@ -38,14 +38,33 @@ function compare(name: string, a: RunTensor, b: RunTensor): OutputAgreement {
  * Runs the original model and head -> tail on the same seeded random input with ONNX Runtime
  * and compares every graph output.
  */
-export async function verifyCut(analysis: Analysis, cut: CutModels, options: { readonly rtol?: number; readonly seed?: number } = {}): Promise<Verification> {
+export interface VerifyOptions {
+  readonly rtol?: number;
+  readonly seed?: number;
+  /** the original's outputs on this seed's input (from `referenceOutputs`), to check many cuts of one model */
+  readonly expected?: Readonly<Record<string, RunTensor>>;
+}
+
+/** The original model's outputs on the seeded random input verifyCut uses. */
+export async function referenceOutputs(analysis: Analysis, seed = 1): Promise<Record<string, RunTensor>> {
+  const { graph, inference } = analysis.dataflow;
+  const full = await Session.fromModel(graph.model);
+  try {
+    return await full.run(randomFeeds(graph, inference, seed));
+  } finally {
+    await full.release();
+  }
+}
+
+export async function verifyCut(analysis: Analysis, cut: CutModels, options: VerifyOptions = {}): Promise<Verification> {
   const rtol = options.rtol ?? CUT_RTOL;
   const { graph, inference } = analysis.dataflow;
-  const feeds = randomFeeds(graph, inference, options.seed ?? 1);
-  const sessions = await Promise.all([Session.fromModel(graph.model), Session.fromModel(cut.head), Session.fromModel(cut.tail)]);
-  const [full, head, tail] = sessions as [Session, Session, Session];
+  const seed = options.seed ?? 1;
+  const feeds = randomFeeds(graph, inference, seed);
+  const expected = options.expected ?? (await referenceOutputs(analysis, seed));
+  const sessions = await Promise.all([Session.fromModel(cut.head), Session.fromModel(cut.tail)]);
+  const [head, tail] = sessions as [Session, Session];
   try {
-    const expected = await full.run(feeds);
     const headFeeds = Object.fromEntries(head.inputNames.map((n) => [n, feeds[n] as RunTensor]));
     const headOut = await head.run(headFeeds);
     const tailOut = await tail.run(Object.fromEntries(tail.inputNames.map((n) => [n, headOut[n] as RunTensor])));

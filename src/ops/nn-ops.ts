@@ -15,6 +15,7 @@ import { globalMaxPool } from './global-max-pool.js';
 import { hardSigmoid } from './hard-sigmoid.js';
 import { hardSwish } from './hard-swish.js';
 import { instanceNormalization } from './instance-normalization.js';
+import { layerNormalization } from './layer-normalization.js';
 import { leakyRelu } from './leaky-relu.js';
 import { logSoftmax } from './log-softmax.js';
 import { log } from './log.js';
@@ -61,6 +62,7 @@ export const NN_OPS: readonly OpDef[] = [
   hardSwish,
   instanceNormalization,
   lrn,
+  layerNormalization,
   leakyRelu,
   log,
   logSoftmax,
