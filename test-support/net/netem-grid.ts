@@ -1,0 +1,108 @@
+/**
+ * The real-link validation grid: for each (rate, RTT, loss) point, real kernel TCP transfers
+ * through a ShapedLink, and the analytic model and the simulator for the same path. Used by
+ * bench/netem (the whole grid) and test/net/netem.test.ts (a few points).
+ */
+import { estimateTransfer } from '../../src/net/analytic.js';
+import type { PathSpec } from '../../src/net/path.js';
+import { simulateTransferStats } from '../../src/net/transfer-sim.js';
+import { DEFAULT_BURST_BYTES, ShapedLink } from './shaped-link.js';
+
+export interface GridPoint {
+  readonly rateBps: number;
+  readonly rttMs: number;
+  readonly lossPct: number;
+}
+
+export interface GridRow extends GridPoint {
+  readonly bytes: number;
+  readonly congestionControl: string;
+  readonly samplesMs: readonly number[];
+  readonly measuredMs: number;
+  readonly analyticMs: number;
+  readonly simulatedMs: number;
+  /** (model - measured) / measured */
+  readonly analyticError: number;
+  readonly simulatedError: number;
+}
+
+export interface GridOptions {
+  readonly points: readonly GridPoint[];
+  readonly sizes: readonly number[];
+  /** Transfers per size without / with loss (loss makes times spread, so more samples). */
+  readonly repeats: number;
+  readonly repeatsWithLoss: number;
+  /** Simulated seeds per figure with loss. */
+  readonly simRuns?: number;
+  readonly onRow?: (row: GridRow) => void;
+}
+
+/** The probe writes a 4-byte length before the payload. */
+const FRAME_HEADER_BYTES = 4;
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** The path the models see for a grid point: exactly what ShapedLink configures. */
+export function pathForPoint(p: GridPoint, congestionControl: string): PathSpec {
+  return {
+    uplinkBps: p.rateBps,
+    downlinkBps: p.rateBps,
+    rttMs: p.rttMs,
+    lossRate: p.lossPct / 100,
+    mtu: 1500,
+    queueBytes: queueBytesForPoint(p),
+    burstBytes: DEFAULT_BURST_BYTES,
+    linkOverheadBytes: 0,
+    congestionControl: congestionControl === 'cubic' || congestionControl === 'reno' ? congestionControl : 'bbr',
+  };
+}
+
+/** tbf limit: two bandwidth-delay products, at least 64 KB (the simulator's default too). */
+export function queueBytesForPoint(p: GridPoint): number {
+  return Math.max((2 * p.rateBps * p.rttMs) / 8000, 64_000);
+}
+
+export async function runGrid(o: GridOptions): Promise<GridRow[]> {
+  const link = await ShapedLink.create();
+  const rows: GridRow[] = [];
+  try {
+    const cc = link.congestionControl();
+    for (const point of o.points) {
+      await link.configure({ rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, queueBytes: queueBytesForPoint(point) });
+      const samples = await link.transfer(o.sizes, point.lossPct > 0 ? o.repeatsWithLoss : o.repeats);
+      const path = pathForPoint(point, cc);
+      for (const bytes of o.sizes) {
+        const ms = samples.filter((s) => s.bytes === bytes).map((s) => s.ms);
+        const measuredMs = median(ms);
+        const wire = bytes + FRAME_HEADER_BYTES;
+        const analyticMs = estimateTransfer(wire, path).typicalMs;
+        const simulatedMs = simulateTransferStats({ bytes: wire, path }, point.lossPct > 0 ? (o.simRuns ?? 21) : 1).medianMs;
+        const row: GridRow = {
+          ...point,
+          bytes,
+          congestionControl: cc,
+          samplesMs: ms,
+          measuredMs,
+          analyticMs,
+          simulatedMs,
+          analyticError: (analyticMs - measuredMs) / measuredMs,
+          simulatedError: (simulatedMs - measuredMs) / measuredMs,
+        };
+        rows.push(row);
+        o.onRow?.(row);
+      }
+    }
+  } finally {
+    await link.close();
+  }
+  return rows;
+}
+
+/** Median of |relative error| over rows. */
+export function medianAbsError(rows: readonly GridRow[], which: 'analyticError' | 'simulatedError'): number {
+  return median(rows.map((r) => Math.abs(r[which])));
+}
