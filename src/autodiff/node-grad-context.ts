@@ -110,6 +110,10 @@ export class NodeGradContext implements GradContext {
     return t;
   }
 
+  inputInfos(): readonly (TensorInfo | undefined)[] {
+    return this.inInfos;
+  }
+
   outputInfo(i: number): TensorInfo {
     const t = this.outInfos[i];
     if (!t) throw new Error(`${this.ctx.node.opType} "${this.ctx.name}": gradient rule read output ${i}, whose shape is unknown`);

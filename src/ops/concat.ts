@@ -1,3 +1,4 @@
+import { ints } from './grad-context.js';
 import { numelOf } from '../onnx/tensor.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { canFold } from './shared/index-map.js';
@@ -52,5 +53,16 @@ export const concat: OpDef = {
       }
     }
     return [{ dtype: out.dtype, dims: out.shape, data }];
+  },
+  // dX_i = the slice of dY along the axis where X_i sits (one Split for all inputs).
+  gradient(g) {
+    const rank = g.outputInfo(0).shape.length;
+    const axis = normAxis(g.ctx, g.attrs.int('axis', 0), rank);
+    const present = g.ctx.node.input.map((t, i) => (t ? i : -1)).filter((i) => i >= 0);
+    const sizes = present.map((i) => g.inputInfo(i).shape[axis] as number);
+    const parts = g.opset >= 13
+      ? g.emitN('Split', [g.outGrad(0), ints(g, 'sizes', sizes)], sizes.length, 'parts', { axis })
+      : g.emitN('Split', [g.outGrad(0)], sizes.length, 'parts', { axis, split: sizes });
+    present.forEach((i, k) => { if (g.needs(i)) g.setInputGrad(i, parts[k] as string); });
   },
 };

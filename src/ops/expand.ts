@@ -1,3 +1,4 @@
+import { sumToInputShape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { broadcastShapes } from './shared/broadcast.js';
 import { constInts } from './shared/const-input.js';
@@ -25,5 +26,9 @@ export const expand: OpDef = {
     const shape = expandedShape(ctx, inputs);
     if (!x.value || !canFold(shape)) return undefined;
     return [broadcastEvaluate([x.value], shape, x.dtype, (xs) => xs[0]!)];
+  },
+  // dX = dY summed over the broadcast axes.
+  gradient(g) {
+    g.setInputGrad(0, sumToInputShape(g, g.outGrad(0), 0));
   },
 };

@@ -1,3 +1,4 @@
+import { reshape as reshapeTo } from './grad-context.js';
 import { numelOf } from '../onnx/tensor.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { dataMovementCost, fail, required } from './shared/tensor-info.js';
@@ -25,5 +26,9 @@ export const flatten: OpDef = {
   evaluate(ctx, inputs) {
     const [x, shape] = flatShape(ctx, inputs);
     return x.value ? [{ dtype: x.dtype, dims: shape, data: x.value.data }] : undefined;
+  },
+  // A view: dX = dY reshaped to X's shape.
+  gradient(g) {
+    g.setInputGrad(0, reshapeTo(g, g.outGrad(0), g.inputInfo(0).shape, 'dx'));
   },
 };

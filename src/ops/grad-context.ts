@@ -1,7 +1,7 @@
 import type { Attrs } from '../graph/attributes.js';
 import type { AttrValue } from '../graph/builder.js';
 import type { DType } from '../onnx/dtype.js';
-import type { OpContext, TensorInfo } from './op.js';
+import type { Inputs, OpContext, TensorInfo } from './op.js';
 
 /**
  * What a gradient rule sees of its node and how it adds nodes to the backward graph. Rules
@@ -22,6 +22,8 @@ export interface GradContext {
   output(i: number): string;
   /** static type and shape of forward input `i` */
   inputInfo(i: number): TensorInfo;
+  /** all inputs' infos (undefined where omitted), to reuse an op's own attribute/plan readers */
+  inputInfos(): Inputs;
   /** static type and shape of forward output `i` */
   outputInfo(i: number): TensorInfo;
   /** does output `i` receive a gradient (otherwise its gradient is zero) */
@@ -160,4 +162,22 @@ export function reduceMean(g: GradContext, x: string, axes: readonly number[], k
 /** dY times a function of the forward tensors: the common shape of elementwise rules. */
 export function times(g: GradContext, factor: string, purpose = 'dx'): string {
   return g.emit('Mul', [g.outGrad(0), factor], purpose);
+}
+
+/** The axes a Reduce* node reduces (attribute, or input since `axesInputSince`; none given: all). */
+export function reducedAxes(g: GradContext, axesInputSince: number): number[] {
+  const rank = g.inputInfo(0).shape.length;
+  const given = g.opset >= axesInputSince ? (g.input(1) ? Array.from(g.inputInfo(1).value?.data ?? []) : undefined) : g.attrs.ints('axes');
+  if (g.opset >= axesInputSince && g.input(1) && !g.inputInfo(1).value) throw new Error(`${g.ctx.node.opType} "${g.ctx.name}": axes are not constant`);
+  if (!given || given.length === 0) return g.attrs.int('noop_with_empty_axes', 0) === 1 ? [] : Array.from({ length: rank }, (_, i) => i);
+  return [...new Set(given.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+}
+
+/** A reduction's output gradient broadcast back to the input's shape (dY with the reduced axes kept as 1, expanded). */
+export function expandReduced(g: GradContext, dy: string, axes: readonly number[], purpose: string): string {
+  const x = g.inputInfo(0);
+  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const y = g.outputInfo(0).shape;
+  const shaped = y.length === kept.length ? dy : reshape(g, dy, kept, `${purpose}_keep`);
+  return g.emit('Expand', [shaped, ints(g, `${purpose}_shape`, x.shape)], purpose);
 }

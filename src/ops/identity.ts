@@ -12,4 +12,8 @@ export const identity: OpDef = {
     const v = required(ctx, inputs, 0).value;
     return v ? [v] : undefined;
   },
+  // dX = dY
+  gradient(g) {
+    g.setInputGrad(0, g.emit('Identity', [g.outGrad(0)], 'dx'));
+  },
 };

@@ -1,3 +1,5 @@
+import { UnsupportedOpError } from '../errors.js';
+import { ints } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { constInts, optionalConstInts } from './shared/const-input.js';
@@ -89,5 +91,17 @@ export const pad: OpDef = {
       return o;
     }, fill);
     return [out];
+  },
+  // Constant mode: dX = the part of dY that X occupies (cropping pads are padded back with zeros).
+  gradient(g) {
+    const { x, pads, mode } = padPlan(g.ctx, g.inputInfos());
+    if (mode !== 'constant') throw new UnsupportedOpError('Pad', g.ctx.name, g.opset, `gradient rule for mode ${mode}`);
+    let dy = g.outGrad(0);
+    const crop = pads.map((p) => Math.max(0, -p));
+    if (crop.some((c) => c > 0)) dy = g.opset >= 11 ? g.emit('Pad', [dy, ints(g, 'uncrop', crop)], 'uncropped') : g.emit('Pad', [dy], 'uncropped', { pads: crop });
+    const starts = x.shape.map((_, i) => Math.max(0, pads[i] as number));
+    const ends = x.shape.map((d, i) => (starts[i] as number) + d);
+    const axes = x.shape.map((_, i) => i);
+    g.setInputGrad(0, g.emit('Slice', [dy, ints(g, 'starts', starts), ints(g, 'ends', ends), ints(g, 'axes', axes)], 'dx'));
   },
 };

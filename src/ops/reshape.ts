@@ -1,3 +1,4 @@
+import { reshape as reshapeTo } from './grad-context.js';
 import { numelOf } from '../onnx/tensor.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { constInts } from './shared/const-input.js';
@@ -49,5 +50,9 @@ export const reshape: OpDef = {
   evaluate(ctx, inputs) {
     const x = required(ctx, inputs, 0);
     return x.value ? [{ dtype: x.dtype, dims: reshapeTarget(ctx, inputs), data: x.value.data }] : undefined;
+  },
+  // A view: dX = dY reshaped to X's shape.
+  gradient(g) {
+    g.setInputGrad(0, reshapeTo(g, g.outGrad(0), g.inputInfo(0).shape, 'dx'));
   },
 };

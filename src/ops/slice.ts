@@ -1,3 +1,5 @@
+import { UnsupportedOpError } from '../errors.js';
+import { ints } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { constInts, optionalConstInts } from './shared/const-input.js';
@@ -90,5 +92,17 @@ export const slice: OpDef = {
         return o;
       }),
     ];
+  },
+  // Steps of 1: dX = dY padded back with zeros to X's extent. Other steps have no rule yet.
+  gradient(g) {
+    const [x, axes] = ranges(g.ctx, g.inputInfos());
+    if (axes.some((r) => r.step !== 1)) throw new UnsupportedOpError('Slice', g.ctx.name, g.opset, 'gradient rule for steps other than 1');
+    const rank = x.shape.length;
+    const pads = new Array<number>(2 * rank).fill(0);
+    axes.forEach((r, i) => {
+      pads[i] = r.start;
+      pads[i + rank] = (x.shape[i] as number) - r.start - r.len;
+    });
+    g.setInputGrad(0, g.opset >= 11 ? g.emit('Pad', [g.outGrad(0), ints(g, 'pads', pads)], 'dx') : g.emit('Pad', [g.outGrad(0)], 'dx', { pads }));
   },
 };

@@ -62,4 +62,10 @@ export const split: OpDef = {
       return gatherValues(v, shape, (c) => offsetOf(c, strides) + from * strides[axis]!);
     });
   },
+  // dX = Concat of the outputs' gradients (zeros for outputs nothing reads) along the axis.
+  gradient(g) {
+    const { axis } = splitPlan(g.ctx, g.inputInfos());
+    const parts = g.ctx.node.output.map((_, i) => g.outGrad(i));
+    g.setInputGrad(0, g.emit('Concat', parts, 'dx', { axis }));
+  },
 };

@@ -1,3 +1,4 @@
+import { reshape as reshapeTo } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { optionalConstInts } from './shared/const-input.js';
 import { dataMovementCost, fail, normAxis, required } from './shared/tensor-info.js';
@@ -25,5 +26,9 @@ export const squeeze: OpDef = {
   evaluate(ctx, inputs) {
     const [x, shape] = squeezed(ctx, inputs);
     return x.value ? [{ dtype: x.dtype, dims: shape, data: x.value.data }] : undefined;
+  },
+  // A view: dX = dY reshaped to X's shape.
+  gradient(g) {
+    g.setInputGrad(0, reshapeTo(g, g.outGrad(0), g.inputInfo(0).shape, 'dx'));
   },
 };

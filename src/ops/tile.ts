@@ -1,3 +1,4 @@
+import { reduceSum, reshape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { constInts } from './shared/const-input.js';
@@ -33,5 +34,13 @@ export const tile: OpDef = {
         return o;
       }),
     ];
+  },
+  // Y = X repeated r_i times along axis i: view dY as [r_0, d_0, r_1, d_1, ...] and sum the r axes.
+  gradient(g) {
+    const x = g.inputInfo(0).shape;
+    const y = g.outputInfo(0).shape;
+    const split = x.flatMap((d, i) => [(y[i] as number) / d, d]);
+    const viewed = reshape(g, g.outGrad(0), split, 'dy_blocks');
+    g.setInputGrad(0, reduceSum(g, viewed, x.map((_, i) => 2 * i), false, 'dx'));
   },
 };

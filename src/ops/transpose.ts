@@ -34,4 +34,11 @@ export const transpose: OpDef = {
     });
     return [out];
   },
+  // dX = Transpose(dY) with the inverse permutation.
+  gradient(g) {
+    const perm = permOf(g.ctx, g.inputInfos());
+    const inverse = new Array<number>(perm.length);
+    perm.forEach((p, i) => { inverse[p] = i; });
+    g.setInputGrad(0, g.emit('Transpose', [g.outGrad(0)], 'dx', { perm: inverse }));
+  },
 };

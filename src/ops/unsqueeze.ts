@@ -1,3 +1,4 @@
+import { reshape as reshapeTo } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { constInts } from './shared/const-input.js';
 import { fail, dataMovementCost, normAxis, required } from './shared/tensor-info.js';
@@ -28,5 +29,9 @@ export const unsqueeze: OpDef = {
   evaluate(ctx, inputs) {
     const [x, shape] = unsqueezed(ctx, inputs);
     return x.value ? [{ dtype: x.dtype, dims: shape, data: x.value.data }] : undefined;
+  },
+  // A view: dX = dY reshaped to X's shape.
+  gradient(g) {
+    g.setInputGrad(0, reshapeTo(g, g.outGrad(0), g.inputInfo(0).shape, 'dx'));
   },
 };

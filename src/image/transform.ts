@@ -1,0 +1,68 @@
+import { BadRequestError } from '../errors.js';
+import type { RgbaImage } from './decode.js';
+
+/** How images become model inputs. */
+export interface Normalisation {
+  /** per channel, subtracted after scaling to [0, 1] (default 0) */
+  readonly mean?: readonly number[];
+  /** per channel, divided by after subtracting the mean (default 1) */
+  readonly std?: readonly number[];
+}
+
+/** Bilinear resampling of a planar float image [channels, h, w] (pixel centres aligned, as PyTorch's align_corners=False). */
+export function resizeBilinear(src: Float32Array, channels: number, h: number, w: number, outH: number, outW: number): Float32Array {
+  if (h === outH && w === outW) return src;
+  const out = new Float32Array(channels * outH * outW);
+  const sy = h / outH;
+  const sx = w / outW;
+  for (let y = 0; y < outH; y++) {
+    const fy = Math.min(h - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(h - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < outW; x++) {
+      const fx = Math.min(w - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(w - 1, x0 + 1);
+      const wx = fx - x0;
+      for (let c = 0; c < channels; c++) {
+        const base = c * h * w;
+        const top = (src[base + y0 * w + x0] as number) * (1 - wx) + (src[base + y0 * w + x1] as number) * wx;
+        const bottom = (src[base + y1 * w + x0] as number) * (1 - wx) + (src[base + y1 * w + x1] as number) * wx;
+        out[c * outH * outW + y * outW + x] = top * (1 - wy) + bottom * wy;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * An RGBA image as one model input sample [channels, height, width]: grey (ITU-R 601 luma)
+ * for 1 channel, RGB for 3; resized bilinearly to the model's size; scaled to [0, 1], then
+ * (x - mean) / std per channel.
+ */
+export function imageToTensor(img: RgbaImage, channels: number, height: number, width: number, norm: Normalisation = {}): Float32Array {
+  if (channels !== 1 && channels !== 3) throw new BadRequestError(`the model takes ${channels}-channel images; cleave converts images to 1 (grey) or 3 (RGB) channels only`);
+  const planar = new Float32Array(channels * img.height * img.width);
+  const plane = img.height * img.width;
+  for (let i = 0; i < plane; i++) {
+    const [r, g, b] = [img.data[4 * i] as number, img.data[4 * i + 1] as number, img.data[4 * i + 2] as number];
+    if (channels === 1) planar[i] = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
+    else {
+      planar[i] = r / 255;
+      planar[plane + i] = g / 255;
+      planar[2 * plane + i] = b / 255;
+    }
+  }
+  const out = resizeBilinear(planar, channels, img.height, img.width, height, width);
+  const mean = norm.mean ?? [];
+  const std = norm.std ?? [];
+  if (mean.length || std.length) {
+    for (let c = 0; c < channels; c++) {
+      const m = mean[c] ?? mean[0] ?? 0;
+      const s = std[c] ?? std[0] ?? 1;
+      for (let i = c * height * width; i < (c + 1) * height * width; i++) out[i] = ((out[i] as number) - m) / s;
+    }
+  }
+  return out;
+}
