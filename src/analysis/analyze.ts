@@ -1,7 +1,7 @@
 import type { Graph } from '../graph/graph.js';
 import { dtypeBytes, isFloat } from '../onnx/dtype.js';
 import { numelOf } from '../onnx/tensor.js';
-import type { Cost, TensorInfo } from '../ops/op.js';
+import { type Cost, differentiableAt, type TensorInfo } from '../ops/op.js';
 import { type CutPoint, findCutPoints } from './cut-points.js';
 import { type Dataflow, dataflowOf } from './dataflow.js';
 import { type Inference, inferShapes, type NodeIssue, nodeContext, type ShapeBinding } from './infer.js';
@@ -105,7 +105,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
       const info = t ? tensors.get(t) : undefined;
       if (!t || seen.has(t) || !graph.initializers.has(t) || !info || !isFloat(info.dtype)) return;
       // Learned weights only: BN running statistics and other non-differentiable inputs are state.
-      if (rule?.differentiable?.[k] === false) return;
+      if (rule && !differentiableAt(rule, k)) return;
       seen.add(t);
       params += numelOf(info.shape);
       if (!folded) learned.add(t);

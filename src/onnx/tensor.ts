@@ -92,13 +92,20 @@ export function toRawBytes(dtype: DType, data: ArrayLike<number>): Uint8Array {
       return bytesOf(h);
     }
     case 'int64': {
+      // Clamp: exporters write INT64_MAX as "to the end" (Slice ends), which reads back as 2^63.
       const b = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) b[i] = BigInt(Math.trunc(data[i] as number));
+      for (let i = 0; i < n; i++) {
+        const v = data[i] as number;
+        b[i] = v >= 2 ** 63 ? 2n ** 63n - 1n : v <= -(2 ** 63) ? -(2n ** 63n) : BigInt(Math.trunc(v));
+      }
       return bytesOf(b);
     }
     case 'uint64': {
       const b = new BigUint64Array(n);
-      for (let i = 0; i < n; i++) b[i] = BigInt(Math.trunc(data[i] as number));
+      for (let i = 0; i < n; i++) {
+        const v = data[i] as number;
+        b[i] = v >= 2 ** 64 ? 2n ** 64n - 1n : v <= 0 ? 0n : BigInt(Math.trunc(v));
+      }
       return bytesOf(b);
     }
     default: throw new BadModelError(`cannot write tensors of type ${dtype}`);

@@ -48,7 +48,11 @@ export interface OpDef {
   readonly domain?: string;
   /** first opset this definition applies to */
   readonly sinceVersion: number;
-  /** per input: may a gradient flow through it (absent: none does) */
+  /**
+   * Per input: may a gradient flow through it (absent or empty: through none). For variadic
+   * ops the last entry covers every further input, as ONNX schemas treat a variadic last
+   * input: read it with `differentiableAt`.
+   */
   readonly differentiable?: readonly boolean[];
 
   /** Output types and static shapes from the inputs' (and attributes'). Throws BadModelError on inconsistent inputs. */
@@ -68,4 +72,10 @@ export interface OpDef {
    * `g.needs` from the outputs' gradients (see grad-context.ts). Absent: no gradient flows.
    */
   gradient?(g: GradContext): void;
+}
+
+/** Whether input `i` of an op is differentiable, the last entry covering variadic inputs. */
+export function differentiableAt(def: OpDef, i: number): boolean {
+  const d = def.differentiable;
+  return !!d && d.length > 0 && (d[Math.min(i, d.length - 1)] as boolean);
 }

@@ -1,4 +1,4 @@
-import { add } from './add.js';
+import { add, addLegacy } from './add.js';
 import { and, andLegacy } from './and.js';
 import { argMax } from './arg-max.js';
 import { argMin } from './arg-min.js';
@@ -68,6 +68,7 @@ import { xor, xorLegacy } from './xor.js';
  */
 export const TENSOR_OPS: readonly OpDef[] = [
   add,
+  addLegacy,
   and,
   andLegacy,
   argMax,
