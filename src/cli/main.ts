@@ -3,6 +3,11 @@ import { ANALYZE_HELP, runAnalyze } from './analyze.js';
 import { BUILD_MODEL_HELP, runBuildModel } from './build-model.js';
 import { CUT_HELP, runCut } from './cut.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { EXPORT_HELP, runExport } from './export.js';
+import { RUN_HELP, runRun } from './run.js';
+import { SERVE_HELP, runServe } from './serve.js';
+import { SIMULATE_HELP, runSimulate } from './simulate.js';
+import { TRAIN_HELP, runTrain } from './train.js';
 import { type CliIo, processIo } from './io.js';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
@@ -12,6 +17,11 @@ const COMMANDS: Readonly<Record<string, readonly [string, Command]>> = {
   analyze: ['shapes, FLOPs, bytes of every node, and every cut point', runAnalyze],
   cut: ['split a model into head.onnx + tail.onnx, verified', runCut],
   'build-model': ['write a reference architecture (ResNet, VGG, MobileNetV2, ...) as ONNX', runBuildModel],
+  train: ['train a model (or only some of its weights) on MNIST / Fashion-MNIST with ORT', runTrain],
+  simulate: ['transfer time of a cut tensor (analytic + simulated), or many devices sharing a link and a server', runSimulate],
+  serve: ['serve models (a cut folder: head + tail + browser page) over the KServe v2 protocol', (argv, io) => runServe(argv, io)],
+  run: ['edge client: head here, tail on a v2 server, local fallback when it fails', runRun],
+  export: ['export the tail as a Triton model repository + KServe InferenceService', runExport],
 };
 
 function usage(): string {
@@ -57,4 +67,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
 }
 
-export const HELP_TEXTS = { analyze: ANALYZE_HELP, cut: CUT_HELP, 'build-model': BUILD_MODEL_HELP };
+export const HELP_TEXTS: Readonly<Record<string, string>> = {
+  analyze: ANALYZE_HELP, cut: CUT_HELP, 'build-model': BUILD_MODEL_HELP, train: TRAIN_HELP, simulate: SIMULATE_HELP,
+  serve: SERVE_HELP, run: RUN_HELP, export: EXPORT_HELP,
+};
