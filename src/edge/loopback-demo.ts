@@ -6,6 +6,7 @@ import { modelSignature } from '../serve/metadata.js';
 import { startServer } from '../serve/server.js';
 import { ServedModel } from '../serve/served-model.js';
 import { EdgeClient, type Origin, argmaxRows } from './client.js';
+import { nodeFetch } from './node-fetch.js';
 import { loadRunner } from './node-runtime.js';
 import type { EdgeTensor, ModelRunner } from './runtime.js';
 
@@ -110,7 +111,7 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
     const results: CodecResult[] = [];
     for (const codec of options.codecs ?? DEFAULT_DEMO_CODECS) {
       const client = new EdgeClient({
-        serverUrl: server.url, model: 'tail', head, codec,
+        serverUrl: server.url, model: 'tail', head, codec, fetch: nodeFetch,
         ...(tailSig.inputs[0] ? { tailInput: tailSig.inputs[0].name } : {}),
         ...(full ? { fallback: { full } } : {}),
       });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type EdgeClientOptions, EdgeClient, type Prediction } from '../../src/edge/client.js';
+import { nodeFetch } from '../../src/edge/node-fetch.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
 import { NetworkError } from '../../src/errors.js';
@@ -26,7 +27,7 @@ async function deadPort(): Promise<number> {
 
 const FAST = { timeoutMs: 400, retries: 2, backoffMs: 5 };
 
-describe('edge client', () => {
+for (const [transport, fetchFn] of [['fetch', globalThis.fetch.bind(globalThis)], ['node:http', nodeFetch]] as const) describe(`edge client over ${transport}`, () => {
   let server: RunningServer;
   let head: ModelRunner;
   let headExit: ModelRunner;
@@ -44,7 +45,7 @@ describe('edge client', () => {
   });
 
   const client = (over: Partial<EdgeClientOptions> = {}) => new EdgeClient({
-    serverUrl: server.url, model: 'tail', head: headExit, retry: FAST,
+    serverUrl: server.url, model: 'tail', head: headExit, retry: FAST, fetch: fetchFn,
     fallback: { exitOutput: 'exit_logits', full }, ...over,
   });
 
