@@ -1,0 +1,92 @@
+/**
+ * cleave's public API. This file only re-exports; each module documents its own exports.
+ */
+
+// Errors: one class per failure class, each with a stable `code`.
+export { CleaveError, BadModelError, UnsupportedOpError, BadRequestError, CutError, NetworkError, IoError, BadProfileError } from './errors.js';
+
+// ONNX files: decode/encode (weights stay views into the file), external data, tensors.
+export { decodeModel, encodeModel } from './onnx/codec.js';
+export { readModel, writeModel, writeFileAtomic, MAX_MODEL_BYTES } from './onnx/model-file.js';
+export { resolveExternalData } from './onnx/external-data.js';
+export { type TensorValue, tensorValue, makeTensor, numelOf, floatToHalf, halfToFloat } from './onnx/tensor.js';
+export { type DType, dtypeBytes, dtypeCode, dtypeFromCode, isFloat } from './onnx/dtype.js';
+export type { ModelProto, GraphProto, NodeProto, TensorProto, ValueInfoProto, AttributeProto } from './onnx/types.js';
+
+// Graph IR and the model builder DSL.
+export { type Graph, graphFromModel, opsetOf } from './graph/graph.js';
+export { Attrs } from './graph/attributes.js';
+export { ModelBuilder, float, valueInfo, type BuilderOptions, type Init, type Dim, type AttrValue } from './graph/builder.js';
+export { Random } from './graph/random.js';
+
+// Op rules: shapes, costs, constant folding (and gradients) per ONNX op.
+export { type OpDef, type OpContext, type TensorInfo, type Cost, type Inputs, differentiableAt } from './ops/op.js';
+export { ALL_OPS, findOp, getOp, supportedOps } from './ops/registry.js';
+
+// Analysis: per-node/tensor tables, totals, cut points.
+export { analyze, type Analysis, type AnalyzeOptions, type NodeRow, type TensorRow, type Totals } from './analysis/analyze.js';
+export { inferShapes, type Inference, type ShapeBinding, type NodeIssue } from './analysis/infer.js';
+export { type CutPoint, findCutPoints } from './analysis/cut-points.js';
+export { suggestCut } from './analysis/suggest.js';
+export { analysisJson } from './analysis/report.js';
+export { FLOPS_PER_MAC } from './analysis/flops.js';
+
+// Cutting: head.onnx + tail.onnx, verified against the original.
+export { cutModel, closestNames, type CutModels } from './cut/extract.js';
+export { verifyCut, referenceOutputs, CUT_RTOL, type Verification, type VerifyOptions, type OutputAgreement } from './cut/verify.js';
+export { writeCut, CUT_FILES } from './cut/write.js';
+
+// Runtime: the one place that talks to onnxruntime-node.
+export { Session, type RunTensor, type SessionOptions } from './runtime/session.js';
+export { randomFeeds } from './runtime/random-feeds.js';
+
+// Reference architectures built with the builder.
+export { buildModel, CATALOGUE, catalogueEntry, MODEL_NAMES, type CatalogueEntry } from './models/catalogue.js';
+export type { ModelOptions, BatchNormStats } from './models/options.js';
+export { parameterCount } from './models/parameters.js';
+export * as layers from './models/layers.js';
+export { vgg, vgg16, VGG_CONFIGS, type VggDepth, type VggOptions } from './models/vgg.js';
+export { resnet, resnet18, resnet50, RESNET_CONFIGS, type ResNetDepth, type ResNetOptions } from './models/resnet.js';
+export { mobilenetV2, type MobileNetV2Options } from './models/mobilenet-v2.js';
+export { densenet, densenet121, type DenseNetOptions } from './models/densenet.js';
+export { inception, GOOGLENET_MODULES, type InceptionOptions } from './models/inception.js';
+export { lenet } from './models/lenet.js';
+export { smallVgg, type SmallVggOptions } from './models/small-vgg.js';
+export { smallCnn } from './models/small-cnn.js';
+
+// Network: profiles, analytic model, discrete-event simulator.
+export { EventCore, type EventHandler, type EventObserver } from './net/event-core.js';
+export { Random as SimRandom } from './net/random.js';
+export { Link, type LinkOptions, type LinkStats } from './net/link.js';
+export { TcpConnection, mssForMtu, type TcpOptions, type TcpEvents } from './net/tcp.js';
+export { makeCongestionControl, CONGESTION_CONTROLS, type CongestionControl, type CongestionControlName } from './net/congestion.js';
+export { type PathSpec, checkPath, defaultQueueBytes } from './net/path.js';
+export { estimateTransfer, type TransferEstimate, type TransferModelOptions } from './net/analytic.js';
+export { estimateSplitLatency, type SplitFrame, type ServerLoad, type SplitLatencyEstimate } from './net/split-latency.js';
+export { waitMM1, waitMD1, waitMMk, waitMDk, erlangC } from './net/queueing.js';
+export { ServerQueue, type ServerStats } from './net/server-queue.js';
+export { simulateTransfer, simulateTransferStats, type TransferSimOptions, type TransferSimResult, type TransferSimStats } from './net/transfer-sim.js';
+export { simulateScenario, percentiles, type ScenarioOptions, type ScenarioResult, type Percentiles } from './net/scenario.js';
+export { NETWORK_PROFILES, getNetworkProfile, networkProfileNames, checkNetworkProfile, parseNetworkProfile, pathFromProfile, radioEnergyJ, type NetworkProfile } from './net/profiles.js';
+export { parseBytes, parseBitRate, parseDurationMs, parsePercent } from './net/units.js';
+
+// Devices: profiles, roofline latency, energy.
+export { estimateNodeLatencyMs, calibrateDevice, estimateEnergyJ, checkDeviceProfile, parseDeviceProfile, OP_CLASSES, type DeviceProfile, type OpClass, type EnergyEstimate } from './profile/device-profile.js';
+export { DEVICE_CATALOGUE, getDevice, deviceNames } from './profile/device-catalogue.js';
+
+// Serving (KServe v2), codecs at the cut, edge client, Triton export.
+export { startServer, type RunningServer, type ServerOptions } from './serve/server.js';
+export { serveModels, type ServeOptions, type ServeResult } from './serve/serve-models.js';
+export { ServedModel, type ModelMetadata, type ServedModelOptions } from './serve/served-model.js';
+export { loadModels, modelSources, type ModelSource } from './serve/repository.js';
+export { type TensorMeta, modelSignature } from './serve/metadata.js';
+export { type V2Datatype, type TensorData } from './serve/datatypes.js';
+export { type InferRequest, type InferResponse, type WireTensor, decodeInferRequest, decodeInferResponse, encodeInferRequest, encodeInferResponse } from './serve/v2-wire.js';
+export { ModelNotFoundError, UnavailableError, InferenceFailedError } from './serve/errors.js';
+export { type CodecName, type CodecSpec, type EncodedTensor, CODEC_NAMES, parseCodec, codecLabel, encodeTensor, decodeTensor } from './compress/codec.js';
+export { EdgeClient, type EdgeClientOptions, type Prediction, type Origin, type RetryPolicy, argmaxRows } from './edge/client.js';
+export { type EdgeRuntime, type ModelRunner, type EdgeTensor } from './edge/runtime.js';
+export { nodeRuntime, loadRunner } from './edge/node-runtime.js';
+export { runLoopbackDemo, formatLoopbackReport, type LoopbackDemoOptions, type LoopbackDemoReport, type CodecResult } from './edge/loopback-demo.js';
+export { writeTritonRepository, tritonConfig, renderConfig, kserveManifest, type TritonConfig } from './package/triton.js';
+export { parsePbtxt, type PbMessage } from './package/pbtxt.js';
