@@ -66,3 +66,18 @@ export function imageToTensor(img: RgbaImage, channels: number, height: number, 
   }
   return out;
 }
+
+/** Enlarges an RGBA image by an integer factor (nearest neighbour), so small inputs stay visible. */
+export function upscaleNearest(img: RgbaImage, factor: number): RgbaImage {
+  if (factor <= 1) return img;
+  const w = img.width * factor;
+  const h = img.height * factor;
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = 4 * (Math.floor(y / factor) * img.width + Math.floor(x / factor));
+      data.set(img.data.subarray(s, s + 4), 4 * (y * w + x));
+    }
+  }
+  return { width: w, height: h, data };
+}

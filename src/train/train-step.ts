@@ -84,7 +84,7 @@ function defaultTrainable(model: ModelProto, batch: number, input: string): stri
   return [...out];
 }
 
-/** Rewrites BatchNormalization and Dropout nodes into training mode; returns the BN buffers. */
+/** Rewrites BatchNormalization and Dropout nodes into training mode (and lets MaxPool return its arg-max); returns the BN buffers. */
 function trainingMode(model: ModelProto, bn: 'train' | 'frozen'): { model: ModelProto; buffers: { name: string; output: string }[]; extraInits: TensorProto[] } {
   const opset = opsetOf(graphFromModel(model), '') ?? 1;
   const buffers: { name: string; output: string }[] = [];
@@ -98,6 +98,11 @@ function trainingMode(model: ModelProto, bn: 'train' | 'frozen'): { model: Model
       buffers.push({ name: mean, output: outs[1] as string }, { name: variance, output: outs[2] as string });
       const attribute = [...n.attribute.filter((a) => a.name !== 'training_mode'), nodeAttribute('training_mode', 1)];
       return { ...n, output: outs, attribute };
+    }
+    if (n.opType === 'MaxPool' && n.output.length === 1 && opset >= 8) {
+      // The arg-max Indices output feeds MaxPool's gradient; asking for it here saves
+      // recomputing the pooling in the backward pass.
+      return { ...n, output: [n.output[0] as string, `${n.name}/indices`] };
     }
     if (n.opType === 'Dropout') {
       if (opset < 12) throw new BadRequestError(`training Dropout "${n.name}" needs opset >= 12 (the model has ${opset})`);
