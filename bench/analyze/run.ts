@@ -41,10 +41,13 @@ for (const m of models) {
   const file = join(cache, `${m.name}.onnx`);
   if (!existsSync(file)) writeModel(file, buildModel(m.name, { seed: 1 }));
   const sizeMiB = statSync(file).size / 2 ** 20;
+  // Analysis and cutting run in separate processes so each one's peak RSS is its own.
+  const measure = (args: string[]) => JSON.parse(execFileSync(process.execPath, [join(here, 'measure.js'), ...args], { encoding: 'utf8' })) as Measure;
   const ours: Measure[] = [];
+  const cuts: Measure[] = [];
   for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, [join(here, 'measure.js'), file, ...(m.cut ? [m.cut] : [])], { encoding: 'utf8' });
-    ours.push(JSON.parse(out) as Measure);
+    ours.push(measure([file]));
+    if (m.cut) cuts.push(measure([file, m.cut]));
   }
   const ref: Reference[] = [];
   if (py) {
@@ -59,16 +62,17 @@ for (const m of models) {
     cutPoints: ours[0]?.cutPoints,
     analyzeMs: median(ours.map((o) => o.analyzeMs)),
     peakRssMiB: median(ours.map((o) => o.peakRssMiB)),
-    cutMs: m.cut ? median(ours.map((o) => o.cutMs ?? 0)) : null,
+    cutMs: m.cut ? median(cuts.map((o) => o.cutMs ?? 0)) : null,
+    cutPeakRssMiB: m.cut ? median(cuts.map((o) => o.peakRssMiB)) : null,
     onnxPython: ref.length ? { loadInferMs: median(ref.map((r) => r.loadMs)), peakRssMiB: median(ref.map((r) => r.peakRssMiB)), extractMs: m.cut ? median(ref.map((r) => r.cutMs ?? 0)) : null } : null,
   };
   results.push(res);
   rows.push([
-    m.name, res.fileMiB.toFixed(0), res.cutPoints ?? '', res.analyzeMs.toFixed(0), res.peakRssMiB.toFixed(0), res.cutMs === null ? '-' : res.cutMs.toFixed(0),
+    m.name, res.fileMiB.toFixed(0), res.cutPoints ?? '', res.analyzeMs.toFixed(0), res.peakRssMiB.toFixed(0), res.cutMs === null ? '-' : `${res.cutMs.toFixed(0)} (${res.cutPeakRssMiB?.toFixed(0)} MiB)`,
     res.onnxPython ? res.onnxPython.loadInferMs.toFixed(0) : 'n/a', res.onnxPython ? res.onnxPython.peakRssMiB.toFixed(0) : 'n/a',
     res.onnxPython?.extractMs ? res.onnxPython.extractMs.toFixed(0) : '-',
   ]);
 }
-process.stdout.write(table(['model', 'file MiB', 'cuts', 'analyze ms', 'peak RSS MiB', 'cut ms', 'onnx load+infer ms', 'onnx RSS MiB', 'onnx extract ms'], rows));
+process.stdout.write(table(['model', 'file MiB', 'cuts', 'analyze ms', 'peak RSS MiB', 'cut ms (peak RSS)', 'onnx load+infer ms', 'onnx RSS MiB', 'onnx extract ms'], rows));
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/analyze.json'), `${JSON.stringify({ runs, node: process.version, results }, null, 2)}\n`);
