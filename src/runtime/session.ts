@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { BadModelError } from '../errors.js';
 import { encodeModel } from '../onnx/codec.js';
@@ -16,7 +18,12 @@ export interface SessionOptions {
   readonly threads?: number;
   /** turn graph optimisations off (to compare numerics, or to profile per ONNX node) */
   readonly optimize?: boolean;
+  /** graph optimisation level; wins over `optimize` ('basic' folds constants but fuses no nodes) */
+  readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** record ORT's profiler trace (see endProfiling) */
   readonly profile?: boolean;
+  /** where the trace goes: ORT appends `_<date>.json` (default: a prefix in the temp dir) */
+  readonly profileFilePrefix?: string;
 }
 
 /** The one place cleave talks to onnxruntime-node. */
@@ -26,10 +33,11 @@ export class Session {
   static async fromModel(model: ModelProto | Uint8Array, options: SessionOptions = {}): Promise<Session> {
     const bytes = model instanceof Uint8Array ? model : encodeModel(model);
     const opts: ort.InferenceSession.SessionOptions = {
-      graphOptimizationLevel: options.optimize === false ? 'disabled' : 'all',
+      graphOptimizationLevel: options.optimization ?? (options.optimize === false ? 'disabled' : 'all'),
       enableProfiling: options.profile ?? false,
       logSeverityLevel: 3,
     };
+    if (options.profile) opts.profileFilePrefix = options.profileFilePrefix ?? join(tmpdir(), 'cleave-ort-profile');
     if (options.threads !== undefined) {
       opts.intraOpNumThreads = options.threads;
       opts.interOpNumThreads = 1;
