@@ -26,6 +26,9 @@ export class Packet {
   ack = 0;
   /** Segment this ACK reports as received (a one-block SACK); -1 if none. */
   sack = -1;
+  /** Further SACK blocks (earlier out-of-order segments); -1 if none. */
+  sack2 = -1;
+  sack3 = -1;
   /** Send time of the segment being acknowledged (TCP timestamp echo), seconds. */
   echo = 0;
   /** Application message (frame) this packet belongs to. */
@@ -46,6 +49,8 @@ export class PacketPool {
     p.seq = 0;
     p.ack = 0;
     p.sack = -1;
+    p.sack2 = -1;
+    p.sack3 = -1;
     p.echo = 0;
     p.message = 0;
     p.sentAt = 0;

@@ -103,6 +103,9 @@ export class TcpConnection implements PacketSink {
   private rcvNxt = 0;
   private received = new Uint8Array(256);
   private rcvMessageIdx = 0;
+  /** The two most recent out-of-order segments received, repeated as extra SACK blocks. */
+  private oooRecent1 = -1;
+  private oooRecent2 = -1;
 
   private readonly timerHandler: (gen: number, now: number) => void;
   private readonly synRetry: (kind: number, now: number) => void;
@@ -289,9 +292,15 @@ export class TcpConnection implements PacketSink {
     const ack = this.pool.take(PacketKind.Ack, IP_TCP_HEADER_BYTES + this.overhead, this);
     ack.ack = this.rcvNxt;
     ack.sack = seq;
+    ack.sack2 = this.oooRecent1;
+    ack.sack3 = this.oooRecent2;
     ack.echo = p.echo;
     ack.sentAt = now;
     this.downlink.send(ack);
+    if (seq >= this.rcvNxt) {
+      this.oooRecent2 = this.oooRecent1;
+      this.oooRecent1 = seq;
+    }
   }
 
   // ---- sender ---------------------------------------------------------------------------------
@@ -313,9 +322,11 @@ export class TcpConnection implements PacketSink {
       }
       this.una++;
     }
-    // SACK block.
-    const sk = p.sack;
-    if (sk >= this.una && sk < this.nxt && !((this.segFlags[sk] as number) & SEG_SACKED)) {
+    // SACK blocks: the segment that triggered this ACK and the two out-of-order ones before it
+    // (real SACK options carry 3-4 blocks, so one lost ACK does not hide a delivery).
+    for (let b = 0; b < 3; b++) {
+      const sk = b === 0 ? p.sack : b === 1 ? p.sack2 : p.sack3;
+      if (sk < this.una || sk >= this.nxt || (this.segFlags[sk] as number) & SEG_SACKED) continue;
       const f = this.segFlags[sk] as number;
       if (f & SEG_LOST) this.lostOut--;
       if (f & SEG_RETRANS) this.retransOut--;
@@ -381,9 +392,9 @@ export class TcpConnection implements PacketSink {
       for (let i = this.una; i < this.lossScan; i++) {
         const f = this.segFlags[i] as number;
         if (f & SEG_RETRANS && !(f & SEG_SACKED) && (this.sentTime[i] as number) < this.rackXmitTime) {
+          // Lost again: still counted in lostOut (the flag never left), no longer in flight.
           this.segFlags[i] = (f & ~SEG_RETRANS) | SEG_LOST;
           this.retransOut--;
-          this.lostOut++;
           found = true;
           if (i < this.retxScan) this.retxScan = i;
         }

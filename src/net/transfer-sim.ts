@@ -2,6 +2,7 @@
  * One TCP transfer through the simulator, timed the way the real-link validation times it:
  * from connect() to the arrival of the receiver's one-byte application acknowledgement.
  */
+import { DEFAULT_HOST_OVERHEAD_MS } from './analytic.js';
 import type { CongestionControlName } from './congestion.js';
 import { EventCore, type EventObserver } from './event-core.js';
 import { Link } from './link.js';
@@ -20,6 +21,8 @@ export interface TransferSimOptions {
   readonly replyBytes?: number;
   /** Watch every event (golden traces). */
   readonly observer?: EventObserver;
+  /** Host time outside the network (sockets, event loops), ms; default the analytic model's. */
+  readonly hostOverheadMs?: number;
 }
 
 export interface TransferSimResult {
@@ -73,7 +76,7 @@ export function simulateTransfer(o: TransferSimOptions): TransferSimResult {
   }
   if (doneAt < 0) throw new Error('simulated transfer ended without a reply');
   return {
-    ms: doneAt * 1000,
+    ms: doneAt * 1000 + (o.hostOverheadMs ?? DEFAULT_HOST_OVERHEAD_MS),
     segmentsSent: conn.segmentsSent,
     retransmissions: conn.retransmissions,
     timeouts: conn.timeouts,

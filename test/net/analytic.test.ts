@@ -84,7 +84,7 @@ describe('simulated transfer without loss', () => {
   it('equals the closed form when the first window fills the pipe (unpaced sender, deep buffer)', () => {
     for (const bytes of [10_000, 100_000, 1_000_000]) {
       const p = path({ congestionControl: 'reno', queueBytes: 1e8 });
-      const sim = simulateTransfer({ bytes, path: p }).ms;
+      const sim = simulateTransfer({ bytes, path: p, hostOverheadMs: 0 }).ms;
       const expected = closedFormMs(bytes, p);
       assert.ok(Math.abs(sim - expected) < 1e-6, `${bytes}: sim ${sim} vs ${expected}`);
     }
@@ -92,7 +92,7 @@ describe('simulated transfer without loss', () => {
 
   it('BBR stays within 1% of the closed form (it paces 1% under its estimate)', () => {
     for (const bytes of [10_000, 100_000, 1_000_000]) {
-      const sim = simulateTransfer({ bytes, path: path() }).ms;
+      const sim = simulateTransfer({ bytes, path: path(), hostOverheadMs: 0 }).ms;
       const expected = closedFormMs(bytes, path());
       assert.ok(sim >= expected - 1e-6 && (sim - expected) / expected < 0.01, `${bytes}: sim ${sim} vs ${expected}`);
     }
@@ -101,7 +101,7 @@ describe('simulated transfer without loss', () => {
   it('agrees with the analytic model within 10% across rates and RTTs', () => {
     for (const bw of [1e6, 10e6, 100e6]) for (const rtt of [5, 50, 200]) for (const bytes of [10_000, 100_000, 1_000_000]) {
       const p = path({ uplinkBps: bw, downlinkBps: bw, rttMs: rtt });
-      const sim = simulateTransfer({ bytes, path: p }).ms;
+      const sim = simulateTransfer({ bytes, path: p, hostOverheadMs: 0 }).ms;
       const an = estimateTransfer(bytes, p).typicalMs;
       assert.ok(Math.abs(sim - an) / sim < 0.1, `${bw} ${rtt} ${bytes}: sim ${sim.toFixed(1)} analytic ${an.toFixed(1)}`);
     }

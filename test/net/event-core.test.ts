@@ -82,6 +82,7 @@ describe('simulator determinism', () => {
     const r = simulateTransfer({
       bytes: 9000,
       seed: 3,
+      hostOverheadMs: 0,
       path: { uplinkBps: 1e6, downlinkBps: 1e6, rttMs: 10, lossRate: 0.2, mtu: 1500, congestionControl: 'reno' },
       observer: (t, _p, _s, label) => trace.push(`${(t * 1e3).toFixed(3)} ${label}`),
     });
