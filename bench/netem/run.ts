@@ -5,8 +5,10 @@
  * the analytic model and the simulator, over rate 1/10/100 Mbit/s x RTT 5/50/200 ms x loss 0/1 %
  * x payload 10 KB/100 KB/1 MB. Prints a markdown table; writes bench/results/netem.json.
  *
- *   npx tsc -p tsconfig.json && node build/bench/netem/run.js [--quick]
+ *   npx tsc -p tsconfig.json && node build/bench/netem/run.js [--quick] [--cc cubic|reno|bbr]
  *
+ * Without --cc the kernel's default is used and the result goes to bench/results/netem.json;
+ * with --cc NAME (set per route) to bench/results/netem-NAME.json.
  * Needs root (namespaces, tc, nft). Takes about 6 minutes (--quick: 1 and 100 Mbit/s only at 50 ms).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,13 @@ async function main(): Promise<void> {
     return;
   }
   const quick = process.argv.includes('--quick');
+  const ccIndex = process.argv.indexOf('--cc');
+  const ccArg = ccIndex > 0 ? process.argv[ccIndex + 1] : undefined;
+  if (ccIndex > 0 && !['bbr', 'cubic', 'reno'].includes(ccArg ?? '')) {
+    process.stderr.write('bench/netem: --cc takes bbr, cubic or reno\n');
+    process.exitCode = 2;
+    return;
+  }
   const points: GridPoint[] = [];
   for (const rateBps of quick ? [1e6, 100e6] : [1e6, 10e6, 100e6])
     for (const rttMs of quick ? [50] : [5, 50, 200]) for (const lossPct of [0, 1]) points.push({ rateBps, rttMs, lossPct });
@@ -38,6 +47,7 @@ async function main(): Promise<void> {
     repeats: 3,
     repeatsWithLoss: 7,
     simRuns: 21,
+    ...(ccArg ? { congestionControl: ccArg } : {}),
     onRow: (r) => process.stderr.write(`${r.rateBps / 1e6} Mbit/s ${r.rttMs} ms ${r.lossPct}% ${r.bytes} B: ${r.measuredMs.toFixed(1)} ms\n`),
   });
   const analytic = medianAbsError(rows, 'analyticError');
@@ -56,7 +66,7 @@ async function main(): Promise<void> {
     `Median |error| over ${rows.length} points: analytic ${(analytic * 100).toFixed(1)}%, simulator ${(simulated * 100).toFixed(1)}% (target <= 10%).`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  const out = join(root, 'bench/results/netem.json');
+  const out = join(root, `bench/results/${ccArg ? `netem-${ccArg}` : 'netem'}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,

@@ -216,7 +216,7 @@ function printMany(o: ScenarioOptions, r: ScenarioResult, analyticMs: number, la
         ['latency p95 ms', f(r.latencyMs.p95)],
         ['latency p99 ms', f(r.latencyMs.p99)],
         ['latency mean ms', f(r.latencyMs.mean)],
-        ['analytic mean ms (no link contention)', f(analyticMs)],
+        ['analytic mean ms (M/D/1 uplink + server queue)', f(analyticMs)],
         ['frames sent / completed / lost', `${r.framesSent} / ${r.framesCompleted} / ${r.framesLost}`],
         ['throughput frames/s', f(r.throughputFps, 2)],
         ['goodput', formatBitRate(r.goodputBps)],

@@ -7,7 +7,7 @@
  */
 import { estimateTransfer, type TransferEstimate } from './analytic.js';
 import type { PathSpec } from './path.js';
-import { waitMDk, waitMMk } from './queueing.js';
+import { waitMD1, waitMDk, waitMMk } from './queueing.js';
 
 /** One frame's costs, independent of where they came from (profiler, device profile, plan). */
 export interface SplitFrame {
@@ -37,6 +37,10 @@ export interface SplitLatencyEstimate {
   readonly encodeMs: number;
   readonly transferMs: number;
   readonly queueMs: number;
+  /** Wait for the shared uplink, ms: frames from all devices as an M/D/1 queue of whole frames. */
+  readonly uplinkQueueMs: number;
+  /** Uplink utilisation by the frames' wire bytes. */
+  readonly uplinkUtilisation: number;
   readonly tailMs: number;
   readonly transfer: TransferEstimate;
   /** Server utilisation lambda / (k mu). */
@@ -52,10 +56,21 @@ export function estimateSplitLatency(frame: SplitFrame, path: PathSpec, load?: S
     utilisation = load.arrivalsPerS / (load.workers * mu);
     queueS = load.service === 'fixed' ? waitMDk(load.arrivalsPerS, mu, load.workers) : waitMMk(load.arrivalsPerS, mu, load.workers);
   }
+  // The shared uplink seen whole-frame at a time: service = the frame's wire bytes at the rate.
+  let uplinkQueueS = 0;
+  let uplinkUtilisation = 0;
+  if (load && load.arrivalsPerS > 0) {
+    const frameS = (transfer.wireBytes * 8) / path.uplinkBps;
+    uplinkUtilisation = load.arrivalsPerS * frameS;
+    uplinkQueueS = waitMD1(load.arrivalsPerS, 1 / frameS);
+  }
   const encodeMs = frame.encodeMs ?? 0;
   const queueMs = queueS * 1000;
+  const uplinkQueueMs = uplinkQueueS * 1000;
   return {
-    ms: frame.headMs + encodeMs + transfer.ms + queueMs + frame.tailMs,
+    ms: frame.headMs + encodeMs + uplinkQueueMs + transfer.ms + queueMs + frame.tailMs,
+    uplinkQueueMs,
+    uplinkUtilisation,
     headMs: frame.headMs,
     encodeMs,
     transferMs: transfer.ms,

@@ -34,6 +34,8 @@ export interface GridOptions {
   readonly repeatsWithLoss: number;
   /** Simulated seeds per figure with loss. */
   readonly simRuns?: number;
+  /** Sender congestion control (set on the route); default: the kernel's. */
+  readonly congestionControl?: string;
   readonly onRow?: (row: GridRow) => void;
 }
 
@@ -67,7 +69,7 @@ export function queueBytesForPoint(p: GridPoint): number {
 }
 
 export async function runGrid(o: GridOptions): Promise<GridRow[]> {
-  const link = await ShapedLink.create();
+  const link = await ShapedLink.create(o.congestionControl);
   const rows: GridRow[] = [];
   try {
     const cc = link.congestionControl();

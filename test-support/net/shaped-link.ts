@@ -164,6 +164,7 @@ export class ShapedLink {
   private delayLine: ChildProcess | undefined;
   private receiver: ChildProcess | undefined;
   private closed = false;
+  private cc = '';
 
   private constructor() {
     counter += 1;
@@ -207,16 +208,19 @@ export class ShapedLink {
       // Each transfer models a new device: no cached ssthresh/RTT from the previous one.
       inNs(ns, ['sysctl', '-q', '-w', 'net.ipv4.tcp_no_metrics_save=1']);
     }
-    if (congestionControl) inNs(this.nsA, ['sysctl', '-q', '-w', `net.ipv4.tcp_congestion_control=${congestionControl}`]);
+    // The namespace's default cannot be changed here (EPERM outside the initial namespace), but
+    // a route's congctl attribute picks the algorithm for every connection over it.
+    this.cc = congestionControl ?? inNs(this.nsA, ['sysctl', '-n', 'net.ipv4.tcp_congestion_control']).trim();
+    if (congestionControl) inNs(this.nsA, ['ip', 'route', 'replace', `${this.addrB}/32`, 'dev', TUN, 'congctl', congestionControl]);
     this.receiver = spawn(...withRt(['ip', 'netns', 'exec', this.nsB, process.execPath, probeScript, 'recv', String(PORT)]), {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await waitForLine(this.receiver, (l) => l === 'listening', 'tcp-probe receiver');
   }
 
-  /** Congestion control the sender's kernel uses in namespace A. */
+  /** Congestion control of the sender's connections (the route's, else the kernel default). */
   congestionControl(): string {
-    return inNs(this.nsA, ['sysctl', '-n', 'net.ipv4.tcp_congestion_control']).trim();
+    return this.cc;
   }
 
   /** Apply rate, delay, loss and buffer to both directions. */
