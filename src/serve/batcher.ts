@@ -43,6 +43,8 @@ function concat(parts: readonly Typed[]): Typed {
  */
 export class Batcher {
   private readonly pending = new Map<string, Pending>();
+  /** set at shutdown: requests run at once instead of waiting for company */
+  private draining = false;
 
   constructor(private readonly run: RunFn, private readonly outputs: readonly string[], private readonly options: BatchingOptions) {}
 
@@ -50,6 +52,7 @@ export class Batcher {
     const entries = Object.entries(feeds).sort(([a], [b]) => (a < b ? -1 : 1));
     const rows = entries[0]?.[1].dims[0] ?? 1;
     const key = entries.map(([n, t]) => `${n}:${t.dtype}:${t.dims.slice(1).join('x')}`).join('|');
+    if (this.draining) return this.run(feeds, this.outputs);
     return new Promise((resolve, reject) => {
       let p = this.pending.get(key);
       if (p && p.rows + rows > this.options.maxBatch) { this.flush(key); p = undefined; }
@@ -64,8 +67,9 @@ export class Batcher {
     });
   }
 
-  /** Runs every waiting batch now (used at shutdown). */
+  /** Runs every waiting batch now, and later requests without waiting (used at shutdown). */
   flushAll(): void {
+    this.draining = true;
     for (const key of [...this.pending.keys()]) this.flush(key);
   }
 

@@ -15,6 +15,8 @@ export interface ServerOptions {
   /** requests processed at once before new ones get a 503 (default 256) */
   readonly maxInflight?: number;
   readonly limits?: DecodeLimits;
+  /** at shutdown, how long requests in flight may take before their connections are cut (default 10 s) */
+  readonly shutdownGraceMs?: number;
   /** extra routes (the browser page) registered on the same server */
   readonly routes?: (app: FastifyInstance) => void;
 }
@@ -163,9 +165,15 @@ export async function startServer(models: readonly ServedModel[], options: Serve
       closed ??= (async () => {
         closing = true;
         for (const m of models) m.flush();
+        // Keep-alive connections that go idle after their last reply would hold close() until
+        // their timeout: close them as they go idle, and everything after the grace period.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 25);
+        const deadline = setTimeout(() => app.server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
         try {
           await app.close();
         } finally {
+          clearInterval(sweep);
+          clearTimeout(deadline);
           for (const m of models) await m.release();
         }
       })();

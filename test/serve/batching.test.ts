@@ -81,4 +81,20 @@ describe('v2 server: batching, codecs, shutdown', () => {
       if (!closed) await server.close();
     }
   });
+
+  it('over the in-flight limit a request gets a 503 at once, and the one in flight still completes', async () => {
+    const tail = splitNet('tail');
+    const server = await startServer([await ServedModel.load('tail', tail, tail, { batching: { maxBatch: 64, maxDelayMs: 300 } })], { maxInflight: 1 });
+    try {
+      const body = { inputs: [{ name: 'cut', datatype: 'FP32', shape: [1, ...CUT_SHAPE], data: Array.from(cutTensor(3)) }] };
+      const first = postJson(`${server.url}/v2/models/tail/infer`, body);
+      while (server.metrics.inflight === 0) await new Promise((r) => setTimeout(r, 5));
+      const second = await postJson(`${server.url}/v2/models/tail/infer`, body);
+      assert.equal(second.status, 503);
+      assert.match((second.json as { error: string }).error, /in flight/);
+      assert.equal((await first).status, 200);
+    } finally {
+      await server.close();
+    }
+  });
 });
