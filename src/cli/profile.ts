@@ -28,7 +28,8 @@ What is measured:
   cuts         head/tail = sums of node medians on each side; a few cuts (--measure-cuts) are
                also cut with cleave's extractor and run as two models
   device       GFLOP/s per op class (conv, gemm, elementwise) from node FLOPs / node time,
-               copy bandwidth, and a calibration factor: measured end-to-end / roofline estimate
+               memory bandwidth (the larger of memcpy and what the nodes reached), and a
+               calibration factor: measured end-to-end / roofline estimate
 
 Options:
   --batch N            batch size for symbolic batch dims (default 1)
@@ -101,6 +102,7 @@ function summary(device: MeasuredDevice, profile: ModelProfile, top: number): st
   const e = m.endToEnd;
   out.push(`end-to-end, optimisation all:       ${ms(e.optimized.medianMs)} ms [${ms(e.optimized.p10Ms)}-${ms(e.optimized.p90Ms)}]`);
   out.push(`end-to-end, optimisation disabled:  ${ms(e.unoptimized.medianMs)} ms [${ms(e.unoptimized.p10Ms)}-${ms(e.unoptimized.p90Ms)}]`);
+  out.push(`profiled runs (disabled, ORT's own): ${ms(m.profiledRun.medianMs)} ms [${ms(m.profiledRun.p10Ms)}-${ms(m.profiledRun.p90Ms)}]`);
   out.push(`sum of node medians (disabled):     ${ms(m.nodeSumMs)} ms; end-to-end / node sum = ${m.overheadRatio.toFixed(2)} (above 1: time outside kernels; below 1: profiler cost on tiny kernels)`);
   out.push(`kernels with optimisation all:      ${m.optimizedKernels.kernels} kernels, ${ms(m.optimizedKernels.mappedMs)} ms mapped to ONNX nodes, ${ms(m.optimizedKernels.unmappedMs)} ms unmapped${m.optimizedKernels.unmapped.length ? ` (${m.optimizedKernels.unmapped.map((u) => `${u.name} ${ms(u.medianMs)}`).join(', ')})` : ''}; ${m.optimizedKernels.fusedAway.length} nodes fused away`);
   if (m.unmappedMs > 0) out.push(`unmapped kernel time with optimisation disabled: ${ms(m.unmappedMs)} ms`);
@@ -129,7 +131,7 @@ function summary(device: MeasuredDevice, profile: ModelProfile, top: number): st
   } else out.push('no cut point with one crossing tensor\n');
 
   const t = device.throughputGflops;
-  out.push(`device profile "${device.name}": conv ${t.conv.toFixed(1)}, gemm ${t.gemm.toFixed(1)}, elementwise ${t.elementwise.toFixed(2)} GFLOP/s, copy bandwidth ${device.memoryBandwidthGBps.toFixed(1)} GB/s`);
+  out.push(`device profile "${device.name}": conv ${t.conv.toFixed(1)}, gemm ${t.gemm.toFixed(1)}, elementwise ${t.elementwise.toFixed(2)} GFLOP/s, memory ${device.memoryBandwidthGBps.toFixed(1)} GB/s (memcpy ${m.copyBandwidthGBps.toFixed(1)}, nodes p90 ${m.nodeBandwidthGBps.toFixed(1)})`);
   out.push(`calibration ${m.calibration.factor.toFixed(3)} = measured ${ms(m.calibration.measuredMs)} ms / roofline ${ms(m.calibration.estimateMs)} ms`);
   if (m.reference) out.push(`vs catalogue "${m.reference.device}": roofline ${ms(m.reference.estimateMs)} ms, measured/estimate ${m.reference.calibration.toFixed(3)}`);
   out.push(`power: ${m.power}`);
@@ -188,7 +190,7 @@ export async function runProfile(argv: readonly string[], io: CliIo): Promise<nu
     kind,
     idleW,
     busyW,
-    memoryBandwidthGBps: measureCopyBandwidthGBps(),
+    copyBandwidthGBps: measureCopyBandwidthGBps(),
     reference,
   });
   const json = `${JSON.stringify(device, null, 2)}\n`;

@@ -6,7 +6,11 @@
  * brings this one file back.
  *
  * Per op class, effective throughput = FLOPs of the class's nodes / their summed median time
- * (optimisations off, so every FLOP has its node's time). The calibration factor is
+ * (optimisations off, so every FLOP has its node's time). Memory bandwidth is the larger of a
+ * memcpy benchmark (DRAM) and what the profiled nodes themselves moved (p90 over nodes of
+ * bytes / time): activations that fit in cache stream faster than DRAM, and a roofline whose
+ * bandwidth is below what the nodes were seen to reach would call them slower than measured.
+ * The calibration factor is
  * measured end-to-end time (optimisations on) / roofline estimate of the same model with these
  * throughputs: it carries what fusion gains and the framework costs.
  */
@@ -16,7 +20,7 @@ import { calibrateDevice, checkDeviceProfile, type DeviceProfile, estimateNodeLa
 import type { MachineFacts } from './machine.js';
 import type { NodeLatency, UnmappedKernel } from './node-times.js';
 import type { CutProfile, ModelProfile } from './profile-model.js';
-import type { LatencyStats } from './stats.js';
+import { type LatencyStats, quantile } from './stats.js';
 
 /** Version of the `measured` section's layout. */
 export const MEASURED_FORMAT = 'cleave-measured-device/1';
@@ -62,8 +66,12 @@ export interface MeasuredSection {
     readonly endToEndOptimization: 'all';
   };
   readonly copyBandwidthGBps: number;
+  /** p90 over the profiled nodes of (bytes read + written) / time */
+  readonly nodeBandwidthGBps: number;
   readonly opClasses: readonly OpClassThroughput[];
   readonly endToEnd: { readonly optimized: LatencyStats; readonly unoptimized: LatencyStats };
+  /** ORT's own duration of the profiled runs (optimisations off, profiler on) */
+  readonly profiledRun: LatencyStats;
   readonly nodeSumMs: number;
   readonly overheadRatio: number;
   readonly unmappedMs: number;
@@ -90,8 +98,8 @@ export interface DeviceOptions {
   readonly description?: string;
   readonly idleW?: number;
   readonly busyW?: number;
-  /** memory bandwidth, GB/s (measured by the caller: machine.ts measureCopyBandwidthGBps) */
-  readonly memoryBandwidthGBps: number;
+  /** memcpy bandwidth, GB/s (measured by the caller: machine.ts measureCopyBandwidthGBps) */
+  readonly copyBandwidthGBps: number;
   /** a catalogue device to compare the measurement with */
   readonly reference?: DeviceProfile;
   readonly date?: string;
@@ -117,6 +125,12 @@ export function opClassThroughput(nodes: readonly NodeLatency[]): OpClassThrough
     if (!donor) throw new BadRequestError('the model has no FLOPs that took measurable time: cannot derive throughputs from it (profile a larger model)');
     return { ...c, gflops: donor.gflops, source: `copied from ${donor.opClass}` };
   });
+}
+
+/** p90 over measured nodes of the bandwidth they reached, GB/s (0 if none moved bytes). */
+export function nodeBandwidthGBps(nodes: readonly NodeLatency[]): number {
+  const rates = nodes.filter((n) => n.measured && n.bytes > 0 && n.stats.medianMs > 0).map((n) => n.bytes / n.stats.medianMs / 1e6);
+  return quantile(rates.sort((a, b) => a - b), 0.9);
 }
 
 /** Roofline estimate of the whole model on `device`, ms (calibration of the device applied). */
@@ -146,6 +160,7 @@ const medianOf = (u: UnmappedKernel) => ({ name: u.name, opType: u.opType, media
 export function measuredDevice(analysis: Analysis, profile: ModelProfile, machine: MachineFacts, options: DeviceOptions): MeasuredDevice {
   const classes = opClassThroughput(profile.perNode.nodes);
   const throughput = Object.fromEntries(classes.map((c) => [c.opClass, c.gflops])) as Record<OpClass, number>;
+  const nodeBandwidth = nodeBandwidthGBps(profile.perNode.nodes);
   const idleW = options.idleW ?? 0;
   const busyW = options.busyW ?? idleW;
   const uncalibrated: DeviceProfile = {
@@ -153,7 +168,7 @@ export function measuredDevice(analysis: Analysis, profile: ModelProfile, machin
     description: options.description ?? `${machine.cpuModel}, ${profile.threads ?? 'default'} ORT thread(s), measured by cleave profile`,
     kind: options.kind ?? 'edge',
     throughputGflops: throughput,
-    memoryBandwidthGBps: options.memoryBandwidthGBps,
+    memoryBandwidthGBps: Math.max(options.copyBandwidthGBps, nodeBandwidth),
     idleW,
     busyW,
     source: `measured: cleave profile of ${analysis.model.name || 'model'} (batch ${profile.batch}) on ${machine.hostname}, ONNX Runtime ${machine.onnxruntime}`,
@@ -173,9 +188,11 @@ export function measuredDevice(analysis: Analysis, profile: ModelProfile, machin
     threads: profile.threads ?? 'ort-default',
     model: { name: analysis.model.name, batch: profile.batch, flops: analysis.totals.flops, nodes: analysis.totals.nodes },
     settings: { warmup: profile.warmup, repeats: profile.repeats, perNodeOptimization: 'disabled', endToEndOptimization: 'all' },
-    copyBandwidthGBps: options.memoryBandwidthGBps,
+    copyBandwidthGBps: options.copyBandwidthGBps,
+    nodeBandwidthGBps: nodeBandwidth,
     opClasses: classes,
     endToEnd: profile.endToEnd,
+    profiledRun: profile.perNode.run,
     nodeSumMs: profile.perNode.nodeSumMs,
     overheadRatio: profile.overheadRatio,
     unmappedMs: profile.perNode.unmappedMs,

@@ -7,7 +7,7 @@ import { buildModel } from '../../src/models/catalogue.js';
 import { getDevice } from '../../src/profile/device-catalogue.js';
 import { checkDeviceProfile, estimateNodeLatencyMs } from '../../src/profile/device-profile.js';
 import { cpuModelFrom, machineFacts, simdFrom } from '../../src/profile/machine.js';
-import { deviceProfileOf, MEASURED_FORMAT, measuredDevice, opClassThroughput, rooflineModelMs } from '../../src/profile/measured-device.js';
+import { deviceProfileOf, MEASURED_FORMAT, measuredDevice, nodeBandwidthGBps, opClassThroughput, rooflineModelMs } from '../../src/profile/measured-device.js';
 import type { NodeLatency } from '../../src/profile/node-times.js';
 import { type ModelProfile, profileModel } from '../../src/profile/profile-model.js';
 import { summarize } from '../../src/profile/stats.js';
@@ -33,6 +33,15 @@ describe('opClassThroughput', () => {
   });
 });
 
+describe('nodeBandwidthGBps', () => {
+  it('is the p90 of bytes / time over measured nodes', () => {
+    // bytes 1000 each; 1000 B in 1e-3 ms = 1 GB/s ... 10 GB/s
+    const nodes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((k) => node('Relu', 'elementwise', 1, 1e-3 / k));
+    assert.ok(Math.abs(nodeBandwidthGBps(nodes) - 9.1) < 1e-9);
+    assert.equal(nodeBandwidthGBps([]), 0);
+  });
+});
+
 describe('machine facts', () => {
   it('reads the CPU model and SIMD flags from /proc/cpuinfo text (x86 and ARM layouts)', () => {
     assert.equal(cpuModelFrom([{ model: '' }], 'processor\t: 0\nModel\t\t: Raspberry Pi 4 Model B Rev 1.4\n'), 'Raspberry Pi 4 Model B Rev 1.4');
@@ -53,13 +62,14 @@ describe('measuredDevice', () => {
   });
 
   it('is a device profile that passes the device-profile schema, with the measurement beside it', () => {
-    const d = measuredDevice(analysis, profile, machineFacts(), { name: 'my-board', memoryBandwidthGBps: 4.2, reference: getDevice('dev-vm-2core'), date: '2026-11-22T00:00:00Z' });
+    const d = measuredDevice(analysis, profile, machineFacts(), { name: 'my-board', copyBandwidthGBps: 4.2, reference: getDevice('dev-vm-2core'), date: '2026-11-22T00:00:00Z' });
     const file = JSON.parse(JSON.stringify(d)) as unknown;
     const device = deviceProfileOf(file, 'my-board.json');
     assert.equal(checkDeviceProfile(device), device);
     assert.equal(device.name, 'my-board');
     assert.equal(device.kind, 'edge');
-    assert.equal(device.memoryBandwidthGBps, 4.2);
+    assert.equal(device.memoryBandwidthGBps, Math.max(4.2, d.measured.nodeBandwidthGBps));
+    assert.ok(d.measured.nodeBandwidthGBps > 0);
     assert.equal(d.measured.format, MEASURED_FORMAT);
     assert.equal(d.measured.nodes.length, analysis.nodes.length);
     assert.equal(d.measured.cuts.length, analysis.cutPoints.length);
@@ -68,7 +78,7 @@ describe('measuredDevice', () => {
   });
 
   it('calibration makes the roofline estimate of the profiled model equal its measured end-to-end time', () => {
-    const d = measuredDevice(analysis, profile, machineFacts(), { name: 'x', memoryBandwidthGBps: 10 });
+    const d = measuredDevice(analysis, profile, machineFacts(), { name: 'x', copyBandwidthGBps: 10 });
     const estimate = rooflineModelMs(profile.perNode.nodes, d);
     assert.ok(Math.abs(estimate - profile.endToEnd.optimized.medianMs) <= 1e-9 * estimate);
     assert.equal(d.calibration, d.measured.calibration.factor);
@@ -80,7 +90,7 @@ describe('measuredDevice', () => {
   });
 
   it('deviceProfileOf names a broken field', () => {
-    const d = JSON.parse(JSON.stringify(measuredDevice(analysis, profile, machineFacts(), { name: 'x', memoryBandwidthGBps: 10 }))) as Record<string, unknown>;
+    const d = JSON.parse(JSON.stringify(measuredDevice(analysis, profile, machineFacts(), { name: 'x', copyBandwidthGBps: 10 }))) as Record<string, unknown>;
     d.memoryBandwidthGBps = -1;
     assert.throws(() => deviceProfileOf(d, 'x.json'), (e: unknown) => e instanceof BadProfileError && /x\.json: field "memoryBandwidthGBps"/.test(e.message));
     assert.throws(() => deviceProfileOf([], 'x.json'), BadProfileError);
