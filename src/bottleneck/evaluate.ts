@@ -1,0 +1,40 @@
+import { BadRequestError } from '../errors.js';
+import { graphFromModel } from '../graph/graph.js';
+import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
+import { type RunTensor, Session } from '../runtime/session.js';
+import { makeBatch } from '../train/batches.js';
+import type { ImageDataset } from '../train/datasets.js';
+
+export interface AccuracyOptions {
+  /** images per run, default 256 (the model's batch dimension must be symbolic) */
+  readonly batch?: number;
+  readonly threads?: number;
+}
+
+/** Arg-max accuracy of an inference model (input x / 255, first output the logits) on a dataset. */
+export async function accuracyOf(model: ModelProto, data: ImageDataset, options: AccuracyOptions = {}): Promise<{ accuracy: number; correct: number; count: number }> {
+  const g = graphFromModel(model);
+  if (g.inputs.length !== 1) throw new BadRequestError(`the model has ${g.inputs.length} inputs; accuracy needs one image input`);
+  const input = (g.inputs[0] as ValueInfoProto).name;
+  const logits = (g.outputs[0] as ValueInfoProto).name;
+  const session = await Session.fromModel(model, { threads: options.threads });
+  const size = options.batch ?? 256;
+  let correct = 0;
+  try {
+    for (let start = 0; start < data.count; start += size) {
+      const idx = Array.from({ length: Math.min(size, data.count - start) }, (_, k) => start + k);
+      const b = makeBatch(data, idx, data.classes);
+      const out = await session.run({ [input]: { dtype: 'float32', dims: [b.size, data.channels, data.height, data.width], data: b.x } }, [logits]);
+      const z = (out[logits] as RunTensor).data as Float32Array;
+      const classes = z.length / b.size;
+      for (let i = 0; i < b.size; i++) {
+        let best = 0;
+        for (let c = 1; c < classes; c++) if ((z[i * classes + c] as number) > (z[i * classes + best] as number)) best = c;
+        if (best === b.labels[i]) correct++;
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  return { accuracy: data.count ? correct / data.count : 0, correct, count: data.count };
+}
