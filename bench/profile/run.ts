@@ -2,8 +2,8 @@
  * bench/profile: `cleave profile` on reference models at small inputs, at 1 and 2 ORT threads.
  * Per model: end-to-end (optimisation all / disabled), ORT's own profiled run time, the sum of
  * per-node medians, conv GFLOP/s, the calibration factor of the derived device profile, and for
- * the measured cuts the error of head/tail predicted from node sums (scaled by calibration)
- * against head/tail run apart. The machine is shared: the 1-minute load average is recorded
+ * the measured cuts the median error of head/tail predicted from node sums (scaled by the
+ * calibration) and from the fused kernels' sums, against head and tail run apart. The machine is shared: the 1-minute load average is recorded
  * with each row, since wall-clock times stretch with it while per-kernel medians barely move.
  * Prints a table; writes bench/results/profile.json.
  *
@@ -43,12 +43,12 @@ for (const m of MODELS) {
     const p = await profileModel(analysis, { warmup: 5, repeats, threads, measureCuts: 3 });
     const d = measuredDevice(analysis, p, machine, { name: 'bench', copyBandwidthGBps: copy });
     const cal = d.calibration ?? 1;
-    const errors = p.cuts.filter((c) => c.measured).flatMap((c) => {
-      const mc = c.measured;
-      if (!mc) return [];
-      // Predicted = node sum x calibration (what a device profile would say for this side).
-      return [Math.abs(c.headMs * cal - mc.head.medianMs) / mc.head.medianMs, Math.abs(c.tailMs * cal - mc.tail.medianMs) / mc.tail.medianMs];
-    });
+    const rel = (predicted: number, measured: number) => Math.abs(predicted - measured) / measured;
+    const measuredCuts = p.cuts.flatMap((c) => (c.measured ? [{ c, mc: c.measured }] : []));
+    // Node sum x calibration: what the derived device profile says for each side.
+    const errors = measuredCuts.flatMap(({ c, mc }) => [rel(c.headMs * cal, mc.head.medianMs), rel(c.tailMs * cal, mc.tail.medianMs)]);
+    // Sum of the fused kernels each side (optimisation all), no calibration.
+    const fusedErrors = measuredCuts.flatMap(({ c, mc }) => [rel(c.optimizedHeadMs, mc.head.medianMs), rel(c.optimizedTailMs, mc.tail.medianMs)]);
     rows.push({
       model: `${m.name}@${m.inputSize}`,
       threads,
@@ -63,16 +63,18 @@ for (const m of MODELS) {
       convGflops: d.throughputGflops.conv,
       calibration: cal,
       cutMedianRelError: errors.length ? median(errors) : null,
+      cutFusedMedianRelError: fusedErrors.length ? median(fusedErrors) : null,
     });
   }
 }
 
+const pct = (x: unknown) => (typeof x === 'number' ? `${(100 * x).toFixed(0)}%` : '-');
 const f = (x: unknown, d = 2) => (typeof x === 'number' ? x.toFixed(d) : String(x));
 console.log(`${machine.cpuModel}, ${machine.cpus} CPUs, ONNX Runtime ${machine.onnxruntime}; ${repeats} repeats; memcpy ${copy.toFixed(1)} GB/s`);
 console.log(table(
-  ['model', 'thr', 'load', 'GFLOP', 'e2e all ms', 'e2e off ms', 'ORT run ms', 'node sum ms', 'e2e/sum', 'conv GFLOP/s', 'calib', 'cut err'],
+  ['model', 'thr', 'load', 'GFLOP', 'e2e all ms', 'e2e off ms', 'ORT run ms', 'node sum ms', 'e2e/sum', 'conv GFLOP/s', 'calib', 'cut err', 'fused err'],
   rows.map((r) => [r.model as string, r.threads as number, f(r.loadAvg1m, 1), f(r.gflop, 3), f(r.e2eAllMs), f(r.e2eDisabledMs), f(r.profiledRunMs), f(r.nodeSumMs), f(r.overheadRatio),
-    f(r.convGflops, 1), f(r.calibration), r.cutMedianRelError === null ? '-' : `${(100 * (r.cutMedianRelError as number)).toFixed(0)}%`]),
+    f(r.convGflops, 1), f(r.calibration), pct(r.cutMedianRelError), pct(r.cutFusedMedianRelError)]),
 ));
 const out = join(root, 'bench/results/profile.json');
 mkdirSync(dirname(out), { recursive: true });

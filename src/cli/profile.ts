@@ -25,8 +25,8 @@ What is measured:
                DISABLED; next to the sum of node medians, the ratio shows framework overhead
   fused        the ORT kernels with optimisations ALL, mapped back to ONNX node names where
                their names allow; the rest is listed as unmapped time
-  cuts         head/tail = sums of node medians on each side; a few cuts (--measure-cuts) are
-               also cut with cleave's extractor and run as two models
+  cuts         head/tail = sums of node medians on each side (and of the fused kernels); a few
+               cuts (--measure-cuts) are also cut with cleave's extractor and run as two models
   device       GFLOP/s per op class (conv, gemm, elementwise) from node FLOPs / node time,
                memory bandwidth (the larger of memcpy and what the nodes reached), and a
                calibration factor: measured end-to-end / roofline estimate
@@ -123,9 +123,9 @@ function summary(device: MeasuredDevice, profile: ModelProfile, top: number): st
   ])));
 
   if (m.cuts.length) {
-    out.push('head/tail per cut (sums of node medians; measured = head and tail models run apart, optimisation all):');
-    out.push(table(['cut', 'tensor(s)', 'bytes', 'head ms', 'tail ms', 'measured head', 'measured tail'], m.cuts.map((c, i) => [
-      i, c.tensors.join(','), bytes(c.bytes), ms(c.headMs), ms(c.tailMs),
+    out.push('head/tail per cut: sums of node medians (optimisation disabled), sums of fused kernels (all), and measured = head and tail models run apart (all):');
+    out.push(table(['cut', 'tensor(s)', 'bytes', 'head ms', 'tail ms', 'fused head', 'fused tail', 'measured head', 'measured tail'], m.cuts.map((c, i) => [
+      i, c.tensors.join(','), bytes(c.bytes), ms(c.headMs), ms(c.tailMs), ms(c.optimizedHeadMs), ms(c.optimizedTailMs),
       c.measured ? ms(c.measured.head.medianMs) : '', c.measured ? ms(c.measured.tail.medianMs) : '',
     ])));
   } else out.push('no cut point with one crossing tensor\n');

@@ -44,6 +44,9 @@ export interface MeasuredCut {
 }
 
 export interface CutProfile extends CutLatency {
+  /** head/tail sums of the kernels with optimisation all (a kernel fused across the cut counts where ORT named it) */
+  readonly optimizedHeadMs: number;
+  readonly optimizedTailMs: number;
   readonly measured?: MeasuredCut;
 }
 
@@ -202,9 +205,12 @@ export async function profileModel(analysis: Analysis, options: ProfileOptions =
   for (const cut of pickCuts(analysis.cutPoints, options.measureCuts ?? 3)) {
     measured.set(cut.tensors.join('\u0000'), await measureCut(analysis, cut, feeds, { ...base, phase: 'cut' }));
   }
-  const cuts = cutLatencies(analysis, nodeMs).map((c): CutProfile => {
+  const fusedNodeMs = fused.nodes.map((n) => n.stats.medianMs);
+  const optimizedCuts = cutLatencies(analysis, fusedNodeMs);
+  const cuts = cutLatencies(analysis, nodeMs).map((c, i): CutProfile => {
+    const o = optimizedCuts[i] as CutLatency;
     const m = measured.get(c.tensors.join('\u0000'));
-    return m ? { ...c, measured: m } : c;
+    return { ...c, optimizedHeadMs: o.headMs, optimizedTailMs: o.tailMs, ...(m ? { measured: m } : {}) };
   });
   return {
     batch: analysis.batch,
@@ -218,7 +224,7 @@ export async function profileModel(analysis: Analysis, options: ProfileOptions =
       unmappedMs: fused.unmappedMs,
       unmapped: fused.unmapped,
       fusedAway: fused.nodes.filter((n) => !n.measured && !analysis.nodes[n.index]?.folded).map((n) => n.name),
-      nodeMs: fused.nodes.map((n) => n.stats.medianMs),
+      nodeMs: fusedNodeMs,
     },
     endToEnd: { optimized: optimizedE2e, unoptimized: unoptimizedE2e },
     overheadRatio: perNode.nodeSumMs > 0 ? unoptimizedE2e.medianMs / perNode.nodeSumMs : 0,

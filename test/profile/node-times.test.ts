@@ -93,6 +93,8 @@ describe('profileModel', () => {
     for (const c of profile.cuts) {
       assert.ok(Math.abs(c.headMs + c.tailMs - total) <= 1e-9 * Math.max(1, total), `${c.tensors.join()}: ${c.headMs} + ${c.tailMs} vs ${total}`);
       assert.ok(c.headMs >= 0 && c.tailMs >= 0);
+      const fusedTotal = profile.optimized.nodeMs.reduce((x, y) => x + y, 0);
+      assert.ok(Math.abs(c.optimizedHeadMs + c.optimizedTailMs - fusedTotal) <= 1e-9 * Math.max(1, fusedTotal));
     }
     // Heads grow along the topological order, so head sums never decrease along a chain of cuts.
     const byName = new Map(profile.cuts.map((c) => [c.tensors.join(), c.headMs]));
