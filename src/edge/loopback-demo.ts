@@ -108,6 +108,10 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
       log(`whole model in ORT: accuracy ${(fullAccuracy * 100).toFixed(2)}% on ${options.count} images`);
     }
 
+    // Warm-up (first requests open sockets and let ORT allocate), not counted.
+    const warm = new EdgeClient({ serverUrl: server.url, model: 'tail', head, fetch: nodeFetch, ...(tailSig.inputs[0] ? { tailInput: tailSig.inputs[0].name } : {}) });
+    for (let i = 0; i < Math.min(20, options.count); i++) await warm.predict(sample(i));
+
     const results: CodecResult[] = [];
     for (const codec of options.codecs ?? DEFAULT_DEMO_CODECS) {
       const client = new EdgeClient({

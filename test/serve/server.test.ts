@@ -74,6 +74,16 @@ describe('v2 server', () => {
     assert.deepEqual(body.outputs[0]?.data, Array.from(want.logits?.data as Float32Array));
   });
 
+  it('infer through /versions/{v}: the served version answers, another is 404', async () => {
+    const body = { inputs: [{ name: 'x', shape: [1, 1, 28, 28], datatype: 'FP32', data: Array.from(image(2)) }] };
+    const ok = await postJson(`${server.url}/v2/models/full/versions/1/infer`, body);
+    assert.equal(ok.status, 200);
+    assert.equal((ok.json as { model_version: string }).model_version, '1');
+    const missing = await postJson(`${server.url}/v2/models/full/versions/7/infer`, body);
+    assert.equal(missing.status, 404);
+    assert.match((missing.json as { error: string }).error, /no version "7"/);
+  });
+
   it('nested JSON data is accepted in row-major order', async () => {
     const r = await postJson(`${server.url}/v2/models/echo/infer`, {
       inputs: ECHO_TYPES.map(([dtype, datatype, shape]) => ({
