@@ -193,7 +193,8 @@ export async function runProfile(argv: readonly string[], io: CliIo): Promise<nu
     copyBandwidthGBps: measureCopyBandwidthGBps(),
     reference,
   });
-  const json = `${JSON.stringify(device, null, 2)}\n`;
+  // Six significant digits: sub-microsecond noise in sums of medians is not information.
+  const json = `${JSON.stringify(device, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v), 2)}\n`;
   if (values.out) writeFileAtomic(values.out, new TextEncoder().encode(json));
   if (values.json) io.stdout(json);
   else {

@@ -113,7 +113,8 @@ async function timeRuns(session: Session, feeds: Readonly<Record<string, RunTens
 
 /**
  * Runs `model` `runs` times under ORT's profiler and returns the trace it wrote (Chrome trace
- * JSON). The trace goes to a private temporary folder, removed afterwards.
+ * JSON). The trace goes to a private temporary folder, removed afterwards: onnxruntime-node
+ * 1.30's endProfiling returns no path, so the one file in that folder is the trace.
  */
 export async function recordOrtTrace(
   model: ModelProto,
