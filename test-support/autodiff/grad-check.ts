@@ -23,6 +23,8 @@ export interface GradCheckOptions {
   /** the model output whose weighted sum sum(Y * R) is the objective; default: the first output */
   readonly output?: string;
   readonly eps?: number;
+  /** several step sizes, tried in order until one agrees (default: [eps]) */
+  readonly steps?: readonly number[];
   /** coordinates checked per tensor (all when the tensor is smaller) */
   readonly samples?: number;
   readonly seed?: number;
@@ -34,6 +36,8 @@ export interface TensorGradCheck {
   readonly checked: number;
   /** coordinates skipped because a kink (Relu, MaxPool) lies within eps */
   readonly kinked: number;
+  /** checked coordinates within tolerance */
+  readonly passed: number;
   readonly maxAbsError: number;
   /** worst error relative to the tolerance (<= 1 passes) */
   readonly worstRatio: number;
@@ -68,7 +72,7 @@ export async function gradCheck(model: ModelProto, feeds: Readonly<Record<string
   const analytic = await backward.run({ ...allFeeds, [`${output}__seed`]: { dtype: 'float32', dims: y0.dims, data: r } });
   await backward.release();
 
-  const eps = options.eps ?? 1e-2;
+  const steps = options.steps ?? [options.eps ?? 1e-2];
   const f0 = objective(y0.data as Float32Array, r);
   const results: TensorGradCheck[] = [];
   for (const w of wrt) {
@@ -81,33 +85,47 @@ export async function gradCheck(model: ModelProto, feeds: Readonly<Record<string
     let maxAbs = 0;
     let worstRatio = 0;
     let kinked = 0;
+    let passed = 0;
     let worst = { index: -1, analytic: 0, numeric: 0 };
     for (const i of coords) {
-      const perturbed = Float32Array.from(data);
       const v = data[i] as number;
-      perturbed[i] = v + eps;
-      const up = objective((await forward.run({ ...allFeeds, [w]: { ...base, data: perturbed } }))[output]?.data as Float32Array, r);
-      perturbed[i] = v - eps;
-      const down = objective((await forward.run({ ...allFeeds, [w]: { ...base, data: perturbed } }))[output]?.data as Float32Array, r);
+      const at = async (value: number): Promise<number> => {
+        const perturbed = Float32Array.from(data);
+        perturbed[i] = value;
+        return objective((await forward.run({ ...allFeeds, [w]: { ...base, data: perturbed } }))[output]?.data as Float32Array, r);
+      };
       const an = a[i] as number;
       const ratioTo = (numeric: number) => Math.abs(an - numeric) / (tol.atol + tol.rtol * Math.max(Math.abs(an), Math.abs(numeric)));
-      const numeric = (up - down) / (2 * eps);
-      const ratio = ratioTo(numeric);
+      // Central differences at each step size; the first that agrees counts (a kink or float32
+      // rounding spoils one step size, rarely all of them). Points where only a one-sided
+      // difference agrees sit at a kink and count as kinked, not as errors.
+      let numeric = 0;
+      let ratio = Infinity;
+      let oneSided = Infinity;
+      for (const h of steps) {
+        const u = await at(v + h);
+        const d = await at(v - h);
+        const c = (u - d) / (2 * h);
+        if (ratioTo(c) < ratio) [numeric, ratio] = [c, ratioTo(c)];
+        if (ratio <= 1) break;
+        // A Relu/Clip/MaxPool kink within h of the point bends the central difference; the
+        // analytic derivative then equals the one-sided difference on the kink-free side (the
+        // function is piecewise linear there).
+        oneSided = Math.min(oneSided, ratioTo((u - f0) / h), ratioTo((f0 - d) / h));
+      }
       const err = Math.abs(an - numeric);
-      // A Relu or MaxPool kink within eps of the point bends the central difference; the
-      // analytic derivative then equals the one-sided difference on the kink-free side (the
-      // function is piecewise linear there). Such points count as kinked, not as errors.
-      if (ratio > 1 && Math.min(ratioTo((up - f0) / eps), ratioTo((f0 - down) / eps)) <= 1) {
+      if (ratio > 1 && oneSided <= 1) {
         kinked++;
         continue;
       }
+      if (ratio <= 1) passed++;
       maxAbs = Math.max(maxAbs, err);
       if (ratio > worstRatio || worst.index < 0) {
         worstRatio = ratio;
         worst = { index: i, analytic: an, numeric };
       }
     }
-    results.push({ tensor: w, checked: coords.length, kinked, maxAbsError: maxAbs, worstRatio, worst });
+    results.push({ tensor: w, checked: coords.length, kinked, passed, maxAbsError: maxAbs, worstRatio, worst });
   }
   await forward.release();
   return results;
@@ -164,10 +182,14 @@ export async function checkOpGradient(
 
 /** A readable summary for assertion messages. */
 export function describeChecks(checks: readonly TensorGradCheck[]): string {
-  return checks.map((c) => `${c.tensor}: ${c.checked} coords (${c.kinked} at kinks), max |err| ${c.maxAbsError.toExponential(2)}, worst ratio ${c.worstRatio.toFixed(2)} at ${c.worst.index} (analytic ${c.worst.analytic.toFixed(5)}, numeric ${c.worst.numeric.toFixed(5)})`).join('\n');
+  return checks.map((c) => `${c.tensor}: ${c.checked} coords (${c.passed} pass, ${c.kinked} at kinks), max |err| ${c.maxAbsError.toExponential(2)}, worst ratio ${c.worstRatio.toFixed(2)} at ${c.worst.index} (analytic ${c.worst.analytic.toFixed(5)}, numeric ${c.worst.numeric.toFixed(5)})`).join('\n');
 }
 
-/** Every checked tensor within tolerance, and at most half of the points at kinks. */
-export function gradChecksPass(checks: readonly TensorGradCheck[]): boolean {
-  return checks.length > 0 && checks.every((c) => c.worstRatio <= 1 && c.kinked <= c.checked / 2);
+/**
+ * Every checked tensor within tolerance, and at most half of the points at kinks. `minPass`
+ * < 1 accepts a share of outliers: in deep ReLU nets in float32, a perturbation of an early
+ * weight moves thousands of activations, and some cross a kink on both sides of the point.
+ */
+export function gradChecksPass(checks: readonly TensorGradCheck[], minPass = 1): boolean {
+  return checks.length > 0 && checks.every((c) => c.kinked <= c.checked / 2 && (minPass >= 1 ? c.worstRatio <= 1 : c.passed >= minPass * (c.checked - c.kinked)));
 }
