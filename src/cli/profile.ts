@@ -166,6 +166,7 @@ export async function runProfile(argv: readonly string[], io: CliIo): Promise<nu
   const repeats = positiveInt(values.repeats, 'repeats', 20);
   const threads = values.threads === undefined ? undefined : positiveInt(values.threads, 'threads', 1);
   const mc = values['measure-cuts'];
+  if (mc !== undefined && mc !== 'all' && !/^\d+$/.test(mc)) throw new BadRequestError(`--measure-cuts takes a count >= 0 or "all", got "${mc}"`);
   const measureCuts = mc === 'all' ? 'all' : nonNegativeInt(mc, 'measure-cuts', 3);
   const top = positiveInt(values.top, 'top', 15);
   const kind = values.kind ?? 'edge';

@@ -77,6 +77,7 @@ describe('cleave profile', () => {
     assert.equal(zero.code, EXIT.USAGE);
     assert.match(zero.error, /--repeats must be a positive integer, got "0"/);
     assert.match((await profile(model, '--warmup=-1')).error, /--warmup must be an integer >= 0/);
+    assert.match((await profile(model, '--measure-cuts', 'some')).error, /--measure-cuts takes a count >= 0 or "all", got "some"/);
     assert.match((await profile(model, '--kind', 'toaster')).error, /--kind must be edge, phone or server/);
     assert.match((await profile(model, '--idle-w', '5', '--busy-w', '2')).error, /--busy-w \(2\) must be >= --idle-w \(5\)/);
     const ref = await profile(model, '--reference', 'pi5');
