@@ -11,8 +11,17 @@ export interface AccuracyOptions {
   readonly threads?: number;
 }
 
+/** Overall and per-class (by true label) arg-max accuracy. */
+export interface Accuracy {
+  readonly accuracy: number;
+  readonly correct: number;
+  readonly count: number;
+  /** per class: correct / images of that class (NaN when the data has none) */
+  readonly perClass: readonly number[];
+}
+
 /** Arg-max accuracy of an inference model (input x / 255, first output the logits) on a dataset. */
-export async function accuracyOf(model: ModelProto, data: ImageDataset, options: AccuracyOptions = {}): Promise<{ accuracy: number; correct: number; count: number }> {
+export async function accuracyOf(model: ModelProto, data: ImageDataset, options: AccuracyOptions = {}): Promise<Accuracy> {
   const g = graphFromModel(model);
   if (g.inputs.length !== 1) throw new BadRequestError(`the model has ${g.inputs.length} inputs; accuracy needs one image input`);
   const input = (g.inputs[0] as ValueInfoProto).name;
@@ -20,6 +29,8 @@ export async function accuracyOf(model: ModelProto, data: ImageDataset, options:
   const session = await Session.fromModel(model, { threads: options.threads });
   const size = options.batch ?? 256;
   let correct = 0;
+  const hits = new Array<number>(data.classes).fill(0);
+  const seen = new Array<number>(data.classes).fill(0);
   try {
     for (let start = 0; start < data.count; start += size) {
       const idx = Array.from({ length: Math.min(size, data.count - start) }, (_, k) => start + k);
@@ -30,11 +41,16 @@ export async function accuracyOf(model: ModelProto, data: ImageDataset, options:
       for (let i = 0; i < b.size; i++) {
         let best = 0;
         for (let c = 1; c < classes; c++) if ((z[i * classes + c] as number) > (z[i * classes + best] as number)) best = c;
-        if (best === b.labels[i]) correct++;
+        const label = b.labels[i] as number;
+        seen[label] = (seen[label] as number) + 1;
+        if (best === label) {
+          correct++;
+          hits[label] = (hits[label] as number) + 1;
+        }
       }
     }
   } finally {
     await session.release();
   }
-  return { accuracy: data.count ? correct / data.count : 0, correct, count: data.count };
+  return { accuracy: data.count ? correct / data.count : 0, correct, count: data.count, perClass: hits.map((h, c) => h / (seen[c] as number)) };
 }

@@ -5,7 +5,7 @@ import type { ModelProto } from '../onnx/types.js';
 import type { ImageDataset } from '../train/datasets.js';
 import { type EpochStats, fit } from '../train/fit.js';
 import { differentiableAt } from '../ops/op.js';
-import { accuracyOf } from './evaluate.js';
+import { type Accuracy, accuracyOf } from './evaluate.js';
 import { type Bottleneck, type BottleneckOptions, insertBottleneck } from './insert.js';
 
 export interface BottleneckTrainOptions extends BottleneckOptions {
@@ -28,6 +28,8 @@ export interface BottleneckResult {
   readonly history: readonly EpochStats[];
   /** test accuracy of the model with the trained autoencoder */
   readonly accuracy: number;
+  /** the same per (true) class */
+  readonly perClass: Accuracy['perClass'];
   /** what the weights after the cut that were trained */
   readonly trained: readonly string[];
   readonly seconds: number;
@@ -77,6 +79,6 @@ export async function trainBottleneck(model: ModelProto, at: string, train: Imag
     onStep: options.onStep,
     onEpoch: options.onEpoch,
   });
-  const { accuracy } = await accuracyOf(result.model, test, { threads: options.threads });
-  return { bottleneck, model: result.model, history: result.history, accuracy, trained: tail, seconds: (performance.now() - t0) / 1000 };
+  const { accuracy, perClass } = await accuracyOf(result.model, test, { threads: options.threads });
+  return { bottleneck, model: result.model, history: result.history, accuracy, perClass, trained: tail, seconds: (performance.now() - t0) / 1000 };
 }
