@@ -60,18 +60,52 @@ const BBR_PACED_SECOND_ROUND_BDP = 6;
 const STARTUP_LOSS_STALL_ROUNDS = 0.75;
 
 /**
- * Steady-state loss-limited rate (packets/s) of a loss-based congestion control.
- * Reno: Mathis et al. 1997, sqrt(3/(2p)) / RTT. CUBIC: RFC 9438 section 5.2,
- * W = (C (3+beta)/(4(1-beta)))^(1/4) (RTT/p)^(3/4) packets per RTT, at least Reno's.
+ * Time to send `n` packets under a loss-based congestion control with random loss `p`, by
+ * rounds: slow start doubles the window until the expected losses so far reach one, then each
+ * expected loss cuts the window (Reno x0.5, CUBIC x0.7) and congestion avoidance grows it again
+ * (Reno +1 packet per round; CUBIC along C (t - K)^3 + Wmax, never below its Reno-friendly
+ * estimate, RFC 9438). A round lasts RTT + one packet, or the window's serialisation when that
+ * is longer (the pipe is full). SACK recovery overlaps with sending, so a loss costs its
+ * retransmission (counted by the caller) and the smaller windows after it, not a stall.
+ * Returns the time until the last packet has left, seconds.
  */
-function lossLimitedPps(cc: CongestionControlName, p: number, rttS: number): number {
-  if (p <= 0 || cc === 'bbr') return Infinity;
-  const reno = Math.sqrt(3 / (2 * p)) / rttS;
-  if (cc === 'reno') return reno;
+function lossBasedSendS(n: number, cc: 'reno' | 'cubic', p: number, rtt: number, pkt: number, credit: number): number {
+  const beta = cc === 'reno' ? 0.5 : 0.7;
   const c = 0.4;
-  const beta = 0.7;
-  const w = ((c * (3 + beta)) / (4 * (1 - beta))) ** 0.25 * (rttS / p) ** 0.75;
-  return Math.max(reno, w / rttS);
+  let t = 0;
+  let rem = n;
+  let w = INITIAL_WINDOW;
+  let slowStart = true;
+  let budget = 0;
+  let wMax = 0;
+  let k = 0;
+  let epoch = 0;
+  for (;;) {
+    const s = Math.min(Math.max(1, Math.floor(w)), rem);
+    if (s === rem) return t + rem * pkt - credit;
+    const round = Math.max(rtt + pkt, s * pkt);
+    t += round;
+    rem -= s;
+    budget += s * p;
+    if (budget >= 1) {
+      budget -= Math.floor(budget); // several losses in one round are one recovery episode
+      // The loss is noticed a round after it was sent: in slow start the window has doubled by then.
+      wMax = slowStart ? 2 * w : w;
+      w = Math.max(beta * w, 2);
+      slowStart = false;
+      epoch = 0;
+      k = Math.cbrt((wMax * (1 - beta)) / c);
+    } else if (slowStart) {
+      w *= 2;
+    } else if (cc === 'reno') {
+      w += 1;
+    } else {
+      epoch += round;
+      const cubic = c * (epoch - k) ** 3 + wMax;
+      const friendly = wMax * beta + ((3 * (1 - beta)) / (1 + beta)) * (epoch / rtt);
+      w = Math.max(cubic, friendly, 2);
+    }
+  }
 }
 
 export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferModelOptions = {}): TransferEstimate {
@@ -88,9 +122,7 @@ export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferMo
   const bucket = path.burstBytes ?? 0;
   const p = path.lossRate;
 
-  // Loss-based controls cannot exceed their loss response; model it as a slower bottleneck.
-  const capPps = lossLimitedPps(cc, p, rtt + fullPkt);
-  const pkt = Math.max(fullPkt, 1 / capPps);
+  const pkt = fullPkt;
 
   // Slow start by rounds. A round's window leaves back to back (paced by BBR at about the same
   // spacing) and its first ACK returns RTT + one packet later; when the window takes longer to
@@ -141,10 +173,13 @@ export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferMo
   const tailCost = pTail * (2 * srtt);
   const synLoss = opts.handshake === false ? 0 : (1 - (1 - p) ** 2) * INITIAL_RTO_S;
   const replyLoss = p * Math.max(0.2, 2 * srtt);
-  const lossS = expectedLosses * perLoss + startupLossS + tailCost + synLoss + replyLoss;
+  // Growth lost to loss: BBR keeps its rate but stalls during recovery rounds (startupLossS);
+  // Reno and CUBIC cut their windows (the round model above, minus the loss-free time).
+  const growthLossS = cc === 'bbr' || p === 0 ? startupLossS : Math.max(0, lossBasedSendS(n, cc, p, rtt, pkt, credit) - (t + (mss - lastPayload) * upBit));
+  const lossS = expectedLosses * perLoss + growthLossS + tailCost + synLoss + replyLoss;
   const typicalLosses = Math.round(expectedLosses);
   // Typical (median) transfers see a loss only when one is expected more often than not.
-  const typicalLossS = typicalLosses > 0 ? typicalLosses * perLoss + startupLossS + tailCost : 0;
+  const typicalLossS = typicalLosses > 0 ? typicalLosses * perLoss + growthLossS + tailCost : 0;
 
   const base = handshakeS + dataS + host;
   return {
