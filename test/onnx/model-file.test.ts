@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { analyze } from '../../src/analysis/analyze.js';
+import { cutModel } from '../../src/cut/extract.js';
+import { verifyCut } from '../../src/cut/verify.js';
+import { BadModelError } from '../../src/errors.js';
+import { ModelBuilder } from '../../src/graph/builder.js';
+import { graphFromModel } from '../../src/graph/graph.js';
+import { encodeModel } from '../../src/onnx/codec.js';
+import { readModel } from '../../src/onnx/model-file.js';
+import { EXTERNAL_DATA, type ModelProto } from '../../src/onnx/types.js';
+import { residualNet } from '../../test-support/tiny-models.js';
+
+/** Moves every initializer's bytes into `weights.bin` beside the model, as onnx.save(..., save_as_external_data=True) does. */
+function withExternalData(model: ModelProto, dir: string, location = 'weights.bin'): ModelProto {
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const t of model.graph.initializer) {
+    const raw = t.rawData as Uint8Array;
+    chunks.push(raw);
+    t.externalData = [{ key: 'location', value: location }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(raw.length) }];
+    t.dataLocation = EXTERNAL_DATA;
+    t.rawData = new Uint8Array(0);
+    offset += raw.length;
+  }
+  writeFileSync(join(dir, 'weights.bin'), Buffer.concat(chunks));
+  return model;
+}
+
+describe('readModel', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cleave-onnx-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('external-data weights are read from the file beside the model, and cuts of it verify', async () => {
+    const path = join(dir, 'external.onnx');
+    writeFileSync(path, encodeModel(withExternalData(residualNet(), dir)));
+    const analysis = analyze(graphFromModel(readModel(path)));
+    assert.equal(analysis.totals.params, 4 * 3 * 9 + 4 + 2 * 4 * 4 * 9 + 2 * 4 * 64);
+    const v = await verifyCut(analysis, cutModel(analysis, ['block.relu']));
+    assert.ok(v.ok);
+  });
+
+  it('external data that points outside the model folder is refused', () => {
+    const path = join(dir, 'escape.onnx');
+    writeFileSync(path, encodeModel(withExternalData(residualNet(), dir, '../weights.bin')));
+    assert.throws(() => readModel(path), (e: unknown) => e instanceof BadModelError && /outside the model's folder/.test(e.message));
+  });
+
+  it('a missing external-data file is named', () => {
+    const path = join(dir, 'missing.onnx');
+    const model = withExternalData(residualNet(), dir);
+    for (const t of model.graph.initializer) (t.externalData as { key: string; value: string }[])[0] = { key: 'location', value: 'nowhere.bin' };
+    writeFileSync(path, encodeModel(model));
+    assert.throws(() => readModel(path), /"nowhere.bin" is missing/);
+  });
+
+  it('opset 21 models analyse and cut like any other', async () => {
+    const b = new ModelBuilder({ opset: 21, seed: 4 });
+    const x = b.input('x', 'float32', ['N', 6]);
+    const h = b.node('Relu', [b.node('Gemm', [x, b.param('w1', [8, 6]), b.param('b1', [8])], { transB: 1 }, 'fc1')], {}, 'act');
+    const y = b.node('Gemm', [h, b.param('w2', [3, 8])], { transB: 1 }, 'fc2');
+    b.output(y);
+    const path = join(dir, 'opset21.onnx');
+    writeFileSync(path, encodeModel(b.build()));
+    const analysis = analyze(graphFromModel(readModel(path)), { batch: 5 });
+    assert.equal(analysis.model.opset, 21);
+    assert.equal(analysis.totals.macs, 5 * (6 * 8 + 8 * 3));
+    assert.ok((await verifyCut(analysis, cutModel(analysis, ['act']))).ok);
+  });
+});
