@@ -9,18 +9,67 @@
  *
  * Without --cc the kernel's default is used and the result goes to bench/results/netem.json;
  * with --cc NAME (set per route) to bench/results/netem-NAME.json.
+ * --rescore FILE recomputes the model columns for the measurements stored in FILE (no new
+ * transfers, no root needed) and rewrites FILE: for re-checking the models after a change.
  * Needs root (namespaces, tc, nft). Takes about 6 minutes (--quick: 1 and 100 Mbit/s only at 50 ms).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { medianAbsError, runGrid, type GridPoint, type GridRow } from '../../test-support/net/netem-grid.js';
+import { readFileSync } from 'node:fs';
+import { medianAbsError, modelRow, runGrid, type GridPoint, type GridRow } from '../../test-support/net/netem-grid.js';
 import { netnsUnavailableReason } from '../../test-support/net/shaped-link.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
 
+interface Stored {
+  readonly date: string;
+  readonly congestionControl: string;
+  readonly quick?: boolean;
+  readonly rows: readonly GridRow[];
+}
+
+function report(rows: readonly GridRow[], cc: string, measuredOn: string): string {
+  const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  const analytic = medianAbsError(rows, 'analyticError');
+  const simulated = medianAbsError(rows, 'simulatedError');
+  const worst = (k: 'analyticError' | 'simulatedError'): string => pct(Math.max(...rows.map((r) => Math.abs(r[k]))));
+  return [
+    `Real TCP (${cc}) through namespaces, tbf rate, nftables loss and a user-space delay line (measured ${measuredOn}); median of 3 transfers (7 with loss), connect() to the receiver's reply. Models: analytic typical time, simulator median of 21 seeds.`,
+    '',
+    '| rate | RTT | loss | payload | measured ms | analytic ms | err | simulated ms | err |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.rateBps / 1e6} Mbit/s | ${r.rttMs} ms | ${r.lossPct}% | ${r.bytes / 1000} KB | ${r.measuredMs.toFixed(1)} | ${r.analyticMs.toFixed(1)} | ${pct(r.analyticError)} | ${r.simulatedMs.toFixed(1)} | ${pct(r.simulatedError)} |`,
+    ),
+    '',
+    `Median |error| over ${rows.length} points: analytic ${(analytic * 100).toFixed(1)}% (worst ${worst('analyticError')}), simulator ${(simulated * 100).toFixed(1)}% (worst ${worst('simulatedError')}); target <= 10%.`,
+  ].join('\n');
+}
+
+function rescore(file: string): void {
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
+  const rows = stored.rows.map((r) => modelRow(r, r.bytes, stored.congestionControl, r.samplesMs));
+  process.stdout.write(`${report(rows, stored.congestionControl, stored.date)}\n`);
+  const analytic = medianAbsError(rows, 'analyticError');
+  const simulated = medianAbsError(rows, 'simulatedError');
+  writeFileSync(file, `${JSON.stringify({ ...stored, rescoredAt: new Date().toISOString(), medianAbsError: { analytic, simulated }, rows }, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
+  const rescoreIndex = process.argv.indexOf('--rescore');
+  if (rescoreIndex > 0) {
+    const file = process.argv[rescoreIndex + 1];
+    if (!file) {
+      process.stderr.write('bench/netem: --rescore takes a results file\n');
+      process.exitCode = 2;
+      return;
+    }
+    rescore(file);
+    return;
+  }
   const why = netnsUnavailableReason();
   if (why) {
     process.stderr.write(`bench/netem: cannot run: ${why}\n`);
@@ -39,7 +88,6 @@ async function main(): Promise<void> {
   for (const rateBps of quick ? [1e6, 100e6] : [1e6, 10e6, 100e6])
     for (const rttMs of quick ? [50] : [5, 50, 200]) for (const lossPct of [0, 1]) points.push({ rateBps, rttMs, lossPct });
   const sizes = [10_000, 100_000, 1_000_000];
-  const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   const started = Date.now();
   const rows: GridRow[] = await runGrid({
     points,
@@ -53,19 +101,7 @@ async function main(): Promise<void> {
   const analytic = medianAbsError(rows, 'analyticError');
   const simulated = medianAbsError(rows, 'simulatedError');
   const cc = rows[0]?.congestionControl ?? '?';
-  const lines = [
-    `Real TCP (${cc}) through namespaces, tbf rate, nftables loss and a user-space delay line; median of 3 transfers (7 with loss), connect() to the receiver's reply. Models: analytic typical time, simulator median of 21 seeds.`,
-    '',
-    '| rate | RTT | loss | payload | measured ms | analytic ms | err | simulated ms | err |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (r) =>
-        `| ${r.rateBps / 1e6} Mbit/s | ${r.rttMs} ms | ${r.lossPct}% | ${r.bytes / 1000} KB | ${r.measuredMs.toFixed(1)} | ${r.analyticMs.toFixed(1)} | ${pct(r.analyticError)} | ${r.simulatedMs.toFixed(1)} | ${pct(r.simulatedError)} |`,
-    ),
-    '',
-    `Median |error| over ${rows.length} points: analytic ${(analytic * 100).toFixed(1)}%, simulator ${(simulated * 100).toFixed(1)}% (target <= 10%).`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${report(rows, cc, new Date().toISOString())}\n`);
   const out = join(root, `bench/results/${ccArg ? `netem-${ccArg}` : 'netem'}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(

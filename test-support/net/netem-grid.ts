@@ -68,6 +68,28 @@ export function queueBytesForPoint(p: GridPoint): number {
   return Math.max((2 * p.rateBps * p.rttMs) / 8000, 64_000);
 }
 
+/** The models' figures for one measured point (also used to re-score stored measurements). */
+export function modelRow(point: GridPoint, bytes: number, congestionControl: string, samplesMs: readonly number[], simRuns = 21): GridRow {
+  const path = pathForPoint(point, congestionControl);
+  const measuredMs = median(samplesMs);
+  const wire = bytes + FRAME_HEADER_BYTES;
+  const analyticMs = estimateTransfer(wire, path).typicalMs;
+  const simulatedMs = simulateTransferStats({ bytes: wire, path }, point.lossPct > 0 ? simRuns : 1).medianMs;
+  return {
+    rateBps: point.rateBps,
+    rttMs: point.rttMs,
+    lossPct: point.lossPct,
+    bytes,
+    congestionControl,
+    samplesMs,
+    measuredMs,
+    analyticMs,
+    simulatedMs,
+    analyticError: (analyticMs - measuredMs) / measuredMs,
+    simulatedError: (simulatedMs - measuredMs) / measuredMs,
+  };
+}
+
 export async function runGrid(o: GridOptions): Promise<GridRow[]> {
   const link = await ShapedLink.create(o.congestionControl);
   const rows: GridRow[] = [];
@@ -76,24 +98,9 @@ export async function runGrid(o: GridOptions): Promise<GridRow[]> {
     for (const point of o.points) {
       await link.configure({ rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, queueBytes: queueBytesForPoint(point) });
       const samples = await link.transfer(o.sizes, point.lossPct > 0 ? o.repeatsWithLoss : o.repeats);
-      const path = pathForPoint(point, cc);
       for (const bytes of o.sizes) {
         const ms = samples.filter((s) => s.bytes === bytes).map((s) => s.ms);
-        const measuredMs = median(ms);
-        const wire = bytes + FRAME_HEADER_BYTES;
-        const analyticMs = estimateTransfer(wire, path).typicalMs;
-        const simulatedMs = simulateTransferStats({ bytes: wire, path }, point.lossPct > 0 ? (o.simRuns ?? 21) : 1).medianMs;
-        const row: GridRow = {
-          ...point,
-          bytes,
-          congestionControl: cc,
-          samplesMs: ms,
-          measuredMs,
-          analyticMs,
-          simulatedMs,
-          analyticError: (analyticMs - measuredMs) / measuredMs,
-          simulatedError: (simulatedMs - measuredMs) / measuredMs,
-        };
+        const row = modelRow(point, bytes, cc, ms, o.simRuns);
         rows.push(row);
         o.onRow?.(row);
       }
