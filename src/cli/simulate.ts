@@ -38,7 +38,8 @@ Network:
   --loss P                random packet loss per direction (e.g. 1%, 0.5%)
   --jitter TIME           one-way delay jitter
   --mtu BYTES             IP MTU (default 1500)
-  --cc NAME               TCP congestion control: bbr (default, the Linux default here), cubic, reno
+  --cc NAME               TCP congestion control: bbr, cubic, reno (default: the profile's, else bbr,
+                          the Linux default on the machines cleave was validated on)
 Transfer:
   --payload SIZE          bytes of the cut tensor (e.g. 250KB, 1.5MiB, 4096)
   --runs N                simulated transfers (seeds) per figure (default 21)
@@ -136,7 +137,7 @@ export function pathFromArgs(v: Values): { path: PathSpec; label: string; profil
     lossRate: v.loss !== undefined ? parsePercent(v.loss, '--loss') : base.lossRate,
     jitterMs: v.jitter !== undefined ? parseDurationMs(v.jitter, '--jitter') : (base.jitterMs ?? 0),
     mtu,
-    congestionControl: oneOf<CongestionControlName>(v.cc, 'cc', CONGESTION_CONTROLS, 'bbr'),
+    congestionControl: oneOf<CongestionControlName>(v.cc, 'cc', CONGESTION_CONTROLS, base.congestionControl ?? 'bbr'),
   };
   const label = `${profile ? `${profile.name}: ` : ''}uplink ${formatBitRate(path.uplinkBps)}, downlink ${formatBitRate(path.downlinkBps)}, RTT ${path.rttMs} ms, loss ${+(path.lossRate * 100).toFixed(3)}%, MTU ${path.mtu}, ${path.congestionControl}`;
   return profile ? { path, label, profile } : { path, label };

@@ -7,6 +7,7 @@
  * energy per bit sent = txW / uplinkBps.
  */
 import { BadProfileError } from '../errors.js';
+import { CONGESTION_CONTROLS, type CongestionControlName } from './congestion.js';
 import type { PathSpec } from './path.js';
 import { checkSchema, parseProfileJson, type Schema } from './schema.js';
 
@@ -32,6 +33,8 @@ export interface NetworkProfile {
   /** Radio (or NIC) power while transmitting / receiving, W. */
   readonly radioTxW: number;
   readonly radioRxW: number;
+  /** Sender's TCP congestion control on this network (default bbr, the Linux default here). */
+  readonly congestionControl?: CongestionControlName;
   /** Where the figures come from. */
   readonly source?: string;
 }
@@ -49,6 +52,7 @@ export const NETWORK_PROFILE_SCHEMA: Schema = {
   queueBytes: { type: 'number', unit: 'bytes', above: 0, optional: true },
   radioTxW: { type: 'number', unit: 'W', min: 0 },
   radioRxW: { type: 'number', unit: 'W', min: 0 },
+  congestionControl: { type: 'string', oneOf: CONGESTION_CONTROLS, optional: true },
   source: { type: 'string', optional: true },
 };
 
@@ -176,6 +180,7 @@ export function pathFromProfile(p: NetworkProfile): PathSpec {
     jitterMs: p.jitterMs,
     linkOverheadBytes: p.linkOverheadBytes ?? 0,
     ...(p.queueBytes !== undefined ? { queueBytes: p.queueBytes } : {}),
+    ...(p.congestionControl !== undefined ? { congestionControl: p.congestionControl } : {}),
   };
 }
 

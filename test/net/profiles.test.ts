@@ -33,6 +33,7 @@ describe('network profiles', () => {
       [{ ...good, lossRate: 2 }, /field "lossRate"/],
       [{ ...good, mtu: 100 }, /field "mtu"/],
       [{ ...good, rtt: 5 }, /unknown field "rtt"/],
+      [{ ...good, congestionControl: 'vegas' }, /field "congestionControl" must be one of bbr, cubic, reno/],
       [(({ radioTxW: _r, ...rest }) => rest)(good), /field "radioTxW" is missing/],
     ];
     for (const [value, re] of cases) assert.throws(() => parseNetworkProfile(JSON.stringify(value), 'mine.json'), re);
@@ -46,9 +47,11 @@ describe('network profiles', () => {
     assert.ok(radioEnergyJ(p, 1000, 1000) > radioEnergyJ(p, 1000));
   });
 
-  it('turns a profile into a path for the models', () => {
+  it('turns a profile into a path for the models, congestion control included', () => {
     const path = pathFromProfile(getNetworkProfile('ethernet'));
     assert.equal(path.uplinkBps, 1e9);
     assert.equal(path.linkOverheadBytes, 38);
+    assert.equal(path.congestionControl, undefined);
+    assert.equal(pathFromProfile({ ...getNetworkProfile('4g'), congestionControl: 'cubic' }).congestionControl, 'cubic');
   });
 });
