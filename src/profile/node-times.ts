@@ -2,8 +2,9 @@
  * Attributes the kernel times of profiled runs to the ONNX nodes of the analysed graph.
  * With graph optimisations off, ORT runs one kernel per ONNX node under the node's own name;
  * with them on it fuses nodes (Conv+BN+Relu into one FusedConv, NCHWc layout kernels named
- * `<node>_nchwc`) and adds kernels of its own (ReorderInput/ReorderOutput). A kernel is mapped
- * to the node whose name it carries, after dropping the suffixes ORT's optimisers append (a fused
+ * `<output tensor>_nchwc`) and adds kernels of its own (ReorderInput/ReorderOutput). A kernel is
+ * mapped to the node whose name (or output tensor) it carries, after dropping the suffixes ORT's
+ * optimisers append (a fused
  * kernel to the node of its own op among the ones it absorbed); what maps nowhere is reported as
  * unmapped, never spread over nodes.
  */
@@ -49,16 +50,28 @@ export interface KernelAttribution {
   readonly runs: number;
 }
 
-/** Suffixes ORT's graph transformers append to the name of the node they rewrite. */
+/** Suffixes ORT's graph transformers append to the name of the node or tensor they rewrite. */
 const ORT_SUFFIXES: readonly RegExp[] = [/_nchwc$/, /_token_\d+$/];
 
-/** The node index a kernel name refers to, or undefined. */
-export function nodeForKernel(kernel: string, byName: ReadonlyMap<string, number>): number | undefined {
-  const exact = byName.get(kernel);
-  if (exact !== undefined) return exact;
+/**
+ * The node index a kernel name refers to, or undefined. ORT names kernels after a node
+ * (`conv1`), after a node or tensor plus a suffix (its NCHWc pass names the new node after the
+ * output tensor: `/layer1/Relu_output_0_nchwc`), or after a node plus a path (`<node>/QuickGeluFusion/`).
+ * `producer` maps a tensor name to the node that computes it.
+ */
+export function nodeForKernel(kernel: string, byName: ReadonlyMap<string, number>, producer: ReadonlyMap<string, number> = new Map()): number | undefined {
+  const lookup = (name: string) => byName.get(name) ?? producer.get(name);
+  const direct = lookup(kernel);
+  if (direct !== undefined) return direct;
   for (const re of ORT_SUFFIXES) {
     if (!re.test(kernel)) continue;
-    const hit = byName.get(kernel.replace(re, ''));
+    const hit = lookup(kernel.replace(re, ''));
+    if (hit !== undefined) return hit;
+  }
+  // A fusion named "<node>/<Pass>/": the longest '/'-prefix that is a node name.
+  for (let name = kernel.replace(/\/+$/, ''), cut = name.lastIndexOf('/'); cut > 0; cut = name.lastIndexOf('/')) {
+    name = name.slice(0, cut);
+    const hit = byName.get(name);
     if (hit !== undefined) return hit;
   }
   return undefined;
@@ -108,13 +121,13 @@ export function attributeKernels(analysis: Analysis, profiledNames: readonly str
   const hasOwnKernel = new Set<number>();
   for (const run of runs) {
     for (const k of run.kernels) {
-      const i = nodeForKernel(k.name, byName);
+      const i = nodeForKernel(k.name, byName, graph.producer);
       if (i !== undefined && (graph.nodes[i] as { opType: string }).opType === baseOpType(k.opType)) hasOwnKernel.add(i);
     }
   }
   runs.forEach((run, r) => {
     for (const k of run.kernels) {
-      const named = nodeForKernel(k.name, byName);
+      const named = nodeForKernel(k.name, byName, graph.producer);
       const i = named === undefined ? undefined : fusedOrigin(analysis, named, k.opType, hasOwnKernel);
       if (i !== undefined) {
         (perNode[i] as number[])[r] = ((perNode[i] as number[])[r] as number) + k.durUs / 1000;

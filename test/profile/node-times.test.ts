@@ -9,6 +9,7 @@ import { nodeForKernel } from '../../src/profile/node-times.js';
 import { opClassOf } from '../../src/profile/op-class.js';
 import { type ModelProfile, pickCuts, profileModel, withUniqueNodeNames } from '../../src/profile/profile-model.js';
 import { quantile, summarize } from '../../src/profile/stats.js';
+import { loadFixture } from '../../test-support/fixtures.js';
 import { residualNet } from '../../test-support/tiny-models.js';
 
 const FAST = { warmup: 1, repeats: 3, threads: 1 } as const;
@@ -34,6 +35,12 @@ describe('kernel names and op classes', () => {
     assert.equal(nodeForKernel('relu_nchwc', byName), 1);
     assert.equal(nodeForKernel('relu_token_3', byName), 1);
     assert.equal(nodeForKernel('ReorderOutput', byName), undefined);
+    // torch.onnx names: NCHWc kernels carry the output tensor's name; fusions append a path.
+    const torch = new Map([['/layer1/Conv', 2], ['/act/Mul', 3]]);
+    const producer = new Map([['/layer1/Relu_output_0', 4]]);
+    assert.equal(nodeForKernel('/layer1/Relu_output_0_nchwc', torch, producer), 4);
+    assert.equal(nodeForKernel('/act/Mul/QuickGeluFusion/', torch, producer), 3);
+    assert.equal(nodeForKernel('/other/Mul/QuickGeluFusion/', torch, producer), undefined);
   });
 
   it('classes convolutions, dense products and the rest', () => {
@@ -124,5 +131,15 @@ describe('profileModel', () => {
     }
     assert.ok(p.optimized.mappedMs > 0);
     assert.ok(p.perNode.nodes.every((n) => n.measured));
+  });
+
+  it('maps the fused kernels of a real torch.onnx export (tensor-named NCHWc kernels): only layout kernels stay unmapped', async () => {
+    const a = analyze(graphFromModel(loadFixture('torch/squeezenet1_1-opset9.onnx')));
+    const p = await profileModel(a, { warmup: 0, repeats: 1, threads: 1, measureCuts: 0 });
+    assert.ok(p.perNode.nodes.every((n) => n.measured));
+    assert.deepEqual(p.perNode.unmapped, []);
+    assert.deepEqual(p.optimized.unmapped.filter((u) => !/^Reorder(Input|Output)$/.test(u.opType)), []);
+    const convs = a.nodes.filter((n) => n.opType === 'Conv');
+    assert.ok(convs.every((n) => !p.optimized.fusedAway.includes(n.name)), 'every Conv keeps its (fused) kernel');
   });
 });
