@@ -1,6 +1,6 @@
-import { type GradContext, reduceSum, reshape } from './grad-context.js';
+import { type GradContext, ints, reduceSum, reshape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
-import { convOutputShape, convParams, resolvedPads } from './shared/conv-geometry.js';
+import { type ConvParams, convOutputShape, convParams, resolvedPads } from './shared/conv-geometry.js';
 import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
 
 function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
@@ -18,6 +18,11 @@ function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
   return [{ dtype: x.dtype, shape: [x.shape[0] as number, cout, ...convOutputShape(ctx, x.shape.slice(2), p)] }];
 }
 
+/** Extent of the dilated kernel along spatial axis `i`. */
+function keff(p: ConvParams, i: number): number {
+  return (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
+}
+
 /** The one-hot kernel that makes a grouped Conv copy each input channel's k positions into channels (im2col). */
 function im2colKernel(channels: number, kernel: readonly number[]): { dims: number[]; data: Float32Array } {
   const k = kernel.reduce((a, b) => a * b, 1);
@@ -28,7 +33,7 @@ function im2colKernel(channels: number, kernel: readonly number[]): { dims: numb
 
 /**
  * dX = ConvTranspose(dY, W) with the forward geometry; output_padding restores the input rows
- * the forward stride skipped. dW by im2col: a grouped Conv with a fixed one-hot kernel
+ * the forward stride skipped (at stride 1, a Conv with flipped weights instead). dW by im2col: a grouped Conv with a fixed one-hot kernel
  * extracts the patches P [N, C*K, L] (strides, pads, dilations for free), then per group
  * dW = sum_n P_n dY_n^T, a batched MatMul and a ReduceSum over the batch. This ran at forward
  * speed in ORT, ~8x faster than a Conv over transposed tensors (bench/gradients). dB = sum dY.
@@ -47,7 +52,20 @@ function convGradient(g: GradContext): void {
   const cout = w.shape[0] as number;
   const group = p.group;
   if (g.needs(2)) g.setInputGrad(2, reduceSum(g, dY, [0, ...spatialOut.map((_, i) => i + 2)], false, 'db'));
-  if (g.needs(0)) {
+  if (g.needs(0) && p.strides.every((st) => st === 1) && spatialIn.every((_, i) => (pads[i] as number) <= keff(p, i) - 1 && (pads[i + rank] as number) <= keff(p, i) - 1)) {
+    // Stride 1: dX = Conv(dY, W') with W' the weight transposed per group and flipped, and
+    // pads keff-1-p. ORT runs this Conv ~1.6x faster than the equivalent ConvTranspose.
+    const k = p.kernel;
+    const cg = c / group;
+    const cog = cout / group;
+    const grouped = reshape(g, g.input(1), [group, cog, cg, ...k], 'w_groups');
+    const swapped = g.emit('Transpose', [grouped], 'w_swapped', { perm: [0, 2, 1, ...k.map((_, i) => i + 3)] });
+    const wt = reshape(g, swapped, [c, cog, ...k], 'w_t');
+    const axes = k.map((_, i) => i + 2);
+    const flipped = g.emit('Slice', [wt, ints(g, 'flip_starts', axes.map(() => -1)), ints(g, 'flip_ends', axes.map(() => -(2 ** 53))), ints(g, 'flip_axes', axes), ints(g, 'flip_steps', axes.map(() => -1))], 'w_flipped');
+    const flipPads = [...spatialIn.map((_, i) => keff(p, i) - 1 - (pads[i] as number)), ...spatialIn.map((_, i) => keff(p, i) - 1 - (pads[i + rank] as number))];
+    g.setInputGrad(0, g.emit('Conv', [dY, flipped], 'dx', { pads: flipPads, dilations: p.dilations, group, kernel_shape: k }));
+  } else if (g.needs(0)) {
     const outputPadding = spatialIn.map((inDim, i) => {
       const keff = (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
       return inDim - (((spatialOut[i] as number) - 1) * (p.strides[i] as number) - (pads[i] as number) - (pads[i + rank] as number) + keff);

@@ -24,6 +24,11 @@ describe('gradients of Conv, Relu, Add against finite differences', () => {
     await expectClose('Conv', [{ shape: [2, 4, 7, 7] }, { shape: [4, 1, 3, 3] }], { group: 4, strides: [2, 2], pads: [1, 1, 1, 1] });
   });
 
+  it('Conv: stride 1 with dilation, groups and uneven pads (dX as a Conv with flipped weights)', async () => {
+    await expectClose('Conv', [{ shape: [2, 4, 7, 6] }, { shape: [6, 2, 3, 2] }, { shape: [6] }], { group: 2, dilations: [2, 1], pads: [2, 0, 1, 1] });
+    await expectClose('Conv', [{ shape: [1, 3, 5, 5] }, { shape: [3, 1, 3, 3] }], { group: 3, pads: [1, 1, 1, 1] });
+  });
+
   it('Conv: 1x1 (identity patches), SAME_UPPER auto_pad and 1-d', async () => {
     await expectClose('Conv', [{ shape: [2, 5, 4, 4] }, { shape: [3, 5, 1, 1] }, { shape: [3] }]);
     await expectClose('Conv', [{ shape: [1, 2, 5, 6] }, { shape: [2, 2, 3, 3] }], { auto_pad: 'SAME_UPPER', strides: [2, 2] });

@@ -1,0 +1,126 @@
+// Child process of bench/gradients: one configuration in a fresh process (so peak RSS is its
+// own), timing ORT runs after warm-up; prints JSON.
+import { buildGradientModel } from '../../src/autodiff/backward.js';
+import { liftInitializers } from '../../src/autodiff/lift.js';
+import { ModelBuilder } from '../../src/graph/builder.js';
+import { buildGradCamModel } from '../../src/interpret/gradcam.js';
+import { buildModel } from '../../src/models/catalogue.js';
+import { tensorValue } from '../../src/onnx/tensor.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import { type RunTensor, Session } from '../../src/runtime/session.js';
+
+const [kind, batchText, runsText] = process.argv.slice(2);
+const batch = Number(batchText ?? 1);
+const runs = Number(runsText ?? 10);
+const THREADS = 2;
+
+function random(dims: readonly number[], seed = 1): RunTensor {
+  let s = seed >>> 0;
+  const n = dims.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[i] = s / 2 ** 32 - 0.5;
+  }
+  return { dtype: 'float32', dims, data };
+}
+
+async function time(model: ModelProto, feeds: Record<string, RunTensor>): Promise<{ medianMs: number; nodes: number }> {
+  const session = await Session.fromModel(model, { threads: THREADS });
+  for (let i = 0; i < 3; i++) await session.run(feeds);
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    ms.push(performance.now() - t0);
+  }
+  await session.release();
+  ms.sort((a, b) => a - b);
+  return { medianMs: ms[Math.floor(ms.length / 2)] as number, nodes: model.graph.node.length };
+}
+
+/** A ResNet layer's conv (64 -> 64, 3x3, pad 1, 56x56) with dY as an input: gradient formulations. */
+function convLayer(variant: string): { model: ModelProto; feeds: Record<string, RunTensor> } {
+  const [c, h, k] = [64, 56, 3];
+  const x = random([batch, c, h, h], 1);
+  const dy = random([batch, c, h, h], 2);
+  const w = random([c, c, k, k], 3);
+  const b = new ModelBuilder({ opset: 17 });
+  const xi = b.input('x', 'float32', [batch, c, h, h]);
+  const wi = b.input('w', 'float32', [c, c, k, k]);
+  const dyi = b.input('dy', 'float32', [batch, c, h, h]);
+  if (variant === 'forward') {
+    b.output(b.node('Conv', [xi, wi], { pads: [1, 1, 1, 1] }, 'y'));
+  } else if (variant === 'dw-textbook') {
+    // dW[co, ci] = sum_n X[n, ci] (*) dY[n, co]: a Conv over transposed tensors, dY as the kernel.
+    const xt = b.node('Transpose', [xi], { perm: [1, 0, 2, 3] }, 'xt');
+    const dyt = b.node('Transpose', [dyi], { perm: [1, 0, 2, 3] }, 'dyt');
+    const g = b.node('Conv', [xt, dyt], { pads: [1, 1, 1, 1] }, 'dw_t');
+    b.output(b.node('Transpose', [g], { perm: [1, 0, 2, 3] }, 'dw'));
+  } else if (variant === 'dw-im2col-slices') {
+    // im2col by k*k strided Slices of the padded input, stacked, then the same batched MatMul.
+    const padded = b.node('Pad', [xi, b.ints('pads', [0, 0, 1, 1, 0, 0, 1, 1])], {}, 'xpad');
+    const parts: string[] = [];
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const sl = b.node('Slice', [padded, b.ints(`s${i}${j}`, [i, j]), b.ints(`e${i}${j}`, [i + h, j + h]), b.ints(`a${i}${j}`, [2, 3])], {}, `sl${i}${j}`);
+        parts.push(b.node('Unsqueeze', [sl, b.ints(`u${i}${j}`, [2])], {}, `un${i}${j}`));
+      }
+    }
+    const stacked = b.node('Concat', parts, { axis: 2 }, 'patches');
+    const pm = b.node('Reshape', [stacked, b.ints('pshape', [batch, c * k * k, h * h])], {}, 'pm');
+    const dym = b.node('Reshape', [dyi, b.ints('dshape', [batch, c, h * h])], {}, 'dym');
+    const dyt = b.node('Transpose', [dym], { perm: [0, 2, 1] }, 'dyt');
+    const prod = b.node('MatMul', [pm, dyt], {}, 'prod');
+    const summed = b.node('ReduceSum', [prod, b.ints('ax', [0])], { keepdims: 0 }, 'sum');
+    const t = b.node('Transpose', [summed], { perm: [1, 0] }, 'dwt');
+    b.output(b.node('Reshape', [t, b.ints('wshape', [c, c, k, k])], {}, 'dw'));
+  } else if (variant === 'dx-convtranspose') {
+    b.output(b.node('ConvTranspose', [dyi, wi], { pads: [1, 1, 1, 1] }, 'dx'));
+  } else if (variant === 'dx-flipped-conv') {
+    // Stride 1: dX = Conv(dY, W^T flipped) with pads k-1-p.
+    const wt = b.node('Transpose', [wi], { perm: [1, 0, 2, 3] }, 'wt');
+    const flip = b.node('Slice', [wt, b.ints('s', [-1, -1]), b.ints('e', [-(2 ** 31), -(2 ** 31)]), b.ints('a', [2, 3]), b.ints('st', [-1, -1])], {}, 'wflip');
+    b.output(b.node('Conv', [dyi, flip], { pads: [1, 1, 1, 1] }, 'dx'));
+  } else {
+    // cleave's rule for Conv, differentiated by autodiff: 'dw-rule' (im2col) or 'dx-rule' (flipped Conv at stride 1).
+    const fb = new ModelBuilder({ opset: 17 });
+    const fx = fb.input('x', 'float32', [batch, c, h, h]);
+    const fw = fb.input('w', 'float32', [c, c, k, k]);
+    fb.output(fb.node('Conv', [fx, fw], { pads: [1, 1, 1, 1] }, 'y'));
+    const g = buildGradientModel(fb.build(), { seeds: [{ tensor: 'y', grad: 'dy' }], wrt: [variant === 'dw-rule' ? 'w' : 'x'], outputs: [] });
+    // Only the gradient: drop the forward Conv (ORT would run it although nothing reads it).
+    const model = { ...g.model, graph: { ...g.model.graph, node: g.model.graph.node.filter((n) => n.output[0] !== 'y') } };
+    return { model, feeds: { x, w, dy } };
+  }
+  return { model: b.build(), feeds: { x, w, dy } };
+}
+
+const BLOCKS = ['layer1.1.relu2', 'layer2.1.relu2', 'layer3.1.relu2', 'layer4.1.relu2'];
+
+async function main(): Promise<Record<string, unknown>> {
+  if (kind?.startsWith('conv:')) {
+    const { model, feeds } = convLayer(kind.slice(5));
+    return { ...(await time(model, feeds)) };
+  }
+  const resnet = buildModel('resnet18', { seed: 1 });
+  const input = random([batch, 3, 224, 224], 7);
+  if (kind === 'resnet18-forward') return time(resnet, { input });
+  if (kind === 'resnet18-backward') {
+    // d(sum of logits)/d(every weight and the input): a full backward pass.
+    const names = resnet.graph.initializer.map((t) => t.name).filter((n) => n.endsWith('.weight') || n.endsWith('.bias'));
+    const { model, lifted } = liftInitializers(resnet, names);
+    const g = buildGradientModel(model, { of: 'logits', wrt: ['input', ...names], binding: { batch } });
+    const feeds: Record<string, RunTensor> = { input };
+    for (const t of lifted) feeds[t.name] = { dtype: 'float32', dims: t.dims.map(Number), data: Float32Array.from(tensorValue(t).data) };
+    return { ...(await time(g.model, feeds)), gradients: g.grads.size };
+  }
+  if (kind === 'resnet18-gradcam') {
+    const g = buildGradCamModel(resnet, { layers: BLOCKS, batch });
+    return { ...(await time(g.model, { input })), layers: BLOCKS };
+  }
+  throw new Error(`unknown configuration ${kind}`);
+}
+
+const result = await main();
+process.stdout.write(JSON.stringify({ kind, batch, ...result, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));

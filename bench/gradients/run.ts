@@ -1,0 +1,54 @@
+// bench/gradients: gradient graphs made by cleave, run by ONNX Runtime (2 threads).
+//  1. A ResNet layer's conv (64 -> 64, 3x3, 56x56): weight gradient by cleave's rule (im2col
+//     by a one-hot grouped Conv + batched MatMul) vs im2col by strided Slices vs the textbook
+//     Conv over transposed tensors; input gradient by the rule (a Conv with flipped weights at
+//     stride 1) vs ConvTranspose; the forward conv for scale.
+//  2. ResNet-18 at 224x224, batch 1 and 8: forward; full backward (every weight and the
+//     input); Grad-CAM at the 4 block outputs (one backward pass, no weight gradients).
+// Each configuration runs in a fresh process (its own peak RSS); medians of --runs runs.
+// PyTorch figures are those of PERFORMANCE.md (same machine class, not this run).
+// Usage: node build/bench/gradients/run.js [--runs N]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '../../..');
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 10;
+
+interface Row { kind: string; batch: number; medianMs: number; peakRssMiB: number; nodes: number; [k: string]: unknown }
+
+function measure(kind: string, batch: number, n = runs): Row {
+  const out = execFileSync(process.execPath, [join(here, 'measure.js'), kind, String(batch), String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(out) as Row;
+}
+
+const PYTORCH_GRADCAM_MS: Readonly<Record<number, number>> = { 1: 48.8, 8: 298 };
+const convFlops = 2 * 8 * 64 * 64 * 9 * 56 * 56;
+const rows: Row[] = [];
+const lines: string[] = [];
+const pad = (s: string | number, n: number) => String(s).padEnd(n);
+
+lines.push('ResNet layer conv 64->64 3x3 56x56, batch 8 (one product: 3.70 GFLOP)');
+lines.push(`${pad('formulation', 34)}${pad('ms', 10)}GFLOP/s`);
+for (const v of ['forward', 'dw-rule', 'dw-im2col-slices', 'dw-textbook', 'dx-rule', 'dx-convtranspose', 'dx-flipped-conv']) {
+  const r = measure(`conv:${v}`, 8);
+  rows.push(r);
+  lines.push(`${pad(v, 34)}${pad(r.medianMs.toFixed(1), 10)}${(convFlops / r.medianMs / 1e6).toFixed(1)}`);
+}
+lines.push('');
+lines.push('ResNet-18 224x224');
+lines.push(`${pad('pass', 34)}${pad('batch', 7)}${pad('ms', 10)}${pad('peak RSS MiB', 14)}PyTorch ms`);
+for (const batch of [1, 8]) {
+  for (const kind of ['resnet18-forward', 'resnet18-backward', 'resnet18-gradcam']) {
+    const r = measure(kind, batch, batch === 8 ? Math.max(3, Math.floor(runs / 2)) : runs);
+    rows.push(r);
+    const ref = kind === 'resnet18-gradcam' ? String(PYTORCH_GRADCAM_MS[batch]) : '';
+    lines.push(`${pad(kind, 34)}${pad(batch, 7)}${pad(r.medianMs.toFixed(1), 10)}${pad(r.peakRssMiB.toFixed(0), 14)}${ref}`);
+  }
+}
+process.stdout.write(`${lines.join('\n')}\n`);
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(join(root, 'bench/results/gradients.json'), `${JSON.stringify({ date: new Date().toISOString(), runs, threads: 2, pytorchGradcamMs: PYTORCH_GRADCAM_MS, rows }, null, 2)}\n`);
