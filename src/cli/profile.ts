@@ -122,6 +122,9 @@ function summary(device: MeasuredDevice, profile: ModelProfile, top: number): st
     c.opClass, c.nodes, si(c.flops), bytes(c.bytes), ms(c.ms), c.gflops.toFixed(1), c.source,
   ])));
 
+  out.push('per op type:');
+  out.push(table(['op', 'nodes', 'FLOPs', 'ms', 'share'], m.opTypes.map((t) => [t.opType, t.nodes, si(t.flops), ms(t.ms), `${((100 * t.ms) / total).toFixed(1)}%`])));
+
   if (m.cuts.length) {
     out.push('head/tail per cut: sums of node medians (optimisation disabled), sums of fused kernels (all), and measured = head and tail models run apart (all):');
     out.push(table(['cut', 'tensor(s)', 'bytes', 'head ms', 'tail ms', 'fused head', 'fused tail', 'measured head', 'measured tail'], m.cuts.map((c, i) => [

@@ -37,6 +37,24 @@ export interface OpClassThroughput {
   readonly source: 'measured' | `copied from ${OpClass}`;
 }
 
+/** Time per ONNX op type (optimisations off). */
+export interface OpTypeTime {
+  readonly opType: string;
+  readonly nodes: number;
+  readonly flops: number;
+  readonly ms: number;
+}
+
+/** Summed node medians per op type, slowest first. */
+export function opTypeTimes(nodes: readonly NodeLatency[]): OpTypeTime[] {
+  const by = new Map<string, { nodes: number; flops: number; ms: number }>();
+  for (const n of nodes) {
+    const t = by.get(n.opType) ?? { nodes: 0, flops: 0, ms: 0 };
+    by.set(n.opType, { nodes: t.nodes + 1, flops: t.flops + n.flops, ms: t.ms + n.stats.medianMs });
+  }
+  return [...by].map(([opType, t]) => ({ opType, ...t })).sort((a, b) => b.ms - a.ms || (a.opType < b.opType ? -1 : 1));
+}
+
 export interface NodeRecord {
   readonly name: string;
   readonly opType: string;
@@ -69,6 +87,7 @@ export interface MeasuredSection {
   /** p90 over the profiled nodes of (bytes read + written) / time */
   readonly nodeBandwidthGBps: number;
   readonly opClasses: readonly OpClassThroughput[];
+  readonly opTypes: readonly OpTypeTime[];
   readonly endToEnd: { readonly optimized: LatencyStats; readonly unoptimized: LatencyStats };
   /** ORT's own duration of the profiled runs (optimisations off, profiler on) */
   readonly profiledRun: LatencyStats;
@@ -191,6 +210,7 @@ export function measuredDevice(analysis: Analysis, profile: ModelProfile, machin
     copyBandwidthGBps: options.copyBandwidthGBps,
     nodeBandwidthGBps: nodeBandwidth,
     opClasses: classes,
+    opTypes: opTypeTimes(profile.perNode.nodes),
     endToEnd: profile.endToEnd,
     profiledRun: profile.perNode.run,
     nodeSumMs: profile.perNode.nodeSumMs,

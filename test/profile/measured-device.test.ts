@@ -7,7 +7,7 @@ import { buildModel } from '../../src/models/catalogue.js';
 import { getDevice } from '../../src/profile/device-catalogue.js';
 import { checkDeviceProfile, estimateNodeLatencyMs } from '../../src/profile/device-profile.js';
 import { cpuModelFrom, machineFacts, simdFrom } from '../../src/profile/machine.js';
-import { deviceProfileOf, MEASURED_FORMAT, measuredDevice, nodeBandwidthGBps, opClassThroughput, rooflineModelMs } from '../../src/profile/measured-device.js';
+import { deviceProfileOf, MEASURED_FORMAT, measuredDevice, nodeBandwidthGBps, opClassThroughput, opTypeTimes, rooflineModelMs } from '../../src/profile/measured-device.js';
 import type { NodeLatency } from '../../src/profile/node-times.js';
 import { type ModelProfile, profileModel } from '../../src/profile/profile-model.js';
 import { summarize } from '../../src/profile/stats.js';
@@ -30,6 +30,13 @@ describe('opClassThroughput', () => {
 
   it('refuses a model with no measurable FLOPs', () => {
     assert.throws(() => opClassThroughput([node('Flatten', 'elementwise', 0, 1)]), BadRequestError);
+  });
+});
+
+describe('opTypeTimes', () => {
+  it('sums node medians per op type, slowest first', () => {
+    const t = opTypeTimes([node('Conv', 'conv', 10, 2), node('Relu', 'elementwise', 1, 0.5), node('Conv', 'conv', 5, 1)]);
+    assert.deepEqual(t, [{ opType: 'Conv', nodes: 2, flops: 15, ms: 3 }, { opType: 'Relu', nodes: 1, flops: 1, ms: 0.5 }]);
   });
 });
 

@@ -47,6 +47,7 @@ describe('cleave profile', () => {
     assert.match(r.stdout, /sum of node medians \(disabled\): +[\d.]+ ms; end-to-end \/ node sum = [\d.]+/);
     assert.match(r.stdout, /top 4 of 10 nodes by time/);
     assert.match(r.stdout, /conv +3 +1\.03 M/);
+    assert.match(r.stdout, /per op type:\nop +nodes +FLOPs +ms +share\n[- ]+\n(Conv|Relu|MaxPool|Gemm|Flatten) /);
     assert.match(r.stdout, /head ms +tail ms +fused head +fused tail +measured head/);
     assert.match(r.stdout, /calibration [\d.]+ = measured/);
   });
