@@ -7,10 +7,11 @@ import { writeModel } from '../../src/onnx/model-file.js';
 import { serveModels } from '../../src/serve/serve-models.js';
 import { benchNet } from './bench-net.js';
 
-const [threadsArg, maxBatchArg] = process.argv.slice(2);
+const [threadsArg, maxBatchArg, widthArg] = process.argv.slice(2);
+const width = Number(widthArg ?? 1);
 const dir = mkdtempSync(join(tmpdir(), 'cleave-bench-serve-'));
-writeModel(join(dir, 'tail.onnx'), benchNet('tail'));
-writeModel(join(dir, 'full.onnx'), benchNet('full'));
+writeModel(join(dir, 'tail.onnx'), benchNet('tail', width));
+writeModel(join(dir, 'full.onnx'), benchNet('full', width));
 const threads = Number(threadsArg ?? 1);
 const maxBatch = Number(maxBatchArg ?? 0);
 const { server } = await serveModels([dir], {

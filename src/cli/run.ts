@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseCodec } from '../compress/codec.js';
 import { EdgeClient, type Prediction } from '../edge/client.js';
 import { readImageFile } from '../edge/image-file.js';
-import { nodeFetch } from '../edge/node-fetch.js';
+import { nodeTransport } from '../edge/node-transport.js';
 import { loadRunner } from '../edge/node-runtime.js';
 import { imageToTensor } from '../edge/pixels.js';
 import type { ModelRunner } from '../edge/runtime.js';
@@ -96,7 +96,7 @@ export async function runRun(argv: readonly string[], io: CliIo): Promise<number
     const full = values.full ? await loadRunner(new Uint8Array(readFileSync(values.full))) : undefined;
     if (full) runners.push(full);
     const client = new EdgeClient({
-      serverUrl: values.server, model: values.model ?? 'tail', head, fetch: nodeFetch,
+      serverUrl: values.server, model: values.model ?? 'tail', head, transport: nodeTransport,
       ...(values['tail-input'] ? { tailInput: values['tail-input'] } : {}),
       codec: parseCodec(values.codec ?? 'fp32'),
       retry: { timeoutMs: positiveInt(values['timeout-ms'], 'timeout-ms', 2000), retries: nonNegativeInt(values.retries, 'retries', 2) },

@@ -3,6 +3,7 @@ import { BadRequestError, CleaveError, NetworkError } from '../errors.js';
 import { fromBinary } from '../serve/datatypes.js';
 import { HEADER_LENGTH, decodeInferResponse, encodeInferRequest } from '../serve/v2-wire.js';
 import type { EdgeTensor, ModelRunner } from './runtime.js';
+import { type Transport, fetchTransport } from './transport.js';
 
 /** Where an answer was computed. */
 export type Origin = 'server' | 'local-exit' | 'local-full';
@@ -40,8 +41,8 @@ export interface EdgeClientOptions {
     /** the whole model, when the device holds it */
     readonly full?: ModelRunner;
   };
-  /** injected for tests; default globalThis.fetch */
-  readonly fetch?: typeof fetch;
+  /** how requests are sent (default: fetch; in Node `nodeTransport` is lighter) */
+  readonly transport?: Transport;
 }
 
 export interface Timing {
@@ -105,11 +106,11 @@ const clientTag = Math.floor(Math.random() * 0xffffffff).toString(16);
  * matched by request id), so no answer is duplicated.
  */
 export class EdgeClient {
-  private readonly fetchFn: typeof fetch;
+  private readonly transport: Transport;
   private readonly inferUrl: string;
 
   constructor(private readonly options: EdgeClientOptions) {
-    this.fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.transport = options.transport ?? fetchTransport();
     const base = options.serverUrl.replace(/\/+$/, '');
     const version = options.version !== undefined ? `/versions/${encodeURIComponent(options.version)}` : '';
     this.inferUrl = `${base}/v2/models/${encodeURIComponent(options.model)}${version}/infer`;
@@ -192,18 +193,13 @@ export class EdgeClient {
     let reply: Uint8Array;
     let replyHeader: string | null;
     try {
-      const res = await this.fetchFn(this.inferUrl, {
-        method: 'POST',
-        body: body as unknown as BodyInit,
-        headers: {
-          'content-type': 'application/octet-stream',
-          ...(headerLength !== undefined ? { 'inference-header-content-length': String(headerLength) } : {}),
-        },
-        signal: abort.signal,
-      });
+      const res = await this.transport(this.inferUrl, body, {
+        'content-type': 'application/octet-stream',
+        ...(headerLength !== undefined ? { 'inference-header-content-length': String(headerLength) } : {}),
+      }, abort.signal);
       status = res.status;
-      replyHeader = res.headers.get(HEADER_LENGTH);
-      reply = new Uint8Array(await res.arrayBuffer());
+      replyHeader = res.header(HEADER_LENGTH);
+      reply = res.body;
     } catch (e) {
       const msg = abort.signal.aborted ? `no reply within ${timeoutMs} ms` : `request failed: ${(e as Error).message}${(e as { cause?: { code?: string } }).cause?.code ? ` (${(e as { cause: { code: string } }).cause.code})` : ''}`;
       throw new AttemptError(msg, true);

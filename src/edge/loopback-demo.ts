@@ -6,7 +6,7 @@ import { modelSignature } from '../serve/metadata.js';
 import { startServer } from '../serve/server.js';
 import { ServedModel } from '../serve/served-model.js';
 import { EdgeClient, type Origin, argmaxRows } from './client.js';
-import { nodeFetch } from './node-fetch.js';
+import { nodeTransport } from './node-transport.js';
 import { loadRunner } from './node-runtime.js';
 import type { EdgeTensor, ModelRunner } from './runtime.js';
 
@@ -109,13 +109,13 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
     }
 
     // Warm-up (first requests open sockets and let ORT allocate), not counted.
-    const warm = new EdgeClient({ serverUrl: server.url, model: 'tail', head, fetch: nodeFetch, ...(tailSig.inputs[0] ? { tailInput: tailSig.inputs[0].name } : {}) });
+    const warm = new EdgeClient({ serverUrl: server.url, model: 'tail', head, transport: nodeTransport, ...(tailSig.inputs[0] ? { tailInput: tailSig.inputs[0].name } : {}) });
     for (let i = 0; i < Math.min(20, options.count); i++) await warm.predict(sample(i));
 
     const results: CodecResult[] = [];
     for (const codec of options.codecs ?? DEFAULT_DEMO_CODECS) {
       const client = new EdgeClient({
-        serverUrl: server.url, model: 'tail', head, codec, fetch: nodeFetch,
+        serverUrl: server.url, model: 'tail', head, codec, transport: nodeTransport,
         ...(tailSig.inputs[0] ? { tailInput: tailSig.inputs[0].name } : {}),
         ...(full ? { fallback: { full } } : {}),
       });

@@ -46,25 +46,26 @@ export function elementCount(shape: readonly number[]): number {
   return n;
 }
 
-/** A typed array of `count` elements of `dt` over a copy of `bytes` (copied: views into a body are unaligned). */
-function typedFromBuffer(dt: Exclude<V2Datatype, 'BYTES'>, ab: ArrayBuffer): Exclude<TensorData, readonly Uint8Array[]> {
+/** A typed array of `count` elements of `dt` over `ab` at an aligned `offset`. */
+function typedView(dt: Exclude<V2Datatype, 'BYTES'>, ab: ArrayBuffer, offset: number, count: number): Exclude<TensorData, readonly Uint8Array[]> {
   switch (dt) {
-    case 'BOOL': case 'UINT8': return new Uint8Array(ab);
-    case 'INT8': return new Int8Array(ab);
-    case 'UINT16': case 'FP16': return new Uint16Array(ab);
-    case 'INT16': return new Int16Array(ab);
-    case 'UINT32': return new Uint32Array(ab);
-    case 'INT32': return new Int32Array(ab);
-    case 'UINT64': return new BigUint64Array(ab);
-    case 'INT64': return new BigInt64Array(ab);
-    case 'FP32': return new Float32Array(ab);
-    case 'FP64': return new Float64Array(ab);
+    case 'BOOL': case 'UINT8': return new Uint8Array(ab, offset, count);
+    case 'INT8': return new Int8Array(ab, offset, count);
+    case 'UINT16': case 'FP16': return new Uint16Array(ab, offset, count);
+    case 'INT16': return new Int16Array(ab, offset, count);
+    case 'UINT32': return new Uint32Array(ab, offset, count);
+    case 'INT32': return new Int32Array(ab, offset, count);
+    case 'UINT64': return new BigUint64Array(ab, offset, count);
+    case 'INT64': return new BigInt64Array(ab, offset, count);
+    case 'FP32': return new Float32Array(ab, offset, count);
+    case 'FP64': return new Float64Array(ab, offset, count);
   }
 }
 
 /**
  * Decodes the binary form of a tensor (little-endian, row major, no padding; BYTES as 4-byte
- * length + bytes per element), checking that the size matches the shape exactly.
+ * length + bytes per element), checking that the size matches the shape exactly. The result
+ * may be a view into `bytes`: do not modify `bytes` while it is in use.
  */
 export function fromBinary(dt: V2Datatype, shape: readonly number[], bytes: Uint8Array, what: string): TensorData {
   const count = elementCount(shape);
@@ -87,10 +88,13 @@ export function fromBinary(dt: V2Datatype, shape: readonly number[], bytes: Uint
   if (bytes.length !== need) {
     throw new BadRequestError(`${what}: ${bytes.length} bytes of ${dt} data given, shape [${shape.join(', ')}] needs ${need}`);
   }
+  if (dt === 'BOOL') for (const b of bytes) if (b > 1) throw new BadRequestError(`${what}: BOOL bytes must be 0 or 1, got ${b}`);
+  // A view when the bytes sit at an aligned offset (senders pad the JSON header for that);
+  // else a copy, since typed arrays need aligned offsets. Views keep the body alive.
+  if (bytes.byteOffset % ELEMENT_BYTES[dt] === 0) return typedView(dt, bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
   const copy = new Uint8Array(need);
   copy.set(bytes);
-  if (dt === 'BOOL') for (const b of copy) if (b > 1) throw new BadRequestError(`${what}: BOOL bytes must be 0 or 1, got ${b}`);
-  return typedFromBuffer(dt, copy.buffer);
+  return typedView(dt, copy.buffer, 0, count);
 }
 
 /** The binary form of a tensor's data (a view when the data is already a typed array). */

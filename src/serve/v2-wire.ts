@@ -197,8 +197,13 @@ function writeTensors(tensors: readonly WireTensor[], binary: (t: WireTensor) =>
 }
 
 function assemble(header: object, chunks: readonly Uint8Array[]): EncodedBody {
-  const json = encoder.encode(JSON.stringify(header));
-  if (chunks.length === 0) return { body: json };
+  let text = JSON.stringify(header);
+  if (chunks.length === 0) return { body: encoder.encode(text) };
+  // Trailing spaces (valid JSON whitespace) put the first tensor at an 8-byte aligned offset,
+  // so the receiver can view it in place instead of copying it.
+  const length = encoder.encode(text).length;
+  text += ' '.repeat((8 - (length % 8)) % 8);
+  const json = encoder.encode(text);
   let total = json.length;
   for (const c of chunks) total += c.length;
   const body = new Uint8Array(total);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type EdgeClientOptions, EdgeClient, type Prediction } from '../../src/edge/client.js';
-import { nodeFetch } from '../../src/edge/node-fetch.js';
+import { nodeTransport } from '../../src/edge/node-transport.js';
+import { fetchTransport } from '../../src/edge/transport.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
 import { NetworkError } from '../../src/errors.js';
@@ -27,7 +28,7 @@ async function deadPort(): Promise<number> {
 
 const FAST = { timeoutMs: 400, retries: 2, backoffMs: 5 };
 
-for (const [transport, fetchFn] of [['fetch', globalThis.fetch.bind(globalThis)], ['node:http', nodeFetch]] as const) describe(`edge client over ${transport}`, () => {
+for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', nodeTransport]] as const) describe(`edge client over ${transport}`, () => {
   let server: RunningServer;
   let head: ModelRunner;
   let headExit: ModelRunner;
@@ -45,7 +46,7 @@ for (const [transport, fetchFn] of [['fetch', globalThis.fetch.bind(globalThis)]
   });
 
   const client = (over: Partial<EdgeClientOptions> = {}) => new EdgeClient({
-    serverUrl: server.url, model: 'tail', head: headExit, retry: FAST, fetch: fetchFn,
+    serverUrl: server.url, model: 'tail', head: headExit, retry: FAST, transport: fetchFn,
     fallback: { exitOutput: 'exit_logits', full }, ...over,
   });
 

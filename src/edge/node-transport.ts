@@ -1,0 +1,52 @@
+import { Agent, type IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Transport, TransportReply } from './transport.js';
+
+const agents = { http: new Agent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) };
+
+function send(url: string, method: string, body: Uint8Array | undefined, headers: Readonly<Record<string, string>>, signal: AbortSignal | undefined): Promise<{ res: IncomingMessage; data: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const secure = u.protocol === 'https:';
+    const req = (secure ? httpsRequest : httpRequest)(u, {
+      method,
+      headers: body !== undefined ? { ...headers, 'content-length': String(body.byteLength) } : headers,
+      agent: secure ? agents.https : agents.http,
+      ...(signal ? { signal } : {}),
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('aborted', () => reject(new Error('the connection closed before the reply was complete')));
+      res.on('end', () => {
+        if (!res.complete) reject(new Error('the connection closed before the reply was complete'));
+        else resolve({ res, data: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => reject(Object.assign(new Error(e.message), { cause: { code: e.code } })));
+    req.end(body);
+  });
+}
+
+/**
+ * The edge client's transport in Node: node:http with keep-alive sockets and no fetch
+ * Request/Response/Headers objects. On this project's 2-CPU test machine that saves about
+ * 0.4 ms of CPU per request over Node's fetch, which matters next to a tail of a few ms.
+ */
+export const nodeTransport: Transport = async (url, body, headers, signal): Promise<TransportReply> => {
+  const { res, data } = await send(url, 'POST', body, headers, signal);
+  return {
+    status: res.statusCode ?? 502,
+    header: (name) => {
+      const v = res.headers[name.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+    },
+    body: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
+};
+
+/** A GET over the same keep-alive sockets (health checks, benchmarks). */
+export async function nodeGet(url: string): Promise<{ status: number; body: Buffer }> {
+  const { res, data } = await send(url, 'GET', undefined, {}, undefined);
+  return { status: res.statusCode ?? 502, body: data };
+}
