@@ -32,7 +32,16 @@ function role(model: ModelProto, name: string): 'positive' | 'small' | 'weight' 
  * scaled by 1/sqrt(fan-in)), so the model computes finite, non-trivial outputs.
  */
 export function loadFixture(relative: string, seed = 1): ModelProto {
-  const model = decodeModel(readFileSync(join(FIXTURES, relative)), relative);
+  return refillWeights(loadStrippedFixture(relative), seed);
+}
+
+/** A fixture as stored: graph and shapes, float weights without values (enough to analyse). */
+export function loadStrippedFixture(relative: string): ModelProto {
+  return decodeModel(readFileSync(join(FIXTURES, relative)), relative);
+}
+
+/** Fills the stripped weights of a fixture in place (see loadFixture). */
+export function refillWeights(model: ModelProto, seed = 1): ModelProto {
   const rng = new Random(seed);
   for (const t of model.graph.initializer) {
     const dtype = dtypeFromCode(t.dataType, t.name);

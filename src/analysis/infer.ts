@@ -3,7 +3,7 @@ import { Attrs } from '../graph/attributes.js';
 import { type Graph, opsetOf } from '../graph/graph.js';
 import { dtypeFromCode, isFloat } from '../onnx/dtype.js';
 import { isExternal, numelOf, tensorValue } from '../onnx/tensor.js';
-import type { NodeProto, ValueInfoProto } from '../onnx/types.js';
+import type { NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from '../ops/op.js';
 import { findOp } from '../ops/registry.js';
 import { MAX_FOLD_ELEMENTS } from '../ops/shared/elementwise.js';
@@ -41,6 +41,15 @@ const MAX_FLOAT_VALUES = 64;
 
 /** Ops whose output depends only on the static shape of their input, never on its values. */
 const SHAPE_ONLY = new Set(['Shape', 'Size']);
+
+/** A weight's values, or undefined when it holds none (a stripped or malformed file): only shape arithmetic needs them. */
+function valueOrUndefined(t: TensorProto) {
+  try {
+    return tensorValue(t);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The static shape of a graph input, binding a symbolic batch dim and checking the rest. */
 function bindInput(v: ValueInfoProto, binding: ShapeBinding): TensorInfo {
@@ -103,7 +112,7 @@ export function inferShapes(graph: Graph, binding: ShapeBinding = {}): Inference
     // scales, Clip bounds). Weights stay views into the file.
     const n = numelOf(shape);
     const small = !isExternal(t) && (isFloat(dtype) ? n <= MAX_FLOAT_VALUES : n <= MAX_FOLD_ELEMENTS);
-    tensors.set(name, small ? { dtype, shape, value: tensorValue(t) } : { dtype, shape });
+    tensors.set(name, small ? { dtype, shape, value: valueOrUndefined(t) } : { dtype, shape });
     constant.add(name);
   }
   const batch = binding.batch ?? 1;
