@@ -23,6 +23,8 @@ Options:
   --classes 0,3,7     average over images of these classes only (default: all)
   --per-class         a table per class, and whether the best cut differs between classes
   --true-class        explain the true class instead of the predicted one
+  --spatial-only      rank only cuts with a spatial map (H x W > 1), as the paper's
+                      candidates (conv/pool outputs); dense cuts are left out
   --images N          images to scan (default 512; with --classes, of those classes)
   --batch N           Grad-CAM batch (default 32)
   --plot FILE.svg     write a plot of log S(l) and bytes along the network
@@ -74,6 +76,7 @@ export async function runRank(argv: readonly string[], io: CliIo): Promise<numbe
     classes: { type: 'string' },
     'per-class': { type: 'boolean' },
     'true-class': { type: 'boolean' },
+    'spatial-only': { type: 'boolean' },
     images: { type: 'string' },
     batch: { type: 'string' },
     plot: { type: 'string' },
@@ -109,8 +112,9 @@ export async function runRank(argv: readonly string[], io: CliIo): Promise<numbe
     },
   });
   const scanned = Array.from({ length: scan.classes }, (_, c) => c).filter((c) => (scan.counts[c] as number) > 0);
-  const main = rankCuts(scan, classes ?? scanned);
-  const perClass = values['per-class'] ? scanned.map((c) => ({ class: c, name: scan.classNames[c] ?? String(c), ranking: rankCuts(scan, [c]) })) : [];
+  const rankOptions = { spatialOnly: values['spatial-only'] ?? false };
+  const main = rankCuts(scan, classes ?? scanned, rankOptions);
+  const perClass = values['per-class'] ? scanned.map((c) => ({ class: c, name: scan.classNames[c] ?? String(c), ranking: rankCuts(scan, [c], rankOptions) })) : [];
   const best = new Map<string, number[]>();
   for (const p of perClass) best.set(p.ranking.recommended, [...(best.get(p.ranking.recommended) ?? []), p.class]);
   const differs = best.size > 1;

@@ -176,16 +176,29 @@ export async function scanSaliency(model: ModelProto, data: ImageDataset, option
   return { layers, classes, classNames: data.classNames, target, sums, counts, correct, seconds: (performance.now() - t0) / 1000 };
 }
 
+export interface RankOptions {
+  /**
+   * Rank only cuts with a spatial map (H x W > 1): the paper's candidates are the conv/pool
+   * outputs of the feature stack; a dense cut's 1 x 1 "map" is no spatial average.
+   */
+  readonly spatialOnly?: boolean;
+}
+
 /**
  * Ranks the cuts for a class subset: M^l = mean of H^l over the subset's images, S(l) =
  * |sum_ij M^l_ij| / (H W); candidates are the local maxima of log S along the network, the
  * recommendation its global maximum; beside it the bytes-only baseline.
  */
-export function rankCuts(scan: SaliencyScan, classes?: readonly number[]): IsplitRanking {
+export function rankCuts(scan: SaliencyScan, classes?: readonly number[], options: RankOptions = {}): IsplitRanking {
+  const keep = scan.layers.map((l) => !options.spatialOnly || l.spatial.some((d) => d > 1));
+  if (!keep.some(Boolean)) throw new BadRequestError('no cut with a spatial map (H x W > 1) to rank');
   const subset = classes ?? Array.from({ length: scan.classes }, (_, c) => c).filter((c) => (scan.counts[c] as number) > 0);
   const images = subset.reduce((s, c) => s + (scan.counts[c] ?? 0), 0);
   if (images === 0) throw new BadRequestError(`no image of class ${subset.join(', ')} was scanned`);
-  const scores = scan.layers.map((l, j) => {
+  const layers = scan.layers.filter((_, j) => keep[j]);
+  const index = scan.layers.map((_, j) => j).filter((j) => keep[j]);
+  const scores = index.map((j) => {
+    const l = scan.layers[j] as IsplitLayer;
     let total = 0;
     for (const c of subset) {
       const acc = (scan.sums[c] as Float64Array[])[j] as Float64Array;
@@ -198,8 +211,8 @@ export function rankCuts(scan: SaliencyScan, classes?: readonly number[]): Ispli
   const logs = scores.map((s) => Math.log(s));
   const maxima = new Set(localMaxima(logs));
   const rank = averageRanks(scores, true);
-  const bytesRank = averageRanks(scan.layers.map((l) => l.bytes), false);
-  const cuts: CutScore[] = scan.layers.map((l, j) => ({
+  const bytesRank = averageRanks(layers.map((l) => l.bytes), false);
+  const cuts: CutScore[] = layers.map((l, j) => ({
     ...l, score: scores[j] as number, logScore: logs[j] as number, candidate: maxima.has(j), rank: rank[j] as number, bytesRank: bytesRank[j] as number,
   }));
   const best = cuts.reduce((a, b) => (b.score > a.score ? b : a));

@@ -16,9 +16,11 @@ export interface PlotOptions {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmt = (v: number) => (Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 
+/** Powers of ten in decimal units (the axis is log10 of bytes). */
 function bytesLabel(b: number): string {
-  if (b >= 1 << 20) return `${(b / (1 << 20)).toFixed(b >= 10 << 20 ? 0 : 1)} MiB`;
-  if (b >= 1024) return `${(b / 1024).toFixed(b >= 10240 ? 0 : 1)} KiB`;
+  if (b >= 1e9) return `${b / 1e9} GB`;
+  if (b >= 1e6) return `${b / 1e6} MB`;
+  if (b >= 1e3) return `${b / 1e3} kB`;
   return `${b} B`;
 }
 
@@ -91,11 +93,12 @@ export function isplitPlotSvg(cuts: readonly PlotCut[], options: PlotOptions = {
     if (c.recommended) out.push(`<text x="${cx}" y="${(Number(cy) - 10).toFixed(1)}" text-anchor="middle" fill="#1f5fbf">recommended</text>`);
   });
   // Legend.
-  const lx = m.left + 8;
-  out.push(`<g transform="translate(${lx} ${m.top + 8})"><rect width="230" height="48" fill="white" stroke="#999"/>`
-    + `<line x1="8" y1="12" x2="32" y2="12" stroke="#1f5fbf" stroke-width="2"/><text x="38" y="16">log S(l) (I-SPLIT)</text>`
-    + `<line x1="8" y1="26" x2="32" y2="26" stroke="#c0392b" stroke-width="1.5" stroke-dasharray="5,4"/><text x="38" y="30">bytes at the cut</text>`
-    + `<circle cx="20" cy="40" r="5" fill="white" stroke="#1f5fbf" stroke-width="2"/><text x="38" y="44">local maximum (candidate)</text></g>`);
+  // Legend: one row under the axis labels, clear of the data.
+  out.push(`<g transform="translate(${m.left} ${H - 16})">`
+    + `<line x1="0" y1="-4" x2="24" y2="-4" stroke="#1f5fbf" stroke-width="2"/><text x="30" y="0">log S(l) (I-SPLIT)</text>`
+    + `<line x1="150" y1="-4" x2="174" y2="-4" stroke="#c0392b" stroke-width="1.5" stroke-dasharray="5,4"/><text x="180" y="0">bytes at the cut</text>`
+    + `<circle cx="300" cy="-4" r="5" fill="white" stroke="#1f5fbf" stroke-width="2"/><text x="312" y="0">local maximum (candidate)</text>`
+    + `<circle cx="480" cy="-4" r="5" fill="#1f5fbf" stroke="#1f5fbf" stroke-width="2"/><text x="492" y="0">global maximum</text></g>`);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

@@ -52,6 +52,9 @@ describe('cleave rank', () => {
     assert.match(c.out(), /classes 1 \(b\) \(2 images\)/);
     assert.match(c.out(), /best cut per class: 1: /);
     assert.match(c.out(), /every class has the same best cut|the best cut differs between classes/);
+    const spatial = capture();
+    assert.equal(await runRank([model, '--data', data, '--spatial-only', '--batch', '2'], spatial.io), 0);
+    assert.ok(!/\bflat\b/.test(spatial.out()), 'a dense cut listed with --spatial-only');
   });
 
   it('has help and refuses bad arguments', async () => {

@@ -53,6 +53,15 @@ describe('isplit on a hand-made model', () => {
     assert.deepEqual(zero.candidates, ['flat']);
   });
 
+  it('ranks only the spatial cuts when asked', async () => {
+    const scan = await scanSaliency(tinyIsplitModel(), tinyDataset(IMAGES, [1, 0]), { normalisation: RAW, batch: 2 });
+    const r = rankCuts(scan, undefined, { spatialOnly: true });
+    assert.deepEqual(r.cuts.map((c) => c.tensor), ['A']);
+    close(r.cuts[0]?.score as number, 0.15625, 'S(A)');
+    assert.equal(r.recommended, 'A');
+    assert.deepEqual(r.candidates, ['A']);
+  });
+
   it('explains the true class when asked', async () => {
     // Both images labelled 1. Image 2 with c = 1: alpha = (1/4, 0), map x / 8 = [[5/8, 0], [0, 1/8]], sum 0.75.
     const r = await isplit(tinyIsplitModel(), tinyDataset(IMAGES, [1, 1]), { normalisation: RAW, batch: 2, target: 'true' });
