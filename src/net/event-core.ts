@@ -10,8 +10,11 @@
  * datum it was scheduled with.
  */
 
-/** Called when an event fires; `now` is the core's clock (seconds). */
-export type EventHandler<T = unknown> = (datum: T, now: number) => void;
+/**
+ * Called when an event fires; read the clock from the core (`core.now`). The time is not passed
+ * as an argument: a double argument would be boxed on every call, one allocation per event.
+ */
+export type EventHandler<T = unknown> = (datum: T) => void;
 
 /** Observer of every fired event (for traces); `label` is the handler's name. */
 export type EventObserver = (time: number, priority: number, sequence: number, label: string) => void;
@@ -86,7 +89,7 @@ export class EventCore {
     this.now = time;
     this.fired++;
     if (this.observer) this.observer(time, this.prios[slot] as number, this.seqs[slot] as number, handler.name.replace(/^bound /, ''));
-    handler(datum, time);
+    handler(datum);
     return true;
   }
 

@@ -61,8 +61,8 @@ export class Link {
   private tokensAt = 0;
   private lastArrival = 0;
   private lastQueueChange = 0;
-  private readonly onTxDone: (p: Packet, now: number) => void;
-  private readonly onArrive: (p: Packet, now: number) => void;
+  private readonly onTxDone: (p: Packet) => void;
+  private readonly onArrive: (p: Packet) => void;
 
   constructor(
     private readonly core: EventCore,
@@ -77,11 +77,11 @@ export class Link {
     this.burst = options.burstBytes ?? 0;
     this.tokens = this.burst;
     // Handlers made once; events carry the packet as their datum.
-    this.onTxDone = function linkTxDone(this: Link, p: Packet, now: number): void {
-      this.txDone(p, now);
+    this.onTxDone = function linkTxDone(this: Link, p: Packet): void {
+      this.txDone(p, this.core.now);
     }.bind(this);
-    this.onArrive = function linkArrive(this: Link, p: Packet, now: number): void {
-      this.arrive(p, now);
+    this.onArrive = function linkArrive(this: Link, p: Packet): void {
+      this.arrive(p, this.core.now);
     }.bind(this);
   }
 

@@ -219,7 +219,8 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   };
   for (let d = 0; d < o.devices; d++) heads.push(new ServerQueue(core, 1, () => headS, sendFrame));
 
-  const generate = function frameArrival(dev: number, now: number): void {
+  const generate = function frameArrival(dev: number): void {
+    const now = core.now;
     if (now >= o.durationS || frames >= maxFrames) return;
     const job = frames++;
     created[job] = now;

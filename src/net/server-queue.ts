@@ -24,7 +24,7 @@ export class ServerQueue {
   private qHead = 0;
   private busy = 0;
   private lastChange = 0;
-  private readonly finish: (job: number, now: number) => void;
+  private readonly finish: (job: number) => void;
 
   constructor(
     private readonly core: EventCore,
@@ -33,7 +33,8 @@ export class ServerQueue {
     private readonly onDone: (job: number, now: number) => void,
   ) {
     if (!(Number.isInteger(workers) && workers >= 1)) throw new RangeError(`workers must be an integer >= 1, got ${workers}`);
-    this.finish = function serverDone(this: ServerQueue, job: number, now: number): void {
+    this.finish = function serverDone(this: ServerQueue, job: number): void {
+      const now = this.core.now;
       this.account(now);
       this.busy--;
       this.stats.served++;

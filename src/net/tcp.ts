@@ -107,9 +107,9 @@ export class TcpConnection implements PacketSink {
   private oooRecent1 = -1;
   private oooRecent2 = -1;
 
-  private readonly timerHandler: (gen: number, now: number) => void;
-  private readonly synRetry: (kind: number, now: number) => void;
-  private readonly replyRetry: (id: number, now: number) => void;
+  private readonly timerHandler: (gen: number) => void;
+  private readonly synRetry: (kind: number) => void;
+  private readonly replyRetry: (id: number) => void;
 
   constructor(
     private readonly core: EventCore,
@@ -136,15 +136,16 @@ export class TcpConnection implements PacketSink {
       inRecovery: false,
       mss: this.mss,
     };
-    this.timerHandler = function tcpTimer(this: TcpConnection, _g: number, now: number): void {
-      this.onTimer(now);
+    this.timerHandler = function tcpTimer(this: TcpConnection, _g: number): void {
+      this.onTimer(this.core.now);
     }.bind(this);
-    this.synRetry = function tcpSynRetry(this: TcpConnection, kind: number, now: number): void {
+    this.synRetry = function tcpSynRetry(this: TcpConnection, kind: number): void {
+      const now = this.core.now;
       if (kind === PacketKind.Syn) this.sendSyn(now);
       else this.sendSynAck(now);
     }.bind(this);
-    this.replyRetry = function tcpReplyRetry(this: TcpConnection, id: number, now: number): void {
-      this.sendReply(id, now);
+    this.replyRetry = function tcpReplyRetry(this: TcpConnection, id: number): void {
+      this.sendReply(id, this.core.now);
     }.bind(this);
   }
 
