@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { medianAbsError, runGrid } from '../../test-support/net/netem-grid.js';
-import { leftoverNamespaces, missingTools, netnsUnavailableReason } from '../../test-support/net/shaped-link.js';
+import { leftoverNamespaces, missingTools, netnsUnavailableReason, ShapedLink } from '../../test-support/net/shaped-link.js';
 
 const unavailable = netnsUnavailableReason();
 
@@ -17,6 +17,18 @@ describe('real shaped link vs models', { skip: unavailable ? `real-link test ski
 
   it('has the tools (tc, nft, cc, /dev/net/tun)', () => {
     assert.deepEqual(missingTools(), [], 'install iproute2, nftables and gcc (CI: .ci/run does)');
+  });
+
+  it('a failing configuration still leaves nothing behind', async () => {
+    const link = await ShapedLink.create();
+    try {
+      assert.equal(leftoverNamespaces().length, 2);
+      // tc refuses a zero rate: configure throws, close must still remove both namespaces.
+      await assert.rejects(link.configure({ rateBps: 0, rttMs: 10, lossPct: 0, queueBytes: 64_000 }), /tc qdisc replace/);
+    } finally {
+      await link.close();
+    }
+    assert.deepEqual(leftoverNamespaces(), []);
   });
 
   it('measured transfer times agree with the analytic model and the simulator', { timeout: 90_000 }, async () => {
