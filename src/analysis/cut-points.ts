@@ -3,6 +3,7 @@ import { numelOf } from '../onnx/tensor.js';
 import type { TensorInfo } from '../ops/op.js';
 import { BitSet } from './bitset.js';
 import { crossingTensors, type Dataflow, headFor } from './dataflow.js';
+import { regionCutHeads } from './region-cuts.js';
 
 /** A place to cut: the tensors that cross, what they weigh, and what the head costs. */
 export interface CutPoint {
@@ -105,7 +106,8 @@ export function describeCut(flow: Dataflow, head: BitSet, tensors: readonly stri
 /**
  * Every cut where one tensor crosses (for each data tensor t: the head that computes t; it is a
  * cut when t alone crosses), and with `maxTensors` > 1 also the cuts of up to that many tensors
- * found at the topological boundaries of the graph (inside residual blocks, across branches).
+ * inside the regions between single-tensor cuts (residual blocks, Inception branches: every
+ * combination of branch depths), plus the topological prefixes where a region is too large.
  * Cuts that leave the head or the tail without a layer are not listed.
  */
 export function findCutPoints(flow: Dataflow, costs: NodeCosts, maxTensors = 1): CutPoint[] {
@@ -120,25 +122,33 @@ export function findCutPoints(flow: Dataflow, costs: NodeCosts, maxTensors = 1):
     const key = [...tensors].sort().join('\u0000');
     if (!found.has(key)) found.set(key, { head, tensors });
   };
+  const singleHeads: BitSet[] = [];
   for (const t of flow.dataTensors) {
     const p = graph.producer.get(t);
     if (p === undefined) continue;
     const head = headFor(flow, [t]);
     const crossing = crossingTensors(flow, head, maxTensors);
-    if (crossing.length === 1 && crossing[0] === t) consider(head, crossing);
-    else if (maxTensors > 1) consider(head, crossing);
+    if (crossing.length === 1 && crossing[0] === t) {
+      consider(head, crossing);
+      singleHeads.push(head);
+    } else if (maxTensors > 1) consider(head, crossing);
   }
   if (maxTensors > 1) {
-    // Topological prefixes: after each layer, the open tensors; canonicalised to the smallest head computing them.
+    const canonical = (head: BitSet) => {
+      const crossing = crossingTensors(flow, head, maxTensors);
+      if (crossing.length > maxTensors) return;
+      const smallest = headFor(flow, crossing);
+      const again = crossingTensors(flow, smallest, maxTensors);
+      consider(smallest, again.length <= maxTensors ? again : crossing);
+    };
+    // Inside each region between single-tensor cuts, every head closed under dependence.
+    const regions = regionCutHeads(flow, singleHeads, maxTensors);
+    for (const head of regions.heads) canonical(head);
+    // Topological prefixes cover regions too large to explore whole.
     const prefix = new BitSet(graph.nodes.length);
     graph.nodes.forEach((_, i) => {
       prefix.add(i);
-      if (inference.folded[i]) return;
-      const crossing = crossingTensors(flow, prefix, maxTensors);
-      if (crossing.length > maxTensors) return;
-      const head = headFor(flow, crossing);
-      const canonical = crossingTensors(flow, head, maxTensors);
-      consider(head, canonical.length <= maxTensors ? canonical : crossing);
+      if (!inference.folded[i]) canonical(prefix);
     });
   }
   const cuts = [...found.values()].map(({ head, tensors }) => describeCut(flow, head, tensors, costs));
