@@ -24,7 +24,12 @@ export interface ObjectField {
   readonly fields: Schema;
   readonly optional?: boolean;
 }
-export type Field = NumberField | StringField | ObjectField;
+/** A JSON object kept as it is (evidence a profile carries, checked by whoever reads it). */
+export interface OpenObjectField {
+  readonly type: 'open-object';
+  readonly optional?: boolean;
+}
+export type Field = NumberField | StringField | ObjectField | OpenObjectField;
 export type Schema = Readonly<Record<string, Field>>;
 
 function describe(f: NumberField): string {
@@ -66,6 +71,8 @@ export function checkSchema(value: unknown, schema: Schema, what: string, prefix
         const expect = f.oneOf ? `one of ${f.oneOf.join(', ')}` : 'a string';
         throw new BadProfileError(`${what}: field "${name}" must be ${expect}, got ${JSON.stringify(v)}`);
       }
+    } else if (f.type === 'open-object') {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new BadProfileError(`${what}: field "${name}" must be a JSON object`);
     } else {
       checkSchema(v, f.fields, what, `${name}.`);
     }

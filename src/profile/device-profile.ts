@@ -30,6 +30,8 @@ export interface DeviceProfile {
   /** measured / estimated latency on this device; 1 = uncalibrated. */
   readonly calibration?: number;
   readonly source?: string;
+  /** what `cleave profile` measured to derive this profile (machine, per-node times), kept as evidence */
+  readonly measured?: Readonly<Record<string, unknown>>;
 }
 
 const GFLOPS = { type: 'number', unit: 'GFLOP/s', above: 0 } as const;
@@ -44,6 +46,7 @@ export const DEVICE_PROFILE_SCHEMA: Schema = {
   busyW: { type: 'number', unit: 'W', min: 0 },
   calibration: { type: 'number', unit: 'ratio measured/estimated', above: 0, optional: true },
   source: { type: 'string', optional: true },
+  measured: { type: 'open-object', optional: true },
 };
 
 /** Validate parsed JSON as a device profile; errors name the field. */
