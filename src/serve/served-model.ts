@@ -1,8 +1,8 @@
 import { decodeTensor, isEncoded } from '../compress/codec.js';
-import { BadRequestError, CleaveError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
 import type { ModelProto } from '../onnx/types.js';
 import { type RunTensor, Session } from '../runtime/session.js';
-import { type Batcher, type BatchingOptions, Batcher as BatcherImpl, type RunFn } from './batcher.js';
+import { Batcher, type BatchingOptions, type RunFn } from './batcher.js';
 import { type TensorData, type V2Datatype, dtypeToV2, elementCount, toBinary, v2ToDType } from './datatypes.js';
 import { InferenceFailedError } from './errors.js';
 import { type TensorMeta, modelSignature } from './metadata.js';
@@ -52,7 +52,7 @@ export class ServedModel {
       }
     };
     const batchable = metadata.inputs.every((i) => i.shape[0] === -1) && metadata.inputs.length > 0;
-    this.batcher = options.batching && batchable ? new BatcherImpl(this.runFn, metadata.outputs.map((o) => o.name), options.batching) : undefined;
+    this.batcher = options.batching && batchable ? new Batcher(this.runFn, metadata.outputs.map((o) => o.name), options.batching) : undefined;
   }
 
   static async load(name: string, model: ModelProto | Uint8Array, proto: ModelProto, options: ServedModelOptions = {}): Promise<ServedModel> {
@@ -120,8 +120,4 @@ export class ServedModel {
   async release(): Promise<void> {
     await this.session.release();
   }
-}
-
-export function isClientError(e: unknown): boolean {
-  return e instanceof CleaveError && (e.code === 'BAD_REQUEST' || e.code === 'MODEL_NOT_FOUND');
 }

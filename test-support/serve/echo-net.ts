@@ -20,3 +20,16 @@ export function echoNet(): ModelProto {
   }
   return b.build();
 }
+
+/**
+ * The model of the v2 spec's examples: "mymodel" with input0 UINT32 [2, 2] and input1 BOOL
+ * [3]; output0 echoes input0, output1 is NOT input1.
+ */
+export function specExampleNet(): ModelProto {
+  const b = new ModelBuilder({ name: 'mymodel' });
+  const a = b.input('input0', 'uint32', [2, 2]);
+  const c = b.input('input1', 'bool', [3]);
+  b.output(b.node('Identity', [a], {}, 'output0'), 'uint32', [2, 2]);
+  b.output(b.node('Not', [c], {}, 'output1'), 'bool', [3]);
+  return b.build();
+}
