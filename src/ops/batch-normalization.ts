@@ -51,7 +51,8 @@ export const batchNormalization: OpDef = {
  * Inference mode (stored statistics): dX = dY scale / sqrt(var + eps), dScale = sum dY xhat,
  * dBias = sum dY. Training mode (batch statistics, recomputed here from X): with
  * xhat = (X - mean_b) / sqrt(var_b + eps),
- * dX = scale / sqrt(var_b + eps) (dY - mean(dY) - xhat mean(dY xhat)), means over N and space.
+ * dX = scale / sqrt(var_b + eps) (dY - mean(dY) - xhat mean(dY xhat)), means over N and space,
+ * computed as k dY - (k / M) (dBias + xhat dScale) to reuse the two reductions.
  */
 function batchNormalizationGradient(g: GradContext): void {
   const x = g.inputInfo(0);
@@ -75,17 +76,22 @@ function batchNormalizationGradient(g: GradContext): void {
     invStd = asChannel(g.emit('Reciprocal', [g.emit('Sqrt', [g.emit('Add', [g.input(4), eps], 'var_eps')], 'std')], 'inv_std_c'), 'inv_std');
     xhat = g.needs(1) ? g.emit('Mul', [g.emit('Sub', [g.input(0), asChannel(g.input(3), 'mean')], 'centred'), invStd], 'xhat') : '';
   }
-  if (g.needs(2)) g.setInputGrad(2, reduceSum(g, dY, axes, false, 'dbias'));
-  if (g.needs(1)) g.setInputGrad(1, reduceSum(g, g.emit('Mul', [dY, xhat], 'dy_xhat'), axes, false, 'dscale'));
+  const dBias = g.needs(2) || (training && g.needs(0)) ? reduceSum(g, dY, axes, false, 'dbias') : '';
+  const dScale = g.needs(1) || (training && g.needs(0)) ? reduceSum(g, g.emit('Mul', [dY, xhat], 'dy_xhat'), axes, false, 'dscale') : '';
+  if (g.needs(2)) g.setInputGrad(2, dBias);
+  if (g.needs(1)) g.setInputGrad(1, dScale);
   if (g.needs(0)) {
     const k = g.emit('Mul', [asChannel(g.input(1), 'scale'), invStd], 'k');
     if (!training) {
       g.setInputGrad(0, g.emit('Mul', [dY, k], 'dx'));
       return;
     }
-    const meanDy = reduceMean(g, dY, axes, true, 'mean_dy');
-    const meanDyXhat = reduceMean(g, g.emit('Mul', [dY, xhat], 'dy_xhat_full'), axes, true, 'mean_dy_xhat');
-    const inner = g.emit('Sub', [g.emit('Sub', [dY, meanDy], 'dy_centred'), g.emit('Mul', [xhat, meanDyXhat], 'xhat_term')], 'inner');
-    g.setInputGrad(0, g.emit('Mul', [inner, k], 'dx'));
+    // dX = k dY - (k / M) (dBias + xhat dScale): per-channel coefficients, then two products.
+    const m = x.shape.reduce((a, d, i) => (i === 1 ? a : a * d), 1);
+    const kOverM = g.emit('Mul', [k, scalar(g, 'inv_m', -1 / m, x.dtype)], 'neg_k_over_m');
+    const shift = g.emit('Mul', [kOverM, asChannel(dBias, 'dbias_c')], 'shift');
+    const slope = g.emit('Mul', [kOverM, asChannel(dScale, 'dscale_c')], 'slope');
+    const scaled = g.emit('Add', [g.emit('Mul', [dY, k], 'k_dy'), g.emit('Mul', [xhat, slope], 'xhat_term')], 'sum');
+    g.setInputGrad(0, g.emit('Add', [scaled, shift], 'dx'));
   }
 }
