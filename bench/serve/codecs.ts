@@ -8,15 +8,10 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { analyze } from '../../src/analysis/analyze.js';
-import { cutModel } from '../../src/cut/extract.js';
-import { formatLoopbackReport, runLoopbackDemo } from '../../src/edge/loopback-demo.js';
-import { graphFromModel } from '../../src/graph/graph.js';
+import { formatLoopbackReport, runLoopbackDemoOnDataset } from '../../src/edge/loopback-demo.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { readModel } from '../../src/onnx/model-file.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import { makeBatch } from '../../src/train/batches.js';
-import { loadDataset } from '../../src/train/datasets.js';
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, at: { type: 'string' }, dataset: { type: 'string' }, count: { type: 'string' } } });
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,17 +24,10 @@ if (!modelPath && existsSync(join(root, 'models'))) {
   if (files[0]) modelPath = join(root, 'models', files[0]);
 }
 const model: ModelProto = modelPath ? readModel(modelPath) : buildModel('small-cnn', { seed: 1 });
-const analysis = analyze(graphFromModel(model), { batch: 1 });
-const points = analysis.cutPoints.filter((c) => c.headFlops > 0 && c.tailFlops > 0);
-const at = values.at ? [values.at] : [...(points[Math.floor(points.length / 2)]?.tensors ?? [])];
-if (at.length === 0) throw new Error('no cut point found; give --at TENSOR');
-const cut = cutModel(analysis, at);
-const ds = loadDataset(dataset, 'test', { limit: Number(values.count ?? 1000) });
-const batch = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
-const report = await runLoopbackDemo({ head: cut.head, tail: cut.tail, full: model, images: batch.x, labels: batch.labels, count: ds.count });
-process.stdout.write(`model ${modelPath ?? 'small-cnn (untrained, seeded)'} cut at ${at.join(', ')} (${cut.bytes} bytes fp32), ${dataset} test set\n`);
+const report = await runLoopbackDemoOnDataset({ model, ...(values.at ? { at: [values.at] } : {}), dataset, count: Number(values.count ?? 1000) });
+process.stdout.write(`model ${modelPath ?? 'small-cnn (untrained, seeded)'} cut at ${report.cutAt.join(', ')} (${report.cutBytes} bytes fp32), ${dataset} test set\n`);
 process.stdout.write(formatLoopbackReport(report));
 const out = join(root, 'bench', 'results', 'serve-codecs.json');
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ model: modelPath ?? 'small-cnn (untrained)', cutAt: at, dataset, date: new Date().toISOString(), ...report }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ model: modelPath ?? 'small-cnn (untrained)', dataset, date: new Date().toISOString(), ...report }, null, 2)}\n`);
 process.stdout.write(`wrote ${out}\n`);

@@ -1,10 +1,15 @@
+import { analyze } from '../analysis/analyze.js';
 import { type CodecSpec, codecLabel } from '../compress/codec.js';
+import { cutModel } from '../cut/extract.js';
 import { BadRequestError } from '../errors.js';
+import { graphFromModel } from '../graph/graph.js';
 import { decodeModel } from '../onnx/codec.js';
 import type { ModelProto } from '../onnx/types.js';
 import { modelSignature } from '../serve/metadata.js';
 import { startServer } from '../serve/server.js';
 import { ServedModel } from '../serve/served-model.js';
+import { makeBatch } from '../train/batches.js';
+import { loadDataset } from '../train/datasets.js';
 import { EdgeClient, type Origin, argmaxRows } from './client.js';
 import { nodeTransport } from './node-transport.js';
 import { loadRunner } from './node-runtime.js';
@@ -173,4 +178,38 @@ export function formatLoopbackReport(r: LoopbackDemoReport): string {
   const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
   const head = `${r.count} images through head (here) -> HTTP ${r.url} -> tail; whole model in ORT: ${pct(r.fullAccuracy)}${r.fullLatencyMs !== null ? `, p50 ${r.fullLatencyMs.toFixed(2)} ms` : ''}`;
   return `${head}\n${lines.join('\n')}\n`;
+}
+
+export interface DatasetDemoOptions {
+  /** the whole (trained) model */
+  readonly model: ModelProto;
+  /** tensors to cut at (default: the middle cut point by head FLOPs) */
+  readonly at?: readonly string[];
+  /** mnist or fashion-mnist (test split) */
+  readonly dataset: string;
+  readonly count: number;
+  readonly codecs?: readonly CodecSpec[];
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * The loopback demo from a whole model and a dataset name: cuts the model (at `at`, or the
+ * middle cut point), loads `count` test images and runs `runLoopbackDemo`.
+ */
+export async function runLoopbackDemoOnDataset(options: DatasetDemoOptions): Promise<LoopbackDemoReport & { readonly cutAt: readonly string[]; readonly cutBytes: number }> {
+  const analysis = analyze(graphFromModel(options.model), { batch: 1 });
+  let at = options.at;
+  if (!at) {
+    const points = analysis.cutPoints.filter((c) => c.headFlops > 0 && c.tailFlops > 0);
+    at = points[Math.floor(points.length / 2)]?.tensors;
+    if (!at) throw new BadRequestError('the model has no cut point with work on both sides; give the tensors to cut at');
+  }
+  const cut = cutModel(analysis, at);
+  const ds = loadDataset(options.dataset, 'test', { limit: options.count });
+  const batch = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
+  const report = await runLoopbackDemo({
+    head: cut.head, tail: cut.tail, full: options.model, images: batch.x, labels: batch.labels, count: ds.count,
+    ...(options.codecs ? { codecs: options.codecs } : {}), ...(options.log ? { log: options.log } : {}),
+  });
+  return { ...report, cutAt: cut.tensors, cutBytes: cut.bytes };
 }

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../src/analysis/analyze.js';
-import { cutModel } from '../../src/cut/extract.js';
-import { formatLoopbackReport, runLoopbackDemo } from '../../src/edge/loopback-demo.js';
-import { graphFromModel } from '../../src/graph/graph.js';
+import { formatLoopbackReport, runLoopbackDemo, runLoopbackDemoOnDataset } from '../../src/edge/loopback-demo.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { makeBatch } from '../../src/train/batches.js';
 import { loadDataset } from '../../src/train/datasets.js';
@@ -34,12 +31,12 @@ describe('loopback demo', () => {
 
   it('serves a tail made by cleave cut (LeNet cut at pool1): raw answers equal the whole model on every image', async () => {
     const model = buildModel('lenet', { seed: 3 });
-    const cut = cutModel(analyze(graphFromModel(model), { batch: 1 }), ['pool1']);
-    const ds = loadDataset('mnist', 'test', { limit: 50 });
-    const batch = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
-    const report = await runLoopbackDemo({ head: cut.head, tail: cut.tail, full: model, images: batch.x, labels: batch.labels, count: ds.count, codecs: [{ name: 'fp32' }] });
+    const report = await runLoopbackDemoOnDataset({ model, at: ['pool1'], dataset: 'mnist', count: 50, codecs: [{ name: 'fp32' }] });
+    assert.deepEqual(report.cutAt, ['pool1']);
+    assert.equal(report.count, 50);
     assert.equal(report.results[0]?.agreement, 1);
     assert.equal(report.results[0]?.accuracy, report.fullAccuracy);
-    assert.equal(report.results[0]?.cutBytes, cut.bytes);
+    assert.equal(report.results[0]?.cutBytes, report.cutBytes);
+    assert.equal(report.cutBytes, 6 * 14 * 14 * 4);
   });
 });
