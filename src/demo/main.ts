@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { analyze } from '../analysis/analyze.js';
 import { suggestCut } from '../analysis/suggest.js';
 import { bytes, si, table } from '../cli/format.js';
@@ -10,6 +11,10 @@ import { writeCut } from '../cut/write.js';
 import { graphFromModel } from '../graph/graph.js';
 import { buildModel } from '../models/catalogue.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
+import { readModel } from '../onnx/model-file.js';
+import { formatLoopbackReport, runLoopbackDemo } from '../edge/loopback-demo.js';
+import { loadMnist } from '../train/datasets.js';
+import { PIXEL_SCALE } from '../train/batches.js';
 
 /**
  * `npm start`: the whole path on a small CNN built by cleave: analyse, list the cut points,
@@ -31,6 +36,9 @@ async function demo(): Promise<void> {
   const best = suggestCut(analysis.cutPoints);
   if (!best) throw new Error('the demo model has no cut point');
   say(`== 3. Cut at "${best.tensors[0]}": the fewest bytes (${bytes(best.bytes)}, input is ${bytes(t.inputBytes)}) with at most half the FLOPs on the edge`);
+  if (best.bytes >= t.inputBytes) {
+    say('   (early activations of a small CNN outweigh its input: a codec at the cut, step 4, or a trained bottleneck shrink them)');
+  }
   const parts = cutModel(analysis, best.tensors);
   const check = await verifyCut(analysis, parts);
   const dir = mkdtempSync(join(tmpdir(), 'cleave-demo-'));
@@ -42,6 +50,31 @@ async function demo(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   if (!check.ok) process.exitCode = 1;
+  say();
+  await splitTrainedModel(say);
+}
+
+/** The trained LeNet shipped in models/ (made by `cleave train`, see models/README.md). */
+const TRAINED = fileURLToPath(new URL('../../../models/lenet-mnist.onnx', import.meta.url));
+
+/**
+ * Runs the split for real: cut the trained LeNet, serve its tail on 127.0.0.1 with the KServe v2
+ * server, and classify MNIST test images through the edge client with each codec at the cut.
+ */
+async function splitTrainedModel(say: (s?: string) => void): Promise<void> {
+  say('== 4. Split a trained model for real: LeNet trained by cleave on MNIST (models/lenet-mnist.onnx)');
+  const model = readModel(TRAINED);
+  const analysis = analyze(graphFromModel(model), { batch: 1 });
+  const best = suggestCut(analysis.cutPoints);
+  if (!best) throw new Error('the trained model has no cut point');
+  const parts = cutModel(analysis, best.tensors);
+  say(`   cut at "${best.tensors[0]}" (${bytes(best.bytes)} per image); tail served on 127.0.0.1, head run here by the edge client`);
+  const count = 500;
+  const test = loadMnist('test', { limit: count });
+  const images = new Float32Array(test.images.length);
+  for (let i = 0; i < images.length; i++) images[i] = (test.images[i] as number) * PIXEL_SCALE;
+  const report = await runLoopbackDemo({ head: parts.head, tail: parts.tail, full: model, images, labels: test.labels, count });
+  say(formatLoopbackReport(report).replace(/^/gm, '   '));
 }
 
 await demo();
