@@ -2,7 +2,7 @@
  * Turns a model profile measured on this machine into a device profile (the schema of
  * device-profile.ts) that other cleave commands load with --device FILE, plus a `measured`
  * section with the evidence: machine facts, per-op-class times, the per-node table, end-to-end
- * times and the cut latencies. A user runs `cleave profile` on their own board or phone and
+ * times and the cut latencies (the schema keeps `measured` as an open object). A user runs `cleave profile` on their own board or phone and
  * brings this one file back.
  *
  * Per op class, effective throughput = FLOPs of the class's nodes / their summed median time
@@ -70,7 +70,8 @@ export interface NodeRecord {
   readonly measured: boolean;
 }
 
-export interface MeasuredSection {
+// A type alias, not an interface: it must fit DeviceProfile's open `measured` record.
+export type MeasuredSection = {
   readonly format: typeof MEASURED_FORMAT;
   readonly tool: string;
   readonly date: string;
@@ -106,7 +107,7 @@ export interface MeasuredSection {
   readonly power: string;
   readonly nodes: readonly NodeRecord[];
   readonly cuts: readonly CutProfile[];
-}
+};
 
 /** A device profile with the measurement it came from. */
 export type MeasuredDevice = DeviceProfile & { readonly measured: MeasuredSection };
@@ -235,11 +236,14 @@ export function measuredDevice(analysis: Analysis, profile: ModelProfile, machin
 }
 
 /**
- * The device profile inside a measured-device file (the `measured` section dropped), checked
- * against the device-profile schema; errors name the field.
+ * Checks a device-profile file made by `cleave profile`: the device-profile schema for the whole
+ * file (its `measured` section included), and the layout version of that section.
  */
 export function deviceProfileOf(value: unknown, source = 'measured device'): DeviceProfile {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadProfileError(`${source}: must be a JSON object`);
-  const { measured: _measured, ...device } = value as Record<string, unknown>;
-  return checkDeviceProfile(device, source);
+  const device = checkDeviceProfile(value, source);
+  const format = device.measured?.format;
+  if (device.measured !== undefined && format !== MEASURED_FORMAT) {
+    throw new BadProfileError(`${source}: field "measured.format" must be "${MEASURED_FORMAT}", got ${JSON.stringify(format)}`);
+  }
+  return device;
 }

@@ -5,7 +5,7 @@ import { BadProfileError, BadRequestError } from '../../src/errors.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { getDevice } from '../../src/profile/device-catalogue.js';
-import { checkDeviceProfile, estimateNodeLatencyMs } from '../../src/profile/device-profile.js';
+import { estimateNodeLatencyMs, parseDeviceProfile } from '../../src/profile/device-profile.js';
 import { cpuModelFrom, machineFacts, simdFrom } from '../../src/profile/machine.js';
 import { deviceProfileOf, MEASURED_FORMAT, measuredDevice, nodeBandwidthGBps, opClassThroughput, opTypeTimes, rooflineModelMs } from '../../src/profile/measured-device.js';
 import type { NodeLatency } from '../../src/profile/node-times.js';
@@ -68,11 +68,11 @@ describe('measuredDevice', () => {
     profile = await profileModel(analysis, { warmup: 1, repeats: 3, threads: 1, measureCuts: 1 });
   });
 
-  it('is a device profile that passes the device-profile schema, with the measurement beside it', () => {
+  it('is a device profile whose whole file (measurement included) passes the device-profile schema', () => {
     const d = measuredDevice(analysis, profile, machineFacts(), { name: 'my-board', copyBandwidthGBps: 4.2, reference: getDevice('dev-vm-2core'), date: '2026-11-22T00:00:00Z' });
-    const file = JSON.parse(JSON.stringify(d)) as unknown;
-    const device = deviceProfileOf(file, 'my-board.json');
-    assert.equal(checkDeviceProfile(device), device);
+    const text = JSON.stringify(d);
+    const device = parseDeviceProfile(text, 'my-board.json');
+    assert.equal(deviceProfileOf(device, 'my-board.json'), device);
     assert.equal(device.name, 'my-board');
     assert.equal(device.kind, 'edge');
     assert.equal(device.memoryBandwidthGBps, Math.max(4.2, d.measured.nodeBandwidthGBps));
@@ -101,5 +101,8 @@ describe('measuredDevice', () => {
     d.memoryBandwidthGBps = -1;
     assert.throws(() => deviceProfileOf(d, 'x.json'), (e: unknown) => e instanceof BadProfileError && /x\.json: field "memoryBandwidthGBps"/.test(e.message));
     assert.throws(() => deviceProfileOf([], 'x.json'), BadProfileError);
+    d.memoryBandwidthGBps = 10;
+    d.measured = { format: 'something-else/9' };
+    assert.throws(() => deviceProfileOf(d, 'x.json'), (e: unknown) => e instanceof BadProfileError && /field "measured.format" must be "cleave-measured-device\/1"/.test(e.message));
   });
 });

@@ -7,6 +7,7 @@ import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
 import { PROFILE_HELP, runProfile } from '../../src/cli/profile.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { encodeModel } from '../../src/onnx/codec.js';
+import { parseDeviceProfile } from '../../src/profile/device-profile.js';
 import { deviceProfileOf, type MeasuredSection } from '../../src/profile/measured-device.js';
 
 /** Runs the command like main() does: output captured, errors turned into their exit code. */
@@ -59,7 +60,8 @@ describe('cleave profile', () => {
     const printed = JSON.parse(r.stdout) as Record<string, unknown>;
     const written = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     assert.deepEqual(written, printed);
-    const d = deviceProfileOf(written, out);
+    const d = parseDeviceProfile(readFileSync(out, 'utf8'), out);
+    assert.equal(deviceProfileOf(d, out), d);
     assert.equal(d.name, 'test-box');
     assert.equal(d.kind, 'server');
     assert.equal(d.busyW, 7);
