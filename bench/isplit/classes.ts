@@ -14,7 +14,7 @@ import { loadDataset } from '../../src/train/datasets.js';
 const { values } = parseArgs({ options: { images: { type: 'string', default: '2000' } } });
 
 interface Retrained { cut: string; accuracy: number; perClassAccuracy: number[] }
-interface RunResult { model: string; source: string; data: 'mnist' | 'fashion-mnist'; retrained: Retrained[] }
+interface RunResult { model: string; file: string; data: 'mnist' | 'fashion-mnist'; retrained: Retrained[] }
 
 const out: Record<string, unknown>[] = [];
 const md: string[] = [];
@@ -22,7 +22,7 @@ for (const key of ['lenet', 'vgg']) {
   const file = `bench/results/isplit-${key}.json`;
   if (!existsSync(file)) continue;
   const run = JSON.parse(readFileSync(file, 'utf8')) as RunResult;
-  const modelFile = run.source.split(' ')[0] as string;
+  const modelFile = run.file;
   const test = loadDataset(run.data, 'test', { limit: Number(values.images) });
   const scan = await scanSaliency(readClassifier(modelFile), test, { images: Number(values.images), batch: 50 });
   for (const spatialOnly of [false, true]) {

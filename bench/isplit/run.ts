@@ -34,6 +34,9 @@ const { values } = parseArgs({
     'vgg-train': { type: 'string', default: '6400' },
     epochs: { type: 'string', default: '1' },
     threads: { type: 'string' },
+    // a variant run: results go to isplit-<model>-<tag>.json, outside the summary
+    tag: { type: 'string' },
+    'spatial-only': { type: 'boolean' },
   },
 });
 const threads = values.threads ? Number(values.threads) : undefined;
@@ -48,19 +51,19 @@ interface Setup {
 
 const SETUPS: Setup[] = [
   { key: 'lenet', arch: 'lenet', data: 'mnist' as const, file: values.lenet ?? 'models/lenet-mnist.onnx', trainImages: Number(values['lenet-train']) },
-  { key: 'vgg', arch: 'small-vgg', data: 'fashion-mnist' as const, file: values.vgg ?? 'models/small-vgg-fashion-mnist.onnx', trainImages: Number(values['vgg-train']) },
+  { key: 'vgg', arch: 'small-vgg', data: 'fashion-mnist' as const, file: values.vgg ?? 'models/small-vgg-fashion.onnx', trainImages: Number(values['vgg-train']) },
 ].filter((s) => !values.only || s.key === values.only);
 
 /** The trained model: the given file, or a short training run of the architecture when it is missing. */
-async function trainedModel(s: Setup): Promise<{ model: ModelProto; source: string }> {
-  if (s.file && existsSync(s.file)) return { model: readClassifier(s.file), source: s.file };
+async function trainedModel(s: Setup): Promise<{ model: ModelProto; source: string; file: string }> {
+  if (s.file && existsSync(s.file)) return { model: readClassifier(s.file), source: s.file, file: s.file };
   process.stderr.write(`${s.file} not found: training ${s.arch} on ${s.data} for one epoch\n`);
   const r = await fit(buildModel(s.arch, { seed: 1 }), loadDataset(s.data, 'train', { limit: s.arch === 'lenet' ? 60000 : 12000 }), undefined, {
     batch: 64, epochs: 1, optimizer: { kind: 'adam', lr: 1e-3 }, seed: 1, threads,
   });
   const out = `bench/results/isplit-${s.key}.onnx`;
   writeModel(out, r.model);
-  return { model: r.model, source: `${out} (trained by the bench: ${s.arch}, 1 epoch)` };
+  return { model: r.model, source: `${out} (trained by the bench: ${s.arch}, 1 epoch)`, file: out };
 }
 
 /** Post-activation cuts: outputs of ReLU and pooling nodes (the paper's block outputs). */
@@ -73,7 +76,7 @@ function postActivation(model: ModelProto, tensor: string): boolean {
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 async function benchModel(s: Setup): Promise<Record<string, unknown>> {
-  const { model, source } = await trainedModel(s);
+  const { model, source, file } = await trainedModel(s);
   const test = loadDataset(s.data, 'test', { limit: Number(values.test) });
   const train = loadDataset(s.data, 'train', { limit: s.trainImages });
   const base = await accuracyOf(model, test, { threads });
@@ -83,10 +86,10 @@ async function benchModel(s: Setup): Promise<Record<string, unknown>> {
   const scan = await scanSaliency(model, test, { images: Number(values['rank-images']), batch: 50, threads });
   const all = rankCuts(scan);
   const perClass = Array.from({ length: scan.classes }, (_, c) => rankCuts(scan, [c]));
-  writeFileSync(`bench/results/isplit-${s.key}.svg`, isplitPlotSvg(all.cuts.map((c) => ({ label: c.tensor, logScore: c.logScore, bytes: c.bytes, candidate: c.candidate, recommended: c.tensor === all.recommended })), { title: `I-SPLIT: ${s.arch} on ${s.data}` }));
+  if (!values.tag) writeFileSync(`bench/results/isplit-${s.key}.svg`, isplitPlotSvg(all.cuts.map((c) => ({ label: c.tensor, logScore: c.logScore, bytes: c.bytes, candidate: c.candidate, recommended: c.tensor === all.recommended })), { title: `I-SPLIT: ${s.arch} on ${s.data}` }));
   process.stderr.write(`${s.key}: I-SPLIT over ${all.images} images in ${scan.seconds.toFixed(1)} s; candidates ${all.candidates.join(', ')}; recommended ${all.recommended}\n`);
 
-  const chosen = all.cuts.filter((c) => postActivation(model, c.tensor) || c.candidate);
+  const chosen = all.cuts.filter((c) => (postActivation(model, c.tensor) || c.candidate) && (!values['spatial-only'] || c.spatial.some((d) => d > 1)));
   const rows: Record<string, unknown>[] = [];
   let retrainSeconds = 0;
   for (const cut of chosen) {
@@ -115,7 +118,7 @@ async function benchModel(s: Setup): Promise<Record<string, unknown>> {
   });
   const distinct = [...new Set(classes.map((c) => c.recommended))];
   return {
-    model: s.arch, source, data: s.data, baseAccuracy: base.accuracy, testImages: test.count, trainImages: train.count, epochs: Number(values.epochs),
+    model: s.arch, source, file, data: s.data, baseAccuracy: base.accuracy, testImages: test.count, trainImages: train.count, epochs: Number(values.epochs),
     isplit: { images: all.images, seconds: scan.seconds, candidates: all.candidates, recommended: all.recommended, smallest: all.smallest, cuts: all.cuts },
     retrained: rows, retrainSeconds,
     spearmanScoreAccuracy: rhoScore, spearmanBaselineAccuracy: rhoBytes, spearmanBytesAccuracy: rhoBytesRaw,
@@ -150,8 +153,9 @@ for (const s of SETUPS) {
   const r = { ...(await benchModel(s)), date: new Date().toISOString(), machine };
   process.stdout.write(`${table(r)}\n`);
   // One file per model as soon as it is done; the summary gathers whichever models have run.
-  writeFileSync(join('bench/results', `isplit-${s.key}.json`), json(r));
+  writeFileSync(join('bench/results', `isplit-${s.key}${values.tag ? `-${values.tag}` : ''}.json`), json({ ...r, tag: values.tag }));
 }
+if (values.tag) process.exit(0);
 const done = ['lenet', 'vgg'].map((k) => join('bench/results', `isplit-${k}.json`)).filter(existsSync).map((f) => JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>);
 writeFileSync('bench/results/isplit.json', json({ bench: 'isplit', results: done }));
 writeFileSync('bench/results/isplit.md', done.map(table).join('\n'));
