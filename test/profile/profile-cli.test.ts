@@ -9,6 +9,7 @@ import { buildModel } from '../../src/models/catalogue.js';
 import { encodeModel } from '../../src/onnx/codec.js';
 import { parseDeviceProfile } from '../../src/profile/device-profile.js';
 import { deviceProfileOf, type MeasuredSection } from '../../src/profile/measured-device.js';
+import { runCli } from '../../test-support/cli/run-cli.js';
 
 /** Runs the command like main() does: output captured, errors turned into their exit code. */
 async function profile(...argv: string[]): Promise<{ code: number; stdout: string; error: string }> {
@@ -87,6 +88,9 @@ describe('cleave profile', () => {
     assert.equal(ref.code, EXIT.BAD_PROFILE);
     assert.match(ref.error, /unknown device "pi5" \(known: /);
     assert.equal((await profile()).code, EXIT.USAGE);
+    const viaMain = await runCli('profile', join(dir, 'nope.onnx'));
+    assert.equal(viaMain.code, EXIT.IO);
+    assert.match(viaMain.stderr, /^cleave profile: cannot read .*nope\.onnx: no such file\n$/);
     assert.equal((await profile(model, '--bogus')).code, EXIT.USAGE);
   });
 });
