@@ -27,8 +27,13 @@ export interface Graph {
   readonly opsets: ReadonlyMap<string, number>;
 }
 
-export function opsetOf(graph: Graph, domain: string): number | undefined {
-  return graph.opsets.get(domain === 'ai.onnx' ? '' : domain);
+/** The opset a domain binds to; '' (or absent, in models built in memory) is ai.onnx. */
+export function opsetOf(graph: Graph, domain: string | undefined): number | undefined {
+  return graph.opsets.get(normalDomain(domain));
+}
+
+function normalDomain(domain: string | undefined): string {
+  return !domain || domain === 'ai.onnx' ? '' : domain;
 }
 
 /** Builds the indexed graph of a decoded model, checking that it is a well-formed DAG. */
@@ -40,7 +45,7 @@ export function graphFromModel(model: ModelProto): Graph {
   const declared = new Map<string, ValueInfoProto>();
   for (const v of [...g.valueInfo, ...g.input, ...g.output]) declared.set(v.name, v);
   const opsets = new Map<string, number>();
-  for (const o of model.opsetImport) opsets.set(o.domain === 'ai.onnx' ? '' : o.domain, Number(o.version));
+  for (const o of model.opsetImport) opsets.set(normalDomain(o.domain), Number(o.version));
 
   const nodes = topologicalOrder(g.node, new Set([...inputs.map((v) => v.name), ...initializers.keys()]));
   const producer = new Map<string, number>();
