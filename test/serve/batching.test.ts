@@ -84,7 +84,9 @@ describe('v2 server: batching, codecs, shutdown', () => {
 
   it('over the in-flight limit a request gets a 503 at once, and the one in flight still completes', async () => {
     const tail = splitNet('tail');
-    const server = await startServer([await ServedModel.load('tail', tail, tail, { batching: { maxBatch: 64, maxDelayMs: 300 } })], { maxInflight: 1 });
+    // The first request waits in the batcher (long delay) until close() drains it.
+    const server = await startServer([await ServedModel.load('tail', tail, tail, { batching: { maxBatch: 64, maxDelayMs: 60_000 } })], { maxInflight: 1 });
+    let closing: Promise<void> | undefined;
     try {
       const body = { inputs: [{ name: 'cut', datatype: 'FP32', shape: [1, ...CUT_SHAPE], data: Array.from(cutTensor(3)) }] };
       const first = postJson(`${server.url}/v2/models/tail/infer`, body);
@@ -92,9 +94,10 @@ describe('v2 server: batching, codecs, shutdown', () => {
       const second = await postJson(`${server.url}/v2/models/tail/infer`, body);
       assert.equal(second.status, 503);
       assert.match((second.json as { error: string }).error, /in flight/);
+      closing = server.close();
       assert.equal((await first).status, 200);
     } finally {
-      await server.close();
+      await (closing ?? server.close());
     }
   });
 });
