@@ -121,7 +121,7 @@ function inNs(ns: string, args: readonly string[], input?: string): string {
 }
 
 /** Wait for a line on a child's stdout that satisfies `ok`, or fail on exit/timeout. */
-function waitForLine(child: ChildProcess, ok: (line: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export function waitForLine(child: ChildProcess, ok: (line: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     if (!child.stdout) return reject(new Error(`${what}: no stdout`));
     const rl = createInterface({ input: child.stdout });

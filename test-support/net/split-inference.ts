@@ -1,0 +1,262 @@
+/**
+ * A real head -> server -> tail inference through a ShapedLink, next to the models.
+ *
+ *   namespace A (edge):   split-client.js  head (ORT) -> codec -> HTTP POST ---+
+ *   shaped link:          tbf rate, nftables loss, delay line (shaped-link.ts)   |
+ *   namespace B (server): split-server.js  `cleave serve` (serveModels) tail <--+
+ *
+ * The time per frame is the edge client's own (head + encode + request + server + reply). The
+ * analytic model (estimateSplitLatency) and the simulator get what was measured besides the
+ * network: the median head and encode times, the server's time per request from its /metrics,
+ * and the bytes the sockets really moved (HTTP request line and headers, the v2 JSON header and
+ * the tensor; the reply likewise). Each point is measured with a new TCP connection per request
+ * (the models' handshake option) and with one kept-alive connection.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyze } from '../../src/analysis/analyze.js';
+import { cutModel } from '../../src/cut/extract.js';
+import { graphFromModel } from '../../src/graph/graph.js';
+import { buildModel } from '../../src/models/catalogue.js';
+import { DEFAULT_HOST_OVERHEAD_MS } from '../../src/net/analytic.js';
+import type { PathSpec } from '../../src/net/path.js';
+import { estimateSplitLatency } from '../../src/net/split-latency.js';
+import { IP_TCP_HEADER_BYTES, mssForMtu } from '../../src/net/tcp.js';
+import { simulateTransferStats } from '../../src/net/transfer-sim.js';
+import { readModel, writeModel } from '../../src/onnx/model-file.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import { Random } from '../../src/graph/random.js';
+import { modelSignature } from '../../src/serve/metadata.js';
+import { makeBatch } from '../../src/train/batches.js';
+import { loadDataset } from '../../src/train/datasets.js';
+import { median, pathForPoint, queueBytesForPoint, type GridPoint } from './netem-grid.js';
+import { ShapedLink, waitForLine } from './shaped-link.js';
+import type { ClientSummary, ConnectionMode, FrameRecord, SplitClientConfig } from './split-client.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../../..');
+const clientScript = resolve(here, 'split-client.js');
+const serverScript = resolve(here, 'split-server.js');
+const PORT = 8000;
+/** Frames kept in the inputs file (the client cycles through them). */
+const FRAMES = 16;
+
+/** The cuts the real-link inference runs use. */
+export type SplitCaseName = 'lenet-relu1' | 'resnet18-relu';
+export const SPLIT_CASES: readonly SplitCaseName[] = ['lenet-relu1', 'resnet18-relu'];
+
+interface SplitCase {
+  readonly name: SplitCaseName;
+  readonly model: ModelProto;
+  readonly cutAt: string;
+  /** FRAMES inputs, float32, batch 1 each */
+  readonly inputs: Float32Array;
+}
+
+/**
+ * lenet-relu1: the trained LeNet (models/lenet-mnist.onnx) cut after conv1+relu (6x28x28 fp32,
+ * 18.8 KB), on real MNIST test images. resnet18-relu: ResNet-18 at 64x64 (seeded weights) cut
+ * after the stem's ReLU (64x32x32 fp32, 262 KB), on seeded random images.
+ */
+function splitCase(name: SplitCaseName): SplitCase {
+  if (name === 'lenet-relu1') {
+    const ds = loadDataset('mnist', 'test', { limit: FRAMES });
+    const batch = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
+    return { name, model: readModel(join(repoRoot, 'models/lenet-mnist.onnx')), cutAt: 'relu1', inputs: batch.x };
+  }
+  const rng = new Random(7);
+  const inputs = new Float32Array(FRAMES * 3 * 64 * 64);
+  for (let i = 0; i < inputs.length; i++) inputs[i] = rng.next() * 2 - 1;
+  return { name, model: buildModel('resnet18', { inputSize: 64, seed: 1 }), cutAt: 'relu', inputs };
+}
+
+/** Everything measured and modelled for one (cut, link, connection mode). */
+export interface SplitRow extends GridPoint {
+  readonly case: SplitCaseName;
+  readonly connection: ConnectionMode;
+  readonly congestionControl: string;
+  readonly requests: number;
+  /** answered by the server (origin 'server') */
+  readonly answered: number;
+  /** server answers equal to the whole model run on the edge */
+  readonly agreeWithWhole: number;
+  /** requests that opened a TCP connection */
+  readonly newConnections: number;
+  readonly cutBytes: number;
+  /** median bytes of a request / reply on the socket, HTTP included */
+  readonly wireUpBytes: number;
+  readonly wireDownBytes: number;
+  readonly headMs: number;
+  readonly encodeMs: number;
+  /** the server's own time per request (v2 decode + tail + encode) */
+  readonly serverMs: number;
+  readonly samplesMs: readonly number[];
+  readonly measuredMs: number;
+  readonly analyticMs: number;
+  readonly simulatedMs: number;
+  /** the analytic model fed only the cut tensor and a 40-byte reply: what ignoring HTTP costs */
+  readonly analyticNoHttpMs: number;
+  /**
+   * A kept-alive connection whose window is already open (see warmTransferMs): the request
+   * streams at the rate in its first round. The analytic model and the simulator start every
+   * transfer from the initial window, so for kept-alive connections this is the fair figure.
+   */
+  readonly warmMs: number;
+  readonly analyticError: number;
+  readonly simulatedError: number;
+  readonly warmError: number;
+}
+
+/**
+ * Network time of a request on a warm connection: its bytes (with TCP/IP headers) at the rate,
+ * less the one packet an idle tbf bucket lets through at once, then RTT/2 for the last byte,
+ * the reply's serialisation and RTT/2 back, plus the analytic model's host overhead. Holds when
+ * the congestion window already covers min(request, BDP): BBR keeps its window and pacing rate
+ * over idle gaps (Linux skips the slow-start restart after idle for congestion controls with
+ * their own cong_control, as BBR is), so after the warm-up frames it does.
+ */
+export function warmTransferMs(payloadBytes: number, replyBytes: number, path: PathSpec): number {
+  const mss = mssForMtu(path.mtu);
+  const overhead = IP_TCP_HEADER_BYTES + (path.linkOverheadBytes ?? 0);
+  const n = Math.ceil(payloadBytes / mss);
+  const credit = (path.burstBytes ?? 0) >= mss + overhead ? ((mss + overhead) * 8) / path.uplinkBps : 0;
+  const upS = ((payloadBytes + n * overhead) * 8) / path.uplinkBps - credit;
+  const replyS = ((replyBytes + overhead) * 8) / path.downlinkBps;
+  return (upS + path.rttMs / 1000 + replyS) * 1000 + DEFAULT_HOST_OVERHEAD_MS;
+}
+
+export interface MeasureOptions {
+  readonly connection: ConnectionMode;
+  readonly count: number;
+  readonly warmup?: number;
+  readonly gapMs?: number;
+  /** simulated seeds with loss */
+  readonly simRuns?: number;
+}
+
+/** The models' figures for measured frames (exported for re-scoring stored runs). */
+export function scoreSplit(caseName: SplitCaseName, point: GridPoint, connection: ConnectionMode, cc: string, frames: readonly FrameRecord[], summary: ClientSummary, simRuns = 21): SplitRow {
+  const ok = frames.filter((f) => f.origin === 'server');
+  const med = (k: keyof FrameRecord): number => (ok.length ? median(ok.map((f) => Number(f[k]))) : 0);
+  const path = pathForPoint(point, cc);
+  const fresh = connection === 'fresh';
+  const headMs = med('headMs');
+  const encodeMs = med('encodeMs');
+  const wireUpBytes = med('wireUpBytes');
+  const wireDownBytes = med('wireDownBytes');
+  const cutBytes = med('cutBytes');
+  const serverMs = summary.serverMs;
+  const measuredMs = med('totalMs');
+  const analyticMs = estimateSplitLatency({ headMs, encodeMs, payloadBytes: wireUpBytes, tailMs: serverMs, replyBytes: wireDownBytes }, path, undefined, fresh).ms;
+  const analyticNoHttpMs = estimateSplitLatency({ headMs, encodeMs, payloadBytes: cutBytes, tailMs: serverMs, replyBytes: 40 }, path, undefined, fresh).ms;
+  const sim = simulateTransferStats({ bytes: wireUpBytes, path, handshake: fresh, replyBytes: wireDownBytes }, point.lossPct > 0 ? simRuns : 1);
+  const simulatedMs = headMs + encodeMs + sim.medianMs + serverMs;
+  const warmMs = headMs + encodeMs + warmTransferMs(wireUpBytes, wireDownBytes, path) + serverMs;
+  return {
+    case: caseName, rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, connection, congestionControl: cc,
+    requests: frames.length, answered: ok.length,
+    agreeWithWhole: frames.filter((f, i) => f.origin === 'server' && f.label === summary.fullLabels[i]).length,
+    newConnections: frames.filter((f) => f.newConnection).length,
+    cutBytes, wireUpBytes, wireDownBytes, headMs, encodeMs, serverMs,
+    samplesMs: ok.map((f) => f.totalMs), measuredMs, analyticMs, simulatedMs, analyticNoHttpMs, warmMs,
+    analyticError: (analyticMs - measuredMs) / measuredMs,
+    simulatedError: (simulatedMs - measuredMs) / measuredMs,
+    warmError: (warmMs - measuredMs) / measuredMs,
+  };
+}
+
+/** A shaped link with `cleave serve` on the far side serving the tail of one cut. */
+export class SplitRig {
+  private server: ChildProcess | undefined;
+
+  private constructor(readonly link: ShapedLink, readonly caseName: SplitCaseName, private readonly dir: string, private readonly config: Omit<SplitClientConfig, 'connection' | 'warmup' | 'count' | 'gapMs'>) {}
+
+  static async create(caseName: SplitCaseName, congestionControl?: string): Promise<SplitRig> {
+    const c = splitCase(caseName);
+    const cut = cutModel(analyze(graphFromModel(c.model), { batch: 1 }), [c.cutAt]);
+    const dir = mkdtempSync(join(tmpdir(), `cleave-split-${process.pid}-`));
+    let link: ShapedLink | undefined;
+    try {
+      writeModel(join(dir, 'head.onnx'), cut.head);
+      writeModel(join(dir, 'tail.onnx'), cut.tail);
+      writeModel(join(dir, 'full.onnx'), c.model);
+      writeFileSync(join(dir, 'inputs.f32'), new Uint8Array(c.inputs.buffer, c.inputs.byteOffset, c.inputs.byteLength));
+      const input = modelSignature(cut.head).inputs[0];
+      const tailInput = modelSignature(cut.tail).inputs[0];
+      if (!input || !tailInput) throw new Error(`${caseName}: the cut has no input`);
+      link = await ShapedLink.create(congestionControl);
+      const rig = new SplitRig(link, caseName, dir, {
+        serverUrl: `http://${link.addrB}:${PORT}`,
+        model: 'tail',
+        headPath: join(dir, 'head.onnx'),
+        fullPath: join(dir, 'full.onnx'),
+        inputsPath: join(dir, 'inputs.f32'),
+        inputName: input.name,
+        inputDims: [1, ...input.shape.slice(1)],
+        frames: FRAMES,
+        tailInput: tailInput.name,
+      });
+      await rig.startServer();
+      return rig;
+    } catch (err) {
+      link?.closeSync();
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  private async startServer(): Promise<void> {
+    const server = spawn('ip', ['netns', 'exec', this.link.nsB, process.execPath, serverScript, join(this.dir, 'tail.onnx'), this.link.addrB, String(PORT)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    this.server = server;
+    await waitForLine(server, (l) => l === 'listening', 'split-server', 30_000);
+  }
+
+  /** Shape the link for `point` and time `count` frames through it. */
+  async measure(point: GridPoint, o: MeasureOptions): Promise<SplitRow> {
+    await this.link.configure({ rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, queueBytes: queueBytesForPoint(point) });
+    const config: SplitClientConfig = { ...this.config, connection: o.connection, warmup: o.warmup ?? 2, count: o.count, gapMs: o.gapMs ?? 50 };
+    const configPath = join(this.dir, `client-${o.connection}.json`);
+    writeFileSync(configPath, JSON.stringify(config));
+    const lines = await runClient(this.link.nsA, configPath, 60_000 + o.count * 10_000);
+    const frames = lines.filter((l) => !('done' in l)) as FrameRecord[];
+    const summary = lines.find((l) => 'done' in l) as ClientSummary | undefined;
+    if (!summary) throw new Error('split-client ended without its summary');
+    return scoreSplit(this.caseName, point, o.connection, this.link.congestionControl(), frames, summary, o.simRuns);
+  }
+
+  /** Stop the server, remove the namespaces and the temporary models. */
+  async close(): Promise<void> {
+    this.link.closeSync(); // kills everything in the namespaces, the server included
+    this.server = undefined;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function runClient(ns: string, configPath: string, timeoutMs: number): Promise<Array<FrameRecord | ClientSummary>> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, clientScript, configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+      reject(new Error(`split-client timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`split-client exited ${code}: ${err.trim()}`));
+      resolvePromise(
+        out
+          .split('\n')
+          .filter((l) => l.trim().length > 0)
+          .map((l) => JSON.parse(l) as FrameRecord | ClientSummary),
+      );
+    });
+  });
+}
