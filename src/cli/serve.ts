@@ -22,6 +22,7 @@ Options:
   --threads N           ONNX Runtime intra-op threads per model
   --dataset NAME        test images offered by the page: mnist or fashion-mnist (default mnist)
   --no-page             do not serve the browser page
+  --cors ORIGIN         let browser pages from ORIGIN (or *) call the server
   --json                print the address and models as one JSON line
   -h, --help            show this help
 
@@ -42,6 +43,7 @@ export async function runServe(argv: readonly string[], io: CliIo, stop?: Promis
     threads: { type: 'string' },
     dataset: { type: 'string' },
     'no-page': { type: 'boolean' },
+    cors: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'serve');
@@ -60,6 +62,7 @@ export async function runServe(argv: readonly string[], io: CliIo, stop?: Promis
     ...(maxBatch ? { batching: { maxBatch, maxDelayMs: positiveInt(values['batch-delay-ms'], 'batch-delay-ms', 2) } } : {}),
     ...(values.threads ? { threads: positiveInt(values.threads, 'threads', 1) } : {}),
     page: !values['no-page'],
+    ...(values.cors ? { corsOrigin: values.cors } : {}),
     ...(values.dataset ? { samples: values.dataset } : {}),
   });
   if (values.json) io.stdout(`${JSON.stringify({ url: server.url, models, page: page ?? null })}\n`);

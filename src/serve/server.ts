@@ -17,6 +17,11 @@ export interface ServerOptions {
   readonly limits?: DecodeLimits;
   /** at shutdown, how long requests in flight may take before their connections are cut (default 10 s) */
   readonly shutdownGraceMs?: number;
+  /**
+   * Cross-origin access for browser clients on other origins (an edge page served elsewhere):
+   * the allowed origin, or '*'. Off by default.
+   */
+  readonly corsOrigin?: string;
   /** extra routes (the browser page) registered on the same server */
   readonly routes?: (app: FastifyInstance) => void;
 }
@@ -79,6 +84,24 @@ export async function startServer(models: readonly ServedModel[], options: Serve
   // Bodies are parsed by the v2 decoder (JSON header + binary tensors), whatever the content type says.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  if (options.corsOrigin !== undefined) {
+    const origin = options.corsOrigin;
+    app.addHook('onRequest', async (req, reply) => {
+      void reply.header('access-control-allow-origin', origin)
+        .header('access-control-expose-headers', 'inference-header-content-length')
+        .header('vary', 'origin');
+      if (req.method === 'OPTIONS') {
+        // Preflight: binary requests carry a custom header and a non-simple content type.
+        return reply.code(204)
+          .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+          .header('access-control-allow-headers', 'content-type, inference-header-content-length')
+          .header('access-control-max-age', '600')
+          .send();
+      }
+      return undefined;
+    });
+  }
 
   app.setErrorHandler((err, _req, reply) => {
     const status = statusOf(err);

@@ -72,4 +72,20 @@ describe('v2 spec examples', () => {
     const ready = await request(`${server.url}/v2/models/mymodel/ready`);
     assert.equal(ready.status, 200);
   });
+
+  it('CORS, when enabled: preflight allowed with the binary header, replies expose it; off by default', async () => {
+    const cors = await startServer([await ServedModel.load('mymodel', specExampleNet(), specExampleNet())], { corsOrigin: 'http://edge.example' });
+    try {
+      const pre = await request(`${cors.url}/v2/models/mymodel/infer`, { method: 'OPTIONS', headers: { origin: 'http://edge.example', 'access-control-request-method': 'POST' } });
+      assert.equal(pre.status, 204);
+      assert.equal(pre.headers.get('access-control-allow-origin'), 'http://edge.example');
+      assert.match(pre.headers.get('access-control-allow-headers') ?? '', /inference-header-content-length/);
+      const r = await postJson(`${cors.url}/v2/models/mymodel/infer`, { inputs: [{ name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [1, 2, 3, 4] }, { name: 'input1', shape: [3], datatype: 'BOOL', data: [true, true, false] }] });
+      assert.equal(r.status, 200);
+      assert.match(r.headers.get('access-control-expose-headers') ?? '', /inference-header-content-length/);
+    } finally {
+      await cors.close();
+    }
+    assert.equal((await request(`${server.url}/v2`)).headers.get('access-control-allow-origin'), null);
+  });
 });
