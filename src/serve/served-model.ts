@@ -22,7 +22,7 @@ export interface ServedModelOptions {
   readonly threads?: number;
   /** dynamic batching; off when absent or when an input has no dynamic first dim */
   readonly batching?: BatchingOptions;
-  /** most elements per input tensor after codec decoding */
+  /** most elements of an input with a dynamic dim after codec decoding (default 2^24) */
   readonly maxElements?: number;
 }
 
@@ -71,10 +71,13 @@ export class ServedModel {
   }
 
   /** Decodes a cut-codec tensor to FP32, or returns the tensor as it came. */
-  private async decode(t: WireTensor): Promise<{ datatype: V2Datatype; shape: readonly number[]; data: TensorData }> {
+  private async decode(t: WireTensor, meta: TensorMeta): Promise<{ datatype: V2Datatype; shape: readonly number[]; data: TensorData }> {
     if (!isEncoded(t.parameters)) return t;
     const params = t.parameters as NonNullable<WireTensor['parameters']>;
-    const f = await decodeTensor(t.datatype, t.shape, toBinary(t.datatype, t.data), params, this.options.maxElements);
+    // A small compressed body must not inflate into more than the input can hold: its exact
+    // size when the model fixes every dim, else a limit.
+    const bound = meta.shape.every((d) => d > 0) ? elementCount(meta.shape) : this.options.maxElements ?? 1 << 24;
+    const f = await decodeTensor(t.datatype, t.shape, toBinary(t.datatype, t.data), params, bound);
     return { datatype: 'FP32', shape: f.dims, data: f.data };
   }
 
@@ -91,7 +94,7 @@ export class ServedModel {
       const meta = this.metadata.inputs.find((m) => m.name === t.name);
       if (!meta) throw new BadRequestError(`model "${this.name}" has no input "${t.name}"; its inputs are ${this.metadata.inputs.map((m) => m.name).join(', ')}`);
       if (feeds[t.name]) throw new BadRequestError(`input "${t.name}" is given twice`);
-      const decoded = await this.decode(t);
+      const decoded = await this.decode(t, meta);
       this.check(meta, decoded);
       feeds[t.name] = toRun(decoded);
     }
