@@ -3,7 +3,11 @@ import { dirname } from 'node:path';
 import { BadModelError, IoError } from '../errors.js';
 import { decodeModel, encodeModel } from './codec.js';
 import { resolveExternalData } from './external-data.js';
+import { readModelLazily } from './lazy-read.js';
 import type { ModelProto } from './types.js';
+
+/** Files from this size on are read lazily (see lazy-read.ts). */
+export const LAZY_FILE_BYTES = 32 * 2 ** 20;
 
 /** Largest model file cleave reads (protobuf itself caps a message at 2 GiB). */
 export const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -21,8 +25,8 @@ export function readModel(path: string): ModelProto {
   }
   if (size > MAX_MODEL_BYTES) throw new BadModelError(`${path} is ${size} bytes, over the 2 GiB protobuf limit; save it with external data`);
   if (size === 0) throw new BadModelError(`${path} is empty`);
-  const bytes = readFileSync(path);
-  const model = decodeModel(bytes, path);
+  // Large files are read without their weights, which load on first use.
+  const model = size >= LAZY_FILE_BYTES ? readModelLazily(path, size) : decodeModel(readFileSync(path), path);
   resolveExternalData(model, path);
   return model;
 }
