@@ -82,6 +82,11 @@ describe('gradients of the nn ops against finite differences', () => {
     await expectClose('PRelu', [{ shape: [2, 3, 4], awayFromZero: 0.05 }, { shape: [3, 1] }]);
   });
 
+  it('Gelu, exact and tanh-approximated (opset 20)', async () => {
+    await expectClose('Gelu', [{ shape: [3, 4] }], {}, { opset: 20 });
+    await expectClose('Gelu', [{ shape: [3, 4] }], { approximate: 'tanh' }, { opset: 20 });
+  });
+
   it('Pow, and the variadic Sum, Mean, Max, Min with broadcasting', async () => {
     await expectClose('Pow', [{ shape: [3, 4], positive: true, awayFromZero: 0.5 }, { shape: [4] }]);
     await expectClose('Sum', [{ shape: [2, 3] }, { shape: [3] }, { shape: [2, 1] }]);
