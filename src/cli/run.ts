@@ -29,6 +29,7 @@ Options:
   --server URL          v2 server base URL, e.g. http://127.0.0.1:8000
   --head PATH           head.onnx, or a cut folder holding it
   --model NAME          tail model name on the server (default tail)
+  --cut-output NAME     head output to send (default: the first that is not the exit)
   --tail-input NAME     tail input name (default: the head's cut output name)
   --codec C             fp32 (default), fp16, int8, int8-channel[:axis], each optionally +deflate
   --full PATH           whole model for the local fallback
@@ -66,6 +67,7 @@ export async function runRun(argv: readonly string[], io: CliIo): Promise<number
     head: { type: 'string' },
     model: { type: 'string' },
     'tail-input': { type: 'string' },
+    'cut-output': { type: 'string' },
     codec: { type: 'string' },
     full: { type: 'string' },
     'exit-output': { type: 'string' },
@@ -98,6 +100,7 @@ export async function runRun(argv: readonly string[], io: CliIo): Promise<number
     const client = new EdgeClient({
       serverUrl: values.server, model: values.model ?? 'tail', head, transport: nodeTransport,
       ...(values['tail-input'] ? { tailInput: values['tail-input'] } : {}),
+      ...(values['cut-output'] ? { cutOutput: values['cut-output'] } : {}),
       codec: parseCodec(values.codec ?? 'fp32'),
       retry: { timeoutMs: positiveInt(values['timeout-ms'], 'timeout-ms', 2000), retries: nonNegativeInt(values.retries, 'retries', 2) },
       fallback: { ...(values['exit-output'] ? { exitOutput: values['exit-output'] } : {}), ...(full ? { full } : {}) },
