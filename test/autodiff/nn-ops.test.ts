@@ -49,6 +49,10 @@ describe('gradients of the nn ops against finite differences', () => {
     await expectClose('BatchNormalization', [{ shape: [4, 3, 3, 3] }, ...stats(3)], { epsilon: float(1e-5), training_mode: 1 }, { outputs: 3, eps: 3e-3 });
   });
 
+  it('InstanceNormalization: per-sample, per-channel statistics over space', async () => {
+    await expectClose('InstanceNormalization', [{ shape: [2, 3, 4, 5] }, { shape: [3] }, { shape: [3] }], { epsilon: float(1e-5) }, { eps: 3e-3 });
+  });
+
   it('Dropout: identity in inference, mask-scaled in training', async () => {
     await expectClose('Dropout', [{ shape: [3, 4] }, { shape: [], value: [0.3] }]);
     await expectClose('Dropout', [{ shape: [3, 4] }, { shape: [], value: [0.0] }, { shape: [], dtype: 'bool', value: [1] }], {}, { outputs: 2 });
