@@ -66,6 +66,11 @@ describe('cleave serve / run / export', () => {
       assert.match(r.out.join(''), /answered by: local-full 2/);
       assert.match(r.out.join(''), /fallback because: request failed/);
       await assert.rejects(runRun(['--head', dir, 'x.png'], capture().io), /--server/);
+      // a head with an early exit answers from the exit
+      writeModel(join(dir, 'head-exit.onnx'), splitNet('head-exit'));
+      const e = capture();
+      assert.equal(await runRun(['--server', 'http://127.0.0.1:9', '--head', join(dir, 'head-exit.onnx'), '--exit-output', 'exit_logits', '--cut-output', 'cut', '--dataset', 'mnist', '--count', '2', '--retries', '0', '--json'], e.io), 0);
+      assert.deepEqual((JSON.parse(e.out.join('')) as { origins: unknown }).origins, { 'local-exit': 2 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
