@@ -1,0 +1,107 @@
+/**
+ * bench/netem-inference: real split inferences through a shaped link. The edge client (head in
+ * ORT, fp32 codec, HTTP POST) runs in one network namespace, `cleave serve`'s server with the
+ * tail in the other; tc tbf sets the rate, the C delay line the RTT, nftables the loss. Grid:
+ * rate 1/10/100 Mbit/s x RTT 5/50 ms x two cuts (LeNet after relu1, 18.8 KB; MobileNetV2 at
+ * 64x64 after its stem, 131 KB) x a new TCP connection per request or one kept-alive. Each
+ * point's median end-to-end time is set against the analytic split-latency model, the simulator
+ * and the warm-window figure, all fed the measured head, encode and server times and the bytes
+ * the sockets moved. Prints a markdown table; writes bench/results/netem-inference.json.
+ *
+ *   npx tsc -p tsconfig.json && node build/bench/netem-inference/run.js [--quick] [--loss PCT] [--count N]
+ *
+ * --quick: 10 Mbit/s only. --loss PCT: random loss on every point (default 0). --count N: timed
+ * frames per point and connection mode (default 7, after 2 warm-up frames).
+ * Needs root (namespaces, tc, nft). Takes about 4 minutes.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median, type GridPoint } from '../../test-support/net/netem-grid.js';
+import { netnsUnavailableReason } from '../../test-support/net/shaped-link.js';
+import { SPLIT_CASES, SplitRig, type SplitRow } from '../../test-support/net/split-inference.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+
+const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const medAbs = (rows: readonly SplitRow[], k: 'analyticError' | 'simulatedError' | 'warmError'): number => median(rows.map((r) => Math.abs(r[k])));
+
+function table(rows: readonly SplitRow[], when: string): string {
+  const fresh = rows.filter((r) => r.connection === 'fresh');
+  const kept = rows.filter((r) => r.connection === 'keep-alive');
+  const cc = rows[0]?.congestionControl ?? '?';
+  const ok = rows.every((r) => r.answered === r.requests && r.agreeWithWhole === r.requests);
+  return [
+    `Real split inference (head on the edge namespace, \`cleave serve\` tail on the server namespace, kernel TCP ${cc}, tbf rate, delay-line RTT, ${rows[0]?.lossPct ?? 0}% loss; measured ${when}). Median of ${rows[0]?.requests ?? 0} frames, edge client's time from the head's start to the reply decoded. Models are fed the measured head, encode and server times and the socket bytes (HTTP included); "no HTTP" feeds the analytic model the bare tensor. Warm: the request at the rate in one round (window already open).`,
+    '',
+    '| cut | rate | RTT | connection | tensor B | request B | reply B | head ms | server ms | measured ms | analytic ms | err | simulated ms | err | warm ms | err | analytic, no HTTP ms |',
+    '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.case} | ${r.rateBps / 1e6} Mbit/s | ${r.rttMs} ms | ${r.connection} | ${r.cutBytes} | ${r.wireUpBytes} | ${r.wireDownBytes} | ${r.headMs.toFixed(2)} | ${r.serverMs.toFixed(2)} | ${r.measuredMs.toFixed(1)} | ${r.analyticMs.toFixed(1)} | ${pct(r.analyticError)} | ${r.simulatedMs.toFixed(1)} | ${pct(r.simulatedError)} | ${r.warmMs.toFixed(1)} | ${pct(r.warmError)} | ${r.analyticNoHttpMs.toFixed(1)} |`,
+    ),
+    '',
+    `New connection per request (${fresh.length} points): median |error| analytic ${(medAbs(fresh, 'analyticError') * 100).toFixed(1)}%, simulator ${(medAbs(fresh, 'simulatedError') * 100).toFixed(1)}%.`,
+    `Kept-alive (${kept.length} points): warm-window figure ${(medAbs(kept, 'warmError') * 100).toFixed(1)}%; the models' cold start (handshake off, initial window 10) ${(medAbs(kept, 'analyticError') * 100).toFixed(1)}% (analytic), ${(medAbs(kept, 'simulatedError') * 100).toFixed(1)}% (simulator).`,
+    `Every frame answered by the server with the whole model's prediction: ${ok ? 'yes' : 'NO'}.`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const why = netnsUnavailableReason();
+  if (why) {
+    process.stderr.write(`bench/netem-inference: cannot run: ${why}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const arg = (name: string): string | undefined => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const quick = process.argv.includes('--quick');
+  const lossPct = Number(arg('--loss') ?? 0);
+  const count = Number(arg('--count') ?? 7);
+  if (!(lossPct >= 0 && lossPct < 50) || !(Number.isInteger(count) && count >= 1)) {
+    process.stderr.write('bench/netem-inference: --loss takes a percentage in [0, 50), --count a positive integer\n');
+    process.exitCode = 2;
+    return;
+  }
+  const points: GridPoint[] = [];
+  for (const rateBps of quick ? [10e6] : [1e6, 10e6, 100e6]) for (const rttMs of [5, 50]) points.push({ rateBps, rttMs, lossPct });
+  const started = Date.now();
+  const rows: SplitRow[] = [];
+  for (const name of SPLIT_CASES) {
+    const rig = await SplitRig.create(name);
+    try {
+      for (const point of points) {
+        for (const connection of ['fresh', 'keep-alive'] as const) {
+          const r = await rig.measure(point, { connection, count: lossPct > 0 ? count * 2 + 1 : count });
+          rows.push(r);
+          process.stderr.write(`${name} ${point.rateBps / 1e6} Mbit/s ${point.rttMs} ms ${connection}: ${r.measuredMs.toFixed(1)} ms (analytic ${r.analyticMs.toFixed(1)}, sim ${r.simulatedMs.toFixed(1)}, warm ${r.warmMs.toFixed(1)})\n`);
+        }
+      }
+    } finally {
+      await rig.close();
+    }
+  }
+  const when = new Date().toISOString();
+  process.stdout.write(`${table(rows, when)}\n`);
+  const fresh = rows.filter((r) => r.connection === 'fresh');
+  const kept = rows.filter((r) => r.connection === 'keep-alive');
+  const out = join(root, `bench/results/netem-inference${lossPct > 0 ? `-loss${lossPct}` : ''}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify({
+      date: when, quick, lossPct, seconds: (Date.now() - started) / 1000,
+      medianAbsError: {
+        fresh: { analytic: medAbs(fresh, 'analyticError'), simulated: medAbs(fresh, 'simulatedError') },
+        keepAlive: { warm: medAbs(kept, 'warmError'), analytic: medAbs(kept, 'analyticError'), simulated: medAbs(kept, 'simulatedError') },
+      },
+      rows,
+    }, null, 2)}\n`,
+  );
+}
+
+await main();
