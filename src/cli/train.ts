@@ -30,6 +30,7 @@ Options:
   --schedule NAME        constant (default) | cosine (decay to 0 over the run)
   --trainable T1,T2      train only these initializers (default: every weight)
   --freeze T1,T2         keep these initializers fixed
+  --freeze-bn            keep BatchNormalization in inference mode (stored statistics)
   --limit N              use the first N training images (default: all)
   --test-limit N         evaluate on the first N test images (default: all)
   --seed N               shuffling and weight seed (default 1)
@@ -67,6 +68,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     schedule: { type: 'string' },
     trainable: { type: 'string' },
     freeze: { type: 'string' },
+    'freeze-bn': { type: 'boolean' },
     limit: { type: 'string' },
     'test-limit': { type: 'string' },
     seed: { type: 'string' },
@@ -106,7 +108,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const line = (s: EpochStats) => `epoch ${s.epoch}/${epochs}: loss ${s.loss.toFixed(4)}, train acc ${(100 * s.trainAccuracy).toFixed(2)}%, test acc ${s.testAccuracy === undefined ? '-' : `${(100 * s.testAccuracy).toFixed(2)}%`}, ${s.samplesPerSecond.toFixed(0)} samples/s, ${s.seconds.toFixed(1)} s\n`;
   const result = await fit(model, train, test, {
     batch, optimizer, epochs, seed, schedule,
-    trainable: list(values.trainable), frozen: list(values.freeze),
+    trainable: list(values.trainable), frozen: list(values.freeze), batchNorm: values['freeze-bn'] ? 'frozen' : 'train',
     threads: values.threads === undefined ? undefined : positiveInt(values.threads, 'threads', 1),
     onStep: (info) => {
       if (!bar) return;

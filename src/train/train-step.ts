@@ -92,7 +92,7 @@ function trainingMode(model: ModelProto, bn: 'train' | 'frozen'): { model: Model
   let trueName: string | undefined;
   const nodes: NodeProto[] = model.graph.node.map((n) => {
     if (n.opType === 'BatchNormalization' && bn === 'train') {
-      if (opset < 14) throw new BadRequestError(`training BatchNormalization "${n.name}" needs opset >= 14 (the model has ${opset}); use batchNorm: 'frozen'`);
+      if (opset < 14) throw new BadRequestError(`training BatchNormalization "${n.name}" needs opset >= 14 (the model has ${opset}); use batchNorm: 'frozen' (cleave train --freeze-bn)`);
       const [mean, variance] = [n.input[3] as string, n.input[4] as string];
       const outs = [n.output[0] as string, `${n.name}/running_mean_new`, `${n.name}/running_var_new`];
       buffers.push({ name: mean, output: outs[1] as string }, { name: variance, output: outs[2] as string });
