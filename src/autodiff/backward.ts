@@ -4,7 +4,7 @@ import { BadModelError, BadRequestError, UnsupportedOpError } from '../errors.js
 import { type Graph, graphFromModel } from '../graph/graph.js';
 import { valueInfo } from '../graph/builder.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
-import type { OpDef, TensorInfo } from '../ops/op.js';
+import { differentiableAt, type TensorInfo } from '../ops/op.js';
 import { BackwardEmitter, NodeGradContext } from './node-grad-context.js';
 
 /** A tensor whose gradient is given: by another tensor of the model, or by a new graph input. */
@@ -43,13 +43,6 @@ function checkName(name: string, known: ReadonlyMap<string, unknown>, what: stri
   if (known.has(name)) return;
   const hint = known.size ? closest(name, [...known.keys()]) : undefined;
   throw new BadRequestError(`${what} "${name}" is no tensor of the model${hint ? `; did you mean "${hint}"?` : ''}`);
-}
-
-/** Whether input `i` of an op passes gradients; a variadic op's last entry covers the inputs beyond the list. */
-function differentiableInput(rule: OpDef | undefined, i: number): boolean {
-  const d = rule?.differentiable;
-  if (!d || d.length === 0) return false;
-  return d[Math.min(i, d.length - 1)] ?? false;
 }
 
 /** Tensors that depend on any of `sources`, by a forward pass over the topological order. */
@@ -139,7 +132,7 @@ export function buildGradientModel(model: ModelProto, request: GradientRequest):
     if (!node.output.some((o) => o && anc.has(o) && dep.has(o))) continue;
     const ctx = nodeContext(graph, node, index);
     const rule = inference.rules[index];
-    const wanted = node.input.map((t, i) => Boolean(t) && dep.has(t) && anc.has(t) && differentiableInput(rule, i));
+    const wanted = node.input.map((t, i) => Boolean(t) && dep.has(t) && anc.has(t) && (rule !== undefined && differentiableAt(rule, i)));
     const hasGrad = node.output.map((o) => contributions.has(o));
     if (!hasGrad.some(Boolean)) continue;
     if (!rule?.gradient) {
