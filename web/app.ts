@@ -2,6 +2,7 @@ import { parseCodec } from '../src/compress/codec.js';
 import { EdgeClient, type Prediction } from '../src/edge/client.js';
 import { type RawImage, imageToTensor } from '../src/edge/pixels.js';
 import type { ModelRunner } from '../src/edge/runtime.js';
+import { type Transport, fetchTransport } from '../src/edge/transport.js';
 import { webRuntime } from './ort-web-runtime.js';
 
 /** The page's view of the server's /web/config.json. */
@@ -12,6 +13,7 @@ interface PageConfig {
   readonly tailInput: string;
   readonly samples: number;
   readonly classNames: readonly string[];
+  readonly hasFull: boolean;
 }
 
 interface Sample { readonly index: number; readonly label: number; readonly width: number; readonly height: number; readonly channels: number; readonly pixels: string }
@@ -57,7 +59,11 @@ async function main(): Promise<void> {
   const config = (await (await fetch('/web/config.json')).json()) as PageConfig;
   const runtime = webRuntime(new URL('/ort/', location.href).href);
   const head: ModelRunner = await runtime.load(new Uint8Array(await (await fetch('/web/head.onnx')).arrayBuffer()));
+  const full: ModelRunner | undefined = config.hasFull ? await runtime.load(new Uint8Array(await (await fetch('/web/full.onnx')).arrayBuffer())) : undefined;
   const [, channels = 1, height = 28, width = 28] = config.input.shape;
+  // "Link down" in the page: every request fails as if the network were gone.
+  const down: Transport = async () => { throw new Error('link down (simulated in the page)'); };
+  $<HTMLInputElement>('offline').disabled = !full;
   $<HTMLInputElement>('sample').max = String(Math.max(0, config.samples - 1));
 
   let current: { image: RawImage; truth: number | null } | undefined;
@@ -72,7 +78,12 @@ async function main(): Promise<void> {
   const classify = async (codecText: string): Promise<PageResult> => {
     if (!current) throw new Error('pick an image first');
     const codec = parseCodec(codecText);
-    const client = new EdgeClient({ serverUrl: location.origin, model: config.tailModel, head, cutOutput: config.cutOutput, tailInput: config.tailInput, codec });
+    const offline = $<HTMLInputElement>('offline').checked;
+    const client = new EdgeClient({
+      serverUrl: location.origin, model: config.tailModel, head, cutOutput: config.cutOutput, tailInput: config.tailInput, codec,
+      transport: offline ? down : fetchTransport(), retry: { timeoutMs: 5000, retries: 2, backoffMs: 20 },
+      ...(full ? { fallback: { full } } : {}),
+    });
     const data = imageToTensor(current.image, channels, height, width);
     const p = await client.predict({ [config.input.name]: { dtype: 'float32', dims: [1, channels, height, width], data } });
     const label = p.labels[0] ?? -1;
@@ -82,7 +93,7 @@ async function main(): Promise<void> {
     };
     $('answer').textContent = `${result.className}`;
     $('truth').textContent = result.truth === null ? '(uploaded image)' : String(config.classNames[result.truth] ?? result.truth);
-    $('origin').textContent = result.origin;
+    $('origin').textContent = result.origin === 'server' ? 'server' : `${result.origin} (${p.fallbackReason ?? ''})`;
     $('bytes').textContent = `${result.bytesSent} B request (${result.cutBytes} B cut tensor, ${result.codec})`;
     $('split').textContent = `head ${p.timing.headMs.toFixed(1)} ms · encode ${p.timing.encodeMs.toFixed(1)} ms · network + tail ${p.timing.networkMs.toFixed(1)} ms · total ${p.timing.totalMs.toFixed(1)} ms`;
     $('result').dataset.done = String(Number($('result').dataset.done ?? '0') + 1);
@@ -115,9 +126,13 @@ async function main(): Promise<void> {
   if (config.samples > 0) await loadSample(0);
   // For automation (the end-to-end test): the same path as the buttons.
   (window as unknown as { cleave: object }).cleave = {
-    classifySample: async (index: number, codec: string) => { await loadSample(index); return classify(codec); },
+    classifySample: async (index: number, codec: string, offline = false) => {
+      $<HTMLInputElement>('offline').checked = offline;
+      await loadSample(index);
+      return classify(codec);
+    },
   };
-  status(`ready: head in the browser (${runtime.name}), tail "${config.tailModel}" on ${location.host}`);
+  status(`ready: head in the browser (${runtime.name}), tail "${config.tailModel}" on ${location.host}${full ? '; whole model loaded for the fallback' : ''}`);
   document.body.dataset.ready = 'true';
 }
 

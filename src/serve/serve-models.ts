@@ -15,6 +15,8 @@ export interface ServeOptions extends Omit<ServerOptions, 'routes'> {
   readonly page?: boolean;
   readonly headName?: string;
   readonly tailName?: string;
+  /** the model the page falls back on when the link is down (default: one named `full`, if served) */
+  readonly fullName?: string;
   /** test images offered by the page: a dataset name (mnist, fashion-mnist) or a loaded set */
   readonly samples?: string | ImageDataset;
   readonly sampleCount?: number;
@@ -51,8 +53,10 @@ export async function serveModels(args: readonly string[], options: ServeOptions
     const tailInput = tail.metadata.inputs[0];
     if (!input || !cut || !tailInput) throw new BadRequestError(`the page needs a head with an input and an output, and a tail with an input`);
     const samples = typeof options.samples === 'object' ? options.samples : loadDataset(options.samples ?? 'mnist', 'test', { limit: options.sampleCount ?? 200 });
+    const fullSource = sources.find((s) => s.name === (options.fullName ?? 'full'));
     routes = siteRoutes({
       head: new Uint8Array(readFileSync(headSource.path)), headInput: input, cutOutput: cut.name,
+      ...(fullSource ? { full: new Uint8Array(readFileSync(fullSource.path)) } : {}),
       tailModel: tail.name, tailInput: tailInput.name, samples,
     });
   } else if (options.page === true) {

@@ -16,6 +16,8 @@ export interface SiteOptions {
   /** the tail's model name on this server and its input name */
   readonly tailModel: string;
   readonly tailInput: string;
+  /** the whole model, for the page's local fallback when the server or link is down */
+  readonly full?: Uint8Array;
   /** test images the page can pick from */
   readonly samples?: ImageDataset;
   /** class names shown with the answer */
@@ -46,7 +48,11 @@ export function siteRoutes(site: SiteOptions): (app: FastifyInstance) => void {
       return reply.type(file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript').send(bytes);
     });
     app.get('/web/head.onnx', async (_req, reply) => reply.type('application/octet-stream').send(Buffer.from(site.head)));
+    app.get('/web/full.onnx', async (_req, reply) => (site.full
+      ? reply.type('application/octet-stream').send(Buffer.from(site.full))
+      : reply.code(404).send({ error: 'this server holds no whole model for the page' })));
     app.get('/web/config.json', async () => ({
+      hasFull: site.full !== undefined,
       input: site.headInput, cutOutput: site.cutOutput, tailModel: site.tailModel, tailInput: site.tailInput,
       samples: site.samples?.count ?? 0, classNames: site.classNames ?? site.samples?.classNames ?? [],
     }));

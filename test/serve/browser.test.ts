@@ -20,6 +20,7 @@ describe('browser page', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cleave-page-'));
     writeModel(join(dir, 'head.onnx'), splitNet('head'));
     writeModel(join(dir, 'tail.onnx'), splitNet('tail'));
+    writeModel(join(dir, 'full.onnx'), splitNet('full'));
     const samples = loadDataset('mnist', 'test', { limit: 8 });
     const full = await loadRunner(splitNet('full'));
     const { server, page: pageUrl } = await serveModels([dir], { samples });
@@ -48,6 +49,12 @@ describe('browser page', () => {
       assert.equal(await page.textContent('#origin'), 'server');
       assert.match(await page.textContent('#bytes') ?? '', /B request \(\d+ B cut tensor, int8-channel\+deflate\)/);
       assert.match(await page.textContent('#split') ?? '', /head [\d.]+ ms · encode [\d.]+ ms · network \+ tail [\d.]+ ms/);
+      // Link down: the page answers with the whole model in the browser, flagged as such.
+      const local = await page.evaluate(([i, c]) => (window as unknown as { cleave: { classifySample(i: number, c: string, offline: boolean): Promise<unknown> } }).cleave.classifySample(i as number, c as string, true), [6, 'fp32']) as PageResult;
+      const want6 = (await full.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: batch.x.slice(6 * 784, 7 * 784) } })).logits as EdgeTensor;
+      assert.equal(local.origin, 'local-full');
+      assert.equal(local.label, argmaxRows(want6)[0]);
+      assert.match(await page.textContent('#origin') ?? '', /^local-full \(request failed: link down \(simulated in the page\)\)$/);
       assert.deepEqual(external, [], 'the page fetched nothing from outside the server (no CDN)');
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       assert.match(metrics, /cleave_inference_requests_total\{model="tail",status="200"\} 3/);
