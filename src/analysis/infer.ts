@@ -19,7 +19,10 @@ export interface ShapeBinding {
 /** A problem with one node that did not stop the analysis. */
 export interface NodeIssue {
   readonly node: string;
+  /** op type, prefixed with its domain outside ai.onnx */
   readonly opType: string;
+  /** the opset the node binds to (of its own domain) */
+  readonly opset?: number;
   readonly code: string;
   readonly message: string;
 }
@@ -131,7 +134,8 @@ export function inferShapes(graph: Graph, binding: ShapeBinding = {}): Inference
 
     let outs: TensorInfo[] | undefined;
     if (!rule) {
-      issues.push({ node: ctx.name, opType: node.opType, code: 'UNSUPPORTED_OP', message: `operator ${node.opType} (node "${ctx.name}", opset ${ctx.opset}) has no rule in cleave` });
+      const op = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : node.opType;
+      issues.push({ node: ctx.name, opType: op, opset: ctx.opset, code: 'UNSUPPORTED_OP', message: `operator ${op} (node "${ctx.name}", opset ${ctx.opset}) has no rule in cleave` });
     } else if (node.input.some((n, i) => n && !inputs[i])) {
       // An input's shape is unknown (an earlier node failed): nothing to infer here.
     } else {

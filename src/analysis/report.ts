@@ -19,7 +19,12 @@ export function analysisJson(a: Analysis) {
 /** Unsupported ops grouped by type, each with the nodes that use it: one line per op type. */
 export function unsupportedSummary(a: Analysis): string[] {
   const byOp = new Map<string, string[]>();
-  for (const i of a.issues) if (i.code === 'UNSUPPORTED_OP') byOp.set(i.opType, [...(byOp.get(i.opType) ?? []), i.node]);
+  const opsets = new Map<string, number | undefined>();
+  for (const i of a.issues) {
+    if (i.code !== 'UNSUPPORTED_OP') continue;
+    byOp.set(i.opType, [...(byOp.get(i.opType) ?? []), i.node]);
+    opsets.set(i.opType, i.opset);
+  }
   return [...byOp].map(([op, nodes]) =>
-    `unsupported op ${op} (opset ${a.model.opset}) in ${nodes.length} node${nodes.length > 1 ? 's' : ''}: ${nodes.slice(0, 3).map((n) => `"${n}"`).join(', ')}${nodes.length > 3 ? ', ...' : ''}; its shapes and costs are unknown`);
+    `unsupported op ${op} (opset ${opsets.get(op) ?? a.model.opset}) in ${nodes.length} node${nodes.length > 1 ? 's' : ''}: ${nodes.slice(0, 3).map((n) => `"${n}"`).join(', ')}${nodes.length > 3 ? ', ...' : ''}; its shapes and costs are unknown`);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { HELP_TEXTS } from '../../src/cli/main.js';
+import { ModelBuilder } from '../../src/graph/builder.js';
 import { encodeModel } from '../../src/onnx/codec.js';
 import { runCli } from '../../test-support/cli/run-cli.js';
 import { residualNet } from '../../test-support/tiny-models.js';
@@ -76,6 +77,25 @@ describe('cleave analyze / cut', () => {
     }
     assert.equal(existsSync(out), false);
     assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('an op without a rule is reported by name and node, exit 4, and the rest is still analysed', async () => {
+    const b = new ModelBuilder({ seed: 1 });
+    const x = b.input('input', 'float32', ['N', 3, 8, 8]);
+    const c = b.node('Conv', [x, b.param('w', [4, 3, 3, 3])], { pads: [1, 1, 1, 1] }, 'conv');
+    const [odd] = b.nodeN('FancyNorm', [c], 1, {}, 'fancy', 'com.example');
+    const y = b.node('Relu', [odd as string], {}, 'relu');
+    b.output(y);
+    const model = b.build();
+    model.opsetImport.push({ domain: 'com.example', version: 1 });
+    const file = join(dir, 'custom.onnx');
+    writeFileSync(file, encodeModel(model));
+    const r = await runCli('analyze', file, '--json');
+    assert.equal(r.code, EXIT.UNSUPPORTED_OP);
+    assert.match(r.stderr, /unsupported op com\.example\.FancyNorm .* "fancy"/);
+    const j = JSON.parse(r.stdout) as { nodes: { name: string; flops: number; known: boolean }[] };
+    assert.equal(j.nodes.find((n) => n.name === 'conv')?.flops, 2 * 4 * 64 * 27);
+    assert.equal(j.nodes.find((n) => n.name === 'fancy')?.known, false);
   });
 
   it('every command has --help', async () => {
