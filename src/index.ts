@@ -87,6 +87,8 @@ export { type CodecName, type CodecSpec, type EncodedTensor, CODEC_NAMES, parseC
 export { EdgeClient, type EdgeClientOptions, type Prediction, type Origin, type RetryPolicy, argmaxRows } from './edge/client.js';
 export { type EdgeRuntime, type ModelRunner, type EdgeTensor } from './edge/runtime.js';
 export { nodeRuntime, loadRunner } from './edge/node-runtime.js';
-export { runLoopbackDemo, formatLoopbackReport, type LoopbackDemoOptions, type LoopbackDemoReport, type CodecResult } from './edge/loopback-demo.js';
+export { nodeTransport, nodeGet } from './edge/node-transport.js';
+export { type Transport, type TransportReply, fetchTransport } from './edge/transport.js';
+export { runLoopbackDemo, runLoopbackDemoOnDataset, formatLoopbackReport, DEFAULT_DEMO_CODECS, type LoopbackDemoOptions, type DatasetDemoOptions, type LoopbackDemoReport, type CodecResult } from './edge/loopback-demo.js';
 export { writeTritonRepository, tritonConfig, renderConfig, kserveManifest, type TritonConfig } from './package/triton.js';
 export { parsePbtxt, type PbMessage } from './package/pbtxt.js';
