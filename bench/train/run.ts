@@ -2,7 +2,9 @@
 // batch 64, 2 ORT threads: samples/s over steady-state steps (each model in a fresh process,
 // with its peak RSS). With --full, also the full training of both (the settings of
 // models/make-models.sh): epoch times and test accuracy. PyTorch figures are those of
-// PERFORMANCE.md (same machine class, not this run).
+// PERFORMANCE.md (same machine class, not this run). "CPU-bound samples/s" divides by half the
+// process CPU time per step (2 threads busy): what wall time would be on an idle machine,
+// reported because shared machines inflate wall time by other processes' load.
 // Usage: node build/bench/train/run.js [--steps N] [--full]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,11 +28,12 @@ function child(args: readonly string[]): Record<string, unknown> {
 
 const resultsFile = join(root, 'bench/results/train.json');
 const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { full?: unknown }) : {};
-const lines = [`${'model'.padEnd(22)}${'samples/s'.padEnd(12)}${'ms/step'.padEnd(10)}${'peak RSS MiB'.padEnd(14)}${'PyTorch'.padEnd(10)}ratio (target)`];
+const lines = [`${'model'.padEnd(26)}${'samples/s'.padEnd(12)}${'ms/step'.padEnd(10)}${'CPU ms/step'.padEnd(13)}${'CPU-bound samples/s'.padEnd(21)}${'peak RSS MiB'.padEnd(14)}${'PyTorch'.padEnd(10)}ratio (target)`];
 const throughput = MODELS.map((m) => {
   const r = child([m.arch, m.data, 'steps', String(steps)]);
   const sps = r.samplesPerSecond as number;
-  lines.push(`${`${m.arch}/${m.data}`.padEnd(22)}${sps.toFixed(0).padEnd(12)}${(r.msPerStep as number).toFixed(1).padEnd(10)}${(r.peakRssMiB as number).toFixed(0).padEnd(14)}${String(m.pytorchSamplesPerSecond).padEnd(10)}${(sps / m.pytorchSamplesPerSecond).toFixed(2)} (>= ${m.target})`);
+  const bound = r.cpuBoundSamplesPerSecond as number;
+  lines.push(`${`${m.arch}/${m.data}`.padEnd(26)}${sps.toFixed(0).padEnd(12)}${(r.msPerStep as number).toFixed(1).padEnd(10)}${(r.cpuMsPerStep as number).toFixed(1).padEnd(13)}${bound.toFixed(0).padEnd(21)}${(r.peakRssMiB as number).toFixed(0).padEnd(14)}${String(m.pytorchSamplesPerSecond).padEnd(10)}${(sps / m.pytorchSamplesPerSecond).toFixed(2)} wall, ${(bound / m.pytorchSamplesPerSecond).toFixed(2)} CPU-bound (>= ${m.target})`);
   return { ...r, pytorchSamplesPerSecond: m.pytorchSamplesPerSecond };
 });
 let fullRuns = previous.full;
