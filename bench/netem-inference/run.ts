@@ -11,10 +11,11 @@
  *   npx tsc -p tsconfig.json && node build/bench/netem-inference/run.js [--quick] [--loss PCT] [--count N]
  *
  * --quick: 10 Mbit/s only. --loss PCT: random loss on every point (default 0). --count N: timed
- * frames per point and connection mode (default 7, after 2 warm-up frames).
+ * frames per point and connection mode (default 7, after 2 warm-up frames). --table FILE prints
+ * the table of a stored results file (no root needed).
  * Needs root (namespaces, tc, nft). Takes about 4 minutes.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, type GridPoint } from '../../test-support/net/netem-grid.js';
@@ -26,6 +27,17 @@ const root = resolve(here, '../../..');
 
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const medAbs = (rows: readonly SplitRow[], k: 'analyticError' | 'simulatedError' | 'warmError'): number => median(rows.map((r) => Math.abs(r[k])));
+
+/** Request bytes beyond the tensor, split into the HTTP request line + headers and the v2 JSON header. */
+function httpBytes(rows: readonly SplitRow[]): string {
+  const parts = (mode: string): string => {
+    const r = rows.filter((x) => x.connection === mode);
+    const http = median(r.map((x) => x.wireUpBytes - x.bodyBytes));
+    const v2 = median(r.map((x) => x.bodyBytes - x.cutBytes));
+    return `${mode} ${http} B of HTTP request line and headers + ${v2} B of v2 JSON header`;
+  };
+  return `${parts('fresh')}, ${parts('keep-alive')}`;
+}
 
 function table(rows: readonly SplitRow[], when: string): string {
   const fresh = rows.filter((r) => r.connection === 'fresh');
@@ -44,11 +56,24 @@ function table(rows: readonly SplitRow[], when: string): string {
     '',
     `New connection per request (${fresh.length} points): median |error| analytic ${(medAbs(fresh, 'analyticError') * 100).toFixed(1)}%, simulator ${(medAbs(fresh, 'simulatedError') * 100).toFixed(1)}%.`,
     `Kept-alive (${kept.length} points): warm-window figure ${(medAbs(kept, 'warmError') * 100).toFixed(1)}%; the models' cold start (handshake off, initial window 10) ${(medAbs(kept, 'analyticError') * 100).toFixed(1)}% (analytic), ${(medAbs(kept, 'simulatedError') * 100).toFixed(1)}% (simulator).`,
+    `What HTTP adds to a request: ${httpBytes(rows)}; replies (HTTP headers, v2 JSON header, fp32 scores): ${[...new Set(rows.map((r) => `${r.case} ${r.connection} ${r.wireDownBytes} B`))].join(', ')}. "analytic, no HTTP" shows what leaving those bytes out of the model changes.`,
     `Every frame answered by the server with the whole model's prediction: ${ok ? 'yes' : 'NO'}.`,
   ].join('\n');
 }
 
 async function main(): Promise<void> {
+  const tableIndex = process.argv.indexOf('--table');
+  if (tableIndex > 0) {
+    const file = process.argv[tableIndex + 1];
+    if (!file) {
+      process.stderr.write('bench/netem-inference: --table takes a results file\n');
+      process.exitCode = 2;
+      return;
+    }
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { date: string; rows: SplitRow[] };
+    process.stdout.write(`${table(stored.rows, stored.date)}\n`);
+    return;
+  }
   const why = netnsUnavailableReason();
   if (why) {
     process.stderr.write(`bench/netem-inference: cannot run: ${why}\n`);

@@ -88,6 +88,8 @@ export interface SplitRow extends GridPoint {
   /** requests that opened a TCP connection */
   readonly newConnections: number;
   readonly cutBytes: number;
+  /** median HTTP body: the v2 JSON header and the tensor */
+  readonly bodyBytes: number;
   /** median bytes of a request / reply on the socket, HTTP included */
   readonly wireUpBytes: number;
   readonly wireDownBytes: number;
@@ -162,7 +164,7 @@ export function scoreSplit(caseName: SplitCaseName, point: GridPoint, connection
     requests: frames.length, answered: ok.length,
     agreeWithWhole: frames.filter((f, i) => f.origin === 'server' && f.label === summary.fullLabels[i]).length,
     newConnections: frames.filter((f) => f.newConnection).length,
-    cutBytes, wireUpBytes, wireDownBytes, headMs, encodeMs, serverMs,
+    cutBytes, bodyBytes: med('bodyBytes'), wireUpBytes, wireDownBytes, headMs, encodeMs, serverMs,
     samplesMs: ok.map((f) => f.totalMs), measuredMs, analyticMs, simulatedMs, analyticNoHttpMs, warmMs,
     analyticError: (analyticMs - measuredMs) / measuredMs,
     simulatedError: (simulatedMs - measuredMs) / measuredMs,
