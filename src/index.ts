@@ -74,6 +74,16 @@ export { parseBytes, parseBitRate, parseDurationMs, parsePercent } from './net/u
 export { estimateNodeLatencyMs, calibrateDevice, estimateEnergyJ, checkDeviceProfile, parseDeviceProfile, OP_CLASSES, type DeviceProfile, type OpClass, type EnergyEstimate } from './profile/device-profile.js';
 export { DEVICE_CATALOGUE, getDevice, deviceNames } from './profile/device-catalogue.js';
 
+// Profiling on this machine: per-node latency (ORT profiler), head/tail per cut, measured device profile.
+export { profileModel, recordOrtTrace, pickCuts, withUniqueNodeNames, type ProfileOptions, type ModelProfile, type CutProfile, type MeasuredCut, type OptimizedKernels } from './profile/profile-model.js';
+export { parseOrtTrace, type TraceRun, type TraceKernel } from './profile/ort-trace.js';
+export { attributeKernels, nodeForKernel, type NodeLatency, type UnmappedKernel, type KernelAttribution } from './profile/node-times.js';
+export { cutLatencies, type CutLatency } from './profile/cut-latency.js';
+export { measuredDevice, deviceProfileOf, opClassThroughput, opTypeTimes, nodeBandwidthGBps, rooflineModelMs, MEASURED_FORMAT, type MeasuredDevice, type MeasuredSection, type OpClassThroughput, type OpTypeTime, type NodeRecord, type DeviceOptions } from './profile/measured-device.js';
+export { machineFacts, measureCopyBandwidthGBps, type MachineFacts } from './profile/machine.js';
+export { summarize, quantile, median, type LatencyStats } from './profile/stats.js';
+export { opClassOf } from './profile/op-class.js';
+
 // Serving (KServe v2), codecs at the cut, edge client, Triton export.
 export { startServer, type RunningServer, type ServerOptions } from './serve/server.js';
 export { serveModels, type ServeOptions, type ServeResult } from './serve/serve-models.js';
