@@ -1,4 +1,4 @@
-import { type GradContext, ints, reduceSum, reshape } from './grad-context.js';
+import { type GradContext, reduceSum, reshape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { type ConvParams, convOutputShape, convParams, resolvedPads } from './shared/conv-geometry.js';
 import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
@@ -60,9 +60,15 @@ function convGradient(g: GradContext): void {
     const cog = cout / group;
     const grouped = reshape(g, g.input(1), [group, cog, cg, ...k], 'w_groups');
     const swapped = g.emit('Transpose', [grouped], 'w_swapped', { perm: [0, 2, 1, ...k.map((_, i) => i + 3)] });
-    const wt = reshape(g, swapped, [c, cog, ...k], 'w_t');
-    const axes = k.map((_, i) => i + 2);
-    const flipped = g.emit('Slice', [wt, ints(g, 'flip_starts', axes.map(() => -1)), ints(g, 'flip_ends', axes.map(() => -(2 ** 53))), ints(g, 'flip_axes', axes), ints(g, 'flip_steps', axes.map(() => -1))], 'w_flipped');
+    // Flipping every spatial axis reverses the flattened kernel index: a MatMul with the
+    // exchange matrix (exact: products with 1, sums with 0), far faster in ORT than a Slice
+    // with negative steps.
+    const kk = k.reduce((a, b) => a * b, 1);
+    const exchange = new Float32Array(kk * kk);
+    for (let i = 0; i < kk; i++) exchange[i * kk + (kk - 1 - i)] = 1;
+    const rows = reshape(g, swapped, [c * cog, kk], 'w_rows');
+    const reversed = g.emit('MatMul', [rows, g.constant('exchange', w.dtype, [kk, kk], exchange)], 'w_reversed');
+    const flipped = reshape(g, reversed, [c, cog, ...k], 'w_flipped');
     const flipPads = [...spatialIn.map((_, i) => keff(p, i) - 1 - (pads[i] as number)), ...spatialIn.map((_, i) => keff(p, i) - 1 - (pads[i + rank] as number))];
     g.setInputGrad(0, g.emit('Conv', [dY, flipped], 'dx', { pads: flipPads, dilations: p.dilations, group, kernel_shape: k }));
   } else if (g.needs(0)) {
@@ -93,7 +99,7 @@ function convGradient(g: GradContext): void {
     const dym = reshape(g, dY, [n, group, cog, l], 'dy_matrix');
     const dyt = g.emit('Transpose', [dym], 'dy_t', { perm: [0, 1, 3, 2] });
     const prod = g.emit('MatMul', [pm, dyt], 'dw_per_sample');
-    const summed = reduceSum(g, prod, [0], false, 'dw_sum');
+    const summed = n === 1 ? reshape(g, prod, [group, cg * k, cog], 'dw_sum') : reduceSum(g, prod, [0], false, 'dw_sum');
     const dwt = g.emit('Transpose', [summed], 'dw_t', { perm: [0, 2, 1] });
     g.setInputGrad(1, reshape(g, dwt, w.shape, 'dw'));
   }
