@@ -1,11 +1,11 @@
 import { BadRequestError } from '../errors.js';
 
 /**
- * Ranks 1..n of `values` (1 = first in the order `better` defines); tied values share the
+ * Ranks 1..n of `values` (1 = the largest when `descending`, else the smallest); tied values share the
  * mean of the ranks they span, as Spearman's coefficient needs.
  */
 export function averageRanks(values: readonly number[], descending = true): number[] {
-  const order = values.map((v, i) => i).sort((a, b) => {
+  const order = values.map((_, i) => i).sort((a, b) => {
     const d = (values[a] as number) - (values[b] as number);
     return (descending ? -d : d) || a - b;
   });
