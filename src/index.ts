@@ -73,6 +73,7 @@ export { parseBytes, parseBitRate, parseDurationMs, parsePercent } from './net/u
 // Devices: profiles, roofline latency, energy.
 export { estimateNodeLatencyMs, calibrateDevice, estimateEnergyJ, checkDeviceProfile, parseDeviceProfile, OP_CLASSES, type DeviceProfile, type OpClass, type EnergyEstimate } from './profile/device-profile.js';
 export { DEVICE_CATALOGUE, getDevice, deviceNames } from './profile/device-catalogue.js';
+export { estimateCut, type CutEstimate } from './profile/cut-estimate.js';
 
 // Profiling on this machine: per-node latency (ORT profiler), head/tail per cut, measured device profile.
 export { profileModel, recordOrtTrace, pickCuts, withUniqueNodeNames, type ProfileOptions, type ModelProfile, type CutProfile, type MeasuredCut, type OptimizedKernels } from './profile/profile-model.js';

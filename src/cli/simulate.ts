@@ -13,7 +13,11 @@ import { simulateScenario, type ScenarioOptions, type ScenarioResult } from '../
 import { estimateSplitLatency } from '../net/split-latency.js';
 import { simulateTransferStats } from '../net/transfer-sim.js';
 import { formatBitRate, parseBitRate, parseBytes, parseDurationMs, parsePercent } from '../net/units.js';
+import { type CutEstimate, estimateCut } from '../profile/cut-estimate.js';
+import { deviceNames, getDevice } from '../profile/device-catalogue.js';
+import { type DeviceProfile, parseDeviceProfile } from '../profile/device-profile.js';
 import { parse, positiveInt } from './args.js';
+import { analyzeFile } from './load.js';
 import { EXIT } from './exit-codes.js';
 import { table } from './format.js';
 import type { CliIo } from './io.js';
@@ -21,6 +25,7 @@ import type { CliIo } from './io.js';
 export const SIMULATE_HELP = `Usage:
   cleave simulate --payload SIZE (--network NAME | --network-file FILE | --bandwidth RATE --rtt TIME) [options]
   cleave simulate --devices N --fps F --payload SIZE --network NAME [--duration S] [options]
+  cleave simulate --model MODEL --at TENSOR --device EDGE --server SERVER --network NAME [--devices N --fps F] [options]
 
 One transfer (the first form): the time to send SIZE over a new TCP connection, from connect()
 to the server's reply, by the analytic model and by the discrete-event simulator (median and
@@ -44,6 +49,13 @@ Transfer:
   --payload SIZE          bytes of the cut tensor (e.g. 250KB, 1.5MiB, 4096)
   --runs N                simulated transfers (seeds) per figure (default 21)
   --seed N                first seed (default 1)
+A cut of a model (the third form): the payload is the cut's bytes, the head's and tail's times are
+estimated per layer from the device profiles (roofline, calibrated), then either form runs.
+  --model FILE --at T[,T2]  the model and the cut (see \`cleave analyze\`)
+  --device NAME|FILE      the edge device: a catalogue name (raspberry-pi-4, jetson-nano, ...) or a
+                          profile JSON, e.g. one written by \`cleave profile -o\` on that device
+  --server NAME|FILE      the server (default xeon-server)
+  --batch N               images per inference (default 1)
 Many devices:
   --devices N  --fps F    devices and frames per second per device
   --duration S            seconds of frame generation (default 10)
@@ -80,6 +92,11 @@ const OPTIONS = {
   service: { type: 'string' },
   workers: { type: 'string' },
   transport: { type: 'string' },
+  model: { type: 'string' },
+  at: { type: 'string' },
+  device: { type: 'string' },
+  server: { type: 'string' },
+  batch: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -150,11 +167,27 @@ export async function runSimulate(argv: readonly string[], io: CliIo): Promise<n
     return EXIT.OK;
   }
   if (positionals.length > 0) {
-    throw new BadRequestError(`simulate takes options only (plans come later), got "${positionals.join(' ')}"; see \`cleave simulate --help\``);
+    throw new BadRequestError(`simulate takes options only, got "${positionals.join(' ')}"; see \`cleave simulate --help\``);
   }
-  if (v.payload === undefined) throw new BadRequestError('--payload SIZE is required (e.g. --payload 250KB)');
-  const bytes = parseBytes(v.payload, '--payload');
+  const cut = v.model === undefined ? undefined : cutFromArgs(v);
+  if (cut && v.payload !== undefined) throw new BadRequestError('--payload and --model exclude each other: the cut sets the payload');
+  if (!cut && v.payload === undefined) throw new BadRequestError('--payload SIZE is required (e.g. --payload 250KB), or --model MODEL --at TENSOR');
+  const bytes = cut ? cut.payloadBytes : parseBytes(v.payload as string, '--payload');
   const { path, label } = pathFromArgs(v);
+  if (cut) {
+    io.stdout(v.json ? '' : `cut at ${cut.tensors.join(', ')}: ${bytes} B, head ${cut.headMs.toFixed(2)} ms on ${cut.edge}, tail ${cut.tailMs.toFixed(2)} ms on ${cut.server} (roofline estimates)\n\n`);
+    const frame = { headMs: cut.headMs, payloadBytes: bytes, tailMs: cut.tailMs };
+    if (v.devices !== undefined || v.fps !== undefined) return runMany({ ...v, 'head-ms': `${frame.headMs}ms`, 'service-ms': `${frame.tailMs}ms` }, bytes, path, label, io);
+    const analytic = estimateSplitLatency(frame, path, { arrivalsPerS: 0, workers: 1, service: 'fixed' });
+    const transfer = simulateTransferStats({ bytes, path, seed: positiveInt(v.seed, 'seed', 1), replyBytes: 64 }, positiveInt(v.runs, 'runs', 21));
+    const simulatedMs = cut.headMs + transfer.medianMs + cut.tailMs;
+    if (v.json) {
+      io.stdout(`${JSON.stringify({ cut, path, analytic, simulated: { ...transfer, endToEndMs: simulatedMs } }, null, 2)}\n`);
+      return EXIT.OK;
+    }
+    io.stdout(table(['end to end', 'ms'], [['analytic (head + transfer + tail + reply)', analytic.ms.toFixed(1)], ['simulated (head + median transfer + tail)', simulatedMs.toFixed(1)]]));
+    return EXIT.OK;
+  }
   if (v.devices !== undefined || v.fps !== undefined) return runMany(v, bytes, path, label, io);
 
   const runs = positiveInt(v.runs, 'runs', 21);
@@ -177,6 +210,28 @@ export async function runSimulate(argv: readonly string[], io: CliIo): Promise<n
   );
   io.stdout('\n(typical = median; from connect() to the server\'s reply arriving)\n');
   return EXIT.OK;
+}
+
+/** A device profile by catalogue name or from a JSON file. */
+function deviceFrom(spec: string): DeviceProfile {
+  if (!spec.endsWith('.json')) return getDevice(spec);
+  let text: string;
+  try {
+    text = readFileSync(spec, 'utf8');
+  } catch (e) {
+    throw new IoError(`cannot read ${spec}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseDeviceProfile(text, spec);
+}
+
+/** The third form: payload and head/tail times of a cut of a model on two devices. */
+function cutFromArgs(v: Values): CutEstimate & { edge: string; server: string } {
+  if (!v.at) throw new BadRequestError('--model needs --at TENSOR (a cut point from `cleave analyze`)');
+  if (!v.device) throw new BadRequestError(`--model needs --device NAME|FILE, the edge device (known: ${deviceNames().join(', ')})`);
+  const edge = deviceFrom(v.device);
+  const server = deviceFrom(v.server ?? 'xeon-server');
+  const analysis = analyzeFile(v.model as string, { batch: positiveInt(v.batch, 'batch', 1), maxTensors: v.at.split(',').length });
+  return { ...estimateCut(analysis, v.at.split(',').map((t) => t.trim()), edge, server), edge: edge.name, server: server.name };
 }
 
 function runMany(v: Values, bytes: number, path: PathSpec, label: string, io: CliIo): number {
