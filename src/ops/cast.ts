@@ -1,3 +1,4 @@
+import { dtypeCode } from '../onnx/dtype.js';
 import { type DType, dtypeFromCode, isFloat } from '../onnx/dtype.js';
 import { floatToHalf, halfToFloat } from '../onnx/tensor.js';
 import type { OpContext, OpDef } from './op.js';
@@ -59,5 +60,9 @@ export const cast: OpDef = {
     const to = target(ctx);
     if (!x.value || to === 'string' || x.dtype === 'string' || !canFold(x.shape)) return undefined;
     return [{ dtype: to, dims: [...x.shape], data: Array.from(x.value.data, (v) => castValue(Number(v), to)) }];
+  },
+  // dX = dY cast back to X's type (float to float; a cast to an integer type passes nothing).
+  gradient(g) {
+    g.setInputGrad(0, g.emit('Cast', [g.outGrad(0)], 'dx', { to: dtypeCode(g.inputInfo(0).dtype) }));
   },
 };

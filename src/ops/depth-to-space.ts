@@ -1,3 +1,4 @@
+import { reshape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { canFold, gatherValues } from './shared/index-map.js';
@@ -40,5 +41,17 @@ export const depthToSpace: OpDef = {
         return n! * s[0]! + ic * s[1]! + Math.floor(h! / b) * s[2]! + Math.floor(w! / b) * s[3]!;
       }),
     ];
+  },
+  // The op is reshape -> transpose -> reshape; dX runs the inverse: dY viewed as the
+  // transposed 6-D tensor, the inverse permutation, then X's shape.
+  gradient(g) {
+    const [n, c, h, w] = g.inputInfo(0).shape as [number, number, number, number];
+    const b = g.attrs.int('blocksize', 1);
+    const crd = g.attrs.string('mode', 'DCR') === 'CRD';
+    const c2 = c / (b * b);
+    const view = crd ? [n, c2, h, b, w, b] : [n, c2, h, b, w, b];
+    const inverse = crd ? [0, 1, 3, 5, 2, 4] : [0, 3, 5, 1, 2, 4];
+    const six = reshape(g, g.outGrad(0), view, 'dy_6d');
+    g.setInputGrad(0, reshape(g, g.emit('Transpose', [six], 'dx_6d', { perm: inverse }), [n, c, h, w], 'dx'));
   },
 };

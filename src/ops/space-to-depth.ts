@@ -1,3 +1,4 @@
+import { reshape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { canFold, gatherValues } from './shared/index-map.js';
@@ -36,5 +37,12 @@ export const spaceToDepth: OpDef = {
         return n! * s[0]! + ic * s[1]! + (h! * b + bh) * s[2]! + (w! * b + bw) * s[3]!;
       }),
     ];
+  },
+  // The op is reshape -> transpose [0,3,5,1,2,4] -> reshape; dX runs the inverse.
+  gradient(g) {
+    const [n, c, h, w] = g.inputInfo(0).shape as [number, number, number, number];
+    const b = g.attrs.int('blocksize', 1);
+    const six = reshape(g, g.outGrad(0), [n, b, b, c, h / b, w / b], 'dy_6d');
+    g.setInputGrad(0, reshape(g, g.emit('Transpose', [six], 'dx_6d', { perm: [0, 3, 4, 1, 5, 2] }), [n, c, h, w], 'dx'));
   },
 };

@@ -53,6 +53,11 @@ describe('gradients of the nn ops against finite differences', () => {
     await expectClose('InstanceNormalization', [{ shape: [2, 3, 4, 5] }, { shape: [3] }, { shape: [3] }], { epsilon: float(1e-5) }, { eps: 3e-3 });
   });
 
+  it('LayerNormalization over the last axes, with broadcast scale and bias', async () => {
+    await expectClose('LayerNormalization', [{ shape: [2, 3, 4] }, { shape: [4] }, { shape: [4] }], { axis: -1, epsilon: float(1e-5) }, { eps: 3e-3 });
+    await expectClose('LayerNormalization', [{ shape: [2, 3, 4] }, { shape: [3, 4] }, { shape: [3, 4] }], { axis: 1 }, { eps: 3e-3 });
+  });
+
   it('Dropout: identity in inference, mask-scaled in training', async () => {
     await expectClose('Dropout', [{ shape: [3, 4] }, { shape: [], value: [0.3] }]);
     await expectClose('Dropout', [{ shape: [3, 4] }, { shape: [], value: [0.0] }, { shape: [], dtype: 'bool', value: [1] }], {}, { outputs: 2 });

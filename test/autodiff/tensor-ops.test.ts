@@ -47,6 +47,15 @@ describe('gradients of the tensor ops against finite differences', () => {
     await expectClose('ReduceMax', [{ shape: [2, 3, 4] }], { axes: [1], keepdims: 0 });
   });
 
+  it('ReduceMin, ReduceSumSquare; Cast float32 -> float64 -> back; DepthToSpace (both modes), SpaceToDepth', async () => {
+    await expectClose('ReduceMin', [{ shape: [2, 3, 4] }], { axes: [2], keepdims: 1 });
+    await expectClose('ReduceSumSquare', [{ shape: [2, 3, 4] }], { axes: [0, 2], keepdims: 0 });
+    await expectClose('Cast', [{ shape: [2, 3] }], { to: 1 });
+    await expectClose('DepthToSpace', [{ shape: [1, 8, 2, 3] }], { blocksize: 2, mode: 'DCR' });
+    await expectClose('DepthToSpace', [{ shape: [1, 8, 2, 3] }], { blocksize: 2, mode: 'CRD' });
+    await expectClose('SpaceToDepth', [{ shape: [1, 2, 4, 6] }], { blocksize: 2 });
+  });
+
   it('Where: each branch gets dY where it was chosen', async () => {
     await expectClose('Where', [{ shape: [2, 3], dtype: 'bool', value: [1, 0, 1, 0, 0, 1] }, { shape: [2, 3] }, { shape: [3] }]);
   });
