@@ -243,7 +243,9 @@ export class SplitRig {
 
   /** Stop the server, remove the namespaces and the temporary models. */
   async close(): Promise<void> {
-    this.link.closeSync(); // kills everything in the namespaces, the server included
+    // `ip netns exec` holds the server's node process as its child; killing the wrapper alone
+    // would orphan it, so the link's cleanup (which kills every pid in the namespaces) does it.
+    this.link.closeSync();
     this.server = undefined;
     rmSync(this.dir, { recursive: true, force: true });
   }
