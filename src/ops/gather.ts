@@ -1,3 +1,5 @@
+import { UnsupportedOpError } from '../errors.js';
+import { type GradContext, ints, unsqueeze } from './grad-context.js';
 import { numelOf } from '../onnx/tensor.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { canFold } from './shared/index-map.js';
@@ -48,4 +50,32 @@ export const gather: OpDef = {
     }
     return [{ dtype: data.dtype, dims: shape, data: out }];
   },
+  gradient: gatherGradient,
 };
+
+/**
+ * dData = dY scatter-added at the gathered positions: with the gathered axis moved first,
+ * ScatterND(zeros, indices[..., None], dY) with reduction 'add' (opset 16+; repeated indices
+ * sum), then the axis moved back. Negative indices are wrapped first.
+ */
+function gatherGradient(g: GradContext): void {
+  const data = g.inputInfo(0);
+  const indices = g.inputInfo(1);
+  const rank = data.shape.length;
+  const axis = normAxis(g.ctx, g.attrs.int('axis', 0), rank);
+  if (g.opset < 16) throw new UnsupportedOpError('Gather', g.ctx.name, g.opset, 'gradient rule before opset 16 (ScatterND reduction)');
+  const q = indices.shape.length;
+  const dim = data.shape[axis] as number;
+  // Y axes: data[:axis] ++ indices ++ data[axis+1:]; move the index axes first.
+  const yPerm = [...Array.from({ length: q }, (_, i) => axis + i), ...Array.from({ length: axis }, (_, i) => i), ...Array.from({ length: rank - axis - 1 }, (_, i) => axis + q + i)];
+  const updates = yPerm.every((p, i) => p === i) ? g.outGrad(0) : g.emit('Transpose', [g.outGrad(0)], 'dy_index_first', { perm: yPerm });
+  const movedShape = [dim, ...data.shape.slice(0, axis), ...data.shape.slice(axis + 1)];
+  const zeros = g.emit('Expand', [g.constant('zero', data.dtype, [], [0]), ints(g, 'moved_shape', movedShape)], 'zeros');
+  const idx = g.emit('Cast', [g.input(1)], 'idx64', { to: 7 });
+  const wrapped = g.emit('Where', [g.emit('Less', [idx, g.constant('zero_i', 'int64', [], [0])], 'negative'), g.emit('Add', [idx, g.constant('dim', 'int64', [], [dim])], 'idx_plus_dim'), idx], 'idx_wrapped');
+  const nd = unsqueeze(g, wrapped, [q], 'idx_nd');
+  const scattered = g.emit('ScatterND', [zeros, nd, updates], 'scatter', { reduction: 'add' });
+  // movedShape puts the gathered axis first; put it back at `axis`.
+  const back = [...Array.from({ length: axis }, (_, i) => i + 1), 0, ...Array.from({ length: rank - axis - 1 }, (_, i) => axis + 1 + i)];
+  g.setInputGrad(0, axis === 0 ? scattered : g.emit('Transpose', [scattered], 'dx', { perm: back }));
+}

@@ -56,6 +56,11 @@ describe('gradients of the tensor ops against finite differences', () => {
     await expectClose('SpaceToDepth', [{ shape: [1, 2, 4, 6] }], { blocksize: 2 });
   });
 
+  it('Gather: repeated and negative indices scatter-add back, on axis 0 and a middle axis', async () => {
+    await expectClose('Gather', [{ shape: [5, 3] }, i64([4, 0, 4, -1])], { axis: 0 });
+    await expectClose('Gather', [{ shape: [2, 4, 3] }, { shape: [2, 2], dtype: 'int64', value: [1, 3, 1, 0] }], { axis: 1 });
+  });
+
   it('Where: each branch gets dY where it was chosen', async () => {
     await expectClose('Where', [{ shape: [2, 3], dtype: 'bool', value: [1, 0, 1, 0, 0, 1] }, { shape: [2, 3] }, { shape: [3] }]);
   });
