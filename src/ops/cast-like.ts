@@ -1,3 +1,4 @@
+import { dtypeCode } from '../onnx/dtype.js';
 import type { OpDef } from './op.js';
 import { castValue } from './cast.js';
 import { canFold } from './shared/index-map.js';
@@ -17,5 +18,9 @@ export const castLike: OpDef = {
     const to = required(ctx, inputs, 1).dtype;
     if (!x.value || to === 'string' || !canFold(x.shape)) return undefined;
     return [{ dtype: to, dims: [...x.shape], data: Array.from(x.value.data, (v) => castValue(Number(v), to)) }];
+  },
+  // dX = dY cast back to X's type.
+  gradient(g) {
+    g.setInputGrad(0, g.emit('Cast', [g.outGrad(0)], 'dx', { to: dtypeCode(g.inputInfo(0).dtype) }));
   },
 };

@@ -41,4 +41,9 @@ export const cumSum: OpDef = {
     }
     return [{ dtype: x.dtype, dims: [...x.shape], data: out }];
   },
+  // dX = the cumulative sum of dY in the other direction (same axis, same exclusivity).
+  gradient(g) {
+    const reverse = g.attrs.int('reverse', 0) === 1 ? 0 : 1;
+    g.setInputGrad(0, g.emit('CumSum', [g.outGrad(0), g.input(1)], 'dx', { exclusive: g.attrs.int('exclusive', 0), reverse }));
+  },
 };

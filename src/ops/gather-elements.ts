@@ -1,3 +1,4 @@
+import { UnsupportedOpError } from '../errors.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { canFold, gatherValues, offsetOf } from './shared/index-map.js';
@@ -36,5 +37,13 @@ export const gatherElements: OpDef = {
         return offsetOf(c, strides) + (j - c[axis]!) * strides[axis]!;
       }),
     ];
+  },
+  // dX = dY scatter-added at the gathered positions (ScatterElements reduction 'add', opset 16+).
+  gradient(g) {
+    if (g.opset < 16) throw new UnsupportedOpError('GatherElements', g.ctx.name, g.opset, 'gradient rule before opset 16 (ScatterElements reduction)');
+    const x = g.inputInfo(0);
+    const axis = normAxis(g.ctx, g.attrs.int('axis', 0), x.shape.length);
+    const zeros = g.emit('Expand', [g.constant('zero', x.dtype, [], [0]), g.constant('shape', 'int64', [x.shape.length], x.shape)], 'zeros');
+    g.setInputGrad(0, g.emit('ScatterElements', [zeros, g.input(1), g.outGrad(0)], 'dx', { axis, reduction: 'add' }));
   },
 };

@@ -1,12 +1,23 @@
+import { expandReduced, reducedAxes } from './grad-context.js';
+import type { OpDef } from './op.js';
 import { reduceOp } from './shared/reduce.js';
 
 /** ReduceL2 (opset 1+; axes as input since 18): Euclidean norm over `axes`. */
-export const reduceL2 = reduceOp({
-  opType: 'ReduceL2',
-  axesInputSince: 18,
-  init: 0,
-  step: (acc, x) => acc + x * x,
-  finish: (acc) => Math.sqrt(acc),
-  differentiable: [true, false],
-  flopsPerElement: 2,
-});
+export const reduceL2: OpDef = {
+  ...reduceOp({
+    opType: 'ReduceL2',
+    axesInputSince: 18,
+    init: 0,
+    step: (acc, x) => acc + x * x,
+    finish: (acc) => Math.sqrt(acc),
+    differentiable: [true, false],
+    flopsPerElement: 2,
+  }),
+  gradient(g) {
+    // dX = dY X / Y (Y the norm), broadcast back over the reduced axes
+    const axes = reducedAxes(g, 18);
+    const dy = axes.length ? expandReduced(g, g.outGrad(0), axes, 'dy_full') : g.outGrad(0);
+    const y = axes.length ? expandReduced(g, g.output(0), axes, 'y_full') : g.output(0);
+    g.setInputGrad(0, g.emit('Mul', [dy, g.emit('Div', [g.input(0), y], 'x_over_y')], 'dx'));
+  },
+};

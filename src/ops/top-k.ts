@@ -1,3 +1,4 @@
+import { UnsupportedOpError } from '../errors.js';
 import { numelOf } from '../onnx/tensor.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { constScalar } from './shared/const-input.js';
@@ -51,5 +52,14 @@ export const topK: OpDef = {
       { dtype: x.dtype, dims: shape, data: values },
       { dtype: 'int64', dims: [...shape], data: indices },
     ];
+  },
+  // The values' gradient goes back to where they came from (output 1 holds their indices);
+  // the indices output has no gradient.
+  gradient(g) {
+    if (!g.hasOutGrad(0)) return;
+    if (g.opset < 16) throw new UnsupportedOpError('TopK', g.ctx.name, g.opset, 'gradient rule before opset 16 (ScatterElements reduction)');
+    const { x, axis } = plan(g.ctx, g.inputInfos());
+    const zeros = g.emit('Expand', [g.constant('zero', x.dtype, [], [0]), g.constant('shape', 'int64', [x.shape.length], x.shape)], 'zeros');
+    g.setInputGrad(0, g.emit('ScatterElements', [zeros, g.output(1), g.outGrad(0)], 'dx', { axis, reduction: 'add' }));
   },
 };

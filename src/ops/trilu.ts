@@ -33,4 +33,8 @@ export const trilu: OpDef = {
       }),
     ];
   },
+  // A mask: dX = dY with the same triangle kept.
+  gradient(g) {
+    g.setInputGrad(0, g.emit('Trilu', g.input(1) ? [g.outGrad(0), g.input(1)] : [g.outGrad(0)], 'dx', { upper: g.attrs.int('upper', 1) }));
+  },
 };

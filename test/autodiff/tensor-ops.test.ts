@@ -61,6 +61,20 @@ describe('gradients of the tensor ops against finite differences', () => {
     await expectClose('Gather', [{ shape: [2, 4, 3] }, { shape: [2, 2], dtype: 'int64', value: [1, 3, 1, 0] }], { axis: 1 });
   });
 
+  it('CumSum (plain and reversed exclusive), Trilu, GatherElements, TopK values', async () => {
+    await expectClose('CumSum', [{ shape: [2, 4] }, { shape: [], dtype: 'int64', value: [1] }]);
+    await expectClose('CumSum', [{ shape: [3, 2] }, { shape: [], dtype: 'int64', value: [0] }], { reverse: 1, exclusive: 1 });
+    await expectClose('Trilu', [{ shape: [3, 4] }, { shape: [], dtype: 'int64', value: [1] }], { upper: 0 });
+    await expectClose('GatherElements', [{ shape: [3, 3] }, { shape: [2, 3], dtype: 'int64', value: [0, 2, 2, 1, 0, 2] }], { axis: 0 });
+    await expectClose('TopK', [{ shape: [2, 5] }, { shape: [1], dtype: 'int64', value: [3] }], { axis: 1 }, { outputs: 2 });
+  });
+
+  it('ReduceL1, ReduceL2, ReduceLogSumExp', async () => {
+    await expectClose('ReduceL1', [{ shape: [2, 3], awayFromZero: 0.05 }], { axes: [1], keepdims: 0 });
+    await expectClose('ReduceL2', [{ shape: [2, 3] }], { axes: [1], keepdims: 1 });
+    await expectClose('ReduceLogSumExp', [{ shape: [2, 3, 2] }], { axes: [0, 2], keepdims: 0 });
+  });
+
   it('Where: each branch gets dY where it was chosen', async () => {
     await expectClose('Where', [{ shape: [2, 3], dtype: 'bool', value: [1, 0, 1, 0, 0, 1] }, { shape: [2, 3] }, { shape: [3] }]);
   });
