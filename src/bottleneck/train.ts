@@ -30,7 +30,7 @@ export interface BottleneckResult {
   readonly accuracy: number;
   /** the same per (true) class */
   readonly perClass: Accuracy['perClass'];
-  /** what the weights after the cut that were trained */
+  /** the weights after the cut that were fine-tuned (empty unless `fineTuneTail`) */
   readonly trained: readonly string[];
   readonly seconds: number;
 }
