@@ -181,3 +181,18 @@ export function expandReduced(g: GradContext, dy: string, axes: readonly number[
   const shaped = y.length === kept.length ? dy : reshape(g, dy, kept, `${purpose}_keep`);
   return g.emit('Expand', [shaped, ints(g, `${purpose}_shape`, x.shape)], purpose);
 }
+
+/**
+ * The gradient of a nearest-neighbour upsampling by integer factors in which output cell j of
+ * an axis reads input cell floor(j / k): each input cell receives the sum of its k-block of
+ * dY (a reshape to [.., d, k, ..] and a ReduceSum over the k axes). Undefined when a factor is
+ * not an integer.
+ */
+export function blockSum(g: GradContext, dy: string, inShape: readonly number[], outShape: readonly number[], purpose: string): string | undefined {
+  const factors = outShape.map((d, i) => d / (inShape[i] as number));
+  if (factors.some((f) => !Number.isInteger(f) || f < 1)) return undefined;
+  if (factors.every((f) => f === 1)) return g.emit('Identity', [dy], purpose);
+  const split = inShape.flatMap((d, i) => [d, factors[i] as number]);
+  const viewed = reshape(g, dy, split, `${purpose}_blocks`);
+  return reduceSum(g, viewed, inShape.map((_, i) => 2 * i + 1), false, purpose);
+}

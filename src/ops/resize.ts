@@ -1,3 +1,5 @@
+import { UnsupportedOpError } from '../errors.js';
+import { blockSum } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
 import { fail, normAxis, numel, required } from './shared/tensor-info.js';
@@ -55,4 +57,16 @@ export const resize: OpDef = {
     return [{ dtype: required(ctx, inputs, 0).dtype, shape: outShape(ctx, inputs) }];
   },
   cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest'), inputs, y as TensorInfo),
+  // Nearest-neighbour upsampling by integer factors, where each output cell reads the input cell
+  // of its block (asymmetric/floor, half_pixel or pytorch_half_pixel with round_prefer_floor):
+  // dX = the block sums of dY. Other modes have no rule yet.
+  gradient(g) {
+    const mode = g.attrs.string('mode', 'nearest');
+    const transform = g.attrs.string('coordinate_transformation_mode', g.opset < 11 ? 'asymmetric' : 'half_pixel');
+    const nearest = g.attrs.string('nearest_mode', 'round_prefer_floor');
+    const blocky = mode === 'nearest' && ((transform === 'asymmetric' && nearest === 'floor') || ((transform === 'half_pixel' || transform === 'pytorch_half_pixel') && nearest === 'round_prefer_floor'));
+    const dx = blocky ? blockSum(g, g.outGrad(0), g.inputInfo(0).shape, g.outputInfo(0).shape, 'dx') : undefined;
+    if (!dx) throw new UnsupportedOpError('Resize', g.ctx.name, g.opset, `gradient rule for mode ${mode} / ${transform} / ${nearest} (nearest upsampling by integer factors only)`);
+    g.setInputGrad(0, dx);
+  },
 };

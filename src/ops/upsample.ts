@@ -1,3 +1,5 @@
+import { UnsupportedOpError } from '../errors.js';
+import { blockSum } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
 import { fail, required } from './shared/tensor-info.js';
@@ -28,4 +30,12 @@ export const upsample: OpDef = {
   },
   // Older exports spell linear "bilinear"; both weight 2^d neighbours.
   cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest') === 'nearest' ? 'nearest' : 'linear', inputs, y as TensorInfo),
+  // Nearest upsampling by integer factors (output cell j reads input floor(j / k)): dX = the
+  // block sums of dY. Linear mode has no rule yet.
+  gradient(g) {
+    const mode = g.attrs.string('mode', 'nearest');
+    const dx = mode === 'nearest' ? blockSum(g, g.outGrad(0), g.inputInfo(0).shape, g.outputInfo(0).shape, 'dx') : undefined;
+    if (!dx) throw new UnsupportedOpError('Upsample', g.ctx.name, g.opset, `gradient rule for mode ${mode} (nearest by integer factors only)`);
+    g.setInputGrad(0, dx);
+  },
 };

@@ -58,6 +58,12 @@ describe('gradients of the nn ops against finite differences', () => {
     await expectClose('LayerNormalization', [{ shape: [2, 3, 4] }, { shape: [3, 4] }, { shape: [3, 4] }], { axis: 1 }, { eps: 3e-3 });
   });
 
+  it('Resize nearest by integer factors (half_pixel and asymmetric/floor)', async () => {
+    const empty = { shape: [0], value: [] };
+    await expectClose('Resize', [{ shape: [1, 2, 3, 2] }, empty, { shape: [4], value: [1, 1, 2, 3] }], { mode: 'nearest' });
+    await expectClose('Resize', [{ shape: [1, 2, 3, 2] }, empty, { shape: [4], value: [1, 1, 3, 2] }], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
+  });
+
   it('Dropout: identity in inference, mask-scaled in training', async () => {
     await expectClose('Dropout', [{ shape: [3, 4] }, { shape: [], value: [0.3] }]);
     await expectClose('Dropout', [{ shape: [3, 4] }, { shape: [], value: [0.0] }, { shape: [], dtype: 'bool', value: [1] }], {}, { outputs: 2 });
