@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { ANALYZE_HELP, runAnalyze } from './analyze.js';
+import { BOTTLENECK_HELP, runBottleneck } from './bottleneck.js';
 import { BUILD_MODEL_HELP, runBuildModel } from './build-model.js';
 import { CUT_HELP, runCut } from './cut.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { EXPORT_HELP, runExport } from './export.js';
+import { GRADCAM_HELP, runGradcam } from './gradcam.js';
 import { PROFILE_HELP, runProfile } from './profile.js';
+import { RANK_HELP, runRank } from './rank.js';
 import { RUN_HELP, runRun } from './run.js';
 import { SERVE_HELP, runServe } from './serve.js';
 import { SIMULATE_HELP, runSimulate } from './simulate.js';
@@ -19,6 +22,9 @@ const COMMANDS: Readonly<Record<string, readonly [string, Command]>> = {
   cut: ['split a model into head.onnx + tail.onnx, verified', runCut],
   'build-model': ['write a reference architecture (ResNet, VGG, MobileNetV2, ...) as ONNX', runBuildModel],
   train: ['train a model (or only some of its weights) on MNIST / Fashion-MNIST with ORT', runTrain],
+  gradcam: ['Grad-CAM heatmaps of any layers for an image (gradients computed by ORT)', runGradcam],
+  rank: ['I-SPLIT: rank the cut points by Grad-CAM saliency, per class subset', runRank],
+  bottleneck: ['insert and train an autoencoder bottleneck at a cut; accuracy and bytes after', runBottleneck],
   profile: ['per-node latency on this machine (ORT profiler), head/tail per cut, and a device profile JSON', runProfile],
   simulate: ['transfer time of a cut tensor (analytic + simulated), or many devices sharing a link and a server', runSimulate],
   serve: ['serve models (a cut folder: head + tail + browser page) over the KServe v2 protocol', (argv, io) => runServe(argv, io)],
@@ -70,6 +76,6 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 }
 
 export const HELP_TEXTS: Readonly<Record<string, string>> = {
-  analyze: ANALYZE_HELP, cut: CUT_HELP, 'build-model': BUILD_MODEL_HELP, train: TRAIN_HELP, profile: PROFILE_HELP, simulate: SIMULATE_HELP,
+  analyze: ANALYZE_HELP, cut: CUT_HELP, 'build-model': BUILD_MODEL_HELP, train: TRAIN_HELP, gradcam: GRADCAM_HELP, rank: RANK_HELP, bottleneck: BOTTLENECK_HELP, profile: PROFILE_HELP, simulate: SIMULATE_HELP,
   serve: SERVE_HELP, run: RUN_HELP, export: EXPORT_HELP,
 };
