@@ -54,6 +54,34 @@ export { lenet } from './models/lenet.js';
 export { smallVgg, type SmallVggOptions } from './models/small-vgg.js';
 export { smallCnn } from './models/small-cnn.js';
 
+// Gradients as ONNX graphs, training on ORT, Grad-CAM, image I/O.
+export { buildGradientModel, type GradientModel, type GradientRequest, type GradSeed } from './autodiff/backward.js';
+export { liftInitializers } from './autodiff/lift.js';
+export type { GradContext } from './ops/grad-context.js';
+export { buildTrainStep, LABELS_INPUT, type BufferSlot, type ParamSlot, type TrainStep, type TrainStepOptions } from './train/train-step.js';
+export { Trainer, type StepResult, type TrainerOptions } from './train/trainer.js';
+export { fit, type EpochStats, type FitOptions, type FitResult } from './train/fit.js';
+export type { AdamSpec, OptimizerSpec, SgdSpec } from './train/optimizers.js';
+export { FASHION_CLASSES, loadDataset, loadFashionMnist, loadMnist, type ImageDataset, type LoadOptions, type Split } from './train/datasets.js';
+export { batches, checkLabels, makeBatch, oneHot, PIXEL_SCALE, type Batch, type BatchOptions } from './train/batches.js';
+export { buildGradCamModel, type CamLayer, type GradCamModel, type GradCamOptions } from './interpret/gradcam.js';
+export { GradCam, type CamMaps, type GradCamResult } from './interpret/gradcam-run.js';
+export { decodeImage, encodePng, sniffImage, type RgbaImage } from './image/decode.js';
+export { imageToTensor, resizeBilinear, type Normalisation } from './image/transform.js';
+export { jet, normaliseMap, overlayHeatmap } from './image/heatmap.js';
+export { parseNpy, parseRawFloat32 } from './image/npy.js';
+
+// I-SPLIT: cut points ranked by Grad-CAM saliency; bottlenecks retrained at a cut.
+export { isplit, isplitLayers, rankCuts, scanSaliency, type CutScore, type IsplitLayer, type IsplitOptions, type IsplitRanking, type RankOptions, type SaliencyScan } from './interpret/isplit.js';
+export { averageRanks, localMaxima, pearson, spearman } from './interpret/isplit-stats.js';
+export { exposeDenseAsMaps, type DenseView } from './interpret/isplit-dense.js';
+export { loadImages, modelInputChw, readClassifier } from './interpret/isplit-data.js';
+export { insertBottleneck, type Bottleneck, type BottleneckOptions } from './bottleneck/insert.js';
+export { tailWeights, trainBottleneck, type BottleneckResult, type BottleneckTrainOptions } from './bottleneck/train.js';
+export { accuracyOf, type Accuracy, type AccuracyOptions } from './bottleneck/evaluate.js';
+export { loadImageFolder, splitFolder, type ImageFolderOptions } from './train/image-folder.js';
+export { isplitPlotSvg, type PlotCut, type PlotOptions } from './report/isplit-plot.js';
+
 // Network: profiles, analytic model, discrete-event simulator.
 export { EventCore, type EventHandler, type EventObserver } from './net/event-core.js';
 export { Random as SimRandom } from './net/random.js';
