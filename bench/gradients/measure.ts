@@ -116,8 +116,26 @@ async function main(): Promise<Record<string, unknown>> {
     return { ...(await time(g.model, feeds)), gradients: g.grads.size };
   }
   if (kind === 'resnet18-gradcam') {
+    // Interleaved with the plain forward pass in the same process, so that the ratio holds
+    // even when other processes slow the machine down between runs.
     const g = buildGradCamModel(resnet, { layers: BLOCKS, batch });
-    return { ...(await time(g.model, { input })), layers: BLOCKS };
+    const fwd = await Session.fromModel(resnet, { threads: THREADS });
+    const cam = await Session.fromModel(g.model, { threads: THREADS });
+    for (let i = 0; i < 3; i++) { await fwd.run({ input }); await cam.run({ input }); }
+    const tf: number[] = [];
+    const tc: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      let t0 = performance.now();
+      await fwd.run({ input });
+      tf.push(performance.now() - t0);
+      t0 = performance.now();
+      await cam.run({ input });
+      tc.push(performance.now() - t0);
+    }
+    await fwd.release();
+    await cam.release();
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    return { medianMs: median(tc), forwardMs: median(tf), ratioToForward: median(tc) / median(tf), nodes: g.model.graph.node.length, layers: BLOCKS };
   }
   throw new Error(`unknown configuration ${kind}`);
 }

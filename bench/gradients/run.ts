@@ -40,13 +40,14 @@ for (const v of ['forward', 'dw-rule', 'dw-im2col-slices', 'dw-textbook', 'dx-ru
 }
 lines.push('');
 lines.push('ResNet-18 224x224');
-lines.push(`${pad('pass', 34)}${pad('batch', 7)}${pad('ms', 10)}${pad('peak RSS MiB', 14)}PyTorch ms`);
+lines.push(`${pad('pass', 34)}${pad('batch', 7)}${pad('ms', 10)}${pad('peak RSS MiB', 14)}${pad('x forward', 20)}PyTorch ms`);
 for (const batch of [1, 8]) {
   for (const kind of ['resnet18-forward', 'resnet18-backward', 'resnet18-gradcam']) {
     const r = measure(kind, batch, batch === 8 ? Math.max(3, Math.floor(runs / 2)) : runs);
     rows.push(r);
     const ref = kind === 'resnet18-gradcam' ? String(PYTORCH_GRADCAM_MS[batch]) : '';
-    lines.push(`${pad(kind, 34)}${pad(batch, 7)}${pad(r.medianMs.toFixed(1), 10)}${pad(r.peakRssMiB.toFixed(0), 14)}${ref}`);
+    const ratio = typeof r.ratioToForward === 'number' ? `${r.ratioToForward.toFixed(2)} (same run)` : '';
+    lines.push(`${pad(kind, 34)}${pad(batch, 7)}${pad(r.medianMs.toFixed(1), 10)}${pad(r.peakRssMiB.toFixed(0), 14)}${pad(ratio, 20)}${ref}`);
   }
 }
 process.stdout.write(`${lines.join('\n')}\n`);
