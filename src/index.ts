@@ -16,7 +16,7 @@ export type { ModelProto, GraphProto, NodeProto, TensorProto, ValueInfoProto, At
 // Graph IR and the model builder DSL.
 export { type Graph, graphFromModel, opsetOf } from './graph/graph.js';
 export { Attrs } from './graph/attributes.js';
-export { ModelBuilder, float, valueInfo, type BuilderOptions, type Init, type Dim, type AttrValue } from './graph/builder.js';
+export { ModelBuilder, float, valueInfo, nodeAttribute, type BuilderOptions, type Init, type Dim, type AttrValue } from './graph/builder.js';
 export { Random } from './graph/random.js';
 
 // Op rules: shapes, costs, constant folding (and gradients) per ONNX op.

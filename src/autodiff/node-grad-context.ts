@@ -1,5 +1,5 @@
 import type { Attrs } from '../graph/attributes.js';
-import { type AttrValue, nodeAttribute } from './attribute.js';
+import { type AttrValue, nodeAttribute } from '../graph/builder.js';
 import type { Graph } from '../graph/graph.js';
 import type { DType } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';

@@ -33,18 +33,20 @@ export interface BuilderOptions {
 
 const encoder = new TextEncoder();
 
-function attribute(name: string, v: AttrValue): AttributeProto {
+/**
+ * An AttributeProto from a builder-style value: integers become INT, other numbers FLOAT,
+ * `float()` forces FLOAT; arrays likewise (an empty array is INTS); strings STRING(S).
+ */
+export function nodeAttribute(name: string, v: AttrValue): AttributeProto {
   if (v instanceof FloatAttr) {
     return Array.isArray(v.values)
       ? { name, type: AttrType.FLOATS, floats: [...(v.values as number[])] }
       : { name, type: AttrType.FLOAT, f: v.values as number };
   }
-  if (typeof v === 'number') {
-    return Number.isInteger(v) ? { name, type: AttrType.INT, i: v } : { name, type: AttrType.FLOAT, f: v };
-  }
+  if (typeof v === 'number') return Number.isInteger(v) ? { name, type: AttrType.INT, i: v } : { name, type: AttrType.FLOAT, f: v };
   if (typeof v === 'string') return { name, type: AttrType.STRING, s: encoder.encode(v) };
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === 'string')) return { name, type: AttrType.STRINGS, strings: v.map((s: string) => encoder.encode(s)) };
+    if (v.length > 0 && v.every((x) => typeof x === 'string')) return { name, type: AttrType.STRINGS, strings: v.map((s: string) => encoder.encode(s)) };
     const nums = v as number[];
     return nums.every(Number.isInteger) ? { name, type: AttrType.INTS, ints: [...nums] } : { name, type: AttrType.FLOATS, floats: [...nums] };
   }
@@ -148,7 +150,7 @@ export class ModelBuilder {
       domain,
       input: [...inputs],
       output: outs,
-      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+      attribute: Object.entries(attrs).map(([k, v]) => nodeAttribute(k, v)),
     });
     return outs;
   }

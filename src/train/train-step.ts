@@ -1,7 +1,7 @@
 import { inferShapes } from '../analysis/infer.js';
 import { buildGradientModel } from '../autodiff/backward.js';
 import { liftInitializers } from '../autodiff/lift.js';
-import { nodeAttribute } from '../autodiff/attribute.js';
+import { nodeAttribute } from '../graph/builder.js';
 import { BackwardEmitter } from '../autodiff/node-grad-context.js';
 import { BadRequestError } from '../errors.js';
 import { valueInfo } from '../graph/builder.js';
