@@ -1,12 +1,11 @@
-import cliProgress from 'cli-progress';
 import { accuracyOf } from '../bottleneck/evaluate.js';
 import { trainBottleneck } from '../bottleneck/train.js';
 import { BadRequestError } from '../errors.js';
 import { loadImages, readClassifier } from '../interpret/isplit-data.js';
 import { writeModel } from '../onnx/model-file.js';
-import type { EpochStats } from '../train/fit.js';
 import { parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
+import { trainingProgress } from './training-progress.js';
 import type { CliIo } from './io.js';
 
 export const BOTTLENECK_HELP = `Usage: cleave bottleneck MODEL.onnx --at TENSOR --data mnist|fashion-mnist|DIR -o OUT.onnx [options]
@@ -71,10 +70,6 @@ export async function runBottleneck(argv: readonly string[], io: CliIo): Promise
   const threads = values.threads === undefined ? undefined : positiveInt(values.threads, 'threads', 1);
   const epochs = positiveInt(values.epochs, 'epochs', 1);
   const before = await accuracyOf(model, test.data, { threads });
-  const bar = !values.json && process.stderr.isTTY
-    ? new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} steps | loss {loss} | acc {acc}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
-    : undefined;
-  const line = (s: EpochStats) => `epoch ${s.epoch}/${epochs}: loss ${s.loss.toFixed(4)}, train acc ${(100 * s.trainAccuracy).toFixed(2)}%, ${s.samplesPerSecond.toFixed(0)} samples/s, ${s.seconds.toFixed(1)} s\n`;
   const r = await trainBottleneck(model, values.at, train.data, test.data, {
     epochs,
     batch: positiveInt(values.batch, 'batch', 64),
@@ -82,13 +77,7 @@ export async function runBottleneck(argv: readonly string[], io: CliIo): Promise
     fineTuneTail: values['fine-tune-tail'] ?? false,
     seed: positiveInt(values.seed, 'seed', 1),
     threads,
-    onStep: (info) => {
-      if (!bar) return;
-      if (info.step === 1) bar.start(info.steps, 0, { epoch: info.epoch, loss: '-', acc: '-' });
-      bar.update(info.step, { epoch: info.epoch, loss: info.loss.toFixed(4), acc: `${(100 * info.accuracy).toFixed(1)}%` });
-      if (info.step === info.steps) bar.stop();
-    },
-    onEpoch: (s) => { if (!values.json) io.stderr(line(s)); },
+    ...trainingProgress(io, values.json ?? false, epochs),
   });
   writeModel(values.out, r.model);
   const b = r.bottleneck;

@@ -1,13 +1,13 @@
-import cliProgress from 'cli-progress';
 import { BadRequestError } from '../errors.js';
 import { buildModel } from '../models/catalogue.js';
 import { readModel, writeModel } from '../onnx/model-file.js';
 import type { ModelProto } from '../onnx/types.js';
 import { loadDataset, type Split } from '../train/datasets.js';
-import { type EpochStats, fit } from '../train/fit.js';
+import { fit } from '../train/fit.js';
 import type { OptimizerSpec } from '../train/optimizers.js';
 import { parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
+import { trainingProgress } from './training-progress.js';
 import type { CliIo } from './io.js';
 
 export const TRAIN_HELP = `Usage: cleave train (MODEL.onnx | --arch NAME) --data DATASET -o OUT.onnx [options]
@@ -102,21 +102,11 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const batch = positiveInt(values.batch, 'batch', 64);
   if (train.count < batch) throw new BadRequestError(`${train.count} training images are fewer than one batch of ${batch}`);
 
-  const bar = !values.json && process.stderr.isTTY
-    ? new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} steps | loss {loss} | acc {acc}', hideCursor: true }, cliProgress.Presets.shades_classic)
-    : undefined;
-  const line = (s: EpochStats) => `epoch ${s.epoch}/${epochs}: loss ${s.loss.toFixed(4)}, train acc ${(100 * s.trainAccuracy).toFixed(2)}%, test acc ${s.testAccuracy === undefined ? '-' : `${(100 * s.testAccuracy).toFixed(2)}%`}, ${s.samplesPerSecond.toFixed(0)} samples/s, ${s.seconds.toFixed(1)} s\n`;
   const result = await fit(model, train, test, {
     batch, optimizer, epochs, seed, schedule,
     trainable: list(values.trainable), frozen: list(values.freeze), batchNorm: values['freeze-bn'] ? 'frozen' : 'train',
     threads: values.threads === undefined ? undefined : positiveInt(values.threads, 'threads', 1),
-    onStep: (info) => {
-      if (!bar) return;
-      if (info.step === 1) bar.start(info.steps, 0, { epoch: info.epoch, loss: '-', acc: '-' });
-      bar.update(info.step, { epoch: info.epoch, loss: info.loss.toFixed(4), acc: `${(100 * info.accuracy).toFixed(1)}%` });
-      if (info.step === info.steps) bar.stop();
-    },
-    onEpoch: (s) => { if (!values.json) io.stderr(line(s)); },
+    ...trainingProgress(io, values.json ?? false, epochs),
   });
   writeModel(values.out, result.model);
   const last = result.history[result.history.length - 1];
