@@ -7,7 +7,7 @@ import { isNpy, parseNpy, parseRawFloat32 } from '../image/npy.js';
 import { imageToTensor, upscaleNearest } from '../image/transform.js';
 import { GradCam } from '../interpret/gradcam-run.js';
 import { readModel, writeFileAtomic } from '../onnx/model-file.js';
-import { parse, positiveInt } from './args.js';
+import { parse } from './args.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 

@@ -21,7 +21,6 @@
  * Both the mean (expected losses) and the typical (median: round(n*p) data losses, no handshake
  * loss) times are returned, since measured medians are what the validation compares.
  */
-import type { CongestionControlName } from './congestion.js';
 import { checkPath, type PathSpec } from './path.js';
 import { INITIAL_RTO_S, INITIAL_WINDOW, IP_TCP_HEADER_BYTES, SYN_BYTES, mssForMtu } from './tcp.js';
 

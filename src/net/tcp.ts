@@ -75,7 +75,6 @@ export class TcpConnection implements PacketSink {
   /** Message id -> last segment + 1. */
   private messageEnds: number[] = [];
   private messageIds: number[] = [];
-  private nextMessageIdx = 0;
 
   private una = 0;
   private nxt = 0;

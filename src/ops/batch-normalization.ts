@@ -1,5 +1,5 @@
 import { type GradContext, reduceMean, reduceSum, reshape, scalar } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
 
 /** Training (batch statistics): opset 14+ says so with training_mode; before, asking for the statistics outputs does. */

@@ -1,6 +1,6 @@
 import { float } from '../graph/builder.js';
 import { type GradContext, sumToShape } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { broadcastShapes } from './shared/broadcast.js';
 import { fail, required, totalBytes } from './shared/tensor-info.js';
 

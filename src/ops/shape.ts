@@ -20,7 +20,7 @@ export const shape: OpDef = {
     return [{ dtype: 'int64', shape: [e - s] }];
   },
   // Reads only metadata: no bytes of the input's data move.
-  cost: (ctx, inputs, outputs) => ({ ...dataMovementCost(ctx, [], outputs), bytesRead: 0 }),
+  cost: (ctx, _inputs, outputs) => ({ ...dataMovementCost(ctx, [], outputs), bytesRead: 0 }),
   evaluate(ctx, inputs) {
     const x = required(ctx, inputs, 0);
     const [s, e] = range(ctx, x.shape.length);

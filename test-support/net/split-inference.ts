@@ -12,7 +12,7 @@
  * the tensor; the reply likewise). Each point is measured with a new TCP connection per request
  * (the models' handshake option) and with one kept-alive connection.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -182,8 +182,6 @@ export function scoreSplit(caseName: SplitCaseName, point: GridPoint, connection
 
 /** A shaped link with `cleave serve` on the far side serving the tail of one cut. */
 export class SplitRig {
-  private server: ChildProcess | undefined;
-
   private constructor(readonly link: ShapedLink, readonly caseName: SplitCaseName, private readonly dir: string, private readonly config: Omit<SplitClientConfig, 'connection' | 'warmup' | 'count' | 'gapMs'>) {}
 
   static async create(caseName: SplitCaseName, congestionControl?: string): Promise<SplitRig> {
@@ -221,10 +219,10 @@ export class SplitRig {
   }
 
   private async startServer(): Promise<void> {
+    // The link's cleanup kills every process in its namespaces, this server included.
     const server = spawn('ip', ['netns', 'exec', this.link.nsB, process.execPath, serverScript, join(this.dir, 'tail.onnx'), this.link.addrB, String(PORT)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    this.server = server;
     await waitForLine(server, (l) => l === 'listening', 'split-server', 30_000);
   }
 
@@ -246,7 +244,6 @@ export class SplitRig {
     // `ip netns exec` holds the server's node process as its child; killing the wrapper alone
     // would orphan it, so the link's cleanup (which kills every pid in the namespaces) does it.
     this.link.closeSync();
-    this.server = undefined;
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
