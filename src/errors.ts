@@ -69,3 +69,9 @@ export class BadProfileError extends CleaveError {
     super('BAD_PROFILE', message);
   }
 }
+
+/** An IoError for a failed file operation, with the system's reason (ENOENT, EACCES, ...). */
+export function ioFailure(action: string, e: unknown): IoError {
+  const reason = (e as NodeJS.ErrnoException | undefined)?.code ?? (e instanceof Error ? e.message : String(e));
+  return new IoError(`${action}: ${reason}`);
+}

@@ -9,12 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { table } from '../../src/cli/format.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { writeModel } from '../../src/onnx/model-file.js';
+import { median } from '../../src/profile/stats.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '../../..');
 const cache = join(root, 'bench/.cache');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 interface Measure { analyzeMs: number; cutMs: number | null; peakRssMiB: number; cutPoints: number }
 interface Reference { loadMs: number; cutMs: number | null; peakRssMiB: number }

@@ -7,6 +7,7 @@ import { buildGradCamModel } from '../../src/interpret/gradcam.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { tensorValue } from '../../src/onnx/tensor.js';
 import type { ModelProto } from '../../src/onnx/types.js';
+import { median } from '../../src/profile/stats.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
 
 const [kind, batchText, runsText] = process.argv.slice(2);
@@ -134,7 +135,6 @@ async function main(): Promise<Record<string, unknown>> {
     }
     await fwd.release();
     await cam.release();
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
     return { medianMs: median(tc), forwardMs: median(tf), ratioToForward: median(tc) / median(tf), nodes: g.model.graph.node.length, layers: BLOCKS };
   }
   throw new Error(`unknown configuration ${kind}`);

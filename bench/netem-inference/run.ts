@@ -18,7 +18,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, type GridPoint } from '../../test-support/net/netem-grid.js';
+import { median } from '../../src/profile/stats.js';
+import type { GridPoint } from '../../test-support/net/netem-grid.js';
 import { netnsUnavailableReason } from '../../test-support/net/shaped-link.js';
 import { SPLIT_CASES, SplitRig, type SplitRow } from '../../test-support/net/split-inference.js';
 

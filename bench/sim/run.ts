@@ -16,14 +16,10 @@ import { estimateTransfer } from '../../src/net/analytic.js';
 import { EventCore } from '../../src/net/event-core.js';
 import { Random } from '../../src/net/random.js';
 import { simulateScenario } from '../../src/net/scenario.js';
+import { median } from '../../src/profile/stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1] as number;
-}
 
 function coreEventsPerS(): number {
   const core = new EventCore();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { BadRequestError, IoError } from '../errors.js';
+import { BadRequestError, ioFailure } from '../errors.js';
 import { decodeImage, encodePng, type RgbaImage, sniffImage } from '../image/decode.js';
 import { normaliseMap, overlayHeatmap, tensorToImage } from '../image/heatmap.js';
 import { isNpy, parseNpy, parseRawFloat32 } from '../image/npy.js';
@@ -84,7 +84,7 @@ export async function runGradcam(argv: readonly string[], io: CliIo): Promise<nu
     try {
       bytes = readFileSync(imagePath);
     } catch (e) {
-      throw new IoError(`cannot read ${imagePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw ioFailure(`cannot read ${imagePath}`, e);
     }
     let x: Float32Array;
     let picture: RgbaImage;

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IoError } from '../errors.js';
+import { ioFailure } from '../errors.js';
 import { encodeModel } from '../onnx/codec.js';
 import type { CutModels } from './extract.js';
 
@@ -16,7 +16,7 @@ export function writeCut(dir: string, cut: CutModels, manifest: Readonly<Record<
     mkdirSync(dir, { recursive: true });
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
   } catch (e) {
-    throw new IoError(`cannot write to ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw ioFailure(`cannot write to ${dir}`, e);
   }
   const files: [string, Uint8Array | string][] = [
     [CUT_FILES.head, encodeModel(cut.head)],
@@ -29,7 +29,7 @@ export function writeCut(dir: string, cut: CutModels, manifest: Readonly<Record<
     files.forEach(([name], i) => renameSync(tmp[i] as string, join(dir, name)));
   } catch (e) {
     for (const t of tmp) rmSync(t, { force: true });
-    throw new IoError(`cannot write the cut into ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw ioFailure(`cannot write the cut into ${dir}`, e);
   }
   return files.map(([name]) => join(dir, name));
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { BadRequestError, IoError } from '../errors.js';
+import { BadRequestError, ioFailure } from '../errors.js';
 import type { RawImage } from './pixels.js';
 
 /** Reads a PNG or JPEG file (decided by its magic bytes, not its name). */
@@ -10,7 +10,7 @@ export function readImageFile(path: string): RawImage {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new IoError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw ioFailure(`cannot read ${path}`, e);
   }
   try {
     if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {

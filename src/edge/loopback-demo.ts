@@ -5,6 +5,7 @@ import { BadRequestError } from '../errors.js';
 import { graphFromModel } from '../graph/graph.js';
 import { decodeModel } from '../onnx/codec.js';
 import type { ModelProto } from '../onnx/types.js';
+import { quantile } from '../profile/stats.js';
 import { modelSignature } from '../serve/metadata.js';
 import { startServer } from '../serve/server.js';
 import { ServedModel } from '../serve/served-model.js';
@@ -59,11 +60,6 @@ export const DEFAULT_DEMO_CODECS: readonly CodecSpec[] = [
   { name: 'fp32' }, { name: 'fp16' }, { name: 'int8' }, { name: 'int8-channel' },
   { name: 'fp32', deflate: true }, { name: 'int8', deflate: true }, { name: 'int8-channel', deflate: true },
 ];
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-}
 
 const proto = (m: ModelProto | Uint8Array): ModelProto => (m instanceof Uint8Array ? decodeModel(m) : m);
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { BadModelError, IoError } from '../errors.js';
+import { BadModelError, IoError, ioFailure } from '../errors.js';
 import { decodeModel } from './codec.js';
 import type { ModelProto } from './types.js';
 
@@ -129,7 +129,7 @@ export function readModelLazily(path: string, size: number): ModelProto {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new IoError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw ioFailure(`cannot read ${path}`, e);
   }
   const spans: (Span | undefined)[] = [];
   const out: Uint8Array[] = [];

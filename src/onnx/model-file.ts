@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BadModelError, IoError } from '../errors.js';
+import { BadModelError, IoError, ioFailure } from '../errors.js';
 import { decodeModel, encodeModel } from './codec.js';
 import { resolveExternalData } from './external-data.js';
 import { readModelLazily } from './lazy-read.js';
@@ -46,7 +46,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new IoError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw ioFailure(`cannot write ${path}`, e);
   }
 }
 

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { BadRequestError, IoError } from '../errors.js';
+import { BadRequestError, IoError, ioFailure } from '../errors.js';
 
 /**
  * A labelled image set held as bytes: `images` is [count, channels, height, width] uint8
@@ -41,7 +41,7 @@ function readBytes(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new IoError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw ioFailure(`cannot read ${path}`, e);
   }
 }
 
@@ -53,7 +53,7 @@ function readPrefix(path: string, bytes: number): Uint8Array {
     const n = readSync(fd, buf, 0, buf.length, 0);
     return buf.subarray(0, n);
   } catch (e) {
-    throw new IoError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw ioFailure(`cannot read ${path}`, e);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

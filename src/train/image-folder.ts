@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadRequestError, IoError } from '../errors.js';
+import { BadRequestError, IoError, ioFailure } from '../errors.js';
 import { decodeImage, sniffImage } from '../image/decode.js';
 import { imageToTensor } from '../image/transform.js';
 import type { ImageDataset, Split } from './datasets.js';
@@ -18,7 +18,7 @@ function listDir(dir: string): string[] {
   try {
     return readdirSync(dir).sort();
   } catch (e) {
-    throw new IoError(`cannot read the folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw ioFailure(`cannot read the folder ${dir}`, e);
   }
 }
 

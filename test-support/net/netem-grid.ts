@@ -4,6 +4,7 @@
  * bench/netem (the whole grid) and test/net/netem.test.ts (a few points).
  */
 import { estimateTransfer } from '../../src/net/analytic.js';
+import { median } from '../../src/profile/stats.js';
 import type { PathSpec } from '../../src/net/path.js';
 import { simulateTransferStats } from '../../src/net/transfer-sim.js';
 import { DEFAULT_BURST_BYTES, ShapedLink } from './shaped-link.js';
@@ -41,12 +42,6 @@ export interface GridOptions {
 
 /** The probe writes a 4-byte length before the payload. */
 const FRAME_HEADER_BYTES = 4;
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 /** The path the models see for a grid point: exactly what ShapedLink configures. */
 export function pathForPoint(p: GridPoint, congestionControl: string): PathSpec {

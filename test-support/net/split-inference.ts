@@ -32,7 +32,8 @@ import { Random } from '../../src/graph/random.js';
 import { modelSignature } from '../../src/serve/metadata.js';
 import { makeBatch } from '../../src/train/batches.js';
 import { loadDataset } from '../../src/train/datasets.js';
-import { median, pathForPoint, queueBytesForPoint, type GridPoint } from './netem-grid.js';
+import { median } from '../../src/profile/stats.js';
+import { pathForPoint, queueBytesForPoint, type GridPoint } from './netem-grid.js';
 import { ShapedLink, waitForLine } from './shaped-link.js';
 import type { ClientSummary, ConnectionMode, FrameRecord, SplitClientConfig } from './split-client.js';
 
