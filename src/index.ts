@@ -32,7 +32,7 @@ export { analysisJson } from './analysis/report.js';
 export { FLOPS_PER_MAC } from './analysis/flops.js';
 
 // Cutting: head.onnx + tail.onnx, verified against the original.
-export { cutModel, closestNames, type CutModels } from './cut/extract.js';
+export { cutModel, resolveCut, closestNames, type CutModels, type ResolvedCut } from './cut/extract.js';
 export { verifyCut, referenceOutputs, CUT_RTOL, type Verification, type VerifyOptions, type OutputAgreement } from './cut/verify.js';
 export { writeCut, CUT_FILES } from './cut/write.js';
 

@@ -4,7 +4,7 @@
  * print.
  */
 import { readFileSync } from 'node:fs';
-import { BadRequestError, IoError } from '../errors.js';
+import { BadRequestError, IoError, ioFailure } from '../errors.js';
 import { estimateTransfer } from '../net/analytic.js';
 import { CONGESTION_CONTROLS, type CongestionControlName } from '../net/congestion.js';
 import type { PathSpec } from '../net/path.js';
@@ -219,7 +219,7 @@ function deviceFrom(spec: string): DeviceProfile {
   try {
     text = readFileSync(spec, 'utf8');
   } catch (e) {
-    throw new IoError(`cannot read ${spec}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw ioFailure(`cannot read ${spec}`, e);
   }
   return parseDeviceProfile(text, spec);
 }
@@ -230,7 +230,7 @@ function cutFromArgs(v: Values): CutEstimate & { edge: string; server: string } 
   if (!v.device) throw new BadRequestError(`--model needs --device NAME|FILE, the edge device (known: ${deviceNames().join(', ')})`);
   const edge = deviceFrom(v.device);
   const server = deviceFrom(v.server ?? 'xeon-server');
-  const analysis = analyzeFile(v.model as string, { batch: positiveInt(v.batch, 'batch', 1), maxTensors: v.at.split(',').length });
+  const analysis = analyzeFile(v.model as string, { batch: positiveInt(v.batch, 'batch', 1) });
   return { ...estimateCut(analysis, v.at.split(',').map((t) => t.trim()), edge, server), edge: edge.name, server: server.name };
 }
 

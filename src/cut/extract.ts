@@ -168,15 +168,21 @@ function buildSide(analysis: Analysis, name: string, nodes: readonly number[], i
   };
 }
 
+/** A checked cut: the head's nodes and the tensors that cross, in topological order. */
+export interface ResolvedCut {
+  readonly head: BitSet;
+  readonly tensors: readonly string[];
+}
+
 /**
- * Cuts a model at `tensors`: the head computes them from the graph inputs, the tail computes
- * the graph outputs from them. Fails with CutError when other tensors would also cross.
+ * Checks that `tensors` are a cut of the model, i.e. exactly the tensors that cross from the
+ * smallest head computing them to the rest, with a layer on each side. Errors say what to change.
  */
-export function cutModel(analysis: Analysis, tensors: readonly string[]): CutModels {
+export function resolveCut(analysis: Analysis, tensors: readonly string[]): ResolvedCut {
   validateNames(analysis, tensors);
   const flow = analysis.dataflow;
   const { graph, inference } = flow;
-  const head: BitSet = headFor(flow, tensors);
+  const head = headFor(flow, tensors);
   const crossing = crossingTensors(flow, head);
   const extra = crossing.filter((t) => !tensors.includes(t));
   if (extra.length) {
@@ -190,11 +196,18 @@ export function cutModel(analysis: Analysis, tensors: readonly string[]): CutMod
   }
   let headLayers = 0;
   for (const i of head) if (!inference.folded[i]) headLayers++;
-  const layers = inference.folded.filter((f) => !f).length;
-  if (headLayers === layers) throw new CutError('the cut leaves no layer for the tail: cut earlier');
-
+  if (headLayers === inference.folded.filter((f) => !f).length) throw new CutError('the cut leaves no layer for the tail: cut earlier');
   const order = (t: string) => graph.producer.get(t) ?? -1;
-  const cut = [...crossing].sort((a, b) => order(a) - order(b));
+  return { head, tensors: [...crossing].sort((x, y) => order(x) - order(y)) };
+}
+
+/**
+ * Cuts a model at `tensors`: the head computes them from the graph inputs, the tail computes
+ * the graph outputs from them. Fails with CutError when other tensors would also cross.
+ */
+export function cutModel(analysis: Analysis, tensors: readonly string[]): CutModels {
+  const { head, tensors: cut } = resolveCut(analysis, tensors);
+  const { graph, inference } = analysis.dataflow;
   const batch = symbolicBatchOf(analysis);
   const outputsInHead = graph.outputs.map((o) => o.name).filter((o) => {
     const p = graph.producer.get(o);

@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analyze.js';
-import { headFor } from '../analysis/dataflow.js';
-import { BadRequestError } from '../errors.js';
+import { describeCut } from '../analysis/cut-points.js';
+import { resolveCut } from '../cut/extract.js';
 import { type DeviceProfile, estimateNodeLatencyMs } from './device-profile.js';
 import { opClassOf } from './op-class.js';
 
@@ -23,16 +23,13 @@ export interface CutEstimate {
  * calibration), summed on each side. Folded nodes cost nothing.
  */
 export function estimateCut(analysis: Analysis, tensors: readonly string[], edge: DeviceProfile, server: DeviceProfile): CutEstimate {
-  const point = analysis.cutPoints.find((c) => c.tensors.length === tensors.length && c.tensors.every((t) => tensors.includes(t)));
-  if (!point) {
-    throw new BadRequestError(`"${tensors.join(',')}" is not a cut point of this model; see \`cleave analyze\` (with --max-tensors for several tensors)`);
-  }
-  const head = headFor(analysis.dataflow, point.tensors);
+  const cut = resolveCut(analysis, tensors);
+  const point = describeCut(analysis.dataflow, cut.head, cut.tensors, { flops: analysis.nodes.map((n) => n.flops) });
   let headMs = 0;
   let tailMs = 0;
   for (const n of analysis.nodes) {
     if (n.folded || !n.known) continue;
-    const onEdge = head.has(n.index);
+    const onEdge = cut.head.has(n.index);
     const ms = estimateNodeLatencyMs(n.flops, n.bytesRead + n.bytesWritten, opClassOf(n.opType), onEdge ? edge : server);
     if (onEdge) headMs += ms;
     else tailMs += ms;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
-import { BadRequestError } from '../../src/errors.js';
+import { CutError } from '../../src/errors.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { estimateCut } from '../../src/profile/cut-estimate.js';
 import type { DeviceProfile } from '../../src/profile/device-profile.js';
@@ -27,8 +27,10 @@ describe('estimateCut', () => {
     assert.ok(Math.abs(e.tailMs - (point?.tailFlops ?? 0) / 100e9 * 1000) < 1e-9);
   });
 
-  it('a tensor that is not a cut point is refused', () => {
-    assert.throws(() => estimateCut(analysis, ['block.relu_a'], slow, fast), BadRequestError);
+  it('a tensor that is not a cut is refused, as by cleave cut', () => {
+    assert.throws(() => estimateCut(analysis, ['block.relu_a'], slow, fast), CutError);
+    // A two-tensor cut needs no --max-tensors: it is checked, not looked up.
+    assert.equal(estimateCut(analysis, ['block.relu_a', 'relu1'], slow, fast).payloadBytes, 2 * 4 * 8 * 8 * 4);
   });
 
   it('cleave simulate --model --at --device: payload from the cut, end-to-end times printed', async () => {
