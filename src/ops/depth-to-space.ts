@@ -49,9 +49,9 @@ export const depthToSpace: OpDef = {
     const b = g.attrs.int('blocksize', 1);
     const crd = g.attrs.string('mode', 'DCR') === 'CRD';
     const c2 = c / (b * b);
-    const view = crd ? [n, c2, h, b, w, b] : [n, c2, h, b, w, b];
+    // Both modes transpose to [n, c2, h, b, w, b]; they differ in where that came from.
     const inverse = crd ? [0, 1, 3, 5, 2, 4] : [0, 3, 5, 1, 2, 4];
-    const six = reshape(g, g.outGrad(0), view, 'dy_6d');
+    const six = reshape(g, g.outGrad(0), [n, c2, h, b, w, b], 'dy_6d');
     g.setInputGrad(0, reshape(g, g.emit('Transpose', [six], 'dx_6d', { perm: inverse }), [n, c, h, w], 'dx'));
   },
 };
