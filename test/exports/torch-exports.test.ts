@@ -40,7 +40,7 @@ function sample<T>(xs: readonly T[], params: number): readonly T[] {
 
 describe('real PyTorch exports', () => {
   for (const { file, gmacs } of EXPORTS) {
-    it(`${file}: analysed without issues, MACs as published, cuts reproduce the model`, async () => {
+    it(`${file}: analysed without issues, MACs as published, cuts reproduce the model`, async (t) => {
       // Analysis needs no weight values; they are drawn only for the cuts that run in ORT.
       const model = loadStrippedFixture(`torch/${file}`);
       let analysis = analyze(graphFromModel(model), { batch: 1 });
@@ -48,6 +48,7 @@ describe('real PyTorch exports', () => {
       if (gmacs !== undefined) assert.ok(Math.abs(analysis.totals.macs / 1e9 - gmacs) <= 0.005 + 1e-9, `${(analysis.totals.macs / 1e9).toFixed(4)} GMACs, published ${gmacs}`);
       assert.ok(analysis.cutPoints.length >= 5, `only ${analysis.cutPoints.length} cut points`);
       const cuts = sample(analysis.cutPoints, analysis.totals.params);
+      t.diagnostic(`${(analysis.totals.macs / 1e9).toFixed(3)} GMACs, ${analysis.cutPoints.length} cut points, ${cuts.length} verified`);
       if (cuts.length === 0) return;
       analysis = analyze(graphFromModel(refillWeights(model)), { batch: 1 });
       const expected = await referenceOutputs(analysis);
