@@ -4,6 +4,7 @@ import type { Inference } from '../analysis/infer.js';
 import { numelOf } from '../onnx/tensor.js';
 import type { RunTensor } from './session.js';
 import { BadModelError } from '../errors.js';
+import type { DType } from '../onnx/dtype.js';
 
 /**
  * Seeded random inputs for every graph input at its inferred shape: normal floats, small
@@ -15,16 +16,24 @@ export function randomFeeds(graph: Graph, inference: Inference, seed = 1): Recor
   for (const v of graph.inputs) {
     const info = inference.tensors.get(v.name);
     if (!info) throw new BadModelError(`graph input "${v.name}" has no known shape`);
-    const n = numelOf(info.shape);
-    const dims = info.shape;
-    switch (info.dtype) {
-      case 'float32': feeds[v.name] = { dtype: 'float32', dims, data: Float32Array.from({ length: n }, () => rng.normal()) }; break;
-      case 'float64': feeds[v.name] = { dtype: 'float64', dims, data: Float64Array.from({ length: n }, () => rng.normal()) }; break;
-      case 'int64': feeds[v.name] = { dtype: 'int64', dims, data: BigInt64Array.from({ length: n }, () => BigInt(rng.int(2))) }; break;
-      case 'int32': feeds[v.name] = { dtype: 'int32', dims, data: Int32Array.from({ length: n }, () => rng.int(2)) }; break;
-      case 'uint8': case 'bool': feeds[v.name] = { dtype: info.dtype, dims, data: Uint8Array.from({ length: n }, () => rng.int(2)) }; break;
-      default: throw new BadModelError(`graph input "${v.name}" has type ${info.dtype}, which cleave cannot generate test data for`);
-    }
+    feeds[v.name] = randomTensorOf(info.dtype, info.shape, rng, 2, `graph input "${v.name}"`);
   }
   return feeds;
+}
+
+/**
+ * Random data of a dtype from `rng`: standard-normal floats, integers (and booleans) in
+ * [0, intRange).
+ */
+export function randomTensorOf(dtype: DType, dims: readonly number[], rng: Random, intRange = 2, what = 'tensor'): RunTensor {
+  const n = numelOf(dims);
+  switch (dtype) {
+    case 'float32': return { dtype, dims, data: Float32Array.from({ length: n }, () => rng.normal()) };
+    case 'float64': return { dtype, dims, data: Float64Array.from({ length: n }, () => rng.normal()) };
+    case 'int64': return { dtype, dims, data: BigInt64Array.from({ length: n }, () => BigInt(rng.int(intRange))) };
+    case 'int32': return { dtype, dims, data: Int32Array.from({ length: n }, () => rng.int(intRange)) };
+    case 'uint8': return { dtype, dims, data: Uint8Array.from({ length: n }, () => rng.int(intRange)) };
+    case 'bool': return { dtype, dims, data: Uint8Array.from({ length: n }, () => rng.int(2)) };
+    default: throw new BadModelError(`${what} has type ${dtype}, which cleave cannot generate test data for`);
+  }
 }
