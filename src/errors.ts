@@ -72,6 +72,8 @@ export class BadProfileError extends CleaveError {
 
 /** An IoError for a failed file operation, with the system's reason (ENOENT, EACCES, ...). */
 export function ioFailure(action: string, e: unknown): IoError {
-  const reason = (e as NodeJS.ErrnoException | undefined)?.code ?? (e instanceof Error ? e.message : String(e));
+  // errors.ts is also bundled for the browser, so no Node types here: a system error has a string `code`.
+  const code = (e as { code?: unknown } | undefined)?.code;
+  const reason = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
   return new IoError(`${action}: ${reason}`);
 }
