@@ -1,5 +1,4 @@
-import { UnsupportedOpError } from '../errors.js';
-import { ints } from './grad-context.js';
+import { type GradContext, ints, unsqueeze } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { constInts, optionalConstInts } from './shared/const-input.js';
@@ -93,16 +92,50 @@ export const slice: OpDef = {
       }),
     ];
   },
-  // Steps of 1: dX = dY padded back with zeros to X's extent. Other steps have no rule yet.
-  gradient(g) {
-    const [x, axes] = ranges(g.ctx, g.inputInfos());
-    if (axes.some((r) => r.step !== 1)) throw new UnsupportedOpError('Slice', g.ctx.name, g.opset, 'gradient rule for steps other than 1');
-    const rank = x.shape.length;
-    const pads = new Array<number>(2 * rank).fill(0);
-    axes.forEach((r, i) => {
-      pads[i] = r.start;
-      pads[i + rank] = (x.shape[i] as number) - r.start - r.len;
-    });
-    g.setInputGrad(0, g.opset >= 11 ? g.emit('Pad', [g.outGrad(0), ints(g, 'pads', pads)], 'dx') : g.emit('Pad', [g.outGrad(0)], 'dx', { pads }));
-  },
+  gradient: sliceGradient,
 };
+
+/** Pad with begin/end `pads` (attribute before opset 11, input since). */
+function padZeros(g: GradContext, x: string, pads: readonly number[], purpose: string): string {
+  return g.opset >= 11 ? g.emit('Pad', [x, ints(g, `${purpose}_pads`, pads)], purpose) : g.emit('Pad', [x], purpose, { pads: [...pads] });
+}
+
+/**
+ * dX = dY put back where the slice read it, zeros elsewhere (the positions read are distinct,
+ * so nothing sums). Per axis with step k != 1: a negative step reads downwards, so dY is
+ * reversed first (Slice with step -1) and then lies upwards from the lowest index read,
+ * start + (len - 1) * step, with step |k|; k - 1 zeros are put after each element (Unsqueeze,
+ * Pad, Reshape) and the trailing ones cut. Finally one Pad moves every axis to its offset.
+ */
+function sliceGradient(g: GradContext): void {
+  const [x, axes] = ranges(g.ctx, g.inputInfos());
+  const rank = x.shape.length;
+  if (axes.some((r) => r.len === 0)) {
+    g.setInputGrad(0, g.emit('Expand', [g.constant('zero', x.dtype, [], [0]), ints(g, 'x_shape', x.shape)], 'dx'));
+    return;
+  }
+  let dy = g.outGrad(0);
+  const shape = axes.map((r) => r.len);
+  const pads = new Array<number>(2 * rank).fill(0);
+  axes.forEach((r, a) => {
+    const k = Math.abs(r.step);
+    const low = r.step > 0 ? r.start : r.start + (r.len - 1) * r.step;
+    if (r.step < 0) {
+      // ends -(len + 1) resolve to -1: the reversed slice runs to the axis' beginning
+      dy = g.emit('Slice', [dy, ints(g, `reverse${a}_starts`, [-1]), ints(g, `reverse${a}_ends`, [-(r.len + 1)]), ints(g, `reverse${a}_axes`, [a]), ints(g, `reverse${a}_steps`, [-1])], `reversed${a}`);
+    }
+    if (k > 1 && r.len > 1) {
+      const extent = (r.len - 1) * k + 1;
+      const gapPads = new Array<number>(2 * (rank + 1)).fill(0);
+      gapPads[a + 1 + rank + 1] = k - 1;
+      const gapped = padZeros(g, unsqueeze(g, dy, [a + 1], `spread${a}_unsq`), gapPads, `spread${a}_gaps`);
+      const flat = shape.map((d, i) => (i === a ? r.len * k : d));
+      const spread = g.emit('Reshape', [gapped, ints(g, `spread${a}_shape`, flat)], `spread${a}_flat`);
+      dy = g.emit('Slice', [spread, ints(g, `spread${a}_starts`, [0]), ints(g, `spread${a}_ends`, [extent]), ints(g, `spread${a}_axes`, [a])], `spread${a}`);
+      shape[a] = extent;
+    }
+    pads[a] = low;
+    pads[a + rank] = (x.shape[a] as number) - low - (shape[a] as number);
+  });
+  g.setInputGrad(0, pads.every((p) => p === 0) ? g.emit('Identity', [dy], 'dx') : padZeros(g, dy, pads, 'dx'));
+}
