@@ -1,5 +1,5 @@
 import { UnsupportedOpError } from '../errors.js';
-import { ints } from './grad-context.js';
+import { type GradContext, ints, reduceSum } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { constInts, optionalConstInts } from './shared/const-input.js';
@@ -92,16 +92,77 @@ export const pad: OpDef = {
     }, fill);
     return [out];
   },
-  // Constant mode: dX = the part of dY that X occupies (cropping pads are padded back with zeros).
-  gradient(g) {
-    const { x, pads, mode } = padPlan(g.ctx, g.inputInfos());
-    if (mode !== 'constant') throw new UnsupportedOpError('Pad', g.ctx.name, g.opset, `gradient rule for mode ${mode}`);
+  gradient: padGradient,
+};
+
+/** Slice of one axis, [start, end) (attributes before opset 10, inputs since). */
+function sliceAxis(g: GradContext, x: string, axis: number, start: number, end: number, purpose: string): string {
+  if (g.opset < 10) return g.emit('Slice', [x], purpose, { starts: [start], ends: [end], axes: [axis] });
+  return g.emit('Slice', [x, ints(g, `${purpose}_starts`, [start]), ints(g, `${purpose}_ends`, [end]), ints(g, `${purpose}_axes`, [axis])], purpose);
+}
+
+/** Constant zero padding (attribute before opset 11, input since). */
+function padZeros(g: GradContext, x: string, pads: readonly number[], purpose: string): string {
+  return g.opset >= 11 ? g.emit('Pad', [x, ints(g, `${purpose}_pads`, pads)], purpose) : g.emit('Pad', [x], purpose, { pads: [...pads] });
+}
+
+/** Zero-pads axis `axis` of a tensor of rank `rank` by `begin` and `end`. */
+function padAxis(g: GradContext, x: string, rank: number, axis: number, begin: number, end: number, purpose: string): string {
+  if (begin === 0 && end === 0) return x;
+  const pads = new Array<number>(2 * rank).fill(0);
+  pads[axis] = begin;
+  pads[axis + rank] = end;
+  return padZeros(g, x, pads, purpose);
+}
+
+/**
+ * Constant mode: dX = the part of dY that X occupies (cropping pads are padded back with zeros).
+ * Other modes copy input elements into the pads, so each pad cell's gradient goes back to the
+ * element it copied. The copy map is a product of per-axis maps, so the adjoint is taken axis
+ * by axis: along an axis of size D with pads b (begin) and e (end), dX = dY[b:b+D] plus
+ * - reflect: dY[b-1..0] (reversed by Gather) onto X[1..b], dY[last..b+D] onto X[D-1-e..D-2];
+ * - edge: the sum of dY[0:b] onto X[0], the sum of dY[b+D:] onto X[D-1];
+ * - wrap: dY[0:b] onto X[D-b..D-1], dY[b+D:] onto X[0..e-1],
+ * each placed by zero padding and added.
+ */
+function padGradient(g: GradContext): void {
+  const { x, pads, mode } = padPlan(g.ctx, g.inputInfos());
+  const rank = x.shape.length;
+  if (mode === 'constant') {
     let dy = g.outGrad(0);
     const crop = pads.map((p) => Math.max(0, -p));
-    if (crop.some((c) => c > 0)) dy = g.opset >= 11 ? g.emit('Pad', [dy, ints(g, 'uncrop', crop)], 'uncropped') : g.emit('Pad', [dy], 'uncropped', { pads: crop });
-    const starts = x.shape.map((_, i) => Math.max(0, pads[i] as number));
-    const ends = x.shape.map((d, i) => (starts[i] as number) + d);
-    const axes = x.shape.map((_, i) => i);
-    g.setInputGrad(0, g.emit('Slice', [dy, ints(g, 'starts', starts), ints(g, 'ends', ends), ints(g, 'axes', axes)], 'dx'));
-  },
-};
+    if (crop.some((c) => c > 0)) dy = padZeros(g, dy, crop, 'uncropped');
+    let dx = dy;
+    x.shape.forEach((d, i) => {
+      const begin = Math.max(0, pads[i] as number);
+      if (begin > 0 || (pads[i + rank] as number) > 0) dx = sliceAxis(g, dx, i, begin, begin + d, `dx${i}`);
+    });
+    g.setInputGrad(0, g.emit('Identity', [dx], 'dx'));
+    return;
+  }
+  if (pads.some((p) => p < 0)) throw new UnsupportedOpError('Pad', g.ctx.name, g.opset, `gradient rule for mode ${mode} with negative (cropping) pads`);
+  let cur = g.outGrad(0);
+  x.shape.forEach((d, a) => {
+    const b = pads[a] as number;
+    const e = pads[a + rank] as number;
+    if (b === 0 && e === 0) return;
+    const edge = mode === 'edge' || d === 1;
+    const limit = edge ? Infinity : mode === 'reflect' ? d - 1 : d;
+    if (b > limit || e > limit) throw new UnsupportedOpError('Pad', g.ctx.name, g.opset, `gradient rule for mode ${mode} with pads (${b}, ${e}) beyond axis ${a} of size ${d}`);
+    const p = `axis${a}`;
+    const parts = [sliceAxis(g, cur, a, b, b + d, `${p}_core`)];
+    if (edge) {
+      if (b > 0) parts.push(padAxis(g, reduceSum(g, sliceAxis(g, cur, a, 0, b, `${p}_begin`), [a], true, `${p}_begin_sum`), rank, a, 0, d - 1, `${p}_begin_placed`));
+      if (e > 0) parts.push(padAxis(g, reduceSum(g, sliceAxis(g, cur, a, b + d, b + d + e, `${p}_end`), [a], true, `${p}_end_sum`), rank, a, d - 1, 0, `${p}_end_placed`));
+    } else if (mode === 'reflect') {
+      const reversed = (from: number, count: number, what: string) => g.emit('Gather', [cur, ints(g, `${p}_${what}_idx`, Array.from({ length: count }, (_, t) => from - t))], `${p}_${what}`, { axis: a });
+      if (b > 0) parts.push(padAxis(g, reversed(b - 1, b, 'begin'), rank, a, 1, d - 1 - b, `${p}_begin_placed`));
+      if (e > 0) parts.push(padAxis(g, reversed(b + d + e - 1, e, 'end'), rank, a, d - 1 - e, 1, `${p}_end_placed`));
+    } else {
+      if (b > 0) parts.push(padAxis(g, sliceAxis(g, cur, a, 0, b, `${p}_begin`), rank, a, d - b, 0, `${p}_begin_placed`));
+      if (e > 0) parts.push(padAxis(g, sliceAxis(g, cur, a, b + d, b + d + e, `${p}_end`), rank, a, 0, d - e, `${p}_end_placed`));
+    }
+    cur = g.emit('Sum', parts, `${p}_dx`);
+  });
+  g.setInputGrad(0, g.emit('Identity', [cur], 'dx'));
+}
