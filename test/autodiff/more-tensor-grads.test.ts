@@ -1,11 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import { checkOpGradient, describeChecks, gradChecksPass } from '../../test-support/autodiff/grad-check.js';
+import { ModelBuilder } from '../../src/graph/builder.js';
+import type { RunTensor } from '../../src/runtime/session.js';
+import { checkOpGradient, describeChecks, FD_TOLERANCE, gradChecksPass, gradCheck } from '../../test-support/autodiff/grad-check.js';
 
 /** Checks one op's gradient and reports its worst absolute error as a test diagnostic. */
 async function expectClose(t: TestContext, ...args: Parameters<typeof checkOpGradient>): Promise<void> {
   const checks = await checkOpGradient(...args);
   t.diagnostic(`${args[0]} max |err| ${Math.max(...checks.map((c) => c.maxAbsError)).toExponential(2)}`);
+  assert.ok(gradChecksPass(checks), describeChecks(checks));
+}
+
+/** Like expectClose, but with the float input's values given (zeros, ties), every coordinate checked. */
+async function expectCloseAt(t: TestContext, opType: string, x: { shape: readonly number[]; data: readonly number[] }, consts: readonly { shape: readonly number[]; value: readonly number[] }[], attrs: Readonly<Record<string, number | readonly number[]>>, opset = 17): Promise<void> {
+  const b = new ModelBuilder({ opset });
+  const input = b.input('x', 'float32', x.shape);
+  const names = consts.map((c, i) => b.constant(`c${i}`, 'int64', c.shape, c.value));
+  const out = b.node(opType, [input, ...names], attrs, 'op');
+  b.output(out);
+  const model = b.build();
+  for (const o of model.graph.output) o.type = { tensorType: null };
+  const feeds: Record<string, RunTensor> = { [input]: { dtype: 'float32', dims: [...x.shape], data: Float32Array.from(x.data) } };
+  const checks = await gradCheck(model, feeds, [input], FD_TOLERANCE, { output: out, samples: x.data.length });
+  t.diagnostic(`${opType} max |err| ${Math.max(...checks.map((c) => c.maxAbsError)).toExponential(2)}`);
   assert.ok(gradChecksPass(checks), describeChecks(checks));
 }
 
@@ -37,5 +54,22 @@ describe('gradients of Pad in its copying modes against finite differences', () 
     await expectClose(t, 'Pad', [{ shape: [3, 4] }, i64([3, 1, 2, 4])], { mode: 'wrap' }, { opset: 19 });
     await expectClose(t, 'Pad', [{ shape: [3, 4] }, i64([1, -1, -2, 2])]);
     await expectClose(t, 'Pad', [{ shape: [3, 4] }], { pads: [0, 2, 1, 0] }, { opset: 10 });
+  });
+});
+
+describe('gradient of ReduceProd against finite differences', () => {
+  it('ReduceProd: one and several axes, keepdims, the opset 18 axes input', async (t) => {
+    await expectClose(t, 'ReduceProd', [{ shape: [2, 3, 4] }], { axes: [1], keepdims: 0 });
+    await expectClose(t, 'ReduceProd', [{ shape: [2, 3, 4] }], { axes: [0, 2], keepdims: 1 });
+    await expectClose(t, 'ReduceProd', [{ shape: [3, 5] }], { keepdims: 0 });
+    await expectClose(t, 'ReduceProd', [{ shape: [2, 3, 2] }, i64([-1, 0])], { keepdims: 0 }, { opset: 18 });
+    await expectClose(t, 'ReduceProd', [{ shape: [2, 7] }], { axes: [1] }, { opset: 9 });
+  });
+
+  it('ReduceProd: zeros (one, two, all in a group) and negative values give the exact product of the others', async (t) => {
+    const data = [0, 1.5, -2, 0.5, 0.8, 0, -1.2, 0, 1.1, -0.7, 2, -0.9, 0, 0, 0, 0, 1.3, -1.4, 0.6, 0.9, -1, 0, 1, 1];
+    await expectCloseAt(t, 'ReduceProd', { shape: [6, 4], data }, [], { axes: [1], keepdims: 0 });
+    await expectCloseAt(t, 'ReduceProd', { shape: [2, 3, 4], data }, [], { axes: [0, 2], keepdims: 1 });
+    await expectCloseAt(t, 'ReduceProd', { shape: [8, 3], data }, [], { axes: [0], keepdims: 1 }, 13);
   });
 });
