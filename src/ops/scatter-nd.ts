@@ -1,4 +1,6 @@
+import { UnsupportedOpError } from '../errors.js';
 import { numelOf } from '../onnx/tensor.js';
+import { type GradContext, ints } from './grad-context.js';
 import type { OpDef } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { inputValues } from './shared/const-input.js';
@@ -49,4 +51,27 @@ export const scatterNd: OpDef = {
     }
     return [{ dtype: data.dtype, dims: [...data.shape], data: out }];
   },
+  gradient: scatterNdGradient,
 };
+
+/**
+ * Reduction 'none': Y is data with the addressed slices replaced, so dData = dY with those
+ * slices zeroed (ScatterND of zeros into dY) and dUpdates = the addressed slices of dY
+ * (GatherND). Reduction 'add': Y = data + the scattered updates, so dData = dY and dUpdates
+ * is the same GatherND (a tuple that repeats reads the same dY slice). mul/max/min have no rule.
+ */
+function scatterNdGradient(g: GradContext): void {
+  const reduction = g.attrs.string('reduction', 'none');
+  if (reduction !== 'none' && reduction !== 'add') throw new UnsupportedOpError('ScatterND', g.ctx.name, g.opset, `gradient rule for reduction ${reduction}`);
+  const dy = g.outGrad(0);
+  if (g.needs(0)) {
+    if (reduction === 'add') {
+      g.setInputGrad(0, g.emit('Identity', [dy], 'd_data'));
+    } else {
+      const updates = g.inputInfo(2);
+      const zeros = g.emit('Expand', [g.constant('zero', updates.dtype, [], [0]), ints(g, 'updates_shape', updates.shape)], 'zeros');
+      g.setInputGrad(0, g.emit('ScatterND', [dy, g.input(1), zeros], 'd_data'));
+    }
+  }
+  if (g.needs(2)) g.setInputGrad(2, g.emit('GatherND', [dy, g.input(1)], 'd_updates'));
+}

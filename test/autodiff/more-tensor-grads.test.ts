@@ -73,3 +73,29 @@ describe('gradient of ReduceProd against finite differences', () => {
     await expectCloseAt(t, 'ReduceProd', { shape: [8, 3], data }, [], { axes: [0], keepdims: 1 }, 13);
   });
 });
+
+describe('gradients of GatherND and ScatterND against finite differences', () => {
+  it('GatherND: duplicate and negative tuples, slices and single elements (ScatterND add, opset 17)', async (t) => {
+    await expectClose(t, 'GatherND', [{ shape: [4, 3] }, i64([2, 0, 2, -1, 2], [5, 1])]);
+    await expectClose(t, 'GatherND', [{ shape: [3, 4, 2] }, i64([0, 1, 2, 3, 0, 1, -1, -4], [2, 2, 2])]);
+    await expectClose(t, 'GatherND', [{ shape: [2, 3] }, i64([1, 2, 1, 2, 0, 0], [3, 2])]);
+  });
+
+  it('GatherND: batch_dims 1 and 2 with repeated tuples', async (t) => {
+    await expectClose(t, 'GatherND', [{ shape: [2, 3, 4] }, i64([1, 1, 2, 0, 0, 3, 0, 3], [2, 2, 2])], { batch_dims: 1 });
+    await expectClose(t, 'GatherND', [{ shape: [2, 3, 4] }, i64([2, 2, 0, 1, 3, 3, 0, 1, 2, 0, 0, 0], [2, 3, 2, 1])], { batch_dims: 2 });
+  });
+
+  it('GatherND before opset 16: the one-hot MatMul sums duplicates too', async (t) => {
+    await expectClose(t, 'GatherND', [{ shape: [4, 3] }, i64([2, 0, 2, -1, 2], [5, 1])], {}, { opset: 13 });
+    await expectClose(t, 'GatherND', [{ shape: [2, 3, 4] }, i64([1, 1, 2, 0, 1, 1, 0, 3], [2, 2, 2])], { batch_dims: 1 }, { opset: 12 });
+    await expectClose(t, 'GatherND', [{ shape: [3, 2, 2] }, i64([0, 1, 2, 1, 0, 1], [3, 2])], {}, { opset: 11 });
+  });
+
+  it('ScatterND: replaced slices get no data gradient; updates read dY; reduction add', async (t) => {
+    await expectClose(t, 'ScatterND', [{ shape: [4, 3] }, i64([3, 0], [2, 1]), { shape: [2, 3] }]);
+    await expectClose(t, 'ScatterND', [{ shape: [3, 4, 2] }, i64([0, 1, 2, 3, -1, 0], [3, 2]), { shape: [3, 2] }], {}, { opset: 13 });
+    await expectClose(t, 'ScatterND', [{ shape: [2, 3] }, i64([1, 2, 0, 0, 1, 2], [3, 2]), { shape: [3] }], { reduction: 'add' }, { opset: 16 });
+    await expectClose(t, 'ScatterND', [{ shape: [5, 2] }, i64([4, 1, 4], [3, 1]), { shape: [3, 2] }], { reduction: 'add' }, { opset: 18 });
+  });
+});
