@@ -1,6 +1,8 @@
 import { UnsupportedOpError } from '../errors.js';
-import { blockSum } from './grad-context.js';
+import { float, type AttrValue } from '../graph/builder.js';
+import { blockSum, type GradContext } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type AxisWeights, identityRows, resampleAdjoint } from './shared/resample-adjoint.js';
 import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
 import { fail, normAxis, numel, required } from './shared/tensor-info.js';
 
@@ -57,16 +59,91 @@ export const resize: OpDef = {
     return [{ dtype: required(ctx, inputs, 0).dtype, shape: outShape(ctx, inputs) }];
   },
   cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest'), inputs, y as TensorInfo),
-  // Nearest-neighbour upsampling by integer factors, where each output cell reads the input cell
-  // of its block (asymmetric/floor, half_pixel or pytorch_half_pixel with round_prefer_floor):
-  // dX = the block sums of dY. Other modes have no rule yet.
-  gradient(g) {
-    const mode = g.attrs.string('mode', 'nearest');
-    const transform = g.attrs.string('coordinate_transformation_mode', g.opset < 11 ? 'asymmetric' : 'half_pixel');
-    const nearest = g.attrs.string('nearest_mode', 'round_prefer_floor');
-    const blocky = mode === 'nearest' && ((transform === 'asymmetric' && nearest === 'floor') || ((transform === 'half_pixel' || transform === 'pytorch_half_pixel') && nearest === 'round_prefer_floor'));
-    const dx = blocky ? blockSum(g, g.outGrad(0), g.inputInfo(0).shape, g.outputInfo(0).shape, 'dx') : undefined;
-    if (!dx) throw new UnsupportedOpError('Resize', g.ctx.name, g.opset, `gradient rule for mode ${mode} / ${transform} / ${nearest} (nearest upsampling by integer factors only)`);
-    g.setInputGrad(0, dx);
-  },
+  gradient: resizeGradient,
 };
+
+/** The interpolation attributes the node sets (extrapolation_value aside: see axisWeights). */
+function interpolationAttrs(g: GradContext): Record<string, AttrValue> {
+  const out: Record<string, AttrValue> = {};
+  for (const name of ['mode', 'coordinate_transformation_mode', 'nearest_mode']) {
+    const v = g.attrs.string(name);
+    if (v !== undefined) out[name] = v;
+  }
+  for (const name of ['exclude_outside', 'antialias']) {
+    const v = g.attrs.int(name);
+    if (v !== undefined) out[name] = v;
+  }
+  const a = g.attrs.float('cubic_coeff_a');
+  if (a !== undefined) out['cubic_coeff_a'] = float(a);
+  return out;
+}
+
+/**
+ * A^T of every axis the resize moves, as the same Resize applied to identity rows along their
+ * last axis (see shared/resample-adjoint): with the node's scale for that axis when it gave
+ * scales, with sizes [n, 1, 1, m] when it gave sizes (the runtime then derives the same scale
+ * m / n), and for tf_crop_and_resize with that axis' roi. extrapolation_value becomes 0: a
+ * point outside the crop takes a constant, which does not depend on x.
+ */
+function axisWeights(g: GradContext): AxisWeights[] {
+  const x = g.inputInfo(0);
+  const y = g.outputInfo(0);
+  const inputs = g.inputInfos();
+  const axes = axesOf(g.ctx, x.shape.length);
+  const scalesT = inputs[g.opset < 11 ? 1 : 2];
+  const sizesT = g.opset < 11 ? undefined : inputs[3];
+  const bySizes = sizesT !== undefined && numel(sizesT) > 0;
+  const policy = g.attrs.string('keep_aspect_ratio_policy', 'stretch');
+  if (bySizes && policy !== 'stretch') throw new UnsupportedOpError('Resize', g.ctx.name, g.opset, `gradient rule for keep_aspect_ratio_policy ${policy}`);
+  const values = bySizes ? constantValues(g.ctx, sizesT, 'sizes') : constantValues(g.ctx, scalesT ?? fail(g.ctx, 'needs scales or sizes'), 'scales');
+  const transform = g.attrs.string('coordinate_transformation_mode', g.opset < 11 ? 'asymmetric' : 'half_pixel');
+  const roiT = g.opset >= 11 ? inputs[1] : undefined;
+  const roi = transform === 'tf_crop_and_resize' ? constantValues(g.ctx, roiT ?? fail(g.ctx, 'tf_crop_and_resize needs roi'), 'roi') : undefined;
+  // With these two modes even a scale of 1 moves samples (by half a pixel, or to the crop).
+  const shifts = transform === 'tf_half_pixel_for_nn' || transform === 'tf_crop_and_resize';
+  const attrs = { ...interpolationAttrs(g), ...(g.opset >= 11 ? { extrapolation_value: float(0) } : {}) };
+  const out: AxisWeights[] = [];
+  axes.forEach((a, i) => {
+    const n = x.shape[a] as number;
+    const m = y.shape[a] as number;
+    const v = values[i] as number;
+    if (!shifts && (bySizes ? m === n : v === 1)) return;
+    const rows = identityRows(g, n, x.dtype, `axis${a}_eye`);
+    const scales = bySizes ? undefined : g.constant(`axis${a}_scales`, 'float32', [4], [1, 1, 1, v]);
+    const sizes = bySizes ? g.constant(`axis${a}_sizes`, 'int64', [4], [n, 1, 1, m]) : undefined;
+    let ins: string[];
+    if (g.opset < 11) {
+      ins = [rows, scales as string];
+    } else {
+      const roiC = roi ? g.constant(`axis${a}_roi`, 'float32', [8], [0, 0, 0, roi[i] as number, 1, 1, 1, roi[i + axes.length] as number]) : '';
+      // Opsets 11 and 12 need roi and scales present (empty when unused).
+      const empty = () => g.constant(`axis${a}_empty`, 'float32', [0], []);
+      ins = g.opset < 13 ? [roiC || empty(), scales ?? empty()] : [roiC, scales ?? ''];
+      ins = [rows, ...ins, ...(sizes ? [sizes] : [])];
+    }
+    out.push({ axis: a, inDim: n, weights: g.emit('Resize', ins, `axis${a}_weights_t`, attrs) });
+  });
+  return out;
+}
+
+/**
+ * Resize is linear in X, so dX = A^T dY. Nearest upsampling by integer factors in which each
+ * output cell reads the input cell of its block (asymmetric/floor, half_pixel or
+ * pytorch_half_pixel with round_prefer_floor) takes the cheaper block sums of dY; every other
+ * mode, coordinate transformation, scale or size applies the runtime's own per-axis weights
+ * (see axisWeights).
+ */
+function resizeGradient(g: GradContext): void {
+  const mode = g.attrs.string('mode', 'nearest');
+  const transform = g.attrs.string('coordinate_transformation_mode', g.opset < 11 ? 'asymmetric' : 'half_pixel');
+  const nearest = g.attrs.string('nearest_mode', 'round_prefer_floor');
+  const blocky = mode === 'nearest' && ((transform === 'asymmetric' && nearest === 'floor') || ((transform === 'half_pixel' || transform === 'pytorch_half_pixel') && nearest === 'round_prefer_floor'));
+  const fast = blocky ? blockSum(g, g.outGrad(0), g.inputInfo(0).shape, g.outputInfo(0).shape, 'dx') : undefined;
+  if (fast) {
+    g.setInputGrad(0, fast);
+    return;
+  }
+  const weights = axisWeights(g);
+  const dx = resampleAdjoint(g, g.outGrad(0), g.outputInfo(0).shape, weights, 'adjoint');
+  g.setInputGrad(0, g.emit('Identity', [dx], 'dx'));
+}

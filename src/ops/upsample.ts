@@ -1,6 +1,7 @@
-import { UnsupportedOpError } from '../errors.js';
-import { blockSum } from './grad-context.js';
+import { float } from '../graph/builder.js';
+import { blockSum, type GradContext } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type AxisWeights, identityRows, resampleAdjoint } from './shared/resample-adjoint.js';
 import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
 import { fail, required } from './shared/tensor-info.js';
 
@@ -30,12 +31,35 @@ export const upsample: OpDef = {
   },
   // Older exports spell linear "bilinear"; both weight 2^d neighbours.
   cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest') === 'nearest' ? 'nearest' : 'linear', inputs, y as TensorInfo),
-  // Nearest upsampling by integer factors (output cell j reads input floor(j / k)): dX = the
-  // block sums of dY. Linear mode has no rule yet.
-  gradient(g) {
-    const mode = g.attrs.string('mode', 'nearest');
-    const dx = mode === 'nearest' ? blockSum(g, g.outGrad(0), g.inputInfo(0).shape, g.outputInfo(0).shape, 'dx') : undefined;
-    if (!dx) throw new UnsupportedOpError('Upsample', g.ctx.name, g.opset, `gradient rule for mode ${mode} (nearest by integer factors only)`);
-    g.setInputGrad(0, dx);
-  },
+  gradient: upsampleGradient,
 };
+
+/**
+ * Upsample is linear in X, so dX = A^T dY. Nearest by integer factors (output cell j reads
+ * input floor(j / k)) takes the block sums of dY; otherwise (linear, or fractional scales)
+ * each scaled axis applies A^T computed by the same Upsample on identity rows (see
+ * shared/resample-adjoint), so the weights are the runtime's.
+ */
+function upsampleGradient(g: GradContext): void {
+  const mode = g.attrs.string('mode', 'nearest');
+  const x = g.inputInfo(0);
+  const y = g.outputInfo(0);
+  const fast = mode === 'nearest' ? blockSum(g, g.outGrad(0), x.shape, y.shape, 'dx') : undefined;
+  if (fast) {
+    g.setInputGrad(0, fast);
+    return;
+  }
+  const scales = scalesOf(g.ctx, g.inputInfos());
+  const weights: AxisWeights[] = [];
+  scales.forEach((v, a) => {
+    if (v === 1) return;
+    const n = x.shape[a] as number;
+    const rows = identityRows(g, n, x.dtype, `axis${a}_eye`);
+    const axisScales = [1, 1, 1, v];
+    const t = g.opset < 9
+      ? g.emit('Upsample', [rows], `axis${a}_weights_t`, { mode, scales: float(axisScales) })
+      : g.emit('Upsample', [rows, g.constant(`axis${a}_scales`, 'float32', [4], axisScales)], `axis${a}_weights_t`, { mode });
+    weights.push({ axis: a, inDim: n, weights: t });
+  });
+  g.setInputGrad(0, g.emit('Identity', [resampleAdjoint(g, g.outGrad(0), y.shape, weights, 'adjoint')], 'dx'));
+}

@@ -28,3 +28,42 @@ describe('gradients of LRN and LpNormalization against finite differences', () =
     await expectClose(t, 'LpNormalization', [{ shape: [2, 5] }], { axis: -1, p: 2 }, { opset: 18 });
   });
 });
+
+const empty = { shape: [0], value: [] };
+const scales = (values: readonly number[]) => ({ shape: [values.length], value: values });
+const sizes = (values: readonly number[]) => ({ shape: [values.length], dtype: 'int64' as const, value: values });
+
+describe('gradients of Resize and Upsample against finite differences', () => {
+  it('Resize linear: half_pixel, align_corners, asymmetric, pytorch_half_pixel; up, down and fractional scales', async (t) => {
+    for (const transform of ['half_pixel', 'align_corners', 'asymmetric', 'pytorch_half_pixel']) {
+      await expectClose(t, 'Resize', [{ shape: [1, 2, 3, 4] }, empty, scales([1, 1, 2, 1.5])], { mode: 'linear', coordinate_transformation_mode: transform });
+      await expectClose(t, 'Resize', [{ shape: [1, 2, 5, 6] }, empty, scales([1, 1, 0.5, 0.7])], { mode: 'linear', coordinate_transformation_mode: transform });
+    }
+  });
+
+  it('Resize linear from sizes, to a single row, 1-D (on [N, C, L]) and the opset 18 axes attribute', async (t) => {
+    await expectClose(t, 'Resize', [{ shape: [2, 1, 3, 3] }, empty, empty, sizes([2, 1, 7, 5])], { mode: 'linear', coordinate_transformation_mode: 'align_corners' });
+    await expectClose(t, 'Resize', [{ shape: [1, 2, 4, 3] }, empty, empty, sizes([1, 2, 1, 5])], { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' });
+    await expectClose(t, 'Resize', [{ shape: [2, 3, 4] }, empty, scales([1, 1, 2.5])], { mode: 'linear' });
+    await expectClose(t, 'Resize', [{ shape: [1, 2, 3, 4] }, empty, scales([1.5, 2])], { mode: 'linear', axes: [2, 3] }, { opset: 18 });
+  });
+
+  it('Resize at opsets 10 and 11 (scales only, then roi and scales required), and antialiased downsampling', async (t) => {
+    await expectClose(t, 'Resize', [{ shape: [1, 1, 3, 4] }, scales([1, 1, 2, 2])], { mode: 'linear' }, { opset: 10 });
+    await expectClose(t, 'Resize', [{ shape: [1, 1, 3, 4] }, empty, scales([1, 1, 1.5, 2])], { mode: 'linear', coordinate_transformation_mode: 'align_corners' }, { opset: 11 });
+    await expectClose(t, 'Resize', [{ shape: [1, 2, 6, 8] }, empty, scales([1, 1, 0.5, 0.4])], { mode: 'linear', antialias: 1 }, { opset: 18 });
+  });
+
+  it('Resize nearest where a block sum does not apply, cubic, and tf_crop_and_resize', async (t) => {
+    await expectClose(t, 'Resize', [{ shape: [1, 2, 3, 4] }, empty, scales([1, 1, 1.7, 0.6])], { mode: 'nearest' });
+    await expectClose(t, 'Resize', [{ shape: [1, 2, 3, 4] }, empty, scales([1, 1, 2, 2])], { mode: 'nearest', coordinate_transformation_mode: 'align_corners', nearest_mode: 'round_prefer_ceil' });
+    await expectClose(t, 'Resize', [{ shape: [1, 1, 4, 4] }, empty, scales([1, 1, 2, 1.5])], { mode: 'cubic', cubic_coeff_a: float(-0.75), exclude_outside: 1 });
+    await expectClose(t, 'Resize', [{ shape: [1, 1, 4, 5] }, scales([0, 0, 0.2, 0.1, 1, 1, 0.9, 1.2]), empty, sizes([1, 1, 3, 6])], { mode: 'linear', coordinate_transformation_mode: 'tf_crop_and_resize', extrapolation_value: float(2) });
+  });
+
+  it('Upsample (opsets 7 and 9): linear, and nearest by a fractional factor', async (t) => {
+    await expectClose(t, 'Upsample', [{ shape: [1, 2, 3, 3] }], { mode: 'linear', scales: float([1, 1, 2, 1.5]) }, { opset: 7 });
+    await expectClose(t, 'Upsample', [{ shape: [1, 2, 3, 3] }, scales([1, 1, 2, 2])], { mode: 'linear' }, { opset: 9 });
+    await expectClose(t, 'Upsample', [{ shape: [1, 1, 4, 3] }, scales([1, 1, 1.5, 2])], { mode: 'nearest' }, { opset: 9 });
+  });
+});
