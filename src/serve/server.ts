@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { BadRequestError, CleaveError } from '../errors.js';
-import { ModelNotFoundError, UnavailableError } from './errors.js';
+import { BadRequestError } from '../errors.js';
+import { InferCore, errorMessage, statusOf } from './infer-core.js';
 import { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
-import { type DecodeLimits, HEADER_LENGTH, decodeInferRequest, encodeInferResponse, wantsBinary } from './v2-wire.js';
+import { type RunningStreamServer, startStreamServer } from './stream-server.js';
+import { type DecodeLimits, HEADER_LENGTH } from './v2-wire.js';
 
 export interface ServerOptions {
   /** default 127.0.0.1 */
@@ -24,6 +25,12 @@ export interface ServerOptions {
   readonly corsOrigin?: string;
   /** extra routes (the browser page) registered on the same server */
   readonly routes?: (app: FastifyInstance) => void;
+  /**
+   * Also accept inference requests as frames over persistent TCP connections on this port (0:
+   * any free port): cleave's stream transport, lighter than one HTTP exchange per request. Off
+   * when absent.
+   */
+  readonly streamPort?: number;
 }
 
 export interface RunningServer {
@@ -32,26 +39,14 @@ export interface RunningServer {
   readonly port: number;
   readonly app: FastifyInstance;
   readonly metrics: Metrics;
+  /** the stream transport's URL (tcp://host:port), when `streamPort` was given */
+  readonly streamUrl?: string;
   /** stops accepting, finishes requests in flight, then releases the models' sessions */
   close(): Promise<void>;
 }
 
 export const SERVER_NAME = 'cleave';
 export const SERVER_VERSION = '0.1.0';
-
-/** HTTP status for an error: the CleaveError code decides, fastify's own errors keep theirs. */
-function statusOf(e: unknown): number {
-  if (e instanceof CleaveError) {
-    switch (e.code) {
-      case 'BAD_REQUEST': case 'DEFLATE_UNAVAILABLE': return 400;
-      case 'MODEL_NOT_FOUND': return 404;
-      case 'UNAVAILABLE': return 503;
-      default: return 500;
-    }
-  }
-  const s = (e as { statusCode?: unknown }).statusCode;
-  return typeof s === 'number' && s >= 400 && s < 600 ? s : 500;
-}
 
 function headerLength(req: FastifyRequest): number | undefined {
   const h = req.headers[HEADER_LENGTH];
@@ -66,14 +61,8 @@ function headerLength(req: FastifyRequest): number | undefined {
  * once (one ORT session each), with the binary tensor data extension and /metrics.
  */
 export async function startServer(models: readonly ServedModel[], options: ServerOptions = {}): Promise<RunningServer> {
-  const byName = new Map<string, ServedModel>();
-  for (const m of models) {
-    if (byName.has(m.name)) throw new BadRequestError(`two models are named "${m.name}"`);
-    byName.set(m.name, m);
-  }
   const metrics = new Metrics();
-  const maxInflight = options.maxInflight ?? 256;
-  let closing = false;
+  const core = new InferCore(models, metrics, options.maxInflight ?? 256, options.limits);
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024 * 1024,
@@ -105,25 +94,18 @@ export async function startServer(models: readonly ServedModel[], options: Serve
 
   app.setErrorHandler((err, _req, reply) => {
     const status = statusOf(err);
-    const text = err instanceof Error ? err.message : String(err);
-    const message = err instanceof CleaveError || status < 500 ? text : `internal error: ${text}`;
-    void reply.code(status).type('application/json').send({ error: message });
+    void reply.code(status).type('application/json').send({ error: errorMessage(err, status) });
   });
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({ error: `no endpoint ${req.method} ${req.url.split('?')[0]}` });
   });
 
-  const find = (name: string, version: string | undefined): ServedModel => {
-    const m = byName.get(name);
-    if (!m) throw new ModelNotFoundError(`unknown model "${name}"; this server holds ${[...byName.keys()].map((n) => `"${n}"`).join(', ') || 'no models'}`);
-    if (version !== undefined && version !== m.version) throw new ModelNotFoundError(`model "${name}" has no version "${version}" (it has ${m.version})`);
-    return m;
-  };
+  const find = (name: string, version: string | undefined): ServedModel => core.find(name, version);
 
   app.get('/v2', async () => ({ name: SERVER_NAME, version: SERVER_VERSION, extensions: ['binary_tensor_data'] }));
   app.get('/v2/health/live', async () => ({ live: true }));
   app.get('/v2/health/ready', async (_req, reply) => {
-    if (closing) return reply.code(503).send({ ready: false });
+    if (core.closing) return reply.code(503).send({ ready: false });
     return { ready: true };
   });
 
@@ -133,39 +115,18 @@ export async function startServer(models: readonly ServedModel[], options: Serve
   app.get('/v2/models/:name/versions/:version', metadata);
   const ready = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const m = find(req.params.name, req.params.version);
-    if (closing) return reply.code(503).send({ name: m.name, ready: false });
+    if (core.closing) return reply.code(503).send({ name: m.name, ready: false });
     return { name: m.name, ready: true };
   };
   app.get('/v2/models/:name/ready', ready);
   app.get('/v2/models/:name/versions/:version/ready', ready);
 
   const infer = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-    const started = process.hrtime.bigint();
-    const label = byName.has(req.params.name) ? req.params.name : '_unknown';
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    metrics.inflight++;
-    try {
-      if (closing) throw new UnavailableError('the server is shutting down');
-      if (metrics.inflight > maxInflight) throw new UnavailableError(`more than ${maxInflight} requests in flight; retry later`);
-      const model = find(req.params.name, req.params.version);
-      if (body.length === 0) throw new BadRequestError('the inference request has no body');
-      const request = decodeInferRequest(body, headerLength(req), options.limits);
-      const response = await model.infer(request);
-      const encoded = encodeInferResponse(response, wantsBinary(request));
-      if (encoded.headerLength !== undefined) {
-        void reply.header('Inference-Header-Content-Length', String(encoded.headerLength)).type('application/octet-stream');
-      } else {
-        void reply.type('application/json');
-      }
-      metrics.observe(label, 200, Number(process.hrtime.bigint() - started) / 1e9, body.length);
-      return reply.send(Buffer.from(encoded.body.buffer, encoded.body.byteOffset, encoded.body.byteLength));
-    } catch (e) {
-      metrics.observe(label, statusOf(e), Number(process.hrtime.bigint() - started) / 1e9, body.length);
-      metrics.error(label, e instanceof CleaveError ? e.code : 'INTERNAL');
-      throw e;
-    } finally {
-      metrics.inflight--;
-    }
+    const r = await core.infer(req.params.name, req.params.version, body, () => headerLength(req));
+    if (r.headerLength !== undefined) void reply.header('Inference-Header-Content-Length', String(r.headerLength));
+    void reply.code(r.status).type(r.headerLength !== undefined ? 'application/octet-stream' : 'application/json');
+    return reply.send(Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength));
   };
   app.post('/v2/models/:name/infer', infer);
   app.post('/v2/models/:name/versions/:version/infer', infer);
@@ -178,22 +139,30 @@ export async function startServer(models: readonly ServedModel[], options: Serve
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const host = options.host ?? '127.0.0.1';
+  let stream: RunningStreamServer | undefined;
+  try {
+    if (options.streamPort !== undefined) stream = await startStreamServer(core, { host, port: options.streamPort, bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024 * 1024 });
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
   let closed: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     app,
     metrics,
+    ...(stream ? { streamUrl: stream.url } : {}),
     close: () => {
       closed ??= (async () => {
-        closing = true;
+        core.closing = true;
         for (const m of models) m.flush();
         // Keep-alive connections that go idle after their last reply would hold close() until
         // their timeout: close them as they go idle, and everything after the grace period.
         const sweep = setInterval(() => app.server.closeIdleConnections(), 25);
         const deadline = setTimeout(() => app.server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
         try {
-          await app.close();
+          await Promise.all([app.close(), stream?.close(options.shutdownGraceMs ?? 10_000)]);
         } finally {
           clearInterval(sweep);
           clearTimeout(deadline);

@@ -1,0 +1,109 @@
+import { type Socket, connect } from 'node:net';
+import { FrameReader, encodeRequestFrame } from '../serve/stream-frame.js';
+import { HEADER_LENGTH } from '../serve/v2-wire.js';
+import type { Transport, TransportReply } from './transport.js';
+
+/** Largest reply frame believed (a server's reply is input too). */
+const MAX_REPLY_BYTES = 512 * 1024 * 1024;
+
+interface Pending {
+  resolve(r: TransportReply): void;
+  reject(e: Error): void;
+}
+
+function failure(message: string, code?: string): Error {
+  return Object.assign(new Error(message), code ? { cause: { code } } : {});
+}
+
+/** One persistent connection to a stream port, with the requests waiting on it. */
+class Connection {
+  private readonly socket: Socket;
+  private readonly pending = new Map<number, Pending>();
+  private readonly reader = new FrameReader(MAX_REPLY_BYTES);
+  private nextTag = 1;
+  dead = false;
+
+  constructor(host: string, port: number, private readonly onDead: () => void) {
+    this.socket = connect({ host, port, noDelay: true });
+    this.socket.unref();
+    this.socket.on('data', (chunk: Buffer) => {
+      let frames;
+      try {
+        frames = this.reader.push(chunk);
+      } catch (e) {
+        this.fail(failure(`malformed stream reply: ${(e as Error).message}`));
+        return;
+      }
+      for (const f of frames) {
+        if (f.kind !== 'reply') return this.fail(failure('the server sent a request frame'));
+        // Tag 0: the server could not read our stream and is closing it.
+        if (f.tag === 0) return this.fail(failure(`the server closed the stream: ${new TextDecoder().decode(f.body)}`));
+        const p = this.pending.get(f.tag);
+        if (!p) continue; // a reply to an abandoned (timed-out) request
+        this.pending.delete(f.tag);
+        if (this.pending.size === 0) this.socket.unref();
+        const headerLength = f.headerLength;
+        p.resolve({
+          status: f.status,
+          header: (name) => (name.toLowerCase() === HEADER_LENGTH && headerLength !== undefined ? String(headerLength) : null),
+          body: f.body,
+        });
+      }
+    });
+    this.socket.on('error', (e: NodeJS.ErrnoException) => this.fail(failure(e.message, e.code)));
+    this.socket.on('end', () => this.fail(failure('the server closed the connection', 'ECONNRESET')));
+    this.socket.on('close', () => this.fail(failure('the connection closed', 'ECONNRESET')));
+  }
+
+  send(path: string, body: Uint8Array, headerLength: number | undefined, signal: AbortSignal): Promise<TransportReply> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(failure('aborted'));
+      const tag = this.nextTag;
+      this.nextTag = this.nextTag >= 0xfffffffe ? 1 : this.nextTag + 1;
+      const onAbort = () => {
+        if (this.pending.delete(tag)) reject(failure('aborted'));
+        if (this.pending.size === 0) this.socket.unref();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal.removeEventListener('abort', onAbort);
+      this.pending.set(tag, { resolve: (r) => { done(); resolve(r); }, reject: (e) => { done(); reject(e); } });
+      this.socket.ref();
+      this.socket.write(encodeRequestFrame(tag, path, body, headerLength));
+    });
+  }
+
+  /** Every waiting request fails (the client retries them on a new connection). */
+  private fail(e: Error): void {
+    if (!this.dead) {
+      this.dead = true;
+      this.onDead();
+    }
+    this.socket.destroy();
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p.reject(e);
+  }
+}
+
+const connections = new Map<string, Connection>();
+
+/**
+ * The edge client's transport to a `tcp://host:port` stream port of `cleave serve --stream-port`:
+ * the v2 request as one frame on a persistent connection, the reply matched by tag. A
+ * connection that fails fails its waiting requests (the client retries or falls back) and is
+ * replaced on the next request.
+ */
+export const streamTransport: Transport = (url, body, headers, signal) => {
+  const u = new URL(url);
+  if (u.protocol !== 'tcp:') return Promise.reject(failure(`the stream transport takes tcp:// URLs, not ${u.protocol}//`));
+  if (u.port === '') return Promise.reject(failure(`stream URL ${url} has no port (tcp://host:port)`));
+  const key = u.host;
+  let c = connections.get(key);
+  if (!c || c.dead) {
+    const fresh: Connection = new Connection(u.hostname.replace(/^\[|\]$/g, ''), Number(u.port), () => { if (connections.get(key) === fresh) connections.delete(key); });
+    connections.set(key, fresh);
+    c = fresh;
+  }
+  const h = headers[HEADER_LENGTH];
+  return c.send(u.pathname, body, h === undefined ? undefined : Number(h), signal);
+};

@@ -1,0 +1,89 @@
+import { BadRequestError, CleaveError } from '../errors.js';
+import { ModelNotFoundError, UnavailableError } from './errors.js';
+import type { Metrics } from './metrics.js';
+import type { ServedModel } from './served-model.js';
+import { type DecodeLimits, decodeInferRequest, encodeInferResponse, wantsBinary } from './v2-wire.js';
+
+/** An inference reply as both transports send it: HTTP (REST) and the binary stream. */
+export interface InferReply {
+  readonly status: number;
+  /** the v2 response (JSON header + binary tensors), or `{"error": "..."}` */
+  readonly body: Uint8Array;
+  /** length of the JSON header when binary tensors follow it */
+  readonly headerLength?: number;
+}
+
+/** HTTP status for an error: the CleaveError code decides, fastify's own errors keep theirs. */
+export function statusOf(e: unknown): number {
+  if (e instanceof CleaveError) {
+    switch (e.code) {
+      case 'BAD_REQUEST': case 'DEFLATE_UNAVAILABLE': return 400;
+      case 'MODEL_NOT_FOUND': return 404;
+      case 'UNAVAILABLE': return 503;
+      default: return 500;
+    }
+  }
+  const s = (e as { statusCode?: unknown }).statusCode;
+  return typeof s === 'number' && s >= 400 && s < 600 ? s : 500;
+}
+
+/** The `{"error": ...}` text for an error: internal failures say so, client errors speak for themselves. */
+export function errorMessage(e: unknown, status: number): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return e instanceof CleaveError || status < 500 ? text : `internal error: ${text}`;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * What serving an inference request means, whatever carried it: find the model, check limits,
+ * decode, run, encode, count. Never throws: failures become `{"error": ...}` replies with the
+ * status the v2 protocol gives them, so every transport answers every request once.
+ */
+export class InferCore {
+  private readonly byName = new Map<string, ServedModel>();
+  closing = false;
+
+  constructor(
+    models: readonly ServedModel[],
+    readonly metrics: Metrics,
+    private readonly maxInflight: number,
+    private readonly limits: DecodeLimits | undefined,
+  ) {
+    for (const m of models) {
+      if (this.byName.has(m.name)) throw new BadRequestError(`two models are named "${m.name}"`);
+      this.byName.set(m.name, m);
+    }
+  }
+
+  find(name: string, version: string | undefined): ServedModel {
+    const m = this.byName.get(name);
+    if (!m) throw new ModelNotFoundError(`unknown model "${name}"; this server holds ${[...this.byName.keys()].map((n) => `"${n}"`).join(', ') || 'no models'}`);
+    if (version !== undefined && version !== m.version) throw new ModelNotFoundError(`model "${name}" has no version "${version}" (it has ${m.version})`);
+    return m;
+  }
+
+  async infer(name: string, version: string | undefined, body: Uint8Array, headerLength: () => number | undefined): Promise<InferReply> {
+    const started = performance.now();
+    const label = this.byName.has(name) ? name : '_unknown';
+    const m = this.metrics;
+    m.inflight++;
+    try {
+      if (this.closing) throw new UnavailableError('the server is shutting down');
+      if (m.inflight > this.maxInflight) throw new UnavailableError(`more than ${this.maxInflight} requests in flight; retry later`);
+      const model = this.find(name, version);
+      if (body.length === 0) throw new BadRequestError('the inference request has no body');
+      const request = decodeInferRequest(body, headerLength(), this.limits);
+      const encoded = encodeInferResponse(await model.infer(request), wantsBinary(request));
+      m.observe(label, 200, (performance.now() - started) / 1000, body.length);
+      return { status: 200, ...encoded };
+    } catch (e) {
+      const status = statusOf(e);
+      m.observe(label, status, (performance.now() - started) / 1000, body.length);
+      m.error(label, e instanceof CleaveError ? e.code : 'INTERNAL');
+      return { status, body: encoder.encode(JSON.stringify({ error: errorMessage(e, status) })) };
+    } finally {
+      m.inflight--;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { type Server, type Socket, createServer } from 'node:net';
+import { CleaveError } from '../errors.js';
+import { type InferCore, errorMessage, statusOf } from './infer-core.js';
+import { FRAME_HEADER_BYTES, FrameReader, encodeReplyFrame, parseInferPath } from './stream-frame.js';
+
+export interface StreamServerOptions {
+  readonly host: string;
+  /** 0: any free port */
+  readonly port: number;
+  /** largest request body; a larger frame closes the connection after an error reply */
+  readonly bodyLimitBytes: number;
+}
+
+export interface RunningStreamServer {
+  /** e.g. tcp://127.0.0.1:40124 */
+  readonly url: string;
+  readonly port: number;
+  /** stops accepting, lets requests in flight answer, then closes every connection */
+  close(graceMs: number): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+const errorBody = (message: string): Uint8Array => encoder.encode(JSON.stringify({ error: message }));
+
+/**
+ * cleave's stream transport beside the REST endpoints: v2 inference requests as frames over
+ * persistent TCP connections (see stream-frame.ts), answered by the same InferCore. One HTTP
+ * exchange per request costs this machine ~0.3-0.5 ms more than a frame on an open socket, which
+ * is a tenth of a tail of a few ms.
+ */
+export async function startStreamServer(core: InferCore, options: StreamServerOptions): Promise<RunningStreamServer> {
+  const sockets = new Map<Socket, { inflight: number }>();
+  let closing = false;
+  const server: Server = createServer((socket) => {
+    const state = { inflight: 0 };
+    sockets.set(socket, state);
+    socket.setNoDelay(true);
+    const reader = new FrameReader(FRAME_HEADER_BYTES + 1024 + options.bodyLimitBytes);
+    socket.on('data', (chunk: Buffer) => {
+      let frames;
+      try {
+        frames = reader.push(chunk);
+      } catch (e) {
+        // The stream cannot be resynchronised after a bad frame: say why (tag 0), then close.
+        const status = statusOf(e);
+        socket.end(encodeReplyFrame(0, status, errorBody(errorMessage(e, status))));
+        return;
+      }
+      for (const f of frames) {
+        if (f.kind !== 'request') {
+          socket.end(encodeReplyFrame(f.tag, 400, errorBody('a client sent a reply frame; only request frames are accepted')));
+          return;
+        }
+        state.inflight++;
+        void (async () => {
+          let reply;
+          try {
+            const { name, version } = parseInferPath(f.path);
+            reply = await core.infer(name, version, f.body, () => f.headerLength);
+          } catch (e) {
+            const status = e instanceof CleaveError ? statusOf(e) : 500;
+            reply = { status, body: errorBody(errorMessage(e, status)) };
+          }
+          state.inflight--;
+          if (!socket.destroyed) socket.write(encodeReplyFrame(f.tag, reply.status, reply.body, reply.headerLength));
+          if (closing && state.inflight === 0) socket.end();
+        })();
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => sockets.delete(socket));
+    if (closing) socket.end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => { server.off('error', reject); resolve(); });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `tcp://${host}:${port}`,
+    port,
+    close: async (graceMs) => {
+      closing = true;
+      const stopped = new Promise<void>((r) => server.close(() => r()));
+      for (const [s, st] of sockets) if (st.inflight === 0) s.end();
+      const deadline = setTimeout(() => { for (const s of sockets.keys()) s.destroy(); }, graceMs);
+      try {
+        await stopped;
+      } finally {
+        clearTimeout(deadline);
+      }
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { type EdgeClientOptions, EdgeClient, type Prediction } from '../../src/edge/client.js';
+import { loadRunner } from '../../src/edge/node-runtime.js';
+import { nodeTransport } from '../../src/edge/node-transport.js';
+import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
+import { type RunningServer, startServer } from '../../src/serve/server.js';
+import { ServedModel } from '../../src/serve/served-model.js';
+import { encodeReplyFrame } from '../../src/serve/stream-frame.js';
+import { faultStreamServer } from '../../test-support/serve/fault-stream-server.js';
+import { splitNet } from '../../test-support/serve/split-net.js';
+
+function image(seed: number): Record<string, EdgeTensor> {
+  return { x: { dtype: 'float32', dims: [1, 1, 28, 28], data: Float32Array.from({ length: 784 }, (_, i) => ((i * 31 + seed * 977) % 256) / 255) } };
+}
+
+async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+const FAST = { timeoutMs: 15_000, retries: 2, backoffMs: 5 };
+const encoder = new TextEncoder();
+
+describe('edge client over the stream transport (tcp://)', () => {
+  let server: RunningServer;
+  let head: ModelRunner;
+  let headExit: ModelRunner;
+  let full: ModelRunner;
+  before(async () => {
+    const tail = splitNet('tail');
+    server = await startServer([await ServedModel.load('tail', tail, tail)], { streamPort: 0 });
+    head = await loadRunner(splitNet('head'));
+    headExit = await loadRunner(splitNet('head-exit'));
+    full = await loadRunner(splitNet('full'));
+  });
+  after(async () => {
+    await server?.close();
+    for (const r of [head, headExit, full]) await r?.release();
+  });
+
+  const client = (over: Partial<EdgeClientOptions> = {}) => new EdgeClient({
+    serverUrl: server.streamUrl as string, model: 'tail', head: headExit, retry: FAST, transport: nodeTransport,
+    fallback: { exitOutput: 'exit_logits', full }, ...over,
+  });
+
+  it('head here + tail on the server == the whole model, for every codec path', async () => {
+    for (let k = 0; k < 4; k++) {
+      const x = image(k);
+      const p = await client({ head }).predict(x);
+      assert.equal(p.origin, 'server');
+      const want = (await full.run(x)).logits as EdgeTensor;
+      assert.deepEqual(Array.from(p.scores.data as Float32Array), Array.from(want.data as Float32Array));
+    }
+    const small = await client({ codec: { name: 'int8', deflate: true } }).predict(image(1));
+    assert.equal(small.origin, 'server');
+  });
+
+  it('concurrent requests share one connection and each gets its own answer', async () => {
+    const c = client({ head });
+    const ps = await Promise.all(Array.from({ length: 16 }, (_, k) => c.predict(image(k))));
+    for (const [k, p] of ps.entries()) {
+      assert.equal(p.origin, 'server');
+      assert.deepEqual(p.scores.data, ((await full.run(image(k))).logits as EdgeTensor).data);
+    }
+  });
+
+  it('a 404 from the stream port is not retried', async () => {
+    const p = await client({ model: 'nope' }).predict(image(2));
+    assert.equal(p.origin, 'local-exit');
+    assert.equal(p.attempts, 1);
+    assert.match(p.fallbackReason ?? '', /404.*unknown model "nope"/);
+  });
+
+  it('connection refused: answered locally by the early exit after the retries', async () => {
+    const p = await client({ serverUrl: `tcp://127.0.0.1:${await deadPort()}` }).predict(image(3));
+    assert.equal(p.origin, 'local-exit');
+    assert.equal(p.attempts, 3);
+    assert.match(p.fallbackReason ?? '', /ECONNREFUSED/);
+  });
+
+  it('slow server: attempts time out, the late replies are dropped, the connection serves on', async () => {
+    const slow = await faultStreamServer(async (n, _f, _s, forward) => {
+      if (n <= 2) await new Promise((r) => setTimeout(r, 400));
+      await forward();
+    }, server.streamUrl);
+    try {
+      const p = await client({ serverUrl: slow.url, retry: { timeoutMs: 100, retries: 1, backoffMs: 5 } }).predict(image(4));
+      assert.equal(p.origin, 'local-exit');
+      assert.equal(p.attempts, 2);
+      assert.match(p.fallbackReason ?? '', /no reply within 100 ms/);
+      // The late replies to the abandoned attempts arrive on the same connection and must not
+      // be taken as the answer to the next request.
+      await new Promise((r) => setTimeout(r, 500));
+      const q = await client({ serverUrl: slow.url, head }).predict(image(5));
+      assert.equal(q.origin, 'server');
+      assert.deepEqual(q.scores.data, ((await full.run(image(5))).logits as EdgeTensor).data);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('server dying mid-reply, then recovering: the retry (on a new connection) gets the server answer', async () => {
+    const flaky = await faultStreamServer(async (n, f, socket, forward) => {
+      if (n === 1) {
+        socket.end(encodeReplyFrame(f.tag, 200, encoder.encode('{"model_name":"tail","outputs":[]}')).subarray(0, 20));
+        socket.destroy();
+        return;
+      }
+      await forward();
+    }, server.streamUrl);
+    try {
+      const p = await client({ serverUrl: flaky.url }).predict(image(6));
+      assert.equal(p.origin, 'server');
+      assert.equal(p.attempts, 2);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  const malformed: [string, (tag: number) => Uint8Array][] = [
+    ['not JSON', (tag) => encodeReplyFrame(tag, 200, encoder.encode('<html>proxy error</html>'))],
+    ['a wrong header length', (tag) => encodeReplyFrame(tag, 200, encoder.encode('{}'), 99_999)],
+    ['a 503', (tag) => encodeReplyFrame(tag, 503, encoder.encode('{"error":"busy"}'))],
+    ['garbage bytes', () => encoder.encode('HTTP/1.1 200 OK\r\n\r\n')],
+  ];
+  for (const [what, reply] of malformed) {
+    it(`malformed reply (${what}): retried, then answered locally, once`, async () => {
+      const bad = await faultStreamServer((_n, f, socket) => { socket.write(reply(f.tag)); });
+      try {
+        const p = await client({ serverUrl: bad.url }).predict(image(7));
+        assert.equal(p.origin, 'local-exit');
+        assert.equal(p.attempts, 3);
+        assert.equal(bad.requests(), 3);
+      } finally {
+        await bad.close();
+      }
+    });
+  }
+
+  it('server killed with 12 requests in flight: every request gets exactly one answer, with its origin', async () => {
+    // The first 12 requests are held; then every connection drops at once. Retries reach a server that answers.
+    let held = 0;
+    const doomed = await faultStreamServer(async (n, _f, _s, forward) => {
+      if (n <= 12) { held++; return; }
+      await forward();
+    }, server.streamUrl);
+    try {
+      const c = client({ serverUrl: doomed.url, retry: { timeoutMs: 5000, retries: 1, backoffMs: 5 } });
+      const answers = new Map<number, Prediction[]>();
+      const all = Array.from({ length: 12 }, (_, k) => c.predict(image(k)).then((p) => {
+        answers.set(k, [...(answers.get(k) ?? []), p]);
+        return p;
+      }));
+      while (held < 12) await new Promise((r) => setTimeout(r, 5));
+      doomed.kill();
+      const results = await Promise.all(all);
+      assert.equal(answers.size, 12);
+      for (const [k, list] of answers) assert.equal(list.length, 1, `request ${k} answered ${list.length} times`);
+      assert.ok(results.every((p) => p.origin === 'server' && p.attempts === 2));
+      assert.equal(new Set(results.map((p) => p.requestId)).size, 12);
+    } finally {
+      await doomed.close();
+    }
+  });
+});
