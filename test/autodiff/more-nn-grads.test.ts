@@ -67,3 +67,25 @@ describe('gradients of Resize and Upsample against finite differences', () => {
     await expectClose(t, 'Upsample', [{ shape: [1, 1, 4, 3] }, scales([1, 1, 1.5, 2])], { mode: 'nearest' }, { opset: 9 });
   });
 });
+
+describe('gradient of MaxPool without a scatter-add (before opset 16) against finite differences', () => {
+  it('MaxPool overlapping at opsets 11 and 13: pads, strides, ceil_mode, dilations', async (t) => {
+    await expectClose(t, 'MaxPool', [{ shape: [1, 2, 7, 7] }], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, { opset: 13 });
+    await expectClose(t, 'MaxPool', [{ shape: [2, 3, 5, 6] }], { kernel_shape: [3, 2], strides: [1, 1] }, { opset: 11 });
+    await expectClose(t, 'MaxPool', [{ shape: [1, 2, 8, 7] }], { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 }, { opset: 12 });
+    await expectClose(t, 'MaxPool', [{ shape: [1, 1, 7, 8] }], { kernel_shape: [2, 3], strides: [1, 2], dilations: [2, 1], pads: [1, 0, 0, 1] }, { opset: 15 });
+  });
+
+  it('MaxPool 1-D and 3-D overlapping, and opsets 8 to 10 (before ScatterElements) with and without overlap', async (t) => {
+    await expectClose(t, 'MaxPool', [{ shape: [2, 2, 9] }], { kernel_shape: [4], strides: [2], pads: [1, 2] }, { opset: 13 });
+    await expectClose(t, 'MaxPool', [{ shape: [1, 2, 4, 4, 3] }], { kernel_shape: [2, 2, 2], strides: [1, 1, 1] }, { opset: 13 });
+    await expectClose(t, 'MaxPool', [{ shape: [1, 3, 6, 6] }], { kernel_shape: [2, 2], strides: [2, 2] }, { opset: 10 });
+    await expectClose(t, 'MaxPool', [{ shape: [1, 2, 6, 5] }], { kernel_shape: [3, 3], strides: [1, 2], auto_pad: 'SAME_UPPER' }, { opset: 8 });
+  });
+
+  it('MaxPool with its Indices output in column-major order (storage_order 1)', async (t) => {
+    await expectClose(t, 'MaxPool', [{ shape: [1, 2, 5, 6] }], { kernel_shape: [3, 3], strides: [1, 1], storage_order: 1 }, { opset: 13, outputs: 2 });
+    await expectClose(t, 'MaxPool', [{ shape: [1, 2, 5, 6] }], { kernel_shape: [3, 3], strides: [1, 1], storage_order: 1 }, { opset: 17, outputs: 2 });
+    await expectClose(t, 'MaxPool', [{ shape: [1, 2, 5, 6] }], { kernel_shape: [2, 2], strides: [2, 2], storage_order: 1 }, { opset: 13, outputs: 2 });
+  });
+});
