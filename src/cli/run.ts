@@ -26,7 +26,8 @@ answers locally: from the head's early exit (--exit-output) or the whole model (
 each answer says where it was computed.
 
 Options:
-  --server URL          v2 server base URL, e.g. http://127.0.0.1:8000
+  --server URL          v2 server base URL, e.g. http://127.0.0.1:8000, or the stream
+                        port of cleave serve --stream-port, e.g. tcp://127.0.0.1:8001
   --head PATH           head.onnx, or a cut folder holding it
   --model NAME          tail model name on the server (default tail)
   --cut-output NAME     head output to send (default: the first that is not the exit)
@@ -44,6 +45,7 @@ Options:
 Examples:
   cleave run --server http://127.0.0.1:8000 --head out/ digit.png
   cleave run --server http://127.0.0.1:8000 --head out/ --dataset mnist --count 500 --codec int8+deflate
+  cleave run --server tcp://127.0.0.1:8001 --head out/ --dataset mnist --count 500
 `;
 
 function headPath(p: string): string {
@@ -83,6 +85,7 @@ export async function runRun(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.OK;
   }
   if (!values.server) throw new BadRequestError('run needs --server URL; see `cleave run --help`');
+  if (!/^(https?|tcp):\/\/[^/]+/.test(values.server)) throw new BadRequestError(`--server must be an http://, https:// or tcp:// URL, got "${values.server}"`);
   if (!values.head) throw new BadRequestError('run needs --head head.onnx (or a cut folder)');
   if (positionals.length === 0 && !values.dataset) throw new BadRequestError('run needs image files or --dataset NAME');
   const hp = headPath(values.head);

@@ -11,11 +11,14 @@ one ONNX Runtime session per model. A folder serves every .onnx in it, named by 
 cut folder serves "head" and "tail"; with both, GET / is a page that runs the head in the
 browser and the tail here. Endpoints: GET /v2, /v2/health/live, /v2/health/ready,
 /v2/models/NAME[/versions/V][/ready], POST /v2/models/NAME[/versions/V]/infer, GET /metrics.
+With --stream-port, the same inference requests are also taken as frames over persistent TCP
+connections (cleave run --server tcp://HOST:PORT): lighter than one HTTP exchange each.
 Runs until SIGINT or SIGTERM, then finishes the requests in flight and exits.
 
 Options:
   --host H              address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
   --port N              port (default 8000; 0 picks a free one)
+  --stream-port N       also serve the stream transport on port N (0 picks a free one)
   --max-body-mb N       largest request body (default 64)
   --max-batch N         dynamic batching: merge concurrent requests up to N rows
   --batch-delay-ms N    how long a request waits for a batch (default 2)
@@ -29,6 +32,7 @@ Options:
 Examples:
   cleave serve out/                      # after: cleave cut model.onnx --at T -o out/
   cleave serve tail=out/tail.onnx --port 9000 --max-batch 16
+  cleave serve out/ --stream-port 8001   # then: cleave run --server tcp://127.0.0.1:8001 ...
   curl localhost:8000/v2/models/tail
 `;
 
@@ -37,6 +41,7 @@ export async function runServe(argv: readonly string[], io: CliIo, stop?: Promis
   const { values, positionals } = parse(argv, {
     host: { type: 'string' },
     port: { type: 'string' },
+    'stream-port': { type: 'string' },
     'max-body-mb': { type: 'string' },
     'max-batch': { type: 'string' },
     'batch-delay-ms': { type: 'string' },
@@ -52,12 +57,19 @@ export async function runServe(argv: readonly string[], io: CliIo, stop?: Promis
     return EXIT.OK;
   }
   if (positionals.length === 0) throw new BadRequestError('serve needs a folder or model files; see `cleave serve --help`');
-  const port = values.port === undefined ? 8000 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BadRequestError(`--port must be 0..65535, got "${values.port}"`);
+  const portOf = (v: string | undefined, name: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n > 65535) throw new BadRequestError(`--${name} must be 0..65535, got "${v}"`);
+    return n;
+  };
+  const port = portOf(values.port, 'port') ?? 8000;
+  const streamPort = portOf(values['stream-port'], 'stream-port');
   const maxBatch = values['max-batch'] === undefined ? undefined : positiveInt(values['max-batch'], 'max-batch', 1);
   const { server, models, page } = await serveModels(positionals, {
     host: values.host ?? '127.0.0.1',
     port,
+    ...(streamPort !== undefined ? { streamPort } : {}),
     bodyLimitBytes: positiveInt(values['max-body-mb'], 'max-body-mb', 64) * 1024 * 1024,
     ...(maxBatch ? { batching: { maxBatch, maxDelayMs: positiveInt(values['batch-delay-ms'], 'batch-delay-ms', 2) } } : {}),
     ...(values.threads ? { threads: positiveInt(values.threads, 'threads', 1) } : {}),
@@ -65,9 +77,10 @@ export async function runServe(argv: readonly string[], io: CliIo, stop?: Promis
     ...(values.cors ? { corsOrigin: values.cors } : {}),
     ...(values.dataset ? { samples: values.dataset } : {}),
   });
-  if (values.json) io.stdout(`${JSON.stringify({ url: server.url, models, page: page ?? null })}\n`);
+  if (values.json) io.stdout(`${JSON.stringify({ url: server.url, models, page: page ?? null, stream: server.streamUrl ?? null })}\n`);
   else {
     io.stdout(`serving ${models.map((m) => `"${m}"`).join(', ')} at ${server.url} (KServe v2 REST)\n`);
+    if (server.streamUrl) io.stdout(`stream transport: ${server.streamUrl}\n`);
     if (page) io.stdout(`browser page: ${page}\n`);
     io.stdout('metrics: /metrics; stop with Ctrl-C\n');
   }

@@ -25,12 +25,13 @@ describe('cleave serve / run / export', () => {
     let stop: () => void = () => undefined;
     const stopped = new Promise<void>((r) => { stop = r; });
     const s = capture();
-    const serving = runServe([dir, '--port', '0', '--json', '--no-page'], s.io, stopped);
+    const serving = runServe([dir, '--port', '0', '--stream-port', '0', '--json', '--no-page'], s.io, stopped);
     try {
       while (s.out.length === 0) await new Promise((r) => setTimeout(r, 10));
-      const info = JSON.parse(s.out[0] as string) as { url: string; models: string[]; page: string | null };
+      const info = JSON.parse(s.out[0] as string) as { url: string; models: string[]; page: string | null; stream: string };
       assert.deepEqual(info.models, ['full', 'head', 'tail']);
       assert.equal(info.page, null);
+      assert.match(info.stream, /^tcp:\/\/127\.0\.0\.1:\d+$/);
       const r = capture();
       const code = await runRun(['--server', info.url, '--head', dir, '--dataset', 'mnist', '--count', '20', '--full', join(dir, 'full.onnx'), '--json'], r.io);
       assert.equal(code, 0, r.err.join(''));
@@ -47,6 +48,13 @@ describe('cleave serve / run / export', () => {
       const t = capture();
       assert.equal(await runRun(['--server', info.url, '--head', dir, '--dataset', 'mnist', '--count', '3'], t.io), 0);
       assert.match(t.out.join(''), /answered by: server 3/);
+      // the stream transport gives the same answers as HTTP
+      const st = capture();
+      assert.equal(await runRun(['--server', info.stream, '--head', dir, '--dataset', 'mnist', '--count', '20', '--json'], st.io), 0, st.err.join(''));
+      const streamed = JSON.parse(st.out.join('')) as { origins: Record<string, number>; results: { label: number }[] };
+      assert.deepEqual(streamed.origins, { server: 20 });
+      assert.deepEqual(streamed.results.map((x) => x.label), res.results.map((x) => x.label));
+      await assert.rejects(runRun(['--server', 'ftp://x', '--head', dir, 'x.png'], capture().io), /http:\/\/, https:\/\/ or tcp:\/\//);
     } finally {
       stop();
       assert.equal(await serving, 0);
