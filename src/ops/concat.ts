@@ -24,14 +24,14 @@ export const concat: OpDef = {
   differentiable: [true],
   inferShape(ctx, inputs) {
     const xs = present(ctx, inputs);
-    const first = xs[0]!;
+    const first = xs[0]!; // present() fails on an empty list
     const axis = axisOf(ctx, first.shape.length);
     const shape = [...first.shape];
     shape[axis] = 0;
     for (const x of xs) {
       const same = x.shape.length === first.shape.length && x.shape.every((d, i) => i === axis || d === first.shape[i]);
       if (!same) fail(ctx, `input shapes [${xs.map((t) => t.shape.join('x')).join('], [')}] differ outside axis ${axis}`);
-      shape[axis] += x.shape[axis]!;
+      shape[axis] += x.shape[axis]!; // same rank as first (checked just above), axis < rank
     }
     return [{ dtype: first.dtype, shape }];
   },

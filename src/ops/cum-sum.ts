@@ -17,7 +17,7 @@ export const cumSum: OpDef = {
     const axis = normAxis(ctx, Number(a.data[0]), x.shape.length);
     const exclusive = ctx.attrs.int('exclusive', 0) === 1;
     const reverse = ctx.attrs.int('reverse', 0) === 1;
-    const dim = x.shape[axis]!;
+    const dim = x.shape[axis]!; // normAxis: axis < rank
     const outer = numelOf(x.shape.slice(0, axis));
     const inner = numelOf(x.shape.slice(axis + 1));
     const src = x.value.data;

@@ -31,6 +31,7 @@ export const depthToSpace: OpDef = {
     const { x, b, shape } = plan(ctx, inputs);
     if (!x.value || !canFold(shape)) return undefined;
     const crd = ctx.attrs.string('mode', 'DCR') === 'CRD';
+    // plan() admits rank 4 only, so shape, strides and each coordinate tuple have 4 entries
     const c2 = shape[1]!;
     const s = stridesOf(x.shape);
     return [

@@ -25,6 +25,7 @@ export const expand: OpDef = {
     const x = required(ctx, inputs, 0);
     const shape = expandedShape(ctx, inputs);
     if (!x.value || !canFold(shape)) return undefined;
+    // one source tensor, so xs holds one value per element
     return [broadcastEvaluate([x.value], shape, x.dtype, (xs) => xs[0]!)];
   },
   // dX = dY summed over the broadcast axes.

@@ -28,13 +28,13 @@ export const gatherElements: OpDef = {
     const strides = stridesOf(data.shape);
     const istrides = stridesOf(indices.shape);
     const idx = indices.value.data;
-    const dim = data.shape[axis]!;
+    const dim = data.shape[axis]!; // normAxis: axis < rank
     return [
       gatherValues(data.value, indices.shape, (c) => {
         const k = Number(idx[offsetOf(c, istrides)]);
         const j = k < 0 ? k + dim : k;
         if (j < 0 || j >= dim) fail(ctx, `index ${k} is out of range for axis ${axis} of size ${dim}`);
-        return offsetOf(c, strides) + (j - c[axis]!) * strides[axis]!;
+        return offsetOf(c, strides) + (j - c[axis]!) * strides[axis]!; // indices have data's rank (plan), axis < rank
       }),
     ];
   },

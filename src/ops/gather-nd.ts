@@ -41,6 +41,7 @@ export const gatherNd: OpDef = {
     const strides = stridesOf(data.shape);
     const slice = numelOf(data.shape.slice(batch + k));
     const batches = numelOf(data.shape.slice(0, batch));
+    // plan() checks batch + k <= rank, so every stride and dim below exists
     const perBatchData = batch > 0 ? strides[batch - 1]! : numelOf(data.shape);
     const tuples = numelOf(indices.shape.slice(batch, -1));
     const idx = indices.value.data;

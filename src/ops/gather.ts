@@ -32,7 +32,7 @@ export const gather: OpDef = {
   evaluate(ctx, inputs) {
     const { data, indices, axis, shape } = plan(ctx, inputs);
     if (!data.value || !indices.value || !canFold(shape)) return undefined;
-    const dim = data.shape[axis]!;
+    const dim = data.shape[axis]!; // normAxis: axis < rank
     const outer = numelOf(data.shape.slice(0, axis));
     const inner = numelOf(data.shape.slice(axis + 1));
     const idx = Array.from(indices.value.data, (k) => {

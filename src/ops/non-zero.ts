@@ -10,6 +10,7 @@ function coordinates(ctx: OpContext, inputs: Inputs): number[][] {
   const rows: number[][] = x.shape.map(() => []);
   Array.from(x.value.data).forEach((v, flat) => {
     if (!v) return;
+    // rows and strides have one entry per axis i
     x.shape.forEach((d, i) => rows[i]!.push(Math.floor(flat / strides[i]!) % d));
   });
   return rows;

@@ -33,6 +33,7 @@ function padPlan(ctx: OpContext, inputs: Inputs): PadPlan {
   const ax = (axes ?? x.shape.map((_, i) => i)).map((a) => normAxis(ctx, a, rank));
   if (given.length !== 2 * ax.length) fail(ctx, `${given.length} pads for ${ax.length} axes (need two per axis)`);
   const pads = new Array<number>(2 * rank).fill(0);
+  // given has 2 * ax.length entries (checked above); pads has 2 * rank, one pair per axis
   ax.forEach((a, i) => {
     pads[a] = given[i]!;
     pads[a + rank] = given[i + ax.length]!;
@@ -65,6 +66,7 @@ export const pad: OpDef = {
   inferShape(ctx, inputs) {
     const { x, pads } = padPlan(ctx, inputs);
     const rank = x.shape.length;
+    // pads has 2 * rank entries (padPlan)
     return [{ dtype: x.dtype, shape: x.shape.map((d, i) => d + pads[i]! + pads[i + rank]!) }];
   },
   cost: dataMovementCost,
@@ -78,6 +80,7 @@ export const pad: OpDef = {
       fill = Number(c.data[0] ?? 0);
     }
     const rank = x.shape.length;
+    // pads has 2 * rank entries; coordinates and strides have rank entries
     const shape = x.shape.map((d, i) => d + pads[i]! + pads[i + rank]!);
     if (!canFold(shape)) return undefined;
     const strides = stridesOf(x.shape);

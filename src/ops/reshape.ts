@@ -22,7 +22,7 @@ export function reshapeTarget(ctx: OpContext, inputs: Inputs): number[] {
   const out = spec.map((d, i) => {
     if (d !== 0 || allowzero) return d;
     if (i >= x.shape.length) fail(ctx, `shape [${spec.join(', ')}] copies dim ${i} (a 0) but the input has rank ${x.shape.length}`);
-    return x.shape[i]!;
+    return x.shape[i]!; // i < rank, checked on the line above
   });
   const unknown = out.flatMap((d, i) => (d === -1 ? [i] : []));
   if (unknown.length > 1) fail(ctx, `shape [${spec.join(', ')}] has more than one -1`);
@@ -31,7 +31,7 @@ export function reshapeTarget(ctx: OpContext, inputs: Inputs): number[] {
   const known = numelOf(out.filter((d) => d !== -1));
   if (unknown.length === 1) {
     if (known === 0 || total % known !== 0) fail(ctx, `cannot reshape [${x.shape.join(', ')}] (${total} elements) to [${spec.join(', ')}]`);
-    out[unknown[0]!] = total / known;
+    out[unknown[0]!] = total / known; // exactly one -1 in this branch
   } else if (known !== total) {
     fail(ctx, `cannot reshape [${x.shape.join(', ')}] (${total} elements) to [${spec.join(', ')}] (${known} elements)`);
   }

@@ -34,6 +34,8 @@ export const scatterNd: OpDef = {
     const [d, i, u] = vals as [typeof vals[0], typeof vals[0], typeof vals[0]];
     const reduce = REDUCE[ctx.attrs.string('reduction', 'none')] ?? fail(ctx, 'unknown reduction');
     const k = indices.shape[indices.shape.length - 1] ?? fail(ctx, 'indices must have rank at least 1');
+    if (k > data.shape.length) fail(ctx, `index tuples of length ${k} do not fit data of rank ${data.shape.length}`);
+    // k <= rank (just checked) and each offset is in range (checked below), so the lookups exist
     const strides = stridesOf(data.shape);
     const slice = numelOf(data.shape.slice(k));
     const tuples = numelOf(indices.shape.slice(0, -1));

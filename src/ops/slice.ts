@@ -46,6 +46,7 @@ function ranges(ctx: OpContext, inputs: Inputs): [TensorInfo, AxisRange[]] {
     const axis = normAxis(ctx, a, rank);
     if (seen.has(axis)) fail(ctx, `axis ${a} appears twice`);
     seen.add(axis);
+    // axis < rank (normAxis); steps is set just above (??=) and, like starts and ends, has one entry per axis
     const dim = x.shape[axis]!;
     const step = steps![i]!;
     if (step === 0) fail(ctx, 'a step is 0');
@@ -87,6 +88,7 @@ export const slice: OpDef = {
     return [
       gatherValues(x.value, r.map((a) => a.len), (c) => {
         let o = 0;
+        // ranges, coordinates and strides have one entry per axis
         for (let i = 0; i < c.length; i++) o += (r[i]!.start + c[i]! * r[i]!.step) * strides[i]!;
         return o;
       }),

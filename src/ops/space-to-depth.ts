@@ -26,6 +26,7 @@ export const spaceToDepth: OpDef = {
   evaluate(ctx, inputs) {
     const { x, b, shape } = plan(ctx, inputs);
     if (!x.value || !canFold(shape)) return undefined;
+    // plan() admits rank 4 only, so the shape, strides and each coordinate tuple have 4 entries
     const c = x.shape[1]!;
     const s = stridesOf(x.shape);
     return [

@@ -18,7 +18,7 @@ interface SplitPlan {
 function splitPlan(ctx: OpContext, inputs: Inputs): SplitPlan {
   const x = required(ctx, inputs, 0);
   const axis = normAxis(ctx, ctx.attrs.int('axis', 0), x.shape.length);
-  const dim = x.shape[axis]!;
+  const dim = x.shape[axis]!; // normAxis: axis < rank
   const outputs = ctx.node.output.length;
   let sizes = ctx.opset < 13 ? ctx.attrs.ints('split') : optionalConstInts(ctx, inputs, 1, 'split');
   if (sizes && sizes.length === 0) sizes = undefined;
@@ -59,7 +59,7 @@ export const split: OpDef = {
       const from = start;
       start += s;
       const shape = x.shape.map((d, i) => (i === axis ? s : d));
-      return gatherValues(v, shape, (c) => offsetOf(c, strides) + from * strides[axis]!);
+      return gatherValues(v, shape, (c) => offsetOf(c, strides) + from * strides[axis]!); // axis < rank
     });
   },
   // dX = Concat of the outputs' gradients (zeros for outputs nothing reads) along the axis.

@@ -10,7 +10,7 @@ function tiled(ctx: OpContext, inputs: Inputs): [TensorInfo, number[]] {
   const repeats = constInts(ctx, inputs, 1, 'repeats');
   if (repeats.length !== x.shape.length) fail(ctx, `${repeats.length} repeats for an input of rank ${x.shape.length}`);
   if (repeats.some((r) => r < 0)) fail(ctx, `repeats [${repeats.join(', ')}] has a negative value`);
-  return [x, x.shape.map((d, i) => d * repeats[i]!)];
+  return [x, x.shape.map((d, i) => d * repeats[i]!)]; // one repeat per axis, checked above
 }
 
 /** Tile (opset 6+): repeats the input `repeats[i]` times along each axis. */
@@ -30,6 +30,7 @@ export const tile: OpDef = {
     return [
       gatherValues(x.value, shape, (c) => {
         let o = 0;
+        // coordinates, shape and strides all have rank entries
         for (let i = 0; i < c.length; i++) o += (c[i]! % x.shape[i]!) * strides[i]!;
         return o;
       }),

@@ -10,6 +10,7 @@ function plan(ctx: OpContext, inputs: Inputs): { x: TensorInfo; axis: number; k:
   const axis = normAxis(ctx, ctx.attrs.int('axis', -1), x.shape.length);
   // K was an attribute before opset 10, an input since.
   const k = ctx.opset < 10 ? ctx.attrs.int('k') ?? fail(ctx, 'attribute k is required') : constScalar(ctx, inputs, 1, 'K');
+  // normAxis: axis < rank
   if (k < 0 || k > x.shape[axis]!) fail(ctx, `k ${k} is out of range for axis ${axis} of size ${x.shape[axis]}`);
   return { x, axis, k, shape: x.shape.map((d, i) => (i === axis ? k : d)) };
 }
@@ -29,7 +30,7 @@ export const topK: OpDef = {
     const { x, axis, k, shape } = plan(ctx, inputs);
     if (!x.value || !canFold(x.shape)) return undefined;
     const largest = ctx.attrs.int('largest', 1) === 1;
-    const dim = x.shape[axis]!;
+    const dim = x.shape[axis]!; // normAxis: axis < rank
     const outer = numelOf(x.shape.slice(0, axis));
     const inner = numelOf(x.shape.slice(axis + 1));
     const src = x.value.data;
@@ -41,6 +42,7 @@ export const topK: OpDef = {
         const at = (j: number) => src[(o * dim + j) * inner + i] as number;
         // Ties keep the lower index first, as ONNX specifies.
         order.sort((a, b) => (largest ? at(b) - at(a) : at(a) - at(b)) || a - b);
+        // j < k <= dim = order.length (plan checks k)
         for (let j = 0; j < k; j++) {
           const dst = (o * k + j) * inner + i;
           values[dst] = at(order[j]!);

@@ -18,6 +18,7 @@ export const transpose: OpDef = {
   differentiable: [true],
   inferShape(ctx, inputs) {
     const x = required(ctx, inputs, 0);
+    // permOf returns a permutation of 0..rank-1, so every x.shape[p] exists
     return [{ dtype: x.dtype, shape: permOf(ctx, inputs).map((p) => x.shape[p]!) }];
   },
   cost: dataMovementCost,
@@ -26,6 +27,7 @@ export const transpose: OpDef = {
     if (!x.value || !canFold(x.shape)) return undefined;
     const perm = permOf(ctx, inputs);
     const inStrides = stridesOf(x.shape);
+    // perm is a permutation of 0..rank-1; coordinates have rank entries
     const outStrides = perm.map((p) => inStrides[p]!);
     const out = gatherValues(x.value, perm.map((p) => x.shape[p]!), (c) => {
       let o = 0;

@@ -27,7 +27,7 @@ export const trilu: OpDef = {
     const strides = stridesOf(x.shape);
     return [
       gatherValues(x.value, x.shape, (c) => {
-        const d = c[r - 1]! - c[r - 2]!;
+        const d = c[r - 1]! - c[r - 2]!; // rank >= 2: inferShape checks it before evaluate runs
         const keep = upper ? d >= k : d <= k;
         return keep ? offsetOf(c, strides) : -1;
       }),

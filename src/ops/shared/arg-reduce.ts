@@ -28,7 +28,7 @@ export function argReduceOp(opType: string, better: (a: number, b: number) => bo
       const { x, axis, shape } = plan(ctx, inputs);
       if (!x.value || !canFold(x.shape)) return undefined;
       const last = ctx.attrs.int('select_last_index', 0) === 1;
-      const dim = x.shape[axis]!;
+      const dim = x.shape[axis]!; // normAxis: axis < rank
       const outer = numelOf(x.shape.slice(0, axis));
       const inner = numelOf(x.shape.slice(axis + 1));
       const src = x.value.data;

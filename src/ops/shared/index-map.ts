@@ -28,7 +28,7 @@ export function gatherValues(
     data[i] = k < 0 ? fill : (src.data[k] as number);
     // Odometer increment, last axis fastest (row-major).
     for (let d = outShape.length - 1; d >= 0; d--) {
-      if (++coords[d]! < outShape[d]!) break;
+      if (++coords[d]! < outShape[d]!) break; // d < outShape.length = coords.length
       coords[d] = 0;
     }
   }
@@ -38,6 +38,7 @@ export function gatherValues(
 /** Flat row-major offset of `coords` in a tensor with `strides`. */
 export function offsetOf(coords: readonly number[], strides: readonly number[]): number {
   let o = 0;
+  // callers pass coordinates and strides of the same tensor, so of equal length
   for (let i = 0; i < coords.length; i++) o += coords[i]! * strides[i]!;
   return o;
 }

@@ -86,6 +86,7 @@ function reduceValues(data: ArrayLike<number>, x: TensorInfo, p: Plan, spec: Red
   const coords = new Array<number>(rank).fill(0);
   for (let i = 0; i < n; i++) {
     let o = 0;
+    // coords, keptStrides and x.shape have rank entries; o < outN, the size of acc
     for (let d = 0; d < rank; d++) if (!p.axes.includes(d)) o += coords[d]! * keptStrides[d]!;
     acc[o] = spec.step(acc[o]!, Number(data[i]));
     for (let d = rank - 1; d >= 0; d--) {
