@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import { float } from '../../src/graph/builder.js';
+import { buildGradientModel } from '../../src/autodiff/backward.js';
+import { UnsupportedOpError } from '../../src/errors.js';
+import { type AttrValue, float, ModelBuilder } from '../../src/graph/builder.js';
 import { checkOpGradient, describeChecks, gradChecksPass } from '../../test-support/autodiff/grad-check.js';
 
 /** Checks one op's gradient and reports its worst absolute error as a test diagnostic. */
@@ -59,6 +61,7 @@ describe('gradients of Resize and Upsample against finite differences', () => {
     await expectClose(t, 'Resize', [{ shape: [1, 2, 3, 4] }, empty, scales([1, 1, 2, 2])], { mode: 'nearest', coordinate_transformation_mode: 'align_corners', nearest_mode: 'round_prefer_ceil' });
     await expectClose(t, 'Resize', [{ shape: [1, 1, 4, 4] }, empty, scales([1, 1, 2, 1.5])], { mode: 'cubic', cubic_coeff_a: float(-0.75), exclude_outside: 1 });
     await expectClose(t, 'Resize', [{ shape: [1, 1, 4, 5] }, scales([0, 0, 0.2, 0.1, 1, 1, 0.9, 1.2]), empty, sizes([1, 1, 3, 6])], { mode: 'linear', coordinate_transformation_mode: 'tf_crop_and_resize', extrapolation_value: float(2) });
+    await expectClose(t, 'Resize', [{ shape: [2, 2, 3, 4] }, empty, scales([1, 1, 1.5, 2])], { mode: 'nearest', coordinate_transformation_mode: 'tf_half_pixel_for_nn', nearest_mode: 'round_prefer_ceil' });
   });
 
   it('Upsample (opsets 7 and 9): linear, and nearest by a fractional factor', async (t) => {
@@ -87,5 +90,30 @@ describe('gradient of MaxPool without a scatter-add (before opset 16) against fi
     await expectClose(t, 'MaxPool', [{ shape: [1, 2, 5, 6] }], { kernel_shape: [3, 3], strides: [1, 1], storage_order: 1 }, { opset: 13, outputs: 2 });
     await expectClose(t, 'MaxPool', [{ shape: [1, 2, 5, 6] }], { kernel_shape: [3, 3], strides: [1, 1], storage_order: 1 }, { opset: 17, outputs: 2 });
     await expectClose(t, 'MaxPool', [{ shape: [1, 2, 5, 6] }], { kernel_shape: [2, 2], strides: [2, 2], storage_order: 1 }, { opset: 13, outputs: 2 });
+  });
+});
+
+describe('gradient rules refuse what they cannot differentiate, naming op, node and opset', () => {
+  /** Builds x -> op (further inputs: constants, then an optional float input `u`) and asks for dx. */
+  function refusal(opType: string, shape: readonly number[], consts: readonly { dtype: 'int64' | 'float32'; value: readonly number[] }[], attrs: Readonly<Record<string, AttrValue>>, opset: number, extraFloat?: readonly number[]): void {
+    const b = new ModelBuilder({ opset });
+    const x = b.input('x', 'float32', shape);
+    const names = consts.map((c, i) => b.constant(`c${i}`, c.dtype, [c.value.length], c.value));
+    const extra = extraFloat ? [b.input('u', 'float32', extraFloat)] : [];
+    const y = b.node(opType, [x, ...names, ...extra], attrs, 'the_node');
+    b.output(y);
+    assert.throws(() => buildGradientModel(b.build(), { of: y, wrt: [x] }), (e: unknown) => e instanceof UnsupportedOpError && e.message.includes(opType) && e.message.includes('"the_node"') && e.message.includes(`opset ${opset}`));
+  }
+
+  it('Pad reflect with a pad as large as the axis, and a copying mode with a cropping pad', () => {
+    refusal('Pad', [3, 4], [{ dtype: 'int64', value: [3, 0, 0, 0] }], { mode: 'reflect' }, 17);
+    refusal('Pad', [3, 4], [{ dtype: 'int64', value: [1, -1, 0, 0] }], { mode: 'edge' }, 17);
+  });
+
+  it('ScatterND with reduction mul, Resize with keep_aspect_ratio_policy, MaxPool before opset 8', () => {
+    refusal('ScatterND', [4, 3], [{ dtype: 'int64', value: [1] }], { reduction: 'mul' }, 18, [3]);
+    const b = { dtype: 'float32' as const, value: [] };
+    refusal('Resize', [1, 1, 3, 4], [b, b, { dtype: 'int64', value: [1, 1, 6, 6] }], { mode: 'linear', keep_aspect_ratio_policy: 'not_larger' }, 18);
+    refusal('MaxPool', [1, 1, 5, 5], [], { kernel_shape: [3, 3] }, 7);
   });
 });

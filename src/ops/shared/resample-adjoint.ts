@@ -32,7 +32,9 @@ export interface AxisWeights {
 
 /**
  * dX from dY by applying A^T of each listed axis: dY viewed as [before, m, after], the
- * [n, m] weights times it (MatMul broadcasts over `before`), giving [before, n, after].
+ * [n, m] weights times it (MatMul broadcasts over `before`), giving [before, n, after]. On the
+ * last axis (after = 1) that would be `before` matrix-vector products, so there dY is viewed
+ * as [before, m] and multiplied by the transposed weights in one product instead.
  */
 export function resampleAdjoint(g: GradContext, dy: string, outShape: readonly number[], axes: readonly AxisWeights[], purpose: string): string {
   const shape = [...outShape];
@@ -41,10 +43,12 @@ export function resampleAdjoint(g: GradContext, dy: string, outShape: readonly n
     const m = shape[axis] as number;
     const before = shape.slice(0, axis).reduce((a, b) => a * b, 1);
     const after = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-    const viewed = reshape(g, cur, [before, m, after], `${purpose}${axis}_view`);
     const at = reshape(g, weights, [inDim, m], `${purpose}${axis}_weights`);
+    const product = after === 1
+      ? g.emit('MatMul', [reshape(g, cur, [before, m], `${purpose}${axis}_view`), g.emit('Transpose', [at], `${purpose}${axis}_weights_t`, { perm: [1, 0] })], `${purpose}${axis}_adjoint`)
+      : g.emit('MatMul', [at, reshape(g, cur, [before, m, after], `${purpose}${axis}_view`)], `${purpose}${axis}_adjoint`);
     shape[axis] = inDim;
-    cur = reshape(g, g.emit('MatMul', [at, viewed], `${purpose}${axis}_adjoint`), shape, `${purpose}${axis}`);
+    cur = reshape(g, product, shape, `${purpose}${axis}`);
   }
   return cur;
 }
