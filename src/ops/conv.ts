@@ -1,4 +1,4 @@
-import { type GradContext, reduceSum, reshape } from './grad-context.js';
+import { type GradContext, ints, reduceSum, reshape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { type ConvParams, convOutputShape, convParams, resolvedPads } from './shared/conv-geometry.js';
 import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
@@ -32,11 +32,126 @@ function im2colKernel(channels: number, kernel: readonly number[]): { dims: numb
 }
 
 /**
+ * Batch size from which the gradient uses batch-wide im2col GEMMs (`gatherPatches`): the patch
+ * rows it copies are `batch` floats long, so small batches (Grad-CAM at batch 1) keep the Conv
+ * formulations.
+ */
+const GEMM_MIN_BATCH = 16;
+/**
+ * dW by batch-wide im2col when a sample's output has at most this many positions: the per-sample
+ * product P_n dY_n^T then has only L columns to reduce over, and one GEMM over all N*L columns ran
+ * 1.4-1.7x faster for the small VGG's 14x14 and 7x7 layers (at 28x28 the per-sample form won).
+ */
+const GEMM_DW_MAX_POSITIONS = 256;
+/**
+ * dX by im2col + GEMM when a Conv would reduce over at least this many (channel, tap) pairs: ORT's
+ * Conv runs its im2col in 16K-float chunks, so a long reduction leaves its GEMM only ~14
+ * columns per chunk; the 7x7 layers of the small VGG (1152) ran 1.2x faster as one GEMM.
+ */
+const GEMM_DX_MIN_REDUCTION = 1024;
+
+/**
+ * im2col for a whole batch by one Gather: src [N, C, ...S] becomes [C, ...S, N] (padded), whose
+ * flattened spatial axis is gathered at each kernel tap's input position for every output
+ * position, giving patches [C * K, L * N] (rows channel-major then tap, as the weight's
+ * [C, ...k] flattens; columns output position then sample). `flip` takes the taps in reverse
+ * order (the flipped kernel of the input gradient). Each gathered row is N floats long.
+ */
+function gatherPatches(
+  g: GradContext, src: string, shape: readonly number[], geo: { readonly kernel: readonly number[]; readonly strides: readonly number[]; readonly dilations: readonly number[] },
+  pads: readonly number[], spatialOut: readonly number[], flip: boolean, purpose: string,
+): string {
+  const [n, c] = shape as [number, number];
+  const spatial = shape.slice(2);
+  const rank = spatial.length;
+  let t = g.emit('Transpose', [src], `${purpose}_cs_n`, { perm: [1, ...spatial.map((_, i) => i + 2), 0] });
+  const padded = spatial.map((d, i) => d + (pads[i] as number) + (pads[i + rank] as number));
+  if (pads.some((v) => v !== 0)) {
+    const all = [0, ...pads.slice(0, rank), 0, 0, ...pads.slice(rank), 0];
+    t = g.opset >= 11
+      ? g.emit('Pad', [t, ints(g, `${purpose}_pads`, all)], `${purpose}_padded`)
+      : g.emit('Pad', [t], `${purpose}_padded`, { pads: all });
+  }
+  const sp = padded.reduce((a, b) => a * b, 1);
+  const flat = reshape(g, t, [c, sp, n], `${purpose}_flat`);
+  const k = geo.kernel.reduce((a, b) => a * b, 1);
+  const l = spatialOut.reduce((a, b) => a * b, 1);
+  // Row-major strides of the padded spatial axes.
+  const pitch = padded.map((_, i) => padded.slice(i + 1).reduce((a, b) => a * b, 1));
+  const index = new Array<number>(k * l);
+  const tap = new Array<number>(rank).fill(0);
+  for (let kk = 0; kk < k; kk++) {
+    let rest = flip ? k - 1 - kk : kk;
+    for (let i = rank - 1; i >= 0; i--) {
+      tap[i] = rest % (geo.kernel[i] as number);
+      rest = Math.floor(rest / (geo.kernel[i] as number));
+    }
+    for (let ll = 0; ll < l; ll++) {
+      let pos = ll;
+      let offset = 0;
+      for (let i = rank - 1; i >= 0; i--) {
+        const o = pos % (spatialOut[i] as number);
+        pos = Math.floor(pos / (spatialOut[i] as number));
+        offset += (o * (geo.strides[i] as number) + (tap[i] as number) * (geo.dilations[i] as number)) * (pitch[i] as number);
+      }
+      index[kk * l + ll] = offset;
+    }
+  }
+  const patches = g.emit('Gather', [flat, g.constant(`${purpose}_index`, 'int64', [k, l], index)], purpose, { axis: 1 });
+  return reshape(g, patches, [c * k, l * n], `${purpose}_matrix`);
+}
+
+/** [N, C, ...S] as the matrix [C, S * N] (the column order of `gatherPatches`). */
+function channelRows(g: GradContext, t: string, shape: readonly number[], purpose: string): string {
+  const rank = shape.length - 2;
+  const moved = g.emit('Transpose', [t], purpose, { perm: [1, ...Array.from({ length: rank }, (_, i) => i + 2), 0] });
+  return reshape(g, moved, [shape[1] as number, shape.slice(2).reduce((a, b) => a * b, 1) * (shape[0] as number)], `${purpose}_matrix`);
+}
+
+/** The stride-1 dX as a Conv of dY with the weight transposed per group and flipped (pads keff-1-p). */
+function dxByFlippedConv(g: GradContext, xShape: readonly number[], wShape: readonly number[], p: ConvParams, flipPads: readonly number[]): string {
+  const k = p.kernel;
+  const kk = k.reduce((a, b) => a * b, 1);
+  const c = xShape[1] as number;
+  const cg = c / p.group;
+  const cog = (wShape[0] as number) / p.group;
+  const grouped = reshape(g, g.input(1), [p.group, cog, cg, ...k], 'w_groups');
+  const swapped = g.emit('Transpose', [grouped], 'w_swapped', { perm: [0, 2, 1, ...k.map((_, i) => i + 3)] });
+  // Flipping every spatial axis reverses the flattened kernel index: a MatMul with the
+  // exchange matrix (exact: products with 1, sums with 0), far faster in ORT than a Slice
+  // with negative steps.
+  const exchange = new Float32Array(kk * kk);
+  for (let i = 0; i < kk; i++) exchange[i * kk + (kk - 1 - i)] = 1;
+  const rows = reshape(g, swapped, [c * cog, kk], 'w_rows');
+  const reversed = g.emit('MatMul', [rows, g.constant('exchange', g.inputInfo(1).dtype, [kk, kk], exchange)], 'w_reversed');
+  const flipped = reshape(g, reversed, [c, cog, ...k], 'w_flipped');
+  return g.emit('Conv', [g.outGrad(0), flipped], 'dx', { pads: flipPads, dilations: p.dilations, group: p.group, kernel_shape: k });
+}
+
+/**
+ * The same stride-1 dX (group 1) as one GEMM: dX [C, S*N] = W^T [C, Cout*K] x the patches of dY
+ * with the taps reversed (the flip lives in the gather index, so W needs only a transpose).
+ */
+function dxByGemm(g: GradContext, xShape: readonly number[], wShape: readonly number[], yShape: readonly number[], p: ConvParams, flipPads: readonly number[]): string {
+  const k = p.kernel;
+  const [n, c] = xShape as [number, number];
+  const spatialIn = xShape.slice(2);
+  const wt = g.emit('Transpose', [g.input(1)], 'w_t', { perm: [1, 0, ...k.map((_, i) => i + 2)] });
+  const wm = reshape(g, wt, [c, (wShape[0] as number) * k.reduce((a, b) => a * b, 1)], 'w_t_matrix');
+  const pd = gatherPatches(g, g.outGrad(0), yShape, { kernel: k, strides: k.map(() => 1), dilations: p.dilations }, flipPads, spatialIn, true, 'dy_patches');
+  const dxm = g.emit('MatMul', [wm, pd], 'dx_matrix');
+  const dxs = reshape(g, dxm, [c, ...spatialIn, n], 'dx_cs_n');
+  return g.emit('Transpose', [dxs], 'dx', { perm: [spatialIn.length + 1, 0, ...spatialIn.map((_, i) => i + 1)] });
+}
+
+/**
  * dX = ConvTranspose(dY, W) with the forward geometry; output_padding restores the input rows
  * the forward stride skipped (at stride 1, a Conv with flipped weights instead). dW by im2col: a grouped Conv with a fixed one-hot kernel
  * extracts the patches P [N, C*K, L] (strides, pads, dilations for free), then per group
  * dW = sum_n P_n dY_n^T, a batched MatMul and a ReduceSum over the batch. This ran at forward
- * speed in ORT, ~8x faster than a Conv over transposed tensors (bench/gradients). dB = sum dY.
+ * speed in ORT, ~8x faster than a Conv over transposed tensors (bench/gradients). From batch 16
+ * (group 1), small outputs take dW and long reductions take the stride-1 dX as one GEMM over
+ * batch-wide patches instead (`gatherPatches`; bench/train/profile-step). dB = sum dY.
  */
 function convGradient(g: GradContext): void {
   const x = g.inputInfo(0);
@@ -55,22 +170,10 @@ function convGradient(g: GradContext): void {
   if (g.needs(0) && p.strides.every((st) => st === 1) && spatialIn.every((_, i) => (pads[i] as number) <= keff(p, i) - 1 && (pads[i + rank] as number) <= keff(p, i) - 1)) {
     // Stride 1: dX = Conv(dY, W') with W' the weight transposed per group and flipped, and
     // pads keff-1-p. ORT runs this Conv ~1.6x faster than the equivalent ConvTranspose.
-    const k = p.kernel;
-    const cg = c / group;
-    const cog = cout / group;
-    const grouped = reshape(g, g.input(1), [group, cog, cg, ...k], 'w_groups');
-    const swapped = g.emit('Transpose', [grouped], 'w_swapped', { perm: [0, 2, 1, ...k.map((_, i) => i + 3)] });
-    // Flipping every spatial axis reverses the flattened kernel index: a MatMul with the
-    // exchange matrix (exact: products with 1, sums with 0), far faster in ORT than a Slice
-    // with negative steps.
-    const kk = k.reduce((a, b) => a * b, 1);
-    const exchange = new Float32Array(kk * kk);
-    for (let i = 0; i < kk; i++) exchange[i * kk + (kk - 1 - i)] = 1;
-    const rows = reshape(g, swapped, [c * cog, kk], 'w_rows');
-    const reversed = g.emit('MatMul', [rows, g.constant('exchange', w.dtype, [kk, kk], exchange)], 'w_reversed');
-    const flipped = reshape(g, reversed, [c, cog, ...k], 'w_flipped');
     const flipPads = [...spatialIn.map((_, i) => keff(p, i) - 1 - (pads[i] as number)), ...spatialIn.map((_, i) => keff(p, i) - 1 - (pads[i + rank] as number))];
-    g.setInputGrad(0, g.emit('Conv', [dY, flipped], 'dx', { pads: flipPads, dilations: p.dilations, group, kernel_shape: k }));
+    const kk = p.kernel.reduce((a, b) => a * b, 1);
+    const asGemm = group === 1 && n >= GEMM_MIN_BATCH && cout * kk >= GEMM_DX_MIN_REDUCTION;
+    g.setInputGrad(0, asGemm ? dxByGemm(g, x.shape, w.shape, y.shape, p, flipPads) : dxByFlippedConv(g, x.shape, w.shape, p, flipPads));
   } else if (g.needs(0)) {
     const outputPadding = spatialIn.map((inDim, i) => {
       const keff = (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
@@ -81,9 +184,17 @@ function convGradient(g: GradContext): void {
       ...(outputPadding.some((v) => v !== 0) ? { output_padding: outputPadding } : {}),
     }));
   }
-  if (g.needs(1)) {
+  const l = spatialOut.reduce((a, b) => a * b, 1);
+  if (g.needs(1) && group === 1 && n >= GEMM_MIN_BATCH && l <= GEMM_DW_MAX_POSITIONS) {
+    // dW [Cout, C*K] = dY [Cout, L*N] x patches [C*K, L*N]^T: one GEMM, the batch sum included.
+    const pm = gatherPatches(g, g.input(0), x.shape, p, pads, spatialOut, false, 'patches');
+    const dym = channelRows(g, dY, y.shape, 'dy_cs_n');
+    const dwm = g.opset >= 11
+      ? g.emit('Gemm', [dym, pm], 'dw_matrix', { transB: 1 })
+      : g.emit('MatMul', [dym, g.emit('Transpose', [pm], 'patches_t', { perm: [1, 0] })], 'dw_matrix');
+    g.setInputGrad(1, reshape(g, dwm, w.shape, 'dw'));
+  } else if (g.needs(1)) {
     const k = p.kernel.reduce((a, b) => a * b, 1);
-    const l = spatialOut.reduce((a, b) => a * b, 1);
     const identityPatches = k === 1 && p.strides.every((s) => s === 1) && pads.every((v) => v === 0);
     let patches = g.input(0);
     if (!identityPatches) {

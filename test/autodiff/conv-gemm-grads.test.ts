@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildGradientModel } from '../../src/autodiff/backward.js';
+import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
+import { checkOpGradient, describeChecks, gradChecksPass } from '../../test-support/autodiff/grad-check.js';
+
+async function expectClose(...args: Parameters<typeof checkOpGradient>): Promise<void> {
+  const checks = await checkOpGradient(...args);
+  assert.ok(checks.length > 0);
+  assert.ok(gradChecksPass(checks), describeChecks(checks));
+}
+
+/** Op types of the nodes Conv's gradient rule emits for x [xShape] and w [wShape]. */
+function gradientOps(xShape: readonly number[], wShape: readonly number[], attrs: Readonly<Record<string, AttrValue>>): { dx: string[]; dw: string[] } {
+  const b = new ModelBuilder({ opset: 17 });
+  const x = b.input('x', 'float32', xShape);
+  const w = b.input('w', 'float32', wShape);
+  b.output(b.node('Conv', [x, w], attrs, 'conv'));
+  const model = b.build();
+  const ops = (wrt: string) => buildGradientModel(model, { of: 'conv', wrt: [wrt] }).model.graph.node.filter((n) => n.name.startsWith('conv/grad/')).map((n) => n.opType);
+  return { dx: ops('x'), dw: ops('w') };
+}
+
+// Batches of 16 and more take the batch-wide im2col (Gather) + GEMM formulations.
+describe('Conv gradients as batch-wide im2col GEMMs against finite differences', () => {
+  it('the GEMM formulations are the ones emitted at batch 16: dW for small outputs, dX for long reductions', () => {
+    const small = gradientOps([16, 3, 6, 6], [4, 3, 3, 3], { pads: [1, 1, 1, 1] });
+    assert.ok(small.dw.includes('Gather') && small.dw.includes('Gemm'), small.dw.join(' '));
+    assert.ok(small.dx.includes('Conv') && !small.dx.includes('Gather'), small.dx.join(' '));
+    const wide = gradientOps([16, 2, 5, 5], [128, 2, 3, 3], { pads: [1, 1, 1, 1] });
+    assert.ok(wide.dx.includes('Gather') && wide.dx.includes('MatMul') && !wide.dx.includes('Conv'), wide.dx.join(' '));
+    const batch2 = gradientOps([2, 2, 5, 5], [128, 2, 3, 3], { pads: [1, 1, 1, 1] });
+    assert.ok(!batch2.dx.includes('Gather') && !batch2.dw.includes('Gather'), 'small batches keep the Conv formulations');
+  });
+
+  it('dW: pads 1, and strides, asymmetric pads and dilation', async () => {
+    await expectClose('Conv', [{ shape: [16, 3, 6, 6] }, { shape: [4, 3, 3, 3] }, { shape: [4] }], { pads: [1, 1, 1, 1] });
+    await expectClose('Conv', [{ shape: [16, 2, 9, 8] }, { shape: [3, 2, 3, 2] }], { strides: [2, 3], pads: [1, 0, 2, 1], dilations: [2, 1] });
+  });
+
+  it('dW: 1-d and 3-d, and opset 10 (Pad pads as an attribute, MatMul for Gemm)', async () => {
+    await expectClose('Conv', [{ shape: [16, 3, 10] }, { shape: [2, 3, 3] }], { strides: [2], pads: [1, 0] });
+    await expectClose('Conv', [{ shape: [16, 2, 4, 3, 4] }, { shape: [2, 2, 2, 2, 3] }], { pads: [1, 0, 1, 0, 1, 1] });
+    await expectClose('Conv', [{ shape: [16, 3, 6, 6] }, { shape: [4, 3, 3, 3] }], { pads: [1, 1, 1, 1] }, { opset: 10 });
+  });
+
+  it('dX: flipped taps in the gather index, with dilation and uneven pads', async () => {
+    await expectClose('Conv', [{ shape: [16, 2, 5, 5] }, { shape: [128, 2, 3, 3] }, { shape: [128] }], { pads: [1, 1, 1, 1] });
+    await expectClose('Conv', [{ shape: [16, 2, 7, 6] }, { shape: [120, 2, 3, 3] }], { dilations: [2, 1], pads: [2, 0, 1, 1] });
+    await expectClose('Conv', [{ shape: [16, 2, 5, 5] }, { shape: [128, 2, 3, 3] }], { pads: [1, 1, 1, 1] }, { opset: 10 });
+  });
+});
