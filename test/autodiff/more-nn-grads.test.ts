@@ -3,7 +3,9 @@ import { describe, it, type TestContext } from 'node:test';
 import { buildGradientModel } from '../../src/autodiff/backward.js';
 import { UnsupportedOpError } from '../../src/errors.js';
 import { type AttrValue, float, ModelBuilder } from '../../src/graph/builder.js';
-import { checkOpGradient, describeChecks, gradChecksPass } from '../../test-support/autodiff/grad-check.js';
+import type { RunTensor } from '../../src/runtime/session.js';
+import { checkOpGradient, describeChecks, FD_TOLERANCE, gradCheck, gradChecksPass } from '../../test-support/autodiff/grad-check.js';
+import { randomTensor } from '../../test-support/random-tensor.js';
 
 /** Checks one op's gradient and reports its worst absolute error as a test diagnostic. */
 async function expectClose(t: TestContext, ...args: Parameters<typeof checkOpGradient>): Promise<void> {
@@ -115,5 +117,29 @@ describe('gradient rules refuse what they cannot differentiate, naming op, node 
     const b = { dtype: 'float32' as const, value: [] };
     refusal('Resize', [1, 1, 3, 4], [b, b, { dtype: 'int64', value: [1, 1, 6, 6] }], { mode: 'linear', keep_aspect_ratio_policy: 'not_larger' }, 18);
     refusal('MaxPool', [1, 1, 5, 5], [], { kernel_shape: [3, 3] }, 7);
+  });
+});
+
+describe('the new rules chained in one model (opset 13)', () => {
+  it('Pad reflect -> Conv -> MaxPool 3x3/2 -> Resize linear -> LRN -> Slice step -2 -> LpNormalization -> ReduceProd', async (t) => {
+    const b = new ModelBuilder({ opset: 13, seed: 5 });
+    const x = b.input('x', 'float32', [1, 2, 6, 6]);
+    const w = b.param('w', [3, 2, 3, 3]);
+    const i64 = (name: string, v: readonly number[]) => b.constant(name, 'int64', [v.length], v);
+    const padded = b.node('Pad', [x, i64('pads', [0, 0, 2, 1, 0, 0, 1, 2])], { mode: 'reflect' });
+    const conv = b.node('Conv', [padded, w], { kernel_shape: [3, 3] });
+    const pooled = b.node('MaxPool', [conv], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
+    const up = b.node('Resize', [pooled, b.constant('roi', 'float32', [0], []), b.constant('scales', 'float32', [4], [1, 1, 1.5, 2])], { mode: 'linear', coordinate_transformation_mode: 'align_corners' });
+    const lrn = b.node('LRN', [up], { size: 3, alpha: float(0.4) });
+    const sliced = b.node('Slice', [lrn, i64('starts', [-1]), i64('ends', [-100]), i64('axes', [3]), i64('steps', [-2])]);
+    const normed = b.node('LpNormalization', [sliced], { axis: 1, p: 2 });
+    const y = b.node('ReduceProd', [normed], { axes: [1], keepdims: 0 });
+    b.output(y);
+    const model = b.build();
+    for (const o of model.graph.output) o.type = { tensorType: null };
+    const feeds: Record<string, RunTensor> = { [x]: randomTensor('float32', [1, 2, 6, 6], 8) };
+    const checks = await gradCheck(model, feeds, [x, w], FD_TOLERANCE, { output: y, samples: 30, steps: [1e-2, 3e-3] });
+    t.diagnostic(`chain max |err| ${Math.max(...checks.map((c) => c.maxAbsError)).toExponential(2)}`);
+    assert.ok(gradChecksPass(checks), describeChecks(checks));
   });
 });
