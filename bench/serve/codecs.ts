@@ -3,9 +3,9 @@
 // Usage: node build/bench/serve/codecs.js [--model PATH] [--at TENSOR] [--dataset mnist] [--count 1000]
 //   default model: the first of models/*.onnx (trained by cleave), else an untrained small-cnn
 //   default cut: the middle cut point (by head FLOPs)
-// -> table + bench/results/serve-codecs.json
+// -> table + bench/results/serve-codecs-<model file stem>.json
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatLoopbackReport, runLoopbackDemoOnDataset } from '../../src/edge/loopback-demo.js';
@@ -27,7 +27,7 @@ const model: ModelProto = modelPath ? readModel(modelPath) : buildModel('small-c
 const report = await runLoopbackDemoOnDataset({ model, ...(values.at ? { at: [values.at] } : {}), dataset, count: Number(values.count ?? 1000) });
 process.stdout.write(`model ${modelPath ?? 'small-cnn (untrained, seeded)'} cut at ${report.cutAt.join(', ')} (${report.cutBytes} bytes fp32), ${dataset} test set\n`);
 process.stdout.write(formatLoopbackReport(report));
-const out = join(root, 'bench', 'results', 'serve-codecs.json');
+const out = join(root, 'bench', 'results', `serve-codecs-${modelPath ? basename(modelPath, '.onnx') : 'small-cnn'}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({ model: modelPath ?? 'small-cnn (untrained)', dataset, date: new Date().toISOString(), ...report }, null, 2)}\n`);
 process.stdout.write(`wrote ${out}\n`);

@@ -1,7 +1,7 @@
 // bench/serve: the tail behind cleave's KServe v2 server on loopback.
-//  1. the whole model run directly in ORT vs the split path (head here + encode + HTTP + server
-//     tail), sequential requests at batch 1, for tails of a few ms and ~4x that: the overhead of
-//     serving over running in-process;
+//  1. the whole model run directly in ORT vs the split path (head here + encode + HTTP or the
+//     stream transport + server tail), sequential requests at batch 1, for tails of ~3, ~6 and
+//     ~12 ms: the overhead of serving over running in-process;
 //  2. autocannon against POST /v2/models/tail/infer (binary body): throughput, p50/p99 at
 //     1 connection and under concurrency, with and without dynamic batching.
 // Usage: node build/bench/serve/main.js [--quick]  -> table + bench/results/serve.json
@@ -23,6 +23,7 @@ import { startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
 import { encodeInferRequest } from '../../src/serve/v2-wire.js';
 import { benchNet } from './bench-net.js';
+import { type StreamLoad, streamLoad } from './stream-load.js';
 
 interface AutocannonResult {
   requests: { average: number };
@@ -36,17 +37,17 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const quick = process.argv.includes('--quick');
 const here = dirname(fileURLToPath(import.meta.url));
 const THREADS = 1;
-const WIDTHS = [1, 2];
+const WIDTHS = [1, 1.5, 2];
 const iterations = quick ? 100 : 300;
 
-async function startChild(maxBatch: number, width: number): Promise<{ url: string; child: ChildProcess }> {
+async function startChild(maxBatch: number, width: number): Promise<{ url: string; streamUrl: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [join(here, 'server-child.js'), String(THREADS), String(maxBatch), String(width)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     rl.once('line', resolve);
     child.once('exit', (c) => reject(new Error(`server child exited with ${c}`)));
   });
-  return { url: (JSON.parse(line) as { url: string }).url, child };
+  return { ...(JSON.parse(line) as { url: string; streamUrl: string }), child };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -67,12 +68,17 @@ const input = (i: number): Record<string, EdgeTensor> => ({
   x: { dtype: 'float32', dims: [1, 3, 64, 64], data: Float32Array.from({ length: 3 * 64 * 64 }, (_, k) => ((k * 13 + i * 101) % 256) / 255) },
 });
 
+type Overhead = { min: number; p50: number; mean: number };
 interface Batch1 {
   width: number;
-  directWholeModelMs: Stats; directTailMs: Stats; splitPathMs: Stats; splitPathInProcessMs: Stats; bareHttpRoundTripMs: Stats;
+  directWholeModelMs: Stats; directTailMs: Stats; bareHttpRoundTripMs: Stats;
+  /** HTTP (REST, binary body) to a server process / to a server in this process */
+  splitPathMs: Stats; splitPathInProcessMs: Stats;
+  /** the stream transport (tcp://, persistent connection) likewise */
+  streamPathMs: Stats; streamPathInProcessMs: Stats;
   splitParts: { headMs: number; encodeMs: number; networkMs: number };
-  overhead: { process: { min: number; p50: number; mean: number }; inProcess: { min: number; p50: number; mean: number }; cpu: number };
-  cpuPerRequestMs: { direct: number; splitInProcess: number };
+  overhead: { process: Overhead; inProcess: Overhead; streamProcess: Overhead; streamInProcess: Overhead; cpu: number; streamCpu: number };
+  cpuPerRequestMs: { direct: number; splitInProcess: number; streamInProcess: number };
 }
 
 /** Whole model direct vs the split path, interleaved so load drifts hit every path alike. */
@@ -80,22 +86,31 @@ async function batch1(width: number): Promise<Batch1> {
   const full = await loadRunner(encodeModel(benchNet('full', width)), { threads: THREADS });
   const head = await loadRunner(encodeModel(benchNet('head', width)), { threads: THREADS });
   const tail = await loadRunner(encodeModel(benchNet('tail', width)), { threads: THREADS });
-  const { url, child } = await startChild(0, width);
+  const { url, streamUrl, child } = await startChild(0, width);
   const tailProto = benchNet('tail', width);
-  const inproc = await startServer([await ServedModel.load('tail', encodeModel(tailProto), tailProto, { threads: THREADS })]);
+  const inproc = await startServer([await ServedModel.load('tail', encodeModel(tailProto), tailProto, { threads: THREADS })], { streamPort: 0 });
   try {
-    const client = new EdgeClient({ serverUrl: url, model: 'tail', head, transport: nodeTransport, retry: { timeoutMs: 30_000, retries: 0 } });
-    const inClient = new EdgeClient({ serverUrl: inproc.url, model: 'tail', head, transport: nodeTransport, retry: { timeoutMs: 30_000, retries: 0 } });
+    const edge = (serverUrl: string) => new EdgeClient({ serverUrl, model: 'tail', head, transport: nodeTransport, retry: { timeoutMs: 30_000, retries: 0 } });
+    const client = edge(url);
+    const inClient = edge(inproc.url);
+    const streamClient = edge(streamUrl);
+    const inStreamClient = edge(inproc.streamUrl as string);
+    const serverAnswer = async (c: EdgeClient, x: Record<string, EdgeTensor>): Promise<number> => {
+      const p = await c.predict(x);
+      if (p.origin !== 'server') throw new Error(`request answered by ${p.origin}: ${p.fallbackReason}`);
+      return p.timing.totalMs;
+    };
     for (let i = 0; i < 20; i++) {
       await full.run(input(i));
       await tail.run({ cut: (await head.run(input(i))).cut as EdgeTensor });
-      await client.predict(input(i));
-      await inClient.predict(input(i));
+      for (const c of [client, inClient, streamClient, inStreamClient]) await serverAnswer(c, input(i));
     }
     const direct: number[] = [];
     const tailOnly: number[] = [];
     const split: number[] = [];
     const splitIn: number[] = [];
+    const stream: number[] = [];
+    const streamIn: number[] = [];
     const rtt: number[] = [];
     const parts = { headMs: 0, encodeMs: 0, networkMs: 0 };
     for (let i = 0; i < iterations; i++) {
@@ -113,9 +128,9 @@ async function batch1(width: number): Promise<Batch1> {
       parts.headMs += p.timing.headMs / iterations;
       parts.encodeMs += p.timing.encodeMs / iterations;
       parts.networkMs += p.timing.networkMs / iterations;
-      const q = await inClient.predict(x);
-      if (q.origin !== 'server') throw new Error(`request answered by ${q.origin}: ${q.fallbackReason}`);
-      splitIn.push(q.timing.totalMs);
+      splitIn.push(await serverAnswer(inClient, x));
+      stream.push(await serverAnswer(streamClient, x));
+      streamIn.push(await serverAnswer(inStreamClient, x));
       t0 = performance.now();
       await nodeGet(`${url}/v2/health/live`);
       rtt.push(performance.now() - t0);
@@ -125,6 +140,7 @@ async function batch1(width: number): Promise<Batch1> {
     const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
     const cpuDirect: number[] = [];
     const cpuSplit: number[] = [];
+    const cpuStream: number[] = [];
     for (let rep = 0; rep < 3; rep++) {
       const n = Math.ceil(iterations / 3);
       let c0 = cpuMs();
@@ -133,17 +149,22 @@ async function batch1(width: number): Promise<Batch1> {
       c0 = cpuMs();
       for (let i = 0; i < n; i++) await inClient.predict(input(i));
       cpuSplit.push((cpuMs() - c0) / n);
+      c0 = cpuMs();
+      for (let i = 0; i < n; i++) await inStreamClient.predict(input(i));
+      cpuStream.push((cpuMs() - c0) / n);
     }
     const cpuD = Math.min(...cpuDirect);
     const cpuS = Math.min(...cpuSplit);
+    const cpuT = Math.min(...cpuStream);
     const d = stats(direct);
-    const s = stats(split);
-    const si = stats(splitIn);
     const over = (x: Stats) => ({ min: x.min / d.min - 1, p50: x.p50 / d.p50 - 1, mean: x.mean / d.mean - 1 });
+    const [s, si, st, sti] = [split, splitIn, stream, streamIn].map(stats) as [Stats, Stats, Stats, Stats];
     return {
-      width, directWholeModelMs: d, directTailMs: stats(tailOnly), splitPathMs: s, splitPathInProcessMs: si, bareHttpRoundTripMs: stats(rtt),
-      splitParts: parts, overhead: { process: over(s), inProcess: over(si), cpu: cpuS / cpuD - 1 },
-      cpuPerRequestMs: { direct: cpuD, splitInProcess: cpuS },
+      width, directWholeModelMs: d, directTailMs: stats(tailOnly), bareHttpRoundTripMs: stats(rtt),
+      splitPathMs: s, splitPathInProcessMs: si, streamPathMs: st, streamPathInProcessMs: sti,
+      splitParts: parts,
+      overhead: { process: over(s), inProcess: over(si), streamProcess: over(st), streamInProcess: over(sti), cpu: cpuS / cpuD - 1, streamCpu: cpuT / cpuD - 1 },
+      cpuPerRequestMs: { direct: cpuD, splitInProcess: cpuS, streamInProcess: cpuT },
     };
   } finally {
     await inproc.close();
@@ -181,28 +202,44 @@ for (const [maxBatch, label, conns] of [[0, 'off', [1, 8, 32]], [16, 'max 16, 1 
   }
 }
 
+// The same load over the stream transport (pipelined on one connection), batching off.
+const streamRuns: StreamLoad[] = [];
+{
+  const srv = await startChild(0, 1);
+  try {
+    for (const c of [1, 8, 32]) streamRuns.push(await streamLoad(`${srv.streamUrl}/v2/models/tail/infer`, body, c, quick ? 3 : 8));
+  } finally {
+    await stopChild(srv.child);
+  }
+}
+
 const f = (x: number) => x.toFixed(2);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const row = (label: string, x: Stats) => `  ${label.padEnd(44)} ${f(x.min).padStart(7)}  ${f(x.p50).padStart(7)}  ${f(x.mean).padStart(7)}  ${f(x.p99).padStart(7)}`;
 const lines: string[] = [`batch 1, sequential, ${iterations} requests per path, ORT ${THREADS} thread everywhere; load average ${started.map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs`];
 for (const r of b1) {
-  lines.push('', `tail width ${r.width} (~${190 * r.width * r.width} M MACs):`, `  ${'path'.padEnd(44)}  min ms   p50 ms  mean ms   p99 ms`,
+  const o = r.overhead;
+  lines.push('', `tail width ${r.width} (~${Math.round(190 * r.width * r.width)} M MACs):`, `  ${'path'.padEnd(44)}  min ms   p50 ms  mean ms   p99 ms`,
     row('whole model, direct in ORT', r.directWholeModelMs),
     row('tail only, direct in ORT', r.directTailMs),
     row('split: head + HTTP + tail (server process)', r.splitPathMs),
     row('split: head + HTTP + tail (server in-process)', r.splitPathInProcessMs),
+    row('split: head + stream + tail (server process)', r.streamPathMs),
+    row('split: head + stream + tail (in-process)', r.streamPathInProcessMs),
     row('bare HTTP round trip (GET /v2/health/live)', r.bareHttpRoundTripMs),
-    `  CPU ms per request (client + server in one process): direct ${f(r.cpuPerRequestMs.direct)}, split ${f(r.cpuPerRequestMs.splitInProcess)}`,
-    `  overhead over the whole model (target <= 10%): server process min ${pct(r.overhead.process.min)}, p50 ${pct(r.overhead.process.p50)}; in-process min ${pct(r.overhead.inProcess.min)}, p50 ${pct(r.overhead.inProcess.p50)}; CPU ${pct(r.overhead.cpu)}`);
+    `  CPU ms per request (client + server in one process): direct ${f(r.cpuPerRequestMs.direct)}, HTTP ${f(r.cpuPerRequestMs.splitInProcess)}, stream ${f(r.cpuPerRequestMs.streamInProcess)}`,
+    `  overhead over the whole model at p50 (target <= 10%): HTTP ${pct(o.process.p50)} (in-process ${pct(o.inProcess.p50)}), stream ${pct(o.streamProcess.p50)} (in-process ${pct(o.streamInProcess.p50)}); min: HTTP ${pct(o.process.min)}, stream ${pct(o.streamProcess.min)}; CPU: HTTP ${pct(o.cpu)}, stream ${pct(o.streamCpu)}`);
 }
 lines.push('', 'autocannon, POST /v2/models/tail/infer (width 1, binary, 32 KiB cut tensor):', '  batching        conns   req/s   p50 ms   p99 ms',
-  ...runs.map((r) => `  ${r.batching.padEnd(14)}  ${String(r.connections).padStart(5)}  ${r.requestsPerSec.toFixed(0).padStart(6)}  ${f(r.latencyP50Ms).padStart(7)}  ${f(r.latencyP99Ms).padStart(7)}`));
+  ...runs.map((r) => `  ${r.batching.padEnd(14)}  ${String(r.connections).padStart(5)}  ${r.requestsPerSec.toFixed(0).padStart(6)}  ${f(r.latencyP50Ms).padStart(7)}  ${f(r.latencyP99Ms).padStart(7)}`),
+  '', 'stream transport, the same body, batching off (requests in flight on one connection):', '  in flight   req/s   p50 ms   p99 ms',
+  ...streamRuns.map((r) => `  ${String(r.inflight).padStart(9)}  ${r.requestsPerSec.toFixed(0).padStart(6)}  ${f(r.latencyP50Ms).padStart(7)}  ${f(r.latencyP99Ms).padStart(7)}`));
 process.stdout.write(`${lines.join('\n')}\n`);
 const out = join(here, '..', '..', '..', 'bench', 'results', 'serve.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({
   date: new Date().toISOString(), quick, threads: THREADS, iterations, cpus: cpus().length, loadAverageAtStart: started, loadAverageAtEnd: loadavg(),
   model: 'bench-net: 3x64x64 input, cut [1,32,16,16] after two conv blocks, tail of five 3x3 convs (width multiplies its channels)',
-  batch1: b1, load: runs,
+  batch1: b1, load: runs, streamLoad: streamRuns,
 }, null, 2)}\n`);
 process.stdout.write(`wrote ${out}\n`);

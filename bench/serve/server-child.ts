@@ -15,7 +15,7 @@ writeModel(join(dir, 'full.onnx'), benchNet('full', width));
 const threads = Number(threadsArg ?? 1);
 const maxBatch = Number(maxBatchArg ?? 0);
 const { server } = await serveModels([dir], {
-  threads, page: false, ...(maxBatch > 0 ? { batching: { maxBatch, maxDelayMs: 1 } } : {}),
+  threads, page: false, streamPort: 0, ...(maxBatch > 0 ? { batching: { maxBatch, maxDelayMs: 1 } } : {}),
 });
-process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+process.stdout.write(`${JSON.stringify({ url: server.url, streamUrl: server.streamUrl })}\n`);
 process.on('SIGTERM', () => { void server.close().then(() => process.exit(0)); });
