@@ -73,7 +73,7 @@ export const gatherNd: OpDef = {
 function fullIndexTuples(g: GradContext, p: Plan): string {
   const { data, indices, batch, k } = p;
   const lead = indices.shape.slice(0, -1);
-  const idx = g.emit('Cast', [g.input(1)], 'idx64', { to: 7 });
+  const idx = g.input(1);
   const dims = g.constant('dims', 'int64', [k], data.shape.slice(batch, batch + k));
   const negative = g.emit('Less', [idx, g.constant('zero_i', 'int64', [], [0])], 'negative');
   const wrapped = g.emit('Where', [negative, g.emit('Add', [idx, dims], 'idx_plus_dims'), idx], 'idx_wrapped');

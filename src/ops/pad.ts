@@ -98,10 +98,15 @@ export const pad: OpDef = {
   gradient: padGradient,
 };
 
-/** Slice of one axis, [start, end) (attributes before opset 10, inputs since). */
+/** Slice of `axes`, [starts, ends) (attributes before opset 10, inputs since). */
+function sliceAxes(g: GradContext, x: string, axes: readonly number[], starts: readonly number[], ends: readonly number[], purpose: string): string {
+  if (g.opset < 10) return g.emit('Slice', [x], purpose, { starts: [...starts], ends: [...ends], axes: [...axes] });
+  return g.emit('Slice', [x, ints(g, `${purpose}_starts`, starts), ints(g, `${purpose}_ends`, ends), ints(g, `${purpose}_axes`, axes)], purpose);
+}
+
+/** Slice of one axis, [start, end). */
 function sliceAxis(g: GradContext, x: string, axis: number, start: number, end: number, purpose: string): string {
-  if (g.opset < 10) return g.emit('Slice', [x], purpose, { starts: [start], ends: [end], axes: [axis] });
-  return g.emit('Slice', [x, ints(g, `${purpose}_starts`, [start]), ints(g, `${purpose}_ends`, [end]), ints(g, `${purpose}_axes`, [axis])], purpose);
+  return sliceAxes(g, x, [axis], [start], [end], purpose);
 }
 
 /** Constant zero padding (attribute before opset 11, input since). */
@@ -135,12 +140,10 @@ function padGradient(g: GradContext): void {
     let dy = g.outGrad(0);
     const crop = pads.map((p) => Math.max(0, -p));
     if (crop.some((c) => c > 0)) dy = padZeros(g, dy, crop, 'uncropped');
-    let dx = dy;
-    x.shape.forEach((d, i) => {
-      const begin = Math.max(0, pads[i] as number);
-      if (begin > 0 || (pads[i + rank] as number) > 0) dx = sliceAxis(g, dx, i, begin, begin + d, `dx${i}`);
-    });
-    g.setInputGrad(0, g.emit('Identity', [dx], 'dx'));
+    const axes = x.shape.map((_, i) => i).filter((i) => (pads[i] as number) > 0 || (pads[i + rank] as number) > 0);
+    const starts = axes.map((i) => Math.max(0, pads[i] as number));
+    const ends = axes.map((i, j) => (starts[j] as number) + (x.shape[i] as number));
+    g.setInputGrad(0, axes.length ? sliceAxes(g, dy, axes, starts, ends, 'dx') : g.emit('Identity', [dy], 'dx'));
     return;
   }
   if (pads.some((p) => p < 0)) throw new UnsupportedOpError('Pad', g.ctx.name, g.opset, `gradient rule for mode ${mode} with negative (cropping) pads`);
