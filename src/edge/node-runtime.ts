@@ -1,3 +1,4 @@
+import { BadRequestError } from '../errors.js';
 import type { ModelProto } from '../onnx/types.js';
 import { Session } from '../runtime/session.js';
 import type { EdgeDType, EdgeRuntime, EdgeTensor, ModelRunner } from './runtime.js';
@@ -14,7 +15,10 @@ class NodeRunner implements ModelRunner {
   async run(feeds: Readonly<Record<string, EdgeTensor>>): Promise<Record<string, EdgeTensor>> {
     const out = await this.session.run(feeds);
     const result: Record<string, EdgeTensor> = {};
-    for (const [k, t] of Object.entries(out)) result[k] = { dtype: t.dtype as EdgeDType, dims: t.dims, data: t.data };
+    for (const [k, t] of Object.entries(out)) {
+      if (Array.isArray(t.data)) throw new BadRequestError(`output "${k}" is a string tensor; the edge client handles numeric tensors only`);
+      result[k] = { dtype: t.dtype as EdgeDType, dims: t.dims, data: t.data as EdgeTensor['data'] };
+    }
     return result;
   }
   release(): Promise<void> {

@@ -10,7 +10,8 @@ import type { ModelProto } from '../onnx/types.js';
 export interface RunTensor {
   readonly dtype: DType;
   readonly dims: readonly number[];
-  readonly data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Float64Array | Uint16Array;
+  /** string tensors (ONNX STRING, v2 BYTES) hold one JS string per element */
+  readonly data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Float64Array | Uint16Array | readonly string[];
 }
 
 export interface SessionOptions {
@@ -59,7 +60,9 @@ export class Session {
 
   async run(feeds: Readonly<Record<string, RunTensor>>, outputs?: readonly string[]): Promise<Record<string, RunTensor>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(ortType(t.dtype), t.data, [...t.dims]);
+    for (const [name, t] of Object.entries(feeds)) {
+      ortFeeds[name] = Array.isArray(t.data) ? new ort.Tensor('string', [...t.data] as string[], [...t.dims]) : new ort.Tensor(ortType(t.dtype), t.data as Exclude<RunTensor['data'], readonly string[]>, [...t.dims]);
+    }
     const result = outputs ? await this.inner.run(ortFeeds, [...outputs]) : await this.inner.run(ortFeeds);
     const out: Record<string, RunTensor> = {};
     for (const [name, t] of Object.entries(result)) {
@@ -81,7 +84,7 @@ export class Session {
 function ortType(d: DType): ort.Tensor.Type {
   const m: Partial<Record<DType, ort.Tensor.Type>> = {
     float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', uint8: 'uint8', int8: 'int8',
-    bool: 'bool', float16: 'float16', uint16: 'uint16', int16: 'int16', uint32: 'uint32', uint64: 'uint64',
+    bool: 'bool', float16: 'float16', uint16: 'uint16', int16: 'int16', uint32: 'uint32', uint64: 'uint64', string: 'string',
   };
   const t = m[d];
   if (!t) throw new BadModelError(`tensors of type ${d} cannot be passed to ONNX Runtime`);
@@ -90,5 +93,5 @@ function ortType(d: DType): ort.Tensor.Type {
 
 function fromOrtType(t: string): DType {
   return (t === 'float32' || t === 'float64' || t === 'int32' || t === 'int64' || t === 'uint8' || t === 'int8' || t === 'bool'
-    || t === 'float16' || t === 'uint16' || t === 'int16' || t === 'uint32' || t === 'uint64') ? t : 'float32';
+    || t === 'float16' || t === 'uint16' || t === 'int16' || t === 'uint32' || t === 'uint64' || t === 'string') ? t : 'float32';
 }

@@ -27,6 +27,7 @@ type Typed = RunTensor['data'];
 
 function concat(parts: readonly Typed[]): Typed {
   const first = parts[0] as Typed;
+  if (Array.isArray(first)) return (parts as readonly (readonly string[])[]).flat();
   const ctor = first.constructor as new (n: number) => Typed;
   let n = 0;
   for (const p of parts) n += p.length;

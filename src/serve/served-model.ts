@@ -26,9 +26,28 @@ export interface ServedModelOptions {
   readonly maxElements?: number;
 }
 
-/** The typed array ORT takes for a tensor; v2 and ORT agree on element layout for every numeric type. */
-function toRun(t: { datatype: V2Datatype; shape: readonly number[]; data: TensorData }): RunTensor {
-  return { dtype: v2ToDType(t.datatype), dims: [...t.shape], data: t.data as RunTensor['data'] };
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+/**
+ * The typed array ORT takes for a tensor; v2 and ORT agree on element layout for every numeric
+ * type. BYTES elements become the JS strings ORT's STRING tensors hold (they must be UTF-8).
+ */
+function toRun(t: { name?: string; datatype: V2Datatype; shape: readonly number[]; data: TensorData }): RunTensor {
+  if (t.datatype !== 'BYTES') return { dtype: v2ToDType(t.datatype), dims: [...t.shape], data: t.data as RunTensor['data'] };
+  const strings = (t.data as readonly Uint8Array[]).map((b, i) => {
+    try {
+      return utf8.decode(b);
+    } catch {
+      throw new BadRequestError(`input "${t.name ?? ''}": BYTES element ${i} is not UTF-8, which ONNX string tensors need`);
+    }
+  });
+  return { dtype: 'string', dims: [...t.shape], data: strings };
+}
+
+/** A run output as v2 tensor data: STRING tensors go back as BYTES (UTF-8). */
+function fromRun(r: RunTensor): TensorData {
+  return Array.isArray(r.data) ? (r.data as readonly string[]).map((s) => utf8Encoder.encode(s)) : r.data as TensorData;
 }
 
 /**
@@ -96,7 +115,7 @@ export class ServedModel {
       if (feeds[t.name]) throw new BadRequestError(`input "${t.name}" is given twice`);
       const decoded = await this.decode(t, meta);
       this.check(meta, decoded);
-      feeds[t.name] = toRun(decoded);
+      feeds[t.name] = toRun({ name: t.name, ...decoded });
     }
     const missing = this.metadata.inputs.filter((m) => !feeds[m.name]);
     if (missing.length) throw new BadRequestError(`model "${this.name}" needs input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m.name}"`).join(', ')}`);
@@ -111,7 +130,7 @@ export class ServedModel {
       const datatype = dtypeToV2(r.dtype);
       if (!datatype) throw new InferenceFailedError(`output "${name}" has type ${r.dtype}, which v2 cannot carry`);
       if (elementCount(r.dims) !== r.data.length) throw new InferenceFailedError(`output "${name}" has ${r.data.length} values for shape [${r.dims.join(', ')}]`);
-      return { name, datatype, shape: r.dims, data: r.data as TensorData };
+      return { name, datatype, shape: r.dims, data: fromRun(r) };
     });
     return { model_name: this.name, model_version: this.version, ...(req.id !== undefined ? { id: req.id } : {}), outputs };
   }
