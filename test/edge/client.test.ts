@@ -1,53 +1,35 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type EdgeClientOptions, EdgeClient, type Prediction } from '../../src/edge/client.js';
+import { type EdgeClientOptions, EdgeClient } from '../../src/edge/client.js';
 import { nodeTransport } from '../../src/edge/node-transport.js';
 import { fetchTransport } from '../../src/edge/transport.js';
-import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
 import { NetworkError } from '../../src/errors.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
 import { faultServer } from '../../test-support/serve/fault-server.js';
+import { FAST_RETRY, type SplitRunners, deadPort, expectLocalAfterRetries, expectServerOnRetry, image, loadSplitRunners, predictThroughKill } from '../../test-support/serve/edge-fixtures.js';
 import { splitNet } from '../../test-support/serve/split-net.js';
-
-function image(seed: number): Record<string, EdgeTensor> {
-  return { x: { dtype: 'float32', dims: [1, 1, 28, 28], data: Float32Array.from({ length: 784 }, (_, i) => ((i * 31 + seed * 977) % 256) / 255) } };
-}
-
-/** A port nobody listens on: bound, then released. */
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-// A generous timeout: healthy replies must never time out on a loaded machine; the slow-server test sets its own.
-const FAST = { timeoutMs: 15_000, retries: 2, backoffMs: 5 };
 
 for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', nodeTransport]] as const) describe(`edge client over ${transport}`, () => {
   let server: RunningServer;
+  let runners: SplitRunners;
   let head: ModelRunner;
   let headExit: ModelRunner;
   let full: ModelRunner;
   before(async () => {
     const tail = splitNet('tail');
     server = await startServer([await ServedModel.load('tail', tail, tail)]);
-    head = await loadRunner(splitNet('head'));
-    headExit = await loadRunner(splitNet('head-exit'));
-    full = await loadRunner(splitNet('full'));
+    runners = await loadSplitRunners();
+    ({ head, headExit, full } = runners);
   });
   after(async () => {
     await server?.close();
-    for (const r of [head, headExit, full]) await r?.release();
+    await runners?.release();
   });
 
   const client = (over: Partial<EdgeClientOptions> = {}) => new EdgeClient({
-    serverUrl: server.url, model: 'tail', head: headExit, retry: FAST, transport: fetchFn,
+    serverUrl: server.url, model: 'tail', head: headExit, retry: FAST_RETRY, transport: fetchFn,
     fallback: { exitOutput: 'exit_logits', full }, ...over,
   });
 
@@ -117,13 +99,7 @@ for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', n
       }
       await forward();
     }, server.url);
-    try {
-      const p = await client({ serverUrl: flaky.url }).predict(image(5));
-      assert.equal(p.origin, 'server');
-      assert.equal(p.attempts, 2);
-    } finally {
-      await flaky.close();
-    }
+    await expectServerOnRetry(client({ serverUrl: flaky.url }), flaky, 5);
   });
 
   const malformed: [string, (res: import('node:http').ServerResponse, body: Buffer) => void][] = [
@@ -136,14 +112,7 @@ for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', n
   for (const [what, reply] of malformed) {
     it(`malformed reply (${what}): retried, then answered locally, once`, async () => {
       const bad = await faultServer((_n, _req, body, res) => reply(res, body));
-      try {
-        const p = await client({ serverUrl: bad.url }).predict(image(6));
-        assert.equal(p.origin, 'local-exit');
-        assert.equal(p.attempts, 3);
-        assert.equal(bad.requests(), 3);
-      } finally {
-        await bad.close();
-      }
+      await expectLocalAfterRetries(client({ serverUrl: bad.url }), bad, 6);
     });
   }
 
@@ -160,23 +129,13 @@ for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', n
     const doomed = await startServer([await ServedModel.load('tail', tail, tail, { batching: { maxBatch: 64, maxDelayMs: 60_000 } })]);
     try {
       const c = client({ serverUrl: doomed.url, retry: { timeoutMs: 5000, retries: 1, backoffMs: 5 } });
-      const answers = new Map<number, Prediction[]>();
-      const all = Array.from({ length: 12 }, (_, k) => c.predict(image(k)).then((p) => {
-        answers.set(k, [...(answers.get(k) ?? []), p]);
-        return p;
-      }));
-      while (doomed.metrics.inflight < 12) await new Promise((r) => setTimeout(r, 5));
       // Killed: stop listening and drop every connection, mid-request.
-      doomed.app.server.close();
-      doomed.app.server.closeAllConnections();
-      const results = await Promise.all(all);
-      assert.equal(answers.size, 12);
-      for (const [k, list] of answers) {
-        assert.equal(list.length, 1, `request ${k} answered ${list.length} times`);
-        assert.ok(['local-exit', 'server'].includes(list[0]?.origin as string));
-      }
+      const results = await predictThroughKill(c, 12, () => doomed.metrics.inflight >= 12, () => {
+        doomed.app.server.close();
+        doomed.app.server.closeAllConnections();
+      });
+      assert.ok(results.every((p) => ['local-exit', 'server'].includes(p.origin)));
       assert.ok(results.some((p) => p.origin === 'local-exit'));
-      assert.equal(new Set(results.map((p) => p.requestId)).size, 12);
     } finally {
       await doomed.close().catch(() => undefined);
     }

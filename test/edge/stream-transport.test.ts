@@ -1,51 +1,36 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type EdgeClientOptions, EdgeClient, type Prediction } from '../../src/edge/client.js';
-import { loadRunner } from '../../src/edge/node-runtime.js';
+import { type EdgeClientOptions, EdgeClient } from '../../src/edge/client.js';
 import { nodeTransport } from '../../src/edge/node-transport.js';
 import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
 import { encodeReplyFrame } from '../../src/serve/stream-frame.js';
 import { faultStreamServer } from '../../test-support/serve/fault-stream-server.js';
+import { FAST_RETRY, type SplitRunners, deadPort, expectLocalAfterRetries, expectServerOnRetry, image, loadSplitRunners, predictThroughKill } from '../../test-support/serve/edge-fixtures.js';
 import { splitNet } from '../../test-support/serve/split-net.js';
 
-function image(seed: number): Record<string, EdgeTensor> {
-  return { x: { dtype: 'float32', dims: [1, 1, 28, 28], data: Float32Array.from({ length: 784 }, (_, i) => ((i * 31 + seed * 977) % 256) / 255) } };
-}
-
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-const FAST = { timeoutMs: 15_000, retries: 2, backoffMs: 5 };
 const encoder = new TextEncoder();
 
 describe('edge client over the stream transport (tcp://)', () => {
   let server: RunningServer;
+  let runners: SplitRunners;
   let head: ModelRunner;
   let headExit: ModelRunner;
   let full: ModelRunner;
   before(async () => {
     const tail = splitNet('tail');
     server = await startServer([await ServedModel.load('tail', tail, tail)], { streamPort: 0 });
-    head = await loadRunner(splitNet('head'));
-    headExit = await loadRunner(splitNet('head-exit'));
-    full = await loadRunner(splitNet('full'));
+    runners = await loadSplitRunners();
+    ({ head, headExit, full } = runners);
   });
   after(async () => {
     await server?.close();
-    for (const r of [head, headExit, full]) await r?.release();
+    await runners?.release();
   });
 
   const client = (over: Partial<EdgeClientOptions> = {}) => new EdgeClient({
-    serverUrl: server.streamUrl as string, model: 'tail', head: headExit, retry: FAST, transport: nodeTransport,
+    serverUrl: server.streamUrl as string, model: 'tail', head: headExit, retry: FAST_RETRY, transport: nodeTransport,
     fallback: { exitOutput: 'exit_logits', full }, ...over,
   });
 
@@ -114,13 +99,7 @@ describe('edge client over the stream transport (tcp://)', () => {
       }
       await forward();
     }, server.streamUrl);
-    try {
-      const p = await client({ serverUrl: flaky.url }).predict(image(6));
-      assert.equal(p.origin, 'server');
-      assert.equal(p.attempts, 2);
-    } finally {
-      await flaky.close();
-    }
+    await expectServerOnRetry(client({ serverUrl: flaky.url }), flaky, 6);
   });
 
   const malformed: [string, (tag: number) => Uint8Array][] = [
@@ -132,14 +111,7 @@ describe('edge client over the stream transport (tcp://)', () => {
   for (const [what, reply] of malformed) {
     it(`malformed reply (${what}): retried, then answered locally, once`, async () => {
       const bad = await faultStreamServer((_n, f, socket) => { socket.write(reply(f.tag)); });
-      try {
-        const p = await client({ serverUrl: bad.url }).predict(image(7));
-        assert.equal(p.origin, 'local-exit');
-        assert.equal(p.attempts, 3);
-        assert.equal(bad.requests(), 3);
-      } finally {
-        await bad.close();
-      }
+      await expectLocalAfterRetries(client({ serverUrl: bad.url }), bad, 7);
     });
   }
 
@@ -152,18 +124,8 @@ describe('edge client over the stream transport (tcp://)', () => {
     }, server.streamUrl);
     try {
       const c = client({ serverUrl: doomed.url, retry: { timeoutMs: 5000, retries: 1, backoffMs: 5 } });
-      const answers = new Map<number, Prediction[]>();
-      const all = Array.from({ length: 12 }, (_, k) => c.predict(image(k)).then((p) => {
-        answers.set(k, [...(answers.get(k) ?? []), p]);
-        return p;
-      }));
-      while (held < 12) await new Promise((r) => setTimeout(r, 5));
-      doomed.kill();
-      const results = await Promise.all(all);
-      assert.equal(answers.size, 12);
-      for (const [k, list] of answers) assert.equal(list.length, 1, `request ${k} answered ${list.length} times`);
+      const results = await predictThroughKill(c, 12, () => held >= 12, () => doomed.kill());
       assert.ok(results.every((p) => p.origin === 'server' && p.attempts === 2));
-      assert.equal(new Set(results.map((p) => p.requestId)).size, 12);
     } finally {
       await doomed.close();
     }

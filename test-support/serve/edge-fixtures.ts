@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { type AddressInfo, createServer } from 'node:net';
+import type { EdgeClient, Prediction } from '../../src/edge/client.js';
+import { loadRunner } from '../../src/edge/node-runtime.js';
+import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
+import { splitNet } from './split-net.js';
+
+/** A deterministic MNIST-shaped input for the split-net fixtures. */
+export function image(seed: number): Record<string, EdgeTensor> {
+  return { x: { dtype: 'float32', dims: [1, 1, 28, 28], data: Float32Array.from({ length: 784 }, (_, i) => ((i * 31 + seed * 977) % 256) / 255) } };
+}
+
+/** A port nobody listens on: bound, then released. */
+export async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** A generous timeout: healthy replies must never time out on a loaded machine; fault tests set their own. */
+export const FAST_RETRY = { timeoutMs: 15_000, retries: 2, backoffMs: 5 };
+
+/**
+ * Sends `count` requests at once, calls `kill` once `ready()` says they are all inside the
+ * server, and checks that each got exactly one answer (with its own request id).
+ */
+export async function predictThroughKill(client: EdgeClient, count: number, ready: () => boolean, kill: () => void): Promise<Prediction[]> {
+  const answers = new Map<number, Prediction[]>();
+  const all = Array.from({ length: count }, (_, k) => client.predict(image(k)).then((p) => {
+    answers.set(k, [...(answers.get(k) ?? []), p]);
+    return p;
+  }));
+  while (!ready()) await new Promise((r) => setTimeout(r, 5));
+  kill();
+  const results = await Promise.all(all);
+  assert.equal(answers.size, count);
+  for (const [k, list] of answers) assert.equal(list.length, 1, `request ${k} answered ${list.length} times`);
+  assert.equal(new Set(results.map((p) => p.requestId)).size, count);
+  return results;
+}
+
+/** A faulty server's requests: the client retried twice, then answered from the early exit. */
+export async function expectLocalAfterRetries(client: EdgeClient, fault: { requests(): number; close(): Promise<void> }, seed: number): Promise<void> {
+  try {
+    const p = await client.predict(image(seed));
+    assert.equal(p.origin, 'local-exit');
+    assert.equal(p.attempts, 3);
+    assert.equal(fault.requests(), 3);
+  } finally {
+    await fault.close();
+  }
+}
+
+/** A faulty server that fails the first attempt only: the retry got the server's answer. */
+export async function expectServerOnRetry(client: EdgeClient, fault: { close(): Promise<void> }, seed: number): Promise<void> {
+  try {
+    const p = await client.predict(image(seed));
+    assert.equal(p.origin, 'server');
+    assert.equal(p.attempts, 2);
+  } finally {
+    await fault.close();
+  }
+}
+
+/** The edge side of the split-net fixture: head, head with an early exit, whole model. */
+export interface SplitRunners {
+  readonly head: ModelRunner;
+  readonly headExit: ModelRunner;
+  readonly full: ModelRunner;
+  release(): Promise<void>;
+}
+
+export async function loadSplitRunners(): Promise<SplitRunners> {
+  const [head, headExit, full] = await Promise.all([loadRunner(splitNet('head')), loadRunner(splitNet('head-exit')), loadRunner(splitNet('full'))]);
+  return { head, headExit, full, release: async () => { for (const r of [head, headExit, full]) await r.release(); } };
+}
