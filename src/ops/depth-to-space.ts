@@ -2,13 +2,11 @@ import { reshape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { canFold, gatherValues } from './shared/index-map.js';
-import { dataMovementCost, fail, required } from './shared/tensor-info.js';
+import { blockInput } from './shared/block-input.js';
+import { dataMovementCost, fail } from './shared/tensor-info.js';
 
 function plan(ctx: OpContext, inputs: Inputs): { x: TensorInfo; b: number; shape: number[] } {
-  const x = required(ctx, inputs, 0);
-  const b = ctx.attrs.int('blocksize') ?? fail(ctx, 'attribute blocksize is required');
-  if (x.shape.length !== 4) fail(ctx, `input must be 4-D (N, C, H, W), it has rank ${x.shape.length}`);
-  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const { x, b, dims: [n, c, h, w] } = blockInput(ctx, inputs);
   if (b < 1 || c % (b * b) !== 0) fail(ctx, `channels ${c} are not divisible by blocksize² ${b * b}`);
   return { x, b, shape: [n, c / (b * b), h * b, w * b] };
 }

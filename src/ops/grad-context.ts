@@ -183,6 +183,16 @@ export function expandReduced(g: GradContext, dy: string, axes: readonly number[
 }
 
 /**
+ * dY and Y of a reduction over X broadcast back to X's shape (as they come when no axis is
+ * reduced); each is emitted only when asked for.
+ */
+export function reductionAtInput(g: GradContext, axesInputSince: number): { dy(): string; y(): string } {
+  const axes = reducedAxes(g, axesInputSince);
+  const back = (t: string, purpose: string) => (axes.length ? expandReduced(g, t, axes, purpose) : t);
+  return { dy: () => back(g.outGrad(0), 'dy_full'), y: () => back(g.output(0), 'y_full') };
+}
+
+/**
  * The gradient of a nearest-neighbour upsampling by integer factors in which output cell j of
  * an axis reads input cell floor(j / k): each input cell receives the sum of its k-block of
  * dY (a reshape to [.., d, k, ..] and a ReduceSum over the k axes). Undefined when a factor is

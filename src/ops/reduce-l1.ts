@@ -1,4 +1,4 @@
-import { expandReduced, reducedAxes } from './grad-context.js';
+import { reductionAtInput } from './grad-context.js';
 import type { OpDef } from './op.js';
 import { reduceOp } from './shared/reduce.js';
 
@@ -14,8 +14,8 @@ export const reduceL1: OpDef = {
   }),
   gradient(g) {
     // dX = dY sign(X), dY broadcast back over the reduced axes
-    const axes = reducedAxes(g, 18);
-    const dy = axes.length ? expandReduced(g, g.outGrad(0), axes, 'dy_full') : g.outGrad(0);
+    const r = reductionAtInput(g, 18);
+    const dy = r.dy();
     g.setInputGrad(0, g.emit('Mul', [dy, g.emit('Sign', [g.input(0)], 'sign')], 'dx'));
   },
 };

@@ -1,4 +1,4 @@
-import { expandReduced, reducedAxes } from './grad-context.js';
+import { reductionAtInput } from './grad-context.js';
 import type { OpDef } from './op.js';
 import { reduceOp } from './shared/reduce.js';
 
@@ -15,9 +15,9 @@ export const reduceLogSumExp: OpDef = {
   }),
   gradient(g) {
     // dX = dY exp(X - Y): the softmax over the reduced axes
-    const axes = reducedAxes(g, 18);
-    const dy = axes.length ? expandReduced(g, g.outGrad(0), axes, 'dy_full') : g.outGrad(0);
-    const y = axes.length ? expandReduced(g, g.output(0), axes, 'y_full') : g.output(0);
+    const r = reductionAtInput(g, 18);
+    const dy = r.dy();
+    const y = r.y();
     g.setInputGrad(0, g.emit('Mul', [dy, g.emit('Exp', [g.emit('Sub', [g.input(0), y], 'x_minus_y')], 'softmax')], 'dx'));
   },
 };

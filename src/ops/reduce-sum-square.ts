@@ -1,4 +1,4 @@
-import { expandReduced, reducedAxes } from './grad-context.js';
+import { reductionAtInput } from './grad-context.js';
 import type { OpDef } from './op.js';
 import { reduceOp } from './shared/reduce.js';
 
@@ -14,8 +14,8 @@ export const reduceSumSquare: OpDef = {
   }),
   gradient(g) {
     // dX = 2 X dY (dY broadcast back over the reduced axes)
-    const axes = reducedAxes(g, 18);
-    const dy = axes.length ? expandReduced(g, g.outGrad(0), axes, 'dy_full') : g.outGrad(0);
+    const r = reductionAtInput(g, 18);
+    const dy = r.dy();
     g.setInputGrad(0, g.emit('Mul', [g.emit('Mul', [g.input(0), g.constant('two', g.inputInfo(0).dtype, [], [2])], 'two_x'), dy], 'dx'));
   },
 };
