@@ -77,6 +77,14 @@ const byOp = new Map<string, { ms: number; count: number }>();
 for (const n of nodes) { const e = byOp.get(n.op) ?? { ms: 0, count: 0 }; e.ms += n.ms; e.count++; byOp.set(n.op, e); }
 const lines = [`${arch}: run ${runMs.toFixed(1)} ms (median of ${runs.length}), kernels ${kernelMs.toFixed(1)} ms, ${nodes.length} kernels`, '', 'by op type:'];
 for (const [op, e] of [...byOp.entries()].sort((a, b) => b[1].ms - a[1].ms)) lines.push(`  ${op.padEnd(28)}${e.ms.toFixed(2).padStart(9)} ms ${(100 * e.ms / kernelMs).toFixed(1).padStart(5)}%  x${e.count}`);
+// Phases by the names autodiff and the optimiser give their nodes.
+const phaseOf = (name: string) => (name.startsWith('opt/') ? 'optimizer' : name.includes('/grad/') ? 'backward' : 'forward and loss');
+const byPhase = new Map<string, number>();
+for (const n of nodes) byPhase.set(phaseOf(n.name), (byPhase.get(phaseOf(n.name)) ?? 0) + n.ms);
+lines.push('', `by phase: ${[...byPhase.entries()].map(([k, ms]) => `${k} ${ms.toFixed(1)} ms`).join(', ')}`);
+const byLayer = new Map<string, number>();
+for (const n of nodes) if (phaseOf(n.name) === 'backward') { const layer = n.name.split('/grad/')[0] as string; byLayer.set(layer, (byLayer.get(layer) ?? 0) + n.ms); }
+lines.push('backward by forward node:', ...[...byLayer.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, ms]) => `  ${ms.toFixed(2).padStart(8)} ms  ${k}`));
 lines.push('', `slowest ${top} nodes:`);
 for (const n of nodes.sort((a, b) => b.ms - a.ms).slice(0, top)) lines.push(`  ${n.ms.toFixed(2).padStart(8)} ms  ${n.op.padEnd(22)}${n.name}`);
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,4 +1,6 @@
-import { type GradContext, ints, reduceSum, reshape } from './grad-context.js';
+import { type GradContext, reduceSum, reshape } from './grad-context.js';
+import type { AttrValue } from '../graph/builder.js';
+import type { DType } from '../onnx/dtype.js';
 import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
 import { type ConvParams, convOutputShape, convParams, resolvedPads } from './shared/conv-geometry.js';
 import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
@@ -44,11 +46,28 @@ const GEMM_MIN_BATCH = 16;
  */
 const GEMM_DW_MAX_POSITIONS = 256;
 /**
- * dX by im2col + GEMM when a Conv would reduce over at least this many (channel, tap) pairs: ORT's
- * Conv runs its im2col in 16K-float chunks, so a long reduction leaves its GEMM only ~14
- * columns per chunk; the 7x7 layers of the small VGG (1152) ran 1.2x faster as one GEMM.
+ * A Conv (the forward one in training steps, or the stride-1 dX) runs as im2col + one GEMM when
+ * it reduces over at least this many (channel, tap) pairs: ORT's Conv runs its im2col in
+ * 16K-float chunks, so a long reduction leaves its GEMM only ~14 columns per chunk; the small
+ * VGG's 128->128 7x7 layer (1152) ran 1.1-1.2x faster as one GEMM...
  */
-const GEMM_DX_MIN_REDUCTION = 1024;
+const GEMM_CONV_MIN_REDUCTION = 1024;
+/**
+ * ...or when a sample's output has at most this many positions (64->128 at 7x7, a reduction of
+ * 576, ran 1.1x faster single-threaded, ~2x with 2 threads); at 14x14 the Conv won.
+ */
+const GEMM_CONV_MAX_POSITIONS = 64;
+
+/** What the batch-wide im2col needs to add nodes: a gradient rule's context, or a graph pass's emitter. */
+export interface NodeSink {
+  readonly opset: number;
+  emit(opType: string, inputs: readonly string[], purpose: string, attrs?: Readonly<Record<string, AttrValue>>): string;
+  constant(purpose: string, dtype: DType, dims: readonly number[], data: ArrayLike<number>): string;
+}
+
+function view(g: NodeSink, t: string, shape: readonly number[], purpose: string): string {
+  return g.emit('Reshape', [t, g.constant(`${purpose}_shape`, 'int64', [shape.length], shape)], purpose);
+}
 
 /**
  * im2col for a whole batch by one Gather: src [N, C, ...S] becomes [C, ...S, N] (padded), whose
@@ -58,7 +77,7 @@ const GEMM_DX_MIN_REDUCTION = 1024;
  * order (the flipped kernel of the input gradient). Each gathered row is N floats long.
  */
 function gatherPatches(
-  g: GradContext, src: string, shape: readonly number[], geo: { readonly kernel: readonly number[]; readonly strides: readonly number[]; readonly dilations: readonly number[] },
+  g: NodeSink, src: string, shape: readonly number[], geo: { readonly kernel: readonly number[]; readonly strides: readonly number[]; readonly dilations: readonly number[] },
   pads: readonly number[], spatialOut: readonly number[], flip: boolean, purpose: string,
 ): string {
   const [n, c] = shape as [number, number];
@@ -69,11 +88,11 @@ function gatherPatches(
   if (pads.some((v) => v !== 0)) {
     const all = [0, ...pads.slice(0, rank), 0, 0, ...pads.slice(rank), 0];
     t = g.opset >= 11
-      ? g.emit('Pad', [t, ints(g, `${purpose}_pads`, all)], `${purpose}_padded`)
+      ? g.emit('Pad', [t, g.constant(`${purpose}_pads`, 'int64', [all.length], all)], `${purpose}_padded`)
       : g.emit('Pad', [t], `${purpose}_padded`, { pads: all });
   }
   const sp = padded.reduce((a, b) => a * b, 1);
-  const flat = reshape(g, t, [c, sp, n], `${purpose}_flat`);
+  const flat = view(g, t, [c, sp, n], `${purpose}_flat`);
   const k = geo.kernel.reduce((a, b) => a * b, 1);
   const l = spatialOut.reduce((a, b) => a * b, 1);
   // Row-major strides of the padded spatial axes.
@@ -98,7 +117,7 @@ function gatherPatches(
     }
   }
   const patches = g.emit('Gather', [flat, g.constant(`${purpose}_index`, 'int64', [k, l], index)], purpose, { axis: 1 });
-  return reshape(g, patches, [c * k, l * n], `${purpose}_matrix`);
+  return view(g, patches, [c * k, l * n], `${purpose}_matrix`);
 }
 
 /** [N, C, ...S] as the matrix [C, S * N] (the column order of `gatherPatches`). */
@@ -106,6 +125,34 @@ function channelRows(g: GradContext, t: string, shape: readonly number[], purpos
   const rank = shape.length - 2;
   const moved = g.emit('Transpose', [t], purpose, { perm: [1, ...Array.from({ length: rank }, (_, i) => i + 2), 0] });
   return reshape(g, moved, [shape[1] as number, shape.slice(2).reduce((a, b) => a * b, 1) * (shape[0] as number)], `${purpose}_matrix`);
+}
+
+/**
+ * Should a Conv run as `convByGemm`: group 1, a batch of 16 or more, and a long reduction
+ * (channels x taps) or few output positions per sample.
+ */
+export function convByGemmPays(batch: number, group: number, reduction: number, positions: number): boolean {
+  return group === 1 && batch >= GEMM_MIN_BATCH && (reduction >= GEMM_CONV_MIN_REDUCTION || positions <= GEMM_CONV_MAX_POSITIONS);
+}
+
+/**
+ * Y of a group-1 Conv as one GEMM over batch-wide patches: Y [Cout, L*N] = W [Cout, C*K] x
+ * patches [C*K, L*N], back to [N, Cout, ...L] (plus the bias). The same products as the Conv
+ * (summed in another order); for training steps, where ORT's Conv of a long reduction is slow
+ * (see GEMM_CONV_MIN_REDUCTION). Returns Y's tensor.
+ */
+export function convByGemm(
+  g: NodeSink, x: string, w: string, bias: string, xShape: readonly number[], wShape: readonly number[], yShape: readonly number[], p: ConvParams,
+): string {
+  const spatialIn = xShape.slice(2);
+  const spatialOut = yShape.slice(2);
+  const [n, cout] = yShape as [number, number];
+  const pads = resolvedPads(spatialIn, spatialOut, p);
+  const patches = gatherPatches(g, x, xShape, p, pads, spatialOut, false, 'patches');
+  const wm = view(g, w, [cout, wShape.slice(1).reduce((a, b) => a * b, 1)], 'w_matrix');
+  const ym = view(g, g.emit('MatMul', [wm, patches], 'y_matrix'), [cout, ...spatialOut, n], 'y_cs_n');
+  const y = g.emit('Transpose', [ym], bias ? 'y_no_bias' : 'y', { perm: [spatialOut.length + 1, 0, ...spatialOut.map((_, i) => i + 1)] });
+  return bias ? g.emit('Add', [y, view(g, bias, [cout, ...spatialOut.map(() => 1)], 'bias_c')], 'y') : y;
 }
 
 /** The stride-1 dX as a Conv of dY with the weight transposed per group and flipped (pads keff-1-p). */
@@ -172,7 +219,7 @@ function convGradient(g: GradContext): void {
     // pads keff-1-p. ORT runs this Conv ~1.6x faster than the equivalent ConvTranspose.
     const flipPads = [...spatialIn.map((_, i) => keff(p, i) - 1 - (pads[i] as number)), ...spatialIn.map((_, i) => keff(p, i) - 1 - (pads[i + rank] as number))];
     const kk = p.kernel.reduce((a, b) => a * b, 1);
-    const asGemm = group === 1 && n >= GEMM_MIN_BATCH && cout * kk >= GEMM_DX_MIN_REDUCTION;
+    const asGemm = convByGemmPays(n, group, cout * kk, spatialIn.reduce((a, b) => a * b, 1));
     g.setInputGrad(0, asGemm ? dxByGemm(g, x.shape, w.shape, y.shape, p, flipPads) : dxByFlippedConv(g, x.shape, w.shape, p, flipPads));
   } else if (g.needs(0)) {
     const outputPadding = spatialIn.map((inDim, i) => {

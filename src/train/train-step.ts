@@ -9,7 +9,9 @@ import { graphFromModel, opsetOf } from '../graph/graph.js';
 import { type DType, dtypeFromCode } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
+import { forwardConvsAsGemm } from './conv-gemm.js';
 import { crossEntropy } from './loss.js';
+import { shareIntConstants } from './shared-constants.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, emitUpdate, LR_INPUT, type OptimizerSpec, stateSlots, validateOptimizer } from './optimizers.js';
 
 export interface TrainStepOptions {
@@ -217,8 +219,9 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
       output: outputs,
     },
   };
+  const forwardConvs = new Set(lifted.graph.node.filter((n) => n.opType === 'Conv').map((n) => n.name));
   return {
-    model: step, input, labels: LABELS_INPUT, classes, batch, inputDims,
+    model: shareIntConstants(forwardConvsAsGemm(step, inf0.tensors, forwardConvs)), input, labels: LABELS_INPUT, classes, batch, inputDims,
     params, buffers: buffers.map((b) => ({ ...b, dims: dimsOf(model, b.name) })),
     loss: head.loss, correct: head.correct, optimizer: options.optimizer,
   };

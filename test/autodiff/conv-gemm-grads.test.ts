@@ -23,12 +23,14 @@ function gradientOps(xShape: readonly number[], wShape: readonly number[], attrs
 
 // Batches of 16 and more take the batch-wide im2col (Gather) + GEMM formulations.
 describe('Conv gradients as batch-wide im2col GEMMs against finite differences', () => {
-  it('the GEMM formulations are the ones emitted at batch 16: dW for small outputs, dX for long reductions', () => {
-    const small = gradientOps([16, 3, 6, 6], [4, 3, 3, 3], { pads: [1, 1, 1, 1] });
+  it('the GEMM formulations are the ones emitted at batch 16: dW for small outputs, dX for long reductions or small outputs', () => {
+    const small = gradientOps([16, 3, 9, 9], [4, 3, 3, 3], { pads: [1, 1, 1, 1] });
     assert.ok(small.dw.includes('Gather') && small.dw.includes('Gemm'), small.dw.join(' '));
     assert.ok(small.dx.includes('Conv') && !small.dx.includes('Gather'), small.dx.join(' '));
     const wide = gradientOps([16, 2, 5, 5], [128, 2, 3, 3], { pads: [1, 1, 1, 1] });
     assert.ok(wide.dx.includes('Gather') && wide.dx.includes('MatMul') && !wide.dx.includes('Conv'), wide.dx.join(' '));
+    const tiny = gradientOps([16, 3, 6, 6], [4, 3, 3, 3], { pads: [1, 1, 1, 1] });
+    assert.ok(tiny.dx.includes('Gather') && !tiny.dx.includes('Conv'), tiny.dx.join(' '));
     const batch2 = gradientOps([2, 2, 5, 5], [128, 2, 3, 3], { pads: [1, 1, 1, 1] });
     assert.ok(!batch2.dx.includes('Gather') && !batch2.dw.includes('Gather'), 'small batches keep the Conv formulations');
   });
@@ -44,7 +46,8 @@ describe('Conv gradients as batch-wide im2col GEMMs against finite differences',
     await expectClose('Conv', [{ shape: [16, 3, 6, 6] }, { shape: [4, 3, 3, 3] }], { pads: [1, 1, 1, 1] }, { opset: 10 });
   });
 
-  it('dX: flipped taps in the gather index, with dilation and uneven pads', async () => {
+  it('dX: flipped taps in the gather index, with dilation and uneven pads; small outputs', async () => {
+    await expectClose('Conv', [{ shape: [16, 3, 6, 6] }, { shape: [4, 3, 3, 3] }], { pads: [1, 1, 1, 1] });
     await expectClose('Conv', [{ shape: [16, 2, 5, 5] }, { shape: [128, 2, 3, 3] }, { shape: [128] }], { pads: [1, 1, 1, 1] });
     await expectClose('Conv', [{ shape: [16, 2, 7, 6] }, { shape: [120, 2, 3, 3] }], { dilations: [2, 1], pads: [2, 0, 1, 1] });
     await expectClose('Conv', [{ shape: [16, 2, 5, 5] }, { shape: [128, 2, 3, 3] }], { pads: [1, 1, 1, 1] }, { opset: 10 });
