@@ -4,9 +4,11 @@
 //     ~12 ms: the overhead of serving over running in-process;
 //  2. autocannon against POST /v2/models/tail/infer (binary body): throughput, p50/p99 at
 //     1 connection and under concurrency, with and without dynamic batching.
-// Usage: node build/bench/serve/main.js [--quick]  -> table + bench/results/serve.json
+// Usage: node build/bench/serve/main.js [--quick] [--out NAME]  -> table + bench/results/NAME.json
+//   (NAME defaults to serve). Run under `taskset -c K` to put client and server on one CPU: the
+//   server child inherits the affinity, and the JSON records it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -35,6 +37,11 @@ type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const quick = process.argv.includes('--quick');
+const outArg = process.argv.indexOf('--out');
+const outName = outArg > 0 ? process.argv[outArg + 1] ?? 'serve' : 'serve';
+if (!/^[\w.-]+$/.test(outName)) throw new Error(`--out takes a file name without a folder, got "${outName}"`);
+// Which CPUs this process (and the server child, which inherits it) may run on.
+const cpusAllowed = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 'unknown';
 const here = dirname(fileURLToPath(import.meta.url));
 const THREADS = 1;
 const WIDTHS = [1, 1.5, 2];
@@ -216,7 +223,7 @@ const streamRuns: StreamLoad[] = [];
 const f = (x: number) => x.toFixed(2);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const row = (label: string, x: Stats) => `  ${label.padEnd(44)} ${f(x.min).padStart(7)}  ${f(x.p50).padStart(7)}  ${f(x.mean).padStart(7)}  ${f(x.p99).padStart(7)}`;
-const lines: string[] = [`batch 1, sequential, ${iterations} requests per path, ORT ${THREADS} thread everywhere; load average ${started.map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs`];
+const lines: string[] = [`batch 1, sequential, ${iterations} requests per path, ORT ${THREADS} thread everywhere; load average ${started.map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs, running on CPU ${cpusAllowed}`];
 for (const r of b1) {
   const o = r.overhead;
   lines.push('', `tail width ${r.width} (~${Math.round(190 * r.width * r.width)} M MACs):`, `  ${'path'.padEnd(44)}  min ms   p50 ms  mean ms   p99 ms`,
@@ -235,10 +242,10 @@ lines.push('', 'autocannon, POST /v2/models/tail/infer (width 1, binary, 32 KiB 
   '', 'stream transport, the same body, batching off (requests in flight on one connection):', '  in flight   req/s   p50 ms   p99 ms',
   ...streamRuns.map((r) => `  ${String(r.inflight).padStart(9)}  ${r.requestsPerSec.toFixed(0).padStart(6)}  ${f(r.latencyP50Ms).padStart(7)}  ${f(r.latencyP99Ms).padStart(7)}`));
 process.stdout.write(`${lines.join('\n')}\n`);
-const out = join(here, '..', '..', '..', 'bench', 'results', 'serve.json');
+const out = join(here, '..', '..', '..', 'bench', 'results', `${outName}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({
-  date: new Date().toISOString(), quick, threads: THREADS, iterations, cpus: cpus().length, loadAverageAtStart: started, loadAverageAtEnd: loadavg(),
+  date: new Date().toISOString(), quick, threads: THREADS, iterations, cpus: cpus().length, cpusAllowed, loadAverageAtStart: started, loadAverageAtEnd: loadavg(),
   model: 'bench-net: 3x64x64 input, cut [1,32,16,16] after two conv blocks, tail of five 3x3 convs (width multiplies its channels)',
   batch1: b1, load: runs, streamLoad: streamRuns,
 }, null, 2)}\n`);
