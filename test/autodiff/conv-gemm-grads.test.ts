@@ -24,15 +24,17 @@ function gradientOps(xShape: readonly number[], wShape: readonly number[], attrs
 // Batches of 16 and more take the batch-wide im2col (Gather) + GEMM formulations.
 describe('Conv gradients as batch-wide im2col GEMMs against finite differences', () => {
   it('the GEMM formulations are the ones emitted at batch 16: dW for small outputs, dX for long reductions or small outputs', () => {
-    const small = gradientOps([16, 3, 9, 9], [4, 3, 3, 3], { pads: [1, 1, 1, 1] });
+    const small = gradientOps([16, 16, 9, 9], [4, 16, 3, 3], { pads: [1, 1, 1, 1] });
     assert.ok(small.dw.includes('Gather') && small.dw.includes('Gemm'), small.dw.join(' '));
     assert.ok(small.dx.includes('Conv') && !small.dx.includes('Gather'), small.dx.join(' '));
-    const wide = gradientOps([16, 2, 5, 5], [128, 2, 3, 3], { pads: [1, 1, 1, 1] });
+    const wide = gradientOps([16, 16, 9, 9], [128, 16, 3, 3], { pads: [1, 1, 1, 1] });
     assert.ok(wide.dx.includes('Gather') && wide.dx.includes('MatMul') && !wide.dx.includes('Conv'), wide.dx.join(' '));
-    const tiny = gradientOps([16, 3, 6, 6], [4, 3, 3, 3], { pads: [1, 1, 1, 1] });
+    const tiny = gradientOps([16, 16, 6, 6], [4, 16, 3, 3], { pads: [1, 1, 1, 1] });
     assert.ok(tiny.dx.includes('Gather') && !tiny.dx.includes('Conv'), tiny.dx.join(' '));
-    const batch2 = gradientOps([2, 2, 5, 5], [128, 2, 3, 3], { pads: [1, 1, 1, 1] });
+    const batch2 = gradientOps([2, 16, 5, 5], [128, 16, 3, 3], { pads: [1, 1, 1, 1] });
     assert.ok(!batch2.dx.includes('Gather') && !batch2.dw.includes('Gather'), 'small batches keep the Conv formulations');
+    const few = gradientOps([16, 6, 14, 14], [16, 6, 5, 5], {});
+    assert.ok(few.dx.includes('ConvTranspose') && !few.dx.includes('Gather'), `few input channels: ${few.dx.join(' ')}`);
   });
 
   it('dW: pads 1, and strides, asymmetric pads and dilation', async () => {
@@ -47,9 +49,13 @@ describe('Conv gradients as batch-wide im2col GEMMs against finite differences',
   });
 
   it('dX: flipped taps in the gather index, with dilation and uneven pads; small outputs', async () => {
-    await expectClose('Conv', [{ shape: [16, 3, 6, 6] }, { shape: [4, 3, 3, 3] }], { pads: [1, 1, 1, 1] });
-    await expectClose('Conv', [{ shape: [16, 2, 5, 5] }, { shape: [128, 2, 3, 3] }, { shape: [128] }], { pads: [1, 1, 1, 1] });
-    await expectClose('Conv', [{ shape: [16, 2, 7, 6] }, { shape: [120, 2, 3, 3] }], { dilations: [2, 1], pads: [2, 0, 1, 1] });
-    await expectClose('Conv', [{ shape: [16, 2, 5, 5] }, { shape: [128, 2, 3, 3] }], { pads: [1, 1, 1, 1] }, { opset: 10 });
+    await expectClose('Conv', [{ shape: [16, 16, 6, 6] }, { shape: [4, 16, 3, 3] }], { pads: [1, 1, 1, 1] });
+    await expectClose('Conv', [{ shape: [16, 16, 9, 9] }, { shape: [128, 16, 3, 3] }, { shape: [128] }], { pads: [1, 1, 1, 1] });
+    await expectClose('Conv', [{ shape: [16, 16, 7, 6] }, { shape: [8, 16, 3, 3] }], { dilations: [2, 1], pads: [2, 0, 1, 1] });
+    await expectClose('Conv', [{ shape: [16, 16, 5, 5] }, { shape: [128, 16, 3, 3] }], { pads: [1, 1, 1, 1] }, { opset: 10 });
+  });
+
+  it('dX of few input channels: ConvTranspose at stride 1', async () => {
+    await expectClose('Conv', [{ shape: [16, 6, 14, 14] }, { shape: [16, 6, 5, 5] }, { shape: [16] }]);
   });
 });
