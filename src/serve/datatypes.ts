@@ -17,6 +17,8 @@ const V2_TO_DTYPE: Readonly<Record<V2Datatype, DType>> = {
   INT32: 'int32', INT64: 'int64', FP16: 'float16', FP32: 'float32', FP64: 'float64', BYTES: 'string',
 };
 
+const DTYPE_TO_V2: ReadonlyMap<DType, V2Datatype> = new Map(Object.entries(V2_TO_DTYPE).map(([k, v]) => [v, k as V2Datatype]));
+
 const ELEMENT_BYTES: Readonly<Record<V2Datatype, number>> = {
   BOOL: 1, UINT8: 1, UINT16: 2, UINT32: 4, UINT64: 8, INT8: 1, INT16: 2, INT32: 4, INT64: 8, FP16: 2, FP32: 4, FP64: 8, BYTES: 0,
 };
@@ -31,8 +33,7 @@ export function v2ToDType(dt: V2Datatype): DType {
 
 /** The v2 name of an ONNX element type, or undefined when the protocol has none (bfloat16). */
 export function dtypeToV2(d: DType): V2Datatype | undefined {
-  for (const [k, v] of Object.entries(V2_TO_DTYPE)) if (v === d) return k as V2Datatype;
-  return undefined;
+  return DTYPE_TO_V2.get(d);
 }
 
 /** Bytes per element in the binary encoding (0 for BYTES, whose elements carry a length prefix). */

@@ -25,15 +25,23 @@ export class Metrics {
 
   /** Records one finished inference request. */
   observe(model: string, status: number, seconds: number, bodyBytes: number): void {
-    const rk = labels({ model, status: String(status) });
+    // Label strings are built once per model and status: this runs on every request.
+    const rk = this.key(`${model}\u0000${status}`, () => labels({ model, status: String(status) }));
     this.requests.set(rk, (this.requests.get(rk) ?? 0) + 1);
-    const mk = labels({ model });
+    const mk = this.key(model, () => labels({ model }));
     this.bytesIn.set(mk, (this.bytesIn.get(mk) ?? 0) + bodyBytes);
     let h = this.latency.get(model);
     if (!h) this.latency.set(model, (h = { counts: BUCKETS_S.map(() => 0), sum: 0, count: 0 }));
-    BUCKETS_S.forEach((b, i) => { if (seconds <= b) (h as Histogram).counts[i]++; });
+    for (let i = 0; i < BUCKETS_S.length; i++) if (seconds <= (BUCKETS_S[i] as number)) h.counts[i]++;
     h.sum += seconds;
     h.count++;
+  }
+
+  private readonly keys = new Map<string, string>();
+  private key(id: string, make: () => string): string {
+    let k = this.keys.get(id);
+    if (k === undefined) this.keys.set(id, (k = make()));
+    return k;
   }
 
   error(model: string, code: string): void {

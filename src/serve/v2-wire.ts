@@ -197,20 +197,19 @@ function writeTensors(tensors: readonly WireTensor[], binary: (t: WireTensor) =>
 }
 
 function assemble(header: object, chunks: readonly Uint8Array[]): EncodedBody {
-  let text = JSON.stringify(header);
-  if (chunks.length === 0) return { body: encoder.encode(text) };
+  const json = encoder.encode(JSON.stringify(header));
+  if (chunks.length === 0) return { body: json };
   // Trailing spaces (valid JSON whitespace) put the first tensor at an 8-byte aligned offset,
   // so the receiver can view it in place instead of copying it.
-  const length = encoder.encode(text).length;
-  text += ' '.repeat((8 - (length % 8)) % 8);
-  const json = encoder.encode(text);
-  let total = json.length;
+  const headerLength = json.length + ((8 - (json.length % 8)) % 8);
+  let total = headerLength;
   for (const c of chunks) total += c.length;
   const body = new Uint8Array(total);
   body.set(json, 0);
-  let p = json.length;
+  body.fill(0x20, json.length, headerLength);
+  let p = headerLength;
   for (const c of chunks) { body.set(c, p); p += c.length; }
-  return { body, headerLength: json.length };
+  return { body, headerLength };
 }
 
 /** Encodes a request; `binaryInputs` puts input data after the JSON header. */
