@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BadRequestError } from '../errors.js';
+import type { Normalisation } from '../image/transform.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
@@ -31,4 +32,20 @@ export function inputShapes(values: readonly string[] | undefined): Record<strin
     out[m[1] as string] = (m[2] as string).split('x').map(Number);
   }
   return out;
+}
+
+/** `--name 0.5,0.25,...`: numbers separated by commas (undefined when the option is absent). */
+export function numberList(value: string | undefined, name: string): number[] | undefined {
+  if (value === undefined) return undefined;
+  const out = value.split(',').map((x) => (x.trim() === '' ? Number.NaN : Number(x)));
+  if (out.some((x) => !Number.isFinite(x))) throw new BadRequestError(`--${name} takes numbers separated by commas, got "${value}"`);
+  return out;
+}
+
+/** `--mean` / `--std` per channel, applied after pixels are scaled to [0, 1]. */
+export function normalisationOf(values: { readonly mean?: string | undefined; readonly std?: string | undefined }): Normalisation {
+  const mean = numberList(values.mean, 'mean');
+  const std = numberList(values.std, 'std');
+  if (std?.some((s) => s <= 0)) throw new BadRequestError(`--std values must be positive, got "${values.std}"`);
+  return { ...(mean ? { mean } : {}), ...(std ? { std } : {}) };
 }

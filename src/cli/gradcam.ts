@@ -7,7 +7,7 @@ import { isNpy, parseNpy, parseRawFloat32 } from '../image/npy.js';
 import { imageToTensor, upscaleNearest } from '../image/transform.js';
 import { GradCam } from '../interpret/gradcam-run.js';
 import { readModel, writeFileAtomic } from '../onnx/model-file.js';
-import { parse } from './args.js';
+import { normalisationOf, parse } from './args.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -35,13 +35,6 @@ Options:
 Example:
   cleave gradcam models/lenet-mnist.onnx digit.png --layer relu1 --layer relu2 -o cam.png
 `;
-
-function numbers(v: string | undefined, name: string): number[] | undefined {
-  if (v === undefined) return undefined;
-  const out = v.split(',').map(Number);
-  if (out.some((x) => !Number.isFinite(x))) throw new BadRequestError(`--${name} takes numbers separated by commas, got "${v}"`);
-  return out;
-}
 
 function outPath(base: string, layer: string, many: boolean): string {
   if (!many) return base;
@@ -90,7 +83,7 @@ export async function runGradcam(argv: readonly string[], io: CliIo): Promise<nu
     let picture: RgbaImage;
     if (sniffImage(bytes)) {
       picture = decodeImage(bytes, imagePath);
-      x = imageToTensor(picture, channels, height, width, { mean: numbers(values.mean, 'mean'), std: numbers(values.std, 'std') });
+      x = imageToTensor(picture, channels, height, width, normalisationOf(values));
     } else {
       const t = isNpy(bytes) ? parseNpy(bytes, imagePath) : parseRawFloat32(bytes, dims, imagePath);
       const n = dims.reduce((a, b) => a * b, 1);

@@ -4,7 +4,7 @@ import { loadImages, readClassifier } from '../interpret/isplit-data.js';
 import { type IsplitRanking, rankCuts, type SaliencyScan, scanSaliency } from '../interpret/isplit.js';
 import { writeFileAtomic } from '../onnx/model-file.js';
 import { isplitPlotSvg } from '../report/isplit-plot.js';
-import { parse, positiveInt } from './args.js';
+import { normalisationOf, parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -25,6 +25,9 @@ Options:
   --true-class        explain the true class instead of the predicted one
   --spatial-only      rank only cuts with a spatial map (H x W > 1), as the paper's
                       candidates (conv/pool outputs); dense cuts are left out
+  --mean M1[,M2,M3]   per-channel mean subtracted after pixels are scaled to [0, 1], for
+                      models trained on normalised images (e.g. 0.485,0.456,0.406)
+  --std S1[,S2,S3]    per-channel std divided by (e.g. 0.229,0.224,0.225)
   --images N          images to scan (default 512; with --classes, of those classes)
   --batch N           Grad-CAM batch (default 32)
   --plot FILE.svg     write a plot of log S(l) and bytes along the network
@@ -78,6 +81,8 @@ export async function runRank(argv: readonly string[], io: CliIo): Promise<numbe
     'true-class': { type: 'boolean' },
     'spatial-only': { type: 'boolean' },
     images: { type: 'string' },
+    mean: { type: 'string' },
+    std: { type: 'string' },
     batch: { type: 'string' },
     plot: { type: 'string' },
     threads: { type: 'string' },
@@ -103,6 +108,7 @@ export async function runRank(argv: readonly string[], io: CliIo): Promise<numbe
     images,
     batch: positiveInt(values.batch, 'batch', 32),
     target: values['true-class'] ? 'true' : 'predicted',
+    normalisation: normalisationOf(values),
     threads: values.threads === undefined ? undefined : positiveInt(values.threads, 'threads', 1),
     onProgress: (done, total) => {
       if (!bar) return;

@@ -55,16 +55,24 @@ export function imageToTensor(img: RgbaImage, channels: number, height: number, 
     }
   }
   const out = resizeBilinear(planar, channels, img.height, img.width, height, width);
-  const mean = norm.mean ?? [];
-  const std = norm.std ?? [];
-  if (mean.length || std.length) {
-    for (let c = 0; c < channels; c++) {
-      const m = mean[c] ?? mean[0] ?? 0;
-      const s = std[c] ?? std[0] ?? 1;
-      for (let i = c * height * width; i < (c + 1) * height * width; i++) out[i] = ((out[i] as number) - m) / s;
-    }
-  }
+  normaliseInPlace(out, channels, height * width, norm);
   return out;
+}
+
+/**
+ * (x - mean[c]) / std[c] over planar samples [.., channels, plane]; a single mean or std
+ * serves every channel, none leaves x as it is.
+ */
+export function normaliseInPlace(x: Float32Array, channels: number, plane: number, norm: Normalisation | undefined): void {
+  const mean = norm?.mean ?? [];
+  const std = norm?.std ?? [];
+  if (!mean.length && !std.length) return;
+  for (let start = 0; start < x.length; start += plane) {
+    const c = (start / plane) % channels;
+    const m = mean[c] ?? mean[0] ?? 0;
+    const s = std[c] ?? std[0] ?? 1;
+    for (let i = start; i < start + plane; i++) x[i] = ((x[i] as number) - m) / s;
+  }
 }
 
 /** Enlarges an RGBA image by an integer factor (nearest neighbour), so small inputs stay visible. */

@@ -1,7 +1,7 @@
 import { analyze } from '../analysis/analyze.js';
 import { BadRequestError } from '../errors.js';
 import { graphFromModel, opsetOf } from '../graph/graph.js';
-import type { Normalisation } from '../image/transform.js';
+import { type Normalisation, normaliseInPlace } from '../image/transform.js';
 import type { ModelProto } from '../onnx/types.js';
 import { makeBatch } from '../train/batches.js';
 import type { ImageDataset } from '../train/datasets.js';
@@ -106,16 +106,6 @@ export function isplitLayers(model: ModelProto, only?: readonly string[]): Ispli
   return layers;
 }
 
-function normalise(x: Float32Array, channels: number, plane: number, norm: Normalisation | undefined): void {
-  if (!norm?.mean?.length && !norm?.std?.length) return;
-  const mean = norm.mean ?? [];
-  const std = norm.std ?? [];
-  for (let i = 0; i < x.length; i++) {
-    const c = Math.floor(i / plane) % channels;
-    x[i] = ((x[i] as number) - (mean[c] ?? mean[0] ?? 0)) / (std[c] ?? std[0] ?? 1);
-  }
-}
-
 /**
  * Runs Grad-CAM at every candidate layer (one backward pass per batch) over the images of
  * the chosen classes and sums the maps H^l = ReLU((1/K) sum_k alpha_k A_k) per true class,
@@ -152,7 +142,7 @@ export async function scanSaliency(model: ModelProto, data: ImageDataset, option
       // The model has a static batch: a short last batch is padded with its first image, whose maps are ignored.
       const idx = Array.from({ length: batch }, (_, k) => picked[start + (k < real ? k : 0)] as number);
       const b = makeBatch(data, idx, classes);
-      normalise(b.x, data.channels, plane, options.normalisation);
+      normaliseInPlace(b.x, data.channels, plane, options.normalisation);
       const r = await cam.run(b.x, target === 'true' ? Array.from(b.labels) : undefined);
       for (let k = 0; k < real; k++) {
         const label = b.labels[k] as number;

@@ -57,6 +57,20 @@ describe('cleave rank', () => {
     assert.ok(!/\bflat\b/.test(spatial.out()), 'a dense cut listed with --spatial-only');
   });
 
+  it('--mean/--std normalise the pixels first: S scales with the input of this linear model', async () => {
+    const c = capture();
+    // x / 0.5 doubles every activation, so S(A) = 2 mean(x) / 8 (the default run gives 5.882e-2).
+    assert.equal(await runRank([model, '--data', data, '--batch', '2', '--std', '0.5'], c.io), 0);
+    assert.match(c.out(), /\n\s*1\s+A\s+\[2x2x2\]\s+32\s+1\.5\s+1\.176e-1\s/);
+    // Subtracting 0.5 shifts every pixel (the dark images go negative), so S(A) is not the default's.
+    const m = capture();
+    assert.equal(await runRank([model, '--data', data, '--batch', '2', '--mean', '0.5', '--json'], m.io), 0);
+    const score = (JSON.parse(m.out()) as { ranking: { cuts: { tensor: string; score: number }[] } }).ranking.cuts.find((x) => x.tensor === 'A')?.score;
+    assert.ok(score !== undefined && Math.abs(score - 5.882e-2) > 1e-3, `S(A) with --mean 0.5 is ${score}`);
+    await assert.rejects(runRank([model, '--data', data, '--std', '0'], c.io), /--std values must be positive/);
+    await assert.rejects(runRank([model, '--data', data, '--mean', '0.5,x'], c.io), /--mean takes numbers/);
+  });
+
   it('has help and refuses bad arguments', async () => {
     const c = capture();
     assert.equal(await runRank(['--help'], c.io), 0);
