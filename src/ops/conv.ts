@@ -39,12 +39,12 @@ function im2colKernel(channels: number, kernel: readonly number[]): { dims: numb
  * formulations.
  */
 const GEMM_MIN_BATCH = 16;
-/**
- * dW by batch-wide im2col when a sample's output has at most this many positions: the per-sample
- * product P_n dY_n^T then has only L columns to reduce over, and one GEMM over all N*L columns ran
- * 1.4-1.7x faster for the small VGG's 14x14 and 7x7 layers (at 28x28 the per-sample form won).
- */
-const GEMM_DW_MAX_POSITIONS = 256;
+// dW of group-1 Convs from that batch size: one GEMM over all N*L columns instead of per-sample
+// products P_n dY_n^T (which reduce over only L columns) and a ReduceSum; single-thread, batch
+// 64: 1.2x faster at 28x28 (32->32), 1.6-1.8x at 14x14 and 7x7 (bench/train/profile-step).
+// Unless the patches have fewer rows (C*K) than this: 1->32 3x3 at 28x28 ran 1.3x slower so.
+const GEMM_DW_MIN_ROWS = 32;
+
 /**
  * A Conv (the forward one in training steps, or the stride-1 dX) runs as im2col + one GEMM when
  * it reduces over at least this many (channel, tap) pairs: ORT's Conv runs its im2col in
@@ -99,9 +99,11 @@ function gatherPatches(
       : g.emit('Pad', [t], `${purpose}_padded`, { pads: all });
   }
   const sp = padded.reduce((a, b) => a * b, 1);
-  const flat = view(g, t, [c, sp, n], `${purpose}_flat`);
   const k = geo.kernel.reduce((a, b) => a * b, 1);
   const l = spatialOut.reduce((a, b) => a * b, 1);
+  // A 1x1 kernel at stride 1 without pads: the patches are the input itself.
+  if (k === 1 && sp === l) return view(g, t, [c, l * n], `${purpose}_matrix`);
+  const flat = view(g, t, [c, sp, n], `${purpose}_flat`);
   // Row-major strides of the padded spatial axes.
   const pitch = padded.map((_, i) => padded.slice(i + 1).reduce((a, b) => a * b, 1));
   const index = new Array<number>(k * l);
@@ -204,7 +206,7 @@ function dxByGemm(g: GradContext, xShape: readonly number[], wShape: readonly nu
  * extracts the patches P [N, C*K, L] (strides, pads, dilations for free), then per group
  * dW = sum_n P_n dY_n^T, a batched MatMul and a ReduceSum over the batch. This ran at forward
  * speed in ORT, ~8x faster than a Conv over transposed tensors (bench/gradients). From batch 16
- * (group 1), small outputs take dW and long reductions take the stride-1 dX as one GEMM over
+ * (group 1), dW, and the stride-1 dX of long reductions or small outputs, are one GEMM over
  * batch-wide patches instead (`gatherPatches`; bench/train/profile-step). dB = sum dY.
  */
 function convGradient(g: GradContext): void {
@@ -240,17 +242,17 @@ function convGradient(g: GradContext): void {
       ...(outputPadding.some((v) => v !== 0) ? { output_padding: outputPadding } : {}),
     }));
   }
-  const l = spatialOut.reduce((a, b) => a * b, 1);
-  if (g.needs(1) && group === 1 && n >= GEMM_MIN_BATCH && l <= GEMM_DW_MAX_POSITIONS) {
-    // dW [Cout, C*K] = dY [Cout, L*N] x patches [C*K, L*N]^T: one GEMM, the batch sum included.
+  if (g.needs(1) && group === 1 && n >= GEMM_MIN_BATCH && c * p.kernel.reduce((a, b) => a * b, 1) >= GEMM_DW_MIN_ROWS) {
+    // dW^T [C*K, Cout] = patches [C*K, L*N] x dY^T [L*N, Cout]: one GEMM, the batch sum included.
+    // The patches are the GEMM's A operand: with dY as A (dW = dY x patches^T) ORT's GEMM packed
+    // the large patches and ran 1.1-1.3x slower.
     const pm = gatherPatches(g, g.input(0), x.shape, p, pads, spatialOut, false, 'patches');
-    const dym = channelRows(g, dY, y.shape, 'dy_cs_n');
-    const dwm = g.opset >= 11
-      ? g.emit('Gemm', [dym, pm], 'dw_matrix', { transB: 1 })
-      : g.emit('MatMul', [dym, g.emit('Transpose', [pm], 'patches_t', { perm: [1, 0] })], 'dw_matrix');
-    g.setInputGrad(1, reshape(g, dwm, w.shape, 'dw'));
+    const dyt = g.emit('Transpose', [channelRows(g, dY, y.shape, 'dy_cs_n')], 'dy_rows_t', { perm: [1, 0] });
+    const dwt = g.emit('MatMul', [pm, dyt], 'dw_t_matrix');
+    g.setInputGrad(1, reshape(g, g.emit('Transpose', [dwt], 'dw_matrix', { perm: [1, 0] }), w.shape, 'dw'));
   } else if (g.needs(1)) {
     const k = p.kernel.reduce((a, b) => a * b, 1);
+    const l = spatialOut.reduce((a, b) => a * b, 1);
     const identityPatches = k === 1 && p.strides.every((s) => s === 1) && pads.every((v) => v === 0);
     let patches = g.input(0);
     if (!identityPatches) {

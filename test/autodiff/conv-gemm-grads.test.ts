@@ -25,12 +25,16 @@ function gradientOps(xShape: readonly number[], wShape: readonly number[], attrs
 describe('Conv gradients as batch-wide im2col GEMMs against finite differences', () => {
   it('the GEMM formulations are the ones emitted at batch 16: dW for small outputs, dX for long reductions or small outputs', () => {
     const small = gradientOps([16, 16, 9, 9], [4, 16, 3, 3], { pads: [1, 1, 1, 1] });
-    assert.ok(small.dw.includes('Gather') && small.dw.includes('Gemm'), small.dw.join(' '));
+    assert.ok(small.dw.includes('Gather') && small.dw.includes('MatMul') && !small.dw.includes('Conv'), small.dw.join(' '));
     assert.ok(small.dx.includes('Conv') && !small.dx.includes('Gather'), small.dx.join(' '));
     const wide = gradientOps([16, 16, 9, 9], [128, 16, 3, 3], { pads: [1, 1, 1, 1] });
     assert.ok(wide.dx.includes('Gather') && wide.dx.includes('MatMul') && !wide.dx.includes('Conv'), wide.dx.join(' '));
     const tiny = gradientOps([16, 16, 6, 6], [4, 16, 3, 3], { pads: [1, 1, 1, 1] });
     assert.ok(tiny.dx.includes('Gather') && !tiny.dx.includes('Conv'), tiny.dx.join(' '));
+    const pointwise = gradientOps([16, 32, 4, 3], [3, 32, 1, 1], {});
+    const firstLayer = gradientOps([16, 1, 28, 28], [32, 1, 3, 3], { pads: [1, 1, 1, 1] });
+    assert.ok(!firstLayer.dw.includes('Gather'), `patches of 9 rows keep the per-sample form: ${firstLayer.dw.join(' ')}`);
+    assert.ok(!pointwise.dw.includes('Gather') && pointwise.dw.includes('MatMul'), pointwise.dw.join(' '));
     const batch2 = gradientOps([2, 16, 5, 5], [128, 16, 3, 3], { pads: [1, 1, 1, 1] });
     assert.ok(!batch2.dx.includes('Gather') && !batch2.dw.includes('Gather'), 'small batches keep the Conv formulations');
     const few = gradientOps([16, 6, 14, 14], [16, 6, 5, 5], {});
@@ -38,14 +42,16 @@ describe('Conv gradients as batch-wide im2col GEMMs against finite differences',
   });
 
   it('dW: pads 1, and strides, asymmetric pads and dilation', async () => {
-    await expectClose('Conv', [{ shape: [16, 3, 6, 6] }, { shape: [4, 3, 3, 3] }, { shape: [4] }], { pads: [1, 1, 1, 1] });
-    await expectClose('Conv', [{ shape: [16, 2, 9, 8] }, { shape: [3, 2, 3, 2] }], { strides: [2, 3], pads: [1, 0, 2, 1], dilations: [2, 1] });
+    await expectClose('Conv', [{ shape: [16, 4, 6, 6] }, { shape: [4, 4, 3, 3] }, { shape: [4] }], { pads: [1, 1, 1, 1] });
+    await expectClose('Conv', [{ shape: [16, 6, 9, 8] }, { shape: [3, 6, 3, 2] }], { strides: [2, 3], pads: [1, 0, 2, 1], dilations: [2, 1] });
   });
 
-  it('dW: 1-d and 3-d, and opset 10 (Pad pads as an attribute, MatMul for Gemm)', async () => {
-    await expectClose('Conv', [{ shape: [16, 3, 10] }, { shape: [2, 3, 3] }], { strides: [2], pads: [1, 0] });
-    await expectClose('Conv', [{ shape: [16, 2, 4, 3, 4] }, { shape: [2, 2, 2, 2, 3] }], { pads: [1, 0, 1, 0, 1, 1] });
-    await expectClose('Conv', [{ shape: [16, 3, 6, 6] }, { shape: [4, 3, 3, 3] }], { pads: [1, 1, 1, 1] }, { opset: 10 });
+  it('dW: 1-d, 3-d, 1x1 (no gather), 28x28, and opset 10 (Pad pads as an attribute)', async () => {
+    await expectClose('Conv', [{ shape: [16, 32, 4, 3] }, { shape: [3, 32, 1, 1] }, { shape: [3] }]);
+    await expectClose('Conv', [{ shape: [16, 4, 28, 28] }, { shape: [3, 4, 3, 3] }], { pads: [1, 1, 1, 1] });
+    await expectClose('Conv', [{ shape: [16, 12, 10] }, { shape: [2, 12, 3] }], { strides: [2], pads: [1, 0] });
+    await expectClose('Conv', [{ shape: [16, 3, 4, 3, 4] }, { shape: [2, 3, 2, 2, 3] }], { pads: [1, 0, 1, 0, 1, 1] });
+    await expectClose('Conv', [{ shape: [16, 4, 6, 6] }, { shape: [4, 4, 3, 3] }], { pads: [1, 1, 1, 1] }, { opset: 10 });
   });
 
   it('dX: flipped taps in the gather index, with dilation and uneven pads; small outputs', async () => {
