@@ -74,7 +74,11 @@ async function splitTrainedModel(say: (s?: string) => void): Promise<void> {
   const images = new Float32Array(test.images.length);
   for (let i = 0; i < images.length; i++) images[i] = (test.images[i] as number) * PIXEL_SCALE;
   const report = await runLoopbackDemo({ head: parts.head, tail: parts.tail, full: model, images, labels: test.labels, count });
-  say(formatLoopbackReport(report).replace(/^/gm, '   '));
+  say(formatLoopbackReport(report).trimEnd().replace(/^/gm, '   '));
+  // The same fp32 requests as frames on one persistent connection (cleave serve --stream-port).
+  const streamed = await runLoopbackDemo({ head: parts.head, tail: parts.tail, images, labels: test.labels, count, codecs: [{ name: 'fp32' }], transport: 'stream' });
+  const [http, tcp] = [report.results[0], streamed.results[0]];
+  if (http && tcp) say(`   fp32 over the stream transport (${streamed.url}): accuracy ${(tcp.accuracy * 100).toFixed(2)}%, p50 ${tcp.latencyMs.p50.toFixed(2)} ms (HTTP: ${http.latencyMs.p50.toFixed(2)} ms)`);
 }
 
 await demo();

@@ -28,6 +28,8 @@ export interface LoopbackDemoOptions {
   readonly count: number;
   /** codecs to compare (default fp32, fp16, int8, int8-channel, each plain and +deflate) */
   readonly codecs?: readonly CodecSpec[];
+  /** how the cut tensor travels: one HTTP POST per request (default), or the stream transport's frames */
+  readonly transport?: 'http' | 'stream';
   /** progress lines */
   readonly log?: (line: string) => void;
 }
@@ -81,7 +83,9 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
   const tailSig = modelSignature(tailProto);
   const log = options.log ?? (() => undefined);
 
-  const server = await startServer([await ServedModel.load('tail', options.tail, tailProto)]);
+  const stream = options.transport === 'stream';
+  const server = await startServer([await ServedModel.load('tail', options.tail, tailProto)], stream ? { streamPort: 0 } : {});
+  const url = stream ? server.streamUrl as string : server.url;
   const runners: ModelRunner[] = [];
   try {
     const head = await loadRunner(options.head);
@@ -110,13 +114,13 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
     }
 
     // Warm-up (first requests open sockets and let ORT allocate), not counted.
-    const warm = new EdgeClient({ serverUrl: server.url, model: 'tail', head, transport: nodeTransport, ...(tailSig.inputs[0] ? { tailInput: tailSig.inputs[0].name } : {}) });
+    const warm = new EdgeClient({ serverUrl: url, model: 'tail', head, transport: nodeTransport, ...(tailSig.inputs[0] ? { tailInput: tailSig.inputs[0].name } : {}) });
     for (let i = 0; i < Math.min(20, options.count); i++) await warm.predict(sample(i));
 
     const results: CodecResult[] = [];
     for (const codec of options.codecs ?? DEFAULT_DEMO_CODECS) {
       const client = new EdgeClient({
-        serverUrl: server.url, model: 'tail', head, codec, transport: nodeTransport,
+        serverUrl: url, model: 'tail', head, codec, transport: nodeTransport,
         ...(tailSig.inputs[0] ? { tailInput: tailSig.inputs[0].name } : {}),
         ...(full ? { fallback: { full } } : {}),
       });
@@ -155,7 +159,7 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
       results.push(r);
       log(`${r.codec}: accuracy ${(accuracy * 100).toFixed(2)}%, ${Math.round(r.bytesSent)} B/request, p50 ${r.latencyMs.p50.toFixed(2)} ms`);
     }
-    return { url: server.url, count: options.count, fullAccuracy, fullLatencyMs, results };
+    return { url, count: options.count, fullAccuracy, fullLatencyMs, results };
   } finally {
     for (const r of runners) await r.release();
     await server.close();
@@ -172,7 +176,7 @@ export function formatLoopbackReport(r: LoopbackDemoReport): string {
   }
   const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
   const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
-  const head = `${r.count} images through head (here) -> HTTP ${r.url} -> tail; whole model in ORT: ${pct(r.fullAccuracy)}${r.fullLatencyMs !== null ? `, p50 ${r.fullLatencyMs.toFixed(2)} ms` : ''}`;
+  const head = `${r.count} images through head (here) -> ${r.url.startsWith('tcp:') ? 'stream' : 'HTTP'} ${r.url} -> tail; whole model in ORT: ${pct(r.fullAccuracy)}${r.fullLatencyMs !== null ? `, p50 ${r.fullLatencyMs.toFixed(2)} ms` : ''}`;
   return `${head}\n${lines.join('\n')}\n`;
 }
 

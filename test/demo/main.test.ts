@@ -11,5 +11,6 @@ describe('npm start', () => {
     const { stdout } = await promisify(execFile)(process.execPath, [demo], { timeout: 180_000 });
     assert.match(stdout, /verified with ONNX Runtime: .*\(OK\)/);
     assert.match(stdout, /fp32\s+\d+\.\d+%\s+\+0\.00%\s+100\.00%/);
+    assert.match(stdout, /fp32 over the stream transport \(tcp:\/\/127\.0\.0\.1:\d+\): accuracy \d+\.\d+%/);
   });
 });

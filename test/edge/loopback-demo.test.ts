@@ -27,6 +27,15 @@ describe('loopback demo', () => {
     assert.ok(int8.cutBytes < 8 * 14 * 14, `${int8.cutBytes}`);
     assert.ok((int8.agreement as number) >= 0.9);
     assert.match(formatLoopbackReport(report), /int8\+deflate/);
+    // The stream transport carries the same requests: the same answers.
+    const streamed = await runLoopbackDemo({
+      head: splitNet('head'), tail: splitNet('tail'), full: splitNet('full'),
+      images: batch.x, labels: batch.labels, count: ds.count, codecs: [{ name: 'fp32' }], transport: 'stream',
+    });
+    assert.match(streamed.url, /^tcp:\/\//);
+    assert.equal(streamed.results[0]?.agreement, 1);
+    assert.deepEqual(streamed.results[0]?.origins, { server: 120 });
+    assert.match(formatLoopbackReport(streamed), /-> stream tcp:/);
   });
 
   it('serves a tail made by cleave cut (LeNet cut at pool1): raw answers equal the whole model on every image', async () => {
