@@ -64,34 +64,38 @@ function batchNormalizationGradient(g: GradContext): void {
   const dY = g.outGrad(0);
   const training = isTraining(g.ctx);
   const asChannel = (t: string, purpose: string) => reshape(g, t, perChannel, purpose);
-  let xhat: string;
-  let invStd: string;
-  if (training) {
-    const mean = reduceMean(g, g.input(0), axes, true, 'batch_mean');
-    const centred = g.emit('Sub', [g.input(0), mean], 'centred');
-    const variance = reduceMean(g, g.emit('Mul', [centred, centred], 'sq'), axes, true, 'batch_var');
-    invStd = g.emit('Reciprocal', [g.emit('Sqrt', [g.emit('Add', [variance, eps], 'var_eps')], 'std')], 'inv_std');
-    xhat = g.emit('Mul', [centred, invStd], 'xhat');
-  } else {
-    invStd = asChannel(g.emit('Reciprocal', [g.emit('Sqrt', [g.emit('Add', [g.input(4), eps], 'var_eps')], 'std')], 'inv_std_c'), 'inv_std');
-    xhat = g.needs(1) ? g.emit('Mul', [g.emit('Sub', [g.input(0), asChannel(g.input(3), 'mean')], 'centred'), invStd], 'xhat') : '';
+  if (!training) {
+    const invStd = asChannel(g.emit('Reciprocal', [g.emit('Sqrt', [g.emit('Add', [g.input(4), eps], 'var_eps')], 'std')], 'inv_std_c'), 'inv_std');
+    if (g.needs(2)) g.setInputGrad(2, reduceSum(g, dY, axes, false, 'dbias'));
+    if (g.needs(1)) {
+      const xhat = g.emit('Mul', [g.emit('Sub', [g.input(0), asChannel(g.input(3), 'mean')], 'centred'), invStd], 'xhat');
+      g.setInputGrad(1, reduceSum(g, g.emit('Mul', [dY, xhat], 'dy_xhat'), axes, false, 'dscale'));
+    }
+    if (g.needs(0)) g.setInputGrad(0, g.emit('Mul', [dY, g.emit('Mul', [asChannel(g.input(1), 'scale'), invStd], 'k')], 'dx'));
+    return;
   }
-  const dBias = g.needs(2) || (training && g.needs(0)) ? reduceSum(g, dY, axes, false, 'dbias') : '';
-  const dScale = g.needs(1) || (training && g.needs(0)) ? reduceSum(g, g.emit('Mul', [dY, xhat], 'dy_xhat'), axes, false, 'dscale') : '';
+  // Batch statistics from X. xhat = centred * invStd is never formed: sum(dY xhat) =
+  // invStd sum(dY centred), and dX's xhat term is a per-channel multiple of centred: one pass
+  // over an X-sized tensor fewer.
+  const m = x.shape.reduce((a, d, i) => (i === 1 ? a : a * d), 1);
+  const mean = reduceMean(g, g.input(0), axes, true, 'batch_mean');
+  const centred = g.emit('Sub', [g.input(0), mean], 'centred');
+  // (ReduceSumSquare instead of Mul + ReduceMean ran 1.4x slower in ORT.)
+  const variance = reduceMean(g, g.emit('Mul', [centred, centred], 'sq'), axes, true, 'batch_var');
+  const invStd = g.emit('Reciprocal', [g.emit('Sqrt', [g.emit('Add', [variance, eps], 'var_eps')], 'std')], 'inv_std');
+  const needX = g.needs(0);
+  const dBias = g.needs(2) || needX ? reduceSum(g, dY, axes, false, 'dbias') : '';
+  const dScale = g.needs(1) || needX
+    ? g.emit('Mul', [reduceSum(g, g.emit('Mul', [dY, centred], 'dy_centred'), axes, false, 'dy_centred_sum'), reshape(g, invStd, [c], 'inv_std_flat')], 'dscale')
+    : '';
   if (g.needs(2)) g.setInputGrad(2, dBias);
   if (g.needs(1)) g.setInputGrad(1, dScale);
-  if (g.needs(0)) {
-    const k = g.emit('Mul', [asChannel(g.input(1), 'scale'), invStd], 'k');
-    if (!training) {
-      g.setInputGrad(0, g.emit('Mul', [dY, k], 'dx'));
-      return;
-    }
-    // dX = k dY - (k / M) (dBias + xhat dScale): per-channel coefficients, then two products.
-    const m = x.shape.reduce((a, d, i) => (i === 1 ? a : a * d), 1);
-    const kOverM = g.emit('Mul', [k, scalar(g, 'inv_m', -1 / m, x.dtype)], 'neg_k_over_m');
-    const shift = g.emit('Mul', [kOverM, asChannel(dBias, 'dbias_c')], 'shift');
-    const slope = g.emit('Mul', [kOverM, asChannel(dScale, 'dscale_c')], 'slope');
-    const scaled = g.emit('Add', [g.emit('Mul', [dY, k], 'k_dy'), g.emit('Mul', [xhat, slope], 'xhat_term')], 'sum');
-    g.setInputGrad(0, g.emit('Add', [scaled, shift], 'dx'));
-  }
+  if (!needX) return;
+  // dX = k dY - (k / M) (dBias + xhat dScale), k = scale invStd; xhat dScale = centred (invStd dScale).
+  const k = g.emit('Mul', [asChannel(g.input(1), 'scale'), invStd], 'k');
+  const kOverM = g.emit('Mul', [k, scalar(g, 'neg_inv_m', -1 / m, x.dtype)], 'neg_k_over_m');
+  const shift = g.emit('Mul', [kOverM, asChannel(dBias, 'dbias_c')], 'shift');
+  const slope = g.emit('Mul', [g.emit('Mul', [kOverM, invStd], 'neg_k_inv_std_over_m'), asChannel(dScale, 'dscale_c')], 'slope');
+  const scaled = g.emit('Add', [g.emit('Mul', [dY, k], 'k_dy'), g.emit('Mul', [centred, slope], 'centred_term')], 'sum');
+  g.setInputGrad(0, g.emit('Add', [scaled, shift], 'dx'));
 }
