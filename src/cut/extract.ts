@@ -104,6 +104,11 @@ function interfaceInfo(analysis: Analysis, name: string, symbolicBatch: string |
   return valueInfo(name, info.dtype, shape);
 }
 
+/** A side's graph inputs and outputs, declared with `batch` as the symbolic batch dim (fixed when undefined). */
+function sideInterface(analysis: Analysis, inputs: readonly string[], outputs: readonly string[], batch: string | undefined): { input: ValueInfoProto[]; output: ValueInfoProto[] } {
+  return { input: inputs.map((t) => interfaceInfo(analysis, t, batch)), output: outputs.map((t) => interfaceInfo(analysis, t, batch)) };
+}
+
 function symbolicBatchOf(analysis: Analysis): string | undefined {
   for (const v of analysis.dataflow.graph.inputs) {
     const d = v.type?.tensorType?.shape?.dim[0];
@@ -159,8 +164,7 @@ function buildSide(analysis: Analysis, name: string, nodes: readonly number[], i
       name: `${graph.name || 'model'}_${name}`,
       node: keptNodes,
       initializer: initializers,
-      input: inputs.map((t) => interfaceInfo(analysis, t, batch)),
-      output: outputs.map((t) => interfaceInfo(analysis, t, batch)),
+      ...sideInterface(analysis, inputs, outputs, batch),
       valueInfo: valueInfos,
     },
     functions: model.functions ?? [],
@@ -225,7 +229,8 @@ export function cutModel(analysis: Analysis, tensors: readonly string[]): CutMod
   const stored: string[] = [];
   let tailModel = buildSide(analysis, 'tail', tail, cut, tailTargets, batch, stored);
   const fixedBatch = stored.length && batchDependent(analysis, stored) ? analysis.batch : undefined;
-  if (fixedBatch !== undefined) tailModel = buildSide(analysis, 'tail', tail, cut, tailTargets, undefined);
+  // Stored values that hold the batch size tie the tail to it: declare it fixed.
+  if (fixedBatch !== undefined) tailModel = { ...tailModel, graph: { ...tailModel.graph, ...sideInterface(analysis, cut, tailTargets, undefined) } };
   return {
     head: head_,
     tail: tailModel,
