@@ -90,7 +90,7 @@ export { TcpConnection, mssForMtu, type TcpOptions, type TcpEvents } from './net
 export { makeCongestionControl, CONGESTION_CONTROLS, type CongestionControl, type CongestionControlName } from './net/congestion.js';
 export { type PathSpec, checkPath, defaultQueueBytes } from './net/path.js';
 export { estimateTransfer, type TransferEstimate, type TransferModelOptions } from './net/analytic.js';
-export { estimateSplitLatency, type SplitFrame, type ServerLoad, type SplitLatencyEstimate } from './net/split-latency.js';
+export { estimateSplitLatency, type ConnectionState, type SplitFrame, type ServerLoad, type SplitLatencyEstimate } from './net/split-latency.js';
 export { waitMM1, waitMD1, waitMMk, waitMDk, erlangC } from './net/queueing.js';
 export { ServerQueue, type ServerStats } from './net/server-queue.js';
 export { simulateTransfer, simulateTransferStats, type TransferSimOptions, type TransferSimResult, type TransferSimStats } from './net/transfer-sim.js';

@@ -27,9 +27,9 @@ export const SIMULATE_HELP = `Usage:
   cleave simulate --devices N --fps F --payload SIZE --network NAME [--duration S] [options]
   cleave simulate --model MODEL --at TENSOR --device EDGE --server SERVER --network NAME [--devices N --fps F] [options]
 
-One transfer (the first form): the time to send SIZE over a new TCP connection, from connect()
-to the server's reply, by the analytic model and by the discrete-event simulator (median and
-p95 over --runs seeds).
+One transfer (the first form): the time to send SIZE over a TCP connection (new by default),
+from connect() or the write to the server's reply, by the analytic model and by the
+discrete-event simulator (median and p95 over --runs seeds).
 Many devices (the second form): N devices capture frames at F per second, run the head, send
 the cut tensor over one shared uplink, wait in the server's queue for one of K workers, run the
 tail and get the reply; prints latency percentiles, throughput, loss, queues and utilisation.
@@ -47,6 +47,10 @@ Network:
                           the Linux default on the machines cleave was validated on)
 Transfer:
   --payload SIZE          bytes of the cut tensor (e.g. 250KB, 1.5MiB, 4096)
+  --connection C          new (default: handshake and slow start), kept-alive (no handshake,
+                          window restarted, as CUBIC/Reno after an idle RTO) or warm (an open
+                          connection after earlier frames, as BBR keeps it: the simulator sends
+                          2 frames first, the analytic model takes the window as open)
   --runs N                simulated transfers (seeds) per figure (default 21)
   --seed N                first seed (default 1)
 A cut of a model (the third form): the payload is the cut's bytes, the head's and tail's times are
@@ -83,6 +87,7 @@ const OPTIONS = {
   cc: { type: 'string' },
   runs: { type: 'string' },
   seed: { type: 'string' },
+  connection: { type: 'string' },
   devices: { type: 'string' },
   fps: { type: 'string' },
   duration: { type: 'string' },
@@ -174,15 +179,21 @@ export async function runSimulate(argv: readonly string[], io: CliIo): Promise<n
   if (!cut && v.payload === undefined) throw new BadRequestError('--payload SIZE is required (e.g. --payload 250KB), or --model MODEL --at TENSOR');
   const bytes = cut ? cut.payloadBytes : parseBytes(v.payload as string, '--payload');
   const { path, label } = pathFromArgs(v);
+  const connection = connectionFrom(v.connection);
+  if (v.connection !== undefined && (v.devices !== undefined || v.fps !== undefined)) {
+    throw new BadRequestError('--connection describes one transfer; with --devices each device keeps one connection open for all its frames');
+  }
+  // The simulator's view of the same connection: a handshake when new, warm-up frames when warm.
+  const simConnection = { handshake: connection === 'new', ...(connection === 'warm' ? { warmup: WARMUP_FRAMES } : {}) };
   if (cut) {
     io.stdout(v.json ? '' : `cut at ${cut.tensors.join(', ')}: ${bytes} B, head ${cut.headMs.toFixed(2)} ms on ${cut.edge}, tail ${cut.tailMs.toFixed(2)} ms on ${cut.server} (roofline estimates)\n\n`);
     const frame = { headMs: cut.headMs, payloadBytes: bytes, tailMs: cut.tailMs };
     if (v.devices !== undefined || v.fps !== undefined) return runMany({ ...v, 'head-ms': `${frame.headMs}ms`, 'service-ms': `${frame.tailMs}ms` }, bytes, path, label, io);
-    const analytic = estimateSplitLatency(frame, path, { arrivalsPerS: 0, workers: 1, service: 'fixed' });
-    const transfer = simulateTransferStats({ bytes, path, seed: positiveInt(v.seed, 'seed', 1), replyBytes: 64 }, positiveInt(v.runs, 'runs', 21));
+    const analytic = estimateSplitLatency(frame, path, { arrivalsPerS: 0, workers: 1, service: 'fixed' }, connection);
+    const transfer = simulateTransferStats({ bytes, path, seed: positiveInt(v.seed, 'seed', 1), replyBytes: 64, ...simConnection }, positiveInt(v.runs, 'runs', 21));
     const simulatedMs = cut.headMs + transfer.medianMs + cut.tailMs;
     if (v.json) {
-      io.stdout(`${JSON.stringify({ cut, path, analytic, simulated: { ...transfer, endToEndMs: simulatedMs } }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ cut, path, connection, analytic, simulated: { ...transfer, endToEndMs: simulatedMs } }, null, 2)}\n`);
       return EXIT.OK;
     }
     io.stdout(table(['end to end', 'ms'], [['analytic (head + transfer + tail + reply)', analytic.ms.toFixed(1)], ['simulated (head + median transfer + tail)', simulatedMs.toFixed(1)]]));
@@ -192,13 +203,13 @@ export async function runSimulate(argv: readonly string[], io: CliIo): Promise<n
 
   const runs = positiveInt(v.runs, 'runs', 21);
   const seed = positiveInt(v.seed, 'seed', 1);
-  const analytic = estimateTransfer(bytes, path, { replyBytes: 1 });
-  const sim = simulateTransferStats({ bytes, path, seed, replyBytes: 1 }, runs);
+  const analytic = estimateTransfer(bytes, path, { replyBytes: 1, handshake: connection === 'new', warm: connection === 'warm' });
+  const sim = simulateTransferStats({ bytes, path, seed, replyBytes: 1, ...simConnection }, runs);
   if (v.json) {
-    io.stdout(`${JSON.stringify({ payloadBytes: bytes, path, analytic, simulated: sim }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ payloadBytes: bytes, path, connection, analytic, simulated: sim }, null, 2)}\n`);
     return EXIT.OK;
   }
-  io.stdout(`${bytes} bytes over a new TCP connection (${label})\n\n`);
+  io.stdout(`${bytes} bytes over a ${connection === 'new' ? 'new' : connection} TCP connection (${label})\n\n`);
   io.stdout(
     table(
       ['model', 'typical ms', 'mean ms', 'p95 ms', 'notes'],
@@ -208,8 +219,17 @@ export async function runSimulate(argv: readonly string[], io: CliIo): Promise<n
       ],
     ),
   );
-  io.stdout('\n(typical = median; from connect() to the server\'s reply arriving)\n');
+  io.stdout(`\n(typical = median; from ${connection === 'new' ? 'connect()' : 'the write'} to the server's reply arriving)\n`);
   return EXIT.OK;
+}
+
+/** Frames the simulator sends on a warm connection before the timed one. */
+const WARMUP_FRAMES = 2;
+
+function connectionFrom(v: string | undefined): 'new' | 'kept-alive' | 'warm' {
+  if (v === undefined) return 'new';
+  if (v === 'new' || v === 'kept-alive' || v === 'warm') return v;
+  throw new BadRequestError(`--connection takes new, kept-alive or warm, got "${v}"`);
 }
 
 /** A device profile by catalogue name or from a JSON file. */

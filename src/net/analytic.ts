@@ -47,6 +47,14 @@ export interface TransferModelOptions {
   readonly replyBytes?: number;
   /** Host processing per transfer (sockets, event loop), ms; calibrated on the real runs. */
   readonly hostOverheadMs?: number;
+  /**
+   * A kept-alive connection whose congestion window already covers the transfer (or the BDP):
+   * no handshake and no slow start, the data leaves at the bottleneck rate. Linux's BBR keeps
+   * its window and pacing rate over idle gaps, so a connection that carried earlier frames is
+   * warm; CUBIC and Reno restart from the initial window after an idle RTO
+   * (tcp_slow_start_after_idle), so theirs is warm only when frames follow closer than that.
+   */
+  readonly warm?: boolean;
 }
 
 /** Calibrated on bench/netem (Node sender and receiver in namespaces): socket setup and two event-loop turns, ~1 ms over the network time at 5 ms RTT. */
@@ -68,12 +76,12 @@ const STARTUP_LOSS_STALL_ROUNDS = 0.75;
  * retransmission (counted by the caller) and the smaller windows after it, not a stall.
  * Returns the time until the last packet has left, seconds.
  */
-function lossBasedSendS(n: number, cc: 'reno' | 'cubic', p: number, rtt: number, pkt: number, credit: number): number {
+function lossBasedSendS(n: number, cc: 'reno' | 'cubic', p: number, rtt: number, pkt: number, credit: number, initialWindow: number): number {
   const beta = cc === 'reno' ? 0.5 : 0.7;
   const c = 0.4;
   let t = 0;
   let rem = n;
-  let w = INITIAL_WINDOW;
+  let w = initialWindow;
   let slowStart = true;
   let budget = 0;
   let wMax = 0;
@@ -129,7 +137,8 @@ export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferMo
   const bdpPackets = rtt / fullPkt;
   let t = 0;
   let rem = n;
-  let w = INITIAL_WINDOW;
+  const initialWindow = opts.warm ? Infinity : INITIAL_WINDOW;
+  let w = initialWindow;
   let rounds = 0;
   let startupLossS = 0;
   const credit = bucket >= mss + overhead ? fullPkt : 0; // an idle bucket lets one packet pass at once
@@ -159,7 +168,8 @@ export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferMo
   t -= (mss - lastPayload) * upBit;
   const replyS = ((opts.replyBytes ?? 1) + overhead) * (8 / path.downlinkBps);
   const dataS = t + rtt + replyS; // last byte: RTT/2 there; reply: RTT/2 back + its serialisation
-  const handshakeS = opts.handshake === false ? 0 : rtt + 2 * SYN_BYTES * upBit;
+  const handshake = opts.handshake !== false && !opts.warm;
+  const handshakeS = handshake ? rtt + 2 * SYN_BYTES * upBit : 0;
   const host = (opts.hostOverheadMs ?? DEFAULT_HOST_OVERHEAD_MS) / 1000;
 
   // Loss. Each lost packet is sent again (one packet time). If the loss falls in the final
@@ -170,11 +180,11 @@ export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferMo
   const expectedLosses = n * p;
   const pTail = 1 - (1 - p) ** Math.min(finalFlight, 3);
   const tailCost = pTail * (2 * srtt);
-  const synLoss = opts.handshake === false ? 0 : (1 - (1 - p) ** 2) * INITIAL_RTO_S;
+  const synLoss = handshake ? (1 - (1 - p) ** 2) * INITIAL_RTO_S : 0;
   const replyLoss = p * Math.max(0.2, 2 * srtt);
   // Growth lost to loss: BBR keeps its rate but stalls during recovery rounds (startupLossS);
   // Reno and CUBIC cut their windows (the round model above, minus the loss-free time).
-  const growthLossS = cc === 'bbr' || p === 0 ? startupLossS : Math.max(0, lossBasedSendS(n, cc, p, rtt, pkt, credit) - (t + (mss - lastPayload) * upBit));
+  const growthLossS = cc === 'bbr' || p === 0 ? startupLossS : Math.max(0, lossBasedSendS(n, cc, p, rtt, pkt, credit, initialWindow) - (t + (mss - lastPayload) * upBit));
   const lossS = expectedLosses * perLoss + growthLossS + tailCost + synLoss + replyLoss;
   const typicalLosses = Math.round(expectedLosses);
   // Typical (median) transfers see a loss only when one is expected more often than not.

@@ -47,8 +47,17 @@ export interface SplitLatencyEstimate {
   readonly utilisation: number;
 }
 
-export function estimateSplitLatency(frame: SplitFrame, path: PathSpec, load?: ServerLoad, newConnection = false): SplitLatencyEstimate {
-  const transfer = estimateTransfer(frame.payloadBytes, path, { handshake: newConnection, replyBytes: frame.replyBytes ?? 64 });
+/**
+ * How the frame's connection stands: 'new' pays the handshake and slow start; 'kept-alive'
+ * skips the handshake but restarts from the initial window (CUBIC/Reno after an idle RTO);
+ * 'warm' skips both (BBR, which keeps its window over idle gaps, or frames closer than an RTO).
+ * `true` and `false` are the older spelling of 'new' and 'kept-alive'.
+ */
+export type ConnectionState = 'new' | 'kept-alive' | 'warm' | boolean;
+
+export function estimateSplitLatency(frame: SplitFrame, path: PathSpec, load?: ServerLoad, connection: ConnectionState = false): SplitLatencyEstimate {
+  const state = connection === true ? 'new' : connection === false ? 'kept-alive' : connection;
+  const transfer = estimateTransfer(frame.payloadBytes, path, { handshake: state === 'new', warm: state === 'warm', replyBytes: frame.replyBytes ?? 64 });
   let queueS = 0;
   let utilisation = 0;
   if (load && load.arrivalsPerS > 0) {

@@ -23,6 +23,14 @@ export interface TransferSimOptions {
   readonly observer?: EventObserver;
   /** Host time outside the network (sockets, event loops), ms; default the analytic model's. */
   readonly hostOverheadMs?: number;
+  /**
+   * Messages of the same size sent (each after the previous reply and `gapMs` of idle) on the
+   * same connection before the timed one: a kept-alive connection as it really stands, its
+   * window and its congestion control's state grown by earlier frames. Default 0.
+   */
+  readonly warmup?: number;
+  /** Idle time between a reply and the next message, ms (default 50). */
+  readonly gapMs?: number;
 }
 
 export interface TransferSimResult {
@@ -61,12 +69,22 @@ export function simulateTransfer(o: TransferSimOptions): TransferSimResult {
     pool,
     { mtu: p.mtu, congestionControl: cc, linkOverheadBytes: p.linkOverheadBytes ?? 0 },
     {
-      onReply: (_id, now) => {
-        doneAt = now;
+      onReply: (id, now) => {
+        if (id < warmup) core.schedule(gapS, sendNext, id + 1);
+        else doneAt = now;
       },
     },
     o.replyBytes ?? 1,
   );
+  const warmup = o.warmup ?? 0;
+  if (!(Number.isInteger(warmup) && warmup >= 0)) throw new RangeError(`warmup must be a non-negative integer, got ${warmup}`);
+  const gapS = (o.gapMs ?? 50) / 1000;
+  // The timed message starts when it is written; the warm-up ones before it are not timed.
+  let startedAt = 0;
+  const sendNext = (id: number): void => {
+    if (id === warmup) startedAt = core.now;
+    conn.write(id, o.bytes);
+  };
   if (o.handshake === false) conn.assumeEstablished(p.rttMs / 1000);
   conn.write(0, o.bytes);
   if (o.handshake !== false) conn.connect();
@@ -76,7 +94,7 @@ export function simulateTransfer(o: TransferSimOptions): TransferSimResult {
   }
   if (doneAt < 0) throw new Error('simulated transfer ended without a reply');
   return {
-    ms: doneAt * 1000 + (o.hostOverheadMs ?? DEFAULT_HOST_OVERHEAD_MS),
+    ms: (doneAt - startedAt) * 1000 + (o.hostOverheadMs ?? DEFAULT_HOST_OVERHEAD_MS),
     segmentsSent: conn.segmentsSent,
     retransmissions: conn.retransmissions,
     timeouts: conn.timeouts,

@@ -21,10 +21,7 @@ import { analyze } from '../../src/analysis/analyze.js';
 import { cutModel } from '../../src/cut/extract.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { buildModel } from '../../src/models/catalogue.js';
-import { DEFAULT_HOST_OVERHEAD_MS } from '../../src/net/analytic.js';
-import type { PathSpec } from '../../src/net/path.js';
 import { estimateSplitLatency, type SplitLatencyEstimate } from '../../src/net/split-latency.js';
-import { IP_TCP_HEADER_BYTES, mssForMtu } from '../../src/net/tcp.js';
 import { simulateTransferStats } from '../../src/net/transfer-sim.js';
 import { readModel, writeModel } from '../../src/onnx/model-file.js';
 import type { ModelProto } from '../../src/onnx/types.js';
@@ -104,33 +101,8 @@ export interface SplitRow extends GridPoint {
   readonly simulatedMs: number;
   /** the analytic model fed only the cut tensor and a 40-byte reply: what ignoring HTTP costs */
   readonly analyticNoHttpMs: number;
-  /**
-   * A kept-alive connection whose window is already open (see warmTransferMs): the request
-   * streams at the rate in its first round. The analytic model and the simulator start every
-   * transfer from the initial window, so for kept-alive connections this is the fair figure.
-   */
-  readonly warmMs: number;
   readonly analyticError: number;
   readonly simulatedError: number;
-  readonly warmError: number;
-}
-
-/**
- * Network time of a request on a warm connection: its bytes (with TCP/IP headers) at the rate,
- * less the one packet an idle tbf bucket lets through at once, then RTT/2 for the last byte,
- * the reply's serialisation and RTT/2 back, plus the analytic model's host overhead. Holds when
- * the congestion window already covers min(request, BDP): BBR keeps its window and pacing rate
- * over idle gaps (Linux skips the slow-start restart after idle for congestion controls with
- * their own cong_control, as BBR is), so after the warm-up frames it does.
- */
-export function warmTransferMs(payloadBytes: number, replyBytes: number, path: PathSpec): number {
-  const mss = mssForMtu(path.mtu);
-  const overhead = IP_TCP_HEADER_BYTES + (path.linkOverheadBytes ?? 0);
-  const n = Math.ceil(payloadBytes / mss);
-  const credit = (path.burstBytes ?? 0) >= mss + overhead ? ((mss + overhead) * 8) / path.uplinkBps : 0;
-  const upS = ((payloadBytes + n * overhead) * 8) / path.uplinkBps - credit;
-  const replyS = ((replyBytes + overhead) * 8) / path.downlinkBps;
-  return (upS + path.rttMs / 1000 + replyS) * 1000 + DEFAULT_HOST_OVERHEAD_MS;
 }
 
 export interface MeasureOptions {
@@ -150,34 +122,50 @@ function typicalMs(e: SplitLatencyEstimate): number {
   return e.ms - e.transferMs + e.transfer.typicalMs;
 }
 
-/** The models' figures for measured frames (exported for re-scoring stored runs). */
-export function scoreSplit(caseName: SplitCaseName, point: GridPoint, connection: ConnectionMode, cc: string, frames: readonly FrameRecord[], summary: ClientSummary, simRuns = 21): SplitRow {
+/** What was measured for one point, besides the network: the models' inputs. */
+export type SplitMeasurement = Omit<SplitRow, 'analyticMs' | 'simulatedMs' | 'analyticNoHttpMs' | 'analyticError' | 'simulatedError'>;
+
+/** Warm-up frames and idle gap of the real client before its timed frames (split-client.ts). */
+export const CLIENT_WARMUP = 2;
+export const CLIENT_GAP_MS = 50;
+
+/**
+ * The models' figures for a measured point (also used to re-score stored runs with the current
+ * models). A new connection pays the handshake and slow start. A kept-alive one is modelled as
+ * it stands after the client's warm-up frames: the simulator sends them on the same connection
+ * first (its congestion control's state carries over, as the kernel's does), the analytic model
+ * takes the window as open ('warm').
+ */
+export function scoreSplit(m: SplitMeasurement, simRuns = 21): SplitRow {
+  const path = pathForPoint(m, m.congestionControl);
+  const fresh = m.connection === 'fresh';
+  const state = fresh ? 'new' : 'warm';
+  const { headMs, encodeMs, serverMs, wireUpBytes, wireDownBytes, measuredMs } = m;
+  const analyticMs = typicalMs(estimateSplitLatency({ headMs, encodeMs, payloadBytes: wireUpBytes, tailMs: serverMs, replyBytes: wireDownBytes }, path, undefined, state));
+  const analyticNoHttpMs = typicalMs(estimateSplitLatency({ headMs, encodeMs, payloadBytes: m.cutBytes, tailMs: serverMs, replyBytes: 40 }, path, undefined, state));
+  const sim = simulateTransferStats({
+    bytes: wireUpBytes, path, handshake: fresh, replyBytes: wireDownBytes, ...(fresh ? {} : { warmup: CLIENT_WARMUP, gapMs: CLIENT_GAP_MS }),
+  }, m.lossPct > 0 ? simRuns : 1);
+  const simulatedMs = headMs + encodeMs + sim.medianMs + serverMs;
+  return {
+    ...m, analyticMs, simulatedMs, analyticNoHttpMs,
+    analyticError: (analyticMs - measuredMs) / measuredMs,
+    simulatedError: (simulatedMs - measuredMs) / measuredMs,
+  };
+}
+
+/** The measurement of a point from the client's frames and summary. */
+function measurement(caseName: SplitCaseName, point: GridPoint, connection: ConnectionMode, cc: string, frames: readonly FrameRecord[], summary: ClientSummary): SplitMeasurement {
   const ok = frames.filter((f) => f.origin === 'server');
   const med = (k: keyof FrameRecord): number => (ok.length ? median(ok.map((f) => Number(f[k]))) : 0);
-  const path = pathForPoint(point, cc);
-  const fresh = connection === 'fresh';
-  const headMs = med('headMs');
-  const encodeMs = med('encodeMs');
-  const wireUpBytes = med('wireUpBytes');
-  const wireDownBytes = med('wireDownBytes');
-  const cutBytes = med('cutBytes');
-  const serverMs = summary.serverMs;
-  const measuredMs = med('totalMs');
-  const analyticMs = typicalMs(estimateSplitLatency({ headMs, encodeMs, payloadBytes: wireUpBytes, tailMs: serverMs, replyBytes: wireDownBytes }, path, undefined, fresh));
-  const analyticNoHttpMs = typicalMs(estimateSplitLatency({ headMs, encodeMs, payloadBytes: cutBytes, tailMs: serverMs, replyBytes: 40 }, path, undefined, fresh));
-  const sim = simulateTransferStats({ bytes: wireUpBytes, path, handshake: fresh, replyBytes: wireDownBytes }, point.lossPct > 0 ? simRuns : 1);
-  const simulatedMs = headMs + encodeMs + sim.medianMs + serverMs;
-  const warmMs = headMs + encodeMs + warmTransferMs(wireUpBytes, wireDownBytes, path) + serverMs;
   return {
     case: caseName, rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, connection, congestionControl: cc,
     requests: frames.length, answered: ok.length,
     agreeWithWhole: frames.filter((f, i) => f.origin === 'server' && f.label === summary.fullLabels[i]).length,
     newConnections: frames.filter((f) => f.newConnection).length,
-    cutBytes, bodyBytes: med('bodyBytes'), wireUpBytes, wireDownBytes, headMs, encodeMs, serverMs,
-    samplesMs: ok.map((f) => f.totalMs), measuredMs, analyticMs, simulatedMs, analyticNoHttpMs, warmMs,
-    analyticError: (analyticMs - measuredMs) / measuredMs,
-    simulatedError: (simulatedMs - measuredMs) / measuredMs,
-    warmError: (warmMs - measuredMs) / measuredMs,
+    cutBytes: med('cutBytes'), bodyBytes: med('bodyBytes'), wireUpBytes: med('wireUpBytes'), wireDownBytes: med('wireDownBytes'),
+    headMs: med('headMs'), encodeMs: med('encodeMs'), serverMs: summary.serverMs,
+    samplesMs: ok.map((f) => f.totalMs), measuredMs: med('totalMs'),
   };
 }
 
@@ -230,14 +218,14 @@ export class SplitRig {
   /** Shape the link for `point` and time `count` frames through it. */
   async measure(point: GridPoint, o: MeasureOptions): Promise<SplitRow> {
     await this.link.configure({ rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, queueBytes: queueBytesForPoint(point) });
-    const config: SplitClientConfig = { ...this.config, connection: o.connection, warmup: o.warmup ?? 2, count: o.count, gapMs: o.gapMs ?? 50 };
+    const config: SplitClientConfig = { ...this.config, connection: o.connection, warmup: o.warmup ?? CLIENT_WARMUP, count: o.count, gapMs: o.gapMs ?? CLIENT_GAP_MS };
     const configPath = join(this.dir, `client-${o.connection}.json`);
     writeFileSync(configPath, JSON.stringify(config));
     const lines = await runClient(this.link.nsA, configPath, 60_000 + o.count * 10_000);
     const frames = lines.filter((l) => !('done' in l)) as FrameRecord[];
     const summary = lines.find((l) => 'done' in l) as ClientSummary | undefined;
     if (!summary) throw new Error('split-client ended without its summary');
-    return scoreSplit(this.caseName, point, o.connection, this.link.congestionControl(), frames, summary, o.simRuns);
+    return scoreSplit(measurement(this.caseName, point, o.connection, this.link.congestionControl(), frames, summary), o.simRuns);
   }
 
   /** Stop the server, remove the namespaces and the temporary models. */

@@ -37,6 +37,23 @@ describe('cleave simulate', () => {
     assert.ok(j.analytic.ms > 100 && j.simulated.medianMs > 100);
   });
 
+  it('--connection: a warm connection skips the handshake and slow start (new > kept-alive > warm)', async () => {
+    const times: Record<string, { analytic: number; simulated: number }> = {};
+    for (const c of ['new', 'kept-alive', 'warm']) {
+      const { code, out } = await cli('--payload', '130KB', '--bandwidth', '100mbit', '--rtt', '50ms', '--runs', '1', '--connection', c, '--json');
+      assert.equal(code, 0);
+      const j = JSON.parse(out) as { connection: string; analytic: { typicalMs: number }; simulated: { medianMs: number } };
+      assert.equal(j.connection, c);
+      times[c] = { analytic: j.analytic.typicalMs, simulated: j.simulated.medianMs };
+    }
+    const t = times as Record<'new' | 'kept-alive' | 'warm', { analytic: number; simulated: number }>;
+    for (const k of ['analytic', 'simulated'] as const) assert.ok(t.new[k] > t['kept-alive'][k] && t['kept-alive'][k] > t.warm[k], `${k}: ${JSON.stringify(times)}`);
+    const text = await cli('--payload', '10KB', '--network', 'wifi', '--runs', '1', '--connection', 'warm');
+    assert.match(text.out, /10000 bytes over a warm TCP connection/);
+    await assert.rejects(cli('--payload', '10KB', '--network', 'wifi', '--connection', 'hot'), /--connection takes new, kept-alive or warm/);
+    await assert.rejects(cli('--payload', '10KB', '--network', 'wifi', '--devices', '2', '--fps', '1', '--connection', 'warm'), /each device keeps one connection/);
+  });
+
   it('many devices: percentiles, throughput, loss, queues, utilisation', async () => {
     const { code, out } = await cli('--devices', '5', '--fps', '10', '--network', 'wifi', '--payload', '30KB', '--duration', '2', '--service-ms', '4', '--workers', '2');
     assert.equal(code, 0);

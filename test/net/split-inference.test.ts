@@ -15,7 +15,7 @@ import { SplitRig, type SplitRow } from '../../test-support/net/split-inference.
 const unavailable = netnsUnavailableReason();
 
 function describeRow(r: SplitRow): string {
-  return `${r.connection}: measured ${r.measuredMs.toFixed(1)} ms (head ${r.headMs.toFixed(2)}, encode ${r.encodeMs.toFixed(2)}, server ${r.serverMs.toFixed(2)}, ${r.wireUpBytes} B up / ${r.wireDownBytes} B down), analytic ${r.analyticMs.toFixed(1)}, simulated ${r.simulatedMs.toFixed(1)}, warm ${r.warmMs.toFixed(1)}; samples ${r.samplesMs.map((s) => s.toFixed(1)).join(' ')}`;
+  return `${r.connection}: measured ${r.measuredMs.toFixed(1)} ms (head ${r.headMs.toFixed(2)}, encode ${r.encodeMs.toFixed(2)}, server ${r.serverMs.toFixed(2)}, ${r.wireUpBytes} B up / ${r.wireDownBytes} B down), analytic ${r.analyticMs.toFixed(1)}, simulated ${r.simulatedMs.toFixed(1)}; samples ${r.samplesMs.map((s) => s.toFixed(1)).join(' ')}`;
 }
 
 describe('real split inference over a shaped link', { skip: unavailable ? `real-link test skipped: ${unavailable}` : false }, () => {
@@ -51,10 +51,11 @@ describe('real split inference over a shaped link', { skip: unavailable ? `real-
     // A new connection per request is what the models' handshake option describes.
     assert.ok(Math.abs(fresh.analyticError) < 0.2, `analytic model off:\n${detail}`);
     assert.ok(Math.abs(fresh.simulatedError) < 0.2, `simulator off:\n${detail}`);
-    // A kept-alive connection skips the handshake and, its window already open, the slow-start
-    // round too: the warm-window figure fits it, and the models' cold start is an upper bound.
-    assert.ok(Math.abs(kept.warmError) < 0.2, `warm-window estimate off:\n${detail}`);
-    assert.ok(kept.analyticMs > kept.measuredMs * 0.95, `kept-alive faster than a cold start predicts is expected, slower is not:\n${detail}`);
+    // A kept-alive connection skips the handshake and, its window grown by the warm-up frames,
+    // the slow-start rounds too: the simulator (warm-up frames first) and the analytic model
+    // (window open) describe it.
+    assert.ok(Math.abs(kept.simulatedError) < 0.2, `simulator off for the kept-alive connection:\n${detail}`);
+    assert.ok(Math.abs(kept.analyticError) < 0.2, `analytic model off for the kept-alive connection:\n${detail}`);
     assert.equal(fresh.newConnections, fresh.requests, 'fresh mode must open a connection per request');
     assert.equal(kept.newConnections, 0, 'keep-alive mode must reuse the warm-up connection');
   });
