@@ -31,6 +31,8 @@ export interface ServerOptions {
    * when absent.
    */
   readonly streamPort?: number;
+  /** stream connections with nothing in flight for this long are closed (default 5 minutes) */
+  readonly streamIdleTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -141,7 +143,10 @@ export async function startServer(models: readonly ServedModel[], options: Serve
   const host = options.host ?? '127.0.0.1';
   let stream: RunningStreamServer | undefined;
   try {
-    if (options.streamPort !== undefined) stream = await startStreamServer(core, { host, port: options.streamPort, bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024 * 1024 });
+    if (options.streamPort !== undefined) stream = await startStreamServer(core, {
+      host, port: options.streamPort, bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024 * 1024,
+      ...(options.streamIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.streamIdleTimeoutMs } : {}),
+    });
   } catch (e) {
     await app.close();
     throw e;

@@ -9,7 +9,15 @@ export interface StreamServerOptions {
   readonly port: number;
   /** largest request body; a larger frame closes the connection after an error reply */
   readonly bodyLimitBytes: number;
+  /** a connection with nothing in flight for this long is closed (default 5 minutes) */
+  readonly idleTimeoutMs?: number;
 }
+
+/**
+ * Replies a client has not read yet, per connection, before this server stops reading its
+ * requests: a client that sends without reading cannot make the server buffer without bound.
+ */
+const MAX_UNREAD_REPLY_BYTES = 16 * 1024 * 1024;
 
 export interface RunningStreamServer {
   /** e.g. tcp://127.0.0.1:40124 */
@@ -35,6 +43,9 @@ export async function startStreamServer(core: InferCore, options: StreamServerOp
     const state = { inflight: 0 };
     sockets.set(socket, state);
     socket.setNoDelay(true);
+    socket.setTimeout(options.idleTimeoutMs ?? 300_000, () => {
+      if (state.inflight === 0) socket.end();
+    });
     const reader = new FrameReader(FRAME_HEADER_BYTES + 1024 + options.bodyLimitBytes);
     socket.on('data', (chunk: Buffer) => {
       let frames;
@@ -62,7 +73,13 @@ export async function startStreamServer(core: InferCore, options: StreamServerOp
             reply = { status, body: errorBody(errorMessage(e, status)) };
           }
           state.inflight--;
-          if (!socket.destroyed) socket.write(encodeReplyFrame(f.tag, reply.status, reply.body, reply.headerLength));
+          if (!socket.destroyed) {
+            socket.write(encodeReplyFrame(f.tag, reply.status, reply.body, reply.headerLength));
+            if (socket.writableLength > MAX_UNREAD_REPLY_BYTES && !socket.isPaused()) {
+              socket.pause();
+              socket.once('drain', () => socket.resume());
+            }
+          }
           if (closing && state.inflight === 0) socket.end();
         })();
       }

@@ -119,6 +119,26 @@ describe('stream transport (server side)', () => {
   });
 });
 
+describe('stream transport idle connections', () => {
+  it('a connection idle past the timeout is closed by the server; a new one is served', async () => {
+    const full = splitNet('full');
+    const server = await startServer([await ServedModel.load('full', full, full)], { streamPort: 0, streamIdleTimeoutMs: 150 });
+    try {
+      const c = new RawClient(server.streamUrl as string);
+      const b = inferBody(1);
+      c.socket.write(encodeRequestFrame(1, '/v2/models/full/infer', b.body, b.headerLength));
+      assert.equal((await c.until(1))[0]?.status, 200);
+      await c.closed; // closed by the server once idle, not by this client
+      const d = new RawClient(server.streamUrl as string);
+      d.socket.write(encodeRequestFrame(2, '/v2/models/full/infer', b.body, b.headerLength));
+      assert.equal((await d.until(1))[0]?.status, 200);
+      d.socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('stream transport shutdown', () => {
   it('close() answers requests in flight, then closes the connections', async () => {
     const full = splitNet('full');
