@@ -20,6 +20,7 @@ import { nodeGet, nodeTransport } from '../../src/edge/node-transport.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor } from '../../src/edge/runtime.js';
 import { encodeModel } from '../../src/onnx/codec.js';
+import { nearestRank } from '../../src/profile/stats.js';
 import { fromBinary } from '../../src/serve/datatypes.js';
 import { startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
@@ -67,7 +68,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 type Stats = { mean: number; min: number; p10: number; p50: number; p99: number };
 function stats(xs: number[]): Stats {
   const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] as number;
+  const q = (p: number) => nearestRank(s, p);
   return { mean: s.reduce((a, b) => a + b, 0) / s.length, min: s[0] as number, p10: q(0.1), p50: q(0.5), p99: q(0.99) };
 }
 

@@ -1,5 +1,5 @@
 import { streamTransport } from '../../src/edge/stream-transport.js';
-import { quantile } from '../../src/profile/stats.js';
+import { nearestRank } from '../../src/profile/stats.js';
 import type { EncodedBody } from '../../src/serve/v2-wire.js';
 
 export interface StreamLoad {
@@ -31,5 +31,5 @@ export async function streamLoad(url: string, body: EncodedBody, concurrency: nu
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  return { inflight: concurrency, requestsPerSec: latencies.length / elapsed, latencyP50Ms: quantile(latencies, 0.5), latencyP99Ms: quantile(latencies, 0.99) };
+  return { inflight: concurrency, requestsPerSec: latencies.length / elapsed, latencyP50Ms: nearestRank(latencies, 0.5), latencyP99Ms: nearestRank(latencies, 0.99) };
 }

@@ -6,6 +6,7 @@
  * server queues it for one of k workers, runs the tail, and replies over the downlink.
  * A frame's latency runs from its capture to the reply's arrival.
  */
+import { nearestRank } from '../profile/stats.js';
 import type { CongestionControlName } from './congestion.js';
 import { EventCore } from './event-core.js';
 import { Link } from './link.js';
@@ -63,8 +64,7 @@ export function percentiles(values: Float64Array | number[]): Percentiles {
   const n = values.length;
   if (n === 0) return { p50: NaN, p95: NaN, p99: NaN, mean: NaN, max: NaN };
   const sorted = Float64Array.from(values).sort();
-  // Nearest-rank percentiles.
-  const at = (q: number): number => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number;
+  const at = (q: number): number => nearestRank(sorted, q);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += sorted[i] as number;
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: sum / n, max: sorted[n - 1] as number };

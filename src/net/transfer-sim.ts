@@ -2,6 +2,7 @@
  * One TCP transfer through the simulator, timed the way the real-link validation times it:
  * from connect() to the arrival of the receiver's one-byte application acknowledgement.
  */
+import { nearestRank } from '../profile/stats.js';
 import { DEFAULT_HOST_OVERHEAD_MS } from './analytic.js';
 import type { CongestionControlName } from './congestion.js';
 import { EventCore, type EventObserver } from './event-core.js';
@@ -141,7 +142,7 @@ export function simulateTransferStats(o: TransferSimOptions, runs: number): Tran
     events += r.events;
   }
   times.sort();
-  const at = (q: number): number => times[Math.min(runs - 1, Math.max(0, Math.ceil(q * runs) - 1))] as number;
+  const at = (q: number): number => nearestRank(times, q);
   let sum = 0;
   for (let i = 0; i < runs; i++) sum += times[i] as number;
   const mid = runs >> 1;

@@ -27,6 +27,15 @@ export function quantile(sorted: readonly number[], q: number): number {
   return a + (b - a) * (pos - lo);
 }
 
+/**
+ * The q-quantile (0..1) of sorted values by nearest rank: always one of the values (the
+ * simulator reports its percentiles this way, like most load generators).
+ */
+export function nearestRank(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number;
+}
+
 /** The median of values (0 for none). */
 export function median(values: readonly number[]): number {
   return quantile([...values].sort((a, b) => a - b), 0.5);
