@@ -4,7 +4,7 @@ import { BadRequestError } from '../errors.js';
 import { inputShapes, parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { bytes, csv, si, table } from './format.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 import { analyzeFile } from './load.js';
 
 export const ANALYZE_HELP = `Usage: cleave analyze MODEL [options]
@@ -59,10 +59,7 @@ export async function runAnalyze(argv: readonly string[], io: CliIo): Promise<nu
     csv: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'analyze');
-  if (values.help) {
-    io.stdout(ANALYZE_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, ANALYZE_HELP);
   if (positionals.length !== 1) throw new BadRequestError('analyze takes one MODEL file; see `cleave analyze --help`');
   const which = values.table ?? 'all';
   if (!['nodes', 'cuts', 'all'].includes(which)) throw new BadRequestError(`--table must be nodes, cuts or all, got "${which}"`);

@@ -6,7 +6,7 @@ import { writeModel } from '../onnx/model-file.js';
 import { parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { trainingProgress } from './training-progress.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 
 export const BOTTLENECK_HELP = `Usage: cleave bottleneck MODEL.onnx --at TENSOR --data mnist|fashion-mnist|DIR -o OUT.onnx [options]
 
@@ -52,10 +52,7 @@ export async function runBottleneck(argv: readonly string[], io: CliIo): Promise
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'bottleneck');
-  if (values.help) {
-    io.stdout(BOTTLENECK_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, BOTTLENECK_HELP);
   if (positionals.length !== 1) throw new BadRequestError('bottleneck takes one MODEL file; see `cleave bottleneck --help`');
   if (!values.at) throw new BadRequestError('bottleneck needs --at TENSOR (a cut point; `cleave rank` lists them)');
   if (!values.data) throw new BadRequestError('bottleneck needs --data mnist, fashion-mnist or a folder of class subfolders');

@@ -4,7 +4,7 @@ import { buildModel } from '../models/catalogue.js';
 import { writeModel } from '../onnx/model-file.js';
 import { parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 
 export const BUILD_MODEL_HELP = `Usage: cleave build-model NAME -o FILE [options]
 
@@ -36,10 +36,7 @@ export async function runBuildModel(argv: readonly string[], io: CliIo): Promise
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'build-model');
-  if (values.help) {
-    io.stdout(BUILD_MODEL_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, BUILD_MODEL_HELP);
   if (values.list) {
     const rows = CATALOGUE.map((e) => ({ name: e.name, description: e.description, input: e.input, params: e.params ?? null, macs: e.macs ?? null }));
     io.stdout(values.json ? `${JSON.stringify(rows, null, 2)}\n` : rows.map((r) => `${r.name.padEnd(12)} ${r.description}\n`).join(''));

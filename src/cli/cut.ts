@@ -6,7 +6,7 @@ import { BadRequestError, CutError } from '../errors.js';
 import { inputShapes, parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { bytes } from './format.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 import { analyzeFile } from './load.js';
 
 export const CUT_HELP = `Usage: cleave cut MODEL --at T1[,T2...] -o DIR [options]
@@ -41,10 +41,7 @@ export async function runCut(argv: readonly string[], io: CliIo): Promise<number
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'cut');
-  if (values.help) {
-    io.stdout(CUT_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, CUT_HELP);
   if (positionals.length !== 1) throw new BadRequestError('cut takes one MODEL file; see `cleave cut --help`');
   const at = (values.at ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   if (at.length === 0) throw new BadRequestError('cut needs --at TENSOR[,TENSOR...]');

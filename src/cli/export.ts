@@ -5,7 +5,7 @@ import { readModel } from '../onnx/model-file.js';
 import { writeTritonRepository } from '../package/triton.js';
 import { parse } from './args.js';
 import { EXIT } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 
 export const EXPORT_HELP = `Usage: cleave export triton DIR|MODEL -o OUT [options]
 
@@ -36,10 +36,7 @@ export async function runExport(argv: readonly string[], io: CliIo): Promise<num
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'export');
-  if (values.help) {
-    io.stdout(EXPORT_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, EXPORT_HELP);
   const [target, source, ...rest] = positionals;
   if (target !== 'triton') throw new BadRequestError(`export knows one target, triton; got ${target === undefined ? 'none' : `"${target}"`}`);
   if (!source || rest.length) throw new BadRequestError('export triton takes one cut folder or model file');

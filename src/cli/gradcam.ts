@@ -9,7 +9,7 @@ import { GradCam } from '../interpret/gradcam-run.js';
 import { readModel, writeFileAtomic } from '../onnx/model-file.js';
 import { normalisationOf, parse } from './args.js';
 import { EXIT } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 
 export const GRADCAM_HELP = `Usage: cleave gradcam MODEL IMAGE --layer T [--layer T2 ...] -o OUT.png [options]
 
@@ -54,10 +54,7 @@ export async function runGradcam(argv: readonly string[], io: CliIo): Promise<nu
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'gradcam');
-  if (values.help) {
-    io.stdout(GRADCAM_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, GRADCAM_HELP);
   if (positionals.length !== 2) throw new BadRequestError('gradcam takes MODEL and IMAGE; see `cleave gradcam --help`');
   const layers = (values.layer ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   if (layers.length === 0) throw new BadRequestError('gradcam needs --layer TENSOR (repeatable)');

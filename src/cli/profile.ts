@@ -8,7 +8,7 @@ import { type ModelProfile, profileModel } from '../profile/profile-model.js';
 import { inputShapes, parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { bytes, si, table } from './format.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 import { analyzeFile } from './load.js';
 
 export const PROFILE_HELP = `Usage: cleave profile MODEL [options]
@@ -160,10 +160,7 @@ export async function runProfile(argv: readonly string[], io: CliIo): Promise<nu
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'profile');
-  if (values.help) {
-    io.stdout(PROFILE_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, PROFILE_HELP);
   if (positionals.length !== 1) throw new BadRequestError('profile takes one MODEL file; see `cleave profile --help`');
   const warmup = nonNegativeInt(values.warmup, 'warmup', 5);
   const repeats = positiveInt(values.repeats, 'repeats', 20);

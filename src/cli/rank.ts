@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../onnx/model-file.js';
 import { isplitPlotSvg } from '../report/isplit-plot.js';
 import { normalisationOf, parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 
 export const RANK_HELP = `Usage: cleave rank MODEL.onnx --data mnist|fashion-mnist|DIR [options]
 
@@ -89,10 +89,7 @@ export async function runRank(argv: readonly string[], io: CliIo): Promise<numbe
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'rank');
-  if (values.help) {
-    io.stdout(RANK_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, RANK_HELP);
   if (positionals.length !== 1) throw new BadRequestError('rank takes one MODEL file; see `cleave rank --help`');
   if (!values.data) throw new BadRequestError('rank needs --data mnist, fashion-mnist or a folder of class subfolders');
   const model = readClassifier(positionals[0] as string);

@@ -15,7 +15,7 @@ import { loadDataset } from '../train/datasets.js';
 import { parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { table } from './format.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 
 export const RUN_HELP = `Usage: cleave run --server URL --head HEAD [options] (IMAGE... | --dataset NAME)
 
@@ -80,10 +80,7 @@ export async function runRun(argv: readonly string[], io: CliIo): Promise<number
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'run');
-  if (values.help) {
-    io.stdout(RUN_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, RUN_HELP);
   if (!values.server) throw new BadRequestError('run needs --server URL; see `cleave run --help`');
   if (!/^(https?|tcp):\/\/[^/]+/.test(values.server)) throw new BadRequestError(`--server must be an http://, https:// or tcp:// URL, got "${values.server}"`);
   if (!values.head) throw new BadRequestError('run needs --head head.onnx (or a cut folder)');

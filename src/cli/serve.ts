@@ -2,7 +2,7 @@ import { BadRequestError } from '../errors.js';
 import { serveModels } from '../serve/serve-models.js';
 import { parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 
 export const SERVE_HELP = `Usage: cleave serve DIR|MODEL|NAME=MODEL... [options]
 
@@ -52,10 +52,7 @@ export async function runServe(argv: readonly string[], io: CliIo, stop?: Promis
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'serve');
-  if (values.help) {
-    io.stdout(SERVE_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, SERVE_HELP);
   if (positionals.length === 0) throw new BadRequestError('serve needs a folder or model files; see `cleave serve --help`');
   const portOf = (v: string | undefined, name: string): number | undefined => {
     if (v === undefined) return undefined;

@@ -20,7 +20,7 @@ import { parse, positiveInt } from './args.js';
 import { analyzeFile } from './load.js';
 import { EXIT } from './exit-codes.js';
 import { table } from './format.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 
 export const SIMULATE_HELP = `Usage:
   cleave simulate --payload SIZE (--network NAME | --network-file FILE | --bandwidth RATE --rtt TIME) [options]
@@ -167,10 +167,7 @@ export function pathFromArgs(v: Values): { path: PathSpec; label: string; profil
 
 export async function runSimulate(argv: readonly string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parse(argv, OPTIONS, 'simulate');
-  if (v.help) {
-    io.stdout(SIMULATE_HELP);
-    return EXIT.OK;
-  }
+  if (v.help) return printHelp(io, SIMULATE_HELP);
   if (positionals.length > 0) {
     throw new BadRequestError(`simulate takes options only, got "${positionals.join(' ')}"; see \`cleave simulate --help\``);
   }

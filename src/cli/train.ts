@@ -8,7 +8,7 @@ import type { OptimizerSpec } from '../train/optimizers.js';
 import { parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { trainingProgress } from './training-progress.js';
-import type { CliIo } from './io.js';
+import { type CliIo, printHelp } from './io.js';
 
 export const TRAIN_HELP = `Usage: cleave train (MODEL.onnx | --arch NAME) --data DATASET -o OUT.onnx [options]
 
@@ -76,10 +76,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, 'train');
-  if (values.help) {
-    io.stdout(TRAIN_HELP);
-    return EXIT.OK;
-  }
+  if (values.help) return printHelp(io, TRAIN_HELP);
   if ((positionals.length === 1) === (values.arch !== undefined) || positionals.length > 1) {
     throw new BadRequestError('train takes one MODEL file or --arch NAME; see `cleave train --help`');
   }
