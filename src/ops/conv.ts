@@ -41,9 +41,13 @@ function im2colKernel(channels: number, kernel: readonly number[]): { dims: numb
 const GEMM_MIN_BATCH = 16;
 // dW of group-1 Convs from that batch size: one GEMM over all N*L columns instead of per-sample
 // products P_n dY_n^T (which reduce over only L columns) and a ReduceSum; single-thread, batch
-// 64: 1.2x faster at 28x28 (32->32), 1.6-1.8x at 14x14 and 7x7 (bench/train/profile-step).
+// 64: 1.6-1.8x faster at 14x14 and 7x7 (bench/gradients, small VGG layers).
 // Unless the patches have fewer rows (C*K) than this: 1->32 3x3 at 28x28 ran 1.3x slower so.
 const GEMM_DW_MIN_ROWS = 32;
+// Nor above this many output positions per sample: at 28x28 with 2 threads the per-sample
+// products (64 independent GEMMs) and the multithreaded one-hot Conv beat the single GEMM and
+// ORT's Gather (12.1 against 13.2 ms for 32->32 at batch 64, ORT profiler).
+const GEMM_DW_MAX_POSITIONS = 256;
 
 /**
  * A Conv (the forward one in training steps, or the stride-1 dX) runs as im2col + one GEMM when
@@ -242,7 +246,8 @@ function convGradient(g: GradContext): void {
       ...(outputPadding.some((v) => v !== 0) ? { output_padding: outputPadding } : {}),
     }));
   }
-  if (g.needs(1) && group === 1 && n >= GEMM_MIN_BATCH && c * p.kernel.reduce((a, b) => a * b, 1) >= GEMM_DW_MIN_ROWS) {
+  const positions = spatialOut.reduce((a, b) => a * b, 1);
+  if (g.needs(1) && group === 1 && n >= GEMM_MIN_BATCH && c * p.kernel.reduce((a, b) => a * b, 1) >= GEMM_DW_MIN_ROWS && positions <= GEMM_DW_MAX_POSITIONS) {
     // dW^T [C*K, Cout] = patches [C*K, L*N] x dY^T [L*N, Cout]: one GEMM, the batch sum included.
     // The patches are the GEMM's A operand: with dY as A (dW = dY x patches^T) ORT's GEMM packed
     // the large patches and ran 1.1-1.3x slower.
