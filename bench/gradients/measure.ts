@@ -2,13 +2,16 @@
 // own), timing ORT runs after warm-up; prints JSON.
 import { buildGradientModel } from '../../src/autodiff/backward.js';
 import { liftInitializers } from '../../src/autodiff/lift.js';
-import { ModelBuilder } from '../../src/graph/builder.js';
+import { ModelBuilder, nodeAttribute } from '../../src/graph/builder.js';
 import { buildGradCamModel } from '../../src/interpret/gradcam.js';
+import { Attrs } from '../../src/graph/attributes.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { tensorValue } from '../../src/onnx/tensor.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { median } from '../../src/profile/stats.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { convByGemm, convByGemmPays, type NodeSink } from '../../src/ops/conv.js';
+import { convParams } from '../../src/ops/shared/conv-geometry.js';
 
 const [kind, batchText, runsText] = process.argv.slice(2);
 const batch = Number(batchText ?? 1);
@@ -97,9 +100,104 @@ function convLayer(variant: string): { model: ModelProto; feeds: Record<string, 
   return { model: b.build(), feeds: { x, w, dy } };
 }
 
+/** The one-hot kernel that makes a grouped Conv copy each channel's k*k positions (im2col). */
+function onehotKernel(channels: number, k: number): number[] {
+  const data = new Array<number>(channels * k * k * k * k).fill(0);
+  for (let ch = 0; ch < channels; ch++) for (let j = 0; j < k * k; j++) data[(ch * k * k + j) * k * k + j] = 1;
+  return data;
+}
+
+/**
+ * A small-VGG layer (3x3, pad 1) at a training batch: each formulation of its forward, dW and
+ * dX as one model. 'rule' variants are what cleave emits at this batch (autodiff of the Conv);
+ * 'forward-gemm' is the training step's rewrite of the forward Conv, marked where it is picked.
+ */
+function vggLayer(c: number, cout: number, h: number): Record<string, { model: ModelProto; feeds: Record<string, RunTensor> }> {
+  const k = 3;
+  const x = random([batch, c, h, h], 1);
+  const w = random([cout, c, k, k], 3);
+  const dy = random([batch, cout, h, h], 2);
+  const feeds = { x, w, dy };
+  const out: Record<string, { model: ModelProto; feeds: Record<string, RunTensor> }> = {};
+  const start = () => {
+    const b = new ModelBuilder({ opset: 17 });
+    return { b, xi: b.input('x', 'float32', [batch, c, h, h]), wi: b.input('w', 'float32', [cout, c, k, k]), dyi: b.input('dy', 'float32', [batch, cout, h, h]) };
+  };
+  const only = (m: ModelProto, inputs: readonly string[]) => ({ model: { ...m, graph: { ...m.graph, input: m.graph.input.filter((v) => inputs.includes(v.name)) } }, feeds: Object.fromEntries(inputs.map((n) => [n, feeds[n as keyof typeof feeds]])) });
+  {
+    const { b, xi, wi } = start();
+    b.output(b.node('Conv', [xi, wi], { pads: [1, 1, 1, 1] }, 'y'));
+    const m = b.build();
+    out['forward-conv'] = only(m, ['x', 'w']);
+  }
+  {
+    // The training step's forward rewrite (convByGemm), here whether or not it would pick it.
+    const { b, xi, wi } = start();
+    const sink: NodeSink = {
+      opset: 17,
+      emit: (opType, inputs, purpose, attrs) => b.node(opType, inputs, attrs ?? {}, purpose),
+      constant: (purpose, dtype, dims, data) => b.constant(purpose, dtype, dims, data),
+    };
+    const node = { name: 'y', opType: 'Conv', domain: '', input: [], output: [], attribute: [nodeAttribute('pads', [1, 1, 1, 1])] };
+    const ctx = { node, name: 'y', opset: 17, attrs: new Attrs(node) };
+    b.output(convByGemm(sink, xi, wi, '', [batch, c, h, h], [cout, c, k, k], [batch, cout, h, h], convParams(ctx, [batch, c, h, h], [k, k])));
+    out[`forward-gemm${convByGemmPays(batch, 1, c * k * k, h * h) ? ' (picked)' : ''}`] = only(b.build(), ['x', 'w']);
+  }
+  {
+    // The per-sample weight gradient (the rule below batch 16): one-hot grouped Conv patches
+    // [N, C*9, L], batched MatMul with dY, ReduceSum over the batch.
+    const { b, xi, dyi } = start();
+    const patches = b.node('Conv', [xi, b.constant('onehot', 'float32', [c * k * k, 1, k, k], onehotKernel(c, k))], { group: c, pads: [1, 1, 1, 1] }, 'patches');
+    const pm = b.node('Reshape', [patches, b.ints('ps', [batch, c * k * k, h * h])], {}, 'pm');
+    const dyt = b.node('Transpose', [b.node('Reshape', [dyi, b.ints('ds', [batch, cout, h * h])], {}, 'dym')], { perm: [0, 2, 1] }, 'dyt');
+    const summed = b.node('ReduceSum', [b.node('MatMul', [pm, dyt], {}, 'prod'), b.ints('ax', [0])], { keepdims: 0 }, 'sum');
+    b.output(b.node('Reshape', [b.node('Transpose', [summed], { perm: [1, 0] }, 'dwt'), b.ints('ws', [cout, c, k, k])], {}, 'dw'));
+    out['dw-per-sample'] = only(b.build(), ['x', 'dy']);
+  }
+  // 'rule' rows: what autodiff emits for this Conv at this batch.
+  for (const wrt of ['w', 'x'] as const) {
+    const { b, xi, wi } = start();
+    b.output(b.node('Conv', [xi, wi], { pads: [1, 1, 1, 1] }, 'y'));
+    const g = buildGradientModel(b.build(), { seeds: [{ tensor: 'y', grad: 'dy' }], wrt: [wrt], outputs: [] });
+    const model = { ...g.model, graph: { ...g.model.graph, node: g.model.graph.node.filter((n) => n.output[0] !== 'y') } };
+    out[wrt === 'w' ? 'dw-rule' : 'dx-rule'] = only(model, wrt === 'w' ? ['x', 'dy'] : ['w', 'dy']);
+  }
+  {
+    const { b, wi, dyi } = start();
+    b.output(b.node('ConvTranspose', [dyi, wi], { pads: [1, 1, 1, 1] }, 'dx'));
+    out['dx-convtranspose'] = only(b.build(), ['w', 'dy']);
+  }
+  {
+    const { b, wi, dyi } = start();
+    const wt = b.node('Transpose', [wi], { perm: [1, 0, 2, 3] }, 'wt');
+    const flip = b.node('Slice', [wt, b.ints('s', [-1, -1]), b.ints('e', [-(2 ** 31), -(2 ** 31)]), b.ints('a', [2, 3]), b.ints('st', [-1, -1])], {}, 'wflip');
+    b.output(b.node('Conv', [dyi, flip], { pads: [1, 1, 1, 1] }, 'dx'));
+    out['dx-flipped-conv'] = only(b.build(), ['w', 'dy']);
+  }
+  return out;
+}
+
+/** Runs the variants round-robin in one process (a ratio between them survives other load); min and median ms. */
+async function interleaved(variants: Record<string, { model: ModelProto; feeds: Record<string, RunTensor> }>): Promise<Record<string, { minMs: number; medianMs: number }>> {
+  const entries = await Promise.all(Object.entries(variants).map(async ([name, v]) => ({ name, v, session: await Session.fromModel(v.model, { threads: THREADS }), ms: [] as number[] })));
+  for (let r = 0; r < runs + 3; r++) {
+    for (const e of entries) {
+      const t0 = performance.now();
+      await e.session.run(e.v.feeds);
+      if (r >= 3) e.ms.push(performance.now() - t0);
+    }
+  }
+  for (const e of entries) await e.session.release();
+  return Object.fromEntries(entries.map((e) => [e.name, { minMs: Math.min(...e.ms), medianMs: median(e.ms) }]));
+}
+
 const BLOCKS = ['layer1.1.relu2', 'layer2.1.relu2', 'layer3.1.relu2', 'layer4.1.relu2'];
 
 async function main(): Promise<Record<string, unknown>> {
+  if (kind?.startsWith('vgg:')) {
+    const [c, cout, h] = kind.slice(4).split(',').map(Number) as [number, number, number];
+    return { variants: await interleaved(vggLayer(c, cout, h)), gflop: (2 * batch * cout * c * 9 * h * h) / 1e9 };
+  }
   if (kind?.startsWith('conv:')) {
     const { model, feeds } = convLayer(kind.slice(5));
     return { ...(await time(model, feeds)) };

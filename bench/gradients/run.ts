@@ -3,7 +3,10 @@
 //     by a one-hot grouped Conv + batched MatMul) vs im2col by strided Slices vs the textbook
 //     Conv over transposed tensors; input gradient by the rule (a Conv with flipped weights at
 //     stride 1) vs ConvTranspose; the forward conv for scale.
-//  2. ResNet-18 at 224x224, batch 1 and 8: forward; full backward (every weight and the
+//  2. The small VGG's conv layers at batch 64: forward as Conv or as cleave's im2col GEMM, dW
+//     per sample or as cleave's rule (one GEMM over the batch), dX by the rule vs ConvTranspose
+//     vs a flipped Conv; interleaved in one process.
+//  3. ResNet-18 at 224x224, batch 1 and 8: forward; full backward (every weight and the
 //     input); Grad-CAM at the 4 block outputs (one backward pass, no weight gradients).
 // Each configuration runs in a fresh process (its own peak RSS); medians of --runs runs.
 // PyTorch figures are those of PERFORMANCE.md (same machine class, not this run).
@@ -37,6 +40,18 @@ for (const v of ['forward', 'dw-rule', 'dw-im2col-slices', 'dw-textbook', 'dx-ru
   const r = measure(`conv:${v}`, 8);
   rows.push(r);
   lines.push(`${pad(v, 34)}${pad(r.medianMs.toFixed(1), 10)}${(convFlops / r.medianMs / 1e6).toFixed(1)}`);
+}
+lines.push('');
+// The small VGG's layers at the training batch: what the Conv rule and the training step's
+// forward rewrite pick (rule / gemm rows) against the other formulations, interleaved in one
+// process (min / median ms).
+lines.push('small VGG layers 3x3 pad 1, batch 64, interleaved (min / median ms)');
+const VGG_LAYERS = [[32, 32, 28], [64, 64, 14], [128, 128, 7], [64, 128, 7]] as const;
+for (const [c, cout, h] of VGG_LAYERS) {
+  const r = measure(`vgg:${c},${cout},${h}`, 64, Math.max(40, runs));
+  rows.push(r);
+  const v = r.variants as Record<string, { minMs: number; medianMs: number }>;
+  lines.push(`  ${c}->${cout} ${h}x${h} (${(r.gflop as number).toFixed(2)} GFLOP per product): ${Object.entries(v).map(([name, t]) => `${name} ${t.minMs.toFixed(1)}/${t.medianMs.toFixed(1)}`).join(', ')}`);
 }
 lines.push('');
 lines.push('ResNet-18 224x224');
