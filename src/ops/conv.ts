@@ -62,6 +62,14 @@ const GEMM_CONV_MIN_REDUCTION = 1024;
  */
 const GEMM_CONV_MAX_POSITIONS = 64;
 
+/**
+ * The stride-1 dX stays a ConvTranspose below this many input channels (group 1): LeNet's
+ * 6->16 5x5 conv at batch 64 ran 2-4x faster so (0.8 against 2.4 ms); at 32 channels and more
+ * the flipped Conv and the ConvTranspose ran within 10% of each other, or the
+ * flipped Conv won (bench/gradients, small VGG layers).
+ */
+const DX_CONV_TRANSPOSE_MAX_CHANNELS = 16;
+
 /** What the batch-wide im2col needs to add nodes: a gradient rule's context, or a graph pass's emitter. */
 export interface NodeSink {
   readonly opset: number;
@@ -72,13 +80,6 @@ export interface NodeSink {
 function view(g: NodeSink, t: string, shape: readonly number[], purpose: string): string {
   return g.emit('Reshape', [t, g.constant(`${purpose}_shape`, 'int64', [shape.length], shape)], purpose);
 }
-
-/**
- * The stride-1 dX stays a ConvTranspose below this many input channels (group 1): LeNet's
- * 6->16 5x5 conv at batch 64 ran 2-4x faster so (0.8 against 2.4 ms); at 32 channels and more
- * the flipped Conv and the ConvTranspose ran within 10% of each other (bench/train/profile-step).
- */
-const DX_CONV_TRANSPOSE_MAX_CHANNELS = 16;
 
 /**
  * im2col for a whole batch by one Gather: src [N, C, ...S] becomes [C, ...S, N] (padded), whose
