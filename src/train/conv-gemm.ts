@@ -19,7 +19,8 @@ export function forwardConvsAsGemm(step: ModelProto, shapes: ReadonlyMap<string,
   const nodes: NodeProto[] = [];
   step.graph.node.forEach((node, i) => {
     const [x, w, y] = [shapes.get(node.input[0] ?? ''), shapes.get(node.input[1] ?? ''), shapes.get(node.output[0] ?? '')];
-    if (node.opType !== 'Conv' || (node.domain ?? '') !== '' || !names.has(node.name) || !x || !w || !y || x.dtype !== 'float32') {
+    const known = (t: TensorInfo | undefined): t is TensorInfo => t !== undefined && t.shape.every((d) => Number.isInteger(d) && d > 0);
+    if (node.opType !== 'Conv' || (node.domain ?? '') !== '' || !names.has(node.name) || !known(x) || !known(w) || !known(y) || x.dtype !== 'float32') {
       nodes.push(node);
       return;
     }

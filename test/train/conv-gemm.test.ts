@@ -62,6 +62,11 @@ describe('forwardConvsAsGemm: forward Convs of a training step as im2col GEMMs',
       const rewritten = forwardConvsAsGemm(model, inferShapes(graphFromModel(model)).tensors, names);
       assert.deepEqual(rewritten.graph.node.map((n) => n.opType), ['Conv', 'Relu']);
     }
+    // Shapes not known statically (a dim of -1) are left alone too.
+    const model = convModel([16, 8, 7, 7], [12, 8, 3, 3], { pads: [1, 1, 1, 1] }, false);
+    const shapes = new Map(inferShapes(graphFromModel(model)).tensors);
+    shapes.set('x', { dtype: 'float32', shape: [16, 8, -1, 7] });
+    assert.deepEqual(forwardConvsAsGemm(model, shapes, new Set(['conv'])).graph.node.map((n) => n.opType), ['Conv', 'Relu']);
   });
 });
 
