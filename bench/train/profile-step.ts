@@ -1,7 +1,7 @@
 // bench/train/profile-step: where one training step's time goes. Builds the training step of
 // a catalogue model (batch 64, Adam), runs warm-up steps, then N steps under ORT's profiler
 // and prints the kernels' total time by op type and the slowest nodes (median per run).
-// Usage: node build/bench/train/profile-step.js [arch] [--steps N] [--top K]
+// Usage: node build/bench/train/profile-step.js [arch] [--steps N] [--top K] [--portable]
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { tensorValue } from '../../src/onnx/tensor.js';
 import type { TensorProto } from '../../src/onnx/types.js';
 import { makeBatch } from '../../src/train/batches.js';
 import { loadDataset } from '../../src/train/datasets.js';
+import { probeNchwcBlock } from '../../src/train/nchwc.js';
 import { buildTrainStep } from '../../src/train/train-step.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, LR_INPUT } from '../../src/train/optimizers.js';
 
@@ -23,7 +24,9 @@ const top = opt('--top', 30);
 const BATCH = 64;
 
 const model = buildModel(arch, { seed: 1 });
-const step = buildTrainStep(model, { batch: BATCH, optimizer: { kind: 'adam', lr: 0.001 } });
+// As the Trainer builds it: with ORT's NCHWc kernels where this CPU has them (--portable: without).
+const nchwcBlock = argv.includes('--portable') ? undefined : await probeNchwcBlock();
+const step = buildTrainStep(model, { batch: BATCH, optimizer: { kind: 'adam', lr: 0.001 }, nchwcBlock });
 // onnxruntime-node 1.30's endProfiling returns no path: the trace is the one file in `dir`.
 const dir = mkdtempSync(join(tmpdir(), 'cleave-train-profile-'));
 const session = await Session.fromModel(step.model, { threads: 2, profile: true, profileFilePrefix: join(dir, 'ort') });
@@ -75,7 +78,7 @@ const nodes = [...byNode.entries()].map(([key, e]) => ({ name: key.split('\u0000
 const kernelMs = nodes.reduce((a, n) => a + n.ms, 0);
 const byOp = new Map<string, { ms: number; count: number }>();
 for (const n of nodes) { const e = byOp.get(n.op) ?? { ms: 0, count: 0 }; e.ms += n.ms; e.count++; byOp.set(n.op, e); }
-const lines = [`${arch}: run ${runMs.toFixed(1)} ms (median of ${runs.length}), kernels ${kernelMs.toFixed(1)} ms, ${nodes.length} kernels`, '', 'by op type:'];
+const lines = [`${arch}${nchwcBlock ? ` (NCHWc block ${nchwcBlock})` : ''}: run ${runMs.toFixed(1)} ms (median of ${runs.length}), kernels ${kernelMs.toFixed(1)} ms, ${nodes.length} kernels`, '', 'by op type:'];
 for (const [op, e] of [...byOp.entries()].sort((a, b) => b[1].ms - a[1].ms)) lines.push(`  ${op.padEnd(28)}${e.ms.toFixed(2).padStart(9)} ms ${(100 * e.ms / kernelMs).toFixed(1).padStart(5)}%  x${e.count}`);
 // Phases by the names autodiff and the optimiser give their nodes.
 const phaseOf = (name: string) => (name.startsWith('opt/') ? 'optimizer' : name.includes('/grad/') ? 'backward' : 'forward and loss');

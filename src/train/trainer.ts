@@ -1,11 +1,12 @@
 import { liftInitializers } from '../autodiff/lift.js';
-import { BadRequestError } from '../errors.js';
+import { BadModelError, BadRequestError } from '../errors.js';
 import { makeTensor, tensorValue } from '../onnx/tensor.js';
 import type { ModelProto, TensorProto } from '../onnx/types.js';
 import { type RunTensor, Session } from '../runtime/session.js';
 import { type Batch, checkLabels } from './batches.js';
 import type { ImageDataset } from './datasets.js';
 import { makeBatch } from './batches.js';
+import { NCHWC_DOMAIN, probeNchwcBlock } from './nchwc.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, LR_INPUT } from './optimizers.js';
 import { buildTrainStep, type TrainStep, type TrainStepOptions } from './train-step.js';
 
@@ -18,6 +19,11 @@ export interface StepResult {
 export interface TrainerOptions extends TrainStepOptions {
   /** ORT intra-op threads */
   readonly threads?: number;
+  /**
+   * Run the step's Convs on ONNX Runtime's NCHWc kernels when this CPU has them (see
+   * TrainStepOptions.nchwcBlock); default true.
+   */
+  readonly nchwc?: boolean;
 }
 
 function floats(t: TensorProto): Float32Array {
@@ -50,9 +56,18 @@ export class Trainer {
   }
 
   static async create(model: ModelProto, options: TrainerOptions): Promise<Trainer> {
-    const step = buildTrainStep(model, options);
-    const session = await Session.fromModel(step.model, { threads: options.threads });
-    return new Trainer(step, session, model, options.threads);
+    const nchwcBlock = options.nchwcBlock ?? (options.nchwc === false ? undefined : await probeNchwcBlock());
+    if (nchwcBlock !== undefined) {
+      const step = buildTrainStep(model, { ...options, nchwcBlock });
+      try {
+        return new Trainer(step, await Session.fromModel(step.model, { threads: options.threads }), model, options.threads);
+      } catch (e) {
+        // ORT refused the NCHWc form (a Conv attribute its kernels lack): the portable step.
+        if (!(e instanceof BadModelError) || !step.model.graph.node.some((n) => n.domain === NCHWC_DOMAIN)) throw e;
+      }
+    }
+    const step = buildTrainStep(model, { ...options, nchwcBlock: undefined });
+    return new Trainer(step, await Session.fromModel(step.model, { threads: options.threads }), model, options.threads);
   }
 
   /** Optimiser steps taken so far. */
