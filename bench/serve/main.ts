@@ -85,6 +85,8 @@ interface Batch1 {
   /** the stream transport (tcp://, persistent connection) likewise */
   streamPathMs: Stats; streamPathInProcessMs: Stats;
   splitParts: { headMs: number; encodeMs: number; networkMs: number };
+  /** mean time the server process spent per request (both transports), from its /metrics */
+  serverMeanMs: number;
   overhead: { process: Overhead; inProcess: Overhead; streamProcess: Overhead; streamInProcess: Overhead; cpu: number; streamCpu: number };
   cpuPerRequestMs: { direct: number; splitInProcess: number; streamInProcess: number };
 }
@@ -143,6 +145,11 @@ async function batch1(width: number): Promise<Batch1> {
       await nodeGet(`${url}/v2/health/live`);
       rtt.push(performance.now() - t0);
     }
+    // The server's own time per request (v2 decode + tail run + encode, from its /metrics), to
+    // set against the tail run directly: what running inside the server costs the tail itself.
+    const metricsText = (await nodeGet(`${url}/metrics`)).body.toString();
+    const metric = (name: string) => Number(new RegExp(`^${name}\\{model="tail"\\} (\\S+)$`, 'm').exec(metricsText)?.[1] ?? Number.NaN);
+    const serverMeanMs = (metric('cleave_inference_duration_seconds_sum') / metric('cleave_inference_duration_seconds_count')) * 1000;
     // CPU time per request (process-wide; ORT runs on the main thread with 1 thread): unlike
     // wall time it does not count waiting for a CPU on a shared machine.
     const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
@@ -170,7 +177,7 @@ async function batch1(width: number): Promise<Batch1> {
     return {
       width, directWholeModelMs: d, directTailMs: stats(tailOnly), bareHttpRoundTripMs: stats(rtt),
       splitPathMs: s, splitPathInProcessMs: si, streamPathMs: st, streamPathInProcessMs: sti,
-      splitParts: parts,
+      splitParts: parts, serverMeanMs,
       overhead: { process: over(s), inProcess: over(si), streamProcess: over(st), streamInProcess: over(sti), cpu: cpuS / cpuD - 1, streamCpu: cpuT / cpuD - 1 },
       cpuPerRequestMs: { direct: cpuD, splitInProcess: cpuS, streamInProcess: cpuT },
     };
@@ -235,6 +242,7 @@ for (const r of b1) {
     row('split: head + stream + tail (server process)', r.streamPathMs),
     row('split: head + stream + tail (in-process)', r.streamPathInProcessMs),
     row('bare HTTP round trip (GET /v2/health/live)', r.bareHttpRoundTripMs),
+    `  server process's own time per request (decode + tail + encode, mean): ${f(r.serverMeanMs)} ms; tail alone, direct: ${f(r.directTailMs.mean)} ms`,
     `  CPU ms per request (client + server in one process): direct ${f(r.cpuPerRequestMs.direct)}, HTTP ${f(r.cpuPerRequestMs.splitInProcess)}, stream ${f(r.cpuPerRequestMs.streamInProcess)}`,
     `  overhead over the whole model at p50 (target <= 10%): HTTP ${pct(o.process.p50)} (in-process ${pct(o.inProcess.p50)}), stream ${pct(o.streamProcess.p50)} (in-process ${pct(o.streamInProcess.p50)}); min: HTTP ${pct(o.process.min)}, stream ${pct(o.streamProcess.min)}; CPU: HTTP ${pct(o.cpu)}, stream ${pct(o.streamCpu)}`);
 }
