@@ -94,16 +94,40 @@ const connections = new Map<string, Connection>();
  * replaced on the next request.
  */
 export const streamTransport: Transport = (url, body, headers, signal) => {
-  const u = new URL(url);
-  if (u.protocol !== 'tcp:') return Promise.reject(failure(`the stream transport takes tcp:// URLs, not ${u.protocol}//`));
-  if (u.port === '') return Promise.reject(failure(`stream URL ${url} has no port (tcp://host:port)`));
-  const key = u.host;
+  let target: Target;
+  try {
+    target = targetOf(url);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const { key, host, port, path } = target;
   let c = connections.get(key);
   if (!c || c.dead) {
-    const fresh: Connection = new Connection(u.hostname.replace(/^\[|\]$/g, ''), Number(u.port), () => { if (connections.get(key) === fresh) connections.delete(key); });
+    const fresh: Connection = new Connection(host, port, () => { if (connections.get(key) === fresh) connections.delete(key); });
     connections.set(key, fresh);
     c = fresh;
   }
   const h = headers[HEADER_LENGTH];
-  return c.send(u.pathname, body, h === undefined ? undefined : Number(h), signal);
+  return c.send(path, body, h === undefined ? undefined : Number(h), signal);
 };
+
+interface Target {
+  readonly key: string;
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+}
+
+/** URLs parsed once: a client sends every request to the same one. */
+const targets = new Map<string, Target>();
+
+function targetOf(url: string): Target {
+  let t = targets.get(url);
+  if (t) return t;
+  const u = new URL(url);
+  if (u.protocol !== 'tcp:') throw failure(`the stream transport takes tcp:// URLs, not ${u.protocol}//`);
+  if (u.port === '') throw failure(`stream URL ${url} has no port (tcp://host:port)`);
+  t = { key: u.host, host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port), path: u.pathname };
+  if (targets.size < 1024) targets.set(url, t);
+  return t;
+}
