@@ -69,6 +69,12 @@ describe('edge client over the stream transport (tcp://)', () => {
     assert.match(p.fallbackReason ?? '', /ECONNREFUSED/);
   });
 
+  it('a tcp:// URL without a port fails each attempt with a clear reason', async () => {
+    const p = await client({ serverUrl: 'tcp://127.0.0.1', retry: { retries: 0 } }).predict(image(3));
+    assert.equal(p.origin, 'local-exit');
+    assert.match(p.fallbackReason ?? '', /has no port \(tcp:\/\/host:port\)/);
+  });
+
   it('slow server: attempts time out, the late replies are dropped, the connection serves on', async () => {
     const slow = await faultStreamServer(async (n, _f, _s, forward) => {
       if (n <= 2) await new Promise((r) => setTimeout(r, 400));
