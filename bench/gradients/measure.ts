@@ -12,6 +12,7 @@ import { median } from '../../src/profile/stats.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
 import { convByGemm, convByGemmPays, type NodeSink } from '../../src/ops/conv.js';
 import { convParams } from '../../src/ops/shared/conv-geometry.js';
+import { convsToNchwc, probeNchwcBlock } from '../../src/train/nchwc.js';
 
 const [kind, batchText, runsText] = process.argv.slice(2);
 const batch = Number(batchText ?? 1);
@@ -110,9 +111,10 @@ function onehotKernel(channels: number, k: number): number[] {
 /**
  * A small-VGG layer (3x3, pad 1) at a training batch: each formulation of its forward, dW and
  * dX as one model. 'rule' variants are what cleave emits at this batch (autodiff of the Conv);
- * 'forward-gemm' is the training step's rewrite of the forward Conv, marked where it is picked.
+ * 'forward-gemm' is the portable training step's rewrite of the forward Conv, marked where it is
+ * picked; the 'nchwc' rows are what the Trainer runs where the CPU has ORT's NCHWc kernels.
  */
-function vggLayer(c: number, cout: number, h: number): Record<string, { model: ModelProto; feeds: Record<string, RunTensor> }> {
+function vggLayer(c: number, cout: number, h: number, nchwcBlock: number | undefined): Record<string, { model: ModelProto; feeds: Record<string, RunTensor> }> {
   const k = 3;
   const x = random([batch, c, h, h], 1);
   const w = random([cout, c, k, k], 3);
@@ -129,6 +131,8 @@ function vggLayer(c: number, cout: number, h: number): Record<string, { model: M
     b.output(b.node('Conv', [xi, wi], { pads: [1, 1, 1, 1] }, 'y'));
     const m = b.build();
     out['forward-conv'] = only(m, ['x', 'w']);
+    // What the Trainer runs where the CPU has ORT's NCHWc kernels.
+    if (nchwcBlock !== undefined) out['forward-nchwc'] = only(convsToNchwc(m, nchwcBlock, batch), ['x', 'w']);
   }
   {
     // The training step's forward rewrite (convByGemm), here whether or not it would pick it.
@@ -173,6 +177,7 @@ function vggLayer(c: number, cout: number, h: number): Record<string, { model: M
     const flip = b.node('Slice', [wt, b.ints('s', [-1, -1]), b.ints('e', [-(2 ** 31), -(2 ** 31)]), b.ints('a', [2, 3]), b.ints('st', [-1, -1])], {}, 'wflip');
     b.output(b.node('Conv', [dyi, flip], { pads: [1, 1, 1, 1] }, 'dx'));
     out['dx-flipped-conv'] = only(b.build(), ['w', 'dy']);
+    if (nchwcBlock !== undefined) out['dx-flipped-conv-nchwc'] = only(convsToNchwc(b.build(), nchwcBlock, batch), ['w', 'dy']);
   }
   return out;
 }
@@ -196,7 +201,8 @@ const BLOCKS = ['layer1.1.relu2', 'layer2.1.relu2', 'layer3.1.relu2', 'layer4.1.
 async function main(): Promise<Record<string, unknown>> {
   if (kind?.startsWith('vgg:')) {
     const [c, cout, h] = kind.slice(4).split(',').map(Number) as [number, number, number];
-    return { variants: await interleaved(vggLayer(c, cout, h)), gflop: (2 * batch * cout * c * 9 * h * h) / 1e9 };
+    const nchwcBlock = await probeNchwcBlock();
+    return { variants: await interleaved(vggLayer(c, cout, h, nchwcBlock)), gflop: (2 * batch * cout * c * 9 * h * h) / 1e9, nchwcBlock: nchwcBlock ?? null };
   }
   if (kind?.startsWith('conv:')) {
     const { model, feeds } = convLayer(kind.slice(5));

@@ -3,9 +3,10 @@
 //     by a one-hot grouped Conv + batched MatMul) vs im2col by strided Slices vs the textbook
 //     Conv over transposed tensors; input gradient by the rule (a Conv with flipped weights at
 //     stride 1) vs ConvTranspose; the forward conv for scale.
-//  2. The small VGG's conv layers at batch 64: forward as Conv or as cleave's im2col GEMM, dW
-//     per sample or as cleave's rule (one GEMM over the batch), dX by the rule vs ConvTranspose
-//     vs a flipped Conv; interleaved in one process.
+//  2. The small VGG's conv layers at batch 64: forward as Conv, as cleave's im2col GEMM or on
+//     ORT's NCHWc kernels (where the CPU has them), dW per sample or as cleave's rule (one GEMM
+//     over the batch), dX by the rule vs ConvTranspose vs a flipped Conv (also on NCHWc);
+//     interleaved in one process.
 //  3. ResNet-18 at 224x224, batch 1 and 8: forward; full backward (every weight and the
 //     input); Grad-CAM at the 4 block outputs (one backward pass, no weight gradients).
 // Each configuration runs in a fresh process (its own peak RSS); medians of --runs runs.
