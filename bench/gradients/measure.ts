@@ -221,21 +221,25 @@ async function main(): Promise<Record<string, unknown>> {
     return { ...(await time(g.model, feeds)), gradients: g.grads.size };
   }
   if (kind === 'resnet18-gradcam') {
-    // Interleaved with the plain forward pass in the same process, so that the ratio holds
-    // even when other processes slow the machine down between runs.
+    // The plain forward pass in the same process for the ratio, in alternating blocks of runs:
+    // run by run, each session's spinning thread pool would steal the other's cores (2 threads
+    // on 2 CPUs) and slow both down ~2x; blocks still let load drifts hit both alike.
     const g = buildGradCamModel(resnet, { layers: BLOCKS, batch });
     const fwd = await Session.fromModel(resnet, { threads: THREADS });
     const cam = await Session.fromModel(g.model, { threads: THREADS });
-    for (let i = 0; i < 3; i++) { await fwd.run({ input }); await cam.run({ input }); }
     const tf: number[] = [];
     const tc: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      let t0 = performance.now();
-      await fwd.run({ input });
-      tf.push(performance.now() - t0);
-      t0 = performance.now();
-      await cam.run({ input });
-      tc.push(performance.now() - t0);
+    const block = async (session: Session, times: number[], n: number) => {
+      for (let i = 0; i < 2; i++) await session.run({ input });
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        await session.run({ input });
+        times.push(performance.now() - t0);
+      }
+    };
+    for (let rep = 0; rep < 3; rep++) {
+      await block(fwd, tf, Math.ceil(runs / 3));
+      await block(cam, tc, Math.ceil(runs / 3));
     }
     await fwd.release();
     await cam.release();
