@@ -45,6 +45,7 @@ import { reduceSumSquare } from './reduce-sum-square.js';
 import { reduceSum } from './reduce-sum.js';
 import { reshape } from './reshape.js';
 import { round } from './round.js';
+import { scatter, scatterElements } from './scatter-elements.js';
 import { scatterNd } from './scatter-nd.js';
 import { shape } from './shape.js';
 import { sign } from './sign.js';
@@ -122,6 +123,8 @@ export const TENSOR_OPS: readonly OpDef[] = [
   reshape,
   round,
   scatterNd,
+  scatterElements,
+  scatter,
   shape,
   sign,
   size,

@@ -98,4 +98,11 @@ describe('gradients of GatherND and ScatterND against finite differences', () =>
     await expectClose(t, 'ScatterND', [{ shape: [2, 3] }, i64([1, 2, 0, 0, 1, 2], [3, 2]), { shape: [3] }], { reduction: 'add' }, { opset: 16 });
     await expectClose(t, 'ScatterND', [{ shape: [5, 2] }, i64([4, 1, 4], [3, 1]), { shape: [3, 2] }], { reduction: 'add' }, { opset: 18 });
   });
+
+  it('ScatterElements: written elements get no data gradient, updates read dY there; reduction add', async (t) => {
+    // (with reduction none each written element is written once: repeated targets have no defined gradient)
+    await expectClose(t, 'ScatterElements', [{ shape: [3, 4] }, i64([0, 2, 1, 2, 2, 0, 0, 1], [2, 4]), { shape: [2, 4] }], { axis: 0 }, { opset: 13 });
+    await expectClose(t, 'ScatterElements', [{ shape: [2, 3, 4] }, i64([3, 0, 1, 2, -1, 0, 0, 1, 2, 3, 3, 2], [2, 3, 2]), { shape: [2, 3, 2] }], { axis: -1 }, { opset: 13 });
+    await expectClose(t, 'ScatterElements', [{ shape: [2, 5] }, i64([1, 3, 1, 0, 0, 4], [2, 3]), { shape: [2, 3] }], { axis: 1, reduction: 'add' }, { opset: 16 });
+  });
 });
