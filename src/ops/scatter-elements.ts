@@ -1,18 +1,10 @@
 import { UnsupportedOpError } from '../errors.js';
-import { type GradContext, ints } from './grad-context.js';
+import type { GradContext } from './grad-context.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
-import { inputValues } from './shared/const-input.js';
-import { canFold, offsetOf } from './shared/index-map.js';
+import { offsetOf } from './shared/index-map.js';
+import { scatterFoldInputs, scatterGradient } from './shared/scatter.js';
 import { elementwiseCost, fail, normAxis, required, sameAsFirst } from './shared/tensor-info.js';
-
-const REDUCE: Readonly<Record<string, (a: number, b: number) => number>> = {
-  none: (_a, b) => b,
-  add: (a, b) => a + b,
-  mul: (a, b) => a * b,
-  max: Math.max,
-  min: Math.min,
-};
 
 function axisOf(ctx: OpContext, inputs: Inputs): number {
   const data = required(ctx, inputs, 0);
@@ -41,12 +33,9 @@ function scatterElementsOp(opType: 'ScatterElements' | 'Scatter', sinceVersion: 
     cost: elementwiseCost(0),
     evaluate(ctx, inputs) {
       const axis = axisOf(ctx, inputs);
-      const data = required(ctx, inputs, 0);
-      const indices = required(ctx, inputs, 1);
-      const vals = inputValues(inputs, 3);
-      if (!vals || !canFold(data.shape)) return undefined;
-      const [d, i, u] = vals as [typeof vals[0], typeof vals[0], typeof vals[0]];
-      const reduce = REDUCE[ctx.attrs.string('reduction', 'none')] ?? fail(ctx, 'unknown reduction');
+      const f = scatterFoldInputs(ctx, inputs);
+      if (!f) return undefined;
+      const { data, indices, d, i, u, reduce } = f;
       const strides = stridesOf(data.shape);
       const istrides = stridesOf(indices.shape);
       const dim = data.shape[axis] as number; // axisOf: axis < rank
@@ -74,30 +63,15 @@ function scatterElementsOp(opType: 'ScatterElements' | 'Scatter', sinceVersion: 
 }
 
 /**
- * Reduction 'none': dData = dY with the written elements zeroed (a ScatterElements of zeros),
- * dUpdates = dY at the written elements (GatherElements). Reduction 'add': dData = dY, dUpdates
- * the same GatherElements. When an index repeats with 'none' the last write wins in ONNX's
- * reference but the order is unspecified, so its gradient is defined only for distinct indices.
+ * dData and dUpdates through ScatterElements and GatherElements along the same axis (see
+ * scatterGradient). With reduction 'none' a target written twice has no defined gradient: ONNX
+ * leaves the order of the writes open. Before opset 11 the scatter is called Scatter and there
+ * is no GatherElements for dUpdates.
  */
 function scatterElementsGradient(g: GradContext, opType: string): void {
-  const reduction = g.attrs.string('reduction', 'none');
-  if (reduction !== 'none' && reduction !== 'add') throw new UnsupportedOpError(opType, g.ctx.name, g.opset, `gradient rule for reduction ${reduction}`);
+  if (g.opset < 11 && g.needs(2)) throw new UnsupportedOpError(opType, g.ctx.name, g.opset, 'gradient rule for updates before opset 11 (GatherElements)');
   const axis = normAxis(g.ctx, g.attrs.int('axis', 0), g.inputInfo(0).shape.length);
-  const dy = g.outGrad(0);
-  if (g.needs(0)) {
-    if (reduction === 'add') {
-      g.setInputGrad(0, g.emit('Identity', [dy], 'd_data'));
-    } else {
-      const updates = g.inputInfo(2);
-      const zeros = g.emit('Expand', [g.constant('zero', updates.dtype, [], [0]), ints(g, 'updates_shape', updates.shape)], 'zeros');
-      // Before opset 11 the same op is called Scatter.
-      g.setInputGrad(0, g.emit(g.opset >= 11 ? 'ScatterElements' : 'Scatter', [dy, g.input(1), zeros], 'd_data', { axis }));
-    }
-  }
-  if (g.needs(2)) {
-    if (g.opset < 11) throw new UnsupportedOpError(opType, g.ctx.name, g.opset, 'gradient rule for updates before opset 11 (GatherElements)');
-    g.setInputGrad(2, g.emit('GatherElements', [dy, g.input(1)], 'd_updates', { axis }));
-  }
+  scatterGradient(g, opType, { scatter: g.opset >= 11 ? 'ScatterElements' : 'Scatter', gather: 'GatherElements' }, { axis });
 }
 
 export const scatterElements: OpDef = scatterElementsOp('ScatterElements', 11);

@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inferShapes } from '../../src/analysis/infer.js';
-import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
-import type { ModelProto } from '../../src/onnx/types.js';
-import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
+import type { RunTensor } from '../../src/runtime/session.js';
 import { forwardConvsAsGemm } from '../../src/train/conv-gemm.js';
 import { shareIntConstants } from '../../src/train/shared-constants.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
-
-function convModel(x: readonly number[], w: readonly number[], attrs: Readonly<Record<string, AttrValue>>, bias: boolean): ModelProto {
-  const b = new ModelBuilder({ opset: 17 });
-  const inputs = [b.input('x', 'float32', x), b.input('w', 'float32', w)];
-  if (bias) inputs.push(b.input('b', 'float32', [w[0] as number]));
-  b.output(b.node('Relu', [b.node('Conv', inputs, attrs, 'conv')], {}, 'relu'));
-  return b.build();
-}
-
-async function run(model: ModelProto, feeds: Record<string, RunTensor>): Promise<Float32Array> {
-  const s = await Session.fromModel(model);
-  const out = await s.run(feeds);
-  await s.release();
-  return Object.values(out)[0]?.data as Float32Array;
-}
+import { convModel, runFirstOutput } from '../../test-support/train/conv-model.js';
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   assert.equal(a.length, b.length);
@@ -45,7 +30,7 @@ describe('forwardConvsAsGemm: forward Convs of a training step as im2col GEMMs',
       assert.ok(rewritten.graph.node.some((n) => n.opType === 'Gather'));
       const feeds: Record<string, RunTensor> = { x: randomTensor('float32', x, 1), w: randomTensor('float32', w, 2) };
       if (bias) feeds.b = randomTensor('float32', [w[0]], 3);
-      const [want, got] = [await run(model, feeds), await run(rewritten, feeds)];
+      const [want, got] = [await runFirstOutput(model, feeds), await runFirstOutput(rewritten, feeds)];
       assert.ok(maxAbsDiff(want, got) < 1e-4, `max |diff| ${maxAbsDiff(want, got)}`);
     });
   }
@@ -88,6 +73,6 @@ describe('shareIntConstants', () => {
     assert.equal(shared.graph.node.find((n) => n.name === 'c')?.input[1], 'shape_a');
     assert.equal(shared.graph.node.find((n) => n.name === 'e')?.input[1], 'shape_a');
     const feeds = { x: randomTensor('float32', [2, 6], 4) };
-    assert.deepEqual(await run(shared, feeds), await run(model, feeds));
+    assert.deepEqual(await runFirstOutput(shared, feeds), await runFirstOutput(model, feeds));
   });
 });

@@ -1,29 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
 import { smallVgg } from '../../src/models/small-vgg.js';
-import type { ModelProto } from '../../src/onnx/types.js';
-import { type RunTensor, Session } from '../../src/runtime/session.js';
+import type { RunTensor } from '../../src/runtime/session.js';
 import { makeBatch } from '../../src/train/batches.js';
 import { loadFashionMnist } from '../../src/train/datasets.js';
 import { convsToNchwc, NCHWC_DOMAIN, probeNchwcBlock } from '../../src/train/nchwc.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
-
-function convModel(x: readonly number[], w: readonly number[], attrs: Readonly<Record<string, AttrValue>>, bias: boolean): ModelProto {
-  const b = new ModelBuilder({ opset: 17 });
-  const inputs = [b.input('x', 'float32', x), b.input('w', 'float32', w)];
-  if (bias) inputs.push(b.input('b', 'float32', [w[0] as number]));
-  b.output(b.node('Relu', [b.node('Conv', inputs, attrs, 'conv')], {}, 'relu'));
-  return b.build();
-}
-
-async function run(model: ModelProto, feeds: Record<string, RunTensor>): Promise<Float32Array> {
-  const s = await Session.fromModel(model);
-  const out = await s.run(feeds);
-  await s.release();
-  return Object.values(out)[0]?.data as Float32Array;
-}
+import { convModel, runFirstOutput } from '../../test-support/train/conv-model.js';
 
 describe('ONNX Runtime NCHWc kernels for training-step Convs', async () => {
   const block = await probeNchwcBlock();
@@ -48,7 +32,7 @@ describe('ONNX Runtime NCHWc kernels for training-step Convs', async () => {
       assert.ok(!rewritten.graph.node.some((n) => n.opType === 'Conv' && n.domain === ''));
       const feeds: Record<string, RunTensor> = { x: randomTensor('float32', x, 1), w: randomTensor('float32', w, 2) };
       if (bias) feeds.b = randomTensor('float32', [w[0]], 3);
-      const [want, got] = [await run(model, feeds), await run(rewritten, feeds)];
+      const [want, got] = [await runFirstOutput(model, feeds), await runFirstOutput(rewritten, feeds)];
       let max = 0;
       for (let i = 0; i < want.length; i++) max = Math.max(max, Math.abs((want[i] as number) - (got[i] as number)));
       assert.ok(max < 1e-4, `${t.name}: max |diff| ${max}`);
