@@ -1,45 +1,30 @@
 import { reshape } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
-import { stridesOf } from './shared/broadcast.js';
-import { canFold, gatherValues } from './shared/index-map.js';
-import { blockInput } from './shared/block-input.js';
-import { dataMovementCost, fail } from './shared/tensor-info.js';
-
-function plan(ctx: OpContext, inputs: Inputs): { x: TensorInfo; b: number; shape: number[] } {
-  const { x, b, dims: [n, c, h, w] } = blockInput(ctx, inputs);
-  if (b < 1 || c % (b * b) !== 0) fail(ctx, `channels ${c} are not divisible by blocksize² ${b * b}`);
-  return { x, b, shape: [n, c / (b * b), h * b, w * b] };
-}
+import type { OpDef } from './op.js';
+import { blockRearrangeOp } from './shared/block-rearrange.js';
+import { fail } from './shared/tensor-info.js';
 
 /**
  * DepthToSpace (opset 1+; mode since 11): moves channel blocks into b x b spatial blocks
  * (pixel shuffle). DCR (default) takes the block offset from the channel's high part, CRD
  * from its low part.
  */
-export const depthToSpace: OpDef = {
+export const depthToSpace: OpDef = blockRearrangeOp({
   opType: 'DepthToSpace',
   sinceVersion: 1,
-  differentiable: [true],
-  inferShape(ctx, inputs) {
-    const { x, shape } = plan(ctx, inputs);
-    return [{ dtype: x.dtype, shape }];
+  outputShape(ctx, b, [n, c, h, w]) {
+    if (b < 1 || c % (b * b) !== 0) fail(ctx, `channels ${c} are not divisible by blocksize² ${b * b}`);
+    return [n, c / (b * b), h * b, w * b];
   },
-  cost: dataMovementCost,
-  evaluate(ctx, inputs) {
-    const { x, b, shape } = plan(ctx, inputs);
-    if (!x.value || !canFold(shape)) return undefined;
+  source(ctx, b, _x, out, s) {
     const crd = ctx.attrs.string('mode', 'DCR') === 'CRD';
-    // plan() admits rank 4 only, so shape, strides and each coordinate tuple have 4 entries
-    const c2 = shape[1]!;
-    const s = stridesOf(x.shape);
-    return [
-      gatherValues(x.value, shape, ([n, c, h, w]) => {
-        const bh = h! % b;
-        const bw = w! % b;
-        const ic = crd ? c! * b * b + bh * b + bw : (bh * b + bw) * c2 + c!;
-        return n! * s[0]! + ic * s[1]! + Math.floor(h! / b) * s[2]! + Math.floor(w! / b) * s[3]!;
-      }),
-    ];
+    // X is 4-D (blockInput), so the output shape, strides and each coordinate have 4 entries
+    const c2 = out[1]!;
+    return ([n, c, h, w]) => {
+      const bh = h! % b;
+      const bw = w! % b;
+      const ic = crd ? c! * b * b + bh * b + bw : (bh * b + bw) * c2 + c!;
+      return n! * s[0]! + ic * s[1]! + Math.floor(h! / b) * s[2]! + Math.floor(w! / b) * s[3]!;
+    };
   },
   // The op is reshape -> transpose -> reshape; dX runs the inverse: dY viewed as the
   // transposed 6-D tensor, the inverse permutation, then X's shape.
@@ -53,4 +38,4 @@ export const depthToSpace: OpDef = {
     const six = reshape(g, g.outGrad(0), [n, c2, h, b, w, b], 'dy_6d');
     g.setInputGrad(0, reshape(g, g.emit('Transpose', [six], 'dx_6d', { perm: inverse }), [n, c, h, w], 'dx'));
   },
-};
+});
