@@ -85,10 +85,17 @@ interface Batch1 {
   /** the stream transport (tcp://, persistent connection) likewise */
   streamPathMs: Stats; streamPathInProcessMs: Stats;
   splitParts: { headMs: number; encodeMs: number; networkMs: number };
-  /** mean time the server process spent per request (both transports), from its /metrics */
+  /** mean time the server process spent per measured request (both transports, warm-up excluded), from its /metrics */
   serverMeanMs: number;
   overhead: { process: Overhead; inProcess: Overhead; streamProcess: Overhead; streamInProcess: Overhead; cpu: number; streamCpu: number };
   cpuPerRequestMs: { direct: number; splitInProcess: number; streamInProcess: number };
+}
+
+/** The server's cumulative time and count of tail requests, from its /metrics. */
+async function serverTotals(url: string): Promise<{ seconds: number; count: number }> {
+  const text = (await nodeGet(`${url}/metrics`)).body.toString();
+  const metric = (name: string) => Number(new RegExp(`^${name}\\{model="tail"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { seconds: metric('cleave_inference_duration_seconds_sum'), count: metric('cleave_inference_duration_seconds_count') };
 }
 
 /** Whole model direct vs the split path, interleaved so load drifts hit every path alike. */
@@ -115,6 +122,7 @@ async function batch1(width: number): Promise<Batch1> {
       await tail.run({ cut: (await head.run(input(i))).cut as EdgeTensor });
       for (const c of [client, inClient, streamClient, inStreamClient]) await serverAnswer(c, input(i));
     }
+    const before = await serverTotals(url);
     const direct: number[] = [];
     const tailOnly: number[] = [];
     const split: number[] = [];
@@ -147,9 +155,9 @@ async function batch1(width: number): Promise<Batch1> {
     }
     // The server's own time per request (v2 decode + tail run + encode, from its /metrics), to
     // set against the tail run directly: what running inside the server costs the tail itself.
-    const metricsText = (await nodeGet(`${url}/metrics`)).body.toString();
-    const metric = (name: string) => Number(new RegExp(`^${name}\\{model="tail"\\} (\\S+)$`, 'm').exec(metricsText)?.[1] ?? Number.NaN);
-    const serverMeanMs = (metric('cleave_inference_duration_seconds_sum') / metric('cleave_inference_duration_seconds_count')) * 1000;
+    const after = await serverTotals(url);
+    // Only the measured requests: the warm-up's first runs (ORT allocating) would weigh on a mean.
+    const serverMeanMs = ((after.seconds - before.seconds) / (after.count - before.count)) * 1000;
     // CPU time per request (process-wide; ORT runs on the main thread with 1 thread): unlike
     // wall time it does not count waiting for a CPU on a shared machine.
     const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
