@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { encodeTensor } from '../../src/compress/codec.js';
-import { EdgeClient } from '../../src/edge/client.js';
+import { EdgeClient, type Timing } from '../../src/edge/client.js';
 import { nodeGet, nodeTransport } from '../../src/edge/node-transport.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor } from '../../src/edge/runtime.js';
@@ -84,6 +84,7 @@ interface Batch1 {
   splitPathMs: Stats; splitPathInProcessMs: Stats;
   /** the stream transport (tcp://, persistent connection) likewise */
   streamPathMs: Stats; streamPathInProcessMs: Stats;
+  /** means of the stream client to the server process: head, encode, and send to reply decoded */
   splitParts: { headMs: number; encodeMs: number; networkMs: number };
   /** mean time the server process spent per measured request (both transports, warm-up excluded), from its /metrics */
   serverMeanMs: number;
@@ -112,10 +113,10 @@ async function batch1(width: number): Promise<Batch1> {
     const inClient = edge(inproc.url);
     const streamClient = edge(streamUrl);
     const inStreamClient = edge(inproc.streamUrl as string);
-    const serverAnswer = async (c: EdgeClient, x: Record<string, EdgeTensor>): Promise<number> => {
+    const serverAnswer = async (c: EdgeClient, x: Record<string, EdgeTensor>): Promise<Timing> => {
       const p = await c.predict(x);
       if (p.origin !== 'server') throw new Error(`request answered by ${p.origin}: ${p.fallbackReason}`);
-      return p.timing.totalMs;
+      return p.timing;
     };
     for (let i = 0; i < 20; i++) {
       await full.run(input(i));
@@ -140,15 +141,14 @@ async function batch1(width: number): Promise<Batch1> {
       t0 = performance.now();
       await tail.run({ cut });
       tailOnly.push(performance.now() - t0);
-      const p = await client.predict(x);
-      if (p.origin !== 'server') throw new Error(`request answered by ${p.origin}: ${p.fallbackReason}`);
-      split.push(p.timing.totalMs);
-      parts.headMs += p.timing.headMs / iterations;
-      parts.encodeMs += p.timing.encodeMs / iterations;
-      parts.networkMs += p.timing.networkMs / iterations;
-      splitIn.push(await serverAnswer(inClient, x));
-      stream.push(await serverAnswer(streamClient, x));
-      streamIn.push(await serverAnswer(inStreamClient, x));
+      split.push((await serverAnswer(client, x)).totalMs);
+      splitIn.push((await serverAnswer(inClient, x)).totalMs);
+      const t = await serverAnswer(streamClient, x);
+      stream.push(t.totalMs);
+      parts.headMs += t.headMs / iterations;
+      parts.encodeMs += t.encodeMs / iterations;
+      parts.networkMs += t.networkMs / iterations;
+      streamIn.push((await serverAnswer(inStreamClient, x)).totalMs);
       t0 = performance.now();
       await nodeGet(`${url}/v2/health/live`);
       rtt.push(performance.now() - t0);
@@ -251,6 +251,7 @@ for (const r of b1) {
     row('split: head + stream + tail (in-process)', r.streamPathInProcessMs),
     row('bare HTTP round trip (GET /v2/health/live)', r.bareHttpRoundTripMs),
     `  server process's own time per request (decode + tail + encode, mean): ${f(r.serverMeanMs)} ms; tail alone, direct: ${f(r.directTailMs.mean)} ms`,
+    `  stream to the server process, means: head ${f(r.splitParts.headMs)} ms (whole model - tail, direct: ${f(r.directWholeModelMs.mean - r.directTailMs.mean)}), encode ${f(r.splitParts.encodeMs)} ms, send to reply decoded ${f(r.splitParts.networkMs)} ms, of which outside the server ${f(r.splitParts.networkMs - r.serverMeanMs)} ms`,
     `  CPU ms per request (client + server in one process): direct ${f(r.cpuPerRequestMs.direct)}, HTTP ${f(r.cpuPerRequestMs.splitInProcess)}, stream ${f(r.cpuPerRequestMs.streamInProcess)}`,
     `  overhead over the whole model at p50 (target <= 10%): HTTP ${pct(o.process.p50)} (in-process ${pct(o.inProcess.p50)}), stream ${pct(o.streamProcess.p50)} (in-process ${pct(o.streamInProcess.p50)}); min: HTTP ${pct(o.process.min)}, stream ${pct(o.streamProcess.min)}; CPU: HTTP ${pct(o.cpu)}, stream ${pct(o.streamCpu)}`);
 }

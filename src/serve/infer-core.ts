@@ -35,6 +35,11 @@ export function errorMessage(e: unknown, status: number): string {
 
 const encoder = new TextEncoder();
 
+/** The v2 error body, `{"error": "..."}`. */
+export function errorBody(message: string): Uint8Array {
+  return encoder.encode(JSON.stringify({ error: message }));
+}
+
 /**
  * What serving an inference request means, whatever carried it: find the model, check limits,
  * decode, run, encode, count. Never throws: failures become `{"error": ...}` replies with the
@@ -81,7 +86,7 @@ export class InferCore {
       const status = statusOf(e);
       m.observe(label, status, (performance.now() - started) / 1000, body.length);
       m.error(label, e instanceof CleaveError ? e.code : 'INTERNAL');
-      return { status, body: encoder.encode(JSON.stringify({ error: errorMessage(e, status) })) };
+      return { status, body: errorBody(errorMessage(e, status)) };
     } finally {
       m.inflight--;
     }

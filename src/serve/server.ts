@@ -102,8 +102,6 @@ export async function startServer(models: readonly ServedModel[], options: Serve
     void reply.code(404).send({ error: `no endpoint ${req.method} ${req.url.split('?')[0]}` });
   });
 
-  const find = (name: string, version: string | undefined): ServedModel => core.find(name, version);
-
   app.get('/v2', async () => ({ name: SERVER_NAME, version: SERVER_VERSION, extensions: ['binary_tensor_data'] }));
   app.get('/v2/health/live', async () => ({ live: true }));
   app.get('/v2/health/ready', async (_req, reply) => {
@@ -112,11 +110,11 @@ export async function startServer(models: readonly ServedModel[], options: Serve
   });
 
   type Params = { name: string; version?: string };
-  const metadata = async (req: FastifyRequest<{ Params: Params }>) => find(req.params.name, req.params.version).metadata;
+  const metadata = async (req: FastifyRequest<{ Params: Params }>) => core.find(req.params.name, req.params.version).metadata;
   app.get('/v2/models/:name', metadata);
   app.get('/v2/models/:name/versions/:version', metadata);
   const ready = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-    const m = find(req.params.name, req.params.version);
+    const m = core.find(req.params.name, req.params.version);
     if (core.closing) return reply.code(503).send({ name: m.name, ready: false });
     return { name: m.name, ready: true };
   };

@@ -1,6 +1,5 @@
 import { type Server, type Socket, createServer } from 'node:net';
-import { CleaveError } from '../errors.js';
-import { type InferCore, errorMessage, statusOf } from './infer-core.js';
+import { type InferCore, errorBody, errorMessage, statusOf } from './infer-core.js';
 import { FRAME_HEADER_BYTES, FrameReader, encodeReplyFrame, parseInferPath } from './stream-frame.js';
 
 export interface StreamServerOptions {
@@ -27,14 +26,11 @@ export interface RunningStreamServer {
   close(graceMs: number): Promise<void>;
 }
 
-const encoder = new TextEncoder();
-const errorBody = (message: string): Uint8Array => encoder.encode(JSON.stringify({ error: message }));
-
 /**
  * cleave's stream transport beside the REST endpoints: v2 inference requests as frames over
- * persistent TCP connections (see stream-frame.ts), answered by the same InferCore. One HTTP
- * exchange per request costs this machine ~0.3-0.5 ms more than a frame on an open socket, which
- * is a tenth of a tail of a few ms.
+ * persistent TCP connections (see stream-frame.ts), answered by the same InferCore. It skips
+ * an HTTP exchange per request, which bench/serve shows costing far more than a frame next to
+ * a tail of a few ms.
  */
 export async function startStreamServer(core: InferCore, options: StreamServerOptions): Promise<RunningStreamServer> {
   const sockets = new Map<Socket, { inflight: number }>();
@@ -69,7 +65,7 @@ export async function startStreamServer(core: InferCore, options: StreamServerOp
             const { name, version } = parseInferPath(f.path);
             reply = await core.infer(name, version, f.body, () => f.headerLength);
           } catch (e) {
-            const status = e instanceof CleaveError ? statusOf(e) : 500;
+            const status = statusOf(e);
             reply = { status, body: errorBody(errorMessage(e, status)) };
           }
           state.inflight--;
