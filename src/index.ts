@@ -122,7 +122,7 @@ export { type TensorMeta, modelSignature } from './serve/metadata.js';
 export { type V2Datatype, type TensorData } from './serve/datatypes.js';
 export { type InferRequest, type InferResponse, type WireTensor, decodeInferRequest, decodeInferResponse, encodeInferRequest, encodeInferResponse } from './serve/v2-wire.js';
 export { ModelNotFoundError, UnavailableError, InferenceFailedError } from './serve/errors.js';
-export { type Frame, type RequestFrame, type ReplyFrame, FrameReader, encodeRequestFrame, encodeReplyFrame, parseInferPath } from './serve/stream-frame.js';
+export { type Frame, type RequestFrame, type ReplyFrame, FrameReader, encodeRequestFrame, requestFramePrefix, encodeReplyFrame, parseInferPath } from './serve/stream-frame.js';
 export { type CodecName, type CodecSpec, type EncodedTensor, CODEC_NAMES, parseCodec, codecLabel, encodeTensor, decodeTensor } from './compress/codec.js';
 export { EdgeClient, type EdgeClientOptions, type Prediction, type Origin, type RetryPolicy, argmaxRows } from './edge/client.js';
 export { type EdgeRuntime, type ModelRunner, type EdgeTensor } from './edge/runtime.js';

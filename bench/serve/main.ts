@@ -26,6 +26,7 @@ import { startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
 import { encodeInferRequest } from '../../src/serve/v2-wire.js';
 import { benchNet } from './bench-net.js';
+import { type Floor, startFloor } from './c-floor.js';
 import { type StreamLoad, streamLoad } from './stream-load.js';
 
 interface AutocannonResult {
@@ -88,6 +89,8 @@ interface Batch1 {
   splitParts: { headMs: number; encodeMs: number; networkMs: number };
   /** mean time the server process spent per measured request (both transports, warm-up excluded), from its /metrics */
   serverMeanMs: number;
+  /** the same split with no software stack (floor.c), timed in the same loop: what this machine costs any split */
+  floor: { oneProcessMs: Stats; splitMs: Stats; overheadP50: number } | { unavailable: string };
   overhead: { process: Overhead; inProcess: Overhead; streamProcess: Overhead; streamInProcess: Overhead; cpu: number; streamCpu: number };
   cpuPerRequestMs: { direct: number; splitInProcess: number; streamInProcess: number };
 }
@@ -118,11 +121,26 @@ async function batch1(width: number): Promise<Batch1> {
       if (p.origin !== 'server') throw new Error(`request answered by ${p.origin}: ${p.fallbackReason}`);
       return p.timing;
     };
+    const warmFull: number[] = [];
+    const warmTail: number[] = [];
+    let requestBytes = 0;
     for (let i = 0; i < 20; i++) {
+      let t0 = performance.now();
       await full.run(input(i));
-      await tail.run({ cut: (await head.run(input(i))).cut as EdgeTensor });
+      warmFull.push(performance.now() - t0);
+      const cut = (await head.run(input(i))).cut as EdgeTensor;
+      t0 = performance.now();
+      await tail.run({ cut });
+      warmTail.push(performance.now() - t0);
       for (const c of [client, inClient, streamClient, inStreamClient]) await serverAnswer(c, input(i));
+      requestBytes = (await streamClient.predict(input(i))).bytesSent;
     }
+    // The floor does the same work split the same way: a head and a tail as long as these, the
+    // stream frame's bytes one way (body + 16-byte header + 24-byte path) and a small reply back.
+    const tailMs = stats(warmTail).p50;
+    const floor: Floor | string = await startFloor(Math.max(0.05, stats(warmFull).p50 - tailMs), tailMs, requestBytes + 40, 256);
+    const floorOne: number[] = [];
+    const floorSplit: number[] = [];
     const before = await serverTotals(url);
     const direct: number[] = [];
     const tailOnly: number[] = [];
@@ -152,7 +170,13 @@ async function batch1(width: number): Promise<Batch1> {
       t0 = performance.now();
       await nodeGet(`${url}/v2/health/live`);
       rtt.push(performance.now() - t0);
+      if (typeof floor !== 'string') {
+        const f = await floor.pair();
+        floorOne.push(f.oneProcessMs);
+        floorSplit.push(f.splitMs);
+      }
     }
+    if (typeof floor !== 'string') floor.close();
     // The server's own time per request (v2 decode + tail run + encode, from its /metrics), to
     // set against the tail run directly: what running inside the server costs the tail itself.
     const after = await serverTotals(url);
@@ -186,6 +210,10 @@ async function batch1(width: number): Promise<Batch1> {
       width, directWholeModelMs: d, directTailMs: stats(tailOnly), bareHttpRoundTripMs: stats(rtt),
       splitPathMs: s, splitPathInProcessMs: si, streamPathMs: st, streamPathInProcessMs: sti,
       splitParts: parts, serverMeanMs,
+      floor: typeof floor === 'string' ? { unavailable: floor } : (() => {
+        const [one, sp] = [stats(floorOne), stats(floorSplit)];
+        return { oneProcessMs: one, splitMs: sp, overheadP50: sp.p50 / one.p50 - 1 };
+      })(),
       overhead: { process: over(s), inProcess: over(si), streamProcess: over(st), streamInProcess: over(sti), cpu: cpuS / cpuD - 1, streamCpu: cpuT / cpuD - 1 },
       cpuPerRequestMs: { direct: cpuD, splitInProcess: cpuS, streamInProcess: cpuT },
     };
@@ -252,6 +280,9 @@ for (const r of b1) {
     row('bare HTTP round trip (GET /v2/health/live)', r.bareHttpRoundTripMs),
     `  server process's own time per request (decode + tail + encode, mean): ${f(r.serverMeanMs)} ms; tail alone, direct: ${f(r.directTailMs.mean)} ms`,
     `  stream to the server process, means: head ${f(r.splitParts.headMs)} ms (whole model - tail, direct: ${f(r.directWholeModelMs.mean - r.directTailMs.mean)}), encode ${f(r.splitParts.encodeMs)} ms, send to reply decoded ${f(r.splitParts.networkMs)} ms, of which outside the server ${f(r.splitParts.networkMs - r.serverMeanMs)} ms`,
+    'oneProcessMs' in r.floor
+      ? `  the same split with no software (C, floor.c, same loop), p50: one process ${f(r.floor.oneProcessMs.p50)} ms, split ${f(r.floor.splitMs.p50)} ms: ${pct(r.floor.overheadP50)} from this machine alone`
+      : `  floor not measured: ${r.floor.unavailable}`,
     `  CPU ms per request (client + server in one process): direct ${f(r.cpuPerRequestMs.direct)}, HTTP ${f(r.cpuPerRequestMs.splitInProcess)}, stream ${f(r.cpuPerRequestMs.streamInProcess)}`,
     `  overhead over the whole model at p50 (target <= 10%): HTTP ${pct(o.process.p50)} (in-process ${pct(o.inProcess.p50)}), stream ${pct(o.streamProcess.p50)} (in-process ${pct(o.streamInProcess.p50)}); min: HTTP ${pct(o.process.min)}, stream ${pct(o.streamProcess.min)}; CPU: HTTP ${pct(o.cpu)}, stream ${pct(o.streamCpu)}`);
 }

@@ -1,5 +1,5 @@
 import { type Socket, connect } from 'node:net';
-import { FrameReader, encodeRequestFrame } from '../serve/stream-frame.js';
+import { FrameReader, requestFramePrefix } from '../serve/stream-frame.js';
 import { HEADER_LENGTH } from '../serve/v2-wire.js';
 import type { Transport, TransportReply } from './transport.js';
 
@@ -68,7 +68,11 @@ class Connection {
       const done = () => signal.removeEventListener('abort', onAbort);
       this.pending.set(tag, { resolve: (r) => { done(); resolve(r); }, reject: (e) => { done(); reject(e); } });
       this.socket.ref();
-      this.socket.write(encodeRequestFrame(tag, path, body, headerLength));
+      // Prefix and body in one writev, without copying the body into a frame buffer.
+      this.socket.cork();
+      this.socket.write(requestFramePrefix(tag, path, body.length, headerLength));
+      this.socket.write(body);
+      this.socket.uncork();
     });
   }
 

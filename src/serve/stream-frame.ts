@@ -43,29 +43,44 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const pad8 = (n: number): number => (n + 7) & ~7;
 
-function frame(kind: number, field: number, tag: number, headerLength: number | undefined, prefix: Uint8Array | undefined, body: Uint8Array): Uint8Array {
-  const prefixBytes = prefix ? pad8(prefix.length) : 0;
-  const out = new Uint8Array(FRAME_HEADER_BYTES + prefixBytes + body.length);
+/** A frame's header and (for a request) padded path: everything before the body. */
+function prefixOf(kind: number, field: number, tag: number, headerLength: number | undefined, path: Uint8Array | undefined, bodyLength: number): Uint8Array {
+  const pathBytes = path ? pad8(path.length) : 0;
+  const out = new Uint8Array(FRAME_HEADER_BYTES + pathBytes);
   const v = new DataView(out.buffer);
-  v.setUint32(0, out.length - 4, true);
+  v.setUint32(0, out.length + bodyLength - 4, true);
   v.setUint8(4, VERSION);
   v.setUint8(5, kind);
   v.setUint16(6, field, true);
   v.setUint32(8, tag >>> 0, true);
   v.setUint32(12, headerLength ?? NO_HEADER_LENGTH, true);
-  if (prefix) out.set(prefix, FRAME_HEADER_BYTES);
-  out.set(body, FRAME_HEADER_BYTES + prefixBytes);
+  if (path) out.set(path, FRAME_HEADER_BYTES);
   return out;
 }
 
-export function encodeRequestFrame(tag: number, path: string, body: Uint8Array, headerLength?: number): Uint8Array {
+function joined(prefix: Uint8Array, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(prefix.length + body.length);
+  out.set(prefix, 0);
+  out.set(body, prefix.length);
+  return out;
+}
+
+/**
+ * A request frame's bytes before its body. Writing this and then the body (one writev when the
+ * socket is corked) spares copying a large cut tensor into a frame buffer.
+ */
+export function requestFramePrefix(tag: number, path: string, bodyLength: number, headerLength?: number): Uint8Array {
   const p = encoder.encode(path);
   if (p.length > MAX_PATH_BYTES) throw new BadRequestError(`stream request path is ${p.length} bytes, more than ${MAX_PATH_BYTES}`);
-  return frame(REQUEST, p.length, tag, headerLength, p, body);
+  return prefixOf(REQUEST, p.length, tag, headerLength, p, bodyLength);
+}
+
+export function encodeRequestFrame(tag: number, path: string, body: Uint8Array, headerLength?: number): Uint8Array {
+  return joined(requestFramePrefix(tag, path, body.length, headerLength), body);
 }
 
 export function encodeReplyFrame(tag: number, status: number, body: Uint8Array, headerLength?: number): Uint8Array {
-  return frame(REPLY, status, tag, headerLength, undefined, body);
+  return joined(prefixOf(REPLY, status, tag, headerLength, undefined, body.length), body);
 }
 
 /** Parses one whole frame (its 4-byte length included); `bytes` must start 8-byte aligned for in-place tensors. */

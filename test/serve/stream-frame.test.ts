@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadRequestError } from '../../src/errors.js';
-import { FrameReader, type ReplyFrame, type RequestFrame, encodeReplyFrame, encodeRequestFrame, parseInferPath } from '../../src/serve/stream-frame.js';
+import { FrameReader, type ReplyFrame, type RequestFrame, encodeReplyFrame, encodeRequestFrame, parseInferPath, requestFramePrefix } from '../../src/serve/stream-frame.js';
 import { decodeInferRequest, encodeInferRequest } from '../../src/serve/v2-wire.js';
 
 const body = encodeInferRequest({ id: 'r1', inputs: [{ name: 'cut', datatype: 'FP32', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }] });
@@ -32,6 +32,16 @@ describe('stream frames', () => {
       assert.equal(b.headerLength, undefined);
       assert.equal(new TextDecoder().decode(b.body), '{"error":"x"}');
     }
+  });
+
+  it('a request sent as prefix then body (how the edge client writes it) is the same frame', () => {
+    const prefix = requestFramePrefix(9, '/v2/models/tail/infer', body.body.length, body.headerLength);
+    assert.deepEqual([...prefix, ...body.body], [...encodeRequestFrame(9, '/v2/models/tail/infer', body.body, body.headerLength)]);
+    const reader = new FrameReader(1 << 20);
+    assert.deepEqual(reader.push(prefix), []);
+    const [f] = reader.push(body.body) as [RequestFrame];
+    assert.equal(f.tag, 9);
+    assert.deepEqual(Array.from(decodeInferRequest(f.body, f.headerLength).inputs[0]?.data as Float32Array), [1, 2, 3, 4, 5, 6]);
   });
 
   it('refuses a frame longer than the limit as soon as its length is read', () => {
