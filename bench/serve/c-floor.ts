@@ -21,8 +21,11 @@ export interface Floor {
   close(): void;
 }
 
-/** Compiles floor.c and starts it calibrated to these times; a string says why it cannot run. */
-export async function startFloor(headMs: number, tailMs: number, cutBytes: number, replyBytes: number): Promise<Floor | string> {
+/**
+ * Compiles floor.c and starts it calibrated to these times, its tail streaming `tailBytes` of
+ * weights; a string says why it cannot run.
+ */
+export async function startFloor(headMs: number, tailMs: number, cutBytes: number, replyBytes: number, tailBytes: number): Promise<Floor | string> {
   const dir = mkdtempSync(join(tmpdir(), 'cleave-floor-'));
   const exe = join(dir, 'floor');
   const cc = spawnSync('cc', ['-O2', '-o', exe, source], { encoding: 'utf8' });
@@ -30,7 +33,7 @@ export async function startFloor(headMs: number, tailMs: number, cutBytes: numbe
     rmSync(dir, { recursive: true, force: true });
     return `cannot compile ${source} (${cc.error?.message ?? cc.stderr.trim()}); install a C compiler (apt-get install gcc)`;
   }
-  const child: ChildProcess = spawn(exe, [headMs.toFixed(3), tailMs.toFixed(3), String(cutBytes), String(replyBytes)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(exe, [headMs.toFixed(3), tailMs.toFixed(3), String(cutBytes), String(replyBytes), String(tailBytes)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const waiting: ((line: string) => void)[] = [];
   lines.on('line', (l) => waiting.shift()?.(l));

@@ -26,6 +26,7 @@ import { startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
 import { encodeInferRequest } from '../../src/serve/v2-wire.js';
 import { benchNet } from './bench-net.js';
+import { startBareSplit } from './bare-split.js';
 import { type Floor, startFloor } from './c-floor.js';
 import { type StreamLoad, streamLoad } from './stream-load.js';
 
@@ -85,13 +86,15 @@ interface Batch1 {
   splitPathMs: Stats; splitPathInProcessMs: Stats;
   /** the stream transport (tcp://, persistent connection) likewise */
   streamPathMs: Stats; streamPathInProcessMs: Stats;
+  /** head + raw cut bytes over TCP + tail in another process, onnxruntime-node without cleave: no protocol at all */
+  bareSplitMs: Stats;
   /** means of the stream client to the server process: head, encode, and send to reply decoded */
   splitParts: { headMs: number; encodeMs: number; networkMs: number };
   /** mean time the server process spent per measured request (both transports, warm-up excluded), from its /metrics */
   serverMeanMs: number;
   /** the same split with no software stack (floor.c), timed in the same loop: what this machine costs any split */
-  floor: { oneProcessMs: Stats; splitMs: Stats; overheadP50: number } | { unavailable: string };
-  overhead: { process: Overhead; inProcess: Overhead; streamProcess: Overhead; streamInProcess: Overhead; cpu: number; streamCpu: number };
+  floor: { oneProcessMs: Stats; splitMs: Stats; overheadP50: number; tailWeightBytes: number } | { unavailable: string };
+  overhead: { process: Overhead; inProcess: Overhead; streamProcess: Overhead; streamInProcess: Overhead; bareProcess: Overhead; cpu: number; streamCpu: number };
   cpuPerRequestMs: { direct: number; splitInProcess: number; streamInProcess: number };
 }
 
@@ -109,6 +112,7 @@ async function batch1(width: number): Promise<Batch1> {
   const tail = await loadRunner(encodeModel(benchNet('tail', width)), { threads: THREADS });
   const { url, streamUrl, child } = await startChild(0, width);
   const tailProto = benchNet('tail', width);
+  const bare = await startBareSplit(width);
   const inproc = await startServer([await ServedModel.load('tail', encodeModel(tailProto), tailProto, { threads: THREADS })], { streamPort: 0 });
   try {
     const edge = (serverUrl: string) => new EdgeClient({ serverUrl, model: 'tail', head, transport: nodeTransport, retry: { timeoutMs: 30_000, retries: 0 } });
@@ -133,12 +137,15 @@ async function batch1(width: number): Promise<Batch1> {
       await tail.run({ cut });
       warmTail.push(performance.now() - t0);
       for (const c of [client, inClient, streamClient, inStreamClient]) await serverAnswer(c, input(i));
+      await bare.run(input(i).x.data as Float32Array);
       requestBytes = (await streamClient.predict(input(i))).bytesSent;
     }
-    // The floor does the same work split the same way: a head and a tail as long as these, the
-    // stream frame's bytes one way (body + 16-byte header + 24-byte path) and a small reply back.
+    // The floor does the same work split the same way: a head and a tail as long as these (the
+    // tail streaming as many weight bytes), the stream frame's bytes one way (body + 16-byte
+    // header + 24-byte path) and a small reply back.
     const tailMs = stats(warmTail).p50;
-    const floor: Floor | string = await startFloor(Math.max(0.05, stats(warmFull).p50 - tailMs), tailMs, requestBytes + 40, 256);
+    const tailWeightBytes = tailProto.graph.initializer.reduce((sum, t) => sum + 4 * t.dims.reduce((p, d) => p * d, 1), 0);
+    const floor: Floor | string = await startFloor(Math.max(0.05, stats(warmFull).p50 - tailMs), tailMs, requestBytes + 40, 256, tailWeightBytes);
     const floorOne: number[] = [];
     const floorSplit: number[] = [];
     const before = await serverTotals(url);
@@ -148,6 +155,7 @@ async function batch1(width: number): Promise<Batch1> {
     const splitIn: number[] = [];
     const stream: number[] = [];
     const streamIn: number[] = [];
+    const bareSplit: number[] = [];
     const rtt: number[] = [];
     const parts = { headMs: 0, encodeMs: 0, networkMs: 0 };
     for (let i = 0; i < iterations; i++) {
@@ -167,6 +175,9 @@ async function batch1(width: number): Promise<Batch1> {
       parts.encodeMs += t.encodeMs / iterations;
       parts.networkMs += t.networkMs / iterations;
       streamIn.push((await serverAnswer(inStreamClient, x)).totalMs);
+      t0 = performance.now();
+      await bare.run(x.x.data as Float32Array);
+      bareSplit.push(performance.now() - t0);
       t0 = performance.now();
       await nodeGet(`${url}/v2/health/live`);
       rtt.push(performance.now() - t0);
@@ -205,21 +216,22 @@ async function batch1(width: number): Promise<Batch1> {
     const cpuT = Math.min(...cpuStream);
     const d = stats(direct);
     const over = (x: Stats) => ({ min: x.min / d.min - 1, p50: x.p50 / d.p50 - 1, mean: x.mean / d.mean - 1 });
-    const [s, si, st, sti] = [split, splitIn, stream, streamIn].map(stats) as [Stats, Stats, Stats, Stats];
+    const [s, si, st, sti, bs] = [split, splitIn, stream, streamIn, bareSplit].map(stats) as [Stats, Stats, Stats, Stats, Stats];
     return {
       width, directWholeModelMs: d, directTailMs: stats(tailOnly), bareHttpRoundTripMs: stats(rtt),
-      splitPathMs: s, splitPathInProcessMs: si, streamPathMs: st, streamPathInProcessMs: sti,
+      splitPathMs: s, splitPathInProcessMs: si, streamPathMs: st, streamPathInProcessMs: sti, bareSplitMs: bs,
       splitParts: parts, serverMeanMs,
       floor: typeof floor === 'string' ? { unavailable: floor } : (() => {
         const [one, sp] = [stats(floorOne), stats(floorSplit)];
-        return { oneProcessMs: one, splitMs: sp, overheadP50: sp.p50 / one.p50 - 1 };
+        return { oneProcessMs: one, splitMs: sp, overheadP50: sp.p50 / one.p50 - 1, tailWeightBytes };
       })(),
-      overhead: { process: over(s), inProcess: over(si), streamProcess: over(st), streamInProcess: over(sti), cpu: cpuS / cpuD - 1, streamCpu: cpuT / cpuD - 1 },
+      overhead: { process: over(s), inProcess: over(si), streamProcess: over(st), streamInProcess: over(sti), bareProcess: over(bs), cpu: cpuS / cpuD - 1, streamCpu: cpuT / cpuD - 1 },
       cpuPerRequestMs: { direct: cpuD, splitInProcess: cpuS, streamInProcess: cpuT },
     };
   } finally {
     await inproc.close();
     await stopChild(child);
+    bare.close();
     for (const r of [full, head, tail]) await r.release();
   }
 }
@@ -277,14 +289,15 @@ for (const r of b1) {
     row('split: head + HTTP + tail (server in-process)', r.splitPathInProcessMs),
     row('split: head + stream + tail (server process)', r.streamPathMs),
     row('split: head + stream + tail (in-process)', r.streamPathInProcessMs),
+    row('bare split: raw bytes, no protocol, no cleave', r.bareSplitMs),
     row('bare HTTP round trip (GET /v2/health/live)', r.bareHttpRoundTripMs),
     `  server process's own time per request (decode + tail + encode, mean): ${f(r.serverMeanMs)} ms; tail alone, direct: ${f(r.directTailMs.mean)} ms`,
     `  stream to the server process, means: head ${f(r.splitParts.headMs)} ms (whole model - tail, direct: ${f(r.directWholeModelMs.mean - r.directTailMs.mean)}), encode ${f(r.splitParts.encodeMs)} ms, send to reply decoded ${f(r.splitParts.networkMs)} ms, of which outside the server ${f(r.splitParts.networkMs - r.serverMeanMs)} ms`,
     'oneProcessMs' in r.floor
-      ? `  the same split with no software (C, floor.c, same loop), p50: one process ${f(r.floor.oneProcessMs.p50)} ms, split ${f(r.floor.splitMs.p50)} ms: ${pct(r.floor.overheadP50)} from this machine alone`
+      ? `  the same split with no software (C, floor.c, same loop, tail streaming ${(r.floor.tailWeightBytes / 2 ** 20).toFixed(1)} MiB of weights), p50: one process ${f(r.floor.oneProcessMs.p50)} ms, split ${f(r.floor.splitMs.p50)} ms: ${pct(r.floor.overheadP50)} from this machine alone`
       : `  floor not measured: ${r.floor.unavailable}`,
     `  CPU ms per request (client + server in one process): direct ${f(r.cpuPerRequestMs.direct)}, HTTP ${f(r.cpuPerRequestMs.splitInProcess)}, stream ${f(r.cpuPerRequestMs.streamInProcess)}`,
-    `  overhead over the whole model at p50 (target <= 10%): HTTP ${pct(o.process.p50)} (in-process ${pct(o.inProcess.p50)}), stream ${pct(o.streamProcess.p50)} (in-process ${pct(o.streamInProcess.p50)}); min: HTTP ${pct(o.process.min)}, stream ${pct(o.streamProcess.min)}; CPU: HTTP ${pct(o.cpu)}, stream ${pct(o.streamCpu)}`);
+    `  overhead over the whole model at p50 (target <= 10%): HTTP ${pct(o.process.p50)} (in-process ${pct(o.inProcess.p50)}), stream ${pct(o.streamProcess.p50)} (in-process ${pct(o.streamInProcess.p50)}), bare split ${pct(o.bareProcess.p50)}; min: HTTP ${pct(o.process.min)}, stream ${pct(o.streamProcess.min)}; CPU: HTTP ${pct(o.cpu)}, stream ${pct(o.streamCpu)}`);
 }
 lines.push('', 'autocannon, POST /v2/models/tail/infer (width 1, binary, 32 KiB cut tensor):', '  batching        conns   req/s   p50 ms   p99 ms',
   ...runs.map((r) => `  ${r.batching.padEnd(14)}  ${String(r.connections).padStart(5)}  ${r.requestsPerSec.toFixed(0).padStart(6)}  ${f(r.latencyP50Ms).padStart(7)}  ${f(r.latencyP99Ms).padStart(7)}`),

@@ -1,0 +1,39 @@
+// Child process of bench/serve's bare split: the tail behind a raw TCP socket, no protocol at all
+// (fixed-size cut tensors in, logits out). It talks to onnxruntime-node directly, bypassing
+// cleave on purpose: it is the least any Node + ORT split can cost, a reference for cleave's path.
+import { createServer } from 'node:net';
+import * as ort from 'onnxruntime-node';
+import { encodeModel } from '../../src/onnx/codec.js';
+import { benchNet } from './bench-net.js';
+
+const width = Number(process.argv[2] ?? 1);
+const cutBytes = Number(process.argv[3]);
+if (!Number.isSafeInteger(cutBytes) || cutBytes <= 0 || cutBytes % 4 !== 0) throw new Error(`bare-server: cut bytes must be a positive multiple of 4, got ${process.argv[3]}`);
+const session = await ort.InferenceSession.create(encodeModel(benchNet('tail', width)), {
+  intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
+});
+const server = createServer((socket) => {
+  socket.setNoDelay(true);
+  let chunks: Buffer[] = [];
+  let got = 0;
+  socket.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    got += chunk.length;
+    if (got < cutBytes) return;
+    // One request at a time: the client waits for each reply before it sends again.
+    const all = chunks.length === 1 ? chunk : Buffer.concat(chunks);
+    chunks = [];
+    got = 0;
+    const cut = new Float32Array(all.buffer.slice(all.byteOffset, all.byteOffset + cutBytes));
+    void session.run({ cut: new ort.Tensor('float32', cut, [1, 32, 16, 16]) }).then((out) => {
+      const y = (out.logits as ort.Tensor).data as Float32Array;
+      socket.write(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+    });
+  });
+  socket.on('error', () => socket.destroy());
+});
+server.listen(0, '127.0.0.1', () => {
+  const a = server.address();
+  process.stdout.write(`${typeof a === 'object' && a ? a.port : 0}\n`);
+});
+process.on('SIGTERM', () => process.exit(0));

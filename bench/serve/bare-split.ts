@@ -1,0 +1,62 @@
+// bench/serve's bare split: the head run with onnxruntime-node directly, the cut tensor's raw
+// bytes over loopback TCP to bare-server.ts, the logits' raw bytes back. No v2 body, no framing,
+// no validation, no cleave: what a Node + ORT split costs before any protocol.
+import { spawn } from 'node:child_process';
+import { type Socket, connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { encodeModel } from '../../src/onnx/codec.js';
+import { benchNet } from './bench-net.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CUT_BYTES = 32 * 16 * 16 * 4;
+const LOGIT_BYTES = 10 * 4;
+
+export interface BareSplit {
+  /** head here, cut over the socket, tail there: the logits */
+  run(x: Float32Array): Promise<Float32Array>;
+  close(): void;
+}
+
+export async function startBareSplit(width: number): Promise<BareSplit> {
+  const child = spawn(process.execPath, [join(here, 'bare-server.js'), String(width), String(CUT_BYTES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = Number(await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
+    child.once('exit', (c) => reject(new Error(`bare-server exited with ${c}`)));
+  }));
+  const head = await ort.InferenceSession.create(encodeModel(benchNet('head', width)), {
+    intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
+  });
+  const socket: Socket = connect({ port, host: '127.0.0.1', noDelay: true });
+  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+  let waiting: ((y: Float32Array) => void) | undefined;
+  let chunks: Buffer[] = [];
+  let got = 0;
+  socket.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    got += chunk.length;
+    if (got < LOGIT_BYTES) return;
+    const all = Buffer.concat(chunks);
+    chunks = [];
+    got = 0;
+    const w = waiting;
+    waiting = undefined;
+    w?.(new Float32Array(all.buffer.slice(all.byteOffset, all.byteOffset + LOGIT_BYTES)));
+  });
+  return {
+    run: async (x) => {
+      const out = await head.run({ x: new ort.Tensor('float32', x, [1, 3, 64, 64]) });
+      const cut = (out.cut as ort.Tensor).data as Float32Array;
+      const reply = new Promise<Float32Array>((resolve) => { waiting = resolve; });
+      socket.write(Buffer.from(cut.buffer, cut.byteOffset, cut.byteLength));
+      return reply;
+    },
+    close: () => {
+      socket.destroy();
+      child.kill('SIGTERM');
+      void head.release();
+    },
+  };
+}
