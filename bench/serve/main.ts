@@ -19,6 +19,7 @@ import { EdgeClient, type Timing } from '../../src/edge/client.js';
 import { nodeGet, nodeTransport } from '../../src/edge/node-transport.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor } from '../../src/edge/runtime.js';
+import { Random } from '../../src/graph/random.js';
 import { encodeModel } from '../../src/onnx/codec.js';
 import { nearestRank } from '../../src/profile/stats.js';
 import { fromBinary } from '../../src/serve/datatypes.js';
@@ -105,7 +106,7 @@ async function serverTotals(url: string): Promise<{ seconds: number; count: numb
   return { seconds: metric('cleave_inference_duration_seconds_sum'), count: metric('cleave_inference_duration_seconds_count') };
 }
 
-/** Whole model direct vs the split path, interleaved so load drifts hit every path alike. */
+/** Whole model direct vs the split paths, interleaved (in random order) so load drifts hit every path alike. */
 async function batch1(width: number): Promise<Batch1> {
   const full = await loadRunner(encodeModel(benchNet('full', width)), { threads: THREADS });
   const head = await loadRunner(encodeModel(benchNet('head', width)), { threads: THREADS });
@@ -158,34 +159,47 @@ async function batch1(width: number): Promise<Batch1> {
     const bareSplit: number[] = [];
     const rtt: number[] = [];
     const parts = { headMs: 0, encodeMs: 0, networkMs: 0 };
+    const timed = async (into: number[], run: () => Promise<unknown>) => {
+      const t0 = performance.now();
+      await run();
+      into.push(performance.now() - t0);
+    };
+    // Each iteration runs every path once, in a fresh random order: a path's cost depends on
+    // what ran just before it (a server process that sat idle wakes slower), so a fixed order
+    // would favour some paths over others.
+    const order = new Random(7);
     for (let i = 0; i < iterations; i++) {
       const x = input(i);
-      let t0 = performance.now();
-      await full.run(x);
-      direct.push(performance.now() - t0);
-      const cut = (await head.run(x)).cut as EdgeTensor;
-      t0 = performance.now();
-      await tail.run({ cut });
-      tailOnly.push(performance.now() - t0);
-      split.push((await serverAnswer(client, x)).totalMs);
-      splitIn.push((await serverAnswer(inClient, x)).totalMs);
-      const t = await serverAnswer(streamClient, x);
-      stream.push(t.totalMs);
-      parts.headMs += t.headMs / iterations;
-      parts.encodeMs += t.encodeMs / iterations;
-      parts.networkMs += t.networkMs / iterations;
-      streamIn.push((await serverAnswer(inStreamClient, x)).totalMs);
-      t0 = performance.now();
-      await bare.run(x.x.data as Float32Array);
-      bareSplit.push(performance.now() - t0);
-      t0 = performance.now();
-      await nodeGet(`${url}/v2/health/live`);
-      rtt.push(performance.now() - t0);
-      if (typeof floor !== 'string') {
-        const f = await floor.pair();
-        floorOne.push(f.oneProcessMs);
-        floorSplit.push(f.splitMs);
+      const steps: (() => Promise<unknown>)[] = [
+        () => timed(direct, () => full.run(x)),
+        async () => {
+          const cut = (await head.run(x)).cut as EdgeTensor;
+          await timed(tailOnly, () => tail.run({ cut }));
+        },
+        async () => split.push((await serverAnswer(client, x)).totalMs),
+        async () => splitIn.push((await serverAnswer(inClient, x)).totalMs),
+        async () => {
+          const t = await serverAnswer(streamClient, x);
+          stream.push(t.totalMs);
+          parts.headMs += t.headMs / iterations;
+          parts.encodeMs += t.encodeMs / iterations;
+          parts.networkMs += t.networkMs / iterations;
+        },
+        async () => streamIn.push((await serverAnswer(inStreamClient, x)).totalMs),
+        () => timed(bareSplit, () => bare.run(x.x.data as Float32Array)),
+        () => timed(rtt, () => nodeGet(`${url}/v2/health/live`)),
+        async () => {
+          if (typeof floor === 'string') return;
+          const f = await floor.pair();
+          floorOne.push(f.oneProcessMs);
+          floorSplit.push(f.splitMs);
+        },
+      ];
+      for (let j = steps.length - 1; j > 0; j--) {
+        const k = Math.floor(order.next() * (j + 1));
+        [steps[j], steps[k]] = [steps[k] as () => Promise<unknown>, steps[j] as () => Promise<unknown>];
       }
+      for (const step of steps) await step();
     }
     if (typeof floor !== 'string') floor.close();
     // The server's own time per request (v2 decode + tail run + encode, from its /metrics), to
