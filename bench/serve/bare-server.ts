@@ -4,14 +4,13 @@
 import { createServer } from 'node:net';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../src/onnx/codec.js';
+import { BARE_SESSION_OPTIONS } from './bare-split.js';
 import { benchNet } from './bench-net.js';
 
 const width = Number(process.argv[2] ?? 1);
 const cutBytes = Number(process.argv[3]);
 if (!Number.isSafeInteger(cutBytes) || cutBytes <= 0 || cutBytes % 4 !== 0) throw new Error(`bare-server: cut bytes must be a positive multiple of 4, got ${process.argv[3]}`);
-const session = await ort.InferenceSession.create(encodeModel(benchNet('tail', width)), {
-  intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
-});
+const session = await ort.InferenceSession.create(encodeModel(benchNet('tail', width)), BARE_SESSION_OPTIONS);
 const server = createServer((socket) => {
   socket.setNoDelay(true);
   let chunks: Buffer[] = [];

@@ -4,13 +4,17 @@
 import { spawn } from 'node:child_process';
 import { type Socket, connect } from 'node:net';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../src/onnx/codec.js';
 import { benchNet } from './bench-net.js';
+import { firstLine } from './first-line.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Both halves of the bare split: one thread, as everywhere in bench/serve. */
+export const BARE_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+  intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
+};
 const CUT_BYTES = 32 * 16 * 16 * 4;
 const LOGIT_BYTES = 10 * 4;
 
@@ -22,13 +26,8 @@ export interface BareSplit {
 
 export async function startBareSplit(width: number): Promise<BareSplit> {
   const child = spawn(process.execPath, [join(here, 'bare-server.js'), String(width), String(CUT_BYTES)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = Number(await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`bare-server exited with ${c}`)));
-  }));
-  const head = await ort.InferenceSession.create(encodeModel(benchNet('head', width)), {
-    intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
-  });
+  const port = Number(await firstLine(child, 'bare-server'));
+  const head = await ort.InferenceSession.create(encodeModel(benchNet('head', width)), BARE_SESSION_OPTIONS);
   const socket: Socket = connect({ port, host: '127.0.0.1', noDelay: true });
   await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
   let waiting: ((y: Float32Array) => void) | undefined;

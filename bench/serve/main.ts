@@ -12,7 +12,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { encodeTensor } from '../../src/compress/codec.js';
 import { EdgeClient, type Timing } from '../../src/edge/client.js';
@@ -29,6 +28,7 @@ import { encodeInferRequest } from '../../src/serve/v2-wire.js';
 import { benchNet } from './bench-net.js';
 import { startBareSplit } from './bare-split.js';
 import { type Floor, startFloor } from './c-floor.js';
+import { firstLine } from './first-line.js';
 import { type StreamLoad, streamLoad } from './stream-load.js';
 
 interface AutocannonResult {
@@ -53,11 +53,7 @@ const iterations = quick ? 100 : 300;
 
 async function startChild(maxBatch: number, width: number): Promise<{ url: string; streamUrl: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [join(here, 'server-child.js'), String(THREADS), String(maxBatch), String(width)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    rl.once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`server child exited with ${c}`)));
-  });
+  const line = await firstLine(child, 'server child');
   return { ...(JSON.parse(line) as { url: string; streamUrl: string }), child };
 }
 
