@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer } from 'node:net';
-import type { EdgeClient, Prediction } from '../../src/edge/client.js';
+import { after, before } from 'node:test';
+import { EdgeClient, type EdgeClientOptions, type Prediction } from '../../src/edge/client.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
+import type { Transport } from '../../src/edge/transport.js';
+import { type RunningServer, startServer } from '../../src/serve/server.js';
+import { ServedModel } from '../../src/serve/served-model.js';
 import { splitNet } from './split-net.js';
 
 /** A deterministic MNIST-shaped input for the split-net fixtures. */
@@ -65,14 +69,50 @@ export async function expectServerOnRetry(client: EdgeClient, fault: { close(): 
 }
 
 /** The edge side of the split-net fixture: head, head with an early exit, whole model. */
-export interface SplitRunners {
+export interface SplitServing {
+  /** the served tail's URL on the transport under test (REST, or the stream port) */
+  readonly url: string;
+  /** the head alone, the head with its early exit, and the whole model */
   readonly head: ModelRunner;
   readonly headExit: ModelRunner;
   readonly full: ModelRunner;
-  release(): Promise<void>;
+  /** an edge client on the served tail: the exit head, falling back on the exit, then the whole model */
+  client(over?: Partial<EdgeClientOptions>): EdgeClient;
 }
 
-export async function loadSplitRunners(): Promise<SplitRunners> {
-  const [head, headExit, full] = await Promise.all([loadRunner(splitNet('head')), loadRunner(splitNet('head-exit')), loadRunner(splitNet('full'))]);
-  return { head, headExit, full, release: async () => { for (const r of [head, headExit, full]) await r.release(); } };
+/**
+ * Serves the split-net tail (REST, or its stream port) for the describe block that calls this,
+ * with the edge side's runners loaded beside it; both are released after the block.
+ */
+export function serveSplitNet(options: { readonly stream: boolean; readonly transport: Transport }): SplitServing {
+  let server: RunningServer | undefined;
+  let runners: ModelRunner[] = [];
+  before(async () => {
+    const tail = splitNet('tail');
+    server = await startServer([await ServedModel.load('tail', tail, tail)], options.stream ? { streamPort: 0 } : {});
+    runners = await Promise.all([loadRunner(splitNet('head')), loadRunner(splitNet('head-exit')), loadRunner(splitNet('full'))]);
+  });
+  after(async () => {
+    await server?.close();
+    for (const r of runners) await r.release();
+  });
+  const runner = (i: number) => {
+    const r = runners[i];
+    if (!r) throw new Error('serveSplitNet: the runners load in before(); use them inside a test');
+    return r;
+  };
+  const serving: SplitServing = {
+    get url() {
+      if (!server) throw new Error('serveSplitNet: the server starts in before(); use it inside a test');
+      return options.stream ? server.streamUrl as string : server.url;
+    },
+    get head() { return runner(0); },
+    get headExit() { return runner(1); },
+    get full() { return runner(2); },
+    client: (over = {}) => new EdgeClient({
+      serverUrl: serving.url, model: 'tail', head: serving.headExit, retry: FAST_RETRY, transport: options.transport,
+      fallback: { exitOutput: 'exit_logits', full: serving.full }, ...over,
+    }),
+  };
+  return serving;
 }

@@ -1,45 +1,26 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type EdgeClientOptions, EdgeClient } from '../../src/edge/client.js';
+import { describe, it } from 'node:test';
 import { nodeTransport } from '../../src/edge/node-transport.js';
 import { fetchTransport } from '../../src/edge/transport.js';
-import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
+import type { EdgeTensor } from '../../src/edge/runtime.js';
 import { NetworkError } from '../../src/errors.js';
-import { type RunningServer, startServer } from '../../src/serve/server.js';
+import { startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
 import { faultServer } from '../../test-support/serve/fault-server.js';
-import { FAST_RETRY, type SplitRunners, deadPort, expectLocalAfterRetries, expectServerOnRetry, image, loadSplitRunners, predictThroughKill } from '../../test-support/serve/edge-fixtures.js';
+import { deadPort, expectLocalAfterRetries, expectServerOnRetry, image, predictThroughKill, serveSplitNet } from '../../test-support/serve/edge-fixtures.js';
 import { splitNet } from '../../test-support/serve/split-net.js';
 
 for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', nodeTransport]] as const) describe(`edge client over ${transport}`, () => {
-  let server: RunningServer;
-  let runners: SplitRunners;
-  let head: ModelRunner;
-  let headExit: ModelRunner;
-  let full: ModelRunner;
-  before(async () => {
-    const tail = splitNet('tail');
-    server = await startServer([await ServedModel.load('tail', tail, tail)]);
-    runners = await loadSplitRunners();
-    ({ head, headExit, full } = runners);
-  });
-  after(async () => {
-    await server?.close();
-    await runners?.release();
-  });
-
-  const client = (over: Partial<EdgeClientOptions> = {}) => new EdgeClient({
-    serverUrl: server.url, model: 'tail', head: headExit, retry: FAST_RETRY, transport: fetchFn,
-    fallback: { exitOutput: 'exit_logits', full }, ...over,
-  });
+  const split = serveSplitNet({ stream: false, transport: fetchFn });
+  const { client } = split;
 
   it('head here + tail on the server == the whole model (raw codec)', async () => {
     for (let k = 0; k < 4; k++) {
       const x = image(k);
-      const p = await client({ head }).predict(x);
+      const p = await client({ head: split.head }).predict(x);
       assert.equal(p.origin, 'server');
       assert.equal(p.attempts, 1);
-      const want = (await full.run(x)).logits as EdgeTensor;
+      const want = (await split.full.run(x)).logits as EdgeTensor;
       assert.deepEqual(Array.from(p.scores.data as Float32Array), Array.from(want.data as Float32Array));
       assert.equal(p.cutBytes, 8 * 14 * 14 * 4);
       assert.ok(p.bytesSent > p.cutBytes);
@@ -59,16 +40,16 @@ for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', n
     assert.equal(p.origin, 'local-exit');
     assert.equal(p.attempts, 3);
     assert.match(p.fallbackReason ?? '', /ECONNREFUSED|request failed/);
-    const want = (await headExit.run(image(2))).exit_logits as EdgeTensor;
+    const want = (await split.headExit.run(image(2))).exit_logits as EdgeTensor;
     assert.deepEqual(p.scores.data, want.data);
   });
 
   it('connection refused without an exit: the whole model answers; without either: one NetworkError', async () => {
     const url = `http://127.0.0.1:${await deadPort()}`;
-    const p = await client({ serverUrl: url, head, fallback: { full } }).predict(image(3));
+    const p = await client({ serverUrl: url, head: split.head, fallback: { full: split.full } }).predict(image(3));
     assert.equal(p.origin, 'local-full');
-    assert.deepEqual(p.scores.data, ((await full.run(image(3))).logits as EdgeTensor).data);
-    await assert.rejects(client({ serverUrl: url, head, fallback: {} }).predict(image(3)), NetworkError);
+    assert.deepEqual(p.scores.data, ((await split.full.run(image(3))).logits as EdgeTensor).data);
+    await assert.rejects(client({ serverUrl: url, head: split.head, fallback: {} }).predict(image(3)), NetworkError);
   });
 
   it('slow server: each attempt times out, the answer is local and given once', async () => {
@@ -76,7 +57,7 @@ for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', n
       await new Promise((r) => setTimeout(r, 700));
       await forward();
       void res;
-    }, server.url);
+    }, split.url);
     try {
       const p = await client({ serverUrl: slow.url, retry: { timeoutMs: 150, retries: 1, backoffMs: 5 } }).predict(image(4));
       assert.equal(p.origin, 'local-exit');
@@ -98,7 +79,7 @@ for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', n
         return;
       }
       await forward();
-    }, server.url);
+    }, split.url);
     await expectServerOnRetry(client({ serverUrl: flaky.url }), flaky, 5);
   });
 

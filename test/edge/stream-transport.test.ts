@@ -1,45 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type EdgeClientOptions, EdgeClient } from '../../src/edge/client.js';
+import { describe, it } from 'node:test';
 import { nodeTransport } from '../../src/edge/node-transport.js';
-import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
-import { type RunningServer, startServer } from '../../src/serve/server.js';
-import { ServedModel } from '../../src/serve/served-model.js';
+import type { EdgeTensor } from '../../src/edge/runtime.js';
 import { encodeReplyFrame } from '../../src/serve/stream-frame.js';
 import { faultStreamServer } from '../../test-support/serve/fault-stream-server.js';
-import { FAST_RETRY, type SplitRunners, deadPort, expectLocalAfterRetries, expectServerOnRetry, image, loadSplitRunners, predictThroughKill } from '../../test-support/serve/edge-fixtures.js';
-import { splitNet } from '../../test-support/serve/split-net.js';
+import { deadPort, expectLocalAfterRetries, expectServerOnRetry, image, predictThroughKill, serveSplitNet } from '../../test-support/serve/edge-fixtures.js';
 
 const encoder = new TextEncoder();
 
 describe('edge client over the stream transport (tcp://)', () => {
-  let server: RunningServer;
-  let runners: SplitRunners;
-  let head: ModelRunner;
-  let headExit: ModelRunner;
-  let full: ModelRunner;
-  before(async () => {
-    const tail = splitNet('tail');
-    server = await startServer([await ServedModel.load('tail', tail, tail)], { streamPort: 0 });
-    runners = await loadSplitRunners();
-    ({ head, headExit, full } = runners);
-  });
-  after(async () => {
-    await server?.close();
-    await runners?.release();
-  });
-
-  const client = (over: Partial<EdgeClientOptions> = {}) => new EdgeClient({
-    serverUrl: server.streamUrl as string, model: 'tail', head: headExit, retry: FAST_RETRY, transport: nodeTransport,
-    fallback: { exitOutput: 'exit_logits', full }, ...over,
-  });
+  const split = serveSplitNet({ stream: true, transport: nodeTransport });
+  const { client } = split;
 
   it('head here + tail on the server == the whole model, for every codec path', async () => {
     for (let k = 0; k < 4; k++) {
       const x = image(k);
-      const p = await client({ head }).predict(x);
+      const p = await client({ head: split.head }).predict(x);
       assert.equal(p.origin, 'server');
-      const want = (await full.run(x)).logits as EdgeTensor;
+      const want = (await split.full.run(x)).logits as EdgeTensor;
       assert.deepEqual(Array.from(p.scores.data as Float32Array), Array.from(want.data as Float32Array));
     }
     const small = await client({ codec: { name: 'int8', deflate: true } }).predict(image(1));
@@ -47,11 +25,11 @@ describe('edge client over the stream transport (tcp://)', () => {
   });
 
   it('concurrent requests share one connection and each gets its own answer', async () => {
-    const c = client({ head });
+    const c = client({ head: split.head });
     const ps = await Promise.all(Array.from({ length: 16 }, (_, k) => c.predict(image(k))));
     for (const [k, p] of ps.entries()) {
       assert.equal(p.origin, 'server');
-      assert.deepEqual(p.scores.data, ((await full.run(image(k))).logits as EdgeTensor).data);
+      assert.deepEqual(p.scores.data, ((await split.full.run(image(k))).logits as EdgeTensor).data);
     }
   });
 
@@ -79,7 +57,7 @@ describe('edge client over the stream transport (tcp://)', () => {
     const slow = await faultStreamServer(async (n, _f, _s, forward) => {
       if (n <= 2) await new Promise((r) => setTimeout(r, 400));
       await forward();
-    }, server.streamUrl);
+    }, split.url);
     try {
       const p = await client({ serverUrl: slow.url, retry: { timeoutMs: 100, retries: 1, backoffMs: 5 } }).predict(image(4));
       assert.equal(p.origin, 'local-exit');
@@ -88,9 +66,9 @@ describe('edge client over the stream transport (tcp://)', () => {
       // The late replies to the abandoned attempts arrive on the same connection and must not
       // be taken as the answer to the next request.
       await new Promise((r) => setTimeout(r, 500));
-      const q = await client({ serverUrl: slow.url, head }).predict(image(5));
+      const q = await client({ serverUrl: slow.url, head: split.head }).predict(image(5));
       assert.equal(q.origin, 'server');
-      assert.deepEqual(q.scores.data, ((await full.run(image(5))).logits as EdgeTensor).data);
+      assert.deepEqual(q.scores.data, ((await split.full.run(image(5))).logits as EdgeTensor).data);
     } finally {
       await slow.close();
     }
@@ -104,7 +82,7 @@ describe('edge client over the stream transport (tcp://)', () => {
         return;
       }
       await forward();
-    }, server.streamUrl);
+    }, split.url);
     await expectServerOnRetry(client({ serverUrl: flaky.url }), flaky, 6);
   });
 
@@ -127,7 +105,7 @@ describe('edge client over the stream transport (tcp://)', () => {
     const doomed = await faultStreamServer(async (n, _f, _s, forward) => {
       if (n <= 12) { held++; return; }
       await forward();
-    }, server.streamUrl);
+    }, split.url);
     try {
       const c = client({ serverUrl: doomed.url, retry: { timeoutMs: 5000, retries: 1, backoffMs: 5 } });
       const results = await predictThroughKill(c, 12, () => held >= 12, () => doomed.kill());
