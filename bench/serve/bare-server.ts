@@ -4,7 +4,7 @@
 import { createServer } from 'node:net';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../src/onnx/codec.js';
-import { BARE_SESSION_OPTIONS } from './bare-split.js';
+import { BARE_SESSION_OPTIONS, onFloatMessages } from './bare-split.js';
 import { benchNet } from './bench-net.js';
 
 const width = Number(process.argv[2] ?? 1);
@@ -13,17 +13,7 @@ if (!Number.isSafeInteger(cutBytes) || cutBytes <= 0 || cutBytes % 4 !== 0) thro
 const session = await ort.InferenceSession.create(encodeModel(benchNet('tail', width)), BARE_SESSION_OPTIONS);
 const server = createServer((socket) => {
   socket.setNoDelay(true);
-  let chunks: Buffer[] = [];
-  let got = 0;
-  socket.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    got += chunk.length;
-    if (got < cutBytes) return;
-    // One request at a time: the client waits for each reply before it sends again.
-    const all = chunks.length === 1 ? chunk : Buffer.concat(chunks);
-    chunks = [];
-    got = 0;
-    const cut = new Float32Array(all.buffer.slice(all.byteOffset, all.byteOffset + cutBytes));
+  onFloatMessages(socket, cutBytes, (cut) => {
     void session.run({ cut: new ort.Tensor('float32', cut, [1, 32, 16, 16]) }).then((out) => {
       const y = (out.logits as ort.Tensor).data as Float32Array;
       socket.write(Buffer.from(y.buffer, y.byteOffset, y.byteLength));

@@ -18,6 +18,24 @@ export const BARE_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
 const CUT_BYTES = 32 * 16 * 16 * 4;
 const LOGIT_BYTES = 10 * 4;
 
+/**
+ * Calls `take` with each `bytes`-long message arriving on `socket`, as float32s in a buffer of
+ * their own. One message at a time: each side waits for the other's answer before it sends again.
+ */
+export function onFloatMessages(socket: Socket, bytes: number, take: (m: Float32Array) => void): void {
+  let chunks: Buffer[] = [];
+  let got = 0;
+  socket.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    got += chunk.length;
+    if (got < bytes) return;
+    const all = chunks.length === 1 ? chunk : Buffer.concat(chunks);
+    chunks = [];
+    got = 0;
+    take(new Float32Array(all.buffer.slice(all.byteOffset, all.byteOffset + bytes)));
+  });
+}
+
 export interface BareSplit {
   /** head here, cut over the socket, tail there: the logits */
   run(x: Float32Array): Promise<Float32Array>;
@@ -31,18 +49,10 @@ export async function startBareSplit(width: number): Promise<BareSplit> {
   const socket: Socket = connect({ port, host: '127.0.0.1', noDelay: true });
   await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
   let waiting: ((y: Float32Array) => void) | undefined;
-  let chunks: Buffer[] = [];
-  let got = 0;
-  socket.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    got += chunk.length;
-    if (got < LOGIT_BYTES) return;
-    const all = Buffer.concat(chunks);
-    chunks = [];
-    got = 0;
+  onFloatMessages(socket, LOGIT_BYTES, (y) => {
     const w = waiting;
     waiting = undefined;
-    w?.(new Float32Array(all.buffer.slice(all.byteOffset, all.byteOffset + LOGIT_BYTES)));
+    w?.(y);
   });
   return {
     run: async (x) => {

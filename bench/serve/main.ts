@@ -134,7 +134,10 @@ async function batch1(width: number): Promise<Batch1> {
       await tail.run({ cut });
       warmTail.push(performance.now() - t0);
       for (const c of [client, inClient, streamClient, inStreamClient]) await serverAnswer(c, input(i));
-      await bare.run(input(i).x.data as Float32Array);
+      // The bare split must compute what the whole model does, or it would be no reference.
+      const bareY = await bare.run(input(i).x.data as Float32Array);
+      const fullY = (await full.run(input(i))).logits?.data as Float32Array;
+      if (bareY.some((v, k) => Math.abs(v - (fullY[k] as number)) > 1e-4)) throw new Error('the bare split does not reproduce the whole model');
       requestBytes = (await streamClient.predict(input(i))).bytesSent;
     }
     // The floor does the same work split the same way: a head and a tail as long as these (the
