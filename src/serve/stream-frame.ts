@@ -46,6 +46,8 @@ const pad8 = (n: number): number => (n + 7) & ~7;
 /** A frame's header and (for a request) padded path: everything before the body. */
 function prefixOf(kind: number, field: number, tag: number, headerLength: number | undefined, path: Uint8Array | undefined, bodyLength: number): Uint8Array {
   const pathBytes = path ? pad8(path.length) : 0;
+  // The length field is a u32: a larger body would wrap it and desynchronise the stream.
+  if (FRAME_HEADER_BYTES + pathBytes + bodyLength - 4 > 0xffffffff) throw new BadRequestError(`a stream frame holds at most 4 GiB; this body has ${bodyLength} bytes`);
   const out = new Uint8Array(FRAME_HEADER_BYTES + pathBytes);
   const v = new DataView(out.buffer);
   v.setUint32(0, out.length + bodyLength - 4, true);

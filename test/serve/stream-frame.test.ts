@@ -42,6 +42,8 @@ describe('stream frames', () => {
     const [f] = reader.push(body.body) as [RequestFrame];
     assert.equal(f.tag, 9);
     assert.deepEqual(Array.from(decodeInferRequest(f.body, f.headerLength).inputs[0]?.data as Float32Array), [1, 2, 3, 4, 5, 6]);
+    // The length field is 32 bits: a body it cannot describe is refused, not wrapped.
+    assert.throws(() => requestFramePrefix(1, '/v2/models/tail/infer', 2 ** 32), (e: Error) => e instanceof BadRequestError && /at most 4 GiB/.test(e.message));
   });
 
   it('refuses a frame longer than the limit as soon as its length is read', () => {
