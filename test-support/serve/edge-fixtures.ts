@@ -78,6 +78,8 @@ export interface SplitServing {
   readonly full: ModelRunner;
   /** an edge client on the served tail: the exit head, falling back on the exit, then the whole model */
   client(over?: Partial<EdgeClientOptions>): EdgeClient;
+  /** checks that `p` came from the server and equals the whole model's output on `x` */
+  expectWhole(p: Prediction, x: Record<string, EdgeTensor>): Promise<void>;
 }
 
 /**
@@ -113,6 +115,11 @@ export function serveSplitNet(options: { readonly stream: boolean; readonly tran
       serverUrl: serving.url, model: 'tail', head: serving.headExit, retry: FAST_RETRY, transport: options.transport,
       fallback: { exitOutput: 'exit_logits', full: serving.full }, ...over,
     }),
+    expectWhole: async (p, x) => {
+      assert.equal(p.origin, 'server', p.fallbackReason);
+      const want = (await serving.full.run(x)).logits as EdgeTensor;
+      assert.deepEqual(Array.from(p.scores.data as Float32Array), Array.from(want.data as Float32Array));
+    },
   };
   return serving;
 }

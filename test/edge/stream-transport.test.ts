@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeTransport } from '../../src/edge/node-transport.js';
-import type { EdgeTensor } from '../../src/edge/runtime.js';
 import { encodeReplyFrame } from '../../src/serve/stream-frame.js';
 import { faultStreamServer } from '../../test-support/serve/fault-stream-server.js';
 import { deadPort, expectLocalAfterRetries, expectServerOnRetry, image, predictThroughKill, serveSplitNet } from '../../test-support/serve/edge-fixtures.js';
@@ -15,10 +14,7 @@ describe('edge client over the stream transport (tcp://)', () => {
   it('head here + tail on the server == the whole model, for every codec path', async () => {
     for (let k = 0; k < 4; k++) {
       const x = image(k);
-      const p = await client({ head: split.head }).predict(x);
-      assert.equal(p.origin, 'server');
-      const want = (await split.full.run(x)).logits as EdgeTensor;
-      assert.deepEqual(Array.from(p.scores.data as Float32Array), Array.from(want.data as Float32Array));
+      await split.expectWhole(await client({ head: split.head }).predict(x), x);
     }
     const small = await client({ codec: { name: 'int8', deflate: true } }).predict(image(1));
     assert.equal(small.origin, 'server');
@@ -27,10 +23,7 @@ describe('edge client over the stream transport (tcp://)', () => {
   it('concurrent requests share one connection and each gets its own answer', async () => {
     const c = client({ head: split.head });
     const ps = await Promise.all(Array.from({ length: 16 }, (_, k) => c.predict(image(k))));
-    for (const [k, p] of ps.entries()) {
-      assert.equal(p.origin, 'server');
-      assert.deepEqual(p.scores.data, ((await split.full.run(image(k))).logits as EdgeTensor).data);
-    }
+    for (const [k, p] of ps.entries()) await split.expectWhole(p, image(k));
   });
 
   it('a 404 from the stream port is not retried', async () => {
@@ -66,9 +59,7 @@ describe('edge client over the stream transport (tcp://)', () => {
       // The late replies to the abandoned attempts arrive on the same connection and must not
       // be taken as the answer to the next request.
       await new Promise((r) => setTimeout(r, 500));
-      const q = await client({ serverUrl: slow.url, head: split.head }).predict(image(5));
-      assert.equal(q.origin, 'server');
-      assert.deepEqual(q.scores.data, ((await split.full.run(image(5))).logits as EdgeTensor).data);
+      await split.expectWhole(await client({ serverUrl: slow.url, head: split.head }).predict(image(5)), image(5));
     } finally {
       await slow.close();
     }
