@@ -21,18 +21,29 @@ export interface Floor {
   close(): void;
 }
 
-/**
- * Compiles floor.c and starts it calibrated to these times, its tail streaming `tailBytes` of
- * weights; a string says why it cannot run.
- */
-export async function startFloor(headMs: number, tailMs: number, cutBytes: number, replyBytes: number, tailBytes: number): Promise<Floor | string> {
+let compiled: string | { exe: string } | undefined;
+
+/** floor.c built once per process (into a temp dir removed at exit), or why it cannot be. */
+function floorExe(): string | { exe: string } {
+  if (compiled) return compiled;
   const dir = mkdtempSync(join(tmpdir(), 'cleave-floor-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const exe = join(dir, 'floor');
   const cc = spawnSync('cc', ['-O2', '-o', exe, source], { encoding: 'utf8' });
-  if (cc.error || cc.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    return `cannot compile ${source} (${cc.error?.message ?? cc.stderr.trim()}); install a C compiler (apt-get install gcc)`;
-  }
+  compiled = cc.error || cc.status !== 0
+    ? `cannot compile ${source} (${cc.error?.message ?? cc.stderr.trim()}); install a C compiler (apt-get install gcc)`
+    : { exe };
+  return compiled;
+}
+
+/**
+ * Starts floor.c calibrated to these times, its tail streaming `tailBytes` of weights; a string
+ * says why it cannot run.
+ */
+export async function startFloor(headMs: number, tailMs: number, cutBytes: number, replyBytes: number, tailBytes: number): Promise<Floor | string> {
+  const built = floorExe();
+  if (typeof built === 'string') return built;
+  const { exe } = built;
   const child: ChildProcess = spawn(exe, [headMs.toFixed(3), tailMs.toFixed(3), String(cutBytes), String(replyBytes), String(tailBytes)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const waiting: ((line: string) => void)[] = [];
@@ -43,7 +54,6 @@ export async function startFloor(headMs: number, tailMs: number, cutBytes: numbe
     if ((await next()) !== 'ready') throw new Error('floor did not start');
   } catch (e) {
     child.kill();
-    rmSync(dir, { recursive: true, force: true });
     return (e as Error).message;
   }
   return {
@@ -56,7 +66,6 @@ export async function startFloor(headMs: number, tailMs: number, cutBytes: numbe
     },
     close: () => {
       child.stdin?.end();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -14,7 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeTensor } from '../../src/compress/codec.js';
-import { EdgeClient, type Timing } from '../../src/edge/client.js';
+import { EdgeClient, type Prediction } from '../../src/edge/client.js';
 import { nodeGet, nodeTransport } from '../../src/edge/node-transport.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor } from '../../src/edge/runtime.js';
@@ -117,34 +117,36 @@ async function batch1(width: number): Promise<Batch1> {
     const inClient = edge(inproc.url);
     const streamClient = edge(streamUrl);
     const inStreamClient = edge(inproc.streamUrl as string);
-    const serverAnswer = async (c: EdgeClient, x: Record<string, EdgeTensor>): Promise<Timing> => {
+    const serverAnswer = async (c: EdgeClient, x: Record<string, EdgeTensor>): Promise<Prediction> => {
       const p = await c.predict(x);
       if (p.origin !== 'server') throw new Error(`request answered by ${p.origin}: ${p.fallbackReason}`);
-      return p.timing;
+      return p;
     };
     const warmFull: number[] = [];
     const warmTail: number[] = [];
     let requestBytes = 0;
     for (let i = 0; i < 20; i++) {
+      const x = input(i);
       let t0 = performance.now();
-      await full.run(input(i));
+      const fullY = (await full.run(x)).logits?.data as Float32Array;
       warmFull.push(performance.now() - t0);
-      const cut = (await head.run(input(i))).cut as EdgeTensor;
+      const cut = (await head.run(x)).cut as EdgeTensor;
       t0 = performance.now();
       await tail.run({ cut });
       warmTail.push(performance.now() - t0);
-      for (const c of [client, inClient, streamClient, inStreamClient]) await serverAnswer(c, input(i));
+      for (const c of [client, inClient, inStreamClient]) await serverAnswer(c, x);
+      requestBytes = (await serverAnswer(streamClient, x)).bytesSent;
       // The bare split must compute what the whole model does, or it would be no reference.
-      const bareY = await bare.run(input(i).x.data as Float32Array);
-      const fullY = (await full.run(input(i))).logits?.data as Float32Array;
+      const bareY = await bare.run(x.x.data as Float32Array);
       if (bareY.some((v, k) => Math.abs(v - (fullY[k] as number)) > 1e-4)) throw new Error('the bare split does not reproduce the whole model');
-      requestBytes = (await streamClient.predict(input(i))).bytesSent;
     }
     // The floor does the same work split the same way: a head and a tail as long as these (the
     // tail streaming as many weight bytes), the stream frame's bytes one way (body + 16-byte
     // header + 24-byte path) and a small reply back.
     const tailMs = stats(warmTail).p50;
-    const tailWeightBytes = tailProto.graph.initializer.reduce((sum, t) => sum + 4 * t.dims.reduce((p, d) => p * d, 1), 0);
+    // (bench-net declares every part's parameters in every part; count those the tail uses)
+    const used = new Set(tailProto.graph.node.flatMap((n) => n.input));
+    const tailWeightBytes = tailProto.graph.initializer.filter((t) => used.has(t.name)).reduce((sum, t) => sum + 4 * t.dims.reduce((p, d) => p * d, 1), 0);
     const floor: Floor | string = await startFloor(Math.max(0.05, stats(warmFull).p50 - tailMs), tailMs, requestBytes + 40, 256, tailWeightBytes);
     const floorOne: number[] = [];
     const floorSplit: number[] = [];
@@ -175,16 +177,16 @@ async function batch1(width: number): Promise<Batch1> {
           const cut = (await head.run(x)).cut as EdgeTensor;
           await timed(tailOnly, () => tail.run({ cut }));
         },
-        async () => split.push((await serverAnswer(client, x)).totalMs),
-        async () => splitIn.push((await serverAnswer(inClient, x)).totalMs),
+        async () => split.push((await serverAnswer(client, x)).timing.totalMs),
+        async () => splitIn.push((await serverAnswer(inClient, x)).timing.totalMs),
         async () => {
-          const t = await serverAnswer(streamClient, x);
+          const t = (await serverAnswer(streamClient, x)).timing;
           stream.push(t.totalMs);
           parts.headMs += t.headMs / iterations;
           parts.encodeMs += t.encodeMs / iterations;
           parts.networkMs += t.networkMs / iterations;
         },
-        async () => streamIn.push((await serverAnswer(inStreamClient, x)).totalMs),
+        async () => streamIn.push((await serverAnswer(inStreamClient, x)).timing.totalMs),
         () => timed(bareSplit, () => bare.run(x.x.data as Float32Array)),
         () => timed(rtt, () => nodeGet(`${url}/v2/health/live`)),
         async () => {
