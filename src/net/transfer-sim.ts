@@ -105,15 +105,6 @@ export function simulateTransfer(o: TransferSimOptions): TransferSimResult {
   };
 }
 
-/** Median time of `runs` transfers with seeds seed..seed+runs-1. */
-export function simulateTransferMedianMs(o: TransferSimOptions, runs: number): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(simulateTransfer({ ...o, seed: (o.seed ?? 1) + i }).ms);
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  return times.length % 2 === 1 ? (times[mid] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
-}
-
 export interface TransferSimStats {
   readonly runs: number;
   readonly medianMs: number;

@@ -36,11 +36,6 @@ export function dtypeToV2(d: DType): V2Datatype | undefined {
   return DTYPE_TO_V2.get(d);
 }
 
-/** Bytes per element in the binary encoding (0 for BYTES, whose elements carry a length prefix). */
-export function elementBytes(dt: V2Datatype): number {
-  return ELEMENT_BYTES[dt];
-}
-
 export function elementCount(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
