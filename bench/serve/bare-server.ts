@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../src/onnx/codec.js';
 import { BARE_SESSION_OPTIONS, onFloatMessages } from './bare-split.js';
-import { benchNet } from './bench-net.js';
+import { CUT_SHAPE, benchNet } from './bench-net.js';
 
 const width = Number(process.argv[2] ?? 1);
 const cutBytes = Number(process.argv[3]);
@@ -14,7 +14,7 @@ const session = await ort.InferenceSession.create(encodeModel(benchNet('tail', w
 const server = createServer((socket) => {
   socket.setNoDelay(true);
   onFloatMessages(socket, cutBytes, (cut) => {
-    void session.run({ cut: new ort.Tensor('float32', cut, [1, 32, 16, 16]) }).then((out) => {
+    void session.run({ cut: new ort.Tensor('float32', cut, [...CUT_SHAPE]) }).then((out) => {
       const y = (out.logits as ort.Tensor).data as Float32Array;
       socket.write(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
     });

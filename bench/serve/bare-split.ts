@@ -7,15 +7,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../src/onnx/codec.js';
-import { benchNet } from './bench-net.js';
+import { CUT_SHAPE, benchNet } from './bench-net.js';
 import { firstLine } from './first-line.js';
+import { STEADY_JIT_FLAGS } from './steady-jit.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Both halves of the bare split: one thread, as everywhere in bench/serve. */
 export const BARE_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
   intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
 };
-const CUT_BYTES = 32 * 16 * 16 * 4;
+const CUT_BYTES = 4 * CUT_SHAPE.reduce((a, b) => a * b, 1);
 const LOGIT_BYTES = 10 * 4;
 
 /**
@@ -43,7 +44,7 @@ export interface BareSplit {
 }
 
 export async function startBareSplit(width: number): Promise<BareSplit> {
-  const child = spawn(process.execPath, [join(here, 'bare-server.js'), String(width), String(CUT_BYTES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...STEADY_JIT_FLAGS, join(here, 'bare-server.js'), String(width), String(CUT_BYTES)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = Number(await firstLine(child, 'bare-server'));
   const head = await ort.InferenceSession.create(encodeModel(benchNet('head', width)), BARE_SESSION_OPTIONS);
   const socket: Socket = connect({ port, host: '127.0.0.1', noDelay: true });

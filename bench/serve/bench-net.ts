@@ -7,6 +7,8 @@ import type { ModelProto } from '../../src/onnx/types.js';
  * fixed seeds, so the whole model, head and tail share weights.
  */
 export type BenchPart = 'full' | 'head' | 'tail';
+/** The cut tensor at batch 1, as the head produces it and the tail takes it. */
+export const CUT_SHAPE: readonly number[] = [1, 32, 16, 16];
 
 /** `width` multiplies the tail's channels (MACs grow with its square). */
 export function benchNet(part: BenchPart, width = 1): ModelProto {

@@ -6,7 +6,8 @@
 //     1 connection and under concurrency, with and without dynamic batching.
 // Usage: node build/bench/serve/main.js [--quick] [--out NAME]  -> table + bench/results/NAME.json
 //   (NAME defaults to serve). Run under `taskset -c K` to put client and server on one CPU: the
-//   server child inherits the affinity, and the JSON records it.
+//   server child inherits the affinity, and the JSON records it. Every process of the bench runs
+//   with a smaller V8 interrupt budget (steady-jit.ts), so it times served requests, not V8 warming up.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,8 +29,12 @@ import { encodeInferRequest } from '../../src/serve/v2-wire.js';
 import { benchNet } from './bench-net.js';
 import { startBareSplit } from './bare-split.js';
 import { type Floor, startFloor } from './c-floor.js';
+import { rawReplyLogits, startRawStreamClient } from './raw-stream-client.js';
 import { firstLine } from './first-line.js';
+import { STEADY_JIT_FLAGS, ensureSteadyJit } from './steady-jit.js';
 import { type StreamLoad, streamLoad } from './stream-load.js';
+
+ensureSteadyJit();
 
 interface AutocannonResult {
   requests: { average: number };
@@ -50,9 +55,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const THREADS = 1;
 const WIDTHS = [1, 1.5, 2];
 const iterations = quick ? 100 : 300;
+// warm-up requests per path before timing (V8 has optimised the request path by then: steady-jit.ts)
+const WARMUP = 50;
 
 async function startChild(maxBatch: number, width: number): Promise<{ url: string; streamUrl: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(here, 'server-child.js'), String(THREADS), String(maxBatch), String(width)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...STEADY_JIT_FLAGS, join(here, 'server-child.js'), String(THREADS), String(maxBatch), String(width)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await firstLine(child, 'server child');
   return { ...(JSON.parse(line) as { url: string; streamUrl: string }), child };
 }
@@ -85,13 +92,15 @@ interface Batch1 {
   streamPathMs: Stats; streamPathInProcessMs: Stats;
   /** head + raw cut bytes over TCP + tail in another process, onnxruntime-node without cleave: no protocol at all */
   bareSplitMs: Stats;
+  /** head run directly + a pre-built request frame to cleave's stream port (the server process), reply not decoded: cleave's server without its client */
+  rawClientStreamMs: Stats;
   /** means of the stream client to the server process: head, encode, and send to reply decoded */
   splitParts: { headMs: number; encodeMs: number; networkMs: number };
   /** mean time the server process spent per measured request (both transports, warm-up excluded), from its /metrics */
   serverMeanMs: number;
   /** the same split with no software stack (floor.c), timed in the same loop: what this machine costs any split */
   floor: { oneProcessMs: Stats; splitMs: Stats; overheadP50: number; tailWeightBytes: number } | { unavailable: string };
-  overhead: { process: Overhead; inProcess: Overhead; streamProcess: Overhead; streamInProcess: Overhead; bareProcess: Overhead; cpu: number; streamCpu: number };
+  overhead: { process: Overhead; inProcess: Overhead; streamProcess: Overhead; streamInProcess: Overhead; bareProcess: Overhead; rawClientStream: Overhead; cpu: number; streamCpu: number };
   cpuPerRequestMs: { direct: number; splitInProcess: number; streamInProcess: number };
 }
 
@@ -110,6 +119,7 @@ async function batch1(width: number): Promise<Batch1> {
   const { url, streamUrl, child } = await startChild(0, width);
   const tailProto = benchNet('tail', width);
   const bare = await startBareSplit(width);
+  const raw = await startRawStreamClient(streamUrl, 'tail', width);
   const inproc = await startServer([await ServedModel.load('tail', encodeModel(tailProto), tailProto, { threads: THREADS })], { streamPort: 0 });
   try {
     const edge = (serverUrl: string) => new EdgeClient({ serverUrl, model: 'tail', head, transport: nodeTransport, retry: { timeoutMs: 30_000, retries: 0 } });
@@ -125,7 +135,7 @@ async function batch1(width: number): Promise<Batch1> {
     const warmFull: number[] = [];
     const warmTail: number[] = [];
     let requestBytes = 0;
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < WARMUP; i++) {
       const x = input(i);
       let t0 = performance.now();
       const fullY = (await full.run(x)).logits?.data as Float32Array;
@@ -139,6 +149,8 @@ async function batch1(width: number): Promise<Batch1> {
       // The bare split must compute what the whole model does, or it would be no reference.
       const bareY = await bare.run(x.x.data as Float32Array);
       if (bareY.some((v, k) => Math.abs(v - (fullY[k] as number)) > 1e-4)) throw new Error('the bare split does not reproduce the whole model');
+      const rawY = rawReplyLogits(await raw.run(x.x.data as Float32Array));
+      if (rawY.some((v, k) => Math.abs(v - (fullY[k] as number)) > 1e-4)) throw new Error('the raw stream client does not reproduce the whole model');
     }
     // The floor does the same work split the same way: a head and a tail as long as these (the
     // tail streaming as many weight bytes), the stream frame's bytes one way (body + 16-byte
@@ -158,6 +170,7 @@ async function batch1(width: number): Promise<Batch1> {
     const stream: number[] = [];
     const streamIn: number[] = [];
     const bareSplit: number[] = [];
+    const rawClient: number[] = [];
     const rtt: number[] = [];
     const parts = { headMs: 0, encodeMs: 0, networkMs: 0 };
     const timed = async (into: number[], run: () => Promise<unknown>) => {
@@ -188,6 +201,7 @@ async function batch1(width: number): Promise<Batch1> {
         },
         async () => streamIn.push((await serverAnswer(inStreamClient, x)).timing.totalMs),
         () => timed(bareSplit, () => bare.run(x.x.data as Float32Array)),
+        () => timed(rawClient, () => raw.run(x.x.data as Float32Array)),
         () => timed(rtt, () => nodeGet(`${url}/v2/health/live`)),
         async () => {
           if (typeof floor === 'string') return;
@@ -231,22 +245,23 @@ async function batch1(width: number): Promise<Batch1> {
     const cpuT = Math.min(...cpuStream);
     const d = stats(direct);
     const over = (x: Stats) => ({ min: x.min / d.min - 1, p50: x.p50 / d.p50 - 1, mean: x.mean / d.mean - 1 });
-    const [s, si, st, sti, bs] = [split, splitIn, stream, streamIn, bareSplit].map(stats) as [Stats, Stats, Stats, Stats, Stats];
+    const [s, si, st, sti, bs, rc] = [split, splitIn, stream, streamIn, bareSplit, rawClient].map(stats) as [Stats, Stats, Stats, Stats, Stats, Stats];
     return {
       width, directWholeModelMs: d, directTailMs: stats(tailOnly), bareHttpRoundTripMs: stats(rtt),
-      splitPathMs: s, splitPathInProcessMs: si, streamPathMs: st, streamPathInProcessMs: sti, bareSplitMs: bs,
+      splitPathMs: s, splitPathInProcessMs: si, streamPathMs: st, streamPathInProcessMs: sti, bareSplitMs: bs, rawClientStreamMs: rc,
       splitParts: parts, serverMeanMs,
       floor: typeof floor === 'string' ? { unavailable: floor } : (() => {
         const [one, sp] = [stats(floorOne), stats(floorSplit)];
         return { oneProcessMs: one, splitMs: sp, overheadP50: sp.p50 / one.p50 - 1, tailWeightBytes };
       })(),
-      overhead: { process: over(s), inProcess: over(si), streamProcess: over(st), streamInProcess: over(sti), bareProcess: over(bs), cpu: cpuS / cpuD - 1, streamCpu: cpuT / cpuD - 1 },
+      overhead: { process: over(s), inProcess: over(si), streamProcess: over(st), streamInProcess: over(sti), bareProcess: over(bs), rawClientStream: over(rc), cpu: cpuS / cpuD - 1, streamCpu: cpuT / cpuD - 1 },
       cpuPerRequestMs: { direct: cpuD, splitInProcess: cpuS, streamInProcess: cpuT },
     };
   } finally {
     await inproc.close();
     await stopChild(child);
     bare.close();
+    raw.close();
     for (const r of [full, head, tail]) await r.release();
   }
 }
@@ -294,7 +309,7 @@ const streamRuns: StreamLoad[] = [];
 const f = (x: number) => x.toFixed(2);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const row = (label: string, x: Stats) => `  ${label.padEnd(44)} ${f(x.min).padStart(7)}  ${f(x.p50).padStart(7)}  ${f(x.mean).padStart(7)}  ${f(x.p99).padStart(7)}`;
-const lines: string[] = [`batch 1, sequential, ${iterations} requests per path, ORT ${THREADS} thread everywhere; load average ${started.map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs, running on CPU ${cpusAllowed}`];
+const lines: string[] = [`batch 1, sequential, ${iterations} requests per path after ${WARMUP} of warm-up (V8 ${STEADY_JIT_FLAGS.join(" ")}), ORT ${THREADS} thread everywhere; load average ${started.map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs, running on CPU ${cpusAllowed}`];
 for (const r of b1) {
   const o = r.overhead;
   lines.push('', `tail width ${r.width} (~${Math.round(190 * r.width * r.width)} M MACs):`, `  ${'path'.padEnd(44)}  min ms   p50 ms  mean ms   p99 ms`,
@@ -305,6 +320,7 @@ for (const r of b1) {
     row('split: head + stream + tail (server process)', r.streamPathMs),
     row('split: head + stream + tail (in-process)', r.streamPathInProcessMs),
     row('bare split: raw bytes, no protocol, no cleave', r.bareSplitMs),
+    row('raw client (no edge client) + stream + tail', r.rawClientStreamMs),
     row('bare HTTP round trip (GET /v2/health/live)', r.bareHttpRoundTripMs),
     `  server process's own time per request (decode + tail + encode, mean): ${f(r.serverMeanMs)} ms; tail alone, direct: ${f(r.directTailMs.mean)} ms`,
     `  stream to the server process, means: head ${f(r.splitParts.headMs)} ms (whole model - tail, direct: ${f(r.directWholeModelMs.mean - r.directTailMs.mean)}), encode ${f(r.splitParts.encodeMs)} ms, send to reply decoded ${f(r.splitParts.networkMs)} ms, of which outside the server ${f(r.splitParts.networkMs - r.serverMeanMs)} ms`,
@@ -312,7 +328,7 @@ for (const r of b1) {
       ? `  the same split with no software (C, floor.c, same loop, tail streaming ${(r.floor.tailWeightBytes / 2 ** 20).toFixed(1)} MiB of weights), p50: one process ${f(r.floor.oneProcessMs.p50)} ms, split ${f(r.floor.splitMs.p50)} ms: ${pct(r.floor.overheadP50)} from this machine alone`
       : `  floor not measured: ${r.floor.unavailable}`,
     `  CPU ms per request (client + server in one process): direct ${f(r.cpuPerRequestMs.direct)}, HTTP ${f(r.cpuPerRequestMs.splitInProcess)}, stream ${f(r.cpuPerRequestMs.streamInProcess)}`,
-    `  overhead over the whole model at p50 (target <= 10%): HTTP ${pct(o.process.p50)} (in-process ${pct(o.inProcess.p50)}), stream ${pct(o.streamProcess.p50)} (in-process ${pct(o.streamInProcess.p50)}), bare split ${pct(o.bareProcess.p50)}; min: HTTP ${pct(o.process.min)}, stream ${pct(o.streamProcess.min)}; CPU: HTTP ${pct(o.cpu)}, stream ${pct(o.streamCpu)}`);
+    `  overhead over the whole model at p50 (target <= 10%): HTTP ${pct(o.process.p50)} (in-process ${pct(o.inProcess.p50)}), stream ${pct(o.streamProcess.p50)} (in-process ${pct(o.streamInProcess.p50)}), bare split ${pct(o.bareProcess.p50)}, raw client to the stream ${pct(o.rawClientStream.p50)}; min: HTTP ${pct(o.process.min)}, stream ${pct(o.streamProcess.min)}; CPU: HTTP ${pct(o.cpu)}, stream ${pct(o.streamCpu)}`);
 }
 lines.push('', 'autocannon, POST /v2/models/tail/infer (width 1, binary, 32 KiB cut tensor):', '  batching        conns   req/s   p50 ms   p99 ms',
   ...runs.map((r) => `  ${r.batching.padEnd(14)}  ${String(r.connections).padStart(5)}  ${r.requestsPerSec.toFixed(0).padStart(6)}  ${f(r.latencyP50Ms).padStart(7)}  ${f(r.latencyP99Ms).padStart(7)}`),
@@ -322,7 +338,7 @@ process.stdout.write(`${lines.join('\n')}\n`);
 const out = join(here, '..', '..', '..', 'bench', 'results', `${outName}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({
-  date: new Date().toISOString(), quick, threads: THREADS, iterations, cpus: cpus().length, cpusAllowed, loadAverageAtStart: started, loadAverageAtEnd: loadavg(),
+  date: new Date().toISOString(), quick, threads: THREADS, iterations, warmup: WARMUP, v8Flags: STEADY_JIT_FLAGS, cpus: cpus().length, cpusAllowed, loadAverageAtStart: started, loadAverageAtEnd: loadavg(),
   model: 'bench-net: 3x64x64 input, cut [1,32,16,16] after two conv blocks, tail of five 3x3 convs (width multiplies its channels)',
   batch1: b1, load: runs, streamLoad: streamRuns,
 }, null, 2)}\n`);

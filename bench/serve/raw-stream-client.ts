@@ -1,0 +1,71 @@
+// bench/serve's raw stream client: the head run with onnxruntime-node directly, then a request
+// frame to cleave's stream port whose v2 JSON header is built once (only the cut bytes change
+// between requests), and the reply frame awaited by its length, not decoded. No edge client:
+// next to the edge client's path it prices cleave's client side, next to the bare split the
+// server side.
+import { type Socket, connect } from 'node:net';
+import * as ort from 'onnxruntime-node';
+import { encodeModel } from '../../src/onnx/codec.js';
+import { requestFramePrefix } from '../../src/serve/stream-frame.js';
+import { decodeInferResponse, encodeInferRequest } from '../../src/serve/v2-wire.js';
+import { BARE_SESSION_OPTIONS } from './bare-split.js';
+import { CUT_SHAPE, benchNet } from './bench-net.js';
+
+export interface RawStreamClient {
+  /** head here, one request frame, the whole reply frame back (undecoded) */
+  run(x: Float32Array): Promise<Buffer>;
+  close(): void;
+}
+
+/** The logits in a reply frame from `run` (checked outside the timed path, with cleave's decoder). */
+export function rawReplyLogits(frame: Buffer): Float32Array {
+  const status = frame.readUInt16LE(6);
+  const headerLength = frame.readUInt32LE(12);
+  const body = new Uint8Array(frame.buffer, frame.byteOffset + 16, frame.length - 16);
+  if (status !== 200) throw new Error(`raw stream client: status ${status}: ${new TextDecoder().decode(body)}`);
+  return decodeInferResponse(body, headerLength).outputs[0]?.data as Float32Array;
+}
+
+export async function startRawStreamClient(streamUrl: string, model: string, width: number): Promise<RawStreamClient> {
+  const head = await ort.InferenceSession.create(encodeModel(benchNet('head', width)), BARE_SESSION_OPTIONS);
+  const url = new URL(streamUrl);
+  const socket: Socket = connect({ host: url.hostname, port: Number(url.port), noDelay: true });
+  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+  const count = CUT_SHAPE.reduce((a, b) => a * b, 1);
+  const template = encodeInferRequest({ id: 'raw', inputs: [{ name: 'cut', datatype: 'FP32', shape: CUT_SHAPE, data: new Float32Array(count) }], parameters: { binary_data_output: true } });
+  const header = template.body.subarray(0, template.headerLength);
+  const prefix = requestFramePrefix(1, `/v2/models/${model}/infer`, template.body.length, template.headerLength);
+  let waiting: ((frame: Buffer) => void) | undefined;
+  let chunks: Buffer[] = [];
+  let got = 0;
+  socket.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    got += chunk.length;
+    if (got < 4) return;
+    const all = chunks.length === 1 ? chunk : Buffer.concat(chunks);
+    const need = 4 + all.readUInt32LE(0);
+    if (got < need) return;
+    chunks = [];
+    got = 0;
+    const w = waiting;
+    waiting = undefined;
+    w?.(all.subarray(0, need));
+  });
+  return {
+    run: async (x) => {
+      const out = await head.run({ x: new ort.Tensor('float32', x, [1, 3, 64, 64]) });
+      const cut = (out.cut as ort.Tensor).data as Float32Array;
+      const reply = new Promise<Buffer>((resolve) => { waiting = resolve; });
+      socket.cork();
+      socket.write(prefix);
+      socket.write(header);
+      socket.write(Buffer.from(cut.buffer, cut.byteOffset, cut.byteLength));
+      socket.uncork();
+      return reply;
+    },
+    close: () => {
+      socket.destroy();
+      void head.release();
+    },
+  };
+}
