@@ -20,8 +20,7 @@ const CUT_BYTES = 4 * CUT_SHAPE.reduce((a, b) => a * b, 1);
 const LOGIT_BYTES = 10 * 4;
 
 /**
- * Calls `take` with each `bytes`-long message arriving on `socket`, as float32s in a buffer of
- * their own. One message at a time: each side waits for the other's answer before it sends again.
+ * Calls `take` with each `bytes`-long message arriving on `socket`, as float32s. One message at a time: each side waits for the other's answer before it sends again.
  */
 export function onFloatMessages(socket: Socket, bytes: number, take: (m: Float32Array) => void): void {
   let chunks: Buffer[] = [];
@@ -33,7 +32,8 @@ export function onFloatMessages(socket: Socket, bytes: number, take: (m: Float32
     const all = chunks.length === 1 ? chunk : Buffer.concat(chunks);
     chunks = [];
     got = 0;
-    take(new Float32Array(all.buffer.slice(all.byteOffset, all.byteOffset + bytes)));
+    // In place when aligned (a socket's chunks are fresh buffers, never reused): no copy, as cleave's server.
+    take(all.byteOffset % 4 === 0 ? new Float32Array(all.buffer, all.byteOffset, bytes / 4) : new Float32Array(all.buffer.slice(all.byteOffset, all.byteOffset + bytes)));
   });
 }
 
