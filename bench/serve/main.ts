@@ -96,7 +96,7 @@ interface Batch1 {
   rawClientStreamMs: Stats;
   /** means of the stream client to the server process: head, encode, and send to reply decoded */
   splitParts: { headMs: number; encodeMs: number; networkMs: number };
-  /** mean time the server process spent per measured request (both transports, warm-up excluded), from its /metrics */
+  /** mean time the stream path's server process spent per measured request (warm-up excluded), from its /metrics */
   serverMeanMs: number;
   /** the same split with no software stack (floor.c), timed in the same loop: what this machine costs any split */
   floor: { oneProcessMs: Stats; splitMs: Stats; overheadP50: number; tailWeightBytes: number } | { unavailable: string };
@@ -116,10 +116,15 @@ async function batch1(width: number): Promise<Batch1> {
   const full = await loadRunner(encodeModel(benchNet('full', width)), { threads: THREADS });
   const head = await loadRunner(encodeModel(benchNet('head', width)), { threads: THREADS });
   const tail = await loadRunner(encodeModel(benchNet('tail', width)), { threads: THREADS });
-  const { url, streamUrl, child } = await startChild(0, width);
+  // A server process per path, as the bare split has its own: a process that served the other
+  // paths' requests in between would meet each request colder than one serving a single client.
+  const { url, child } = await startChild(0, width);
+  const streamServer = await startChild(0, width);
+  const rawServer = await startChild(0, width);
+  const streamUrl = streamServer.streamUrl;
   const tailProto = benchNet('tail', width);
   const bare = await startBareSplit(width);
-  const raw = await startRawStreamClient(streamUrl, 'tail', width);
+  const raw = await startRawStreamClient(rawServer.streamUrl, 'tail', width);
   const inproc = await startServer([await ServedModel.load('tail', encodeModel(tailProto), tailProto, { threads: THREADS })], { streamPort: 0 });
   try {
     const edge = (serverUrl: string) => new EdgeClient({ serverUrl, model: 'tail', head, transport: nodeTransport, retry: { timeoutMs: 30_000, retries: 0 } });
@@ -162,7 +167,7 @@ async function batch1(width: number): Promise<Batch1> {
     const floor: Floor | string = await startFloor(Math.max(0.05, stats(warmFull).p50 - tailMs), tailMs, requestBytes + 40, 256, tailWeightBytes);
     const floorOne: number[] = [];
     const floorSplit: number[] = [];
-    const before = await serverTotals(url);
+    const before = await serverTotals(streamServer.url);
     const direct: number[] = [];
     const tailOnly: number[] = [];
     const split: number[] = [];
@@ -219,7 +224,7 @@ async function batch1(width: number): Promise<Batch1> {
     if (typeof floor !== 'string') floor.close();
     // The server's own time per request (v2 decode + tail run + encode, from its /metrics), to
     // set against the tail run directly: what running inside the server costs the tail itself.
-    const after = await serverTotals(url);
+    const after = await serverTotals(streamServer.url);
     // Only the measured requests: the warm-up's first runs (ORT allocating) would weigh on a mean.
     const serverMeanMs = ((after.seconds - before.seconds) / (after.count - before.count)) * 1000;
     // CPU time per request (process-wide; ORT runs on the main thread with 1 thread): unlike
@@ -259,7 +264,7 @@ async function batch1(width: number): Promise<Batch1> {
     };
   } finally {
     await inproc.close();
-    await stopChild(child);
+    for (const c of [child, streamServer.child, rawServer.child]) await stopChild(c);
     bare.close();
     raw.close();
     for (const r of [full, head, tail]) await r.release();
@@ -322,7 +327,7 @@ for (const r of b1) {
     row('bare split: raw bytes, no protocol, no cleave', r.bareSplitMs),
     row('raw client (no edge client) + stream + tail', r.rawClientStreamMs),
     row('bare HTTP round trip (GET /v2/health/live)', r.bareHttpRoundTripMs),
-    `  server process's own time per request (decode + tail + encode, mean): ${f(r.serverMeanMs)} ms; tail alone, direct: ${f(r.directTailMs.mean)} ms`,
+    `  the stream path's server process, own time per request (decode + tail + encode, mean): ${f(r.serverMeanMs)} ms; tail alone, direct: ${f(r.directTailMs.mean)} ms`,
     `  stream to the server process, means: head ${f(r.splitParts.headMs)} ms (whole model - tail, direct: ${f(r.directWholeModelMs.mean - r.directTailMs.mean)}), encode ${f(r.splitParts.encodeMs)} ms, send to reply decoded ${f(r.splitParts.networkMs)} ms, of which outside the server ${f(r.splitParts.networkMs - r.serverMeanMs)} ms`,
     'oneProcessMs' in r.floor
       ? `  the same split with no software (C, floor.c, same loop, tail streaming ${(r.floor.tailWeightBytes / 2 ** 20).toFixed(1)} MiB of weights), p50: one process ${f(r.floor.oneProcessMs.p50)} ms, split ${f(r.floor.splitMs.p50)} ms: ${pct(r.floor.overheadP50)} from this machine alone`
