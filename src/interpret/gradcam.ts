@@ -7,6 +7,8 @@ import { valueInfo } from '../graph/builder.js';
 import { graphFromModel, opsetOf } from '../graph/graph.js';
 import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
 import type { TensorInfo } from '../ops/op.js';
+import { simplifyBackward } from './backward-peephole.js';
+import { emitSpatialSum, type SpatialSumGraph, withoutDeadNodes } from './spatial-sum.js';
 
 export interface GradCamOptions {
   /** tensors to explain ([N, C, spatial...] activations); all in one backward pass */
@@ -95,12 +97,27 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
   const tensors = grad.inference.tensors;
 
   const gm = grad.model;
-  const post = new BackwardEmitter(graphFromModel(gm), gm);
-  const layers: CamLayer[] = options.layers.map((tensor) => {
+  const gmGraph = graphFromModel(gm);
+  const post = new BackwardEmitter(gmGraph, gm);
+  for (const tensor of options.layers) {
     const info = tensors.get(tensor) as TensorInfo;
     if (info.shape.length < 3) throw new BadRequestError(`layer "${tensor}" has shape [${info.shape.join(', ')}]; Grad-CAM needs a map [batch, channels, spatial...]`);
-    const spatialAxes = info.shape.slice(2).map((_, i) => i + 2);
-    const alpha = emitReduce(post, opset, 'ReduceMean', grad.grads.get(tensor) as string, spatialAxes, true, `gradcam/${tensor}/alpha`);
+  }
+  // alpha from the spatial sums of each gradient: where nothing else reads a gradient (the
+  // earliest layer's), its last Conv is never run (see emitSpatialSum).
+  const kept = new Set([logits, target, score]);
+  const sums: SpatialSumGraph = {
+    graph: gmGraph,
+    shapes: inferShapes(gmGraph, binding).tensors,
+    uses: (t) => (gmGraph.consumers.get(t)?.length ?? 0) + post.nodes.filter((n) => n.input.includes(t)).length + (kept.has(t) ? 1 : 0),
+  };
+  const layers: CamLayer[] = options.layers.map((tensor) => {
+    const info = tensors.get(tensor) as TensorInfo;
+    const sum = emitSpatialSum(post, sums, opset, grad.grads.get(tensor) as string, `gradcam/${tensor}/grad_sum`);
+    const positions = info.shape.slice(2).reduce((a, b) => a * b, 1);
+    const mean = post.emit('Div', [sum, post.constant(`gradcam/${tensor}/positions`, 'float32', [], [positions])], 1, `gradcam/${tensor}/grad_mean`)[0] as string;
+    const alphaShape = post.constant(`gradcam/${tensor}/alpha_shape`, 'int64', [info.shape.length], [options.batch, info.shape[1] as number, ...info.shape.slice(2).map(() => 1)]);
+    const alpha = post.emit('Reshape', [mean, alphaShape], 1, `gradcam/${tensor}/alpha`)[0] as string;
     const weighted = post.emit('Mul', [alpha, tensor], 1, `gradcam/${tensor}/weighted`)[0] as string;
     const summed = emitReduce(post, opset, 'ReduceSum', weighted, [1], false, `gradcam/${tensor}/sum`);
     const cam = post.emit('Relu', [summed], 1, `gradcam/${tensor}/cam`)[0] as string;
@@ -114,9 +131,9 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
     ...layers.map((l) => valueInfo(l.cam, 'float32', [options.batch, ...l.spatial])),
   ];
   const inputs = gm.graph.input.map((v) => (v.name === input ? valueInfo(input, 'float32', inputDims) : v));
-  const out: ModelProto = {
+  const out: ModelProto = withoutDeadNodes(simplifyBackward({
     ...gm,
     graph: { ...gm.graph, node: [...gm.graph.node, ...post.nodes], initializer: [...gm.graph.initializer, ...post.initializers], input: inputs, output: outputs },
-  };
+  }, binding));
   return { model: out, input, inputDims, logits, classes, batch: options.batch, target, targetInput: given ? GRADCAM_TARGET_INPUT : undefined, score, layers };
 }

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { inferShapes } from '../../src/analysis/infer.js';
+import { BackwardEmitter } from '../../src/autodiff/node-grad-context.js';
+import { type AttrValue, ModelBuilder, valueInfo } from '../../src/graph/builder.js';
+import { graphFromModel } from '../../src/graph/graph.js';
+import { emitSpatialSum, withoutDeadNodes } from '../../src/interpret/spatial-sum.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { randomTensor } from '../../test-support/random-tensor.js';
+
+const RTOL = 1e-4;
+
+interface Layer { readonly op: 'Conv' | 'ConvTranspose'; readonly w: readonly number[]; readonly attrs: Readonly<Record<string, AttrValue>>; readonly bias?: boolean }
+
+/** x -> one or more convolutions of x, summed (through an Identity) into y. */
+function model(xShape: readonly number[], layers: readonly Layer[]): ModelProto {
+  const b = new ModelBuilder({ seed: 3, opset: 17 });
+  const x = b.input('x', 'float32', xShape);
+  const outs = layers.map((l, i) => {
+    const bias = l.bias ? [b.param(`b${i}`, [(l.op === 'Conv' ? l.w[0] : l.w[1]) as number], { kind: 'normal', std: 0.5 })] : [];
+    return b.node(l.op, [x, b.param(`w${i}`, l.w), ...bias], l.attrs, `conv${i}`);
+  });
+  const y = outs.length === 1 ? outs[0] as string : b.node('Identity', [b.node('Sum', outs, {}, 'sum')], {}, 'y');
+  b.output(y);
+  return b.build();
+}
+
+/** The model's spatial sums by emitSpatialSum (pruned) and by ReduceSum of the computed output. */
+async function sums(m: ModelProto, xShape: readonly number[]): Promise<{ fast: Float32Array; reference: Float32Array; ops: string[] }> {
+  const graph = graphFromModel(m);
+  const shapes = inferShapes(graph).tensors;
+  const y = m.graph.output[0]?.name as string;
+  const e = new BackwardEmitter(graph, m);
+  const sum = emitSpatialSum(e, { graph, shapes, uses: (t) => graph.consumers.get(t)?.length ?? 0 }, 17, y, 'spatial_sum');
+  const yInfo = shapes.get(y);
+  const fastModel = withoutDeadNodes({
+    ...m,
+    graph: { ...m.graph, node: [...m.graph.node, ...e.nodes], initializer: [...m.graph.initializer, ...e.initializers], output: [valueInfo(sum, 'float32', (yInfo?.shape ?? []).slice(0, 2))] },
+  });
+  const x: RunTensor = randomTensor('float32', xShape, 11);
+  const run = async (mm: ModelProto) => {
+    const s = await Session.fromModel(mm, { threads: 1 });
+    const out = await s.run({ x });
+    await s.release();
+    return out;
+  };
+  const full = (await run(m))[y] as RunTensor;
+  const [n, c] = full.dims as [number, number];
+  const per = (full.data as Float32Array).length / (n * c);
+  const reference = new Float32Array(n * c);
+  for (let i = 0; i < n * c; i++) for (let p = 0; p < per; p++) reference[i] = (reference[i] as number) + ((full.data as Float32Array)[i * per + p] as number);
+  const fast = Object.values(await run(fastModel))[0]?.data as Float32Array;
+  return { fast, reference, ops: fastModel.graph.node.map((nd) => nd.opType) };
+}
+
+function close(a: Float32Array, b: Float32Array): void {
+  assert.equal(a.length, b.length);
+  const scale = Math.max(...Array.from(b, Math.abs));
+  a.forEach((v, i) => assert.ok(Math.abs(v - (b[i] as number)) <= RTOL * scale, `at ${i}: ${v} vs ${b[i]}`));
+}
+
+describe('emitSpatialSum', () => {
+  it('Conv with strides, asymmetric pads, dilations and a bias: the sum without running the Conv', async () => {
+    const r = await sums(model([2, 3, 9, 11], [{ op: 'Conv', w: [5, 3, 3, 3], attrs: { strides: [2, 2], pads: [1, 0, 2, 1], dilations: [1, 2] }, bias: true }]), [2, 3, 9, 11]);
+    close(r.fast, r.reference);
+    assert.ok(!r.ops.includes('Conv'), r.ops.join(','));
+  });
+
+  it('Conv with auto_pad SAME_UPPER and a non-square kernel; a 1-D Conv', async () => {
+    const same = await sums(model([2, 3, 8, 7], [{ op: 'Conv', w: [4, 3, 3, 2], attrs: { strides: [2, 2], auto_pad: 'SAME_UPPER' } }]), [2, 3, 8, 7]);
+    close(same.fast, same.reference);
+    assert.ok(!same.ops.includes('Conv'));
+    const oneD = await sums(model([3, 2, 17], [{ op: 'Conv', w: [3, 2, 4], attrs: { strides: [3], dilations: [2], pads: [2, 1] } }]), [3, 2, 17]);
+    close(oneD.fast, oneD.reference);
+  });
+
+  it('ConvTranspose (stride 2, pads, output_padding, bias) summed with a Conv through Sum and Identity', async () => {
+    const layers: Layer[] = [
+      { op: 'ConvTranspose', w: [4, 3, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 0] }, bias: true },
+      // [2, 4, 5, 6] -> [2, 3, 10, 11] as well: a 2x1 kernel, pads that shape it.
+      { op: 'Conv', w: [3, 4, 2, 1], attrs: { pads: [3, 2, 3, 3] } },
+    ];
+    const r = await sums(model([2, 4, 5, 6], layers), [2, 4, 5, 6]);
+    close(r.fast, r.reference);
+    assert.ok(!r.ops.includes('Conv') && !r.ops.includes('ConvTranspose'), r.ops.join(','));
+  });
+
+  it('a grouped Conv is reduced as it is (same sums, the Conv runs)', async () => {
+    const r = await sums(model([2, 4, 6, 6], [{ op: 'Conv', w: [6, 2, 3, 3], attrs: { group: 2, pads: [1, 1, 1, 1] } }]), [2, 4, 6, 6]);
+    close(r.fast, r.reference);
+    assert.ok(r.ops.includes('Conv') && r.ops.includes('ReduceSum'));
+  });
+});
+
+describe('withoutDeadNodes', () => {
+  it('drops nodes and initializers no output depends on, keeps the rest in order', () => {
+    const b = new ModelBuilder({ seed: 1, opset: 17 });
+    const x = b.input('x', 'float32', [1, 2]);
+    const dead = b.node('Mul', [x, b.constant('k', 'float32', [], [2])], {}, 'dead');
+    b.node('Relu', [dead], {}, 'dead2');
+    b.output(b.node('Neg', [b.node('Relu', [x], {}, 'a')], {}, 'y'));
+    const m = withoutDeadNodes(b.build());
+    assert.deepEqual(m.graph.node.map((n) => n.output[0]), ['a', 'y']);
+    assert.deepEqual(m.graph.initializer.map((t) => t.name), []);
+  });
+});
