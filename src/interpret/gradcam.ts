@@ -96,7 +96,9 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
   const grad = buildGradientModel(head, { seeds: [{ tensor: logits, grad: target }], wrt: options.layers, outputs: [logits], binding });
   const tensors = grad.inference.tensors;
 
-  const gm = grad.model;
+  // BatchNorm's gradient scale goes into the Convs' weights first, so that the spatial sums below
+  // read the unscaled gradient too.
+  const gm = simplifyBackward(grad.model, binding);
   const gmGraph = graphFromModel(gm);
   const post = new BackwardEmitter(gmGraph, gm);
   for (const tensor of options.layers) {
@@ -116,10 +118,14 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
     const sum = emitSpatialSum(post, sums, opset, grad.grads.get(tensor) as string, `gradcam/${tensor}/grad_sum`);
     const positions = info.shape.slice(2).reduce((a, b) => a * b, 1);
     const mean = post.emit('Div', [sum, post.constant(`gradcam/${tensor}/positions`, 'float32', [], [positions])], 1, `gradcam/${tensor}/grad_mean`)[0] as string;
-    const alphaShape = post.constant(`gradcam/${tensor}/alpha_shape`, 'int64', [info.shape.length], [options.batch, info.shape[1] as number, ...info.shape.slice(2).map(() => 1)]);
-    const alpha = post.emit('Reshape', [mean, alphaShape], 1, `gradcam/${tensor}/alpha`)[0] as string;
-    const weighted = post.emit('Mul', [alpha, tensor], 1, `gradcam/${tensor}/weighted`)[0] as string;
-    const summed = emitReduce(post, opset, 'ReduceSum', weighted, [1], false, `gradcam/${tensor}/sum`);
+    // sum_k alpha_k A_k per sample as one batched product [N, 1, C] x [N, C, positions]: one
+    // pass over A (a Mul and a ReduceSum over channels took two and a temporary).
+    const view = (t: string, dims: readonly number[], purpose: string) =>
+      post.emit('Reshape', [t, post.constant(`gradcam/${tensor}/${purpose}_shape`, 'int64', [dims.length], dims)], 1, `gradcam/${tensor}/${purpose}`)[0] as string;
+    const channels = info.shape[1] as number;
+    const alpha = view(mean, [options.batch, 1, channels], 'alpha');
+    const weighted = post.emit('MatMul', [alpha, view(tensor, [options.batch, channels, positions], 'maps')], 1, `gradcam/${tensor}/weighted_sum`)[0] as string;
+    const summed = view(weighted, [options.batch, ...info.shape.slice(2)], 'sum');
     const cam = post.emit('Relu', [summed], 1, `gradcam/${tensor}/cam`)[0] as string;
     return { tensor, cam, spatial: info.shape.slice(2) };
   });
@@ -131,9 +137,9 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
     ...layers.map((l) => valueInfo(l.cam, 'float32', [options.batch, ...l.spatial])),
   ];
   const inputs = gm.graph.input.map((v) => (v.name === input ? valueInfo(input, 'float32', inputDims) : v));
-  const out: ModelProto = withoutDeadNodes(simplifyBackward({
+  const out: ModelProto = withoutDeadNodes({
     ...gm,
     graph: { ...gm.graph, node: [...gm.graph.node, ...post.nodes], initializer: [...gm.graph.initializer, ...post.initializers], input: inputs, output: outputs },
-  }, binding));
+  });
   return { model: out, input, inputDims, logits, classes, batch: options.batch, target, targetInput: given ? GRADCAM_TARGET_INPUT : undefined, score, layers };
 }
