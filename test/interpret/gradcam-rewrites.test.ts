@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildGradientModel } from '../../src/autodiff/backward.js';
+import { ModelBuilder } from '../../src/graph/builder.js';
+import { buildGradCamModel } from '../../src/interpret/gradcam.js';
+import { GradCam } from '../../src/interpret/gradcam-run.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { randomTensor } from '../../test-support/random-tensor.js';
+
+const RTOL = 1e-4;
+const CLASSES = 5;
+
+/**
+ * A small residual net with inference BatchNorms: stem conv+BN+ReLU (`a`), then a block whose
+ * main path is conv(stride 2)+BN+ReLU+conv+BN and whose shortcut is a 1x1 stride-2 conv+BN,
+ * summed and ReLU'd (`b`), GAP, FC. `a`'s gradient comes from two stride-2 ConvTransposes and a
+ * Sum, each behind a BatchNorm scale: the Grad-CAM rewrites (spatial sums, scales folded into
+ * weights) all apply.
+ */
+function residualNet(batch: number): ModelProto {
+  const b = new ModelBuilder({ seed: 21, opset: 17 });
+  const bn = (x: string, c: number, name: string) => b.node('BatchNormalization', [
+    x, b.param(`${name}.weight`, [c], { kind: 'uniform', low: 0.5, high: 1.5 }), b.param(`${name}.bias`, [c], { kind: 'normal', std: 0.1 }),
+    b.param(`${name}.mean`, [c], { kind: 'normal', std: 0.1 }), b.param(`${name}.var`, [c], { kind: 'uniform', low: 0.5, high: 2 }),
+  ], {}, name);
+  const x = b.input('input', 'float32', [batch, 3, 10, 10]);
+  const a = b.node('Relu', [bn(b.node('Conv', [x, b.param('w0', [8, 3, 3, 3])], { pads: [1, 1, 1, 1] }, 'conv0'), 8, 'bn0')], {}, 'a');
+  const m1 = b.node('Relu', [bn(b.node('Conv', [a, b.param('w1', [16, 8, 3, 3])], { pads: [1, 1, 1, 1], strides: [2, 2] }, 'conv1'), 16, 'bn1')], {}, 'm1');
+  const m2 = bn(b.node('Conv', [m1, b.param('w2', [16, 16, 3, 3])], { pads: [1, 1, 1, 1] }, 'conv2'), 16, 'bn2');
+  const short = bn(b.node('Conv', [a, b.param('wd', [16, 8, 1, 1])], { strides: [2, 2] }, 'down'), 16, 'bnd');
+  const out = b.node('Relu', [b.node('Add', [m2, short], {}, 'res')], {}, 'b');
+  const f = b.node('Flatten', [b.node('GlobalAveragePool', [out], {}, 'gap')], { axis: 1 }, 'flat');
+  b.output(b.node('Gemm', [f, b.param('wf', [CLASSES, 16]), b.param('bf', [CLASSES], { kind: 'normal', std: 0.1 })], { transB: 1 }, 'logits'), 'float32', [batch, CLASSES]);
+  return b.build();
+}
+
+/** Grad-CAM in JS from A and dy_c/dA of a plain gradient model (no Grad-CAM rewrites). */
+async function reference(model: ModelProto, x: RunTensor, layer: string, cls: readonly number[]): Promise<Float32Array> {
+  const n = x.dims[0] as number;
+  const g = buildGradientModel(model, { seeds: [{ tensor: 'logits', grad: 'seed' }], wrt: [layer], outputs: [layer], binding: { batch: n } });
+  const seed = new Float32Array(n * CLASSES);
+  cls.forEach((c, i) => { seed[i * CLASSES + c] = 1; });
+  const s = await Session.fromModel(g.model, { threads: 1 });
+  const out = await s.run({ input: x, seed: { dtype: 'float32', dims: [n, CLASSES], data: seed } });
+  await s.release();
+  const a = out[layer] as RunTensor;
+  const da = out[g.grads.get(layer) as string]?.data as Float32Array;
+  const [, k, h, w] = a.dims as [number, number, number, number];
+  const cam = new Float32Array(n * h * w);
+  for (let i = 0; i < n; i++) {
+    for (let ch = 0; ch < k; ch++) {
+      let alpha = 0;
+      for (let p = 0; p < h * w; p++) alpha += da[(i * k + ch) * h * w + p] as number;
+      alpha /= h * w;
+      for (let p = 0; p < h * w; p++) cam[i * h * w + p] = (cam[i * h * w + p] as number) + alpha * ((a.data as Float32Array)[(i * k + ch) * h * w + p] as number);
+    }
+  }
+  return cam.map((v) => Math.max(0, v));
+}
+
+function close(a: Float32Array, b: Float32Array): void {
+  assert.equal(a.length, b.length);
+  const scale = Math.max(...Array.from(b, Math.abs));
+  assert.ok(scale > 0, 'the reference map is all zero: the test would prove nothing');
+  a.forEach((v, i) => assert.ok(Math.abs(v - (b[i] as number)) <= RTOL * scale, `at ${i}: ${v} vs ${b[i]}`));
+}
+
+describe('Grad-CAM rewrites', () => {
+  it('a residual BatchNorm net: maps equal those from the plain gradient, with the earliest layer\'s input-gradient convolutions gone', async () => {
+    const model = residualNet(3);
+    const spec = buildGradCamModel(model, { layers: ['a', 'b'], batch: 3, target: 'given' });
+    assert.ok(!spec.model.graph.node.some((n) => n.opType === 'ConvTranspose'), spec.model.graph.node.map((n) => n.opType).join(','));
+    const x = randomTensor('float32', [3, 3, 10, 10], 8);
+    const cam = await GradCam.create(model, { layers: ['a', 'b'], batch: 3, target: 'given' });
+    const r = await cam.run(x.data as Float32Array, [4, 0, 2]);
+    await cam.release();
+    close(r.maps[0]?.values as Float32Array, await reference(model, x, 'a', [4, 0, 2]));
+    close(r.maps[1]?.values as Float32Array, await reference(model, x, 'b', [4, 0, 2]));
+  });
+});
