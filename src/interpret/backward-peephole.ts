@@ -40,7 +40,7 @@ export function simplifyBackward(model: ModelProto, binding: ShapeBinding): Mode
 }
 
 /** Tensors ONNX Runtime computes once at load: initializers (not graph inputs) and what only they feed. */
-function constantTensors(graph: Graph): Set<string> {
+export function constantTensors(graph: Graph): Set<string> {
   const inputs = new Set(graph.inputs.map((v) => v.name));
   const constant = new Set([...graph.initializers.keys()].filter((t) => !inputs.has(t)));
   for (const n of graph.nodes) {

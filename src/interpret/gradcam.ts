@@ -8,6 +8,8 @@ import { graphFromModel, opsetOf } from '../graph/graph.js';
 import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
 import type { TensorInfo } from '../ops/op.js';
 import { simplifyBackward } from './backward-peephole.js';
+import { convTransposesAsPhases } from './conv-transpose-phases.js';
+import { withoutDuplicateSums } from './duplicate-sums.js';
 import { emitSpatialSum, type SpatialSumGraph, withoutDeadNodes } from './spatial-sum.js';
 
 export interface GradCamOptions {
@@ -98,7 +100,7 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
 
   // BatchNorm's gradient scale goes into the Convs' weights first, so that the spatial sums below
   // read the unscaled gradient too.
-  const gm = simplifyBackward(grad.model, binding);
+  const gm = withoutDuplicateSums(simplifyBackward(grad.model, binding));
   const gmGraph = graphFromModel(gm);
   const post = new BackwardEmitter(gmGraph, gm);
   for (const tensor of options.layers) {
@@ -137,9 +139,9 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
     ...layers.map((l) => valueInfo(l.cam, 'float32', [options.batch, ...l.spatial])),
   ];
   const inputs = gm.graph.input.map((v) => (v.name === input ? valueInfo(input, 'float32', inputDims) : v));
-  const out: ModelProto = withoutDeadNodes({
+  const out: ModelProto = withoutDeadNodes(convTransposesAsPhases({
     ...gm,
     graph: { ...gm.graph, node: [...gm.graph.node, ...post.nodes], initializer: [...gm.graph.initializer, ...post.initializers], input: inputs, output: outputs },
-  });
+  }, binding));
   return { model: out, input, inputDims, logits, classes, batch: options.batch, target, targetInput: given ? GRADCAM_TARGET_INPUT : undefined, score, layers };
 }
