@@ -4,23 +4,14 @@ import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
 import { simplifyBackward } from '../../src/interpret/backward-peephole.js';
 import { withoutDeadNodes } from '../../src/interpret/spatial-sum.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { assertCloseToScale, firstOutput } from '../../test-support/interpret/rewrite-checks.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 
 const RTOL = 1e-4;
+const run = firstOutput;
+const close = (a: Float32Array, b: Float32Array): void => assertCloseToScale(a, b, RTOL);
 
-async function run(m: ModelProto, feeds: Record<string, RunTensor>): Promise<Float32Array> {
-  const s = await Session.fromModel(m, { threads: 1 });
-  const out = await s.run(feeds);
-  await s.release();
-  return Object.values(out)[0]?.data as Float32Array;
-}
 
-function close(a: Float32Array, b: Float32Array): void {
-  assert.equal(a.length, b.length);
-  const scale = Math.max(...Array.from(b, Math.abs));
-  a.forEach((v, i) => assert.ok(Math.abs(v - (b[i] as number)) <= RTOL * scale, `at ${i}: ${v} vs ${b[i]}`));
-}
 
 /** x [2, 4, 6, 6] scaled per channel by a constant s, then a Conv or ConvTranspose with a constant weight. */
 function scaledConv(op: 'Conv' | 'ConvTranspose', sShape: readonly number[], sFromInput = false): ModelProto {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildGradientModel } from '../../src/autodiff/backward.js';
 import { ModelBuilder } from '../../src/graph/builder.js';
 import { buildGradCamModel } from '../../src/interpret/gradcam.js';
 import { GradCam } from '../../src/interpret/gradcam-run.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { assertCloseToScale, referenceCam } from '../../test-support/interpret/rewrite-checks.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 
 const RTOL = 1e-4;
 const CLASSES = 5;
+const close = (a: Float32Array, b: Float32Array): void => assertCloseToScale(a, b, RTOL);
 
 /**
  * A small residual net with inference BatchNorms: stem conv+BN+ReLU (`a`), then a block whose
@@ -35,36 +35,7 @@ function residualNet(batch: number): ModelProto {
   return b.build();
 }
 
-/** Grad-CAM in JS from A and dy_c/dA of a plain gradient model (no Grad-CAM rewrites). */
-async function reference(model: ModelProto, x: RunTensor, layer: string, cls: readonly number[]): Promise<Float32Array> {
-  const n = x.dims[0] as number;
-  const g = buildGradientModel(model, { seeds: [{ tensor: 'logits', grad: 'seed' }], wrt: [layer], outputs: [layer], binding: { batch: n } });
-  const seed = new Float32Array(n * CLASSES);
-  cls.forEach((c, i) => { seed[i * CLASSES + c] = 1; });
-  const s = await Session.fromModel(g.model, { threads: 1 });
-  const out = await s.run({ input: x, seed: { dtype: 'float32', dims: [n, CLASSES], data: seed } });
-  await s.release();
-  const a = out[layer] as RunTensor;
-  const da = out[g.grads.get(layer) as string]?.data as Float32Array;
-  const [, k, h, w] = a.dims as [number, number, number, number];
-  const cam = new Float32Array(n * h * w);
-  for (let i = 0; i < n; i++) {
-    for (let ch = 0; ch < k; ch++) {
-      let alpha = 0;
-      for (let p = 0; p < h * w; p++) alpha += da[(i * k + ch) * h * w + p] as number;
-      alpha /= h * w;
-      for (let p = 0; p < h * w; p++) cam[i * h * w + p] = (cam[i * h * w + p] as number) + alpha * ((a.data as Float32Array)[(i * k + ch) * h * w + p] as number);
-    }
-  }
-  return cam.map((v) => Math.max(0, v));
-}
 
-function close(a: Float32Array, b: Float32Array): void {
-  assert.equal(a.length, b.length);
-  const scale = Math.max(...Array.from(b, Math.abs));
-  assert.ok(scale > 0, 'the reference map is all zero: the test would prove nothing');
-  a.forEach((v, i) => assert.ok(Math.abs(v - (b[i] as number)) <= RTOL * scale, `at ${i}: ${v} vs ${b[i]}`));
-}
 
 describe('Grad-CAM rewrites', () => {
   it('a residual BatchNorm net: maps equal those from the plain gradient, with the earliest layer\'s input-gradient convolutions gone', async () => {
@@ -75,7 +46,7 @@ describe('Grad-CAM rewrites', () => {
     const cam = await GradCam.create(model, { layers: ['a', 'b'], batch: 3, target: 'given' });
     const r = await cam.run(x.data as Float32Array, [4, 0, 2]);
     await cam.release();
-    close(r.maps[0]?.values as Float32Array, await reference(model, x, 'a', [4, 0, 2]));
-    close(r.maps[1]?.values as Float32Array, await reference(model, x, 'b', [4, 0, 2]));
+    close(r.maps[0]?.values as Float32Array, await referenceCam(model, x, 'a', [4, 0, 2], CLASSES));
+    close(r.maps[1]?.values as Float32Array, await referenceCam(model, x, 'b', [4, 0, 2], CLASSES));
   });
 });

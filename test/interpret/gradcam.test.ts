@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildGradientModel } from '../../src/autodiff/backward.js';
 import { BadRequestError } from '../../src/errors.js';
 import { ModelBuilder } from '../../src/graph/builder.js';
 import { GradCam } from '../../src/interpret/gradcam-run.js';
 import { readModel } from '../../src/onnx/model-file.js';
-import { type RunTensor, Session } from '../../src/runtime/session.js';
 import { makeBatch } from '../../src/train/batches.js';
 import { loadMnist } from '../../src/train/datasets.js';
+import { referenceCam } from '../../test-support/interpret/rewrite-checks.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 
 /** input [N,2,8,8] -> conv a (4) -> relu -> conv b (6, stride 2) -> relu -> GAP -> flatten -> fc (5 classes). */
@@ -21,30 +20,6 @@ function smallNet(batch: number | string = 'N') {
   return b.build();
 }
 
-/** Grad-CAM computed in JS from A and dy_c/dA returned by a plain gradient model. */
-async function reference(x: RunTensor, layer: string, cls: number[]): Promise<Float32Array> {
-  const model = smallNet();
-  const n = x.dims[0] as number;
-  const g = buildGradientModel(model, { seeds: [{ tensor: 'logits', grad: 'seed' }], wrt: [layer], outputs: [layer], binding: { batch: n } });
-  const seed = new Float32Array(n * 5);
-  cls.forEach((c, i) => { seed[i * 5 + c] = 1; });
-  const s = await Session.fromModel(g.model);
-  const out = await s.run({ input: x, seed: { dtype: 'float32', dims: [n, 5], data: seed } });
-  await s.release();
-  const a = out[layer] as RunTensor;
-  const da = out[g.grads.get(layer) as string]?.data as Float32Array;
-  const [, k, h, w] = a.dims as [number, number, number, number];
-  const cam = new Float32Array(n * h * w);
-  for (let i = 0; i < n; i++) {
-    for (let ch = 0; ch < k; ch++) {
-      let alpha = 0;
-      for (let p = 0; p < h * w; p++) alpha += da[(i * k + ch) * h * w + p] as number;
-      alpha /= h * w;
-      for (let p = 0; p < h * w; p++) cam[i * h * w + p] = (cam[i * h * w + p] as number) + alpha * ((a.data as Float32Array)[(i * k + ch) * h * w + p] as number);
-    }
-  }
-  return cam.map((v) => Math.max(0, v));
-}
 
 function close(a: Float32Array, b: Float32Array, tol = 1e-4): void {
   assert.equal(a.length, b.length);
@@ -62,8 +37,8 @@ describe('Grad-CAM', () => {
       assert.equal(r.classes[i], row.indexOf(Math.max(...row)));
       assert.ok(Math.abs((r.scores[i] as number) - Math.max(...row)) < 1e-5);
     }
-    close(r.maps[0]?.values as Float32Array, await reference(x, 'act_a', [...r.classes]));
-    close(r.maps[1]?.values as Float32Array, await reference(x, 'act_b', [...r.classes]));
+    close(r.maps[0]?.values as Float32Array, await referenceCam(smallNet(), x, 'act_a', [...r.classes], 5));
+    close(r.maps[1]?.values as Float32Array, await referenceCam(smallNet(), x, 'act_b', [...r.classes], 5));
     assert.deepEqual(r.maps.map((m) => m.spatial), [[8, 8], [4, 4]]);
   });
 
@@ -73,7 +48,7 @@ describe('Grad-CAM', () => {
     const r2 = await two.run(x.data as Float32Array, [3, 1]);
     await two.release();
     assert.deepEqual(r2.classes, [3, 1]);
-    close(r2.maps[0]?.values as Float32Array, await reference(x, 'act_b', [3, 1]));
+    close(r2.maps[0]?.values as Float32Array, await referenceCam(smallNet(), x, 'act_b', [3, 1], 5));
     const one = await GradCam.create(smallNet(), { layers: ['act_b'], batch: 1, target: 'given' });
     const r1 = await one.run((x.data as Float32Array).slice(64 * 2), [1]);
     await one.release();

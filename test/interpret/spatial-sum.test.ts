@@ -7,9 +7,11 @@ import { graphFromModel } from '../../src/graph/graph.js';
 import { emitSpatialSum, withoutDeadNodes } from '../../src/interpret/spatial-sum.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { assertCloseToScale } from '../../test-support/interpret/rewrite-checks.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 
 const RTOL = 1e-4;
+const close = (a: Float32Array, b: Float32Array): void => assertCloseToScale(a, b, RTOL);
 
 interface Layer { readonly op: 'Conv' | 'ConvTranspose'; readonly w: readonly number[]; readonly attrs: Readonly<Record<string, AttrValue>>; readonly bias?: boolean }
 
@@ -54,11 +56,6 @@ async function sums(m: ModelProto, xShape: readonly number[]): Promise<{ fast: F
   return { fast, reference, ops: fastModel.graph.node.map((nd) => nd.opType) };
 }
 
-function close(a: Float32Array, b: Float32Array): void {
-  assert.equal(a.length, b.length);
-  const scale = Math.max(...Array.from(b, Math.abs));
-  a.forEach((v, i) => assert.ok(Math.abs(v - (b[i] as number)) <= RTOL * scale, `at ${i}: ${v} vs ${b[i]}`));
-}
 
 describe('emitSpatialSum', () => {
   it('Conv with strides, asymmetric pads, dilations and a bias: the sum without running the Conv', async () => {
