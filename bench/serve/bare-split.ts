@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../src/onnx/codec.js';
-import { CUT_SHAPE, benchNet } from './bench-net.js';
+import { CUT_SHAPE, INPUT_SHAPE, benchNet } from './bench-net.js';
 import { firstLine } from './first-line.js';
 import { STEADY_JIT_FLAGS } from './steady-jit.js';
 
@@ -57,7 +57,7 @@ export async function startBareSplit(width: number): Promise<BareSplit> {
   });
   return {
     run: async (x) => {
-      const out = await head.run({ x: new ort.Tensor('float32', x, [1, 3, 64, 64]) });
+      const out = await head.run({ x: new ort.Tensor('float32', x, [...INPUT_SHAPE]) });
       const cut = (out.cut as ort.Tensor).data as Float32Array;
       const reply = new Promise<Float32Array>((resolve) => { waiting = resolve; });
       socket.write(Buffer.from(cut.buffer, cut.byteOffset, cut.byteLength));

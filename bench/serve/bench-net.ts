@@ -7,6 +7,8 @@ import type { ModelProto } from '../../src/onnx/types.js';
  * fixed seeds, so the whole model, head and tail share weights.
  */
 export type BenchPart = 'full' | 'head' | 'tail';
+/** The image input at batch 1. */
+export const INPUT_SHAPE: readonly number[] = [1, 3, 64, 64];
 /** The cut tensor at batch 1, as the head produces it and the tail takes it. */
 export const CUT_SHAPE: readonly number[] = [1, 32, 16, 16];
 
@@ -27,7 +29,7 @@ export function benchNet(part: BenchPart, width = 1): ModelProto {
   if (part === 'tail') {
     cut = b.input('cut', 'float32', ['N', 32, 16, 16]);
   } else {
-    const x = b.input('x', 'float32', ['N', 3, 64, 64]);
+    const x = b.input('x', 'float32', ['N', ...INPUT_SHAPE.slice(1)]);
     cut = b.node('Identity', [pool(conv(pool(conv(x, w.c1)), w.c2))], {}, 'cut');
     if (part === 'head') {
       b.output(cut, 'float32', ['N', 32, 16, 16]);

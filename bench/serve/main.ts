@@ -26,7 +26,7 @@ import { fromBinary } from '../../src/serve/datatypes.js';
 import { startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
 import { encodeInferRequest } from '../../src/serve/v2-wire.js';
-import { benchNet } from './bench-net.js';
+import { INPUT_SHAPE, benchNet } from './bench-net.js';
 import { startBareSplit } from './bare-split.js';
 import { type Floor, startFloor } from './c-floor.js';
 import { rawReplyLogits, startRawStreamClient } from './raw-stream-client.js';
@@ -79,7 +79,7 @@ function stats(xs: number[]): Stats {
 }
 
 const input = (i: number): Record<string, EdgeTensor> => ({
-  x: { dtype: 'float32', dims: [1, 3, 64, 64], data: Float32Array.from({ length: 3 * 64 * 64 }, (_, k) => ((k * 13 + i * 101) % 256) / 255) },
+  x: { dtype: 'float32', dims: INPUT_SHAPE, data: Float32Array.from({ length: INPUT_SHAPE.reduce((a, b) => a * b, 1) }, (_, k) => ((k * 13 + i * 101) % 256) / 255) },
 });
 
 type Overhead = { min: number; p50: number; mean: number };
@@ -151,11 +151,12 @@ async function batch1(width: number): Promise<Batch1> {
       warmTail.push(performance.now() - t0);
       for (const c of [client, inClient, inStreamClient]) await serverAnswer(c, x);
       requestBytes = (await serverAnswer(streamClient, x)).bytesSent;
-      // The bare split must compute what the whole model does, or it would be no reference.
-      const bareY = await bare.run(x.x.data as Float32Array);
-      if (bareY.some((v, k) => Math.abs(v - (fullY[k] as number)) > 1e-4)) throw new Error('the bare split does not reproduce the whole model');
-      const rawY = rawReplyLogits(await raw.run(x.x.data as Float32Array));
-      if (rawY.some((v, k) => Math.abs(v - (fullY[k] as number)) > 1e-4)) throw new Error('the raw stream client does not reproduce the whole model');
+      // The references must compute what the whole model does, or they would be no references.
+      const reproduces = (y: Float32Array, what: string) => {
+        if (y.some((v, k) => Math.abs(v - (fullY[k] as number)) > 1e-4)) throw new Error(`${what} does not reproduce the whole model`);
+      };
+      reproduces(await bare.run(x.x.data as Float32Array), 'the bare split');
+      reproduces(rawReplyLogits(await raw.run(x.x.data as Float32Array)), 'the raw stream client');
     }
     // The floor does the same work split the same way: a head and a tail as long as these (the
     // tail streaming as many weight bytes), the stream frame's bytes one way (body + 16-byte
@@ -215,11 +216,7 @@ async function batch1(width: number): Promise<Batch1> {
           floorSplit.push(f.splitMs);
         },
       ];
-      for (let j = steps.length - 1; j > 0; j--) {
-        const k = Math.floor(order.next() * (j + 1));
-        [steps[j], steps[k]] = [steps[k] as () => Promise<unknown>, steps[j] as () => Promise<unknown>];
-      }
-      for (const step of steps) await step();
+      for (const step of order.shuffle(steps)) await step();
     }
     if (typeof floor !== 'string') floor.close();
     // The server's own time per request (v2 decode + tail run + encode, from its /metrics), to

@@ -3,8 +3,8 @@
 // with the default budget the first one to two thousand requests run unoptimised code, and a
 // bench of a few hundred requests per path measures V8 warming up rather than serving. Every
 // bench/serve process therefore runs with a smaller budget: it changes when V8 optimises, not
-// what it produces. Checked: with the default budget and 2500 warm-up requests per path, the
-// stream path's overhead came out where this flag puts it after 20.
+// what it produces. Checked by a probe: with the default budget and 2500 warm-up requests per
+// path, the stream path's overhead came out where this flag puts it after the bench's warm-up.
 import { spawnSync } from 'node:child_process';
 
 export const STEADY_JIT_FLAGS: readonly string[] = ['--interrupt-budget=4096'];
