@@ -1,0 +1,158 @@
+// bench/analyze/deep: analysis and cutting of deep graphs (issue 14, item 3). Chains and a DAG of
+// residual blocks and branches are built in code (test-support/deep-graphs.ts) and written to
+// bench/.cache; each is then analysed and cut after its first layer (the deepest tail) in a
+// fresh process, as a library call (measure.ts: read, analyse, cut, encode both halves) and as
+// the whole CLI process (`cleave analyze --json`, `cleave cut --no-verify`), with each
+// process's peak RSS.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { table } from '../../src/cli/format.js';
+import { writeModel } from '../../src/onnx/model-file.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import { median } from '../../src/profile/stats.js';
+import { chainModel, dagModel } from '../../test-support/deep-graphs.js';
+
+const HELP = `Usage: node build/bench/analyze/deep.js [options]
+
+Times cleave's analysis and cutting of deep graphs and reports peak RSS; prints a table and
+writes bench/results/analyze-deep.json.
+
+Options:
+  --chains N1,N2,...   chain lengths in nodes (default 2000,20000,100000)
+  --dags N1,...        DAG sizes in nodes (default 20000)
+  --dag-max-tensors K1,...  --max-tensors values the DAGs are analysed with (default 1,2)
+  --runs N             runs per figure, median reported (default 3)
+  --timeout S          give up on one process after S seconds (default 300)
+  --no-cli             library calls only
+  --out FILE           result file (default bench/results/analyze-deep.json)
+  -h, --help           show this help
+`;
+
+const { values } = parseArgs({
+  options: {
+    chains: { type: 'string', default: '2000,20000,100000' },
+    dags: { type: 'string', default: '20000' },
+    'dag-max-tensors': { type: 'string', default: '1,2' },
+    runs: { type: 'string', default: '3' },
+    timeout: { type: 'string', default: '300' },
+    'no-cli': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const list = (s: string) => s.split(',').filter(Boolean).map(Number);
+const runs = Number(values.runs);
+const timeoutMs = Number(values.timeout) * 1000;
+if (!(runs >= 1) || !(timeoutMs > 0) || [...list(values.chains), ...list(values.dags), ...list(values['dag-max-tensors'])].some((n) => !(n >= 1))) {
+  process.stderr.write(`bad option value\n${HELP}`);
+  process.exit(2);
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '../../..');
+const cache = join(root, 'bench/.cache');
+const cleave = join(root, 'bin/cleave.js');
+const probe = join(here, 'rss-probe.js');
+
+interface Case { readonly model: string; readonly nodes: number; readonly maxTensors: number; readonly build: () => ModelProto; readonly cutAt: () => string }
+/** Outcome of one process: its time and peak RSS, or why it did not finish. */
+interface Run { readonly ms: number | null; readonly peakRssMiB: number | null; readonly error?: string }
+
+// Each model is cut after its first layer or block, where the tail is as deep as the model.
+const cases: Case[] = [
+  ...list(values.chains).map((n) => ({ model: `chain-${n}`, nodes: n, maxTensors: 1, build: () => chainModel(n), cutAt: () => 'l0' })),
+  ...list(values.dags).flatMap((n) => list(values['dag-max-tensors']).map((k) => ({ model: `dag-${n}`, nodes: n, maxTensors: k, build: () => dagModel(n), cutAt: () => 'b0.out' }))),
+];
+
+/** Runs `node args`, within the timeout; returns its stdout, or why it failed. */
+function node(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { stdout: string; ms: number; error?: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 30, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (r.error || r.status !== 0) {
+    const why = r.signal === 'SIGTERM' ? `timeout after ${timeoutMs / 1000} s` : (r.stderr ?? '').trim().split('\n').slice(-1)[0] || String(r.error ?? `exit ${r.status}`);
+    return { stdout: '', ms, error: why };
+  }
+  return { stdout: r.stdout, ms };
+}
+
+/** One whole CLI process, timed from spawn to exit, its peak RSS read from the probe's file. */
+function cli(args: readonly string[]): Run {
+  const scratch = mkdtempSync(join(tmpdir(), 'cleave-bench-'));
+  const rssFile = join(scratch, 'rss');
+  try {
+    const r = node(['--import', probe, cleave, ...args.map((a) => a.replace('{scratch}', scratch))], { ...process.env, CLEAVE_BENCH_RSS_FILE: rssFile });
+    const peak = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : null;
+    return r.error ? { ms: null, peakRssMiB: peak, error: r.error } : { ms: r.ms, peakRssMiB: peak };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const summary = (xs: readonly Run[]) => {
+  const ok = xs.filter((x) => x.ms !== null);
+  if (ok.length < xs.length) return { ms: null, peakRssMiB: null, error: xs.find((x) => x.error)?.error };
+  return { ms: median(ok.map((x) => x.ms as number)), peakRssMiB: median(ok.map((x) => x.peakRssMiB ?? 0)) };
+};
+
+mkdirSync(cache, { recursive: true });
+const results: Record<string, unknown>[] = [];
+const rows: (string | number)[][] = [];
+const fmt = (ms: number | null | undefined) => (ms === null || ms === undefined ? '-' : ms < 10_000 ? ms.toFixed(0) : `${(ms / 1000).toFixed(1)} s`);
+const mib = (x: number | null | undefined) => (x === null || x === undefined ? '-' : x.toFixed(0));
+for (const c of cases) {
+  const file = join(cache, `${c.model}.onnx`);
+  const model = c.build();
+  if (!existsSync(file)) writeModel(file, model);
+  const cutAt = c.cutAt();
+  const k = ['--max-tensors', String(c.maxTensors)];
+  const lib: { analyzeMs: number; cutMs: number; peakRssMiB: number; cutPoints: number }[] = [];
+  let libError: string | undefined;
+  for (let i = 0; i < runs && !libError; i++) {
+    const r = node([join(here, 'measure.js'), file, cutAt, ...k]);
+    if (r.error) libError = r.error;
+    else lib.push(JSON.parse(r.stdout));
+  }
+  const cliAnalyze: Run[] = [];
+  const cliCut: Run[] = [];
+  if (!values['no-cli']) {
+    for (let i = 0; i < runs; i++) {
+      cliAnalyze.push(cli(['analyze', file, '--json', ...k]));
+      cliCut.push(cli(['cut', file, '--at', cutAt, '-o', '{scratch}/out', '--no-verify']));
+      if (cliAnalyze.some((r) => r.error) && cliCut.some((r) => r.error)) break;
+    }
+  }
+  const res = {
+    model: c.model,
+    nodes: model.graph.node.length,
+    maxTensors: c.maxTensors,
+    fileMiB: statSync(file).size / 2 ** 20,
+    cutAt,
+    cutPoints: lib[0]?.cutPoints ?? null,
+    library: libError
+      ? { error: libError }
+      : { analyzeMs: median(lib.map((r) => r.analyzeMs)), cutMs: median(lib.map((r) => r.cutMs)), peakRssMiB: median(lib.map((r) => r.peakRssMiB)) },
+    cli: values['no-cli'] ? null : { analyze: summary(cliAnalyze), cut: summary(cliCut) },
+  };
+  results.push(res);
+  const l = res.library as { analyzeMs?: number; cutMs?: number; peakRssMiB?: number; error?: string };
+  rows.push([
+    c.model, res.nodes, c.maxTensors, res.fileMiB.toFixed(1), res.cutPoints ?? '-',
+    l.error ? `failed: ${l.error}` : fmt(l.analyzeMs), fmt(l.cutMs), mib(l.peakRssMiB),
+    res.cli ? (res.cli.analyze.error ? `failed: ${res.cli.analyze.error}` : `${fmt(res.cli.analyze.ms)} (${mib(res.cli.analyze.peakRssMiB)} MiB)`) : '-',
+    res.cli ? (res.cli.cut.error ? `failed: ${res.cli.cut.error}` : `${fmt(res.cli.cut.ms)} (${mib(res.cli.cut.peakRssMiB)} MiB)`) : '-',
+  ]);
+  process.stderr.write(`${c.model} k=${c.maxTensors}: done\n`);
+}
+process.stdout.write(table(['model', 'nodes', 'max tensors', 'file MiB', 'cuts', 'analyze ms', 'cut ms', 'lib peak RSS MiB', 'CLI analyze ms (RSS)', 'CLI cut ms (RSS)'], rows));
+const out = values.out ?? join(root, 'bench/results/analyze-deep.json');
+mkdirSync(join(out, '..'), { recursive: true });
+writeFileSync(out, `${JSON.stringify({ runs, node: process.version, timeoutS: timeoutMs / 1000, results }, null, 2)}\n`);
