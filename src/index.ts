@@ -24,7 +24,7 @@ export { type OpDef, type OpContext, type TensorInfo, type Cost, type Inputs, di
 export { ALL_OPS, findOp, getOp, supportedOps } from './ops/registry.js';
 
 // Analysis: per-node/tensor tables, totals, cut points.
-export { analyze, type Analysis, type AnalyzeOptions, type NodeRow, type TensorRow, type Totals } from './analysis/analyze.js';
+export { analyze, type Analysis, type AnalyzeOptions, type NodeRow, type TensorRow, type Totals, type NodeCounts, type NodeCountHook } from './analysis/analyze.js';
 export { inferShapes, type Inference, type ShapeBinding, type NodeIssue } from './analysis/infer.js';
 export { type CutPoint, findCutPoints } from './analysis/cut-points.js';
 export { suggestCut } from './analysis/suggest.js';
@@ -133,3 +133,13 @@ export { type Transport, type TransportReply, fetchTransport } from './edge/tran
 export { runLoopbackDemo, runLoopbackDemoOnDataset, formatLoopbackReport, DEFAULT_DEMO_CODECS, type LoopbackDemoOptions, type DatasetDemoOptions, type LoopbackDemoReport, type CodecResult } from './edge/loopback-demo.js';
 export { writeTritonRepository, tritonConfig, renderConfig, kserveManifest, type TritonConfig } from './package/triton.js';
 export { parsePbtxt, type PbMessage } from './package/pbtxt.js';
+
+// Predefined sparsity: Dey et al.'s fixed connection masks, compact or grouped, counted from nonzeros.
+export { chooseDegrees, DensityError, formatDensity, workableDensities, type ChosenDegrees, type DegreeRequest, type Degrees } from './sparsity/degrees.js';
+export { drawMask, layerRandom, maskSums, SWAPS_PER_CONNECTION, type ConnectionMask } from './sparsity/mask.js';
+export { SPARSITY_KEY, sparseRecords, presentRecords, type Granularity, type SparseForm, type SparseLayerRecord, type SparseOp } from './sparsity/metadata.js';
+export { sparsify, type SparseLayerReport, type SparsifyOptions, type SparsifyResult } from './sparsity/sparsify.js';
+export { densify } from './sparsity/densify.js';
+export { sparseNodeCounts } from './sparsity/counts.js';
+export { drawStructuredMask, structuredMask, type StructuredMask } from './sparsity/structured.js';
+export { withSparseInitializers, sparseTensorOf, indexType, type SparseTensorProto } from './sparsity/sparse-initializer.js';
