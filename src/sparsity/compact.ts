@@ -1,4 +1,3 @@
-import { nodeAttribute } from '../graph/builder.js';
 import { dtypeCode } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { NodeProto, TensorProto } from '../onnx/types.js';
@@ -107,10 +106,7 @@ export function expansionGraph(names: Names, weight: string, dims: readonly numb
   };
   const node = (opType: string, what: string, inputs: readonly string[], attrs: Record<string, number> = {}, output?: string): string => {
     const out = output ?? names.tensor(`${weight}/expand/${what}`);
-    nodes.push({
-      name: names.node(`${weight}/expand/${what}`), opType, domain: '', input: [...inputs], output: [out],
-      attribute: Object.entries(attrs).map(([k, v]) => nodeAttribute(k, v)),
-    });
+    nodes.push(names.make(`${weight}/expand/${what}`, opType, inputs, [out], attrs));
     return out;
   };
   const values = names.tensor(`${weight}/values`);

@@ -48,14 +48,16 @@ function densifyStructured(model: ModelProto, r: SparseLayerRecord): { drop: Set
   if (!layer || drop.size !== names.size) throw new BadModelError(`sparse layer "${r.node}": the nodes its record names are not all in the model`);
   const grouped = tensorValue(initializerOf(model, r.weight, r.node));
   const order = Array.from(tensorValue(initializerOf(model, r.permutation, r.node)).data);
-  const { data, dims } = denseFromStructured(r.op, grouped.data, grouped.dims, r.outputs, order);
+  const { data, dims } = denseFromStructured(r.op === 'Conv', r.transposed ?? false, grouped.data, grouped.dims, r.outputs, order);
   const input = r.input as string;
   const output = r.output as string;
   let node: NodeProto;
   if (r.op === 'Conv') {
     node = { ...layer, input: [input, r.weight, ...layer.input.slice(2)], output: [output], attribute: layer.attribute.filter((a) => a.name !== 'group') };
   } else if (r.op === 'Gemm') {
-    node = { name: r.node, opType: 'Gemm', domain: '', input: [input, r.weight, ...(r.bias ? [r.bias] : [])], output: [output], attribute: [nodeAttribute('transB', 1)] };
+    // alpha and beta were folded into the weight and the bias.
+    const attribute = r.transposed ? [] : [nodeAttribute('transB', 1)];
+    node = { name: r.node, opType: 'Gemm', domain: '', input: [input, r.weight, ...(r.bias ? [r.bias] : [])], output: [output], attribute };
   } else {
     node = { name: r.node, opType: 'MatMul', domain: '', input: [input, r.weight], output: [output], attribute: [] };
   }

@@ -56,6 +56,8 @@ export interface SparseLayerRecord {
   readonly output?: string;
   /** structured Gemm: the bias tensor added after the product (beta folded in) */
   readonly bias?: string;
+  /** structured Gemm/MatMul: the dense weight was stored [inputs, outputs] (MatMul, Gemm with transB=0) */
+  readonly transposed?: boolean;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -80,6 +82,7 @@ function checkRecord(v: unknown, k: number): SparseLayerRecord {
   if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d) && d > 0)) throw new BadModelError(`${where}: "weightDims" must be a list of positive integers`);
   const [p, n, fo, fi] = [v.inputs, v.outputs, v.fo, v.fi] as number[];
   if ((p as number) * (fo as number) !== (n as number) * (fi as number)) throw new BadModelError(`${where} (layer "${String(v.node)}"): inputs·fo must equal outputs·fi`);
+  if (v.transposed !== undefined && typeof v.transposed !== 'boolean') throw new BadModelError(`${where}: "transposed" must be true or false`);
   if (v.form === 'compact' && (typeof v.values !== 'string' || typeof v.mask !== 'string')) throw new BadModelError(`${where}: a compact layer names its "values" and "mask"`);
   if (v.form === 'structured') {
     if (!Number.isInteger(v.groups) || typeof v.permutation !== 'string' || typeof v.input !== 'string' || typeof v.output !== 'string'

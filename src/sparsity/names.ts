@@ -1,4 +1,5 @@
-import type { ModelProto } from '../onnx/types.js';
+import { type AttrValue, nodeAttribute } from '../graph/builder.js';
+import type { ModelProto, NodeProto } from '../onnx/types.js';
 
 /**
  * Fresh tensor and node names for nodes added to a model: a taken name gets a numeric suffix,
@@ -24,6 +25,14 @@ export class Names {
 
   node(base: string): string {
     return take(this.nodes, base);
+  }
+
+  /** An ai.onnx node named from `base` (made unique) that reads `inputs` and writes `outputs`. */
+  make(base: string, opType: string, inputs: readonly string[], outputs: readonly string[], attrs: Readonly<Record<string, AttrValue>> = {}): NodeProto {
+    return {
+      name: this.node(base), opType, domain: '', input: [...inputs], output: [...outputs],
+      attribute: Object.entries(attrs).map(([k, v]) => nodeAttribute(k, v)),
+    };
   }
 }
 

@@ -195,7 +195,10 @@ export function sparsify(model: ModelProto, options: SparsifyOptions): SparsifyR
       const s = structuredGraph(names, j, mask, rank, biasName ? graph.initializers.get(biasName) : undefined);
       edits.set(j.node, {
         nodes: s.nodes, added: s.initializers, removed: s.removed, released: s.released,
-        record: { ...base, groups, permutation: s.permutation, nodes: s.nodes.map((n) => n.name), input: s.input, output: s.output, ...(s.bias ? { bias: s.bias } : {}) },
+        record: {
+          ...base, groups, permutation: s.permutation, nodes: s.nodes.map((n) => n.name), input: s.input, output: s.output,
+          ...(s.bias ? { bias: s.bias } : {}), ...(j.op === 'Conv' ? {} : { transposed: j.transposed }),
+        },
       });
       layers.push(report(j, granularity, d, form, mask, groups));
       continue;

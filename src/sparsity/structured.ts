@@ -80,10 +80,7 @@ export function structuredGraph(names: Names, j: Junction, m: StructuredMask, in
   const permutation = names.tensor(`${name}/permutation`);
   const initializers: TensorProto[] = [makeTensor(permutation, 'int64', [p], m.order)];
   const permuted = names.tensor(`${name}/permuted`);
-  const nodes: NodeProto[] = [{
-    name: names.node(`${name}/permute`), opType: 'Gather', domain: '', input: [input, permutation], output: [permuted],
-    attribute: [nodeAttribute('axis', j.op === 'Conv' ? 1 : -1)],
-  }];
+  const nodes: NodeProto[] = [names.make(`${name}/permute`, 'Gather', [input, permutation], [permuted], { axis: j.op === 'Conv' ? 1 : -1 })];
   if (j.op === 'Conv') {
     const data = new Float32Array(n * pg * kk);
     for (let o = 0; o < n; o++) {
@@ -110,12 +107,12 @@ export function structuredGraph(names: Names, j: Junction, m: StructuredMask, in
     return t;
   };
   const split = names.tensor(`${name}/groups`);
-  nodes.push({ name: names.node(`${name}/split`), opType: 'Reshape', domain: '', input: [permuted, shape('split_shape', [...keepDims, G, 1, pg])], output: [split], attribute: [] });
+  nodes.push(names.make(`${name}/split`, 'Reshape', [permuted, shape('split_shape', [...keepDims, G, 1, pg])], [split]));
   const grouped = names.tensor(`${name}/grouped`);
   nodes.push({ name, opType: 'MatMul', domain: '', input: [split, weight], output: [grouped], attribute: [] });
   const c = j.op === 'Gemm' ? node.input[2] : undefined;
   const merged = c ? names.tensor(`${name}/merged`) : output;
-  nodes.push({ name: names.node(`${name}/merge`), opType: 'Reshape', domain: '', input: [grouped, shape('merge_shape', [...keepDims, n])], output: [merged], attribute: [] });
+  nodes.push(names.make(`${name}/merge`, 'Reshape', [grouped, shape('merge_shape', [...keepDims, n])], [merged]));
   const removed = [weight];
   const released: string[] = [];
   if (!c) return { nodes, initializers, removed, released, permutation, input, output };
@@ -128,17 +125,17 @@ export function structuredGraph(names: Names, j: Junction, m: StructuredMask, in
     initializers.push(makeTensor(bias, 'float32', v.dims, Float32Array.from(v.data, (x) => x * beta)));
     released.push(c);
   }
-  nodes.push({ name: names.node(`${name}/bias`), opType: 'Add', domain: '', input: [merged, bias], output: [output], attribute: [] });
+  nodes.push(names.make(`${name}/bias`, 'Add', [merged, bias], [output]));
   return { nodes, initializers, removed, released, permutation, input, output, bias };
 }
 
 /**
- * The dense masked weight of a structured layer, laid out as the dense op stores it (Conv
- * [n, p, k...], Gemm [n, p] with transB=1, MatMul [p, n]): the inverse of structuredGraph.
+ * The dense masked weight of a structured layer, laid out as the dense op stored it (Conv
+ * [n, p, k...]; Gemm/MatMul [n, p], or [p, n] when `transposed`): the inverse of structuredGraph.
  */
-export function denseFromStructured(op: 'Conv' | 'Gemm' | 'MatMul', grouped: ArrayLike<number>, groupedDims: readonly number[], outputs: number, order: readonly number[]): { data: Float32Array; dims: number[] } {
+export function denseFromStructured(conv: boolean, transposed: boolean, grouped: ArrayLike<number>, groupedDims: readonly number[], outputs: number, order: readonly number[]): { data: Float32Array; dims: number[] } {
   const p = order.length;
-  if (op === 'Conv') {
+  if (conv) {
     const [n, pg] = groupedDims as [number, number];
     const kk = numelOf(groupedDims.slice(2));
     const ng = n / (p / pg);
@@ -160,9 +157,9 @@ export function denseFromStructured(op: 'Conv' | 'Gemm' | 'MatMul', grouped: Arr
       const i = order[g * pg + c] as number;
       for (let d = 0; d < ng; d++) {
         const o = g * ng + d;
-        data[op === 'Gemm' ? o * p + i : i * n + o] = grouped[(g * pg + c) * ng + d] as number;
+        data[transposed ? i * n + o : o * p + i] = grouped[(g * pg + c) * ng + d] as number;
       }
     }
   }
-  return { data, dims: op === 'Gemm' ? [n, p] : [p, n] };
+  return { data, dims: transposed ? [p, n] : [n, p] };
 }

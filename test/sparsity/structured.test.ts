@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
+import { cutModel } from '../../src/cut/extract.js';
+import { verifyCut } from '../../src/cut/verify.js';
 import { graphFromModel } from '../../src/graph/graph.js';
+import { smallVgg } from '../../src/models/small-vgg.js';
 import { tensorValue } from '../../src/onnx/tensor.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { densify } from '../../src/sparsity/densify.js';
@@ -31,13 +34,14 @@ describe('sparsify (structured)', () => {
     const { model: structured, layers } = sparsify(model, { density: 0.5, structured: true, seed: 2 });
     const dense = densify(structured);
     const reference = maskedDense(model, layers);
-    for (const name of ['c2.weight', 'fc1.weight', 'fc2.weight']) {
+    for (const name of ['c2.weight', 'fc1.weight', 'fc2.weight', 'fc3.weight']) {
       const got = tensorValue(dense.graph.initializer.find((t) => t.name === name)!);
       const want = tensorValue(reference.graph.initializer.find((t) => t.name === name)!);
       assert.deepEqual(got.dims, want.dims, name);
-      assert.deepEqual(Array.from(got.data), Array.from(want.data), name);
+      // fc3's alpha (0.5) is folded into its weight: it compares times 2 (exact in floats).
+      if (name === 'fc3.weight') assert.deepEqual(Array.from(got.data, (v) => v * 2), Array.from(want.data), name);
+      else assert.deepEqual(Array.from(got.data), Array.from(want.data), name);
     }
-    // fc3 had alpha 0.5 and beta 2 folded into weight and bias: equal in ORT, not bytewise.
     assert.ok(await relativeDifference(reference, dense, feedsFor(model, 2)) < TOLERANCE);
     assert.deepEqual(sparseRecords(dense), []);
   });
@@ -54,6 +58,16 @@ describe('sparsify (structured)', () => {
     const { model: structured, layers } = sparsify(model, { density: 0.5, structured: true, seed: 4 });
     assert.deepEqual(layers.map((l) => l.groups), [2, 2]);
     assert.ok(await relativeDifference(maskedDense(model, layers), structured, feedsFor(model, 2)) < TOLERANCE);
+  });
+
+  it('the small VGG with a structured head equals its masked dense model, and a cut of it verifies', async () => {
+    const model = smallVgg({ seed: 4, batchNorm: 'seeded' });
+    const { model: structured, layers } = sparsify(model, { density: 0.25, structured: true, seed: 3, headOf: 'block3.pool' });
+    assert.deepEqual(layers.map((l) => l.groups ?? 1), [1, 4, 4, 4, 4, 4]);
+    assert.ok(await relativeDifference(maskedDense(model, layers), structured, feedsFor(model, 2)) < TOLERANCE);
+    const analysis = analyze(graphFromModel(structured), { batch: 2 });
+    const verification = await verifyCut(analysis, cutModel(analysis, ['block2.pool']));
+    assert.ok(verification.ok, JSON.stringify(verification.outputs));
   });
 
   it('keeps the layer\'s node name on its product and its output tensor name', () => {
