@@ -1,4 +1,4 @@
-import { analyze, type AnalyzeOptions } from '../analysis/analyze.js';
+import { analyze } from '../analysis/analyze.js';
 import { inferShapes, type ShapeBinding } from '../analysis/infer.js';
 import { closestNames, resolveCut } from '../cut/extract.js';
 import { BadRequestError, CleaveError } from '../errors.js';
@@ -102,7 +102,7 @@ function select(graph: Graph, records: readonly SparseLayerRecord[], options: Sp
   let candidates = graph.nodes.map((_, i) => i);
   if (options.headOf !== undefined) {
     const tensors = typeof options.headOf === 'string' ? [options.headOf] : [...options.headOf];
-    const analysis = analyze(graph, { ...options.binding } satisfies AnalyzeOptions);
+    const analysis = analyze(graph, options.binding);
     const { head } = resolveCut(analysis, tensors);
     candidates = candidates.filter((i) => head.has(i));
   }
@@ -112,7 +112,8 @@ function select(graph: Graph, records: readonly SparseLayerRecord[], options: Sp
     const node = graph.nodes[i] as NodeProto;
     if (!SPARSE_OPS.includes(node.opType as SparseOp) || (node.domain && node.domain !== 'ai.onnx')) continue;
     const name = graph.nodeNames[i] as string;
-    if (records.some((r) => r.node === name)) junctionOf(graph, i, records); // throws: sparse already
+    // A layer sparse already is an error here too (junctionOf says so), never a silent skip.
+    if (records.some((r) => r.node === name)) junctionOf(graph, i, records);
     try {
       junctions.push({ junction: junctionOf(graph, i, records), density: options.density as number });
     } catch (e) {
@@ -126,14 +127,14 @@ function select(graph: Graph, records: readonly SparseLayerRecord[], options: Sp
   return { junctions, skipped };
 }
 
-function report(j: Junction, granularity: Granularity, d: ChosenDegrees, form: SparseForm | undefined, mask?: ConnectionMask, groups?: number): SparseLayerReport {
+function report(j: Junction, granularity: Granularity, d: ChosenDegrees, structured: boolean, form: SparseForm | undefined, mask?: ConnectionMask, groups?: number): SparseLayerReport {
   const weights = j.outputs * j.channels * j.kernel;
   const exact = Math.abs(d.density - d.asked) < 1e-9;
   const note = exact ? undefined
-    : `density ${formatDensity(d.asked)} is not workable with ${d.inputs} inputs and ${d.outputs} outputs${form === 'structured' ? ' as groups' : ''}; took ${d.density === 1 ? 'dense (1)' : `the nearest, ${formatDensity(d.density)}`}`;
+    : `density ${formatDensity(d.asked)} is not workable with ${d.inputs} inputs and ${d.outputs} outputs${structured ? ' as groups' : ''}; took ${d.density === 1 ? 'dense (1)' : `the nearest, ${formatDensity(d.density)}`}`;
   return {
     node: j.name, op: j.op, form, granularity, inputs: d.inputs, outputs: d.outputs, fo: d.fo, fi: d.fi,
-    askedDensity: d.asked, density: d.density, exact, weights, kept: weights * d.density,
+    askedDensity: d.asked, density: d.density, exact, weights, kept: Math.round(weights * d.density),
     ...(groups ? { groups } : {}), ...(mask ? { mask } : {}), ...(note ? { note } : {}),
   };
 }
@@ -174,11 +175,11 @@ export function sparsify(model: ModelProto, options: SparsifyOptions): SparsifyR
   for (const { junction: j, density } of junctions) {
     const inputs = junctionInputs(j, granularity);
     const d = chooseDegrees({
-      node: j.name, inputsWhat: granularity === 'element' && j.op === 'Conv' ? 'input weights per output' : j.op === 'Conv' ? 'input channels' : 'inputs',
+      node: j.name, inputsWhat: granularity === 'element' && j.op === 'Conv' ? 'kernel inputs (channels x positions)' : j.op === 'Conv' ? 'input channels' : 'inputs',
       inputs, outputs: j.outputs, density, exact: options.exact, structured: options.structured,
     });
     if (d.density === 1) {
-      layers.push(report(j, granularity, d, undefined));
+      layers.push(report(j, granularity, d, form === 'structured', undefined));
       continue;
     }
     const rng = layerRandom(seed, j.name);
@@ -200,7 +201,7 @@ export function sparsify(model: ModelProto, options: SparsifyOptions): SparsifyR
           ...(s.bias ? { bias: s.bias } : {}), ...(j.op === 'Conv' ? {} : { transposed: j.transposed }),
         },
       });
-      layers.push(report(j, granularity, d, form, mask, groups));
+      layers.push(report(j, granularity, d, true, form, mask, groups));
       continue;
     }
     const mask = drawMask(inputs, j.outputs, d.fo, rng);
@@ -211,7 +212,7 @@ export function sparsify(model: ModelProto, options: SparsifyOptions): SparsifyR
       nodes: [...x.nodes, { ...j.node, name: j.name }], added: x.initializers, removed: [j.weight],
       record: { ...base, values: x.values, mask: x.mask },
     });
-    layers.push(report(j, granularity, d, form, mask));
+    layers.push(report(j, granularity, d, false, form, mask));
   }
   if (edits.size === 0) {
     throw new BadRequestError(`no selected layer can take a density below 1: ${layers.map((l) => `"${l.node}" (${l.inputs} inputs, ${l.outputs} outputs)`).join(', ')}; `

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadRequestError, CleaveError } from '../../src/errors.js';
+import { ModelBuilder } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { tensorValue } from '../../src/onnx/tensor.js';
@@ -157,6 +158,17 @@ describe('sparsify (compact)', () => {
       },
     };
     assert.throws(() => sparsify(computed, { density: 0.5, layers: ['fc1'] }), (e: unknown) => e instanceof CleaveError && /computed by node "w_id"/.test(e.message));
+  });
+
+  it('a whole-model selection passes over layers without constant weights, and says why', () => {
+    const b = new ModelBuilder({ seed: 1 });
+    const x = b.input('x', 'float32', ['N', 8]);
+    const h = b.node('Gemm', [x, b.param('fc.weight', [8, 8])], { transB: 1 }, 'fc');
+    b.output(b.node('MatMul', [h, b.node('Transpose', [h], {}, 't')], {}, 'gram'));
+    const { layers, skipped } = sparsify(b.build(), { density: 0.5 });
+    assert.deepEqual(layers.map((l) => l.node), ['fc']);
+    assert.deepEqual(skipped.map((s) => s.node), ['gram']);
+    assert.match(skipped[0]!.reason, /weight "t" is computed by node "t"/);
   });
 
   it('a density no selected layer can take is an error', () => {
