@@ -119,11 +119,12 @@ export { serveModels, type ServeOptions, type ServeResult } from './serve/serve-
 export { ServedModel, type ModelMetadata, type ServedModelOptions } from './serve/served-model.js';
 export { loadModels, modelSources, type ModelSource } from './serve/repository.js';
 export { type TensorMeta, modelSignature } from './serve/metadata.js';
-export { type V2Datatype, type TensorData } from './serve/datatypes.js';
-export { type InferRequest, type InferResponse, type WireTensor, decodeInferRequest, decodeInferResponse, encodeInferRequest, encodeInferResponse } from './serve/v2-wire.js';
+export { type V2Datatype, type TensorData } from './protocol/datatypes.js';
+export { type InferRequest, type InferResponse, type WireTensor, decodeInferRequest, decodeInferResponse, encodeInferRequest, encodeInferResponse } from './protocol/v2-wire.js';
 export { ModelNotFoundError, UnavailableError, InferenceFailedError } from './serve/errors.js';
-export { type Frame, type RequestFrame, type ReplyFrame, FrameReader, encodeRequestFrame, requestFramePrefix, encodeReplyFrame, parseInferPath } from './serve/stream-frame.js';
-export { type CodecName, type CodecSpec, type EncodedTensor, CODEC_NAMES, parseCodec, codecLabel, encodeTensor, decodeTensor } from './compress/codec.js';
+export { type Frame, type RequestFrame, type ReplyFrame, FrameReader, encodeRequestFrame, requestFramePrefix, encodeReplyFrame, parseInferPath } from './protocol/stream-frame.js';
+export { type CodecName, CODEC_NAMES } from './protocol/codec-parameters.js';
+export { type CodecSpec, type EncodedTensor, parseCodec, codecLabel, encodeTensor, decodeTensor } from './compress/codec.js';
 export { EdgeClient, type EdgeClientOptions, type Prediction, type Origin, type RetryPolicy, argmaxRows } from './edge/client.js';
 export { type EdgeRuntime, type ModelRunner, type EdgeTensor } from './edge/runtime.js';
 export { nodeRuntime, loadRunner } from './edge/node-runtime.js';

@@ -1,7 +1,7 @@
 import { type CodecSpec, codecLabel, encodeTensor } from '../compress/codec.js';
 import { BadRequestError, CleaveError, NetworkError } from '../errors.js';
-import { fromBinary } from '../serve/datatypes.js';
-import { HEADER_LENGTH, decodeInferResponse, encodeInferRequest } from '../serve/v2-wire.js';
+import { fromBinary } from '../protocol/datatypes.js';
+import { HEADER_LENGTH, decodeInferResponse, encodeInferRequest } from '../protocol/v2-wire.js';
 import type { EdgeTensor, ModelRunner } from './runtime.js';
 import { type Transport, fetchTransport } from './transport.js';
 

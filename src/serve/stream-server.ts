@@ -1,6 +1,6 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { type InferCore, errorBody, errorMessage, statusOf } from './infer-core.js';
-import { FRAME_HEADER_BYTES, FrameReader, encodeReplyFrame, parseInferPath } from './stream-frame.js';
+import { FRAME_HEADER_BYTES, FrameReader, encodeReplyFrame, parseInferPath } from '../protocol/stream-frame.js';
 
 export interface StreamServerOptions {
   readonly host: string;
