@@ -62,8 +62,9 @@ export { buildTrainStep, LABELS_INPUT, type BufferSlot, type ParamSlot, type Tra
 export { Trainer, type StepResult, type TrainerOptions } from './train/trainer.js';
 export { fit, type EpochStats, type FitOptions, type FitResult } from './train/fit.js';
 export type { AdamSpec, OptimizerSpec, SgdSpec } from './train/optimizers.js';
-export { FASHION_CLASSES, loadDataset, loadFashionMnist, loadMnist, type ImageDataset, type LoadOptions, type Split } from './train/datasets.js';
-export { batches, checkLabels, makeBatch, oneHot, PIXEL_SCALE, type Batch, type BatchOptions } from './train/batches.js';
+export { type ImageDataset, type Split } from './data/image-dataset.js';
+export { FASHION_CLASSES, loadDataset, loadFashionMnist, loadMnist, type LoadOptions } from './data/datasets.js';
+export { batches, checkLabels, makeBatch, oneHot, PIXEL_SCALE, type Batch, type BatchOptions } from './data/batches.js';
 export { buildGradCamModel, type CamLayer, type GradCamModel, type GradCamOptions } from './interpret/gradcam.js';
 export { GradCam, type CamMaps, type GradCamResult } from './interpret/gradcam-run.js';
 export { decodeImage, encodePng, sniffImage, type RgbaImage } from './image/decode.js';
@@ -79,7 +80,7 @@ export { loadImages, modelInputChw, readClassifier } from './interpret/isplit-da
 export { insertBottleneck, type Bottleneck, type BottleneckOptions } from './bottleneck/insert.js';
 export { tailWeights, trainBottleneck, type BottleneckResult, type BottleneckTrainOptions } from './bottleneck/train.js';
 export { accuracyOf, type Accuracy, type AccuracyOptions } from './bottleneck/evaluate.js';
-export { loadImageFolder, splitFolder, type ImageFolderOptions } from './train/image-folder.js';
+export { loadImageFolder, splitFolder, type ImageFolderOptions } from './data/image-folder.js';
 export { isplitPlotSvg, type PlotCut, type PlotOptions } from './report/isplit-plot.js';
 
 // Network: profiles, analytic model, discrete-event simulator.

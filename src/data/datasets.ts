@@ -2,25 +2,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { BadRequestError, IoError, ioFailure } from '../errors.js';
-
-/**
- * A labelled image set held as bytes: `images` is [count, channels, height, width] uint8
- * (0..255, row-major, one image after another), `labels` one class per image. Batches are
- * made from these bytes directly; no per-pixel JS objects.
- */
-export interface ImageDataset {
-  readonly name: string;
-  readonly images: Uint8Array;
-  readonly labels: Uint8Array;
-  readonly count: number;
-  readonly channels: number;
-  readonly height: number;
-  readonly width: number;
-  readonly classes: number;
-  readonly classNames: readonly string[];
-}
-
-export type Split = 'train' | 'test';
+import type { ImageDataset, Split } from './image-dataset.js';
 
 export interface LoadOptions {
   /** keep only the first `limit` images of the split (after the split's own order) */

@@ -1,6 +1,6 @@
 import { BadRequestError } from '../errors.js';
 import { Random } from '../graph/random.js';
-import type { ImageDataset } from './datasets.js';
+import type { ImageDataset } from './image-dataset.js';
 
 /** One batch as ONNX Runtime wants it: pixels scaled to [0, 1] and one-hot labels. */
 export interface Batch {
