@@ -132,6 +132,5 @@ export { nodeRuntime, loadRunner } from './edge/node-runtime.js';
 export { nodeTransport, nodeGet } from './edge/node-transport.js';
 export { streamTransport } from './edge/stream-transport.js';
 export { type Transport, type TransportReply, fetchTransport } from './edge/transport.js';
-export { runLoopbackDemo, runLoopbackDemoOnDataset, formatLoopbackReport, DEFAULT_DEMO_CODECS, type LoopbackDemoOptions, type DatasetDemoOptions, type LoopbackDemoReport, type CodecResult } from './edge/loopback-demo.js';
 export { writeTritonRepository, tritonConfig, renderConfig, kserveManifest, type TritonConfig } from './package/triton.js';
 export { parsePbtxt, type PbMessage } from './package/pbtxt.js';

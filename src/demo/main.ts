@@ -12,7 +12,7 @@ import { graphFromModel } from '../graph/graph.js';
 import { buildModel } from '../models/catalogue.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
 import { readModel } from '../onnx/model-file.js';
-import { formatLoopbackReport, runLoopbackDemo } from '../edge/loopback-demo.js';
+import { formatLoopbackReport, runLoopbackDemo } from './loopback.js';
 import { loadMnist } from '../data/datasets.js';
 import { PIXEL_SCALE } from '../data/batches.js';
 
