@@ -20,7 +20,8 @@ export { ModelBuilder, float, valueInfo, nodeAttribute, type BuilderOptions, typ
 export { Random } from './graph/random.js';
 
 // Op rules: shapes, costs, constant folding (and gradients) per ONNX op.
-export { type OpDef, type OpContext, type TensorInfo, type Cost, type Inputs, differentiableAt } from './ops/op.js';
+export type { TensorInfo } from './graph/tensor-meta.js';
+export { type OpDef, type OpContext, type Cost, type Inputs, differentiableAt } from './ops/op.js';
 export { ALL_OPS, findOp, getOp, supportedOps } from './ops/registry.js';
 
 // Analysis: per-node/tensor tables, totals, cut points.
@@ -29,7 +30,7 @@ export { inferShapes, type Inference, type ShapeBinding, type NodeIssue } from '
 export { type CutPoint, findCutPoints } from './analysis/cut-points.js';
 export { suggestCut } from './analysis/suggest.js';
 export { analysisJson } from './analysis/report.js';
-export { FLOPS_PER_MAC } from './analysis/flops.js';
+export { FLOPS_PER_MAC } from './graph/tensor-meta.js';
 
 // Cutting: head.onnx + tail.onnx, verified against the original.
 export { cutModel, resolveCut, closestNames, type CutModels, type ResolvedCut } from './cut/extract.js';
@@ -111,7 +112,7 @@ export { attributeKernels, nodeForKernel, type NodeLatency, type UnmappedKernel,
 export { cutLatencies, type CutLatency } from './profile/cut-latency.js';
 export { measuredDevice, deviceProfileOf, opClassThroughput, opTypeTimes, nodeBandwidthGBps, rooflineModelMs, MEASURED_FORMAT, type MeasuredDevice, type MeasuredSection, type OpClassThroughput, type OpTypeTime, type NodeRecord, type DeviceOptions } from './profile/measured-device.js';
 export { machineFacts, measureCopyBandwidthGBps, type MachineFacts } from './profile/machine.js';
-export { summarize, quantile, median, type LatencyStats } from './profile/stats.js';
+export { summarize, quantile, median, type LatencyStats } from './net/stats.js';
 export { opClassOf } from './profile/op-class.js';
 
 // Serving (KServe v2), codecs at the cut, edge client, Triton export.

@@ -21,7 +21,7 @@ import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor } from '../../src/edge/runtime.js';
 import { Random } from '../../src/graph/random.js';
 import { encodeModel } from '../../src/onnx/codec.js';
-import { nearestRank } from '../../src/profile/stats.js';
+import { nearestRank } from '../../src/net/stats.js';
 import { fromBinary } from '../../src/protocol/datatypes.js';
 import { startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';

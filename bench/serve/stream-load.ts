@@ -1,5 +1,5 @@
 import { streamTransport } from '../../src/edge/stream-transport.js';
-import { nearestRank } from '../../src/profile/stats.js';
+import { nearestRank } from '../../src/net/stats.js';
 import type { EncodedBody } from '../../src/protocol/v2-wire.js';
 
 export interface StreamLoad {

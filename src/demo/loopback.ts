@@ -5,7 +5,7 @@ import { BadRequestError } from '../errors.js';
 import { graphFromModel } from '../graph/graph.js';
 import { decodeModel } from '../onnx/codec.js';
 import type { ModelProto } from '../onnx/types.js';
-import { quantile } from '../profile/stats.js';
+import { quantile } from '../net/stats.js';
 import { modelSignature } from '../serve/metadata.js';
 import { startServer } from '../serve/server.js';
 import { ServedModel } from '../serve/served-model.js';

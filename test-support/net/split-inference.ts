@@ -29,7 +29,7 @@ import { Random } from '../../src/graph/random.js';
 import { modelSignature } from '../../src/serve/metadata.js';
 import { makeBatch } from '../../src/data/batches.js';
 import { loadDataset } from '../../src/data/datasets.js';
-import { median } from '../../src/profile/stats.js';
+import { median } from '../../src/net/stats.js';
 import { pathForPoint, queueBytesForPoint, type GridPoint } from './netem-grid.js';
 import { ShapedLink, waitForLine } from './shaped-link.js';
 import type { ClientSummary, ConnectionMode, FrameRecord, SplitClientConfig } from './split-client.js';
