@@ -25,6 +25,7 @@ export interface FloatTensor {
   readonly data: Float32Array;
 }
 
+/** A tensor encoded by a codec, ready to be a v2 input: datatype, shape, bytes and the codec's parameters. */
 export interface EncodedTensor {
   readonly datatype: 'FP32' | 'FP16' | 'INT8' | 'UINT8';
   readonly shape: readonly number[];
@@ -45,6 +46,7 @@ export function parseCodec(text: string): CodecSpec {
   return { name: name as CodecName, ...(rest.length ? { deflate: true } : {}), ...(axis !== undefined ? { axis } : {}) };
 }
 
+/** The text `parseCodec` reads back (`int8-channel:2+deflate`). */
 export function codecLabel(spec: CodecSpec): string {
   return `${spec.name}${spec.axis !== undefined ? `:${spec.axis}` : ''}${spec.deflate ? '+deflate' : ''}`;
 }

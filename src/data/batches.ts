@@ -49,6 +49,7 @@ export function makeBatch(ds: ImageDataset, indices: ArrayLike<number>, classes 
   return { x, labels, onehot: oneHot(labels, classes), size };
 }
 
+/** How `batches` walks a data set. */
 export interface BatchOptions {
   /** shuffle with this seed (each call of `batches` with the same seed gives the same order) */
   readonly seed?: number;

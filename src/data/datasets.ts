@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { BadRequestError, IoError, ioFailure } from '../errors.js';
 import type { ImageDataset, Split } from './image-dataset.js';
 
+/** Options of the MNIST and Fashion-MNIST loaders. */
 export interface LoadOptions {
   /** keep only the first `limit` images of the split (after the split's own order) */
   readonly limit?: number;
@@ -73,6 +74,7 @@ export function loadMnist(split: Split, options: LoadOptions = {}): ImageDataset
   };
 }
 
+/** Fashion-MNIST's class names, by label. */
 export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 /** Images per class held out as the test split (the package merges the original splits). */
 export const FASHION_TEST_PER_CLASS = 1000;

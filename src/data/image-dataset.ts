@@ -15,4 +15,5 @@ export interface ImageDataset {
   readonly classNames: readonly string[];
 }
 
+/** Which part of a data set: the training or the test images. */
 export type Split = 'train' | 'test';

@@ -24,10 +24,12 @@ export interface TensorInfo {
  */
 export const FLOPS_PER_MAC = 2;
 
+/** Number of elements of the tensor's static shape. */
 export function numel(t: TensorInfo): number {
   return numelOf(t.shape);
 }
 
+/** Bytes the tensor occupies (0 for an omitted optional input). */
 export function byteSize(t: TensorInfo | undefined): number {
   return t ? numelOf(t.shape) * dtypeBytes(t.dtype) : 0;
 }

@@ -15,7 +15,9 @@ import type { Parameters } from './v2-wire.js';
  * Encoder and decoder live in compress/codec.ts; this is what both ends agree on.
  */
 
+/** The codecs cleave has for the tensor at the cut, as `cleave_codec` names them. */
 export type CodecName = 'fp32' | 'fp16' | 'int8' | 'int8-channel';
+/** Every codec name (the values `cleave_codec` may take). */
 export const CODEC_NAMES: readonly CodecName[] = ['fp32', 'fp16', 'int8', 'int8-channel'];
 
 /** A tensor's v2 parameters, where the codec's travel. */
