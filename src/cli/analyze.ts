@@ -1,7 +1,8 @@
 import type { Analysis } from '../analysis/analyze.js';
 import { analysisJson, unsupportedSummary } from '../analysis/report.js';
 import { BadRequestError } from '../errors.js';
-import { defineCommand, flag, option } from './command.js';
+import { defineCommand } from './command.js';
+import { flag, option } from './option-table.js';
 import { EXIT } from './exit-codes.js';
 import { bytes, csv, si, table } from './format.js';
 import { printJson } from './io.js';

@@ -1,7 +1,8 @@
 import { BadRequestError } from '../errors.js';
 import { buildModel, catalogueListing, MODEL_NAMES } from '../models/catalogue.js';
 import { writeModel } from '../onnx/model-file.js';
-import { defineCommand, flag, option } from './command.js';
+import { defineCommand } from './command.js';
+import { flag, option } from './option-table.js';
 import { EXIT } from './exit-codes.js';
 import { printJson } from './io.js';
 import { integer, positive, text } from './option-types.js';

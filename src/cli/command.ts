@@ -1,75 +1,42 @@
 /**
- * Commands declared as data. A command is one file under src/cli/ exporting
- * `const fooCommand = defineCommand({...})`, plus one line in the list in commands.ts.
- *
- * The option table maps each flag's name (without `--`) to an entry made by `option(type, fields)`:
+ * Commands declared as data. Adding a command is one file, src/cli/<name>.ts, plus one line in
+ * the list in commands.ts:
  *
  * ```ts
- * options: {
- *   batch: option(integer, { default: 1, check: positive, help: 'batch size for symbolic batch dims' }),
- *   table: option(oneOf('nodes', 'cuts', 'all'), { default: 'all', arg: 'WHICH', help: 'which table to print' }),
- *   at: option(list(text, 'tensors'), { required: true, repeat: true, arg: 'T1[,T2...]', help: 'tensors to cut at' }),
- *   out: option(text, { short: 'o', arg: 'FILE', help: 'where to write' }),
- *   csv: flag('print the table(s) as CSV'),
- * }
+ * export const fooCommand = defineCommand({
+ *   name: 'foo',
+ *   summary: 'one line for `cleave --help`',
+ *   usage: 'MODEL [options]',                // or several lines: ['FORM 1', 'FORM 2']
+ *   description: `Paragraphs under the usage line: what the command does and how.`,
+ *   args: { min: 1, says: 'one MODEL file' }, // positionals: min, max (default min), wording
+ *   options: {                                 // the option table: option-table.ts
+ *     batch: option(integer, { default: 1, check: positive, help: 'batch size' }),
+ *     out: option(text, { required: true, short: 'o', arg: 'FILE', help: 'where to write' }),
+ *   },
+ *   json: 'what --json prints',
+ *   notes: `Paragraphs after the options (optional).`,
+ *   examples: ['cleave foo model.onnx -o out.json'],
+ *   async run({ values: v, positionals: [model] }, io) {
+ *     // v.batch is a number, v.out a string, v.json a boolean: parse, call the library, print
+ *     return EXIT.OK;
+ *   },
+ * });
  * ```
  *
- * - `type` (option-types.ts): integer, number, text, oneOf(...), list(type), duration (ms), size
- *   (bytes), rate (bit/s), percent (fraction), inputShapes, or the boolean `flag(help)`. The
- *   value reaching `run` is already of that type: numbers are numbers, validated once.
- * - `default`: the value when the flag is absent (shown in --help); without one (and without
- *   `required`) the value may be undefined. A flag is false when absent.
- * - `check`: a constraint beyond the type (`positive`, `atLeast(0)`, `between(a, b)`,
- *   `each(c)`, `matches(re, words)`); a failure says "--NAME must be <what check accepts>,
- *   got "<text>"", a usage error (exit code 2).
- * - `help`: the line in --help; `arg` names the value (default from the type), `short` a
- *   one-letter alias, `group` a heading in --help, `repeat` lets the flag be given again
- *   (lists append), `required` makes `cleave CMD` fail when it is missing.
- *
- * Every command also gets `--json` (its help line is the spec's `json`) and `-h, --help`; the
- * help text, the node:util parseArgs config and the validation are all generated from the table.
- * Checks that join several flags ("--busy-w must be >= --idle-w") stay in `run`.
+ * From the spec come the node:util parseArgs config, the conversion and validation of every
+ * value (a bad flag is a BadRequestError naming the flag, the value and what is accepted: exit
+ * code 2), `--json`, `-h/--help` and the help text. `run` only sees valid, typed values; checks
+ * that join several flags stay in it. A value type of its own (a device name or file) is a
+ * `ValueType` written in the command's file (option-types.ts shows the pattern).
  */
 import { parseArgs } from 'node:util';
 import { distance } from 'fastest-levenshtein';
 import { BadRequestError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
+import { argOf, renderHelp } from './help.js';
 import type { CliIo } from './io.js';
-import { type Check, flagType, type ValueType } from './option-types.js';
-
-/** One row of an option table; see the file comment. */
-export interface Option<T> {
-  readonly type: ValueType<T>;
-  readonly help: string;
-  readonly default?: T;
-  readonly check?: Check<T>;
-  readonly required?: boolean;
-  readonly repeat?: boolean;
-  readonly short?: string;
-  readonly arg?: string;
-  readonly group?: string;
-}
-
-export type OptionTable = Readonly<Record<string, Option<unknown>>>;
-
-type Fields<T> = Omit<Option<T>, 'type'>;
-
-/** A table row: `type` decides the value's type, `fields` are checked against it. */
-export function option<T, const F extends Fields<T>>(type: ValueType<T>, fields: F): F & { readonly type: ValueType<T> } {
-  return { ...fields, type };
-}
-
-/** A boolean flag (false when absent). */
-export function flag(help: string, fields: Omit<Fields<boolean>, 'help' | 'default'> = {}): { readonly type: ValueType<boolean>; readonly help: string; readonly default: false } {
-  return { ...fields, type: flagType, help, default: false };
-}
-
-type ValueOf<O> = O extends { readonly type: ValueType<infer T> }
-  ? O extends { readonly default: unknown } | { readonly required: true } ? T : T | undefined
-  : never;
-
-/** The parsed values of a table: one typed field per option, plus `json`. */
-export type Values<O extends OptionTable> = { readonly [K in keyof O]: ValueOf<O[K]> } & { readonly json: boolean };
+import { flag, type Option, type OptionTable, type Values } from './option-table.js';
+import { flagType } from './option-types.js';
 
 /** What `run` receives. */
 export interface Invocation<O extends OptionTable> {
@@ -206,48 +173,3 @@ function convert(raw: Record<string, RawValue>, options: OptionTable, command: s
 }
 
 const flagName = (name: string, o: Option<unknown>): string => (o.short ? `-${o.short}/--${name}` : `--${name}`);
-const argOf = (o: Option<unknown>): string => o.arg ?? o.type.arg;
-
-/** Help column width: the flag column is at most this wide before the text starts. */
-const FLAG_COLUMN = 24;
-const LINE_WIDTH = 100;
-
-/** `text` wrapped at LINE_WIDTH, continuation lines indented by `indent`. */
-function wrap(text: string, indent: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && indent + line.length + 1 + word.length > LINE_WIDTH) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  lines.push(line);
-  return lines.join(`\n${' '.repeat(indent)}`);
-}
-
-function optionLine(name: string, o: Option<unknown>): [string, string] {
-  const flags = `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === flagType ? '' : ` ${argOf(o)}`}`;
-  const show = (v: unknown): string => (o.type.show ? o.type.show.call(o.type, v) : String(v));
-  const extra = [o.type !== flagType && o.default !== undefined ? `default ${show(o.default)}` : '', o.repeat ? 'repeatable' : ''].filter(Boolean);
-  return [flags, `${o.help}${extra.length ? ` (${extra.join('; ')})` : ''}`];
-}
-
-/** The --help text of a command, from its spec and full option table. */
-export function renderHelp(spec: CommandSpec<OptionTable>, options: OptionTable): string {
-  const usage = typeof spec.usage === 'string' ? [spec.usage] : spec.usage;
-  const rows = Object.entries(options).map(([name, o]) => ({ group: o.group, line: optionLine(name, o) }));
-  const width = Math.min(FLAG_COLUMN, Math.max(...rows.map((r) => r.line[0].length)));
-  const groups = [...new Set(rows.map((r) => r.group ?? 'Options'))];
-  const body = groups.map((g) => [`${g}:`, ...rows.filter((r) => (r.group ?? 'Options') === g).map(({ line: [f, h] }) => {
-    const pad = f.length > width ? `\n${' '.repeat(width + 4)}` : ' '.repeat(width - f.length + 2);
-    return `  ${f}${pad}${wrap(h, width + 4)}`;
-  })].join('\n'));
-  return [
-    usage.length === 1 ? `Usage: cleave ${spec.name} ${usage[0]}` : `Usage:\n${usage.map((u) => `  cleave ${spec.name} ${u}`).join('\n')}`,
-    spec.description.trim(),
-    body.join('\n'),
-    ...(spec.notes ? [spec.notes.trim()] : []),
-    ...(spec.examples?.length ? [`Example${spec.examples.length > 1 ? 's' : ''}:\n${spec.examples.map((e) => `  ${e}`).join('\n')}`] : []),
-  ].join('\n\n').concat('\n');
-}

@@ -1,5 +1,5 @@
 /** Option rows several commands share, written once. */
-import { option } from './command.js';
+import { option } from './option-table.js';
 import { each, inputShapes, integer, list, number, positive } from './option-types.js';
 
 export const inputShapeOption = option(inputShapes, { repeat: true, help: 'shape of an input with other symbolic dims' });

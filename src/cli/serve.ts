@@ -1,5 +1,6 @@
 import { serveModels } from '../serve/serve-models.js';
-import { defineCommand, flag, option } from './command.js';
+import { defineCommand } from './command.js';
+import { flag, option } from './option-table.js';
 import { threadsOption } from './common-options.js';
 import { EXIT } from './exit-codes.js';
 import { between, integer, positive, text } from './option-types.js';
