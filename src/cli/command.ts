@@ -128,7 +128,7 @@ function parseRaw(argv: readonly string[], options: OptionTable, command: string
     const message = e instanceof Error ? e.message : String(e);
     const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(message);
     if (unknown?.[2] !== undefined) {
-      const near = nearest(unknown[2], Object.keys(options));
+      const near = unknown[1] === '--' ? nearest(unknown[2], Object.keys(options)) : undefined;
       throw new BadRequestError(`unknown option ${unknown[1]}${unknown[2]}${near ? ` (did you mean --${near}?)` : ''}${see}`);
     }
     const missing = /^Option '(?:-\w, )?--([^ ']+) <value>' argument missing/.exec(message);
@@ -138,10 +138,10 @@ function parseRaw(argv: readonly string[], options: OptionTable, command: string
   }
 }
 
-/** The option name a mistyped one was probably meant to be: within a third of its letters. */
+/** The option name a mistyped one was probably meant to be: two edits away, or a third of its letters. */
 function nearest(typed: string, names: readonly string[]): string | undefined {
   const [best] = names.map((n) => ({ n, d: distance(typed, n) })).sort((a, b) => a.d - b.d);
-  return best && best.d <= Math.max(1, Math.floor(typed.length / 3)) ? best.n : undefined;
+  return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.n : undefined;
 }
 
 /** What an option accepts, in words: its check's phrase, else its type's. */
