@@ -106,7 +106,7 @@ export function defineCommand<const O extends OptionTable>(spec: CommandSpec<O>)
       if (n < spec.args.min || n > max) {
         throw new BadRequestError(`${spec.name} takes ${spec.args.says}, got ${n ? `"${raw.positionals.join(' ')}"` : 'none'}; see \`cleave ${spec.name} --help\``);
       }
-      // The table's types make each field's type; the check is per field, so the record is cast once here.
+      // convert() gives each field the type its row declares; a loop over keys cannot show that to tsc, so it is typed here once.
       const values = convert(raw.values, options, spec.name) as Values<O>;
       return spec.run({ values, positionals: raw.positionals }, io);
     },
@@ -161,7 +161,7 @@ function convert(raw: Record<string, RawValue>, options: OptionTable, command: s
     const r = raw[name];
     if (o.type === flagType) out[name] = r === true;
     else if (r === undefined) {
-      if (o.required) throw new BadRequestError(`${command} needs ${flagName(name, o)} ${argOf(o)} (${o.help})`);
+      if (o.required) throw new BadRequestError(`${command} needs ${flagName(name, o)} ${argOf(o)}: ${o.help}`);
       out[name] = o.default;
     } else {
       const texts = (Array.isArray(r) ? r : [r]).map(String);

@@ -118,7 +118,7 @@ describe('defineCommand', () => {
     assert.match(await d.error('i', '-o', 'f', '-x'), /^unknown option -x/);
     assert.equal(await d.error('i', '-o', 'f', '--count'), '--count needs a value: a positive integer; see `cleave demo --help`');
     assert.match(await d.error('i', '-o', 'f', '--verbose=yes'), /--verbose' does not take an argument; see `cleave demo --help`$/);
-    assert.equal(await d.error('i'), 'demo needs -o/--out FILE (where to write)');
+    assert.equal(await d.error('i'), 'demo needs -o/--out FILE: where to write');
     assert.equal(await d.error('-o', 'f'), 'demo takes one or two INPUT files, got none; see `cleave demo --help`');
     assert.equal(await d.error('a', 'b', 'c', '-o', 'f'), 'demo takes one or two INPUT files, got "a b c"; see `cleave demo --help`');
   });
