@@ -35,6 +35,7 @@ export { FLOPS_PER_MAC } from './analysis/flops.js';
 export { cutModel, resolveCut, closestNames, type CutModels, type ResolvedCut } from './cut/extract.js';
 export { verifyCut, referenceOutputs, CUT_RTOL, type Verification, type VerifyOptions, type OutputAgreement } from './cut/verify.js';
 export { writeCut, CUT_FILES } from './cut/write.js';
+export { cutManifest, type CutManifest } from './cut/manifest.js';
 
 // Runtime: the one place that talks to onnxruntime-node.
 export { Session, type RunTensor, type SessionOptions } from './runtime/session.js';
