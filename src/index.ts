@@ -51,6 +51,7 @@ export { analysisJson } from './analysis/report.js';
 export { cutModel, resolveCut, type CutModels, type ResolvedCut } from './cut/extract.js';
 export { verifyCut, referenceOutputs, CUT_RTOL, type Verification, type VerifyOptions, type OutputAgreement } from './cut/verify.js';
 export { writeCut, CUT_FILES } from './cut/write.js';
+export { cutManifest, type CutManifest } from './cut/manifest.js';
 
 // Runtime: the one place that talks to onnxruntime-node.
 export { Session, type RunTensor, type SessionOptions } from './runtime/session.js';

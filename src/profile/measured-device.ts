@@ -247,3 +247,12 @@ export function deviceProfileOf(value: unknown, source = 'measured device'): Dev
   }
   return device;
 }
+
+/**
+ * The device-profile file `cleave profile` writes (-o) and prints (--json): the profile as
+ * indented JSON, fractions to six significant digits (sub-microsecond noise in sums of medians
+ * is not information).
+ */
+export function measuredDeviceJson(device: MeasuredDevice): string {
+  return `${JSON.stringify(device, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v), 2)}\n`;
+}
