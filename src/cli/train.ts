@@ -1,7 +1,7 @@
 import { BadRequestError } from '../errors.js';
 import { buildModel } from '../models/catalogue.js';
 import { readModel, writeModel } from '../onnx/model-file.js';
-import { loadDataset } from '../train/datasets.js';
+import { loadDataset } from '../data/datasets.js';
 import { fit } from '../train/fit.js';
 import type { OptimizerSpec } from '../train/optimizers.js';
 import { defineCommand } from './command.js';

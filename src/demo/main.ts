@@ -13,9 +13,9 @@ import { graphFromModel } from '../graph/graph.js';
 import { buildModel } from '../models/catalogue.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
 import { readModel } from '../onnx/model-file.js';
-import { formatLoopbackReport, runLoopbackDemo } from '../edge/loopback-demo.js';
-import { loadMnist } from '../train/datasets.js';
-import { PIXEL_SCALE } from '../train/batches.js';
+import { formatLoopbackReport, runLoopbackDemo } from './loopback.js';
+import { loadMnist } from '../data/datasets.js';
+import { PIXEL_SCALE } from '../data/batches.js';
 
 /**
  * `npm start`: the whole path on a small CNN built by cleave: analyse, list the cut points,

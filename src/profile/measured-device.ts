@@ -20,7 +20,7 @@ import { calibrateDevice, checkDeviceProfile, type DeviceProfile, estimateNodeLa
 import type { MachineFacts } from './machine.js';
 import type { NodeLatency, UnmappedKernel } from './node-times.js';
 import type { CutProfile, ModelProfile } from './profile-model.js';
-import { type LatencyStats, quantile } from './stats.js';
+import { type LatencyStats, quantile } from '../net/stats.js';
 
 /** Version of the `measured` section's layout. */
 export const MEASURED_FORMAT = 'cleave-measured-device/1';

@@ -4,7 +4,7 @@ import { InferCore, errorMessage, statusOf } from './infer-core.js';
 import { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
 import { type RunningStreamServer, startStreamServer } from './stream-server.js';
-import { type DecodeLimits, HEADER_LENGTH } from './v2-wire.js';
+import { type DecodeLimits, HEADER_LENGTH } from '../protocol/v2-wire.js';
 import { VERSION } from '../version.js';
 
 export interface ServerOptions {

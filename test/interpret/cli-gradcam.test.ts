@@ -7,7 +7,7 @@ import jpeg from 'jpeg-js';
 import { gradcamCommand } from '../../src/cli/gradcam.js';
 import { BadRequestError } from '../../src/errors.js';
 import { decodeImage, encodePng } from '../../src/image/decode.js';
-import { loadMnist } from '../../src/train/datasets.js';
+import { loadMnist } from '../../src/data/datasets.js';
 
 const MODEL = 'models/lenet-mnist.onnx';
 

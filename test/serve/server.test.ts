@@ -4,7 +4,7 @@ import { encodeModel } from '../../src/onnx/codec.js';
 import { Session } from '../../src/runtime/session.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
-import { decodeInferResponse, encodeInferRequest } from '../../src/serve/v2-wire.js';
+import { decodeInferResponse, encodeInferRequest } from '../../src/protocol/v2-wire.js';
 import { ECHO_TYPES, echoNet } from '../../test-support/serve/echo-net.js';
 import { postJson, request } from '../../test-support/serve/http.js';
 import { splitNet } from '../../test-support/serve/split-net.js';

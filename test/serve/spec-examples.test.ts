@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
-import { decodeInferResponse } from '../../src/serve/v2-wire.js';
+import { decodeInferResponse } from '../../src/protocol/v2-wire.js';
 import { specExampleNet } from '../../test-support/serve/echo-net.js';
 import { postJson, request } from '../../test-support/serve/http.js';
 import { VERSION } from '../../src/version.js';
