@@ -30,7 +30,7 @@ import { encodeModel } from '../../src/onnx/codec.js';
 import { CleaveError } from '../../src/errors.js';
 import type { ModelProto, NodeProto, TensorProto } from '../../src/onnx/types.js';
 import { machineFacts } from '../../src/profile/machine.js';
-import { summarize } from '../../src/profile/stats.js';
+import { summarize } from '../../src/net/stats.js';
 import { randomFeeds } from '../../src/runtime/random-feeds.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
 import { sparseNodeCounts } from '../../src/sparsity/counts.js';

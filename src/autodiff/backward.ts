@@ -4,7 +4,8 @@ import { BadModelError, BadRequestError, UnsupportedOpError } from '../errors.js
 import { type Graph, graphFromModel } from '../graph/graph.js';
 import { valueInfo } from '../graph/builder.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
-import { differentiableAt, type TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import { differentiableAt } from '../ops/op.js';
 import { BackwardEmitter, NodeGradContext } from './node-grad-context.js';
 
 /** A tensor whose gradient is given: by another tensor of the model, or by a new graph input. */

@@ -5,7 +5,8 @@ import type { DType } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
 import type { GradContext } from '../ops/grad-context.js';
-import type { OpContext, TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { OpContext } from '../ops/op.js';
 
 /** Collects the nodes and constants of a backward graph, with names unique in the whole model. */
 export class BackwardEmitter {

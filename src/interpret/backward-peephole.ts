@@ -3,7 +3,7 @@ import { BackwardEmitter } from '../autodiff/node-grad-context.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
 import { Attrs } from '../graph/attributes.js';
 import type { ModelProto, NodeProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 
 /** Ops ONNX Runtime cannot fold although their inputs are constant (no inputs, random). */
 const NOT_FOLDED = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);

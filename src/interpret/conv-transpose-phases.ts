@@ -2,7 +2,7 @@ import { inferShapes, nodeContext, type ShapeBinding } from '../analysis/infer.j
 import { BackwardEmitter } from '../autodiff/node-grad-context.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
 import type { ModelProto, NodeProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { convParams } from '../ops/shared/conv-geometry.js';
 import { constantTensors } from './backward-peephole.js';
 

@@ -3,7 +3,7 @@ import type { BackwardEmitter } from '../autodiff/node-grad-context.js';
 import { emitReduce } from '../autodiff/emit-ops.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
 import type { ModelProto, NodeProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { convParams, resolvedPads } from '../ops/shared/conv-geometry.js';
 
 /**

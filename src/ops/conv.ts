@@ -1,9 +1,10 @@
 import { type GradContext, reduceSum, reshape } from './grad-context.js';
 import type { AttrValue } from '../graph/builder.js';
 import type { DType } from '../onnx/dtype.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { type ConvParams, convOutputShape, convParams, resolvedPads } from './shared/conv-geometry.js';
-import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
+import { fail, required } from './shared/tensor-info.js';
 
 function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
   const x = required(ctx, inputs, 0);

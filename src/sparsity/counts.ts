@@ -1,5 +1,5 @@
 import type { NodeCountHook, NodeCounts } from '../analysis/analyze.js';
-import { FLOPS_PER_MAC } from '../analysis/flops.js';
+import { FLOPS_PER_MAC } from '../graph/tensor-meta.js';
 import type { Graph } from '../graph/graph.js';
 import { numelOf } from '../onnx/tensor.js';
 import { formatDensity } from './degrees.js';

@@ -3,7 +3,7 @@ import { BackwardEmitter } from '../autodiff/node-grad-context.js';
 import { graphFromModel } from '../graph/graph.js';
 import type { ModelProto, NodeProto } from '../onnx/types.js';
 import { convByGemm, convByGemmPays, type NodeSink } from '../ops/conv.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { convParams } from '../ops/shared/conv-geometry.js';
 
 /**

@@ -3,7 +3,7 @@ import { BackwardEmitter } from '../autodiff/node-grad-context.js';
 import { type AttrValue, ModelBuilder, nodeAttribute } from '../graph/builder.js';
 import { graphFromModel } from '../graph/graph.js';
 import type { ModelProto, NodeProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { Session } from '../runtime/session.js';
 
 /** ONNX Runtime's contrib domain of blocked-layout (NCHWc) CPU kernels. */

@@ -9,7 +9,7 @@ import { graphFromModel, opsetOf } from '../graph/graph.js';
 import { type DType, dtypeFromCode } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { forwardConvsAsGemm } from './conv-gemm.js';
 import { crossEntropy } from './loss.js';
 import { convsToNchwc } from './nchwc.js';
