@@ -1,0 +1,278 @@
+/**
+ * POPEX: where to cut a model with early exits, as a shortest path (MISSION.md section 3, the
+ * exits issue, item 5). A cut keeps layers 1..s on the edge (s = 0: cut "input", all in the
+ * cloud; s = N: cut "output", all on the edge). Exits run only on the edge; an exit after the
+ * cut layer runs before the upload, so the samples it answers are never sent. With p_j the
+ * fraction of the samples reaching exit j that leave there,
+ *
+ *   reach(k) = prod (1 - p_j) over exits j on the edge placed before layer k
+ *   tx(bytes) = 8 bytes / (uplinkMbps 1000) ms + rttMs
+ *   T(s) = sum_{k<=s} reach(k) edgeMs_k + sum_{exits j on the edge} reach(before j) edgeMs_j
+ *          + [s < N] R_s (tx(outputBytes_s) + sum_{k>s} cloudMs_k)
+ *
+ * with outputBytes_0 = inputBytes and R_s = prod (1 - p_j) over every exit on the edge.
+ */
+import { BadFieldError, readArray, readNumber, readObject, readString } from './fields.js';
+import { dijkstra, pathTo, reversed, type WeightedGraph } from './shortest-path.js';
+
+/** One backbone layer, in model order. */
+export interface PopexLayer {
+  readonly name: string;
+  /** time of the layer on the edge device */
+  readonly edgeMs: number;
+  /** time of the layer on the cloud server */
+  readonly cloudMs: number;
+  /** bytes of the layer's output: what crosses the network when the cut is after it */
+  readonly outputBytes: number;
+}
+
+/** An early exit on the backbone. */
+export interface PopexExit {
+  /** the layer the exit reads (it runs after that layer) */
+  readonly after: string;
+  /** time of the exit branch on the edge */
+  readonly edgeMs: number;
+  /** fraction of the samples reaching the exit that leave there, in [0, 1] */
+  readonly exitProbability: number;
+}
+
+/** A POPEX problem: the JSON file `cleave popex` reads. */
+export interface PopexProblem {
+  /** bytes of the model input (uploaded when the cut is "input") */
+  readonly inputBytes: number;
+  readonly uplinkMbps: number;
+  /** added to every upload (default 0) */
+  readonly rttMs?: number;
+  readonly layers: readonly PopexLayer[];
+  readonly exits?: readonly PopexExit[];
+}
+
+/** A validated problem: defaults filled, exits sorted by the layer they follow. */
+export interface CheckedPopexProblem extends PopexProblem {
+  readonly rttMs: number;
+  readonly exits: readonly PopexExit[];
+  /** per exit (in `exits` order): how many layers precede it (1..N) */
+  readonly exitAt: readonly number[];
+}
+
+/** The expected time of one cut. */
+export interface PopexCut {
+  /** "input", a layer name, or "output" */
+  readonly cut: string;
+  /** layers on the edge (s) */
+  readonly edgeLayers: number;
+  readonly expectedMs: number;
+  /** fraction of the samples that are uploaded (R_s; 0 for "output") */
+  readonly uploadProbability: number;
+}
+
+/** The best cut and the times of its rivals. */
+export interface PopexSolution {
+  readonly cut: string;
+  readonly edgeLayers: number;
+  readonly expectedMs: number;
+  /** every layer and exit on the edge */
+  readonly edgeOnlyMs: number;
+  /** the input uploaded, every layer in the cloud */
+  readonly cloudOnlyMs: number;
+  /** the vertices of the shortest path: "input", "edge:<layer>", "exit:<layer>", "cloud:<layer>" or "cloud:input", "output" */
+  readonly path: readonly string[];
+  /** every cut, from "input" to "output", with its expected time */
+  readonly cuts: readonly PopexCut[];
+}
+
+export interface PopexOptions {
+  /** only cuts with at least this many layers on the edge (the exit planner's exits must all run) */
+  readonly minEdgeLayers?: number;
+}
+
+/** Size bounds: the graph has O(layers x (exits + 1)) vertices. */
+export const MAX_POPEX_LAYERS = 10_000;
+export const MAX_POPEX_EXITS = 256;
+
+/** Names a layer may not take: they name the cuts at the two ends. */
+const RESERVED = ['input', 'output'];
+
+/** Checks an untrusted problem (a parsed JSON file); errors name the bad field. */
+export function parsePopexProblem(value: unknown): CheckedPopexProblem {
+  const top = readObject(value, '', ['inputBytes', 'uplinkMbps', 'layers'], ['rttMs', 'exits']);
+  const inputBytes = readNumber(top.inputBytes, 'inputBytes', { min: 0, unit: 'bytes' });
+  const uplinkMbps = readNumber(top.uplinkMbps, 'uplinkMbps', { above: 0, unit: 'Mbit/s' });
+  const rttMs = top.rttMs === undefined ? 0 : readNumber(top.rttMs, 'rttMs', { min: 0, unit: 'ms' });
+  const position = new Map<string, number>();
+  const layers = readArray(top.layers, 'layers', MAX_POPEX_LAYERS, 1).map((v, i): PopexLayer => {
+    const f = `layers[${i}]`;
+    const o = readObject(v, f, ['name', 'edgeMs', 'cloudMs', 'outputBytes']);
+    const name = readString(o.name, `${f}.name`);
+    if (RESERVED.includes(name)) throw new BadFieldError(`${f}.name`, `"${name}" names the cut at the ${name === 'input' ? 'start' : 'end'}; rename the layer`);
+    const seen = position.get(name);
+    if (seen !== undefined) throw new BadFieldError(`${f}.name`, `duplicate layer name "${name}" (also layers[${seen - 1}])`);
+    position.set(name, i + 1);
+    return {
+      name,
+      edgeMs: readNumber(o.edgeMs, `${f}.edgeMs`, { min: 0, unit: 'ms' }),
+      cloudMs: readNumber(o.cloudMs, `${f}.cloudMs`, { min: 0, unit: 'ms' }),
+      outputBytes: readNumber(o.outputBytes, `${f}.outputBytes`, { min: 0, unit: 'bytes' }),
+    };
+  });
+  const byLayer = new Map<number, number>();
+  const exits = (top.exits === undefined ? [] : readArray(top.exits, 'exits', MAX_POPEX_EXITS)).map((v, j) => {
+    const f = `exits[${j}]`;
+    const o = readObject(v, f, ['after', 'edgeMs', 'exitProbability']);
+    const after = readString(o.after, `${f}.after`);
+    const at = position.get(after);
+    if (at === undefined) throw new BadFieldError(`${f}.after`, `names no layer: "${after}" (layers: ${[...position.keys()].slice(0, 8).join(', ')}${position.size > 8 ? ', ...' : ''})`);
+    const other = byLayer.get(at);
+    if (other !== undefined) throw new BadFieldError(`${f}.after`, `layer "${after}" already has an exit (exits[${other}]); give one exit per layer`);
+    byLayer.set(at, j);
+    const exit: PopexExit = {
+      after,
+      edgeMs: readNumber(o.edgeMs, `${f}.edgeMs`, { min: 0, unit: 'ms' }),
+      exitProbability: readNumber(o.exitProbability, `${f}.exitProbability`, { min: 0, max: 1, unit: 'a probability' }),
+    };
+    return { exit, at };
+  });
+  // In layer order; each exit keeps its own probability, so nothing can shift when exits are removed.
+  exits.sort((a, b) => a.at - b.at);
+  return { inputBytes, uplinkMbps, rttMs, layers, exits: exits.map((e) => e.exit), exitAt: exits.map((e) => e.at) };
+}
+
+/** Upload time of `bytes`: 8 bytes / (Mbit/s 1000) ms, plus the round trip. */
+export function transmitMs(bytes: number, uplinkMbps: number, rttMs = 0): number {
+  return (8 * bytes) / (uplinkMbps * 1000) + rttMs;
+}
+
+/**
+ * The POPEX graph. Vertex "edge:<k>" holds layer k's output on the edge, "exit:<k>" the same
+ * once the exit after layer k has run, "cloud:<k>" layer k's output in the cloud. An edge
+ * vertex's path from the source is unique, so its reach is known and every edge weight is a
+ * reach-weighted time. A cloud layer is weighted by R_s, which depends on the cut the path
+ * came from (exits after the cut do not run), not on the layer; R_s only changes at an exit,
+ * so the cloud copies come in one chain per number m of exits on the edge (reach level).
+ */
+export interface PopexGraph extends WeightedGraph {
+  readonly labels: readonly string[];
+  readonly source: number;
+  readonly sink: number;
+  /** per vertex: the layers on the edge when the path is there, or -1 for cloud and sink vertices */
+  readonly edgeLayers: Int32Array;
+  /** per cut s = 0..N: the last edge vertex (E_s), where its path crosses to, and that edge's weight */
+  readonly cutVertex: Int32Array;
+  readonly crossing: Int32Array;
+  readonly crossingMs: Float64Array;
+  /** per cut s: R_s, the probability that a sample is uploaded (0 for s = N) */
+  readonly uploadProbability: Float64Array;
+}
+
+export function popexGraph(problem: CheckedPopexProblem, options: PopexOptions = {}): PopexGraph {
+  const { layers, exits, exitAt } = problem;
+  const n = layers.length;
+  const minEdge = options.minEdgeLayers ?? 0;
+  const labels: string[] = [];
+  const edgeLayers: number[] = [];
+  const out: [number, number][][] = [];
+  const vertex = (label: string, onEdge: number) => {
+    labels.push(label);
+    edgeLayers.push(onEdge);
+    out.push([]);
+    return labels.length - 1;
+  };
+  const edge = (from: number, to: number, weightMs: number) => (out[from] as [number, number][]).push([to, weightMs]);
+  const exitAfter = new Map<number, number>();
+  exitAt.forEach((k, j) => exitAfter.set(k, j));
+
+  // reachBefore[k]: probability of reaching layer k (k = 1..N+1); level[k]: exits before layer k.
+  const reachBefore = new Float64Array(n + 2);
+  const level = new Int32Array(n + 2);
+  reachBefore[1] = 1;
+  for (let k = 1; k <= n; k++) {
+    const j = exitAfter.get(k);
+    reachBefore[k + 1] = (reachBefore[k] as number) * (j === undefined ? 1 : 1 - (exits[j] as PopexExit).exitProbability);
+    level[k + 1] = (level[k] as number) + (j === undefined ? 0 : 1);
+  }
+
+  const source = vertex('input', 0);
+  const cutVertex = new Int32Array(n + 1);
+  cutVertex[0] = source;
+  for (let k = 1; k <= n; k++) {
+    const layer = layers[k - 1] as PopexLayer;
+    const v = vertex(`edge:${layer.name}`, k);
+    edge(cutVertex[k - 1] as number, v, (reachBefore[k] as number) * layer.edgeMs);
+    cutVertex[k] = v;
+    const j = exitAfter.get(k);
+    if (j !== undefined) {
+      const x = vertex(`exit:${layer.name}`, k);
+      edge(v, x, (reachBefore[k] as number) * (exits[j] as PopexExit).edgeMs);
+      cutVertex[k] = x;
+    }
+  }
+
+  // Cloud chains: level m serves the cuts s with m exits on the edge, from the layer of the
+  // m-th exit (0 for m = 0) on; R = reachBefore[s + 1] is the same for all of them.
+  const cloud: Int32Array[] = [];
+  for (const start of [0, ...exitAt]) {
+    const chain = new Int32Array(n + 1).fill(-1);
+    cloud.push(chain);
+    if (start >= n) continue;
+    const R = reachBefore[start + 1] as number;
+    chain[start] = vertex(start === 0 ? 'cloud:input' : `cloud:${(layers[start - 1] as PopexLayer).name}`, -1);
+    for (let k = start + 1; k <= n; k++) {
+      chain[k] = vertex(`cloud:${(layers[k - 1] as PopexLayer).name}`, -1);
+      edge(chain[k - 1] as number, chain[k] as number, R * (layers[k - 1] as PopexLayer).cloudMs);
+    }
+  }
+  const sink = vertex('output', -1);
+  for (const chain of cloud) if ((chain[n] as number) >= 0) edge(chain[n] as number, sink, 0);
+
+  const crossing = new Int32Array(n + 1);
+  const crossingMs = new Float64Array(n + 1);
+  const uploadProbability = new Float64Array(n + 1);
+  for (let s = 0; s <= n; s++) {
+    if (s === n) {
+      crossing[s] = sink;
+      crossingMs[s] = 0;
+    } else {
+      const R = reachBefore[s + 1] as number;
+      crossing[s] = (cloud[level[s + 1] as number] as Int32Array)[s] as number;
+      crossingMs[s] = R * transmitMs(s === 0 ? problem.inputBytes : (layers[s - 1] as PopexLayer).outputBytes, problem.uplinkMbps, problem.rttMs);
+      uploadProbability[s] = R;
+    }
+    if (s >= minEdge) edge(cutVertex[s] as number, crossing[s] as number, crossingMs[s] as number);
+  }
+  return { vertices: labels.length, out, labels, source, sink, edgeLayers: Int32Array.from(edgeLayers), cutVertex, crossing, crossingMs, uploadProbability };
+}
+
+/** The best cut of a checked problem by Dijkstra, and every cut's time read off the same graph. */
+export function solveCheckedPopex(problem: CheckedPopexProblem, options: PopexOptions = {}): PopexSolution {
+  const n = problem.layers.length;
+  const minEdge = options.minEdgeLayers ?? 0;
+  if (!(Number.isInteger(minEdge) && minEdge >= 0 && minEdge <= n)) throw new BadFieldError('minEdgeLayers', `must be an integer in [0, ${n}], got ${minEdge}`);
+  const g = popexGraph(problem, options);
+  const fromSource = dijkstra(g, g.source);
+  // Distances to the sink: a cut's time is (source -> E_s) + crossing + (crossing target -> sink).
+  const toSink = dijkstra(reversed(g), g.sink);
+  const cutName = (s: number) => (s === 0 ? 'input' : s === n ? 'output' : (problem.layers[s - 1] as PopexLayer).name);
+  const cuts: PopexCut[] = [];
+  for (let s = 0; s <= n; s++) {
+    const expectedMs = (fromSource.distance[g.cutVertex[s] as number] as number) + (g.crossingMs[s] as number) + (toSink.distance[g.crossing[s] as number] as number);
+    cuts.push({ cut: cutName(s), edgeLayers: s, expectedMs, uploadProbability: g.uploadProbability[s] as number });
+  }
+  const path = pathTo(fromSource, g.sink);
+  // The cut is where the path leaves the edge: its last vertex with layers on the edge.
+  let s = 0;
+  for (const v of path) if ((g.edgeLayers[v] as number) >= 0) s = g.edgeLayers[v] as number;
+  return {
+    cut: cutName(s),
+    edgeLayers: s,
+    expectedMs: fromSource.distance[g.sink] as number,
+    edgeOnlyMs: (cuts[n] as PopexCut).expectedMs,
+    cloudOnlyMs: (cuts[0] as PopexCut).expectedMs,
+    path: path.map((v) => g.labels[v] as string),
+    cuts,
+  };
+}
+
+/** Validates a POPEX problem and solves it (see solveCheckedPopex). */
+export function solvePopex(problem: unknown, options: PopexOptions = {}): PopexSolution {
+  return solveCheckedPopex(parsePopexProblem(problem), options);
+}
