@@ -13,7 +13,7 @@
  * with outputBytes_0 = inputBytes and R_s = prod (1 - p_j) over every exit on the edge.
  */
 import { BadFieldError, readArray, readNumber, readObject, readString } from './fields.js';
-import { dijkstra, pathTo, reversed, type WeightedGraph } from './shortest-path.js';
+import { dijkstra, pathTo, reversed, type ShortestPaths, type WeightedGraph } from './shortest-path.js';
 
 /** One backbone layer, in model order. */
 export interface PopexLayer {
@@ -81,11 +81,6 @@ export interface PopexSolution {
   readonly cuts: readonly PopexCut[];
 }
 
-export interface PopexOptions {
-  /** only cuts with at least this many layers on the edge (the exit planner's exits must all run) */
-  readonly minEdgeLayers?: number;
-}
-
 /** Size bounds: the graph has O(layers x (exits + 1)) vertices. */
 export const MAX_POPEX_LAYERS = 10_000;
 export const MAX_POPEX_EXITS = 256;
@@ -99,8 +94,29 @@ export function parsePopexProblem(value: unknown): CheckedPopexProblem {
   const inputBytes = readNumber(top.inputBytes, 'inputBytes', { min: 0, unit: 'bytes' });
   const uplinkMbps = readNumber(top.uplinkMbps, 'uplinkMbps', { above: 0, unit: 'Mbit/s' });
   const rttMs = top.rttMs === undefined ? 0 : readNumber(top.rttMs, 'rttMs', { min: 0, unit: 'ms' });
+  const { layers, position } = readLayers(top.layers);
+  const taken = new Map<number, number>();
+  const exits = (top.exits === undefined ? [] : readArray(top.exits, 'exits', MAX_POPEX_EXITS)).map((v, j) => {
+    const f = `exits[${j}]`;
+    const o = readObject(v, f, ['after', 'edgeMs', 'exitProbability']);
+    const at = readExitPosition(o.after, `${f}.after`, position, taken, j);
+    const after = o.after as string;
+    const exit: PopexExit = {
+      after,
+      edgeMs: readNumber(o.edgeMs, `${f}.edgeMs`, { min: 0, unit: 'ms' }),
+      exitProbability: readNumber(o.exitProbability, `${f}.exitProbability`, { min: 0, max: 1, unit: 'a probability' }),
+    };
+    return { exit, at };
+  });
+  // In layer order; each exit keeps its own probability, so nothing can shift when exits are removed.
+  exits.sort((a, b) => a.at - b.at);
+  return { inputBytes, uplinkMbps, rttMs, layers, exits: exits.map((e) => e.exit), exitAt: exits.map((e) => e.at) };
+}
+
+/** The checked layers of a problem (field `layers`) and each name's position, 1..N. */
+export function readLayers(value: unknown): { readonly layers: readonly PopexLayer[]; readonly position: ReadonlyMap<string, number> } {
   const position = new Map<string, number>();
-  const layers = readArray(top.layers, 'layers', MAX_POPEX_LAYERS, 1).map((v, i): PopexLayer => {
+  const layers = readArray(value, 'layers', MAX_POPEX_LAYERS, 1).map((v, i): PopexLayer => {
     const f = `layers[${i}]`;
     const o = readObject(v, f, ['name', 'edgeMs', 'cloudMs', 'outputBytes']);
     const name = readString(o.name, `${f}.name`);
@@ -115,32 +131,27 @@ export function parsePopexProblem(value: unknown): CheckedPopexProblem {
       outputBytes: readNumber(o.outputBytes, `${f}.outputBytes`, { min: 0, unit: 'bytes' }),
     };
   });
-  const byLayer = new Map<number, number>();
-  const exits = (top.exits === undefined ? [] : readArray(top.exits, 'exits', MAX_POPEX_EXITS)).map((v, j) => {
-    const f = `exits[${j}]`;
-    const o = readObject(v, f, ['after', 'edgeMs', 'exitProbability']);
-    const after = readString(o.after, `${f}.after`);
-    const at = position.get(after);
-    if (at === undefined) throw new BadFieldError(`${f}.after`, `names no layer: "${after}" (layers: ${[...position.keys()].slice(0, 8).join(', ')}${position.size > 8 ? ', ...' : ''})`);
-    const other = byLayer.get(at);
-    if (other !== undefined) throw new BadFieldError(`${f}.after`, `layer "${after}" already has an exit (exits[${other}]); give one exit per layer`);
-    byLayer.set(at, j);
-    const exit: PopexExit = {
-      after,
-      edgeMs: readNumber(o.edgeMs, `${f}.edgeMs`, { min: 0, unit: 'ms' }),
-      exitProbability: readNumber(o.exitProbability, `${f}.exitProbability`, { min: 0, max: 1, unit: 'a probability' }),
-    };
-    return { exit, at };
-  });
-  // In layer order; each exit keeps its own probability, so nothing can shift when exits are removed.
-  exits.sort((a, b) => a.at - b.at);
-  return { inputBytes, uplinkMbps, rttMs, layers, exits: exits.map((e) => e.exit), exitAt: exits.map((e) => e.at) };
+  return { layers, position };
+}
+
+/** The position of the layer exit j follows (its `after` field); `taken` holds the layers that already have one. */
+export function readExitPosition(value: unknown, field: string, position: ReadonlyMap<string, number>, taken: Map<number, number>, j: number): number {
+  const after = readString(value, field);
+  const at = position.get(after);
+  if (at === undefined) throw new BadFieldError(field, `names no layer: "${after}" (layers: ${[...position.keys()].slice(0, 8).join(', ')}${position.size > 8 ? ', ...' : ''})`);
+  const other = taken.get(at);
+  if (other !== undefined) throw new BadFieldError(field, `layer "${after}" already has an exit (exits[${other}]); give one exit per layer`);
+  taken.set(at, j);
+  return at;
 }
 
 /** Upload time of `bytes`: 8 bytes / (Mbit/s 1000) ms, plus the round trip. */
 export function transmitMs(bytes: number, uplinkMbps: number, rttMs = 0): number {
   return (8 * bytes) / (uplinkMbps * 1000) + rttMs;
 }
+
+/** What a vertex of the POPEX graph stands for. */
+export type PopexVertexKind = 'input' | 'edge' | 'exit' | 'cloud' | 'output';
 
 /**
  * The POPEX graph. Vertex "edge:<k>" holds layer k's output on the edge, "exit:<k>" the same
@@ -151,12 +162,12 @@ export function transmitMs(bytes: number, uplinkMbps: number, rttMs = 0): number
  * so the cloud copies come in one chain per number m of exits on the edge (reach level).
  */
 export interface PopexGraph extends WeightedGraph {
-  readonly labels: readonly string[];
   readonly source: number;
   readonly sink: number;
-  /** per vertex: the layers on the edge when the path is there, or -1 for cloud and sink vertices */
-  readonly edgeLayers: Int32Array;
-  /** per cut s = 0..N: the last edge vertex (E_s), where its path crosses to, and that edge's weight */
+  readonly kind: readonly PopexVertexKind[];
+  /** per vertex: its layer (0 for the input, N for the output) */
+  readonly layer: Int32Array;
+  /** per cut s = 0..N: the last edge vertex (E_s), where its path crosses to (-1: cut not allowed), that edge's weight */
   readonly cutVertex: Int32Array;
   readonly crossing: Int32Array;
   readonly crossingMs: Float64Array;
@@ -164,18 +175,18 @@ export interface PopexGraph extends WeightedGraph {
   readonly uploadProbability: Float64Array;
 }
 
-export function popexGraph(problem: CheckedPopexProblem, options: PopexOptions = {}): PopexGraph {
+/** The graph of a checked problem; cuts with fewer than `minEdgeLayers` layers on the edge get no crossing edge. */
+export function popexGraph(problem: CheckedPopexProblem, minEdgeLayers = 0): PopexGraph {
   const { layers, exits, exitAt } = problem;
   const n = layers.length;
-  const minEdge = options.minEdgeLayers ?? 0;
-  const labels: string[] = [];
-  const edgeLayers: number[] = [];
+  const kind: PopexVertexKind[] = [];
+  const layerOf: number[] = [];
   const out: [number, number][][] = [];
-  const vertex = (label: string, onEdge: number) => {
-    labels.push(label);
-    edgeLayers.push(onEdge);
+  const vertex = (k: PopexVertexKind, layer: number) => {
+    kind.push(k);
+    layerOf.push(layer);
     out.push([]);
-    return labels.length - 1;
+    return kind.length - 1;
   };
   const edge = (from: number, to: number, weightMs: number) => (out[from] as [number, number][]).push([to, weightMs]);
   const exitAfter = new Map<number, number>();
@@ -195,84 +206,103 @@ export function popexGraph(problem: CheckedPopexProblem, options: PopexOptions =
   const cutVertex = new Int32Array(n + 1);
   cutVertex[0] = source;
   for (let k = 1; k <= n; k++) {
-    const layer = layers[k - 1] as PopexLayer;
-    const v = vertex(`edge:${layer.name}`, k);
-    edge(cutVertex[k - 1] as number, v, (reachBefore[k] as number) * layer.edgeMs);
+    const v = vertex('edge', k);
+    edge(cutVertex[k - 1] as number, v, (reachBefore[k] as number) * (layers[k - 1] as PopexLayer).edgeMs);
     cutVertex[k] = v;
     const j = exitAfter.get(k);
     if (j !== undefined) {
-      const x = vertex(`exit:${layer.name}`, k);
+      const x = vertex('exit', k);
       edge(v, x, (reachBefore[k] as number) * (exits[j] as PopexExit).edgeMs);
       cutVertex[k] = x;
     }
   }
 
-  // Cloud chains: level m serves the cuts s with m exits on the edge, from the layer of the
-  // m-th exit (0 for m = 0) on; R = reachBefore[s + 1] is the same for all of them.
-  const cloud: Int32Array[] = [];
-  for (const start of [0, ...exitAt]) {
-    const chain = new Int32Array(n + 1).fill(-1);
-    cloud.push(chain);
-    if (start >= n) continue;
-    const R = reachBefore[start + 1] as number;
-    chain[start] = vertex(start === 0 ? 'cloud:input' : `cloud:${(layers[start - 1] as PopexLayer).name}`, -1);
-    for (let k = start + 1; k <= n; k++) {
-      chain[k] = vertex(`cloud:${(layers[k - 1] as PopexLayer).name}`, -1);
-      edge(chain[k - 1] as number, chain[k] as number, R * (layers[k - 1] as PopexLayer).cloudMs);
+  // Cloud chains: level m serves the cuts s in [a_m, a_{m+1}) (a_m: layer of the m-th exit,
+  // a_0 = 0), all with R = reachBefore[a_m + 1]; a chain starts at its first allowed cut.
+  const crossing = new Int32Array(n + 1).fill(-1);
+  const bounds = [0, ...exitAt, n];
+  for (let m = 0; m + 1 < bounds.length; m++) {
+    const first = Math.max(bounds[m] as number, minEdgeLayers);
+    const last = Math.min((bounds[m + 1] as number) - (m + 2 < bounds.length ? 1 : 0), n - 1);
+    if (first > last) continue;
+    const R = reachBefore[first + 1] as number;
+    let prev = vertex('cloud', first);
+    crossing[first] = prev;
+    for (let k = first + 1; k <= n; k++) {
+      const v = vertex('cloud', k);
+      edge(prev, v, R * (layers[k - 1] as PopexLayer).cloudMs);
+      if (k <= last) crossing[k] = v;
+      prev = v;
     }
   }
-  const sink = vertex('output', -1);
-  for (const chain of cloud) if ((chain[n] as number) >= 0) edge(chain[n] as number, sink, 0);
+  const sink = vertex('output', n);
+  for (let v = 0; v < kind.length - 1; v++) if (kind[v] === 'cloud' && layerOf[v] === n) edge(v, sink, 0);
+  crossing[n] = sink;
 
-  const crossing = new Int32Array(n + 1);
   const crossingMs = new Float64Array(n + 1);
   const uploadProbability = new Float64Array(n + 1);
-  for (let s = 0; s <= n; s++) {
-    if (s === n) {
-      crossing[s] = sink;
-      crossingMs[s] = 0;
-    } else {
-      const R = reachBefore[s + 1] as number;
-      crossing[s] = (cloud[level[s + 1] as number] as Int32Array)[s] as number;
-      crossingMs[s] = R * transmitMs(s === 0 ? problem.inputBytes : (layers[s - 1] as PopexLayer).outputBytes, problem.uplinkMbps, problem.rttMs);
-      uploadProbability[s] = R;
-    }
-    if (s >= minEdge) edge(cutVertex[s] as number, crossing[s] as number, crossingMs[s] as number);
+  for (let s = 0; s < n; s++) {
+    const R = reachBefore[s + 1] as number;
+    uploadProbability[s] = R;
+    crossingMs[s] = R * transmitMs(s === 0 ? problem.inputBytes : (layers[s - 1] as PopexLayer).outputBytes, problem.uplinkMbps, problem.rttMs);
   }
-  return { vertices: labels.length, out, labels, source, sink, edgeLayers: Int32Array.from(edgeLayers), cutVertex, crossing, crossingMs, uploadProbability };
+  for (let s = minEdgeLayers; s <= n; s++) edge(cutVertex[s] as number, crossing[s] as number, crossingMs[s] as number);
+  return { vertices: kind.length, out, source, sink, kind, layer: Int32Array.from(layerOf), cutVertex, crossing, crossingMs, uploadProbability };
+}
+
+/** A vertex's name in a path: "input", "edge:<layer>", "exit:<layer>", "cloud:<layer>" or "cloud:input", "output". */
+function vertexLabel(problem: PopexProblem, g: PopexGraph, v: number): string {
+  const k = g.kind[v] as PopexVertexKind;
+  const k0 = g.layer[v] as number;
+  if (k === 'input' || k === 'output') return k;
+  return `${k}:${k0 === 0 ? 'input' : (problem.layers[k0 - 1] as PopexLayer).name}`;
+}
+
+function cutName(problem: PopexProblem, s: number): string {
+  const n = problem.layers.length;
+  return s === 0 ? 'input' : s === n ? 'output' : (problem.layers[s - 1] as PopexLayer).name;
+}
+
+/** The shortest path of the graph and its cut: where the path leaves the edge. */
+function shortest(g: PopexGraph): { paths: ShortestPaths; path: number[]; edgeLayers: number } {
+  const paths = dijkstra(g, g.source);
+  const path = pathTo(paths, g.sink);
+  let edgeLayers = 0;
+  for (const v of path) if (g.kind[v] === 'input' || g.kind[v] === 'edge' || g.kind[v] === 'exit') edgeLayers = g.layer[v] as number;
+  return { paths, path, edgeLayers };
+}
+
+/** The best cut with at least `minEdgeLayers` layers on the edge: the exit planner's inner step. */
+export function bestCheckedCut(problem: CheckedPopexProblem, minEdgeLayers = 0): { readonly edgeLayers: number; readonly expectedMs: number; readonly uploadProbability: number } {
+  const g = popexGraph(problem, minEdgeLayers);
+  const { paths, edgeLayers } = shortest(g);
+  return { edgeLayers, expectedMs: paths.distance[g.sink] as number, uploadProbability: g.uploadProbability[edgeLayers] as number };
 }
 
 /** The best cut of a checked problem by Dijkstra, and every cut's time read off the same graph. */
-export function solveCheckedPopex(problem: CheckedPopexProblem, options: PopexOptions = {}): PopexSolution {
+export function solveCheckedPopex(problem: CheckedPopexProblem): PopexSolution {
   const n = problem.layers.length;
-  const minEdge = options.minEdgeLayers ?? 0;
-  if (!(Number.isInteger(minEdge) && minEdge >= 0 && minEdge <= n)) throw new BadFieldError('minEdgeLayers', `must be an integer in [0, ${n}], got ${minEdge}`);
-  const g = popexGraph(problem, options);
-  const fromSource = dijkstra(g, g.source);
+  const g = popexGraph(problem);
+  const { paths, path, edgeLayers } = shortest(g);
   // Distances to the sink: a cut's time is (source -> E_s) + crossing + (crossing target -> sink).
   const toSink = dijkstra(reversed(g), g.sink);
-  const cutName = (s: number) => (s === 0 ? 'input' : s === n ? 'output' : (problem.layers[s - 1] as PopexLayer).name);
   const cuts: PopexCut[] = [];
   for (let s = 0; s <= n; s++) {
-    const expectedMs = (fromSource.distance[g.cutVertex[s] as number] as number) + (g.crossingMs[s] as number) + (toSink.distance[g.crossing[s] as number] as number);
-    cuts.push({ cut: cutName(s), edgeLayers: s, expectedMs, uploadProbability: g.uploadProbability[s] as number });
+    const expectedMs = (paths.distance[g.cutVertex[s] as number] as number) + (g.crossingMs[s] as number) + (toSink.distance[g.crossing[s] as number] as number);
+    cuts.push({ cut: cutName(problem, s), edgeLayers: s, expectedMs, uploadProbability: g.uploadProbability[s] as number });
   }
-  const path = pathTo(fromSource, g.sink);
-  // The cut is where the path leaves the edge: its last vertex with layers on the edge.
-  let s = 0;
-  for (const v of path) if ((g.edgeLayers[v] as number) >= 0) s = g.edgeLayers[v] as number;
   return {
-    cut: cutName(s),
-    edgeLayers: s,
-    expectedMs: fromSource.distance[g.sink] as number,
+    cut: cutName(problem, edgeLayers),
+    edgeLayers,
+    expectedMs: paths.distance[g.sink] as number,
     edgeOnlyMs: (cuts[n] as PopexCut).expectedMs,
     cloudOnlyMs: (cuts[0] as PopexCut).expectedMs,
-    path: path.map((v) => g.labels[v] as string),
+    path: path.map((v) => vertexLabel(problem, g, v)),
     cuts,
   };
 }
 
 /** Validates a POPEX problem and solves it (see solveCheckedPopex). */
-export function solvePopex(problem: unknown, options: PopexOptions = {}): PopexSolution {
-  return solveCheckedPopex(parsePopexProblem(problem), options);
+export function solvePopex(problem: unknown): PopexSolution {
+  return solveCheckedPopex(parsePopexProblem(problem));
 }
