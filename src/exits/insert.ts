@@ -7,7 +7,7 @@ import { analyze } from '../analysis/analyze.js';
 import { BadRequestError } from '../errors.js';
 import { graphFromModel, opsetOf } from '../graph/graph.js';
 import { Random } from '../graph/random.js';
-import type { Dimension, ModelProto, StringStringEntry, ValueInfoProto } from '../onnx/types.js';
+import type { Dimension, ModelProto, StringStringEntry, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import { type BranchKind, buildBranch } from './branch.js';
 import { type ExitPlacement, placeExits } from './placement.js';
 
@@ -50,19 +50,25 @@ export interface ModelWithExits {
 /** Metadata key holding the exits as JSON ({ output, at, branch }[]). */
 export const EXITS_METADATA_KEY = 'cleave.exits';
 
-/** BatchNormalization without `is_test`/`consumed_inputs` and Gemm with broadcasting bias both date from opset 7. */
-const MIN_OPSET = 7;
+/** BatchNormalization without `is_test`/`consumed_inputs`, Gemm and Div with broadcasting all date from opset 7. */
+export const MIN_EXITS_OPSET = 7;
 
 /** Sets `key` in a model's metadata, keeping the other entries. */
 export function withMetadata(model: ModelProto, key: string, value: string): StringStringEntry[] {
   return [...(model.metadataProps ?? []).filter((e) => e.key !== key), { key, value }];
 }
 
+/** The graph inputs once `added` initializers join the model: IR < 4 wants every initializer listed among them. */
+export function inputsWith(model: ModelProto, added: readonly TensorProto[]): ValueInfoProto[] {
+  if (Number(model.irVersion) >= 4) return model.graph.input;
+  return [...model.graph.input, ...added.map((t) => ({ name: t.name, type: { tensorType: { elemType: t.dataType, shape: { dim: t.dims.map((d) => ({ dimValue: d })) } } } }))];
+}
+
 /** Inserts the exit branches (no verification: `addExits` runs the model to check it). */
 export function insertExits(model: ModelProto, where: ExitPlacement, options: ExitOptions = {}): ModelWithExits {
   const graph = graphFromModel(model);
   const opset = opsetOf(graph, '') ?? 0;
-  if (opset < MIN_OPSET) throw new BadRequestError(`exit branches need ai.onnx opset >= ${MIN_OPSET}; the model has ${opset}`);
+  if (opset < MIN_EXITS_OPSET) throw new BadRequestError(`exit branches need ai.onnx opset >= ${MIN_EXITS_OPSET}; the model has ${opset}`);
   const branch = options.branch ?? 'bn-gap';
   if (branch !== 'bn-gap' && branch !== 'conv') throw new BadRequestError(`branch must be "bn-gap" or "conv", got "${String(branch)}"`);
   const outputs = graph.outputs.map((o) => o.name);
@@ -100,16 +106,12 @@ export function insertExits(model: ModelProto, where: ExitPlacement, options: Ex
       branchMacs: built.macs, params: built.params, buffers: built.buffers,
     });
   });
-  // IR < 4 wants every initializer listed among the graph inputs.
-  const inputs = Number(model.irVersion) < 4
-    ? [...model.graph.input, ...initializers.slice(model.graph.initializer.length).map((t) => ({ name: t.name, type: { tensorType: { elemType: t.dataType, shape: { dim: t.dims.map((d) => ({ dimValue: d })) } } } }))]
-    : model.graph.input;
   const metadata = JSON.stringify(exits.map((e) => ({ output: e.output, at: e.at, branch: e.branch })));
   return {
     model: {
       ...model,
       metadataProps: withMetadata(model, EXITS_METADATA_KEY, metadata),
-      graph: { ...model.graph, node: nodes, initializer: initializers, input: inputs, output: [...model.graph.output, ...newOutputs] },
+      graph: { ...model.graph, node: nodes, initializer: initializers, input: inputsWith(model, initializers.slice(model.graph.initializer.length)), output: [...model.graph.output, ...newOutputs] },
     },
     mainOutput,
     classes,
