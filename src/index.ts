@@ -133,3 +133,18 @@ export { type Transport, type TransportReply, fetchTransport } from './edge/tran
 export { runLoopbackDemo, runLoopbackDemoOnDataset, formatLoopbackReport, DEFAULT_DEMO_CODECS, type LoopbackDemoOptions, type DatasetDemoOptions, type LoopbackDemoReport, type CodecResult } from './edge/loopback-demo.js';
 export { writeTritonRepository, tritonConfig, renderConfig, kserveManifest, type TritonConfig } from './package/triton.js';
 export { parsePbtxt, type PbMessage } from './package/pbtxt.js';
+
+// Early exits: branches on any classifier, calibration, POPEX, and the joint choice of cut, exits and thresholds.
+export { addExits, type AddExitsOptions, type AddedExits } from './exits/add.js';
+export { insertExits, EXITS_METADATA_KEY, type ExitInfo, type ExitOptions, type ModelWithExits } from './exits/insert.js';
+export { exitSites, placeExits, placementTargets, MAX_EXITS, type ExitPlacement, type ExitSite } from './exits/placement.js';
+export type { BranchKind } from './exits/branch.js';
+export { verifyExits, EXITS_OPTIMISED_RTOL, type ExitVerification, type VerifyExitsOptions } from './exits/verify.js';
+export { fitTemperature, fitTemperatures, meanNll, MIN_TEMPERATURE, MAX_TEMPERATURE, type LogitSet, type TemperatureFit } from './exits/calibration.js';
+export { expectedCalibrationError, reliabilityBins, softmaxConfidences, ECE_BINS, type Confidences, type ReliabilityBin } from './exits/reliability.js';
+export { applyTemperatures, readTemperatures, probabilitiesName, TEMPERATURES_METADATA_KEY, type ApplyTemperatureOptions } from './exits/apply-temperatures.js';
+export { parsePopexProblem, solvePopex, transmitMs, MAX_POPEX_LAYERS, MAX_POPEX_EXITS, type PopexProblem, type PopexLayer, type PopexExit, type PopexCut, type PopexSolution } from './exits/popex.js';
+export { planExits, MAX_EXIT_PLAN_CONFIGURATIONS, MAX_EXIT_PLAN_SAMPLE_WORK, MAX_EXIT_PLAN_SOLVES, type ExitPlanInput, type ExitPlan, type ExitDecision, type ExitConfiguration, type ExitChoice, type PlanExit, type PlanObjective } from './exits/plan.js';
+export { policyOutcome, MAX_EXIT_SAMPLES, type ExitSamples, type PolicyOutcome } from './exits/exit-samples.js';
+export { BadFieldError } from './exits/fields.js';
+export { reliabilityDiagramSvg, type ReliabilitySeries, type ReliabilityDiagramOptions } from './report/reliability-diagram.js';
