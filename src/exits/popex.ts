@@ -13,7 +13,7 @@
  * with outputBytes_0 = inputBytes and R_s = prod (1 - p_j) over every exit on the edge.
  */
 import { BadFieldError, readArray, readNumber, readObject, readString } from './fields.js';
-import { dijkstra, pathTo, reversed, type ShortestPaths, type WeightedGraph } from './shortest-path.js';
+import { dijkstra, pathTo, type ShortestPaths, WeightedGraph } from './shortest-path.js';
 
 /** One backbone layer, in model order. */
 export interface PopexLayer {
@@ -161,7 +161,8 @@ export type PopexVertexKind = 'input' | 'edge' | 'exit' | 'cloud' | 'output';
  * came from (exits after the cut do not run), not on the layer; R_s only changes at an exit,
  * so the cloud copies come in one chain per number m of exits on the edge (reach level).
  */
-export interface PopexGraph extends WeightedGraph {
+export interface PopexGraph {
+  readonly graph: WeightedGraph;
   readonly source: number;
   readonly sink: number;
   readonly kind: readonly PopexVertexKind[];
@@ -179,27 +180,25 @@ export interface PopexGraph extends WeightedGraph {
 export function popexGraph(problem: CheckedPopexProblem, minEdgeLayers = 0): PopexGraph {
   const { layers, exits, exitAt } = problem;
   const n = layers.length;
+  const graph = new WeightedGraph();
   const kind: PopexVertexKind[] = [];
   const layerOf: number[] = [];
-  const out: [number, number][][] = [];
   const vertex = (k: PopexVertexKind, layer: number) => {
     kind.push(k);
     layerOf.push(layer);
-    out.push([]);
-    return kind.length - 1;
+    return graph.addVertex();
   };
-  const edge = (from: number, to: number, weightMs: number) => (out[from] as [number, number][]).push([to, weightMs]);
-  const exitAfter = new Map<number, number>();
-  exitAt.forEach((k, j) => exitAfter.set(k, j));
+  const edge = (from: number, to: number, weightMs: number) => graph.addEdge(from, to, weightMs);
+  // exitAfter[k]: the exit after layer k, or -1.
+  const exitAfter = new Int32Array(n + 1).fill(-1);
+  exitAt.forEach((k, j) => { exitAfter[k] = j; });
 
-  // reachBefore[k]: probability of reaching layer k (k = 1..N+1); level[k]: exits before layer k.
+  // reachBefore[k]: probability of reaching layer k (k = 1..N+1).
   const reachBefore = new Float64Array(n + 2);
-  const level = new Int32Array(n + 2);
   reachBefore[1] = 1;
   for (let k = 1; k <= n; k++) {
-    const j = exitAfter.get(k);
-    reachBefore[k + 1] = (reachBefore[k] as number) * (j === undefined ? 1 : 1 - (exits[j] as PopexExit).exitProbability);
-    level[k + 1] = (level[k] as number) + (j === undefined ? 0 : 1);
+    const j = exitAfter[k] as number;
+    reachBefore[k + 1] = (reachBefore[k] as number) * (j < 0 ? 1 : 1 - (exits[j] as PopexExit).exitProbability);
   }
 
   const source = vertex('input', 0);
@@ -209,8 +208,8 @@ export function popexGraph(problem: CheckedPopexProblem, minEdgeLayers = 0): Pop
     const v = vertex('edge', k);
     edge(cutVertex[k - 1] as number, v, (reachBefore[k] as number) * (layers[k - 1] as PopexLayer).edgeMs);
     cutVertex[k] = v;
-    const j = exitAfter.get(k);
-    if (j !== undefined) {
+    const j = exitAfter[k] as number;
+    if (j >= 0) {
       const x = vertex('exit', k);
       edge(v, x, (reachBefore[k] as number) * (exits[j] as PopexExit).edgeMs);
       cutVertex[k] = x;
@@ -247,7 +246,7 @@ export function popexGraph(problem: CheckedPopexProblem, minEdgeLayers = 0): Pop
     crossingMs[s] = R * transmitMs(s === 0 ? problem.inputBytes : (layers[s - 1] as PopexLayer).outputBytes, problem.uplinkMbps, problem.rttMs);
   }
   for (let s = minEdgeLayers; s <= n; s++) edge(cutVertex[s] as number, crossing[s] as number, crossingMs[s] as number);
-  return { vertices: kind.length, out, source, sink, kind, layer: Int32Array.from(layerOf), cutVertex, crossing, crossingMs, uploadProbability };
+  return { graph, source, sink, kind, layer: Int32Array.from(layerOf), cutVertex, crossing, crossingMs, uploadProbability };
 }
 
 /** A vertex's name in a path: "input", "edge:<layer>", "exit:<layer>", "cloud:<layer>" or "cloud:input", "output". */
@@ -265,7 +264,7 @@ function cutName(problem: PopexProblem, s: number): string {
 
 /** The shortest path of the graph and its cut: where the path leaves the edge. */
 function shortest(g: PopexGraph): { paths: ShortestPaths; path: number[]; edgeLayers: number } {
-  const paths = dijkstra(g, g.source);
+  const paths = dijkstra(g.graph, g.source);
   const path = pathTo(paths, g.sink);
   let edgeLayers = 0;
   for (const v of path) if (g.kind[v] === 'input' || g.kind[v] === 'edge' || g.kind[v] === 'exit') edgeLayers = g.layer[v] as number;
@@ -285,7 +284,7 @@ export function solveCheckedPopex(problem: CheckedPopexProblem): PopexSolution {
   const g = popexGraph(problem);
   const { paths, path, edgeLayers } = shortest(g);
   // Distances to the sink: a cut's time is (source -> E_s) + crossing + (crossing target -> sink).
-  const toSink = dijkstra(reversed(g), g.sink);
+  const toSink = dijkstra(g.graph.reversed(), g.sink);
   const cuts: PopexCut[] = [];
   for (let s = 0; s <= n; s++) {
     const expectedMs = (paths.distance[g.cutVertex[s] as number] as number) + (g.crossingMs[s] as number) + (toSink.distance[g.crossing[s] as number] as number);

@@ -1,8 +1,41 @@
-/** A directed graph with non-negative edge weights, vertices numbered 0..n-1. */
-export interface WeightedGraph {
-  readonly vertices: number;
-  /** out-edges of each vertex: [target, weight] */
-  readonly out: readonly (readonly (readonly [number, number])[])[];
+/**
+ * A directed graph with non-negative edge weights, vertices numbered 0..n-1, edges in flat
+ * arrays (each vertex's out-edges a linked list through `next`, newest first): building one
+ * allocates nothing per edge, which matters when the exit planner solves 10^5 small graphs.
+ */
+export class WeightedGraph {
+  /** per vertex: its newest out-edge, -1 for none */
+  readonly head: number[] = [];
+  /** per edge: the vertex's next older out-edge, its target, its weight */
+  readonly next: number[] = [];
+  readonly target: number[] = [];
+  readonly weight: number[] = [];
+
+  get vertices(): number {
+    return this.head.length;
+  }
+
+  addVertex(): number {
+    this.head.push(-1);
+    return this.head.length - 1;
+  }
+
+  addEdge(from: number, to: number, weight: number): void {
+    this.next.push(this.head[from] as number);
+    this.target.push(to);
+    this.weight.push(weight);
+    this.head[from] = this.target.length - 1;
+  }
+
+  /** The same graph with every edge reversed (distances to a vertex become distances from it). */
+  reversed(): WeightedGraph {
+    const r = new WeightedGraph();
+    for (let v = 0; v < this.vertices; v++) r.addVertex();
+    for (let v = 0; v < this.vertices; v++) {
+      for (let e = this.head[v] as number; e !== -1; e = this.next[e] as number) r.addEdge(this.target[e] as number, v, this.weight[e] as number);
+    }
+    return r;
+  }
 }
 
 /** Distances from the source (Infinity where unreachable) and the predecessor on a shortest path (-1 at the source). */
@@ -31,7 +64,9 @@ export function dijkstra(graph: WeightedGraph, source: number): ShortestPaths {
     const [d, v] = top;
     if (done[v] || d > (distance[v] as number)) continue;
     done[v] = 1;
-    for (const [w, weight] of graph.out[v] ?? []) {
+    for (let e = graph.head[v] as number; e !== -1; e = graph.next[e] as number) {
+      const w = graph.target[e] as number;
+      const weight = graph.weight[e] as number;
       if (!(weight >= 0)) throw new RangeError(`edge ${v} -> ${w} has weight ${weight}; Dijkstra needs non-negative weights`);
       const alt = d + weight;
       if (alt < (distance[w] as number)) {
@@ -50,15 +85,6 @@ export function pathTo(paths: ShortestPaths, target: number): number[] {
   const path: number[] = [];
   for (let v = target; v !== -1; v = paths.previous[v] as number) path.push(v);
   return path.reverse();
-}
-
-/** The same graph with every edge reversed (distances to a vertex become distances from it). */
-export function reversed(graph: WeightedGraph): WeightedGraph {
-  const out: [number, number][][] = Array.from({ length: graph.vertices }, () => []);
-  graph.out.forEach((edges, v) => {
-    for (const [w, weight] of edges) (out[w] as [number, number][]).push([v, weight]);
-  });
-  return { vertices: graph.vertices, out };
 }
 
 /** A binary min-heap of (key, vertex), ordered by key then vertex. */

@@ -96,6 +96,22 @@ describe('addExits on cleave\'s builder models', () => {
     // pool1 is [6, 14, 14]: conv 6 x 6 x 9 x 14 x 14 MACs, then the Gemm 10 x 6.
     assert.equal(insertExits(model, { at: ['pool1'] }, { branch: 'conv' }).exits[0]?.branchMacs, 6 * 6 * 9 * 14 * 14 + 60);
   });
+
+
+  it('an opset-8, IR-3 model (initializers listed as inputs, as old exporters did): the branch weights are listed too, and ORT runs it', async () => {
+    const b = new ModelBuilder({ opset: 8 });
+    const x = b.input('x', 'float32', ['N', 3, 8, 8]);
+    const c = b.node('Relu', [b.node('Conv', [x, b.param('w', [4, 3, 3, 3]), b.param('bias', [4], { kind: 'const', value: 0.1 })], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, 'conv')], {}, 'relu');
+    const f = b.node('Flatten', [b.node('GlobalAveragePool', [c], {}, 'gap')], { axis: 1 }, 'flat');
+    b.output(b.node('Gemm', [f, b.param('fc.w', [5, 4]), b.param('fc.b', [5])], { transB: 1 }, 'logits'), 'float32', ['N', 5]);
+    const old = b.build();
+    old.irVersion = 3;
+    old.graph.input.push(...old.graph.initializer.map((t) => ({ name: t.name, type: { tensorType: { elemType: 1, shape: { dim: t.dims.map((d) => ({ dimValue: d })) } } } })));
+    const added = await addExits(old, { at: ['relu'] }, { branch: 'conv' });
+    assert.equal(added.verification.bitIdentical, true);
+    const inputs = new Set(added.model.graph.input.map((v) => v.name));
+    assert.ok(added.model.graph.initializer.every((t) => inputs.has(t.name)));
+  });
 });
 
 describe('insertExits: bad requests say what would work', () => {
