@@ -81,9 +81,9 @@ export interface PopexSolution {
   readonly cuts: readonly PopexCut[];
 }
 
-/** Size bounds: the graph has O(layers x (exits + 1)) vertices. */
+/** Size bounds: the graph has at most layers x (exits + 2) vertices (650k at the bounds). */
 export const MAX_POPEX_LAYERS = 10_000;
-export const MAX_POPEX_EXITS = 256;
+export const MAX_POPEX_EXITS = 64;
 
 /** Names a layer may not take: they name the cuts at the two ends. */
 const RESERVED = ['input', 'output'];

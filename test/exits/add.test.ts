@@ -152,7 +152,7 @@ describe('insertExits: bad requests say what would work', () => {
 const EXPORTS = [
   'alexnet-opset9.onnx', 'convnext_tiny-opset17.onnx', 'densenet121-opset12.onnx', 'efficientnet_b0-opset13.onnx',
   'googlenet-opset11.onnx', 'mobilenet_v2-opset13.onnx', 'resnet18-opset17.onnx', 'resnet50-opset13.onnx',
-  'shufflenet_v2_x1_0-opset11.onnx', 'squeezenet1_1-opset9.onnx', 'vgg11_bn-opset10.onnx', 'view-flatten-opset11.onnx',
+  'shufflenet_v2_x1_0-opset11.onnx', 'squeezenet1_1-opset9.onnx', 'vgg11_bn-opset10.onnx', 'view-flatten-opset11.onnx', 'vit_b_16-opset14.onnx',
 ];
 
 describe('addExits on real PyTorch exports', () => {
