@@ -4,7 +4,6 @@ import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { convTransposesAsPhases } from '../../src/passes/conv-transpose-phases.js';
 import { withoutDeadNodes } from '../../src/passes/dead-nodes.js';
-import { withoutDuplicateSums } from '../../src/passes/duplicate-sums.js';
 import { assertCloseToScale, firstOutput, opTypes, shaped } from '../../test-support/passes/rewrite-checks.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 
@@ -70,23 +69,5 @@ describe('convTransposesAsPhases', () => {
     assert.equal(convTransposesAsPhases(lone), lone);
     const fed = shaped(model([1, 4, 3, 3], [{ w: [4, 2, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] }, weightInput: true }]));
     assert.equal(convTransposesAsPhases(fed), fed);
-  });
-});
-
-describe('withoutDuplicateSums', () => {
-  it('keeps the first of two Sums of the same inputs and points readers at it', async () => {
-    const b = new ModelBuilder({ seed: 2, opset: 17 });
-    const x = b.input('x', 'float32', [2, 3]);
-    const n = b.node('Neg', [x], {}, 'n');
-    const s1 = b.node('Sum', [x, n, x], {}, 's1');
-    const s2 = b.node('Sum', [x, n, x], {}, 's2');
-    b.output(b.node('Mul', [s1, b.node('Relu', [s2], {}, 'r')], {}, 'y'));
-    b.output(s2);
-    const m = b.build();
-    const d = withoutDuplicateSums({ model: m, shapes: new Map() }).model;
-    assert.equal(ops(d).filter((o) => o === 'Sum').length, 1);
-    const feeds = { x: randomTensor('float32', [2, 3], 3) };
-    close(await run(d, feeds), await run(m, feeds));
-    assert.ok(d.graph.node.some((nd) => nd.output[0] === 's2' && nd.opType === 'Identity'));
   });
 });
