@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { buildGradientModel, type GradientModel } from '../../src/autodiff/backward.js';
 import { liftInitializers } from '../../src/autodiff/lift.js';
 import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
@@ -180,6 +181,12 @@ export async function checkOpGradient(
   const model = b.build();
   for (const o of model.graph.output) o.type = { tensorType: null };
   return gradCheck(model, feeds, wrt, options.tol ?? FD_TOLERANCE, { ...options, output: out });
+}
+
+/** checkOpGradient, asserting that every checked tensor is within tolerance. */
+export async function expectGradient(...args: Parameters<typeof checkOpGradient>): Promise<void> {
+  const checks = await checkOpGradient(...args);
+  assert.ok(gradChecksPass(checks), describeChecks(checks));
 }
 
 /** A readable summary for assertion messages. */

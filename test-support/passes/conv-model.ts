@@ -1,9 +1,11 @@
+import assert from 'node:assert/strict';
 import { buildGradientModel, type GradientModel } from '../../src/autodiff/backward.js';
 import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { optimiseForOrt } from '../../src/passes/optimise.js';
 import type { RunTensor } from '../../src/runtime/session.js';
 import { randomTensor } from '../random-tensor.js';
+import { assertCloseToScale, firstOutput } from './rewrite-checks.js';
 
 /** x -> Conv(x, w[, b]) -> Relu, with the weights as graph inputs as in a training step. */
 export function convModel(x: readonly number[], w: readonly number[], attrs: Readonly<Record<string, AttrValue>>, bias: boolean): ModelProto {
@@ -37,4 +39,15 @@ export function convGradientPair(x: readonly number[], w: readonly number[], att
 /** Op types of the nodes emitted for the Conv named `conv`'s gradient (rules and passes alike name them `conv/grad/...`). */
 export function gradientOpTypes(m: ModelProto): string[] {
   return m.graph.node.filter((n) => n.name.startsWith('conv/grad/')).map((n) => n.opType);
+}
+
+/**
+ * The ORT passes' form of a Conv's gradient w.r.t. `wrt` equals the plain rules' (dX: the
+ * adjoint ConvTranspose; dW: per-sample im2col) on random inputs; returns its op types.
+ */
+export async function optimisedLikePlain(x: readonly number[], w: readonly number[], attrs: Readonly<Record<string, AttrValue>>, wrt: 'x' | 'w'): Promise<string[]> {
+  const { plain, optimised, feeds } = convGradientPair(x, w, attrs, wrt);
+  if (wrt === 'x') assert.ok(gradientOpTypes(plain).includes('ConvTranspose'), 'the plain rule emits the adjoint ConvTranspose');
+  assertCloseToScale(await firstOutput(optimised, feeds), await firstOutput(plain, feeds), 1e-5);
+  return gradientOpTypes(optimised);
 }

@@ -1,21 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AttrValue } from '../../src/graph/builder.js';
-import { checkOpGradient, describeChecks, gradChecksPass } from '../../test-support/autodiff/grad-check.js';
-import { asTrainingRuns, convGradientPair, gradientOpTypes } from '../../test-support/passes/conv-model.js';
-import { assertCloseToScale, firstOutput } from '../../test-support/passes/rewrite-checks.js';
-
-async function expectClose(...args: Parameters<typeof checkOpGradient>): Promise<void> {
-  const checks = await checkOpGradient(...args);
-  assert.ok(gradChecksPass(checks), describeChecks(checks));
-}
-
-/** The optimised dW equals the plain per-sample im2col's on random inputs; returns the ops it is made of. */
-async function sameAsPlain(x: readonly number[], w: readonly number[], attrs: Readonly<Record<string, AttrValue>>): Promise<string[]> {
-  const { plain, optimised, feeds } = convGradientPair(x, w, attrs, 'w');
-  assertCloseToScale(await firstOutput(optimised, feeds), await firstOutput(plain, feeds), 1e-5);
-  return gradientOpTypes(optimised);
-}
+import { expectGradient } from '../../test-support/autodiff/grad-check.js';
+import { asTrainingRuns, convGradientPair, gradientOpTypes, optimisedLikePlain } from '../../test-support/passes/conv-model.js';
 
 describe('weightGradsAsGemm: Conv weight gradients of training batches as one GEMM', () => {
   it('from batch 16 with 32+ patch rows and <= 256 positions: Gather + one MatMul, same values as per sample (pads, strides, dilation, 1x1, 1-d, 3-d)', async () => {
@@ -26,11 +12,11 @@ describe('weightGradsAsGemm: Conv weight gradients of training batches as one GE
       [[16, 3, 4, 3, 4], [2, 3, 2, 2, 3], { pads: [1, 0, 1, 0, 1, 1] }],
       [[16, 4, 16, 16], [3, 4, 3, 3], { pads: [1, 1, 1, 1] }],
     ] as const) {
-      const ops = await sameAsPlain(x, w, attrs);
+      const ops = await optimisedLikePlain(x, w, attrs, 'w');
       assert.ok(ops.includes('Gather') && !ops.includes('Conv') && !ops.includes('ReduceSum'), ops.join(' '));
     }
     // A 1x1 kernel: the input is the patch matrix, no Gather.
-    const pointwise = await sameAsPlain([16, 32, 4, 3], [3, 32, 1, 1], {});
+    const pointwise = await optimisedLikePlain([16, 32, 4, 3], [3, 32, 1, 1], {}, 'w');
     assert.ok(!pointwise.includes('Gather') && pointwise.includes('MatMul') && !pointwise.includes('ReduceSum'), pointwise.join(' '));
   });
 
@@ -49,8 +35,8 @@ describe('weightGradsAsGemm: Conv weight gradients of training batches as one GE
 
   it('the GEMM form agrees with central finite differences (bias too; opset 10)', async () => {
     const options = { transform: asTrainingRuns };
-    await expectClose('Conv', [{ shape: [16, 4, 6, 6] }, { shape: [4, 4, 3, 3] }, { shape: [4] }], { pads: [1, 1, 1, 1] }, options);
-    await expectClose('Conv', [{ shape: [16, 6, 9, 8] }, { shape: [3, 6, 3, 2] }], { strides: [2, 3], pads: [1, 0, 2, 1], dilations: [2, 1] }, options);
-    await expectClose('Conv', [{ shape: [16, 4, 6, 6] }, { shape: [4, 4, 3, 3] }], { pads: [1, 1, 1, 1] }, { ...options, opset: 10 });
+    await expectGradient('Conv', [{ shape: [16, 4, 6, 6] }, { shape: [4, 4, 3, 3] }, { shape: [4] }], { pads: [1, 1, 1, 1] }, options);
+    await expectGradient('Conv', [{ shape: [16, 6, 9, 8] }, { shape: [3, 6, 3, 2] }], { strides: [2, 3], pads: [1, 0, 2, 1], dilations: [2, 1] }, options);
+    await expectGradient('Conv', [{ shape: [16, 4, 6, 6] }, { shape: [4, 4, 3, 3] }], { pads: [1, 1, 1, 1] }, { ...options, opset: 10 });
   });
 });
