@@ -57,6 +57,7 @@ export { smallCnn } from './models/small-cnn.js';
 // Gradients as ONNX graphs, training on ORT, Grad-CAM, image I/O.
 export { buildGradientModel, type GradientModel, type GradientRequest, type GradSeed } from './autodiff/backward.js';
 export { liftInitializers } from './autodiff/lift.js';
+export { optimiseForOrt, type OrtOptimiseOptions } from './passes/optimise.js';
 export type { GradContext } from './ops/grad-context.js';
 export { buildTrainStep, LABELS_INPUT, type BufferSlot, type ParamSlot, type TrainStep, type TrainStepOptions } from './train/train-step.js';
 export { Trainer, type StepResult, type TrainerOptions } from './train/trainer.js';
