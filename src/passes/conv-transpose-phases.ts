@@ -23,9 +23,8 @@ interface AxisPhase {
  * phase Convs on its NCHWc kernels and fuses a Sum of two ConvTransposes' phases into the
  * Convs. Pays for constant weights, which ORT folds into the phase Convs' weights (so that
  * they run on its NCHWc kernels): for ResNet-18's stride-2 input gradients (Grad-CAM at batch
- * 8; commit 7ded77e) it
- * replaced a 5.5 and a 6.3 ms ConvTranspose, each with its 0.8 ms downsample ConvTranspose and
- * a Sum, by ~4.5 ms of Convs and a DepthToSpace of 0.7-1.3 ms.
+ * 8; commit 7ded77e) it replaced a 5.5 and a 6.3 ms ConvTranspose, each with its 0.8 ms
+ * downsample ConvTranspose and a Sum, by ~4.5 ms of Convs and a DepthToSpace of 0.7-1.3 ms.
  *
  * A Sum of such ConvTransposes (same stride and output shape, each read only by the Sum: a
  * residual block's input gradient) is rewritten as one: phase by phase summed, interleaved
