@@ -8,7 +8,7 @@ import { Attrs } from '../../src/graph/attributes.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { tensorValue } from '../../src/onnx/tensor.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import { median } from '../../src/profile/stats.js';
+import { median } from '../../src/net/stats.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
 import { inferShapes } from '../../src/analysis/infer.js';
 import { graphFromModel } from '../../src/graph/graph.js';

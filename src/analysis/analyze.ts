@@ -1,7 +1,8 @@
 import type { Graph } from '../graph/graph.js';
 import { dtypeBytes, isFloat } from '../onnx/dtype.js';
 import { numelOf } from '../onnx/tensor.js';
-import { type Cost, differentiableAt, type TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import { type Cost, differentiableAt } from '../ops/op.js';
 import { type CutPoint, findCutPoints } from './cut-points.js';
 import { type Dataflow, dataflowOf } from './dataflow.js';
 import { type Inference, inferShapes, type NodeIssue, nodeContext, type ShapeBinding } from './infer.js';

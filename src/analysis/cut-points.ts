@@ -1,6 +1,6 @@
 import { dtypeBytes } from '../onnx/dtype.js';
 import { numelOf } from '../onnx/tensor.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { BitSet } from './bitset.js';
 import { crossingTensors, type Dataflow, headFor } from './dataflow.js';
 import { regionCutHeads } from './region-cuts.js';

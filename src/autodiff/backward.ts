@@ -3,8 +3,9 @@ import { type Inference, inferShapes, nodeContext, type ShapeBinding } from '../
 import { BadModelError, BadRequestError, UnsupportedOpError } from '../errors.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
 import { valueInfo } from '../graph/builder.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import type { ModelProto, NodeProto, ValueInfoProto } from '../onnx/types.js';
-import { differentiableAt, type TensorInfo } from '../ops/op.js';
+import { differentiableAt } from '../ops/op.js';
 import { nodeEmitter } from './emitter.js';
 import { NodeGradContext } from './node-grad-context.js';
 

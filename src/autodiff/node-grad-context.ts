@@ -3,7 +3,8 @@ import type { Attrs } from '../graph/attributes.js';
 import type { AttrValue } from '../graph/builder.js';
 import type { DType } from '../onnx/dtype.js';
 import type { GradContext } from '../ops/grad-context.js';
-import type { OpContext, TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { OpContext } from '../ops/op.js';
 import type { NodeEmitter } from './emitter.js';
 
 /** The GradContext of one forward node, backed by the backward graph's NodeEmitter. */

@@ -6,7 +6,7 @@ import { BadRequestError } from '../errors.js';
 import { valueInfo } from '../graph/builder.js';
 import { graphFromModel, opsetOf } from '../graph/graph.js';
 import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { optimiseForOrt } from '../passes/optimise.js';
 
 export interface GradCamOptions {

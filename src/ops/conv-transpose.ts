@@ -1,7 +1,8 @@
 import { type GradContext, reduceSum, reshape } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { FLOPS_PER_MAC, type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { convParams, im2colKernel } from './shared/conv-geometry.js';
-import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
+import { fail, required } from './shared/tensor-info.js';
 
 /**
  * Spatial output dims of a transposed convolution. With output_shape given it wins (pads are
@@ -61,7 +62,7 @@ export const convTranspose: OpDef = {
     const w = inputs[1] as TensorInfo;
     const macs = (numel(x) * numel(w)) / (w.shape[0] as number);
     const out = numel(y as TensorInfo);
-    return { macs, flops: 2 * macs + (inputs[2] ? out : 0), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
+    return { macs, flops: FLOPS_PER_MAC * macs + (inputs[2] ? out : 0), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
   },
   gradient: convTransposeGradient,
 };

@@ -1,7 +1,8 @@
 import { type GradContext, reduceSum, reshape } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { convOutputShape, convParams, im2colKernel, resolvedPads } from './shared/conv-geometry.js';
-import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
+import { fail, required } from './shared/tensor-info.js';
 
 function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
   const x = required(ctx, inputs, 0);

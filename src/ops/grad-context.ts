@@ -2,7 +2,8 @@ import { UnsupportedOpError } from '../errors.js';
 import type { Attrs } from '../graph/attributes.js';
 import type { AttrValue } from '../graph/builder.js';
 import type { DType } from '../onnx/dtype.js';
-import type { Inputs, OpContext, TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext } from './op.js';
 
 /**
  * What a gradient rule sees of its node and how it adds nodes to the backward graph. Rules

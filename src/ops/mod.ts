@@ -1,5 +1,6 @@
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { sumToInputShape } from './grad-context.js';
-import type { OpDef, TensorInfo } from './op.js';
+import type { OpDef } from './op.js';
 import { broadcastEvaluate, broadcastOp } from './shared/elementwise.js';
 import { inputValues } from './shared/const-input.js';
 import { canFold } from './shared/index-map.js';

@@ -1,6 +1,7 @@
 import { numelOf } from '../onnx/tensor.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { type GradContext, reduceSum, reshape } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { constScalar } from './shared/const-input.js';
 import { canFold } from './shared/index-map.js';
 import { elementwiseCost, fail, normAxis, required } from './shared/tensor-info.js';

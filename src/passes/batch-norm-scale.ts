@@ -1,8 +1,8 @@
 import { type NodeEmitter, nodeEmitter } from '../autodiff/emitter.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
 import { Attrs } from '../graph/attributes.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import type { NodeProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
 import { type ShapedModel, shapedResult } from './shaped-model.js';
 
 /** Ops ONNX Runtime cannot fold although their inputs are constant (no inputs, random). */

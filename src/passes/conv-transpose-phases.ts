@@ -1,8 +1,8 @@
 import { nodeContext } from '../analysis/infer.js';
 import { type NodeEmitter, nodeEmitter } from '../autodiff/emitter.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import type { NodeProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
 import { convParams } from '../ops/shared/conv-geometry.js';
 import { constantTensors } from './batch-norm-scale.js';
 import { type ShapedModel, shapedResult } from './shaped-model.js';

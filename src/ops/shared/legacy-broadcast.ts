@@ -1,4 +1,5 @@
-import type { Inputs, OpContext, OpDef, TensorInfo } from '../op.js';
+import type { TensorInfo } from '../../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from '../op.js';
 import { fail } from './tensor-info.js';
 
 /**

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadRequestError } from '../../src/errors.js';
-import { FrameReader, type ReplyFrame, type RequestFrame, encodeReplyFrame, encodeRequestFrame, parseInferPath, requestFramePrefix } from '../../src/serve/stream-frame.js';
-import { decodeInferRequest, encodeInferRequest } from '../../src/serve/v2-wire.js';
+import { FrameReader, type ReplyFrame, type RequestFrame, encodeReplyFrame, encodeRequestFrame, parseInferPath, requestFramePrefix } from '../../src/protocol/stream-frame.js';
+import { decodeInferRequest, encodeInferRequest } from '../../src/protocol/v2-wire.js';
 
 const body = encodeInferRequest({ id: 'r1', inputs: [{ name: 'cut', datatype: 'FP32', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }] });
 

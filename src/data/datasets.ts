@@ -2,26 +2,9 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { BadRequestError, IoError, ioFailure } from '../errors.js';
+import type { ImageDataset, Split } from './image-dataset.js';
 
-/**
- * A labelled image set held as bytes: `images` is [count, channels, height, width] uint8
- * (0..255, row-major, one image after another), `labels` one class per image. Batches are
- * made from these bytes directly; no per-pixel JS objects.
- */
-export interface ImageDataset {
-  readonly name: string;
-  readonly images: Uint8Array;
-  readonly labels: Uint8Array;
-  readonly count: number;
-  readonly channels: number;
-  readonly height: number;
-  readonly width: number;
-  readonly classes: number;
-  readonly classNames: readonly string[];
-}
-
-export type Split = 'train' | 'test';
-
+/** Options of the MNIST and Fashion-MNIST loaders. */
 export interface LoadOptions {
   /** keep only the first `limit` images of the split (after the split's own order) */
   readonly limit?: number;
@@ -91,6 +74,7 @@ export function loadMnist(split: Split, options: LoadOptions = {}): ImageDataset
   };
 }
 
+/** Fashion-MNIST's class names, by label. */
 export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 /** Images per class held out as the test split (the package merges the original splits). */
 export const FASHION_TEST_PER_CLASS = 1000;

@@ -1,7 +1,8 @@
 /**
  * Robust summaries of repeated latency samples. Timings on a shared machine have a long right
  * tail (another process takes the core), so cleave reports the median and a spread that a few
- * outliers do not move: the 10th/90th percentiles and the median absolute deviation.
+ * outliers do not move: the 10th/90th percentiles and the median absolute deviation. The
+ * simulator and the profiler both use them; they live here, in the lower of the two layers.
  */
 
 /** Summary of repeated measurements of one duration, ms. */

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { BadRequestError, IoError, ioFailure } from '../errors.js';
 import { decodeImage, sniffImage } from '../image/decode.js';
 import { imageToTensor } from '../image/transform.js';
-import type { ImageDataset, Split } from './datasets.js';
+import type { ImageDataset, Split } from './image-dataset.js';
 
+/** How a folder's images become a data set. */
 export interface ImageFolderOptions {
   /** [channels, height, width] the model takes; images are converted and resized to it */
   readonly input: readonly [number, number, number];

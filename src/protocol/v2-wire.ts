@@ -8,6 +8,7 @@ import { type TensorData, type V2Datatype, fromBinary, fromJson, isV2Datatype, t
  * client in the browser uses it too.
  */
 
+/** A v2 `parameters` object: flat, scalar values. */
 export type Parameters = Record<string, string | number | boolean>;
 
 /** A tensor as the protocol carries it. */
@@ -19,11 +20,13 @@ export interface WireTensor {
   readonly parameters?: Parameters;
 }
 
+/** An output the request asks for (all outputs when the request names none). */
 export interface RequestedOutput {
   readonly name: string;
   readonly parameters?: Parameters;
 }
 
+/** The body of `POST /v2/models/NAME/infer`. */
 export interface InferRequest {
   readonly id?: string;
   readonly parameters?: Parameters;
@@ -31,6 +34,7 @@ export interface InferRequest {
   readonly outputs?: readonly RequestedOutput[];
 }
 
+/** The body of a successful inference reply. */
 export interface InferResponse {
   readonly model_name: string;
   readonly model_version?: string;
@@ -39,6 +43,7 @@ export interface InferResponse {
   readonly outputs: readonly WireTensor[];
 }
 
+/** The HTTP header giving the JSON header's length when binary tensors follow it. */
 export const HEADER_LENGTH = 'inference-header-content-length';
 
 /** An encoded message: the body and, when it carries binary tensors, the JSON header's length. */
@@ -142,6 +147,7 @@ function readTensors(list: unknown, binary: Uint8Array, key: string, limits: Req
   return out;
 }
 
+/** Parses and checks an inference request (untrusted: sizes bounded by `limits`). */
 export function decodeInferRequest(body: Uint8Array, headerLength?: number, limits: DecodeLimits = {}): InferRequest {
   const lim = { ...DEFAULT_LIMITS, ...limits };
   const { json, binary } = splitBody(body, headerLength);
@@ -162,6 +168,7 @@ export function decodeInferRequest(body: Uint8Array, headerLength?: number, limi
   return { ...(id !== undefined ? { id } : {}), ...(parameters ? { parameters } : {}), inputs, ...(outputs ? { outputs } : {}) };
 }
 
+/** Parses and checks an inference reply; a reply carrying `error` throws it as a BadRequestError. */
 export function decodeInferResponse(body: Uint8Array, headerLength?: number, limits: DecodeLimits = {}): InferResponse {
   const lim = { ...DEFAULT_LIMITS, ...limits };
   const { json, binary } = splitBody(body, headerLength);

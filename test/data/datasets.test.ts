@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadRequestError } from '../../src/errors.js';
-import { batches, makeBatch, oneHot } from '../../src/train/batches.js';
-import { loadDataset, loadFashionMnist, loadMnist, parseIdx, scanJsonImages } from '../../src/train/datasets.js';
+import { batches, makeBatch, oneHot } from '../../src/data/batches.js';
+import { loadDataset, loadFashionMnist, loadMnist, parseIdx, scanJsonImages } from '../../src/data/datasets.js';
 
 describe('datasets', () => {
   it('loadMnist: the original IDX files, 60k train and 10k test, labels 0-9', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatLoopbackReport, runLoopbackDemo, runLoopbackDemoOnDataset } from '../../src/edge/loopback-demo.js';
+import { formatLoopbackReport, runLoopbackDemo, runLoopbackDemoOnDataset } from '../../src/demo/loopback.js';
 import { buildModel } from '../../src/models/catalogue.js';
-import { makeBatch } from '../../src/train/batches.js';
-import { loadDataset } from '../../src/train/datasets.js';
+import { makeBatch } from '../../src/data/batches.js';
+import { loadDataset } from '../../src/data/datasets.js';
 import { splitNet } from '../../test-support/serve/split-net.js';
 
 describe('loopback demo', () => {

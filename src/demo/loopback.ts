@@ -5,16 +5,16 @@ import { BadRequestError } from '../errors.js';
 import { graphFromModel } from '../graph/graph.js';
 import { decodeModel } from '../onnx/codec.js';
 import type { ModelProto } from '../onnx/types.js';
-import { quantile } from '../profile/stats.js';
+import { quantile } from '../net/stats.js';
 import { modelSignature } from '../serve/metadata.js';
 import { startServer } from '../serve/server.js';
 import { ServedModel } from '../serve/served-model.js';
-import { makeBatch } from '../train/batches.js';
-import { loadDataset } from '../train/datasets.js';
-import { EdgeClient, type Origin, argmaxRows } from './client.js';
-import { nodeTransport } from './node-transport.js';
-import { loadRunner } from './node-runtime.js';
-import type { EdgeTensor, ModelRunner } from './runtime.js';
+import { makeBatch } from '../data/batches.js';
+import { loadDataset } from '../data/datasets.js';
+import { EdgeClient, type Origin, argmaxRows } from '../edge/client.js';
+import { nodeTransport } from '../edge/node-transport.js';
+import { loadRunner } from '../edge/node-runtime.js';
+import type { EdgeTensor, ModelRunner } from '../edge/runtime.js';
 
 export interface LoopbackDemoOptions {
   /** the cut: head runs in the client, tail in the server */

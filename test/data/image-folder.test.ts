@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encodePng } from '../../src/image/decode.js';
-import { loadImageFolder, splitFolder } from '../../src/train/image-folder.js';
+import { loadImageFolder, splitFolder } from '../../src/data/image-folder.js';
 import { greyJpeg, solid, writeImageFolder } from '../../test-support/isplit/folder.js';
 
 describe('loadImageFolder', () => {

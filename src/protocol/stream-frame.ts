@@ -21,6 +21,7 @@ const REPLY = 2;
 const NO_HEADER_LENGTH = 0xffffffff;
 const MAX_PATH_BYTES = 1024;
 
+/** A request: an inference call for the model at `path`; `tag` comes back on its reply. */
 export interface RequestFrame {
   readonly kind: 'request';
   readonly tag: number;
@@ -29,6 +30,7 @@ export interface RequestFrame {
   readonly body: Uint8Array;
 }
 
+/** A reply to the request with the same `tag`, with the HTTP status the REST endpoint would give. */
 export interface ReplyFrame {
   readonly kind: 'reply';
   readonly tag: number;
@@ -37,6 +39,7 @@ export interface ReplyFrame {
   readonly body: Uint8Array;
 }
 
+/** One frame of the stream, as `FrameReader` yields it. */
 export type Frame = RequestFrame | ReplyFrame;
 
 const encoder = new TextEncoder();
@@ -77,10 +80,12 @@ export function requestFramePrefix(tag: number, path: string, bodyLength: number
   return prefixOf(REQUEST, p.length, tag, headerLength, p, bodyLength);
 }
 
+/** A whole request frame: header, padded path, then `body` (a v2 message, `headerLength` as in REST). */
 export function encodeRequestFrame(tag: number, path: string, body: Uint8Array, headerLength?: number): Uint8Array {
   return joined(requestFramePrefix(tag, path, body.length, headerLength), body);
 }
 
+/** A whole reply frame: header, then `body` (a v2 message, `headerLength` as in REST). */
 export function encodeReplyFrame(tag: number, status: number, body: Uint8Array, headerLength?: number): Uint8Array {
   return joined(prefixOf(REPLY, status, tag, headerLength, undefined, body.length), body);
 }

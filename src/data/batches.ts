@@ -1,6 +1,6 @@
 import { BadRequestError } from '../errors.js';
 import { Random } from '../graph/random.js';
-import type { ImageDataset } from './datasets.js';
+import type { ImageDataset } from './image-dataset.js';
 
 /** One batch as ONNX Runtime wants it: pixels scaled to [0, 1] and one-hot labels. */
 export interface Batch {
@@ -49,6 +49,7 @@ export function makeBatch(ds: ImageDataset, indices: ArrayLike<number>, classes 
   return { x, labels, onehot: oneHot(labels, classes), size };
 }
 
+/** How `batches` walks a data set. */
 export interface BatchOptions {
   /** shuffle with this seed (each call of `batches` with the same seed gives the same order) */
   readonly seed?: number;
