@@ -2,7 +2,7 @@ import { type AttrValue, nodeAttribute } from '../graph/builder.js';
 import type { DType } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 
 type Attributes = Readonly<Record<string, AttrValue>>;
 

@@ -2,7 +2,7 @@ import { nodeEmitter } from '../autodiff/emitter.js';
 import { dtypeFromCode } from '../onnx/dtype.js';
 import { tensorValue } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { im2colKernel } from '../ops/shared/conv-geometry.js';
 import { channelRows, GEMM_MIN_BATCH, gatherPatches, type PatchGeometry } from './conv-gemm.js';
 import { known, opContext, prefixedSink, readerCounts, type ShapedModel, shapedResult, view } from './shaped-model.js';

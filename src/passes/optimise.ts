@@ -1,5 +1,5 @@
 import type { ModelProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { batchNormScalesIntoWeights } from './batch-norm-scale.js';
 import { forwardConvsAsGemm } from './conv-gemm.js';
 import { convInputGradsAsConv } from './conv-input-grad.js';

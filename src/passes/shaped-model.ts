@@ -3,7 +3,8 @@ import { Attrs } from '../graph/attributes.js';
 import type { AttrValue } from '../graph/builder.js';
 import type { DType } from '../onnx/dtype.js';
 import type { ModelProto, NodeProto } from '../onnx/types.js';
-import type { OpContext, TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { OpContext } from '../ops/op.js';
 
 /**
  * What every pass takes and returns: a model and the static shapes of its tensors (those the

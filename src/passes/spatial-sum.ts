@@ -2,7 +2,7 @@ import { emitReduce } from '../autodiff/emit-ops.js';
 import { type NodeEmitter, nodeEmitter } from '../autodiff/emitter.js';
 import { tensorValue } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto } from '../onnx/types.js';
-import type { TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { type ConvParams, convParams, resolvedPads } from '../ops/shared/conv-geometry.js';
 import { known, opContext, readerCounts, type ShapedModel, shapedResult } from './shaped-model.js';
 

@@ -7,8 +7,8 @@ import { buildModel } from '../../src/models/catalogue.js';
 import { tensorValue } from '../../src/onnx/tensor.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
-import { makeBatch } from '../../src/train/batches.js';
-import { loadMnist } from '../../src/train/datasets.js';
+import { makeBatch } from '../../src/data/batches.js';
+import { loadMnist } from '../../src/data/datasets.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, emitUpdate, LR_INPUT, type OptimizerSpec, stateSlots } from '../../src/train/optimizers.js';
 import { Trainer } from '../../src/train/trainer.js';
 
