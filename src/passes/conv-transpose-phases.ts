@@ -1,10 +1,11 @@
-import { inferShapes, nodeContext, type ShapeBinding } from '../analysis/infer.js';
-import { BackwardEmitter } from '../autodiff/node-grad-context.js';
+import { nodeContext } from '../analysis/infer.js';
+import { type NodeEmitter, nodeEmitter } from '../autodiff/emitter.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
-import type { ModelProto, NodeProto } from '../onnx/types.js';
 import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { NodeProto } from '../onnx/types.js';
 import { convParams } from '../ops/shared/conv-geometry.js';
-import { constantTensors } from './backward-peephole.js';
+import { constantTensors } from './batch-norm-scale.js';
+import { type ShapedModel, shapedResult } from './shaped-model.js';
 
 /** One output phase (a row offset and a column offset modulo the stride) of a ConvTranspose along one axis. */
 interface AxisPhase {
@@ -20,21 +21,22 @@ interface AxisPhase {
  * the kernel taps that write that phase, then DepthToSpace to interleave them. The same
  * products as the ConvTranspose (nothing multiplied by inserted zeros); ONNX Runtime runs the
  * phase Convs on its NCHWc kernels and fuses a Sum of two ConvTransposes' phases into the
- * Convs. For ResNet-18's stride-2 input gradients (Grad-CAM at batch 8) this replaced a 5.5
- * and a 6.3 ms ConvTranspose, each with its 0.8 ms downsample ConvTranspose and a Sum, by ~4.5
- * ms of Convs and a DepthToSpace of 0.7-1.3 ms.
+ * Convs. Pays for constant weights, which ORT folds into the phase Convs' weights (so that
+ * they run on its NCHWc kernels): for ResNet-18's stride-2 input gradients (Grad-CAM at batch
+ * 8; commit 7ded77e) it replaced a 5.5 and a 6.3 ms ConvTranspose, each with its 0.8 ms
+ * downsample ConvTranspose and a Sum, by ~4.5 ms of Convs and a DepthToSpace of 0.7-1.3 ms.
  *
  * A Sum of such ConvTransposes (same stride and output shape, each read only by the Sum: a
  * residual block's input gradient) is rewritten as one: phase by phase summed, interleaved
  * once. A lone ConvTranspose is rewritten when each of its phases has taps (stride <= kernel).
  * Anything else stays as it is.
  */
-export function convTransposesAsPhases(model: ModelProto, binding: ShapeBinding): ModelProto {
+export function convTransposesAsPhases(m: ShapedModel): ShapedModel {
+  const { model, shapes } = m;
+  if (!model.graph.node.some((n) => n.opType === 'ConvTranspose')) return m;
   const graph = graphFromModel(model);
-  if (!graph.nodes.some((n) => n.opType === 'ConvTranspose')) return model;
-  const shapes = inferShapes(graph, binding).tensors;
   const constants = constantTensors(graph);
-  const e = new BackwardEmitter(graph, model);
+  const e = nodeEmitter(model);
   const replaced = new Map<NodeProto, NodeProto[]>();
   const removed = new Set<NodeProto>();
   const outputs = new Set(graph.outputs.map((o) => o.name));
@@ -61,9 +63,9 @@ export function convTransposesAsPhases(model: ModelProto, binding: ShapeBinding)
     if (!emitPhases(e, [p], node.output[0] as string, `${node.name || node.output[0]}/phases`)) continue;
     replaced.set(node, e.nodes.slice(start));
   }
-  if (replaced.size === 0) return model;
-  const nodes = model.graph.node.flatMap((n) => (removed.has(n) ? [] : replaced.get(n) ?? [n]));
-  return { ...model, graph: { ...model.graph, node: nodes, initializer: [...model.graph.initializer, ...e.initializers] } };
+  if (replaced.size === 0) return m;
+  for (const r of removed) replaced.set(r, []);
+  return shapedResult(m, e.replaceIn(model, replaced), e);
 }
 
 interface Plan {
@@ -124,7 +126,7 @@ function plan(graph: Graph, node: NodeProto, shapes: ReadonlyMap<string, TensorI
  * Emits the phase Convs of `plans` (summed phase by phase) and their interleaving into
  * `output`; false (nothing emitted) when some phase has no taps in any of them.
  */
-function emitPhases(e: BackwardEmitter, plans: readonly Plan[], output: string, prefix: string): boolean {
+function emitPhases(e: NodeEmitter, plans: readonly Plan[], output: string, prefix: string): boolean {
   const first = plans[0] as Plan;
   const s = first.stride;
   const written = (p: Plan, a: number, b: number) => (p.axes[0]?.[a]?.taps.length ?? 0) > 0 && (p.axes[1]?.[b]?.taps.length ?? 0) > 0;

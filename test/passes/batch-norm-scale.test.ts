@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
-import { simplifyBackward } from '../../src/interpret/backward-peephole.js';
-import { withoutDeadNodes } from '../../src/interpret/spatial-sum.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import { assertCloseToScale, firstOutput } from '../../test-support/interpret/rewrite-checks.js';
+import { batchNormScalesIntoWeights } from '../../src/passes/batch-norm-scale.js';
+import { withoutDeadNodes } from '../../src/passes/dead-nodes.js';
+import { assertCloseToScale, firstOutput, shaped } from '../../test-support/passes/rewrite-checks.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 
 const RTOL = 1e-4;
 const run = firstOutput;
 const close = (a: Float32Array, b: Float32Array): void => assertCloseToScale(a, b, RTOL);
-
-
 
 /** x [2, 4, 6, 6] scaled per channel by a constant s, then a Conv or ConvTranspose with a constant weight. */
 function scaledConv(op: 'Conv' | 'ConvTranspose', sShape: readonly number[], sFromInput = false): ModelProto {
@@ -26,11 +24,11 @@ function scaledConv(op: 'Conv' | 'ConvTranspose', sShape: readonly number[], sFr
   return b.build();
 }
 
-describe('simplifyBackward', () => {
+describe('batchNormScalesIntoWeights', () => {
   for (const [op, sShape] of [['Conv', [4, 1, 1]], ['ConvTranspose', [1, 4, 1, 1]]] as const) {
     it(`${op}(x * s, W) becomes ${op}(x, W * s) for a constant per-channel s, with the same output`, async () => {
       const m = scaledConv(op, sShape);
-      const fused = withoutDeadNodes(simplifyBackward(m, {}));
+      const fused = withoutDeadNodes(batchNormScalesIntoWeights(shaped(m))).model;
       const conv = fused.graph.node.find((n) => n.opType === op);
       assert.equal(conv?.input[0], 'x');
       assert.ok(!fused.graph.node.some((n) => n.opType === 'Mul' && n.input.includes('x')));
@@ -40,10 +38,10 @@ describe('simplifyBackward', () => {
   }
 
   it('leaves a scale computed from a graph input, and a product read twice', async () => {
-    const fromInput = scaledConv('Conv', [4, 1, 1], true);
-    assert.equal(simplifyBackward(fromInput, {}), fromInput);
+    const fromInput = shaped(scaledConv('Conv', [4, 1, 1], true));
+    assert.equal(batchNormScalesIntoWeights(fromInput), fromInput);
     const m = scaledConv('Conv', [4, 1, 1]);
-    const twice: ModelProto = { ...m, graph: { ...m.graph, output: [...m.graph.output, { name: 'scaled' }] } };
-    assert.equal(simplifyBackward(twice, {}), twice);
+    const twice = shaped({ ...m, graph: { ...m.graph, output: [...m.graph.output, { name: 'scaled' }] } } as ModelProto);
+    assert.equal(batchNormScalesIntoWeights(twice), twice);
   });
 });

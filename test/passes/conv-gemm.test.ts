@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inferShapes } from '../../src/analysis/infer.js';
-import { graphFromModel } from '../../src/graph/graph.js';
 import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
+import { forwardConvsAsGemm } from '../../src/passes/conv-gemm.js';
+import { shareIntConstants } from '../../src/passes/shared-constants.js';
 import type { RunTensor } from '../../src/runtime/session.js';
-import { forwardConvsAsGemm } from '../../src/train/conv-gemm.js';
-import { shareIntConstants } from '../../src/train/shared-constants.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
-import { convModel, runFirstOutput } from '../../test-support/train/conv-model.js';
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
-  return m;
-}
+import { convModel } from '../../test-support/passes/conv-model.js';
+import { assertCloseToScale, firstOutput, opTypes, shaped } from '../../test-support/passes/rewrite-checks.js';
 
 describe('forwardConvsAsGemm: forward Convs of a training step as im2col GEMMs', () => {
   for (const [title, x, w, attrs, bias] of [
@@ -24,14 +16,12 @@ describe('forwardConvsAsGemm: forward Convs of a training step as im2col GEMMs',
   ] as const) {
     it(`computes what the Conv computes: ${title}`, async () => {
       const model = convModel(x, w, attrs, bias);
-      const shapes = inferShapes(graphFromModel(model)).tensors;
-      const rewritten = forwardConvsAsGemm(model, shapes, new Set(['conv']));
+      const rewritten = forwardConvsAsGemm(shaped(model), new Set(['conv'])).model;
       assert.ok(!rewritten.graph.node.some((n) => n.opType === 'Conv'), 'the Conv is gone');
       assert.ok(rewritten.graph.node.some((n) => n.opType === 'Gather'));
       const feeds: Record<string, RunTensor> = { x: randomTensor('float32', x, 1), w: randomTensor('float32', w, 2) };
       if (bias) feeds.b = randomTensor('float32', [w[0]], 3);
-      const [want, got] = [await runFirstOutput(model, feeds), await runFirstOutput(rewritten, feeds)];
-      assert.ok(maxAbsDiff(want, got) < 1e-4, `max |diff| ${maxAbsDiff(want, got)}`);
+      assertCloseToScale(await firstOutput(rewritten, feeds), await firstOutput(model, feeds), 1e-5);
     });
   }
 
@@ -43,15 +33,14 @@ describe('forwardConvsAsGemm: forward Convs of a training step as im2col GEMMs',
       [[16, 8, 14, 14], [12, 8, 3, 3], { pads: [1, 1, 1, 1] }, new Set(['conv'])],
     ];
     for (const [x, w, attrs, names] of cases) {
-      const model = convModel(x, w, attrs, false);
-      const rewritten = forwardConvsAsGemm(model, inferShapes(graphFromModel(model)).tensors, names);
-      assert.deepEqual(rewritten.graph.node.map((n) => n.opType), ['Conv', 'Relu']);
+      const m = shaped(convModel(x, w, attrs, false));
+      assert.equal(forwardConvsAsGemm(m, names), m);
     }
     // Shapes not known statically (a dim of -1) are left alone too.
-    const model = convModel([16, 8, 7, 7], [12, 8, 3, 3], { pads: [1, 1, 1, 1] }, false);
-    const shapes = new Map(inferShapes(graphFromModel(model)).tensors);
+    const m = shaped(convModel([16, 8, 7, 7], [12, 8, 3, 3], { pads: [1, 1, 1, 1] }, false));
+    const shapes = new Map(m.shapes);
     shapes.set('x', { dtype: 'float32', shape: [16, 8, -1, 7] });
-    assert.deepEqual(forwardConvsAsGemm(model, shapes, new Set(['conv'])).graph.node.map((n) => n.opType), ['Conv', 'Relu']);
+    assert.deepEqual(opTypes(forwardConvsAsGemm({ model: m.model, shapes }, new Set(['conv'])).model), ['Conv', 'Relu']);
   });
 });
 
@@ -67,12 +56,12 @@ describe('shareIntConstants', () => {
     const s = b.node('Add', [b.node('Add', [a, c], {}, 's1'), b.node('Mul', [b.node('Reshape', [d, b.ints('shape_d', [3, 4])], {}, 'e'), b.node('Add', [one, two], {}, 'f')], {}, 'g')], {}, 's');
     b.output(s);
     const model = b.build();
-    const shared = shareIntConstants(model);
+    const shared = shareIntConstants({ model, shapes: new Map() }).model;
     const names = shared.graph.initializer.map((t) => t.name).sort();
     assert.deepEqual(names, ['one', 'one_again', 'shape_a', 'shape_c']);
     assert.equal(shared.graph.node.find((n) => n.name === 'c')?.input[1], 'shape_a');
     assert.equal(shared.graph.node.find((n) => n.name === 'e')?.input[1], 'shape_a');
     const feeds = { x: randomTensor('float32', [2, 6], 4) };
-    assert.deepEqual(await runFirstOutput(shared, feeds), await runFirstOutput(model, feeds));
+    assert.deepEqual(await firstOutput(shared, feeds), await firstOutput(model, feeds));
   });
 });

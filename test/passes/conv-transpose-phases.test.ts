@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
-import { convTransposesAsPhases } from '../../src/interpret/conv-transpose-phases.js';
-import { withoutDuplicateSums } from '../../src/interpret/duplicate-sums.js';
-import { withoutDeadNodes } from '../../src/interpret/spatial-sum.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import { assertCloseToScale, firstOutput } from '../../test-support/interpret/rewrite-checks.js';
+import { convTransposesAsPhases } from '../../src/passes/conv-transpose-phases.js';
+import { withoutDeadNodes } from '../../src/passes/dead-nodes.js';
+import { assertCloseToScale, firstOutput, opTypes, shaped } from '../../test-support/passes/rewrite-checks.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 
 const RTOL = 1e-4;
 const run = firstOutput;
 const close = (a: Float32Array, b: Float32Array): void => assertCloseToScale(a, b, RTOL);
-
-
 
 interface Layer { readonly w: readonly number[]; readonly attrs: Readonly<Record<string, AttrValue>>; readonly bias?: boolean; readonly weightInput?: boolean }
 
@@ -30,13 +27,13 @@ function model(xShape: readonly number[], layers: readonly Layer[]): ModelProto 
 }
 
 async function check(m: ModelProto, xShape: readonly number[]): Promise<ModelProto> {
-  const rewritten = withoutDeadNodes(convTransposesAsPhases(m, {}));
+  const rewritten = withoutDeadNodes(convTransposesAsPhases(shaped(m))).model;
   const x = randomTensor('float32', xShape, 13);
   close(await run(rewritten, { x }), await run(m, { x }));
   return rewritten;
 }
 
-const ops = (m: ModelProto) => m.graph.node.map((n) => n.opType);
+const ops = opTypes;
 
 describe('convTransposesAsPhases', () => {
   it('a stride-2 3x3 ConvTranspose (pads, output_padding, bias) as 4 phase Convs and a DepthToSpace, same output', async () => {
@@ -68,27 +65,9 @@ describe('convTransposesAsPhases', () => {
   });
 
   it('leaves a lone 1x1 stride-2 ConvTranspose (phases without taps) and one with a weight fed at run time', () => {
-    const lone = model([1, 4, 3, 3], [{ w: [4, 2, 1, 1], attrs: { strides: [2, 2], output_padding: [1, 1] } }]);
-    assert.equal(convTransposesAsPhases(lone, {}), lone);
-    const fed = model([1, 4, 3, 3], [{ w: [4, 2, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] }, weightInput: true }]);
-    assert.equal(convTransposesAsPhases(fed, {}), fed);
-  });
-});
-
-describe('withoutDuplicateSums', () => {
-  it('keeps the first of two Sums of the same inputs and points readers at it', async () => {
-    const b = new ModelBuilder({ seed: 2, opset: 17 });
-    const x = b.input('x', 'float32', [2, 3]);
-    const n = b.node('Neg', [x], {}, 'n');
-    const s1 = b.node('Sum', [x, n, x], {}, 's1');
-    const s2 = b.node('Sum', [x, n, x], {}, 's2');
-    b.output(b.node('Mul', [s1, b.node('Relu', [s2], {}, 'r')], {}, 'y'));
-    b.output(s2);
-    const m = b.build();
-    const d = withoutDuplicateSums(m);
-    assert.equal(ops(d).filter((o) => o === 'Sum').length, 1);
-    const feeds = { x: randomTensor('float32', [2, 3], 3) };
-    close(await run(d, feeds), await run(m, feeds));
-    assert.ok(d.graph.node.some((nd) => nd.output[0] === 's2' && nd.opType === 'Identity'));
+    const lone = shaped(model([1, 4, 3, 3], [{ w: [4, 2, 1, 1], attrs: { strides: [2, 2], output_padding: [1, 1] } }]));
+    assert.equal(convTransposesAsPhases(lone), lone);
+    const fed = shaped(model([1, 4, 3, 3], [{ w: [4, 2, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] }, weightInput: true }]));
+    assert.equal(convTransposesAsPhases(fed), fed);
   });
 });

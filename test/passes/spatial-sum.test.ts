@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inferShapes } from '../../src/analysis/infer.js';
-import { BackwardEmitter } from '../../src/autodiff/node-grad-context.js';
+import { emitReduce } from '../../src/autodiff/emit-ops.js';
+import { nodeEmitter } from '../../src/autodiff/emitter.js';
 import { type AttrValue, ModelBuilder, valueInfo } from '../../src/graph/builder.js';
-import { graphFromModel } from '../../src/graph/graph.js';
-import { emitSpatialSum, withoutDeadNodes } from '../../src/interpret/spatial-sum.js';
 import type { ModelProto } from '../../src/onnx/types.js';
+import { withoutDeadNodes } from '../../src/passes/dead-nodes.js';
+import { spatialSumsThroughConvs } from '../../src/passes/spatial-sum.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
-import { assertCloseToScale } from '../../test-support/interpret/rewrite-checks.js';
+import { assertCloseToScale, opTypes, shaped } from '../../test-support/passes/rewrite-checks.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 
 const RTOL = 1e-4;
@@ -28,18 +28,14 @@ function model(xShape: readonly number[], layers: readonly Layer[]): ModelProto 
   return b.build();
 }
 
-/** The model's spatial sums by emitSpatialSum (pruned) and by ReduceSum of the computed output. */
+/** The spatial sums of the model's output: a ReduceSum of it rewritten by the pass (pruned), and summed in JS from the computed output. */
 async function sums(m: ModelProto, xShape: readonly number[]): Promise<{ fast: Float32Array; reference: Float32Array; ops: string[] }> {
-  const graph = graphFromModel(m);
-  const shapes = inferShapes(graph).tensors;
   const y = m.graph.output[0]?.name as string;
-  const e = new BackwardEmitter(graph, m);
-  const sum = emitSpatialSum(e, { graph, shapes, uses: (t) => graph.consumers.get(t)?.length ?? 0 }, 17, y, 'spatial_sum');
-  const yInfo = shapes.get(y);
-  const fastModel = withoutDeadNodes({
-    ...m,
-    graph: { ...m.graph, node: [...m.graph.node, ...e.nodes], initializer: [...m.graph.initializer, ...e.initializers], output: [valueInfo(sum, 'float32', (yInfo?.shape ?? []).slice(0, 2))] },
-  });
+  const yShape = shaped(m).shapes.get(y)?.shape ?? [];
+  const e = nodeEmitter(m);
+  const sum = emitReduce(e, 17, 'ReduceSum', y, yShape.slice(2).map((_, i) => i + 2), false, 'spatial_sum');
+  const plain = e.appendTo(m, { outputs: [valueInfo(sum, 'float32', yShape.slice(0, 2))] });
+  const fastModel = withoutDeadNodes(spatialSumsThroughConvs(shaped(plain))).model;
   const x: RunTensor = randomTensor('float32', xShape, 11);
   const run = async (mm: ModelProto) => {
     const s = await Session.fromModel(mm, { threads: 1 });
@@ -53,11 +49,10 @@ async function sums(m: ModelProto, xShape: readonly number[]): Promise<{ fast: F
   const reference = new Float32Array(n * c);
   for (let i = 0; i < n * c; i++) for (let p = 0; p < per; p++) reference[i] = (reference[i] as number) + ((full.data as Float32Array)[i * per + p] as number);
   const fast = Object.values(await run(fastModel))[0]?.data as Float32Array;
-  return { fast, reference, ops: fastModel.graph.node.map((nd) => nd.opType) };
+  return { fast, reference, ops: opTypes(fastModel) };
 }
 
-
-describe('emitSpatialSum', () => {
+describe('spatialSumsThroughConvs', () => {
   it('Conv with strides, asymmetric pads, dilations and a bias: the sum without running the Conv', async () => {
     const r = await sums(model([2, 3, 9, 11], [{ op: 'Conv', w: [5, 3, 3, 3], attrs: { strides: [2, 2], pads: [1, 0, 2, 1], dilations: [1, 2] }, bias: true }]), [2, 3, 9, 11]);
     close(r.fast, r.reference);
@@ -87,18 +82,5 @@ describe('emitSpatialSum', () => {
     const r = await sums(model([2, 4, 6, 6], [{ op: 'Conv', w: [6, 2, 3, 3], attrs: { group: 2, pads: [1, 1, 1, 1] } }]), [2, 4, 6, 6]);
     close(r.fast, r.reference);
     assert.ok(r.ops.includes('Conv') && r.ops.includes('ReduceSum'));
-  });
-});
-
-describe('withoutDeadNodes', () => {
-  it('drops nodes and initializers no output depends on, keeps the rest in order', () => {
-    const b = new ModelBuilder({ seed: 1, opset: 17 });
-    const x = b.input('x', 'float32', [1, 2]);
-    const dead = b.node('Mul', [x, b.constant('k', 'float32', [], [2])], {}, 'dead');
-    b.node('Relu', [dead], {}, 'dead2');
-    b.output(b.node('Neg', [b.node('Relu', [x], {}, 'a')], {}, 'y'));
-    const m = withoutDeadNodes(b.build());
-    assert.deepEqual(m.graph.node.map((n) => n.output[0]), ['a', 'y']);
-    assert.deepEqual(m.graph.initializer.map((t) => t.name), []);
   });
 });
