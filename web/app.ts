@@ -1,8 +1,4 @@
-import { parseCodec } from '../src/compress/codec.js';
-import { EdgeClient, type Prediction } from '../src/edge/client.js';
-import { type RawImage, imageToTensor } from '../src/edge/pixels.js';
-import type { ModelRunner } from '../src/edge/runtime.js';
-import { type Transport, fetchTransport } from '../src/edge/transport.js';
+import { EdgeClient, type ModelRunner, type Prediction, type RawImage, type Transport, fetchTransport, imageToTensor, parseCodec } from 'cleave/edge';
 import { webRuntime } from './ort-web-runtime.js';
 
 /** The page's view of the server's /web/config.json. */

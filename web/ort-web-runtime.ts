@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-web/wasm';
-import type { EdgeDType, EdgeRuntime, EdgeTensor, ModelRunner } from '../src/edge/runtime.js';
+import type { EdgeDType, EdgeRuntime, EdgeTensor, ModelRunner } from 'cleave/edge';
 
 /**
  * The browser backend of the edge runtime: onnxruntime-web on WebAssembly, its .wasm files

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { table } from '../../src/cli/format.js';
 import { writeModel } from '../../src/onnx/model-file.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import { median } from '../../src/profile/stats.js';
+import { median } from '../../src/net/stats.js';
 import { chainModel, dagModel } from '../../test-support/deep-graphs.js';
 
 const HELP = `Usage: node build/bench/analyze/deep.js [options]
@@ -63,8 +63,10 @@ const cleave = join(root, 'bin/cleave.js');
 const probe = join(here, 'rss-probe.js');
 
 interface Case { readonly model: string; readonly nodes: number; readonly maxTensors: number; readonly build: () => ModelProto; readonly cutAt: () => string }
-/** Outcome of one process: its time and peak RSS, or why it did not finish. */
-interface Run { readonly ms: number | null; readonly peakRssMiB: number | null; readonly error?: string }
+/** One CLI process: wall and CPU time (user + system), peak RSS; or why it did not finish. */
+interface Run { readonly ms: number; readonly cpuMs: number; readonly peakRssMiB: number; readonly error?: string }
+/** One library process (measure.ts). */
+interface Lib { readonly analyzeMs: number; readonly cutMs: number; readonly cpuMs: number; readonly peakRssMiB: number; readonly cutPoints: number }
 
 // Each model is cut after its first layer or block, where the tail is as deep as the model.
 const cases: Case[] = [
@@ -84,75 +86,66 @@ function node(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { 
   return { stdout: r.stdout, ms };
 }
 
-/** One whole CLI process, timed from spawn to exit, its peak RSS read from the probe's file. */
+/** One whole CLI process, timed from spawn to exit; its peak RSS and CPU time from the probe's file. */
 function cli(args: readonly string[]): Run {
   const scratch = mkdtempSync(join(tmpdir(), 'cleave-bench-'));
-  const rssFile = join(scratch, 'rss');
+  const probeFile = join(scratch, 'usage.json');
   try {
-    const r = node(['--import', probe, cleave, ...args.map((a) => a.replace('{scratch}', scratch))], { ...process.env, CLEAVE_BENCH_RSS_FILE: rssFile });
-    const peak = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : null;
-    return r.error ? { ms: null, peakRssMiB: peak, error: r.error } : { ms: r.ms, peakRssMiB: peak };
+    const r = node(['--import', probe, cleave, ...args.map((a) => a.replace('{scratch}', scratch))], { ...process.env, CLEAVE_BENCH_RSS_FILE: probeFile });
+    const usage = existsSync(probeFile) ? (JSON.parse(readFileSync(probeFile, 'utf8')) as { maxRssKiB: number; cpuMicros: number }) : undefined;
+    return { ms: r.ms, cpuMs: (usage?.cpuMicros ?? NaN) / 1000, peakRssMiB: (usage?.maxRssKiB ?? NaN) / 1024, error: r.error };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-const summary = (xs: readonly Run[]) => {
-  const ok = xs.filter((x) => x.ms !== null);
-  if (ok.length < xs.length) return { ms: null, peakRssMiB: null, error: xs.find((x) => x.error)?.error };
-  return { ms: median(ok.map((x) => x.ms as number)), peakRssMiB: median(ok.map((x) => x.peakRssMiB ?? 0)) };
-};
+/** Medians of the runs, or the first failure. */
+function summary(xs: readonly Run[]): { ms: number; cpuMs: number; peakRssMiB: number } | { error: string } {
+  const failed = xs.find((x) => x.error);
+  if (failed) return { error: failed.error as string };
+  return { ms: median(xs.map((x) => x.ms)), cpuMs: median(xs.map((x) => x.cpuMs)), peakRssMiB: median(xs.map((x) => x.peakRssMiB)) };
+}
 
 mkdirSync(cache, { recursive: true });
 const results: Record<string, unknown>[] = [];
 const rows: (string | number)[][] = [];
-const fmt = (ms: number | null | undefined) => (ms === null || ms === undefined ? '-' : ms < 10_000 ? ms.toFixed(0) : `${(ms / 1000).toFixed(1)} s`);
-const mib = (x: number | null | undefined) => (x === null || x === undefined ? '-' : x.toFixed(0));
+const ms = (x: number) => (x < 10_000 ? x.toFixed(0) : `${(x / 1000).toFixed(1)} s`);
+const cell = (r: { ms: number; cpuMs: number; peakRssMiB: number } | { error: string } | null) =>
+  r === null ? '-' : 'error' in r ? `failed: ${r.error}` : `${ms(r.ms)} / ${ms(r.cpuMs)} / ${r.peakRssMiB.toFixed(0)}`;
 for (const c of cases) {
   const file = join(cache, `${c.model}.onnx`);
   const model = c.build();
   if (!existsSync(file)) writeModel(file, model);
   const cutAt = c.cutAt();
   const k = ['--max-tensors', String(c.maxTensors)];
-  const lib: { analyzeMs: number; cutMs: number; peakRssMiB: number; cutPoints: number }[] = [];
+  const lib: Lib[] = [];
   let libError: string | undefined;
   for (let i = 0; i < runs && !libError; i++) {
     const r = node([join(here, 'measure.js'), file, cutAt, ...k]);
     if (r.error) libError = r.error;
-    else lib.push(JSON.parse(r.stdout));
+    else lib.push(JSON.parse(r.stdout) as Lib);
   }
   const cliAnalyze: Run[] = [];
   const cliCut: Run[] = [];
-  if (!values['no-cli']) {
-    for (let i = 0; i < runs; i++) {
-      cliAnalyze.push(cli(['analyze', file, '--json', ...k]));
-      cliCut.push(cli(['cut', file, '--at', cutAt, '-o', '{scratch}/out', '--no-verify']));
-      if (cliAnalyze.some((r) => r.error) && cliCut.some((r) => r.error)) break;
-    }
+  for (let i = 0; i < runs && !values['no-cli']; i++) {
+    cliAnalyze.push(cli(['analyze', file, '--json', ...k]));
+    cliCut.push(cli(['cut', file, '--at', cutAt, '-o', '{scratch}/out', '--no-verify']));
+    if (cliAnalyze.some((r) => r.error) && cliCut.some((r) => r.error)) break;
   }
-  const res = {
-    model: c.model,
-    nodes: model.graph.node.length,
-    maxTensors: c.maxTensors,
-    fileMiB: statSync(file).size / 2 ** 20,
-    cutAt,
-    cutPoints: lib[0]?.cutPoints ?? null,
-    library: libError
-      ? { error: libError }
-      : { analyzeMs: median(lib.map((r) => r.analyzeMs)), cutMs: median(lib.map((r) => r.cutMs)), peakRssMiB: median(lib.map((r) => r.peakRssMiB)) },
-    cli: values['no-cli'] ? null : { analyze: summary(cliAnalyze), cut: summary(cliCut) },
-  };
+  const library = libError
+    ? { error: libError }
+    : { analyzeMs: median(lib.map((r) => r.analyzeMs)), cutMs: median(lib.map((r) => r.cutMs)), cpuMs: median(lib.map((r) => r.cpuMs)), peakRssMiB: median(lib.map((r) => r.peakRssMiB)) };
+  const cliResult = values['no-cli'] ? null : { analyze: summary(cliAnalyze), cut: summary(cliCut) };
+  const res = { model: c.model, nodes: model.graph.node.length, maxTensors: c.maxTensors, fileMiB: statSync(file).size / 2 ** 20, cutAt, cutPoints: lib[0]?.cutPoints ?? null, library, cli: cliResult };
   results.push(res);
-  const l = res.library as { analyzeMs?: number; cutMs?: number; peakRssMiB?: number; error?: string };
   rows.push([
     c.model, res.nodes, c.maxTensors, res.fileMiB.toFixed(1), res.cutPoints ?? '-',
-    l.error ? `failed: ${l.error}` : fmt(l.analyzeMs), fmt(l.cutMs), mib(l.peakRssMiB),
-    res.cli ? (res.cli.analyze.error ? `failed: ${res.cli.analyze.error}` : `${fmt(res.cli.analyze.ms)} (${mib(res.cli.analyze.peakRssMiB)} MiB)`) : '-',
-    res.cli ? (res.cli.cut.error ? `failed: ${res.cli.cut.error}` : `${fmt(res.cli.cut.ms)} (${mib(res.cli.cut.peakRssMiB)} MiB)`) : '-',
+    'error' in library ? `failed: ${library.error}` : `${ms(library.analyzeMs)} + ${ms(library.cutMs)} / ${ms(library.cpuMs)} / ${library.peakRssMiB.toFixed(0)}`,
+    cell(cliResult?.analyze ?? null), cell(cliResult?.cut ?? null),
   ]);
-  process.stderr.write(`${c.model} k=${c.maxTensors}: done\n`);
+  process.stderr.write(`${c.model} max tensors ${c.maxTensors}: done\n`);
 }
-process.stdout.write(table(['model', 'nodes', 'max tensors', 'file MiB', 'cuts', 'analyze ms', 'cut ms', 'lib peak RSS MiB', 'CLI analyze ms (RSS)', 'CLI cut ms (RSS)'], rows));
+process.stdout.write(table(['model', 'nodes', 'max tensors', 'file MiB', 'cuts', 'library: analyze + cut ms / CPU ms / peak RSS MiB', 'CLI analyze: ms / CPU ms / MiB', 'CLI cut: ms / CPU ms / MiB'], rows));
 const out = values.out ?? join(root, 'bench/results/analyze-deep.json');
 mkdirSync(join(out, '..'), { recursive: true });
 writeFileSync(out, `${JSON.stringify({ runs, node: process.version, timeoutS: timeoutMs / 1000, results }, null, 2)}\n`);

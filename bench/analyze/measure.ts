@@ -31,4 +31,6 @@ process.stdout.write(JSON.stringify({
   baseRssMiB: rssBefore / 1024,
   cutPoints: analysis.cutPoints.length,
   flops: analysis.totals.flops,
+  // CPU time of the whole process (user + system): on a shared machine, steadier than wall time.
+  cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
 }));

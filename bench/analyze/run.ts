@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { table } from '../../src/cli/format.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { writeModel } from '../../src/onnx/model-file.js';
-import { median } from '../../src/profile/stats.js';
+import { median } from '../../src/net/stats.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '../../..');

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { readClassifier } from '../../src/interpret/isplit-data.js';
 import { rankCuts, scanSaliency } from '../../src/interpret/isplit.js';
 import { spearman } from '../../src/interpret/isplit-stats.js';
-import { loadDataset } from '../../src/train/datasets.js';
+import { loadDataset } from '../../src/data/datasets.js';
 
 const { values } = parseArgs({ options: { images: { type: 'string', default: '2000' } } });
 

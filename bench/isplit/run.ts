@@ -20,7 +20,7 @@ import { buildModel } from '../../src/models/catalogue.js';
 import { writeModel } from '../../src/onnx/model-file.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { isplitPlotSvg } from '../../src/report/isplit-plot.js';
-import { loadDataset } from '../../src/train/datasets.js';
+import { loadDataset } from '../../src/data/datasets.js';
 import { fit } from '../../src/train/fit.js';
 
 const { values } = parseArgs({

@@ -21,7 +21,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from '../../src/profile/stats.js';
+import { median } from '../../src/net/stats.js';
 import type { GridPoint } from '../../test-support/net/netem-grid.js';
 import { netnsUnavailableReason } from '../../test-support/net/shaped-link.js';
 import { CLIENT_WARMUP, SPLIT_CASES, SplitRig, type SplitRow, scoreSplit } from '../../test-support/net/split-inference.js';

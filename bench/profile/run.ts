@@ -20,7 +20,7 @@ import { buildModel } from '../../src/models/catalogue.js';
 import { machineFacts, measureCopyBandwidthGBps } from '../../src/profile/machine.js';
 import { measuredDevice } from '../../src/profile/measured-device.js';
 import { profileModel } from '../../src/profile/profile-model.js';
-import { median } from '../../src/profile/stats.js';
+import { median } from '../../src/net/stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');

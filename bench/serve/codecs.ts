@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatLoopbackReport, runLoopbackDemoOnDataset } from '../../src/edge/loopback-demo.js';
+import { formatLoopbackReport, runLoopbackDemoOnDataset } from '../../src/demo/loopback.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { readModel } from '../../src/onnx/model-file.js';
 import type { ModelProto } from '../../src/onnx/types.js';

@@ -6,8 +6,8 @@
 import { type Socket, connect } from 'node:net';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../src/onnx/codec.js';
-import { FrameReader, type ReplyFrame, requestFramePrefix } from '../../src/serve/stream-frame.js';
-import { decodeInferResponse, encodeInferRequest } from '../../src/serve/v2-wire.js';
+import { FrameReader, type ReplyFrame, requestFramePrefix } from '../../src/protocol/stream-frame.js';
+import { decodeInferResponse, encodeInferRequest } from '../../src/protocol/v2-wire.js';
 import { BARE_SESSION_OPTIONS } from './bare-split.js';
 import { CUT_SHAPE, INPUT_SHAPE, benchNet } from './bench-net.js';
 

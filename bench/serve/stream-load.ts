@@ -1,6 +1,6 @@
 import { streamTransport } from '../../src/edge/stream-transport.js';
-import { nearestRank } from '../../src/profile/stats.js';
-import type { EncodedBody } from '../../src/serve/v2-wire.js';
+import { nearestRank } from '../../src/net/stats.js';
+import type { EncodedBody } from '../../src/protocol/v2-wire.js';
 
 export interface StreamLoad {
   /** requests kept in flight (on one connection) */

@@ -16,7 +16,7 @@ import { estimateTransfer } from '../../src/net/analytic.js';
 import { EventCore } from '../../src/net/event-core.js';
 import { Random } from '../../src/net/random.js';
 import { simulateScenario } from '../../src/net/scenario.js';
-import { median } from '../../src/profile/stats.js';
+import { median } from '../../src/net/stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');

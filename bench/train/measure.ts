@@ -3,8 +3,8 @@
 // `full EPOCHS` trains on the whole training set and evaluates on the whole test set.
 import { buildModel } from '../../src/models/catalogue.js';
 import { writeModel } from '../../src/onnx/model-file.js';
-import { batches } from '../../src/train/batches.js';
-import { loadDataset } from '../../src/train/datasets.js';
+import { batches } from '../../src/data/batches.js';
+import { loadDataset } from '../../src/data/datasets.js';
 import { fit } from '../../src/train/fit.js';
 import type { OptimizerSpec } from '../../src/train/optimizers.js';
 import { Trainer } from '../../src/train/trainer.js';

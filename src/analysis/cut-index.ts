@@ -1,6 +1,4 @@
-import { dtypeBytes } from '../onnx/dtype.js';
-import { numelOf } from '../onnx/tensor.js';
-import type { TensorInfo } from '../ops/op.js';
+import { byteSize } from '../graph/tensor-meta.js';
 import { ancestorNodes, type Dataflow } from './dataflow.js';
 
 /** A place to cut: the tensors that cross, what they weigh, and what the head costs. */
@@ -43,10 +41,6 @@ export interface Head {
 }
 
 export const EMPTY_HEAD: Head = { base: -1, extra: [] };
-
-export function tensorBytes(info: TensorInfo | undefined): number {
-  return info ? numelOf(info.shape) * dtypeBytes(info.dtype) : 0;
-}
 
 /** Figures of the head of one single cut. */
 interface BaseFigures {
@@ -98,6 +92,9 @@ export class CutIndex {
   /** scratch membership stamps, one per node */
   private readonly mark: Int32Array;
   private stamp = 0;
+  /** producers of each node's inputs: node i's are preds[predStart[i] .. predStart[i + 1]) */
+  private readonly predStart: Int32Array;
+  private readonly preds: Int32Array;
 
   constructor(readonly flow: Dataflow, readonly costs: NodeCosts) {
     const { graph, inference } = flow;
@@ -111,6 +108,16 @@ export class CutIndex {
     this.singleOf = new Set(this.singles.map((s) => s.tensor));
     this.rank = rankNodes(flow, this.singles);
     this.mark = new Int32Array(n);
+    this.predStart = new Int32Array(n + 1);
+    const preds: number[] = [];
+    graph.nodes.forEach((node, i) => {
+      for (const t of node.input) {
+        const p = t ? graph.producer.get(t) : undefined;
+        if (p !== undefined) preds.push(p);
+      }
+      this.predStart[i + 1] = preds.length;
+    });
+    this.preds = Int32Array.from(preds);
     const { base, initRank } = baseFigures(flow, costs, this.singles, this.rank, lastReader);
     this.base = base;
     this.initRank = initRank;
@@ -144,8 +151,31 @@ export class CutIndex {
     const j = producers.reduce((m, p) => Math.max(m, this.rank[p] as number), 0);
     const top = producers.filter((p) => this.rank[p] === j);
     if (j < this.singles.length && top.every((p) => p === (this.singles[j] as SingleCut).node)) return this.singleHead(j);
-    const extra = ancestorNodes(this.flow.graph, top, (i) => this.rank[i] === j).sort((a, b) => a - b);
-    return { base: j - 1, extra };
+    return { base: j - 1, extra: this.ancestorsOfRank(top, j) };
+  }
+
+  /** Nodes of rank `j` that `starts` (of rank j) depend on, themselves included, ascending. */
+  private ancestorsOfRank(starts: readonly number[], j: number): number[] {
+    const { mark, rank, predStart, preds } = this;
+    const stamp = ++this.stamp;
+    const out: number[] = [];
+    const stack: number[] = [];
+    for (const s of starts) {
+      if (mark[s] === stamp) continue;
+      mark[s] = stamp;
+      stack.push(s);
+    }
+    while (stack.length) {
+      const i = stack.pop() as number;
+      out.push(i);
+      for (let k = predStart[i] as number; k < (predStart[i + 1] as number); k++) {
+        const p = preds[k] as number;
+        if (mark[p] === stamp || rank[p] !== j) continue;
+        mark[p] = stamp;
+        stack.push(p);
+      }
+    }
+    return out.sort((a, b) => a - b);
   }
 
   /**
@@ -182,7 +212,7 @@ export class CutIndex {
     // A single cut's own head: its figures as they are.
     if (head.extra.length === 0 && tensors.length === 1 && tensors[0] === cut.tensor) {
       const { graph, inference } = this.flow;
-      const bytes = tensorBytes(inference.tensors.get(cut.tensor));
+      const bytes = byteSize(inference.tensors.get(cut.tensor));
       return {
         tensors: [cut.tensor],
         bytes,
@@ -204,6 +234,15 @@ export class CutIndex {
     for (const i of nodes) mark[i] = stamp;
     return (i) => mark[i] === stamp;
   }
+}
+
+/**
+ * For each single-tensor cut, by its tensor: the sum of `values` (one per node) over its head,
+ * the tensor's producer and all it depends on. One pass, not a walk per cut.
+ */
+export function singleCutHeadSums(flow: Dataflow, values: readonly number[]): Map<string, number> {
+  const index = new CutIndex(flow, { flops: values });
+  return new Map(index.singles.map((s, j) => [s.tensor, index.describe(index.singleHead(j), [s.tensor]).headFlops]));
 }
 
 /** The single cuts, by conditions (a) and (b) of CutIndex, in one pass over the nodes. */
@@ -254,7 +293,7 @@ function rankNodes(flow: Dataflow, singles: readonly SingleCut[]): Int32Array {
 /** Layers, FLOPs, weights and peak live bytes of each single cut's head. */
 function baseFigures(flow: Dataflow, costs: NodeCosts, singles: readonly SingleCut[], rank: Int32Array, lastReader: ReadonlyMap<string, number>) {
   const { graph, inference } = flow;
-  const bytes = (t: string) => tensorBytes(inference.tensors.get(t));
+  const bytes = (t: string) => byteSize(inference.tensors.get(t));
   const m = singles.length;
   const layers = new Array<number>(m + 1).fill(0);
   const flops = new Array<number>(m + 1).fill(0);
@@ -318,7 +357,7 @@ export function touched(node: { readonly input: readonly string[]; readonly outp
  */
 export function describeHead(flow: Dataflow, costs: NodeCosts, nodes: Iterable<number>, tensors: readonly string[], totalFlops: number, base?: Base): CutPoint {
   const { graph, inference } = flow;
-  const bytes = (t: string) => tensorBytes(inference.tensors.get(t));
+  const bytes = (t: string) => byteSize(inference.tensors.get(t));
   const order = (t: string) => graph.producer.get(t) ?? -1;
   const sorted = [...tensors].sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
   const cut = new Set(sorted);

@@ -4,7 +4,8 @@ import { type Graph, opsetOf } from '../graph/graph.js';
 import { dtypeFromCode, isFloat } from '../onnx/dtype.js';
 import { isExternal, numelOf, tensorValue } from '../onnx/tensor.js';
 import type { NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from '../ops/op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from '../ops/op.js';
 import { findOp } from '../ops/registry.js';
 import { MAX_FOLD_ELEMENTS } from '../ops/shared/elementwise.js';
 

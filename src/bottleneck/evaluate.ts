@@ -2,8 +2,8 @@ import { BadRequestError } from '../errors.js';
 import { graphFromModel } from '../graph/graph.js';
 import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
 import { type RunTensor, Session } from '../runtime/session.js';
-import { makeBatch } from '../train/batches.js';
-import type { ImageDataset } from '../train/datasets.js';
+import { makeBatch } from '../data/batches.js';
+import type { ImageDataset } from '../data/image-dataset.js';
 
 export interface AccuracyOptions {
   /** images per run, default 256 (the model's batch dimension must be symbolic) */

@@ -2,7 +2,7 @@ import { inferShapes } from '../analysis/infer.js';
 import { BadRequestError } from '../errors.js';
 import { graphFromModel } from '../graph/graph.js';
 import type { ModelProto } from '../onnx/types.js';
-import type { ImageDataset } from '../train/datasets.js';
+import type { ImageDataset } from '../data/image-dataset.js';
 import { type EpochStats, fit } from '../train/fit.js';
 import { differentiableAt } from '../ops/op.js';
 import { type Accuracy, accuracyOf } from './evaluate.js';

@@ -1,52 +1,16 @@
-import cliProgress from 'cli-progress';
 import { BadRequestError } from '../errors.js';
 import { loadImages, readClassifier } from '../interpret/isplit-data.js';
+import { rankPerClass } from '../interpret/isplit-per-class.js';
 import { type IsplitRanking, rankCuts, type SaliencyScan, scanSaliency } from '../interpret/isplit.js';
 import { writeFileAtomic } from '../onnx/model-file.js';
 import { isplitPlotSvg } from '../report/isplit-plot.js';
-import { normalisationOf, parse, positiveInt } from './args.js';
+import { defineCommand } from './command.js';
+import { flag, option } from './option-table.js';
+import { normalisationOptions, threadsOption } from './common-options.js';
 import { EXIT } from './exit-codes.js';
-import { type CliIo, printHelp } from './io.js';
-
-export const RANK_HELP = `Usage: cleave rank MODEL.onnx --data mnist|fashion-mnist|DIR [options]
-
-Ranks the cut points of a classifier by I-SPLIT saliency (before any retraining): for every
-single-tensor cut l, Grad-CAM maps H = ReLU((1/K) sum_k alpha_k A_k) (alpha_k = spatial mean
-of dy_c/dA_k, c the predicted class) are averaged over the images of a class subset into M,
-and S(l) = |sum_ij M_ij| / (H W). Candidate cuts are the local maxima of log S along the
-network, the recommendation its global maximum. Beside it, the size-only baseline: bytes at
-the cut (rank 1 = fewest bytes). Dense cuts ([N, F]) count as F channels at 1 x 1.
-
-Options:
-  --data SRC          mnist | fashion-mnist (test split) | DIR of class subfolders (PNG/JPEG;
-                      DIR/test is used when present), converted to the model's input
-  --classes 0,3,7     average over images of these classes only (default: all)
-  --per-class         a table per class, and whether the best cut differs between classes
-  --true-class        explain the true class instead of the predicted one
-  --spatial-only      rank only cuts with a spatial map (H x W > 1), as the paper's
-                      candidates (conv/pool outputs); dense cuts are left out
-  --mean M1[,M2,M3]   per-channel mean subtracted after pixels are scaled to [0, 1], for
-                      models trained on normalised images (e.g. 0.485,0.456,0.406)
-  --std S1[,S2,S3]    per-channel std divided by (e.g. 0.229,0.224,0.225)
-  --images N          images to scan (default 512; with --classes, of those classes)
-  --batch N           Grad-CAM batch (default 32)
-  --plot FILE.svg     write a plot of log S(l) and bytes along the network
-  --threads N         ONNX Runtime threads
-  --json              print the ranking(s) as JSON
-  -h, --help          show this help
-
-Example:
-  cleave rank models/small-vgg-fashion.onnx --data fashion-mnist --classes 0,2,4,6 --plot rank.svg
-`;
-
-function classList(v: string | undefined, classes: number): number[] | undefined {
-  if (v === undefined) return undefined;
-  const out = v.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (out.length === 0 || out.some((c) => !Number.isInteger(c) || c < 0 || c >= classes)) {
-    throw new BadRequestError(`--classes takes class indexes 0..${classes - 1} separated by commas, got "${v}"`);
-  }
-  return [...new Set(out)].sort((a, b) => a - b);
-}
+import { printJson } from './io.js';
+import { atLeast, each, integer, list, positive, text } from './option-types.js';
+import { progressBar } from './progress.js';
 
 const sci = (v: number) => (Number.isFinite(v) && v > 0 ? v.toExponential(3) : String(v));
 
@@ -73,79 +37,70 @@ function subsetName(scan: SaliencyScan, classes: readonly number[]): string {
   return classes.length === scan.classes ? 'all classes' : `classes ${classes.map((c) => `${c} (${scan.classNames[c] ?? c})`).join(', ')}`;
 }
 
-export async function runRank(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    data: { type: 'string' },
-    classes: { type: 'string' },
-    'per-class': { type: 'boolean' },
-    'true-class': { type: 'boolean' },
-    'spatial-only': { type: 'boolean' },
-    images: { type: 'string' },
-    mean: { type: 'string' },
-    std: { type: 'string' },
-    batch: { type: 'string' },
-    plot: { type: 'string' },
-    threads: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  }, 'rank');
-  if (values.help) return printHelp(io, RANK_HELP);
-  if (positionals.length !== 1) throw new BadRequestError('rank takes one MODEL file; see `cleave rank --help`');
-  if (!values.data) throw new BadRequestError('rank needs --data mnist, fashion-mnist or a folder of class subfolders');
-  const model = readClassifier(positionals[0] as string);
-  const { data } = loadImages(values.data, 'test', model);
-  const classes = classList(values.classes, data.classes);
-  const images = positiveInt(values.images, 'images', 512);
-  const bar = !values.json && process.stderr.isTTY
-    ? new cliProgress.SingleBar({ format: 'Grad-CAM [{bar}] {value}/{total} images', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
-    : undefined;
-  let started = false;
-  const scan = await scanSaliency(model, data, {
-    classes,
-    images,
-    batch: positiveInt(values.batch, 'batch', 32),
-    target: values['true-class'] ? 'true' : 'predicted',
-    normalisation: normalisationOf(values),
-    threads: values.threads === undefined ? undefined : positiveInt(values.threads, 'threads', 1),
-    onProgress: (done, total) => {
-      if (!bar) return;
-      if (!started) { bar.start(total, 0); started = true; }
-      bar.update(done);
-      if (done === total) bar.stop();
-    },
-  });
-  const scanned = Array.from({ length: scan.classes }, (_, c) => c).filter((c) => (scan.counts[c] as number) > 0);
-  const rankOptions = { spatialOnly: values['spatial-only'] ?? false };
-  const main = rankCuts(scan, classes ?? scanned, rankOptions);
-  const perClass = values['per-class'] ? scanned.map((c) => ({ class: c, name: scan.classNames[c] ?? String(c), ranking: rankCuts(scan, [c], rankOptions) })) : [];
-  const best = new Map<string, number[]>();
-  for (const p of perClass) best.set(p.ranking.recommended, [...(best.get(p.ranking.recommended) ?? []), p.class]);
-  const differs = best.size > 1;
-
-  if (values.plot) {
-    const svg = isplitPlotSvg(main.cuts.map((c) => ({ label: c.tensor, logScore: c.logScore, bytes: c.bytes, candidate: c.candidate, recommended: c.tensor === main.recommended })), {
-      title: `I-SPLIT: ${positionals[0]} on ${values.data}, ${subsetName(scan, main.classes)}`,
+export const rankCommand = defineCommand({
+  name: 'rank',
+  summary: 'I-SPLIT: rank the cut points by Grad-CAM saliency, per class subset',
+  usage: 'MODEL.onnx --data mnist|fashion-mnist|DIR [options]',
+  description: `Ranks the cut points of a classifier by I-SPLIT saliency (before any retraining): for every
+single-tensor cut l, Grad-CAM maps H = ReLU((1/K) sum_k alpha_k A_k) (alpha_k = spatial mean
+of dy_c/dA_k, c the predicted class) are averaged over the images of a class subset into M,
+and S(l) = |sum_ij M_ij| / (H W). Candidate cuts are the local maxima of log S along the
+network, the recommendation its global maximum. Beside it, the size-only baseline: bytes at
+the cut (rank 1 = fewest bytes). Dense cuts ([N, F]) count as F channels at 1 x 1.`,
+  args: { min: 1, says: 'one MODEL file' },
+  options: {
+    data: option(text, { required: true, arg: 'SRC', help: "mnist | fashion-mnist (test split) | DIR of class subfolders (PNG/JPEG; DIR/test is used when present), converted to the model's input" }),
+    classes: option(list(integer), { check: each(atLeast(0)), arg: '0,3,7', help: 'average over images of these classes only (default: all)' }),
+    'per-class': flag('a table per class, and whether the best cut differs between classes'),
+    'true-class': flag('explain the true class instead of the predicted one'),
+    'spatial-only': flag("rank only cuts with a spatial map (H x W > 1), as the paper's candidates (conv/pool outputs); dense cuts are left out"),
+    ...normalisationOptions,
+    images: option(integer, { default: 512, check: positive, help: 'images to scan (with --classes, of those classes)' }),
+    batch: option(integer, { default: 32, check: positive, help: 'Grad-CAM batch' }),
+    plot: option(text, { arg: 'FILE.svg', help: 'write a plot of log S(l) and bytes along the network' }),
+    threads: threadsOption,
+  },
+  json: 'print the ranking(s) as JSON',
+  examples: ['cleave rank models/small-vgg-fashion.onnx --data fashion-mnist --classes 0,2,4,6 --plot rank.svg'],
+  async run({ values: v, positionals: [file] }, io) {
+    const model = readClassifier(file as string);
+    const { data } = loadImages(v.data, 'test', model);
+    if (v.classes?.some((c) => c >= data.classes)) throw new BadRequestError(`--classes must be class indexes 0..${data.classes - 1} separated by commas, got "${v.classes.join(',')}"`);
+    const classes = v.classes && [...new Set(v.classes)].sort((a, b) => a - b);
+    const bar = progressBar('Grad-CAM [{bar}] {value}/{total} images', v.json);
+    const scan = await scanSaliency(model, data, {
+      classes, images: v.images, batch: v.batch, target: v['true-class'] ? 'true' : 'predicted',
+      normalisation: { mean: v.mean, std: v.std }, threads: v.threads, onProgress: (done, total) => bar.update(done, total),
     });
-    writeFileAtomic(values.plot, new TextEncoder().encode(svg));
-  }
-  if (values.json) {
-    io.stdout(`${JSON.stringify({
-      model: positionals[0], data: values.data, target: scan.target, seconds: scan.seconds,
-      ranking: main,
-      perClass: values['per-class'] ? perClass : undefined,
-      bestCutDiffersBetweenClasses: values['per-class'] ? differs : undefined,
-    }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
+    const rankOptions = { spatialOnly: v['spatial-only'] };
+    const main = rankCuts(scan, classes, rankOptions);
+    const { perClass, bestCuts, differs } = v['per-class'] ? rankPerClass(scan, rankOptions) : { perClass: [], bestCuts: new Map<string, readonly number[]>(), differs: false };
+
+    if (v.plot) {
+      const svg = isplitPlotSvg(main.cuts.map((c) => ({ label: c.tensor, logScore: c.logScore, bytes: c.bytes, candidate: c.candidate, recommended: c.tensor === main.recommended })), {
+        title: `I-SPLIT: ${file} on ${v.data}, ${subsetName(scan, main.classes)}`,
+      });
+      writeFileAtomic(v.plot, new TextEncoder().encode(svg));
+    }
+    if (v.json) {
+      printJson(io, {
+        model: file, data: v.data, target: scan.target, seconds: scan.seconds,
+        ranking: main,
+        perClass: v['per-class'] ? perClass : undefined,
+        bestCutDiffersBetweenClasses: v['per-class'] ? differs : undefined,
+      }, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+      return EXIT.OK;
+    }
+    io.stdout(`I-SPLIT on ${file}: ${v.data}, Grad-CAM of the ${scan.target} class, ${scan.seconds.toFixed(1)} s\n\n`);
+    io.stdout(rankTable(main, subsetName(scan, main.classes)));
+    for (const p of perClass) io.stdout(`\n${rankTable(p.ranking, `class ${p.class} (${p.name})`)}`);
+    if (v['per-class']) {
+      io.stdout(`\nbest cut per class: ${perClass.map((p) => `${p.class}: ${p.ranking.recommended}`).join(', ')}\n`);
+      io.stdout(differs
+        ? `the best cut differs between classes: ${[...bestCuts].map(([t, cs]) => `${t} for ${cs.join(',')}`).join('; ')}\n`
+        : `every class has the same best cut (${main.recommended})\n`);
+    }
+    if (v.plot) io.stdout(`wrote ${v.plot}\n`);
     return EXIT.OK;
-  }
-  io.stdout(`I-SPLIT on ${positionals[0]}: ${values.data}, Grad-CAM of the ${scan.target} class, ${scan.seconds.toFixed(1)} s\n\n`);
-  io.stdout(rankTable(main, subsetName(scan, main.classes)));
-  for (const p of perClass) io.stdout(`\n${rankTable(p.ranking, `class ${p.class} (${p.name})`)}`);
-  if (values['per-class']) {
-    io.stdout(`\nbest cut per class: ${perClass.map((p) => `${p.class}: ${p.ranking.recommended}`).join(', ')}\n`);
-    io.stdout(differs
-      ? `the best cut differs between classes: ${[...best].map(([t, cs]) => `${t} for ${cs.join(',')}`).join('; ')}\n`
-      : `every class has the same best cut (${main.recommended})\n`);
-  }
-  if (values.plot) io.stdout(`wrote ${values.plot}\n`);
-  return EXIT.OK;
-}
+  },
+});

@@ -1,17 +1,15 @@
 import { BadRequestError } from '../errors.js';
 import { floatToHalf, halfToFloat } from '../onnx/tensor.js';
+import { CODEC_DATATYPE, CODEC_NAMES, type CodecName, type CodecParameters, INNER_BYTES, fromBase64, numberParameter, shapeParameter, toBase64 } from '../protocol/codec-parameters.js';
 import { deflate, inflate } from './deflate.js';
 import { type AffineParams, dequantizePerChannel, dequantizePerTensor, quantizePerChannel, quantizePerTensor } from './quantize.js';
 
 /**
  * Codecs for the float32 tensor at the cut. An encoded tensor is plain protocol data (a v2
  * datatype, a shape, little-endian bytes) plus `cleave_*` parameters that say how to get the
- * float32 tensor back, so it travels in a standard KServe v2 request. The raw codec adds no
- * parameters at all: Triton or any v2 server accepts it as is.
+ * float32 tensor back (protocol/codec-parameters.ts), so it travels in a standard KServe v2
+ * request.
  */
-
-export type CodecName = 'fp32' | 'fp16' | 'int8' | 'int8-channel';
-export const CODEC_NAMES: readonly CodecName[] = ['fp32', 'fp16', 'int8', 'int8-channel'];
 
 export interface CodecSpec {
   readonly name: CodecName;
@@ -27,8 +25,7 @@ export interface FloatTensor {
   readonly data: Float32Array;
 }
 
-export type CodecParameters = Record<string, string | number | boolean>;
-
+/** A tensor encoded by a codec, ready to be a v2 input: datatype, shape, bytes and the codec's parameters. */
 export interface EncodedTensor {
   readonly datatype: 'FP32' | 'FP16' | 'INT8' | 'UINT8';
   readonly shape: readonly number[];
@@ -49,28 +46,13 @@ export function parseCodec(text: string): CodecSpec {
   return { name: name as CodecName, ...(rest.length ? { deflate: true } : {}), ...(axis !== undefined ? { axis } : {}) };
 }
 
+/** The text `parseCodec` reads back (`int8-channel:2+deflate`). */
 export function codecLabel(spec: CodecSpec): string {
   return `${spec.name}${spec.axis !== undefined ? `:${spec.axis}` : ''}${spec.deflate ? '+deflate' : ''}`;
 }
 
 function bytesOf(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-function fromBase64(s: string, what: string): Uint8Array {
-  let bin: string;
-  try {
-    bin = atob(s);
-  } catch {
-    throw new BadRequestError(`${what} is not base64`);
-  }
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
 /** Encodes a float32 tensor with a codec. */
@@ -118,27 +100,6 @@ export async function encodeTensor(t: FloatTensor, spec: CodecSpec): Promise<Enc
   return { datatype: 'UINT8', shape: [packed.length], bytes: packed, parameters };
 }
 
-/** True when a tensor's parameters say it was encoded by a cleave codec (raw fp32 needs no decoding). */
-export function isEncoded(parameters: CodecParameters | undefined): boolean {
-  return parameters?.cleave_codec !== undefined;
-}
-
-const INNER_BYTES: Readonly<Record<string, number>> = { FP32: 4, FP16: 2, INT8: 1 };
-const CODEC_DATATYPE: Readonly<Record<CodecName, string>> = { fp32: 'FP32', fp16: 'FP16', int8: 'INT8', 'int8-channel': 'INT8' };
-
-function num(p: CodecParameters, key: string): number {
-  const v = p[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new BadRequestError(`codec parameter ${key} must be a finite number`);
-  return v;
-}
-
-function parseShape(text: unknown, maxElements: number): number[] {
-  if (typeof text !== 'string' || !/^\d+(,\d+)*$/.test(text)) throw new BadRequestError('codec parameter cleave_shape must look like "1,16,14,14"');
-  const dims = text.split(',').map(Number);
-  if (dims.length > 16 || dims.reduce((a, b) => a * b, 1) > maxElements) throw new BadRequestError(`cleave_shape [${text}] is larger than allowed`);
-  return dims;
-}
-
 /** An aligned copy of `bytes` (views into an HTTP body are not aligned for typed arrays). */
 function aligned(bytes: Uint8Array): ArrayBuffer {
   const c = new Uint8Array(bytes.length);
@@ -160,7 +121,7 @@ export async function decodeTensor(datatype: string, shape: readonly number[], b
   let raw = bytes;
   if (parameters.cleave_deflate === true) {
     if (datatype !== 'UINT8' || shape.length !== 1) throw new BadRequestError('deflated cut tensors travel as UINT8 of shape [bytes]');
-    dims = parseShape(parameters.cleave_shape, maxElements);
+    dims = shapeParameter(parameters.cleave_shape, maxElements);
     inner = String(parameters.cleave_datatype);
     if (!(inner in INNER_BYTES)) throw new BadRequestError(`cleave_datatype ${inner} is not FP32, FP16 or INT8`);
     const expect = dims.reduce((a, b) => a * b, 1) * (INNER_BYTES[inner] as number);
@@ -180,11 +141,11 @@ export async function decodeTensor(datatype: string, shape: readonly number[], b
       return { dims, data: out };
     }
     case 'int8': {
-      const p: AffineParams = { scale: num(parameters, 'cleave_scale'), zeroPoint: num(parameters, 'cleave_zero_point') };
+      const p: AffineParams = { scale: numberParameter(parameters, 'cleave_scale'), zeroPoint: numberParameter(parameters, 'cleave_zero_point') };
       return { dims, data: dequantizePerTensor(new Int8Array(aligned(raw)), p) };
     }
     case 'int8-channel': {
-      const axis = num(parameters, 'cleave_axis');
+      const axis = numberParameter(parameters, 'cleave_axis');
       if (!Number.isInteger(axis) || axis < 0 || axis >= dims.length) throw new BadRequestError(`cleave_axis ${axis} is outside a tensor of rank ${dims.length}`);
       const channels = dims[axis] as number;
       const scales = fromBase64(String(parameters.cleave_scales), 'cleave_scales');

@@ -7,6 +7,7 @@ import { BadRequestError, CutError } from '../errors.js';
 import { valueInfo } from '../graph/builder.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
+import { VERSION } from '../version.js';
 
 /** The two halves of a model cut at a set of tensors. */
 export interface CutModels {
@@ -169,7 +170,7 @@ function buildSide(analysis: Analysis, name: string, nodes: readonly number[], i
     irVersion: model.irVersion,
     opsetImport: model.opsetImport,
     producerName: 'cleave',
-    producerVersion: '0.1.0',
+    producerVersion: VERSION,
     domain: model.domain ?? '',
     modelVersion: model.modelVersion ?? 0,
     docString: `${name} of ${graph.name || 'model'} cut by cleave`,

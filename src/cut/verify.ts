@@ -85,3 +85,10 @@ export async function verifyCut(analysis: Analysis, cut: CutModels, options: Ver
     await Promise.all(sessions.map((s) => s.release()));
   }
 }
+
+/** Throws a CutError naming the worst output when `v` failed: a cut that does not reproduce the model is not written. */
+export function checkReproduces(v: Verification): void {
+  if (v.ok) return;
+  const worst = v.outputs.reduce((a, b) => (b.relativeError > a.relativeError ? b : a));
+  throw new CutError(`the cut does not reproduce the model: output "${worst.output}" differs by ${worst.relativeError.toExponential(2)} relative (max abs ${worst.maxAbsError.toExponential(2)}), above ${v.rtol}`);
+}

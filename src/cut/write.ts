@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ioFailure } from '../errors.js';
 import { encodeModel } from '../onnx/codec.js';
 import type { CutModels } from './extract.js';
+import type { CutManifest } from './manifest.js';
 
 /** Files a cut writes into its output folder. */
 export const CUT_FILES = { head: 'head.onnx', tail: 'tail.onnx', manifest: 'cut.json' } as const;
@@ -11,7 +12,7 @@ export const CUT_FILES = { head: 'head.onnx', tail: 'tail.onnx', manifest: 'cut.
  * Writes head.onnx, tail.onnx and cut.json into `dir`. Every file is written under a temporary
  * name first and renamed only once all are written, so a failure leaves no partial output.
  */
-export function writeCut(dir: string, cut: CutModels, manifest: Readonly<Record<string, unknown>>): string[] {
+export function writeCut(dir: string, cut: CutModels, manifest: CutManifest): string[] {
   try {
     mkdirSync(dir, { recursive: true });
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
@@ -32,4 +33,13 @@ export function writeCut(dir: string, cut: CutModels, manifest: Readonly<Record<
     throw ioFailure(`cannot write the cut into ${dir}`, e);
   }
   return files.map(([name]) => join(dir, name));
+}
+
+/** One half of a cut: `path` itself, or its head.onnx / tail.onnx when it is a cut folder. */
+export function cutHalfPath(path: string, half: 'head' | 'tail'): string {
+  try {
+    return statSync(path).isDirectory() ? join(path, CUT_FILES[half]) : path;
+  } catch {
+    return path; // reading the model reports the missing file
+  }
 }

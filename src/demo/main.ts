@@ -6,15 +6,16 @@ import { analyze } from '../analysis/analyze.js';
 import { suggestCut } from '../analysis/suggest.js';
 import { bytes, si, table } from '../cli/format.js';
 import { cutModel } from '../cut/extract.js';
+import { cutManifest } from '../cut/manifest.js';
 import { verifyCut } from '../cut/verify.js';
 import { writeCut } from '../cut/write.js';
 import { graphFromModel } from '../graph/graph.js';
 import { buildModel } from '../models/catalogue.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
 import { readModel } from '../onnx/model-file.js';
-import { formatLoopbackReport, runLoopbackDemo } from '../edge/loopback-demo.js';
-import { loadMnist } from '../train/datasets.js';
-import { PIXEL_SCALE } from '../train/batches.js';
+import { formatLoopbackReport, runLoopbackDemo } from './loopback.js';
+import { loadMnist } from '../data/datasets.js';
+import { PIXEL_SCALE } from '../data/batches.js';
 
 /**
  * `npm start`: the whole path on a small CNN built by cleave: analyse, list the cut points,
@@ -43,7 +44,7 @@ async function demo(): Promise<void> {
   const check = await verifyCut(analysis, parts);
   const dir = mkdtempSync(join(tmpdir(), 'cleave-demo-'));
   try {
-    const files = writeCut(dir, parts, { tensors: parts.tensors, bytes: parts.bytes });
+    const files = writeCut(dir, parts, cutManifest(analysis, parts, { verification: check }));
     say(`   wrote ${files.map((f) => f.replace(dir, '<tmp>')).join(', ')}`);
     say(`   verified with ONNX Runtime: head -> tail vs the whole model, max relative error ${Math.max(...check.outputs.map((o) => o.relativeError)).toExponential(2)} (${check.ok ? 'OK' : 'FAILED'})`);
   } finally {

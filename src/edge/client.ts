@@ -1,13 +1,14 @@
 import { type CodecSpec, codecLabel, encodeTensor } from '../compress/codec.js';
 import { BadRequestError, CleaveError, NetworkError } from '../errors.js';
-import { fromBinary } from '../serve/datatypes.js';
-import { HEADER_LENGTH, decodeInferResponse, encodeInferRequest } from '../serve/v2-wire.js';
+import { fromBinary } from '../protocol/datatypes.js';
+import { HEADER_LENGTH, decodeInferResponse, encodeInferRequest } from '../protocol/v2-wire.js';
 import type { EdgeTensor, ModelRunner } from './runtime.js';
 import { type Transport, fetchTransport } from './transport.js';
 
 /** Where an answer was computed. */
 export type Origin = 'server' | 'local-exit' | 'local-full';
 
+/** How often and how patiently the client tries the server before falling back. */
 export interface RetryPolicy {
   /** per attempt, from sending to the whole reply read (default 2000) */
   readonly timeoutMs?: number;
@@ -18,6 +19,7 @@ export interface RetryPolicy {
   readonly maxBackoffMs?: number;
 }
 
+/** Where the tail is served, the head that runs here, and how to send and fall back. */
 export interface EdgeClientOptions {
   /** base URL of a v2 server (cleave serve, Triton, KServe) */
   readonly serverUrl: string;
@@ -45,6 +47,7 @@ export interface EdgeClientOptions {
   readonly transport?: Transport;
 }
 
+/** Where one prediction's time went, ms. */
 export interface Timing {
   readonly headMs: number;
   readonly encodeMs: number;
@@ -81,6 +84,7 @@ class AttemptError extends Error {
   }
 }
 
+/** The index of the largest score in each row of a [rows, classes] tensor. */
 export function argmaxRows(t: EdgeTensor): number[] {
   const cols = t.dims[t.dims.length - 1] ?? 1;
   const rows = cols === 0 ? 0 : t.data.length / cols;

@@ -1,7 +1,5 @@
+import { PIXEL_SCALE } from '../data/batches.js';
 import { BadRequestError } from '../errors.js';
-
-/** Pixel bytes to the model's input scale (x / 255: the convention of every model cleave trains). */
-export const PIXEL_SCALE = 1 / 255;
 
 /** An 8-bit image with 1 (gray), 3 (RGB) or 4 (RGBA) interleaved channels. */
 export interface RawImage {

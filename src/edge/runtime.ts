@@ -4,8 +4,10 @@
  * so the browser bundle never pulls in onnxruntime-node.
  */
 
+/** Element types an edge tensor can have. */
 export type EdgeDType = 'float32' | 'int64' | 'int32' | 'uint8' | 'int8' | 'bool' | 'float16' | 'float64';
 
+/** A tensor as the edge runtime exchanges it with a model: type, shape and row-major data. */
 export interface EdgeTensor {
   readonly dtype: EdgeDType;
   readonly dims: readonly number[];

@@ -1,6 +1,6 @@
 import { type Socket, connect } from 'node:net';
-import { FrameReader, requestFramePrefix } from '../serve/stream-frame.js';
-import { HEADER_LENGTH } from '../serve/v2-wire.js';
+import { FrameReader, requestFramePrefix } from '../protocol/stream-frame.js';
+import { HEADER_LENGTH } from '../protocol/v2-wire.js';
 import type { Transport, TransportReply } from './transport.js';
 
 /** Largest reply frame believed (a server's reply is input too). */

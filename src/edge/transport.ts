@@ -9,6 +9,7 @@ export interface TransportReply {
   readonly body: Uint8Array;
 }
 
+/** POSTs `body` to `url` and resolves to the reply; rejects when `signal` aborts. */
 export type Transport = (url: string, body: Uint8Array, headers: Readonly<Record<string, string>>, signal: AbortSignal) => Promise<TransportReply>;
 
 /** A transport over a fetch function (the browser's, or Node's built-in one). */

@@ -3,6 +3,7 @@ import { type DType, dtypeCode } from '../onnx/dtype.js';
 import { makeTensor, numelOf } from '../onnx/tensor.js';
 import { AttrType, type AttributeProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../onnx/types.js';
 import { Random } from './random.js';
+import { VERSION } from '../version.js';
 
 /** A dimension: a size, or a symbolic name such as `N` for the batch. */
 export type Dim = number | string;
@@ -164,7 +165,7 @@ export class ModelBuilder {
       irVersion: this.opset >= 21 ? 10 : this.opset >= 19 ? 9 : 8,
       opsetImport: [{ domain: '', version: this.opset }],
       producerName: this.options.producer ?? 'cleave',
-      producerVersion: '0.1.0',
+      producerVersion: VERSION,
       graph: {
         name: this.options.name ?? 'model',
         node: [...this.nodes],

@@ -3,8 +3,8 @@ import { BadRequestError } from '../errors.js';
 import { graphFromModel } from '../graph/graph.js';
 import { readModel } from '../onnx/model-file.js';
 import type { ModelProto } from '../onnx/types.js';
-import { type ImageDataset, loadDataset, type Split } from '../train/datasets.js';
-import { loadImageFolder, splitFolder } from '../train/image-folder.js';
+import type { ImageDataset, Split } from '../data/image-dataset.js';
+import { loadImageSource } from '../data/image-source.js';
 
 /** [channels, height, width] of a model's only image input. */
 export function modelInputChw(model: ModelProto): [number, number, number] {
@@ -17,20 +17,11 @@ export function modelInputChw(model: ModelProto): [number, number, number] {
 }
 
 /**
- * Images for a model: `mnist` / `fashion-mnist` from their packages, or a folder of class
- * subfolders (DIR/train and DIR/test when present), converted to the model's input.
- * `shared` says that a folder without splits served both.
+ * Images for a model: `mnist` / `fashion-mnist` or a folder of class subfolders, converted to
+ * the model's input (data/image-source.ts). `shared` says that a folder without splits served both.
  */
 export function loadImages(spec: string, split: Split, model: ModelProto, limit?: number): { data: ImageDataset; shared: boolean } {
-  const chw = modelInputChw(model);
-  if (spec === 'mnist' || spec === 'fashion-mnist') {
-    const data = loadDataset(spec, split, { limit });
-    const got = [data.channels, data.height, data.width];
-    if (got.join('x') !== chw.join('x')) throw new BadRequestError(`${spec} images are ${got.join('x')} but the model takes ${chw.join('x')}`);
-    return { data, shared: false };
-  }
-  const { folder, shared } = splitFolder(spec, split);
-  return { data: loadImageFolder(folder, { input: chw, limit }), shared };
+  return loadImageSource(spec, split, modelInputChw(model), limit);
 }
 
 /**

@@ -45,6 +45,19 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { name: 'small-cnn', description: 'Three-conv CNN for the demo (28x28x1)', input: [1, 28, 28], numClasses: 10, params: 21_578, macs: 523_712, width: false, build: (o) => smallCnn(o) },
 ];
 
+/** One catalogue entry as listed (`cleave build-model --list --json`): unknown sizes are null. */
+export interface CatalogueListing {
+  readonly name: string;
+  readonly description: string;
+  readonly input: readonly [number, number, number];
+  readonly params: number | null;
+  readonly macs: number | null;
+}
+
+export function catalogueListing(): CatalogueListing[] {
+  return CATALOGUE.map((e) => ({ name: e.name, description: e.description, input: e.input, params: e.params ?? null, macs: e.macs ?? null }));
+}
+
 /** The names `catalogueEntry` accepts. */
 export const MODEL_NAMES: readonly string[] = CATALOGUE.map((e) => e.name);
 

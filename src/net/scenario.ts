@@ -6,7 +6,7 @@
  * server queues it for one of k workers, runs the tail, and replies over the downlink.
  * A frame's latency runs from its capture to the reply's arrival.
  */
-import { nearestRank } from '../profile/stats.js';
+import { nearestRank } from './stats.js';
 import type { CongestionControlName } from './congestion.js';
 import { EventCore } from './event-core.js';
 import { Link } from './link.js';

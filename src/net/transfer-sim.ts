@@ -2,7 +2,7 @@
  * One TCP transfer through the simulator, timed the way the real-link validation times it:
  * from connect() to the arrival of the receiver's one-byte application acknowledgement.
  */
-import { nearestRank } from '../profile/stats.js';
+import { nearestRank } from './stats.js';
 import { DEFAULT_HOST_OVERHEAD_MS } from './analytic.js';
 import type { CongestionControlName } from './congestion.js';
 import { EventCore, type EventObserver } from './event-core.js';

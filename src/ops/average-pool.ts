@@ -1,8 +1,9 @@
 import { type GradContext, windowAdjoint } from './grad-context.js';
-import type { OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import type { OpDef } from './op.js';
 import { convParams, resolvedPads } from './shared/conv-geometry.js';
 import { poolShape, windowSize } from './shared/pool.js';
-import { numel, required, totalBytes } from './shared/tensor-info.js';
+import { required } from './shared/tensor-info.js';
 
 /**
  * AveragePool (opset 1+; count_include_pad since 7, ceil_mode since 10, dilations since 19;

@@ -1,6 +1,7 @@
 import { type GradContext, reduceMean, reduceSum, reshape, scalar } from './grad-context.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
-import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
+import { numel, totalBytes } from '../graph/tensor-meta.js';
+import { fail, required } from './shared/tensor-info.js';
 
 /** Training (batch statistics): opset 14+ says so with training_mode; before, asking for the statistics outputs does. */
 function isTraining(ctx: OpContext): boolean {

@@ -1,7 +1,8 @@
 import { numelOf } from '../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { MAX_FOLD_ELEMENTS } from './shared/elementwise.js';
-import { fail, numel, sameAsFirst, totalBytes } from './shared/tensor-info.js';
+import { fail, sameAsFirst } from './shared/tensor-info.js';
 
 interface Bounds {
   /** how many of min and max are given (each costs a compare per element) */

@@ -1,6 +1,7 @@
 import { ints } from './grad-context.js';
 import { numelOf } from '../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { canFold } from './shared/index-map.js';
 import { dataMovementCost, fail, normAxis } from './shared/tensor-info.js';
 

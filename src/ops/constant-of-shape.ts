@@ -1,9 +1,10 @@
 import { dtypeFromCode } from '../onnx/dtype.js';
 import { numelOf, tensorValue } from '../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, byteSize, totalBytes } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { constInts } from './shared/const-input.js';
 import { canFold } from './shared/index-map.js';
-import { byteSize, fail, totalBytes } from './shared/tensor-info.js';
+import { fail } from './shared/tensor-info.js';
 
 /** Output shape (the input's values) and fill value (the `value` attribute, default float32 0). */
 function plan(ctx: OpContext, inputs: Inputs): [TensorInfo, number] {

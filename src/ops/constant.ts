@@ -1,9 +1,10 @@
 import { dtypeFromCode } from '../onnx/dtype.js';
 import { isExternal, numelOf, tensorValue } from '../onnx/tensor.js';
-import type { OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, byteSize } from '../graph/tensor-meta.js';
+import type { OpContext, OpDef } from './op.js';
 import type { TensorValue } from '../onnx/tensor.js';
 import { canFold } from './shared/index-map.js';
-import { byteSize, fail } from './shared/tensor-info.js';
+import { fail } from './shared/tensor-info.js';
 
 /**
  * The output from whichever value attribute the node carries (exactly one of them); its

@@ -1,9 +1,10 @@
 import { numelOf } from '../onnx/tensor.js';
 import { BadModelError } from '../errors.js';
 import { type GradContext, scalar } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { MAX_FOLD_ELEMENTS } from './shared/elementwise.js';
-import { fail, numel, required, totalBytes } from './shared/tensor-info.js';
+import { fail, required } from './shared/tensor-info.js';
 
 /**
  * Whether the node drops anything: before 7 when is_test = 0; 7 to 11 never (inference only);

@@ -1,6 +1,7 @@
 import { reshape as reshapeTo } from './grad-context.js';
 import { numelOf } from '../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { dataMovementCost, fail, required } from './shared/tensor-info.js';
 
 function flatShape(ctx: OpContext, inputs: Inputs): [TensorInfo, number[]] {

@@ -1,8 +1,9 @@
 import { UnsupportedOpError } from '../errors.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, byteSize } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { canFold, gatherValues, offsetOf } from './shared/index-map.js';
-import { byteSize, fail, normAxis, required } from './shared/tensor-info.js';
+import { fail, normAxis, required } from './shared/tensor-info.js';
 
 function plan(ctx: OpContext, inputs: Inputs): { data: TensorInfo; indices: TensorInfo; axis: number } {
   const data = required(ctx, inputs, 0);

@@ -1,9 +1,10 @@
 import { numelOf } from '../onnx/tensor.js';
 import { type GradContext, ints, reduceSum, reshape } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, byteSize } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { canFold } from './shared/index-map.js';
-import { byteSize, fail, required } from './shared/tensor-info.js';
+import { fail, required } from './shared/tensor-info.js';
 
 interface Plan {
   readonly data: TensorInfo;

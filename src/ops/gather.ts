@@ -1,9 +1,10 @@
 import { UnsupportedOpError } from '../errors.js';
 import { type GradContext, ints, unsqueeze } from './grad-context.js';
 import { numelOf } from '../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, byteSize } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { canFold } from './shared/index-map.js';
-import { byteSize, fail, normAxis, required } from './shared/tensor-info.js';
+import { fail, normAxis, required } from './shared/tensor-info.js';
 
 function plan(ctx: OpContext, inputs: Inputs): { data: TensorInfo; indices: TensorInfo; axis: number; shape: number[] } {
   const data = required(ctx, inputs, 0);

@@ -2,7 +2,8 @@ import { float } from '../graph/builder.js';
 import { type GradContext, sumToShape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { broadcastShapes } from './shared/broadcast.js';
-import { fail, required, totalBytes } from './shared/tensor-info.js';
+import { FLOPS_PER_MAC, totalBytes } from '../graph/tensor-meta.js';
+import { fail, required } from './shared/tensor-info.js';
 
 interface GemmDims {
   readonly m: number;
@@ -46,7 +47,7 @@ export const gemm: OpDef = {
     const alpha = ctx.attrs.float('alpha', 1);
     const beta = ctx.attrs.float('beta', 1);
     const perOut = (alpha !== 1 ? 1 : 0) + (inputs[2] && beta !== 0 ? 1 + (beta !== 1 ? 1 : 0) : 0);
-    return { macs, flops: 2 * macs + perOut * m * n, bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
+    return { macs, flops: FLOPS_PER_MAC * macs + perOut * m * n, bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
   },
   gradient: gemmGradient,
 };

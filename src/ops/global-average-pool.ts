@@ -1,7 +1,7 @@
 import { times } from './grad-context.js';
-import type { OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import type { OpDef } from './op.js';
 import { globalPoolShape } from './shared/pool.js';
-import { numel, totalBytes } from './shared/tensor-info.js';
 
 /**
  * GlobalAveragePool (opset 1+): mean over all spatial dims, output (N, C, 1, ...). One FLOP per

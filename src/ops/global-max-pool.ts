@@ -1,6 +1,6 @@
-import type { OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import type { OpDef } from './op.js';
 import { globalPoolShape } from './shared/pool.js';
-import { numel, totalBytes } from './shared/tensor-info.js';
 
 /** GlobalMaxPool (opset 1+): max over all spatial dims, output (N, C, 1, ...). S - 1 compares per window of S elements. */
 export const globalMaxPool: OpDef = {

@@ -1,6 +1,7 @@
 import { type GradContext, reduceMean, reduceSum, reshape, scalar } from './grad-context.js';
 import type { OpDef } from './op.js';
-import { fail, numel, required, sameAsFirst, totalBytes } from './shared/tensor-info.js';
+import { numel, totalBytes } from '../graph/tensor-meta.js';
+import { fail, required, sameAsFirst } from './shared/tensor-info.js';
 
 /**
  * InstanceNormalization (opset 1+): per (n, c) mean and variance over the spatial dims, then

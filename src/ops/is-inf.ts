@@ -1,4 +1,5 @@
-import type { OpDef, TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { OpDef } from './op.js';
 import { canFold } from './shared/index-map.js';
 import { elementwiseCost, required } from './shared/tensor-info.js';
 

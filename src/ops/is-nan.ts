@@ -1,4 +1,4 @@
-import type { TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { unaryOp } from './shared/elementwise.js';
 import { required } from './shared/tensor-info.js';
 

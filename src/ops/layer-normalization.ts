@@ -1,6 +1,7 @@
 import { reduceMean, scalar, sumToShape } from './grad-context.js';
 import type { OpDef } from './op.js';
-import { fail, normAxis, numel, required, totalBytes } from './shared/tensor-info.js';
+import { numel, totalBytes } from '../graph/tensor-meta.js';
+import { fail, normAxis, required } from './shared/tensor-info.js';
 
 /**
  * LayerNormalization (opset 17): normalise over the axes from `axis` to the last, then scale

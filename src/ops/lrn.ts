@@ -1,6 +1,7 @@
 import { type GradContext, ints, reshape } from './grad-context.js';
 import type { OpContext, OpDef } from './op.js';
-import { fail, numel, required, sameAsFirst, totalBytes } from './shared/tensor-info.js';
+import { numel, totalBytes } from '../graph/tensor-meta.js';
+import { fail, required, sameAsFirst } from './shared/tensor-info.js';
 
 function size(ctx: OpContext): number {
   const s = ctx.attrs.int('size');

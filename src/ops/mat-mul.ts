@@ -1,7 +1,8 @@
 import { type GradContext, reshape, sumToShape, transposeLast2 } from './grad-context.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { broadcastShapes } from './shared/broadcast.js';
-import { fail, required, totalBytes } from './shared/tensor-info.js';
+import { FLOPS_PER_MAC, totalBytes } from '../graph/tensor-meta.js';
+import { fail, required } from './shared/tensor-info.js';
 
 interface MatMulDims {
   readonly batch: readonly number[];
@@ -42,7 +43,7 @@ export const matMul: OpDef = {
   cost(ctx, inputs, [y]) {
     const { batch, m, k, n } = dims(ctx, inputs);
     const macs = batch.reduce((p, d) => p * d, 1) * m * n * k;
-    return { macs, flops: 2 * macs, bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
+    return { macs, flops: FLOPS_PER_MAC * macs, bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
   },
   gradient: matMulGradient,
 };

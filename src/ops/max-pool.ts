@@ -1,10 +1,11 @@
 import { UnsupportedOpError } from '../errors.js';
 import { dtypeCode } from '../onnx/dtype.js';
 import { type GradContext, reshape, unsqueeze, windowAdjoint } from './grad-context.js';
-import type { OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import type { OpDef } from './op.js';
 import { type ConvParams, convParams, resolvedPads } from './shared/conv-geometry.js';
 import { poolShape, windowSize } from './shared/pool.js';
-import { numel, required, totalBytes } from './shared/tensor-info.js';
+import { required } from './shared/tensor-info.js';
 
 /**
  * MaxPool (opset 1+; Indices output since 8, ceil_mode and dilations since 10, storage_order

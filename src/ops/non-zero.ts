@@ -1,6 +1,7 @@
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
-import { fail, required, totalBytes } from './shared/tensor-info.js';
+import { totalBytes } from '../graph/tensor-meta.js';
+import { fail, required } from './shared/tensor-info.js';
 
 /** Coordinates of the non-zero elements, one row per axis; needs the input's values. */
 function coordinates(ctx: OpContext, inputs: Inputs): number[][] {

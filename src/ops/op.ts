@@ -1,18 +1,8 @@
 import type { Attrs } from '../graph/attributes.js';
-import type { DType } from '../onnx/dtype.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import type { TensorValue } from '../onnx/tensor.js';
 import type { NodeProto } from '../onnx/types.js';
 import type { GradContext } from './grad-context.js';
-
-/**
- * What cleave knows of a tensor during analysis: its type, its static shape and, for small
- * tensors computed from constants only (shape arithmetic), its values.
- */
-export interface TensorInfo {
-  readonly dtype: DType;
-  readonly shape: readonly number[];
-  readonly value?: TensorValue;
-}
 
 /** Inputs of a node; `undefined` where an optional input is omitted (empty name). */
 export type Inputs = readonly (TensorInfo | undefined)[];
@@ -26,7 +16,7 @@ export interface OpContext {
   readonly attrs: Attrs;
 }
 
-/** Cost of one run of a node. FLOPs count a multiply-accumulate as 2 (see analysis/flops.ts). */
+/** Cost of one run of a node. FLOPs count a multiply-accumulate as 2 (FLOPS_PER_MAC, graph/tensor-meta.ts). */
 export interface Cost {
   readonly flops: number;
   /**

@@ -1,6 +1,7 @@
 import { UnsupportedOpError } from '../errors.js';
 import { type GradContext, ints, reduceSum } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { constInts, optionalConstInts } from './shared/const-input.js';
 import { canFold, gatherValues } from './shared/index-map.js';

@@ -1,8 +1,9 @@
 import { sumToShape } from './grad-context.js';
-import type { OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel } from '../graph/tensor-meta.js';
+import type { OpDef } from './op.js';
 import { broadcastShapes } from './shared/broadcast.js';
 import { broadcastEvaluate, MAX_FOLD_ELEMENTS } from './shared/elementwise.js';
-import { elementwiseCost, fail, numel, required } from './shared/tensor-info.js';
+import { elementwiseCost, fail, required } from './shared/tensor-info.js';
 
 /**
  * PRelu (opset 7+: slope broadcasts unidirectionally to X): x < 0 ? slope * x : x. The output

@@ -2,7 +2,8 @@ import { reshape as reshapeTo } from './grad-context.js';
 import { numelOf } from '../onnx/tensor.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { constInts } from './shared/const-input.js';
-import { dataMovementCost, fail, numel, required } from './shared/tensor-info.js';
+import { numel } from '../graph/tensor-meta.js';
+import { dataMovementCost, fail, required } from './shared/tensor-info.js';
 
 /**
  * The output shape: 0 copies the input's dim at that position (unless allowzero=1, opset 14+),

@@ -1,10 +1,11 @@
 import { UnsupportedOpError } from '../errors.js';
 import { float, type AttrValue } from '../graph/builder.js';
 import { blockSum, type GradContext } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { type AxisWeights, identityRows, resampleAdjoint } from './shared/resample-adjoint.js';
 import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
-import { fail, normAxis, numel, required } from './shared/tensor-info.js';
+import { fail, normAxis, required } from './shared/tensor-info.js';
 
 /** The axes scales/sizes refer to: all of them, or (opset 18+) the attribute axes. */
 function axesOf(ctx: OpContext, rank: number): number[] {

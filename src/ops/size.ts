@@ -1,5 +1,6 @@
 import type { OpDef } from './op.js';
-import { numel, required } from './shared/tensor-info.js';
+import { numel } from '../graph/tensor-meta.js';
+import { required } from './shared/tensor-info.js';
 
 /** Size (opset 1+): the input's element count as an int64 scalar. Known statically, so always folded. */
 export const size: OpDef = {

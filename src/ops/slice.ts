@@ -1,9 +1,10 @@
 import { type GradContext, ints, unsqueeze } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, byteSize, totalBytes } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { constInts, optionalConstInts } from './shared/const-input.js';
 import { canFold, gatherValues } from './shared/index-map.js';
-import { byteSize, fail, normAxis, required, totalBytes } from './shared/tensor-info.js';
+import { fail, normAxis, required } from './shared/tensor-info.js';
 
 /** Per input axis: first index read, step, and number of elements taken. */
 interface AxisRange {

@@ -1,4 +1,5 @@
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { optionalConstInts } from './shared/const-input.js';
 import { canFold, gatherValues, offsetOf } from './shared/index-map.js';

@@ -1,5 +1,6 @@
 import { reduceSum, reshape } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { stridesOf } from './shared/broadcast.js';
 import { constInts } from './shared/const-input.js';
 import { canFold, gatherValues } from './shared/index-map.js';

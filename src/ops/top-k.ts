@@ -1,9 +1,10 @@
 import { UnsupportedOpError } from '../errors.js';
 import { numelOf } from '../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { constScalar } from './shared/const-input.js';
 import { canFold } from './shared/index-map.js';
-import { fail, normAxis, numel, required, totalBytes } from './shared/tensor-info.js';
+import { fail, normAxis, required } from './shared/tensor-info.js';
 
 function plan(ctx: OpContext, inputs: Inputs): { x: TensorInfo; axis: number; k: number; shape: number[] } {
   const x = required(ctx, inputs, 0);

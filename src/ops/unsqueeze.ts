@@ -1,5 +1,6 @@
 import { reshape as reshapeTo } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { constInts } from './shared/const-input.js';
 import { fail, dataMovementCost, normAxis, required } from './shared/tensor-info.js';
 

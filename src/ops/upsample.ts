@@ -1,6 +1,7 @@
 import { float } from '../graph/builder.js';
 import { blockSum, type GradContext } from './grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from './op.js';
 import { type AxisWeights, identityRows, resampleAdjoint } from './shared/resample-adjoint.js';
 import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
 import { fail, required } from './shared/tensor-info.js';

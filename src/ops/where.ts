@@ -1,5 +1,5 @@
 import { sumToInputShape } from './grad-context.js';
-import type { TensorInfo } from './op.js';
+import type { TensorInfo } from '../graph/tensor-meta.js';
 import { broadcastShapes } from './shared/broadcast.js';
 import { broadcastOp } from './shared/elementwise.js';
 import { required } from './shared/tensor-info.js';

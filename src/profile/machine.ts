@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { median } from './stats.js';
+import { median } from '../net/stats.js';
 
 export interface MachineFacts {
   readonly hostname: string;

@@ -20,7 +20,7 @@ import { calibrateDevice, checkDeviceProfile, type DeviceProfile, estimateNodeLa
 import type { MachineFacts } from './machine.js';
 import type { NodeLatency, UnmappedKernel } from './node-times.js';
 import type { CutProfile, ModelProfile } from './profile-model.js';
-import { type LatencyStats, quantile } from './stats.js';
+import { type LatencyStats, quantile } from '../net/stats.js';
 
 /** Version of the `measured` section's layout. */
 export const MEASURED_FORMAT = 'cleave-measured-device/1';
@@ -246,4 +246,13 @@ export function deviceProfileOf(value: unknown, source = 'measured device'): Dev
     throw new BadProfileError(`${source}: field "measured.format" must be "${MEASURED_FORMAT}", got ${JSON.stringify(format)}`);
   }
   return device;
+}
+
+/**
+ * The device-profile file `cleave profile` writes (-o) and prints (--json): the profile as
+ * indented JSON, fractions to six significant digits (sub-microsecond noise in sums of medians
+ * is not information).
+ */
+export function measuredDeviceJson(device: MeasuredDevice): string {
+  return `${JSON.stringify(device, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v), 2)}\n`;
 }

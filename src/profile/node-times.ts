@@ -12,7 +12,7 @@ import type { Analysis } from '../analysis/analyze.js';
 import type { OpClass } from './device-profile.js';
 import { opClassOf } from './op-class.js';
 import type { TraceRun } from './ort-trace.js';
-import { type LatencyStats, summarize } from './stats.js';
+import { type LatencyStats, summarize } from '../net/stats.js';
 
 /** Measured latency of one ONNX node. */
 export interface NodeLatency {

@@ -19,7 +19,7 @@ import { type RunTensor, Session } from '../runtime/session.js';
 import { type CutLatency, cutLatencies } from './cut-latency.js';
 import { attributeKernels, type KernelAttribution } from './node-times.js';
 import { parseOrtTrace, type TraceRun } from './ort-trace.js';
-import { type LatencyStats, summarize } from './stats.js';
+import { type LatencyStats, summarize } from '../net/stats.js';
 
 export interface ProfileOptions {
   /** runs before measuring (default 5) */

@@ -16,7 +16,7 @@ let cached: Promise<string> | undefined;
 /**
  * Bundles the browser page (web/app.ts with the edge client and onnxruntime-web) with esbuild,
  * in memory, once per process. The bundle never contains onnxruntime-node: the page imports
- * only src/edge/client.ts and its pure dependencies.
+ * only `cleave/edge` (built: resolved through package.json `exports`), which is browser-safe.
  */
 export function bundleWebApp(): Promise<string> {
   cached ??= (async () => {

@@ -2,7 +2,7 @@ import { BadRequestError, CleaveError } from '../errors.js';
 import { ModelNotFoundError, UnavailableError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
-import { type DecodeLimits, decodeInferRequest, encodeInferResponse, wantsBinary } from './v2-wire.js';
+import { type DecodeLimits, decodeInferRequest, encodeInferResponse, wantsBinary } from '../protocol/v2-wire.js';
 
 /** An inference reply as both transports send it: HTTP (REST) and the binary stream. */
 export interface InferReply {

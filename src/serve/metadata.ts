@@ -1,7 +1,7 @@
 import { BadModelError } from '../errors.js';
 import { dtypeFromCode } from '../onnx/dtype.js';
 import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
-import { type V2Datatype, dtypeToV2 } from './datatypes.js';
+import { type V2Datatype, dtypeToV2 } from '../protocol/datatypes.js';
 
 /** A model input or output as the v2 metadata endpoint describes it; -1 marks a dynamic dim. */
 export interface TensorMeta {

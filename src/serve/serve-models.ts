@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { BadRequestError } from '../errors.js';
 import { readModel } from '../onnx/model-file.js';
-import { type ImageDataset, loadDataset } from '../train/datasets.js';
+import type { ImageDataset } from '../data/image-dataset.js';
+import { loadDataset } from '../data/datasets.js';
 import type { BatchingOptions } from './batcher.js';
 import { modelSignature } from './metadata.js';
 import { loadModels, modelSources } from './repository.js';

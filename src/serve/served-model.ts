@@ -1,12 +1,13 @@
-import { decodeTensor, isEncoded } from '../compress/codec.js';
+import { isEncoded } from '../protocol/codec-parameters.js';
+import { decodeTensor } from '../compress/codec.js';
 import { BadRequestError } from '../errors.js';
 import type { ModelProto } from '../onnx/types.js';
 import { type RunTensor, Session } from '../runtime/session.js';
 import { Batcher, type BatchingOptions, type RunFn } from './batcher.js';
-import { type TensorData, type V2Datatype, dtypeToV2, elementCount, toBinary, v2ToDType } from './datatypes.js';
+import { type TensorData, type V2Datatype, dtypeToV2, elementCount, toBinary, v2ToDType } from '../protocol/datatypes.js';
 import { InferenceFailedError } from './errors.js';
 import { type TensorMeta, modelSignature } from './metadata.js';
-import type { InferRequest, InferResponse, WireTensor } from './v2-wire.js';
+import type { InferRequest, InferResponse, WireTensor } from '../protocol/v2-wire.js';
 
 export interface ModelMetadata {
   readonly name: string;

@@ -4,7 +4,8 @@ import { InferCore, errorMessage, statusOf } from './infer-core.js';
 import { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
 import { type RunningStreamServer, startStreamServer } from './stream-server.js';
-import { type DecodeLimits, HEADER_LENGTH } from './v2-wire.js';
+import { type DecodeLimits, HEADER_LENGTH } from '../protocol/v2-wire.js';
+import { VERSION } from '../version.js';
 
 export interface ServerOptions {
   /** default 127.0.0.1 */
@@ -48,7 +49,7 @@ export interface RunningServer {
 }
 
 export const SERVER_NAME = 'cleave';
-export const SERVER_VERSION = '0.1.0';
+export const SERVER_VERSION = VERSION;
 
 function headerLength(req: FastifyRequest): number | undefined {
   const h = req.headers[HEADER_LENGTH];

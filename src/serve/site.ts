@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { ImageDataset } from '../train/datasets.js';
+import type { ImageDataset } from '../data/image-dataset.js';
 import { bundleWebApp, repoRoot } from './bundle.js';
 import type { TensorMeta } from './metadata.js';
 

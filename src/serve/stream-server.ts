@@ -1,6 +1,6 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { type InferCore, errorBody, errorMessage, statusOf } from './infer-core.js';
-import { FRAME_HEADER_BYTES, FrameReader, encodeReplyFrame, parseInferPath } from './stream-frame.js';
+import { FRAME_HEADER_BYTES, FrameReader, encodeReplyFrame, parseInferPath } from '../protocol/stream-frame.js';
 
 export interface StreamServerOptions {
   readonly host: string;
@@ -28,7 +28,7 @@ export interface RunningStreamServer {
 
 /**
  * cleave's stream transport beside the REST endpoints: v2 inference requests as frames over
- * persistent TCP connections (see stream-frame.ts), answered by the same InferCore. It skips
+ * persistent TCP connections (see protocol/stream-frame.ts), answered by the same InferCore. It skips
  * an HTTP exchange per request, which bench/serve shows costing far more than a frame next to
  * a tail of a few ms.
  */

@@ -1,6 +1,6 @@
 import type { ModelProto } from '../onnx/types.js';
-import { batches } from './batches.js';
-import type { ImageDataset } from './datasets.js';
+import { batches } from '../data/batches.js';
+import type { ImageDataset } from '../data/image-dataset.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 
 export interface EpochStats {

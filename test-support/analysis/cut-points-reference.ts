@@ -5,15 +5,9 @@
 import { BitSet } from '../../src/analysis/bitset.js';
 import type { CutPoint, NodeCosts } from '../../src/analysis/cut-points.js';
 import type { Dataflow } from '../../src/analysis/dataflow.js';
-import { dtypeBytes } from '../../src/onnx/dtype.js';
-import { numelOf } from '../../src/onnx/tensor.js';
-import type { TensorInfo } from '../../src/ops/op.js';
+import { byteSize as tensorBytes } from '../../src/graph/tensor-meta.js';
 
 const MAX_REGION_STATES = 2000;
-
-function tensorBytes(info: TensorInfo | undefined): number {
-  return info ? numelOf(info.shape) * dtypeBytes(info.dtype) : 0;
-}
 
 /** Per node: the node itself and every node it depends on, through any edge. */
 function ancestorSets(flow: Dataflow): BitSet[] {

@@ -1,6 +1,6 @@
 import { ModelBuilder } from '../../src/graph/builder.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import type { ImageDataset } from '../../src/train/datasets.js';
+import type { ImageDataset } from '../../src/data/image-dataset.js';
 
 /** V [8, 2] row by row: feature k of Flatten(A) -> [weight to class 0, weight to class 1]. */
 export const TINY_V: readonly (readonly [number, number])[] = [[1, 0], [0, 0], [0, 0], [0, 1], [0, 0], [0, 0], [0, 0], [-1, 0]];

@@ -4,7 +4,7 @@
  * bench/netem (the whole grid) and test/net/netem.test.ts (a few points).
  */
 import { estimateTransfer } from '../../src/net/analytic.js';
-import { median } from '../../src/profile/stats.js';
+import { median } from '../../src/net/stats.js';
 import type { PathSpec } from '../../src/net/path.js';
 import { simulateTransferStats } from '../../src/net/transfer-sim.js';
 import { DEFAULT_BURST_BYTES, ShapedLink } from './shaped-link.js';

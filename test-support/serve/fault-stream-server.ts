@@ -1,6 +1,6 @@
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { streamTransport } from '../../src/edge/stream-transport.js';
-import { FrameReader, type RequestFrame, encodeReplyFrame } from '../../src/serve/stream-frame.js';
+import { FrameReader, type RequestFrame, encodeReplyFrame } from '../../src/protocol/stream-frame.js';
 
 /** What a faulty stream server does with the n-th request frame (n from 1). */
 export type StreamFaultAction = (n: number, frame: RequestFrame, socket: Socket, forward: () => Promise<void>) => void | Promise<void>;

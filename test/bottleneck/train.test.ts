@@ -5,7 +5,7 @@ import { tailWeights, trainBottleneck } from '../../src/bottleneck/train.js';
 import { ModelBuilder } from '../../src/graph/builder.js';
 import { tensorValue } from '../../src/onnx/tensor.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import type { ImageDataset } from '../../src/train/datasets.js';
+import type { ImageDataset } from '../../src/data/image-dataset.js';
 
 /** 8x8 images: class 0 bright on the left half, class 1 on the right, with seeded noise. */
 function halves(count: number, seed: number): ImageDataset {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { getNetworkProfile } from '../../src/net/profiles.js';
-import { runSimulate } from '../../src/cli/simulate.js';
+import { simulateCommand } from '../../src/cli/simulate.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await runSimulate(argv, { stdout: (s) => (out += s), stderr: (s) => (out += s) });
+  const code = await simulateCommand.run(argv, { stdout: (s) => (out += s), stderr: (s) => (out += s) });
   return { code, out };
 }
 
@@ -50,7 +50,7 @@ describe('cleave simulate', () => {
     for (const k of ['analytic', 'simulated'] as const) assert.ok(t.new[k] > t['kept-alive'][k] && t['kept-alive'][k] > t.warm[k], `${k}: ${JSON.stringify(times)}`);
     const text = await cli('--payload', '10KB', '--network', 'wifi', '--runs', '1', '--connection', 'warm');
     assert.match(text.out, /10000 bytes over a warm TCP connection/);
-    await assert.rejects(cli('--payload', '10KB', '--network', 'wifi', '--connection', 'hot'), /--connection takes new, kept-alive or warm/);
+    await assert.rejects(cli('--payload', '10KB', '--network', 'wifi', '--connection', 'hot'), /--connection must be new, kept-alive or warm, got "hot"/);
     await assert.rejects(cli('--payload', '10KB', '--network', 'wifi', '--devices', '2', '--fps', '1', '--connection', 'warm'), /each device keeps one connection/);
   });
 
@@ -81,7 +81,7 @@ describe('cleave simulate', () => {
     await assert.rejects(cli('--payload', '10KB', '--bandwidth', '10mbit'), /say which network/);
     await assert.rejects(cli('--network', '4g'), /--payload SIZE is required/);
     await assert.rejects(cli('--payload', '1KB', '--network', '4g', '--loss', '5x'), /expected a percentage/);
-    await assert.rejects(cli('--payload', '1KB', '--network', '4g', '--cc', 'vegas'), /--cc must be one of bbr, cubic, reno/);
+    await assert.rejects(cli('--payload', '1KB', '--network', '4g', '--cc', 'vegas'), /--cc must be bbr, cubic or reno, got "vegas"/);
     await assert.rejects(cli('--payload', '1KB', '--network', '4g', '--devices', '3'), /needs both --devices N and --fps F/);
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadRequestError } from '../../src/errors.js';
-import { CODEC_NAMES, type CodecSpec, decodeTensor, encodeTensor, parseCodec } from '../../src/compress/codec.js';
+import { CODEC_NAMES } from '../../src/protocol/codec-parameters.js';
+import { type CodecSpec, decodeTensor, encodeTensor, parseCodec } from '../../src/compress/codec.js';
 import { Random } from '../../src/graph/random.js';
 
 function activations(dims: number[], seed = 3): Float32Array {

@@ -6,9 +6,10 @@ import { describe, it } from 'node:test';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { readImageFile } from '../../src/edge/image-file.js';
-import { PIXEL_SCALE, imageToTensor } from '../../src/edge/pixels.js';
+import { PIXEL_SCALE } from '../../src/data/batches.js';
+import { imageToTensor } from '../../src/edge/pixels.js';
 import { BadRequestError } from '../../src/errors.js';
-import { loadDataset } from '../../src/train/datasets.js';
+import { loadDataset } from '../../src/data/datasets.js';
 
 function rgba(gray: Uint8Array, w: number, h: number): Buffer {
   const out = Buffer.alloc(w * h * 4);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeTransport } from '../../src/edge/node-transport.js';
-import { encodeReplyFrame } from '../../src/serve/stream-frame.js';
+import { encodeReplyFrame } from '../../src/protocol/stream-frame.js';
 import { faultStreamServer } from '../../test-support/serve/fault-stream-server.js';
 import { deadPort, expectLocalAfterRetries, expectServerOnRetry, image, predictThroughKill, serveSplitNet } from '../../test-support/serve/edge-fixtures.js';
 

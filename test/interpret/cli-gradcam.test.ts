@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import jpeg from 'jpeg-js';
-import { runGradcam } from '../../src/cli/gradcam.js';
+import { gradcamCommand } from '../../src/cli/gradcam.js';
 import { BadRequestError } from '../../src/errors.js';
 import { decodeImage, encodePng } from '../../src/image/decode.js';
-import { loadMnist } from '../../src/train/datasets.js';
+import { loadMnist } from '../../src/data/datasets.js';
 
 const MODEL = 'models/lenet-mnist.onnx';
 
@@ -35,14 +35,14 @@ describe('cleave gradcam', () => {
 
   it('--help explains the command', async () => {
     const c = capture();
-    assert.equal(await runGradcam(['--help'], c.io), 0);
+    assert.equal(await gradcamCommand.run(['--help'], c.io), 0);
     assert.match(c.out.join(''), /Usage: cleave gradcam MODEL IMAGE --layer T/);
   });
 
   it('writes one heat-map PNG per layer and prints class, score and maps with --json', async () => {
     const c = capture();
     const out = join(dir, 'cam.png');
-    assert.equal(await runGradcam([MODEL, digit, '--layer', 'relu1', '--layer', 'relu2', '-o', out, '--json'], c.io), 0);
+    assert.equal(await gradcamCommand.run([MODEL, digit, '--layer', 'relu1', '--layer', 'relu2', '-o', out, '--json'], c.io), 0);
     const r = JSON.parse(c.out.join('')) as { class: number; score: number; layers: { layer: string; shape: number[]; map: number[] }[]; files: string[] };
     assert.equal(r.class, label);
     assert.deepEqual(r.layers.map((l) => [l.layer, l.shape]), [['relu1', [28, 28]], ['relu2', [10, 10]]]);
@@ -56,17 +56,17 @@ describe('cleave gradcam', () => {
   it('reads JPEG and raw float32 input; --class explains another class', async () => {
     for (const file of ['digit.jpg', 'digit.raw']) {
       const c = capture();
-      assert.equal(await runGradcam([MODEL, join(dir, file), '--layer', 'relu2', '--class', '3', '--json'], c.io), 0);
+      assert.equal(await gradcamCommand.run([MODEL, join(dir, file), '--layer', 'relu2', '--class', '3', '--json'], c.io), 0);
       assert.equal((JSON.parse(c.out.join('')) as { class: number }).class, 3);
     }
   });
 
   it('bad input: unknown layer, wrong raw size, not an image, class out of range', async () => {
     const c = capture();
-    await assert.rejects(runGradcam([MODEL, digit, '--layer', 'relu9', '-o', join(dir, 'x.png')], c.io), (e: unknown) => e instanceof BadRequestError && /relu9/.test(e.message));
+    await assert.rejects(gradcamCommand.run([MODEL, digit, '--layer', 'relu9', '-o', join(dir, 'x.png')], c.io), (e: unknown) => e instanceof BadRequestError && /relu9/.test(e.message));
     writeFileSync(join(dir, 'short.raw'), new Uint8Array(100));
-    await assert.rejects(runGradcam([MODEL, join(dir, 'short.raw'), '--layer', 'relu1', '--json'], c.io), /needs 3136/);
-    await assert.rejects(runGradcam([MODEL, digit, '--layer', 'relu1', '--class', '10', '--json'], c.io), /out of range/);
-    await assert.rejects(runGradcam([MODEL, digit, '-o', join(dir, 'x.png')], c.io), /--layer/);
+    await assert.rejects(gradcamCommand.run([MODEL, join(dir, 'short.raw'), '--layer', 'relu1', '--json'], c.io), /needs 3136/);
+    await assert.rejects(gradcamCommand.run([MODEL, digit, '--layer', 'relu1', '--class', '10', '--json'], c.io), /out of range/);
+    await assert.rejects(gradcamCommand.run([MODEL, digit, '-o', join(dir, 'x.png')], c.io), /--layer/);
   });
 });

@@ -10,7 +10,7 @@ import { cpuModelFrom, machineFacts, simdFrom } from '../../src/profile/machine.
 import { deviceProfileOf, MEASURED_FORMAT, measuredDevice, nodeBandwidthGBps, opClassThroughput, opTypeTimes, rooflineModelMs } from '../../src/profile/measured-device.js';
 import type { NodeLatency } from '../../src/profile/node-times.js';
 import { type ModelProfile, profileModel } from '../../src/profile/profile-model.js';
-import { summarize } from '../../src/profile/stats.js';
+import { summarize } from '../../src/net/stats.js';
 
 function node(name: string, opClass: NodeLatency['opClass'], flops: number, ms: number): NodeLatency {
   return { index: 0, name, opType: name, opClass, flops, bytes: 1000, stats: summarize([ms]), kernels: [name], measured: true };

@@ -8,7 +8,7 @@ import { cutLatencies } from '../../src/profile/cut-latency.js';
 import { nodeForKernel } from '../../src/profile/node-times.js';
 import { opClassOf } from '../../src/profile/op-class.js';
 import { type ModelProfile, pickCuts, profileModel, withUniqueNodeNames } from '../../src/profile/profile-model.js';
-import { quantile, summarize } from '../../src/profile/stats.js';
+import { quantile, summarize } from '../../src/net/stats.js';
 import { loadFixture } from '../../test-support/fixtures.js';
 import { residualNet } from '../../test-support/tiny-models.js';
 

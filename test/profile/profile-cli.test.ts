@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
-import { PROFILE_HELP, runProfile } from '../../src/cli/profile.js';
+import { profileCommand } from '../../src/cli/profile.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { encodeModel } from '../../src/onnx/codec.js';
 import { parseDeviceProfile } from '../../src/profile/device-profile.js';
@@ -15,7 +15,7 @@ import { runCli } from '../../test-support/cli/run-cli.js';
 async function profile(...argv: string[]): Promise<{ code: number; stdout: string; error: string }> {
   let stdout = '';
   try {
-    const code = await runProfile(argv, { stdout: (t) => { stdout += t; }, stderr: () => {} });
+    const code = await profileCommand.run(argv, { stdout: (t) => { stdout += t; }, stderr: () => {} });
     return { code, stdout, error: '' };
   } catch (e) {
     return { code: exitCodeFor(e), stdout, error: (e as Error).message };
@@ -37,7 +37,7 @@ describe('cleave profile', () => {
   it('--help explains what is measured at which optimisation level', async () => {
     const r = await profile('--help');
     assert.equal(r.code, EXIT.OK);
-    assert.equal(r.stdout, PROFILE_HELP);
+    assert.equal(r.stdout, profileCommand.help);
     assert.match(r.stdout, /DISABLED/);
     assert.match(r.stdout, /--measure-cuts/);
   });
@@ -81,7 +81,7 @@ describe('cleave profile', () => {
     assert.equal(zero.code, EXIT.USAGE);
     assert.match(zero.error, /--repeats must be a positive integer, got "0"/);
     assert.match((await profile(model, '--warmup=-1')).error, /--warmup must be an integer >= 0/);
-    assert.match((await profile(model, '--measure-cuts', 'some')).error, /--measure-cuts takes a count >= 0 or "all", got "some"/);
+    assert.match((await profile(model, '--measure-cuts', 'some')).error, /--measure-cuts must be a count >= 0 or "all", got "some"/);
     assert.match((await profile(model, '--kind', 'toaster')).error, /--kind must be edge, phone or server/);
     assert.match((await profile(model, '--idle-w', '5', '--busy-w', '2')).error, /--busy-w \(2\) must be >= --idle-w \(5\)/);
     const ref = await profile(model, '--reference', 'pi5');

@@ -5,8 +5,8 @@ import { encodeModel } from '../../src/onnx/codec.js';
 import { Session } from '../../src/runtime/session.js';
 import { startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
-import { decodeInferResponse, encodeInferRequest } from '../../src/serve/v2-wire.js';
-import { fromBinary } from '../../src/serve/datatypes.js';
+import { decodeInferResponse, encodeInferRequest } from '../../src/protocol/v2-wire.js';
+import { fromBinary } from '../../src/protocol/datatypes.js';
 import { postJson, request } from '../../test-support/serve/http.js';
 import { CUT_SHAPE, splitNet } from '../../test-support/serve/split-net.js';
 

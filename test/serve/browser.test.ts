@@ -8,8 +8,8 @@ import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor } from '../../src/edge/runtime.js';
 import { writeModel } from '../../src/onnx/model-file.js';
 import { serveModels } from '../../src/serve/serve-models.js';
-import { makeBatch } from '../../src/train/batches.js';
-import { loadDataset } from '../../src/train/datasets.js';
+import { makeBatch } from '../../src/data/batches.js';
+import { loadDataset } from '../../src/data/datasets.js';
 import { launchChromium } from '../../test-support/serve/browser.js';
 import { splitNet } from '../../test-support/serve/split-net.js';
 

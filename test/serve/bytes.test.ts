@@ -4,7 +4,7 @@ import { ModelBuilder } from '../../src/graph/builder.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
-import { decodeInferResponse, encodeInferRequest } from '../../src/serve/v2-wire.js';
+import { decodeInferResponse, encodeInferRequest } from '../../src/protocol/v2-wire.js';
 import { postJson, request } from '../../test-support/serve/http.js';
 
 /** ONNX STRING in and out: an echo, and the count of elements (Size) beside it. */

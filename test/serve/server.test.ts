@@ -4,10 +4,11 @@ import { encodeModel } from '../../src/onnx/codec.js';
 import { Session } from '../../src/runtime/session.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
-import { decodeInferResponse, encodeInferRequest } from '../../src/serve/v2-wire.js';
+import { decodeInferResponse, encodeInferRequest } from '../../src/protocol/v2-wire.js';
 import { ECHO_TYPES, echoNet } from '../../test-support/serve/echo-net.js';
 import { postJson, request } from '../../test-support/serve/http.js';
 import { splitNet } from '../../test-support/serve/split-net.js';
+import { VERSION } from '../../src/version.js';
 
 function image(seed: number, n = 1): Float32Array {
   return Float32Array.from({ length: n * 784 }, (_, i) => ((i * 7919 + seed * 104729) % 255) / 255);
@@ -33,7 +34,7 @@ describe('v2 server', () => {
   it('GET /v2, health and metadata endpoints answer as the v2 spec says', async () => {
     const meta = await request(`${server.url}/v2`);
     assert.equal(meta.status, 200);
-    assert.deepEqual(meta.json, { name: 'cleave', version: '0.1.0', extensions: ['binary_tensor_data'] });
+    assert.deepEqual(meta.json, { name: 'cleave', version: VERSION, extensions: ['binary_tensor_data'] });
     assert.equal((await request(`${server.url}/v2/health/live`)).status, 200);
     assert.equal((await request(`${server.url}/v2/health/ready`)).status, 200);
     const m = await request(`${server.url}/v2/models/full`);

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
-import { decodeInferResponse } from '../../src/serve/v2-wire.js';
+import { decodeInferResponse } from '../../src/protocol/v2-wire.js';
 import { specExampleNet } from '../../test-support/serve/echo-net.js';
 import { postJson, request } from '../../test-support/serve/http.js';
+import { VERSION } from '../../src/version.js';
 
 // The request bodies of the KServe v2 protocol's and Triton's binary extension's examples,
 // written out by hand as a client would send them (BOOL data completed to match its shape).
@@ -63,7 +64,7 @@ describe('v2 spec examples', () => {
   });
 
   it('server metadata, model metadata and readiness examples', async () => {
-    assert.deepEqual((await request(`${server.url}/v2`)).json, { name: 'cleave', version: '0.1.0', extensions: ['binary_tensor_data'] });
+    assert.deepEqual((await request(`${server.url}/v2`)).json, { name: 'cleave', version: VERSION, extensions: ['binary_tensor_data'] });
     assert.deepEqual((await request(`${server.url}/v2/models/mymodel`)).json, {
       name: 'mymodel', versions: ['1'], platform: 'onnxruntime_onnx',
       inputs: [{ name: 'input0', datatype: 'UINT32', shape: [2, 2] }, { name: 'input1', datatype: 'BOOL', shape: [3] }],

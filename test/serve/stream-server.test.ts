@@ -5,8 +5,8 @@ import { encodeModel } from '../../src/onnx/codec.js';
 import { Session } from '../../src/runtime/session.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
-import { FrameReader, type ReplyFrame, encodeRequestFrame } from '../../src/serve/stream-frame.js';
-import { decodeInferResponse, encodeInferRequest } from '../../src/serve/v2-wire.js';
+import { FrameReader, type ReplyFrame, encodeRequestFrame } from '../../src/protocol/stream-frame.js';
+import { decodeInferResponse, encodeInferRequest } from '../../src/protocol/v2-wire.js';
 import { splitNet } from '../../test-support/serve/split-net.js';
 
 function image(seed: number, n = 1): Float32Array {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runTrain } from '../../src/cli/train.js';
+import { trainCommand } from '../../src/cli/train.js';
 import { BadRequestError } from '../../src/errors.js';
 import { readModel } from '../../src/onnx/model-file.js';
 
@@ -16,7 +16,7 @@ function capture() {
 describe('cleave train', () => {
   it('--help explains the command', async () => {
     const c = capture();
-    assert.equal(await runTrain(['--help'], c.io), 0);
+    assert.equal(await trainCommand.run(['--help'], c.io), 0);
     assert.match(c.out.join(''), /Usage: cleave train/);
   });
 
@@ -25,7 +25,7 @@ describe('cleave train', () => {
     try {
       const out = join(dir, 'lenet.onnx');
       const c = capture();
-      const code = await runTrain(['--arch', 'lenet', '--data', 'mnist', '--limit', '256', '--test-limit', '100', '--epochs', '2', '--batch', '32', '--lr', '0.003', '--json', '-o', out], c.io);
+      const code = await trainCommand.run(['--arch', 'lenet', '--data', 'mnist', '--limit', '256', '--test-limit', '100', '--epochs', '2', '--batch', '32', '--lr', '0.003', '--json', '-o', out], c.io);
       assert.equal(code, 0);
       const report = JSON.parse(c.out.join('')) as { epochs: { loss: number; testAccuracy: number }[] };
       assert.equal(report.epochs.length, 2);
@@ -39,9 +39,9 @@ describe('cleave train', () => {
 
   it('bad arguments are usage errors', async () => {
     const c = capture();
-    await assert.rejects(runTrain(['--arch', 'lenet', '--data', 'mnist', '--optimizer', 'rmsprop', '-o', 'x.onnx'], c.io), BadRequestError);
-    await assert.rejects(runTrain(['--arch', 'lenet', '--data', 'cifar', '-o', 'x.onnx'], c.io), /unknown dataset/);
-    await assert.rejects(runTrain(['--data', 'mnist', '-o', 'x.onnx'], c.io), /one MODEL file or --arch/);
-    await assert.rejects(runTrain(['--arch', 'nonet', '--data', 'mnist', '-o', 'x.onnx'], c.io), /unknown model/);
+    await assert.rejects(trainCommand.run(['--arch', 'lenet', '--data', 'mnist', '--optimizer', 'rmsprop', '-o', 'x.onnx'], c.io), BadRequestError);
+    await assert.rejects(trainCommand.run(['--arch', 'lenet', '--data', 'cifar', '-o', 'x.onnx'], c.io), /unknown dataset/);
+    await assert.rejects(trainCommand.run(['--data', 'mnist', '-o', 'x.onnx'], c.io), /one MODEL file or --arch/);
+    await assert.rejects(trainCommand.run(['--arch', 'nonet', '--data', 'mnist', '-o', 'x.onnx'], c.io), /unknown model/);
   });
 });

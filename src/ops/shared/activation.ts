@@ -1,5 +1,6 @@
 import { numelOf } from '../../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from '../op.js';
+import type { TensorInfo } from '../../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from '../op.js';
 import { MAX_FOLD_ELEMENTS } from './elementwise.js';
 import { elementwiseCost, sameAsFirst } from './tensor-info.js';
 

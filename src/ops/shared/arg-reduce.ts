@@ -1,5 +1,6 @@
 import { numelOf } from '../../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from '../op.js';
+import type { TensorInfo } from '../../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from '../op.js';
 import { canFold } from './index-map.js';
 import { elementwiseCost, normAxis, required } from './tensor-info.js';
 

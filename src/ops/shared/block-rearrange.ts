@@ -1,5 +1,6 @@
 import type { GradContext } from '../grad-context.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from '../op.js';
+import type { TensorInfo } from '../../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from '../op.js';
 import { stridesOf } from './broadcast.js';
 import { canFold, gatherValues } from './index-map.js';
 import { dataMovementCost, fail, required } from './tensor-info.js';

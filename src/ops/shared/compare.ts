@@ -1,4 +1,5 @@
-import type { OpDef, TensorInfo } from '../op.js';
+import type { TensorInfo } from '../../graph/tensor-meta.js';
+import type { OpDef } from '../op.js';
 import { broadcastShapes } from './broadcast.js';
 import { broadcastOp } from './elementwise.js';
 import { required } from './tensor-info.js';

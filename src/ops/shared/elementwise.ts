@@ -1,7 +1,8 @@
 import { dtypeBytes } from '../../onnx/dtype.js';
 import type { TensorValue } from '../../onnx/tensor.js';
 import { numelOf } from '../../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from '../op.js';
+import type { TensorInfo } from '../../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from '../op.js';
 import { broadcastIndex, broadcastShapes } from './broadcast.js';
 import { elementwiseCost, required } from './tensor-info.js';
 

@@ -1,4 +1,5 @@
-import type { Inputs, OpContext, TensorInfo } from '../op.js';
+import type { TensorInfo } from '../../graph/tensor-meta.js';
+import type { Inputs, OpContext } from '../op.js';
 import { type ConvParams, convOutputShape, convParams } from './conv-geometry.js';
 import { fail, required } from './tensor-info.js';
 

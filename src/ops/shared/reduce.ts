@@ -1,9 +1,10 @@
 import { numelOf } from '../../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from '../op.js';
+import { type TensorInfo, numel, totalBytes } from '../../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from '../op.js';
 import { stridesOf } from './broadcast.js';
 import { optionalConstInts } from './const-input.js';
 import { canFold } from './index-map.js';
-import { normAxis, numel, required, totalBytes } from './tensor-info.js';
+import { normAxis, required } from './tensor-info.js';
 
 /** How one Reduce* op combines the elements of a reduced group. */
 export interface ReduceSpec {

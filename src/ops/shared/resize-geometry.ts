@@ -1,5 +1,6 @@
-import type { OpContext, TensorInfo } from '../op.js';
-import { fail, numel, totalBytes } from './tensor-info.js';
+import { type TensorInfo, numel, totalBytes } from '../../graph/tensor-meta.js';
+import type { OpContext } from '../op.js';
+import { fail } from './tensor-info.js';
 import type { Cost } from '../op.js';
 
 /**

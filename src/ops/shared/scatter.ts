@@ -1,7 +1,8 @@
 import { UnsupportedOpError } from '../../errors.js';
 import type { TensorValue } from '../../onnx/tensor.js';
 import { type GradContext, ints } from '../grad-context.js';
-import type { Inputs, OpContext, TensorInfo } from '../op.js';
+import type { TensorInfo } from '../../graph/tensor-meta.js';
+import type { Inputs, OpContext } from '../op.js';
 import { inputValues } from './const-input.js';
 import { canFold } from './index-map.js';
 import { fail, required } from './tensor-info.js';

@@ -1,22 +1,6 @@
 import { BadModelError } from '../../errors.js';
-import { dtypeBytes } from '../../onnx/dtype.js';
-import { numelOf } from '../../onnx/tensor.js';
-import type { Cost, Inputs, OpContext, TensorInfo } from '../op.js';
-
-export function numel(t: TensorInfo): number {
-  return numelOf(t.shape);
-}
-
-export function byteSize(t: TensorInfo | undefined): number {
-  return t ? numelOf(t.shape) * dtypeBytes(t.dtype) : 0;
-}
-
-/** Sum of the byte sizes of the given tensors (omitted ones count 0). */
-export function totalBytes(ts: readonly (TensorInfo | undefined)[]): number {
-  let s = 0;
-  for (const t of ts) s += byteSize(t);
-  return s;
-}
+import { type TensorInfo, numel, totalBytes } from '../../graph/tensor-meta.js';
+import type { Cost, Inputs, OpContext } from '../op.js';
 
 /** The i-th input, which this op requires. */
 export function required(ctx: OpContext, inputs: Inputs, i: number): TensorInfo {

@@ -1,9 +1,10 @@
 import { numelOf } from '../../onnx/tensor.js';
 import type { TensorValue } from '../../onnx/tensor.js';
-import type { Inputs, OpContext, OpDef, TensorInfo } from '../op.js';
+import { type TensorInfo, numel, totalBytes } from '../../graph/tensor-meta.js';
+import type { Inputs, OpContext, OpDef } from '../op.js';
 import { broadcastShapes } from './broadcast.js';
 import { broadcastEvaluate, MAX_FOLD_ELEMENTS } from './elementwise.js';
-import { fail, numel, totalBytes } from './tensor-info.js';
+import { fail } from './tensor-info.js';
 
 /** How many inputs `differentiable` lists for a variadic op (exporters emit a handful). */
 export const VARIADIC_MAX_LISTED = 64;

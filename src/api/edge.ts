@@ -1,0 +1,20 @@
+/**
+ * `cleave/edge`: the edge client, for the browser and Node alike. It runs the head, encodes the
+ * tensor at the cut with a codec and sends it to a KServe v2 server (cleave's or Triton), with
+ * retries, a local fallback and timings. Nothing reachable from here imports onnxruntime-node,
+ * fastify or a `node:` module (a test bundles this file for the browser): bring a runtime
+ * (`EdgeRuntime`: onnxruntime-web in the page, `nodeRuntime` from `cleave/edge/node` in Node).
+ * This file only re-exports; each module documents its own exports.
+ */
+
+// The client: head locally, tail on the server, fallback when the server fails.
+export { EdgeClient, argmaxRows, type EdgeClientOptions, type Origin, type Prediction, type RetryPolicy, type Timing } from '../edge/client.js';
+export type { EdgeDType, EdgeRuntime, EdgeTensor, ModelRunner } from '../edge/runtime.js';
+export { fetchTransport, type Transport, type TransportReply } from '../edge/transport.js';
+
+// Images to the model's input (browser pixels or decoded files).
+export { imageToTensor, type RawImage } from '../edge/pixels.js';
+
+// Codecs for the tensor at the cut (the server decodes them by their parameters).
+export { CODEC_NAMES, type CodecName } from '../protocol/codec-parameters.js';
+export { codecLabel, decodeTensor, encodeTensor, parseCodec, type CodecSpec, type EncodedTensor, type FloatTensor } from '../compress/codec.js';

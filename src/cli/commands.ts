@@ -1,0 +1,33 @@
+/**
+ * The subcommands, in the order `cleave --help` lists them. Adding a command: write
+ * src/cli/<name>.ts exporting `<name>Command = defineCommand({...})` (command.ts describes the
+ * option table), and add it here.
+ */
+import { analyzeCommand } from './analyze.js';
+import { bottleneckCommand } from './bottleneck.js';
+import { buildModelCommand } from './build-model.js';
+import type { Command } from './command.js';
+import { cutCommand } from './cut.js';
+import { exportCommand } from './export.js';
+import { gradcamCommand } from './gradcam.js';
+import { profileCommand } from './profile.js';
+import { rankCommand } from './rank.js';
+import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
+import { simulateCommand } from './simulate.js';
+import { trainCommand } from './train.js';
+
+export const COMMANDS: readonly Command[] = [
+  analyzeCommand,
+  cutCommand,
+  buildModelCommand,
+  trainCommand,
+  gradcamCommand,
+  rankCommand,
+  bottleneckCommand,
+  profileCommand,
+  simulateCommand,
+  serveCommand,
+  runCommand,
+  exportCommand,
+];

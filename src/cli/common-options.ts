@@ -1,0 +1,13 @@
+/** Option rows several commands share, written once. */
+import { option } from './option-table.js';
+import { each, inputShapes, integer, list, number, positive } from './option-types.js';
+
+export const inputShapeOption = option(inputShapes, { repeat: true, help: 'shape of an input with other symbolic dims' });
+
+export const threadsOption = option(integer, { check: positive, help: "ONNX Runtime intra-op threads (default: ORT's choice)" });
+
+/** --mean / --std per channel, applied after pixels are scaled to [0, 1]. */
+export const normalisationOptions = {
+  mean: option(list(number), { arg: 'M1[,M2,M3]', help: 'per-channel mean subtracted after pixels are scaled to [0, 1] (default 0), e.g. 0.485,0.456,0.406' }),
+  std: option(list(number), { check: each(positive), arg: 'S1[,S2,S3]', help: 'per-channel std divided by (default 1), e.g. 0.229,0.224,0.225' }),
+};
