@@ -143,7 +143,8 @@ export class CutIndex {
 
   /**
    * The smallest head computing `tensors` (their producers and all they depend on), found by
-   * walking back from the producers of the latest rank to the single cut before them.
+   * walking back from the producers of the latest rank j to the head of single cut j - 1, which
+   * it holds whole: every layer after a single cut depends on it.
    */
   closure(tensors: readonly string[]): Head {
     const producers = tensors.map((t) => this.flow.graph.producer.get(t)).filter((p): p is number => p !== undefined);
