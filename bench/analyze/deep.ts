@@ -6,7 +6,7 @@
 // process's peak RSS.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -107,6 +107,9 @@ function summary(xs: readonly Run[]): { ms: number; cpuMs: number; peakRssMiB: n
 }
 
 mkdirSync(cache, { recursive: true });
+// Wall times on a shared machine move with its load: the run records it, and CPU times beside.
+const startedAt = new Date().toISOString();
+const loadBefore = loadavg()[0] as number;
 const results: Record<string, unknown>[] = [];
 const rows: (string | number)[][] = [];
 const ms = (x: number) => (x < 10_000 ? x.toFixed(0) : `${(x / 1000).toFixed(1)} s`);
@@ -148,4 +151,6 @@ for (const c of cases) {
 process.stdout.write(table(['model', 'nodes', 'max tensors', 'file MiB', 'cuts', 'library: analyze + cut ms / CPU ms / peak RSS MiB', 'CLI analyze: ms / CPU ms / MiB', 'CLI cut: ms / CPU ms / MiB'], rows));
 const out = values.out ?? join(root, 'bench/results/analyze-deep.json');
 mkdirSync(join(out, '..'), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ runs, node: process.version, timeoutS: timeoutMs / 1000, results }, null, 2)}\n`);
+const loadAverage = { before: loadBefore, after: loadavg()[0] as number };
+process.stdout.write(`${startedAt}, load average ${loadAverage.before.toFixed(1)} before, ${loadAverage.after.toFixed(1)} after\n`);
+writeFileSync(out, `${JSON.stringify({ runs, node: process.version, startedAt, loadAverage, timeoutS: timeoutMs / 1000, results }, null, 2)}\n`);

@@ -1,5 +1,6 @@
 import { BadModelError } from '../errors.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
+import { MinHeap } from './min-heap.js';
 
 /**
  * A model's graph with the indexes every stage needs: nodes in topological order, who
@@ -94,55 +95,13 @@ function topologicalOrder(nodes: readonly NodeProto[], available: ReadonlySet<st
   // Ready nodes in a min-heap of file positions: a file may list thousands of nodes that are
   // ready at once (all its Constants first, say), and each pick stays O(log n).
   const ready = new MinHeap();
-  waiting.forEach((w, i) => { if (w === 0) ready.push(i); });
+  waiting.forEach((w, i) => { if (w === 0) ready.push(i, i); });
   const order: NodeProto[] = [];
-  while (ready.size) {
-    const i = ready.pop();
+  for (let top = ready.pop(); top; top = ready.pop()) {
+    const i = top[1];
     order.push(nodes[i] as NodeProto);
-    for (const d of dependents[i] as number[]) if (--(waiting[d] as number) === 0) ready.push(d);
+    for (const d of dependents[i] as number[]) if (--(waiting[d] as number) === 0) ready.push(d, d);
   }
   if (order.length !== nodes.length) throw new BadModelError('the graph has a cycle: ONNX graphs must be acyclic');
   return order;
-}
-
-/** A binary min-heap of integers. */
-class MinHeap {
-  private readonly items: number[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(x: number): void {
-    const a = this.items;
-    let k = a.length;
-    a.push(x);
-    while (k > 0) {
-      const parent = (k - 1) >> 1;
-      if ((a[parent] as number) <= x) break;
-      a[k] = a[parent] as number;
-      k = parent;
-    }
-    a[k] = x;
-  }
-
-  /** Removes and returns the smallest item; the heap must not be empty. */
-  pop(): number {
-    const a = this.items;
-    const top = a[0] as number;
-    const last = a.pop() as number;
-    const n = a.length;
-    if (n === 0) return top;
-    let k = 0;
-    for (;;) {
-      let child = 2 * k + 1;
-      if (child >= n) break;
-      if (child + 1 < n && (a[child + 1] as number) < (a[child] as number)) child++;
-      if ((a[child] as number) >= last) break;
-      a[k] = a[child] as number;
-      k = child;
-    }
-    a[k] = last;
-    return top;
-  }
 }
