@@ -52,7 +52,7 @@ export function findCutPoints(flow: Dataflow, costs: NodeCosts, maxTensors = 1):
       if (again.length <= maxTensors) consider(again);
     };
     // Inside each region between single-tensor cuts, every head closed under dependence.
-    regionCutHeads(index, maxTensors, (_head, crossing) => canonical(crossing));
+    regionCutHeads(index, maxTensors, canonical);
     // Topological prefixes cover regions too large to explore whole. What crosses from the
     // prefix ending at layer i: tensors computed by then and read after, kept as a live set.
     const freed = new Map<number, string[]>();

@@ -9,11 +9,10 @@ export const MAX_REGION_STATES = 2000;
  * (a residual block, an Inception module): each region's sets of layers closed under
  * dependence, explored one ready layer at a time. A state is a set of the region's layers
  * added to the head of the single cut before the region, so it costs the region's size, not
- * the graph's. Calls `visit` with each head whose crossing has at most `maxTensors` tensors,
- * and that crossing, in exploration order; returns how many regions were too large to explore
- * whole.
+ * the graph's. Calls `visit` with the crossing of each head where at most `maxTensors` tensors
+ * cross, in exploration order; returns how many regions were too large to explore whole.
  */
-export function regionCutHeads(index: CutIndex, maxTensors: number, visit: (head: Head, crossing: readonly string[]) => void): number {
+export function regionCutHeads(index: CutIndex, maxTensors: number, visit: (crossing: readonly string[]) => void): number {
   const { graph, inference } = index.flow;
   const regions: number[][] = Array.from({ length: index.singles.length + 1 }, () => []);
   graph.nodes.forEach((_, i) => {
@@ -52,7 +51,7 @@ export function regionCutHeads(index: CutIndex, maxTensors: number, visit: (head
         stack.push(next);
         const head: Head = { base: j - 1, extra: [...next].map((x) => region[x] as number) };
         const crossing = index.crossing(head, maxTensors);
-        if (crossing.length <= maxTensors) visit(head, crossing);
+        if (crossing.length <= maxTensors) visit(crossing);
       }
     }
   });
