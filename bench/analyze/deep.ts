@@ -11,10 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { table } from '../../src/cli/format.js';
-import { writeModel } from '../../src/onnx/model-file.js';
-import type { ModelProto } from '../../src/onnx/types.js';
 import { median } from '../../src/net/stats.js';
-import { chainModel, dagModel } from '../../test-support/deep-graphs.js';
 
 const HELP = `Usage: node build/bench/analyze/deep.js [options]
 
@@ -62,16 +59,16 @@ const cache = join(root, 'bench/.cache');
 const cleave = join(root, 'bin/cleave.js');
 const probe = join(here, 'rss-probe.js');
 
-interface Case { readonly model: string; readonly nodes: number; readonly maxTensors: number; readonly build: () => ModelProto; readonly cutAt: () => string }
+interface Case { readonly model: string; readonly kind: 'chain' | 'dag'; readonly nodes: number; readonly maxTensors: number; readonly cutAt: string }
 /** One CLI process: wall and CPU time (user + system), peak RSS; or why it did not finish. */
 interface Run { readonly ms: number; readonly cpuMs: number; readonly peakRssMiB: number; readonly error?: string }
 /** One library process (measure.ts). */
-interface Lib { readonly analyzeMs: number; readonly cutMs: number; readonly cpuMs: number; readonly peakRssMiB: number; readonly cutPoints: number }
+interface Lib { readonly analyzeMs: number; readonly cutMs: number; readonly cpuMs: number; readonly peakRssMiB: number; readonly baseRssMiB: number; readonly cutPoints: number }
 
 // Each model is cut after its first layer or block, where the tail is as deep as the model.
 const cases: Case[] = [
-  ...list(values.chains).map((n) => ({ model: `chain-${n}`, nodes: n, maxTensors: 1, build: () => chainModel(n), cutAt: () => 'l0' })),
-  ...list(values.dags).flatMap((n) => list(values['dag-max-tensors']).map((k) => ({ model: `dag-${n}`, nodes: n, maxTensors: k, build: () => dagModel(n), cutAt: () => 'b0.out' }))),
+  ...list(values.chains).map((n) => ({ model: `chain-${n}`, kind: 'chain' as const, nodes: n, maxTensors: 1, cutAt: 'l0' })),
+  ...list(values.dags).flatMap((n) => list(values['dag-max-tensors']).map((k) => ({ model: `dag-${n}`, kind: 'dag' as const, nodes: n, maxTensors: k, cutAt: 'b0.out' }))),
 ];
 
 /** Runs `node args`, within the timeout; returns its stdout, or why it failed. */
@@ -117,9 +114,11 @@ const cell = (r: { ms: number; cpuMs: number; peakRssMiB: number } | { error: st
   r === null ? '-' : 'error' in r ? `failed: ${r.error}` : `${ms(r.ms)} / ${ms(r.cpuMs)} / ${r.peakRssMiB.toFixed(0)}`;
 for (const c of cases) {
   const file = join(cache, `${c.model}.onnx`);
-  const model = c.build();
-  if (!existsSync(file)) writeModel(file, model);
-  const cutAt = c.cutAt();
+  // Built in a child (see deep-model.ts), every time: the file is the one this code writes.
+  const built = node([join(here, 'deep-model.js'), c.kind, String(c.nodes), file]);
+  if (built.error) throw new Error(`cannot build ${c.model}: ${built.error}`);
+  const nodes = (JSON.parse(built.stdout) as { nodes: number }).nodes;
+  const cutAt = c.cutAt;
   const k = ['--max-tensors', String(c.maxTensors)];
   const lib: Lib[] = [];
   let libError: string | undefined;
@@ -137,9 +136,16 @@ for (const c of cases) {
   }
   const library = libError
     ? { error: libError }
-    : { analyzeMs: median(lib.map((r) => r.analyzeMs)), cutMs: median(lib.map((r) => r.cutMs)), cpuMs: median(lib.map((r) => r.cpuMs)), peakRssMiB: median(lib.map((r) => r.peakRssMiB)) };
+    : {
+      analyzeMs: median(lib.map((r) => r.analyzeMs)),
+      cutMs: median(lib.map((r) => r.cutMs)),
+      cpuMs: median(lib.map((r) => r.cpuMs)),
+      peakRssMiB: median(lib.map((r) => r.peakRssMiB)),
+      // RSS once Node has started, before reading the model
+      baseRssMiB: median(lib.map((r) => r.baseRssMiB)),
+    };
   const cliResult = values['no-cli'] ? null : { analyze: summary(cliAnalyze), cut: summary(cliCut) };
-  const res = { model: c.model, nodes: model.graph.node.length, maxTensors: c.maxTensors, fileMiB: statSync(file).size / 2 ** 20, cutAt, cutPoints: lib[0]?.cutPoints ?? null, library, cli: cliResult };
+  const res = { model: c.model, nodes, maxTensors: c.maxTensors, fileMiB: statSync(file).size / 2 ** 20, cutAt, cutPoints: lib[0]?.cutPoints ?? null, library, cli: cliResult };
   results.push(res);
   rows.push([
     c.model, res.nodes, c.maxTensors, res.fileMiB.toFixed(1), res.cutPoints ?? '-',
