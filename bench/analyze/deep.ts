@@ -71,16 +71,20 @@ const cases: Case[] = [
   ...list(values.dags).flatMap((n) => list(values['dag-max-tensors']).map((k) => ({ model: `dag-${n}`, kind: 'dag' as const, nodes: n, maxTensors: k, cutAt: 'b0.out' }))),
 ];
 
-/** Runs `node args`, within the timeout; returns its stdout, or why it failed. */
-function node(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { stdout: string; ms: number; error?: string } {
+/**
+ * Runs `node args`, within the timeout; returns its stdout (unless `keepStdout` is false: the
+ * CLI's JSON of a 100,000-node model is 100 MB, and this process must stay small, see
+ * deep-model.ts), or why it failed.
+ */
+function node(args: readonly string[], env: NodeJS.ProcessEnv = process.env, keepStdout = true): { stdout: string; ms: number; error?: string } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 30, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 20, env, stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'pipe'] });
   const ms = performance.now() - t0;
   if (r.error || r.status !== 0) {
     const why = r.signal === 'SIGTERM' ? `timeout after ${timeoutMs / 1000} s` : (r.stderr ?? '').trim().split('\n').slice(-1)[0] || String(r.error ?? `exit ${r.status}`);
     return { stdout: '', ms, error: why };
   }
-  return { stdout: r.stdout, ms };
+  return { stdout: r.stdout ?? '', ms };
 }
 
 /** One whole CLI process, timed from spawn to exit; its peak RSS and CPU time from the probe's file. */
@@ -88,7 +92,7 @@ function cli(args: readonly string[]): Run {
   const scratch = mkdtempSync(join(tmpdir(), 'cleave-bench-'));
   const probeFile = join(scratch, 'usage.json');
   try {
-    const r = node(['--import', probe, cleave, ...args.map((a) => a.replace('{scratch}', scratch))], { ...process.env, CLEAVE_BENCH_RSS_FILE: probeFile });
+    const r = node(['--import', probe, cleave, ...args.map((a) => a.replace('{scratch}', scratch))], { ...process.env, CLEAVE_BENCH_RSS_FILE: probeFile }, false);
     const usage = existsSync(probeFile) ? (JSON.parse(readFileSync(probeFile, 'utf8')) as { maxRssKiB: number; cpuMicros: number }) : undefined;
     return { ms: r.ms, cpuMs: (usage?.cpuMicros ?? NaN) / 1000, peakRssMiB: (usage?.maxRssKiB ?? NaN) / 1024, error: r.error };
   } finally {
