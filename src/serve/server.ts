@@ -1,18 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { BadRequestError } from '../errors.js';
 import { InferCore, errorMessage, statusOf } from './infer-core.js';
 import { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
+import { headerLength, readBodiesWithin } from './http-body.js';
+import { BodyBudget, type ConnectionLimits, resolveLimits } from './limits.js';
 import { type RunningStreamServer, startStreamServer } from './stream-server.js';
-import { type DecodeLimits, HEADER_LENGTH } from './v2-wire.js';
+import type { DecodeLimits } from './v2-wire.js';
 
-export interface ServerOptions {
+export interface ServerOptions extends ConnectionLimits {
   /** default 127.0.0.1 */
   readonly host?: string;
   /** default 0: any free port */
   readonly port?: number;
-  /** largest request body accepted (default 64 MiB); larger bodies get a 413 */
-  readonly bodyLimitBytes?: number;
   /** requests processed at once before new ones get a 503 (default 256) */
   readonly maxInflight?: number;
   readonly limits?: DecodeLimits;
@@ -31,8 +30,6 @@ export interface ServerOptions {
    * when absent.
    */
   readonly streamPort?: number;
-  /** stream connections with nothing in flight for this long are closed (default 5 minutes) */
-  readonly streamIdleTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -50,31 +47,30 @@ export interface RunningServer {
 export const SERVER_NAME = 'cleave';
 export const SERVER_VERSION = '0.1.0';
 
-function headerLength(req: FastifyRequest): number | undefined {
-  const h = req.headers[HEADER_LENGTH];
-  if (h === undefined) return undefined;
-  const text = Array.isArray(h) ? h.join(',') : h;
-  if (!/^\d{1,15}$/.test(text)) throw new BadRequestError(`Inference-Header-Content-Length must be a byte count, got "${text}"`);
-  return Number(text);
-}
-
 /**
  * A KServe v2 / Open Inference Protocol REST server over fastify, serving several models at
  * once (one ORT session each), with the binary tensor data extension and /metrics.
  */
 export async function startServer(models: readonly ServedModel[], options: ServerOptions = {}): Promise<RunningServer> {
+  const limits = resolveLimits(options);
+  const budget = new BodyBudget(limits.maxPendingBodyBytes);
   const metrics = new Metrics();
-  const core = new InferCore(models, metrics, options.maxInflight ?? 256, options.limits);
+  const core = new InferCore(models, metrics, options.maxInflight ?? 256, options.limits, limits.jsonLimitBytes);
   const app = Fastify({
     logger: false,
-    bodyLimit: options.bodyLimitBytes ?? 64 * 1024 * 1024,
+    bodyLimit: limits.bodyLimitBytes,
+    // Node answers 408 and closes a connection whose headers, or whole request, are late;
+    // it looks every `connectionsCheckingInterval` (30 s by default: far too coarse here).
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.idleTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))) },
     // Idle keep-alive connections are closed at shutdown, busy ones finish their request.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
-  // Bodies are parsed by the v2 decoder (JSON header + binary tensors), whatever the content type says.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // Connections past the cap are closed as soon as they are accepted.
+  app.server.maxConnections = limits.maxConnections;
+  const closesConnection = readBodiesWithin(app, limits, budget);
 
   if (options.corsOrigin !== undefined) {
     const origin = options.corsOrigin;
@@ -94,8 +90,9 @@ export async function startServer(models: readonly ServedModel[], options: Serve
     });
   }
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     const status = statusOf(err);
+    if (closesConnection(req)) void reply.header('connection', 'close');
     void reply.code(status).type('application/json').send({ error: errorMessage(err, status) });
   });
   app.setNotFoundHandler((req, reply) => {
@@ -141,10 +138,7 @@ export async function startServer(models: readonly ServedModel[], options: Serve
   const host = options.host ?? '127.0.0.1';
   let stream: RunningStreamServer | undefined;
   try {
-    if (options.streamPort !== undefined) stream = await startStreamServer(core, {
-      host, port: options.streamPort, bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024 * 1024,
-      ...(options.streamIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.streamIdleTimeoutMs } : {}),
-    });
+    if (options.streamPort !== undefined) stream = await startStreamServer(core, { host, port: options.streamPort, limits, budget });
   } catch (e) {
     await app.close();
     throw e;

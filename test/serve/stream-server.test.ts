@@ -122,7 +122,7 @@ describe('stream transport (server side)', () => {
 describe('stream transport idle connections', () => {
   it('a connection idle past the timeout is closed by the server; a new one is served', async () => {
     const full = splitNet('full');
-    const server = await startServer([await ServedModel.load('full', full, full)], { streamPort: 0, streamIdleTimeoutMs: 150 });
+    const server = await startServer([await ServedModel.load('full', full, full)], { streamPort: 0, idleTimeoutMs: 150 });
     try {
       const c = new RawClient(server.streamUrl as string);
       const b = inferBody(1);

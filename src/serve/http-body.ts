@@ -1,0 +1,104 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { BadRequestError } from '../errors.js';
+import { UnavailableError } from './errors.js';
+import { type BodyBudget, type ResolvedLimits, bodyTooLarge, jsonTooLarge } from './limits.js';
+import { HEADER_LENGTH } from './v2-wire.js';
+
+/** The binary extension's header: the JSON part's length, or undefined for an all-JSON body. */
+export function headerLength(req: FastifyRequest | IncomingMessage): number | undefined {
+  const h = req.headers[HEADER_LENGTH];
+  if (h === undefined) return undefined;
+  const text = Array.isArray(h) ? h.join(',') : h;
+  if (!/^\d{1,15}$/.test(text)) throw new BadRequestError(`Inference-Header-Content-Length must be a byte count, got "${text}"`);
+  return Number(text);
+}
+
+function declaredLength(req: IncomingMessage): number | undefined {
+  const h = req.headers['content-length'];
+  return h !== undefined && /^\d{1,15}$/.test(h) ? Number(h) : undefined;
+}
+
+/**
+ * Reads HTTP request bodies within the limits, for every route of `app`:
+ *
+ * - a body over the body limit, or a JSON part over the JSON limit, is refused with a 413 as
+ *   soon as its Content-Length or its size so far shows it, before the rest is held;
+ * - the bytes held count against `budget`, shared with the stream port, until the reply has
+ *   gone out (or the connection is gone); a body that does not fit gets a 503;
+ * - after a refusal the rest of the body is read and dropped, not held; when the body is over
+ *   the body limit the reply also closes the connection, so a sender cannot keep it busy.
+ *
+ * Returns whether a request's reply must close its connection (for the error handler).
+ */
+export function readBodiesWithin(app: FastifyInstance, limits: ResolvedLimits, budget: BodyBudget): (req: FastifyRequest) => boolean {
+  const held = new WeakMap<IncomingMessage, { bytes: number }>();
+  const closeAfterReply = new WeakSet<IncomingMessage>();
+
+  app.addHook('onRequest', async (req, reply) => {
+    const record = { bytes: 0 };
+    held.set(req.raw, record);
+    // 'close' comes once per response, sent or cut short: the one place bytes are given back.
+    reply.raw.once('close', () => {
+      budget.give(record.bytes);
+      record.bytes = 0;
+    });
+  });
+
+  app.removeAllContentTypeParsers();
+  // Bodies are parsed by the v2 decoder (JSON header + binary tensors), whatever the content type says.
+  app.addContentTypeParser('*', (req, payload, done) => {
+    const raw = payload as IncomingMessage;
+    const record = held.get(req.raw) ?? { bytes: 0 };
+    let jsonBytes: number | undefined;
+    try {
+      jsonBytes = headerLength(req);
+    } catch {
+      jsonBytes = undefined; // a malformed header is the handler's 400, once the body is in
+    }
+    const binary = req.headers[HEADER_LENGTH] !== undefined;
+    const limit = binary ? limits.bodyLimitBytes : limits.jsonLimitBytes;
+    const refuse = (size: number): Error =>
+      size > limits.bodyLimitBytes ? bodyTooLarge(size, limits.bodyLimitBytes) : jsonTooLarge(size, limits.jsonLimitBytes);
+
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let finished = false;
+    const fail = (e: Error, size: number) => {
+      if (finished) return;
+      finished = true;
+      if (size > limits.bodyLimitBytes) closeAfterReply.add(req.raw);
+      chunks.length = 0;
+      budget.give(record.bytes);
+      record.bytes = 0;
+      // Dropped from here on: read (so the connection can serve the next request) but not held.
+      raw.removeListener('data', onData);
+      raw.on('data', (c: Buffer) => {
+        received += c.length;
+        if (received > limits.bodyLimitBytes && !closeAfterReply.has(req.raw)) raw.socket.destroy();
+      });
+      done(e);
+    };
+    const onData = (c: Buffer) => {
+      received += c.length;
+      if (received > limit) return fail(refuse(Math.max(received, declared ?? 0)), Math.max(received, declared ?? 0));
+      if (!budget.take(c.length)) return fail(new UnavailableError(budget.refusal()), declared ?? received);
+      record.bytes += c.length;
+      chunks.push(c);
+    };
+    const declared = declaredLength(raw);
+    raw.on('data', onData);
+    raw.on('end', () => {
+      if (finished) return;
+      finished = true;
+      done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+    });
+    raw.on('error', (e) => fail(e, 0));
+    // A sender gone mid-body (or cut by the request timeout): nothing more will come.
+    raw.on('close', () => { if (!raw.complete) fail(new BadRequestError('the connection closed before the body was complete'), 0); });
+    if (declared !== undefined && declared > limit) fail(refuse(declared), declared);
+    else if (jsonBytes !== undefined && jsonBytes > limits.jsonLimitBytes) fail(jsonTooLarge(jsonBytes, limits.jsonLimitBytes), declared ?? 0);
+  });
+
+  return (req) => closeAfterReply.has(req.raw);
+}
