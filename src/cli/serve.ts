@@ -1,8 +1,14 @@
 import { BadRequestError } from '../errors.js';
+import {
+  type ConnectionLimits, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_JSON_LIMIT_BYTES,
+  DEFAULT_MAX_CONNECTIONS, DEFAULT_PENDING_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS,
+} from '../serve/limits.js';
 import { serveModels } from '../serve/serve-models.js';
 import { parse, positiveInt } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { type CliIo, printHelp } from './io.js';
+
+const MiB = 1024 * 1024;
 
 export const SERVE_HELP = `Usage: cleave serve DIR|MODEL|NAME=MODEL... [options]
 
@@ -19,7 +25,14 @@ Options:
   --host H              address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
   --port N              port (default 8000; 0 picks a free one)
   --stream-port N       also serve the stream transport on port N (0 picks a free one)
-  --max-body-mb N       largest request body (default 64)
+  --max-body-mb N       largest request body (default ${DEFAULT_BODY_LIMIT_BYTES / MiB})
+  --max-json-mb N       largest JSON part of a request; send binary tensors past it (default ${DEFAULT_JSON_LIMIT_BYTES / MiB})
+  --max-pending-mb N    request bodies held at once over all connections; more get a 503
+                        (default ${DEFAULT_PENDING_BODY_BYTES / MiB}, or the body limit if larger)
+  --headers-timeout-ms N  a request's headers must arrive within N ms, else 408 (default ${DEFAULT_HEADERS_TIMEOUT_MS})
+  --request-timeout-ms N  a whole request (or stream frame) must arrive within N ms (default ${DEFAULT_REQUEST_TIMEOUT_MS})
+  --idle-timeout-ms N   idle connections close after N ms (default ${DEFAULT_IDLE_TIMEOUT_MS})
+  --max-connections N   open connections per port; more are closed at once (default ${DEFAULT_MAX_CONNECTIONS})
   --max-batch N         dynamic batching: merge concurrent requests up to N rows
   --batch-delay-ms N    how long a request waits for a batch (default 2)
   --threads N           ONNX Runtime intra-op threads per model
@@ -36,6 +49,24 @@ Examples:
   curl localhost:8000/v2/models/tail
 `;
 
+/** The limit flags as library options; absent flags keep the library's defaults. */
+function connectionLimits(values: Readonly<Record<string, string | boolean | undefined>>): ConnectionLimits {
+  const int = (name: string): number | undefined => {
+    const v = values[name];
+    return typeof v === 'string' ? positiveInt(v, name, 1) : undefined;
+  };
+  const mb = (name: string): number | undefined => {
+    const n = int(name);
+    return n === undefined ? undefined : n * MiB;
+  };
+  const entries: [keyof ConnectionLimits, number | undefined][] = [
+    ['bodyLimitBytes', mb('max-body-mb')], ['jsonLimitBytes', mb('max-json-mb')], ['maxPendingBodyBytes', mb('max-pending-mb')],
+    ['headersTimeoutMs', int('headers-timeout-ms')], ['requestTimeoutMs', int('request-timeout-ms')],
+    ['idleTimeoutMs', int('idle-timeout-ms')], ['maxConnections', int('max-connections')],
+  ];
+  return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+}
+
 /** Starts the server and resolves with the exit code once `stop` resolves (default: SIGINT/SIGTERM). */
 export async function runServe(argv: readonly string[], io: CliIo, stop?: Promise<unknown>): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -43,6 +74,12 @@ export async function runServe(argv: readonly string[], io: CliIo, stop?: Promis
     port: { type: 'string' },
     'stream-port': { type: 'string' },
     'max-body-mb': { type: 'string' },
+    'max-json-mb': { type: 'string' },
+    'max-pending-mb': { type: 'string' },
+    'headers-timeout-ms': { type: 'string' },
+    'request-timeout-ms': { type: 'string' },
+    'idle-timeout-ms': { type: 'string' },
+    'max-connections': { type: 'string' },
     'max-batch': { type: 'string' },
     'batch-delay-ms': { type: 'string' },
     threads: { type: 'string' },
@@ -67,7 +104,7 @@ export async function runServe(argv: readonly string[], io: CliIo, stop?: Promis
     host: values.host ?? '127.0.0.1',
     port,
     ...(streamPort !== undefined ? { streamPort } : {}),
-    bodyLimitBytes: positiveInt(values['max-body-mb'], 'max-body-mb', 64) * 1024 * 1024,
+    ...connectionLimits(values),
     ...(maxBatch ? { batching: { maxBatch, maxDelayMs: positiveInt(values['batch-delay-ms'], 'batch-delay-ms', 2) } } : {}),
     ...(values.threads ? { threads: positiveInt(values.threads, 'threads', 1) } : {}),
     page: !values['no-page'],

@@ -11,11 +11,55 @@ export interface TransportReply {
 
 export type Transport = (url: string, body: Uint8Array, headers: Readonly<Record<string, string>>, signal: AbortSignal) => Promise<TransportReply>;
 
+/**
+ * The largest reply a transport believes: a server's reply is untrusted input too, and an
+ * endless or huge one must not fill the edge device's memory. A tail's reply (class scores, a
+ * detection list) is far smaller; the server's own body limit has the same default.
+ */
+export const MAX_REPLY_BYTES = 64 * 1024 * 1024;
+
+/** The error for a reply over MAX_REPLY_BYTES (`bytes`: declared, or read so far). */
+export function replyTooLarge(bytes: number): Error {
+  return new Error(`the reply is ${bytes} bytes or more, over the ${MAX_REPLY_BYTES}-byte limit for replies`);
+}
+
+/** A Content-Length over the limit, read before any of the body is. */
+export function declaresTooMuch(contentLength: string | null | undefined): boolean {
+  return contentLength !== null && contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) > MAX_REPLY_BYTES;
+}
+
+/** A fetch reply's body, read chunk by chunk and given up past MAX_REPLY_BYTES. */
+async function readCapped(res: Response): Promise<Uint8Array> {
+  if (declaresTooMuch(res.headers.get('content-length'))) {
+    await res.body?.cancel().catch(() => undefined);
+    throw replyTooLarge(Number(res.headers.get('content-length')));
+  }
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > MAX_REPLY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw replyTooLarge(total);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let p = 0;
+  for (const c of chunks) { out.set(c, p); p += c.length; }
+  return out;
+}
+
 /** A transport over a fetch function (the browser's, or Node's built-in one). */
 export function fetchTransport(fetchFn: typeof fetch = globalThis.fetch.bind(globalThis)): Transport {
   return async (url, body, headers, signal) => {
     const res = await fetchFn(url, { method: 'POST', body: body as unknown as BodyInit, headers, signal });
-    const data = new Uint8Array(await res.arrayBuffer());
+    const data = await readCapped(res);
     return { status: res.status, header: (n) => res.headers.get(n), body: data };
   };
 }

@@ -17,8 +17,8 @@ export interface ConnectionLimits {
   readonly jsonLimitBytes?: number;
   /**
    * bytes of request bodies held at once over all connections: received and not yet answered
-   * (default 4 body limits). A body that would pass it gets a 503 and its connection closes, so
-   * many slow senders cannot add up to more memory than this.
+   * (default 128 MiB, or the body limit when that is larger). A body that would pass it gets a
+   * 503, so many slow senders cannot add up to more memory than this.
    */
   readonly maxPendingBodyBytes?: number;
   /** a request's line and headers must arrive within this (HTTP; default 10 s) */
@@ -33,10 +33,13 @@ export interface ConnectionLimits {
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_JSON_LIMIT_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_PENDING_BODY_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_CONNECTIONS = 1024;
+
+const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 /** The limits with every default filled in. */
 export type ResolvedLimits = Required<ConnectionLimits>;
@@ -53,7 +56,7 @@ export function resolveLimits(l: ConnectionLimits = {}): ResolvedLimits {
     bodyLimitBytes,
     // A JSON limit above the body limit could never be reached: the body limit is the bound.
     jsonLimitBytes: Math.min(bodyLimitBytes, checkPositive(l.jsonLimitBytes ?? DEFAULT_JSON_LIMIT_BYTES, 'the JSON body limit (bytes)')),
-    maxPendingBodyBytes: checkPositive(l.maxPendingBodyBytes ?? 4 * bodyLimitBytes, 'the pending body limit (bytes)'),
+    maxPendingBodyBytes: checkPositive(l.maxPendingBodyBytes ?? Math.max(DEFAULT_PENDING_BODY_BYTES, bodyLimitBytes), 'the pending body limit (bytes)'),
     headersTimeoutMs: checkPositive(l.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, 'the headers timeout (ms)'),
     requestTimeoutMs: checkPositive(l.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 'the request timeout (ms)'),
     idleTimeoutMs: checkPositive(l.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, 'the idle timeout (ms)'),
@@ -97,8 +100,6 @@ export class BodyBudget {
     return `the server holds ${mib(this.used)} of request bodies from other clients (limit ${mib(this.maxBytes)}); retry later`;
   }
 }
-
-const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 /** The 413 for a body over the body limit. */
 export function bodyTooLarge(bytes: number, limit: number): PayloadTooLargeError {
