@@ -39,7 +39,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_CONNECTIONS = 1024;
 
-const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const size = (b: number): string => (b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${b} bytes`);
+/** A limit in exact bytes, and in MiB when that reads better. */
+const exact = (b: number): string => (b >= 2 ** 20 ? `${b} bytes (${size(b)})` : `${b} bytes`);
 
 /** The limits with every default filled in. */
 export type ResolvedLimits = Required<ConnectionLimits>;
@@ -97,16 +99,16 @@ export class BodyBudget {
 
   /** What a refused body is told. */
   refusal(): string {
-    return `the server holds ${mib(this.used)} of request bodies from other clients (limit ${mib(this.maxBytes)}); retry later`;
+    return `the server holds ${size(this.used)} of request bodies from other clients (limit ${size(this.maxBytes)}); retry later`;
   }
 }
 
 /** The 413 for a body over the body limit. */
 export function bodyTooLarge(bytes: number, limit: number): PayloadTooLargeError {
-  return new PayloadTooLargeError(`the request body is ${bytes} bytes, more than the server's limit of ${limit} bytes (${mib(limit)})`);
+  return new PayloadTooLargeError(`the request body is at least ${bytes} bytes, more than the server's limit of ${exact(limit)}`);
 }
 
 /** The 413 for a JSON part over the JSON limit. */
 export function jsonTooLarge(bytes: number, limit: number): PayloadTooLargeError {
-  return new PayloadTooLargeError(`the request's JSON is ${bytes} bytes, more than the server's JSON limit of ${limit} bytes (${mib(limit)}); send tensors as binary data (the Inference-Header-Content-Length extension), or ask for a higher JSON limit`);
+  return new PayloadTooLargeError(`the request's JSON is at least ${bytes} bytes, more than the server's JSON limit of ${exact(limit)}; send tensors as binary data (the Inference-Header-Content-Length extension), or ask for a higher JSON limit`);
 }

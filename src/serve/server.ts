@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { InferCore, errorMessage, statusOf } from './infer-core.js';
 import { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
-import { headerLength, readBodiesWithin } from './http-body.js';
+import { clientErrorHandler, headerLength, readBodiesWithin } from './http-limits.js';
 import { BodyBudget, type ConnectionLimits, resolveLimits } from './limits.js';
 import { type RunningStreamServer, startStreamServer } from './stream-server.js';
 import type { DecodeLimits } from './v2-wire.js';
@@ -67,6 +67,7 @@ export async function startServer(models: readonly ServedModel[], options: Serve
     // Idle keep-alive connections are closed at shutdown, busy ones finish their request.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    clientErrorHandler: clientErrorHandler(limits),
   });
   // Connections past the cap are closed as soon as they are accepted.
   app.server.maxConnections = limits.maxConnections;

@@ -35,6 +35,6 @@ describe('BodyBudget', () => {
     b.give(60);
     assert.equal(b.take(60), true);
     assert.equal(b.heldBytes, 100);
-    assert.match(b.refusal(), /holds 0\.0 MiB of request bodies from other clients \(limit 0\.0 MiB\); retry later/);
+    assert.match(b.refusal(), /holds 100 bytes of request bodies from other clients \(limit 100 bytes\); retry later/);
   });
 });

@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequestError } from '../errors.js';
 import { UnavailableError } from './errors.js';
@@ -101,4 +102,30 @@ export function readBodiesWithin(app: FastifyInstance, limits: ResolvedLimits, b
   });
 
   return (req) => closeAfterReply.has(req.raw);
+}
+
+/**
+ * Node's answer to a request it could not read (fastify's `clientErrorHandler`): a v2 error
+ * body saying which limit was hit, then the connection closes. Timeouts are 408, headers over
+ * Node's 16 KiB are 431, bytes that are not HTTP/1.1 are 400.
+ */
+export function clientErrorHandler(limits: ResolvedLimits): (err: Error & { code?: string }, socket: Socket) => void {
+  return (err, socket) => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    let status = 400;
+    let message = `the request is not valid HTTP/1.1 (${err.code ?? err.message})`;
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      status = 408;
+      message = `the request did not arrive in time: its headers must come within ${limits.headersTimeoutMs} ms, all of it within ${limits.requestTimeoutMs} ms`;
+    } else if (err.code === 'HPE_HEADER_OVERFLOW') {
+      status = 431;
+      message = 'the request\'s headers are larger than the server takes (16 KiB)';
+    }
+    const body = JSON.stringify({ error: message });
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => socket.destroy());
+  };
 }
