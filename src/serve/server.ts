@@ -54,7 +54,7 @@ export const SERVER_VERSION = '0.1.0';
 export async function startServer(models: readonly ServedModel[], options: ServerOptions = {}): Promise<RunningServer> {
   const limits = resolveLimits(options);
   const budget = new BodyBudget(limits.maxPendingBodyBytes);
-  const metrics = new Metrics();
+  const metrics = new Metrics(() => budget.heldBytes);
   const core = new InferCore(models, metrics, options.maxInflight ?? 256, options.limits, limits.jsonLimitBytes);
   const app = Fastify({
     logger: false,

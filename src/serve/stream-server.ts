@@ -52,6 +52,7 @@ class StreamConnection {
   private readonly pauses = new Set<Pause>();
   private frameTimer: NodeJS.Timeout | undefined;
   private farewell: Uint8Array | undefined;
+  private peerEnded = false;
 
   constructor(
     private readonly socket: Socket,
@@ -67,6 +68,12 @@ class StreamConnection {
       if (this.inflight === 0 && !socket.writableEnded) finish(socket, undefined, limits.headersTimeoutMs);
     });
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    // The peer is done sending (half-close): answer what it sent, then close; a frame cut short never will be whole.
+    socket.on('end', () => {
+      if (this.reader.bufferedBytes > 0) return this.break(400, 'the client ended the stream inside a frame');
+      this.peerEnded = true;
+      if (this.inflight === 0) finish(socket, this.farewell, limits.headersTimeoutMs);
+    });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       clearTimeout(this.frameTimer);
@@ -159,7 +166,7 @@ class StreamConnection {
         }
       }
       this.flow();
-      if (this.inflight === 0 && (this.farewell || this.closing())) finish(this.socket, this.farewell, this.limits.headersTimeoutMs);
+      if (this.inflight === 0 && (this.farewell || this.peerEnded || this.closing())) finish(this.socket, this.farewell, this.limits.headersTimeoutMs);
     })();
   }
 
@@ -192,7 +199,8 @@ export async function startStreamServer(core: InferCore, options: StreamServerOp
   const { limits } = options;
   const connections = new Map<Socket, StreamConnection>();
   let closing = false;
-  const server: Server = createServer((socket) => {
+  // Half-open: a client may send its last frames and end its side, and still get the replies.
+  const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
     if (connections.size >= limits.maxConnections) {
       socket.on('error', () => socket.destroy());
       finish(socket, encodeReplyFrame(0, 503, errorBody(`the server has ${limits.maxConnections} stream connections open, its limit; retry later`)), limits.headersTimeoutMs);
