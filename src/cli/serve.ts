@@ -107,7 +107,8 @@ export async function runServe(argv: readonly string[], io: CliIo, stop?: Promis
     ...connectionLimits(values),
     ...(maxBatch ? { batching: { maxBatch, maxDelayMs: positiveInt(values['batch-delay-ms'], 'batch-delay-ms', 2) } } : {}),
     ...(values.threads ? { threads: positiveInt(values.threads, 'threads', 1) } : {}),
-    page: !values['no-page'],
+    // Absent: the page comes when a head and a tail are served; --no-page turns it off.
+    ...(values['no-page'] ? { page: false } : {}),
     ...(values.cors ? { corsOrigin: values.cors } : {}),
     ...(values.dataset ? { samples: values.dataset } : {}),
   });

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { InferCore, errorMessage, statusOf } from './infer-core.js';
 import { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
-import { clientErrorHandler, headerLength, readBodiesWithin } from './http-limits.js';
+import { HttpLimits, headerLength } from './http-limits.js';
 import { BodyBudget, type ConnectionLimits, resolveLimits } from './limits.js';
 import { type RunningStreamServer, startStreamServer } from './stream-server.js';
 import type { DecodeLimits } from './v2-wire.js';
@@ -55,6 +55,7 @@ export async function startServer(models: readonly ServedModel[], options: Serve
   const limits = resolveLimits(options);
   const budget = new BodyBudget(limits.maxPendingBodyBytes);
   const metrics = new Metrics(() => budget.heldBytes);
+  const httpLimits = new HttpLimits(limits, budget);
   const core = new InferCore(models, metrics, options.maxInflight ?? 256, options.limits, limits.jsonLimitBytes);
   const app = Fastify({
     logger: false,
@@ -63,15 +64,15 @@ export async function startServer(models: readonly ServedModel[], options: Serve
     // it looks every `connectionsCheckingInterval` (30 s by default: far too coarse here).
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.idleTimeoutMs,
-    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))) },
+    http: { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))) },
     // Idle keep-alive connections are closed at shutdown, busy ones finish their request.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    clientErrorHandler: clientErrorHandler(limits),
+    clientErrorHandler: httpLimits.clientErrorHandler,
   });
   // Connections past the cap are closed as soon as they are accepted.
   app.server.maxConnections = limits.maxConnections;
-  const closesConnection = readBodiesWithin(app, limits, budget);
+  httpLimits.install(app);
 
   if (options.corsOrigin !== undefined) {
     const origin = options.corsOrigin;
@@ -91,9 +92,8 @@ export async function startServer(models: readonly ServedModel[], options: Serve
     });
   }
 
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler((err, _req, reply) => {
     const status = statusOf(err);
-    if (closesConnection(req)) void reply.header('connection', 'close');
     void reply.code(status).type('application/json').send({ error: errorMessage(err, status) });
   });
   app.setNotFoundHandler((req, reply) => {
