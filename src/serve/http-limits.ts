@@ -32,7 +32,8 @@ function declaredLength(req: IncomingMessage): number | undefined {
  * - a request Node cannot read (late, oversized headers, not HTTP) gets a v2 error body.
  */
 export class HttpLimits {
-  private readonly held = new WeakMap<IncomingMessage, { bytes: number }>();
+  /** per request: the body bytes it holds, and whether its response or connection is gone (then it may hold none) */
+  private readonly held = new WeakMap<IncomingMessage, { bytes: number; gone: boolean }>();
   /** connections whose request was answered (refused) while its body still comes in */
   private readonly answeredEarly = new WeakSet<Socket>();
 
@@ -40,13 +41,23 @@ export class HttpLimits {
 
   install(app: FastifyInstance): void {
     app.addHook('onRequest', async (req, reply) => {
-      const record = { bytes: 0 };
+      const record = { bytes: 0, gone: false };
       this.held.set(req.raw, record);
-      // 'close' comes once per response, sent or cut short: the one place bytes are given back.
-      reply.raw.once('close', () => {
+      // Bytes are given back when the response closes (sent or cut short), or when the
+      // connection does: a pipelined request queued behind another never gets its response's
+      // 'close' if the connection dies first. The connection may even be gone already (Node
+      // parsed this request, then bytes it could not read, and closed it before this hook).
+      const socket = req.raw.socket;
+      const release = () => {
+        record.gone = true;
         this.budget.give(record.bytes);
         record.bytes = 0;
-      });
+        reply.raw.off('close', release);
+        socket.off('close', release);
+      };
+      reply.raw.once('close', release);
+      socket.once('close', release);
+      if (socket.destroyed) release();
     });
     app.removeAllContentTypeParsers();
     // Bodies are parsed by the v2 decoder (JSON header + binary tensors), whatever the content type says.
@@ -55,7 +66,7 @@ export class HttpLimits {
 
   private read(req: FastifyRequest, raw: IncomingMessage, done: (err: Error | null, body?: Buffer) => void): void {
     const { limits, budget } = this;
-    const record = this.held.get(req.raw) ?? { bytes: 0 };
+    const record = this.held.get(req.raw) ?? { bytes: 0, gone: true };
     let jsonBytes: number | undefined;
     try {
       jsonBytes = headerLength(req);
@@ -87,6 +98,7 @@ export class HttpLimits {
     const onData = (c: Buffer) => {
       received += c.length;
       if (received > limit) return fail(refuse(Math.max(received, declared ?? 0)));
+      if (record.gone) return fail(new BadRequestError('the connection closed before the body was read'));
       if (!budget.take(c.length)) return fail(new UnavailableError(budget.refusal()));
       record.bytes += c.length;
       chunks.push(c);

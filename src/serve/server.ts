@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { BadRequestError } from '../errors.js';
 import { InferCore, errorMessage, statusOf } from './infer-core.js';
 import { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
@@ -64,7 +65,13 @@ export async function startServer(models: readonly ServedModel[], options: Serve
     // it looks every `connectionsCheckingInterval` (30 s by default: far too coarse here).
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.idleTimeoutMs,
-    http: { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))) },
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+      // Node answers a missing Host with a bare 400; the hook below gives it a v2 error body.
+      requireHostHeader: false,
+    },
     // Idle keep-alive connections are closed at shutdown, busy ones finish their request.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -73,6 +80,9 @@ export async function startServer(models: readonly ServedModel[], options: Serve
   // Connections past the cap are closed as soon as they are accepted.
   app.server.maxConnections = limits.maxConnections;
   httpLimits.install(app);
+  app.addHook('onRequest', async (req) => {
+    if (req.headers.host === undefined && req.raw.httpVersion === '1.1') throw new BadRequestError('an HTTP/1.1 request needs a Host header');
+  });
 
   if (options.corsOrigin !== undefined) {
     const origin = options.corsOrigin;

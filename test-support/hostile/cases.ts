@@ -130,6 +130,16 @@ export function hostileCases(): HostileCase[] {
         await http(t, [{ write: head(bin.body.length) }, { write: bin.body.subarray(0, 1000) }, { wait: 20 }, { destroy: true }]);
       },
     },
+    {
+      id: 'http-pipelined-then-garbage', transport: 'HTTP', does: 'sends two good requests and garbage in one TCP write', gets: '400 for the garbage, then the close; the bodies of the requests queued behind it are given back',
+      run: async (t) => {
+        const o = await http(t, [{ write: Buffer.concat([goodHttp(1), goodHttp(2), Buffer.from('garbage\r\n\r\n')]) }]);
+        assert.equal(o.closed, true);
+        const last = o.replies[o.replies.length - 1];
+        assert.ok(last && last.status === 400 && /not valid HTTP\/1\.1/.test(v2Error(last.body)), JSON.stringify(o.replies));
+        for (const r of o.replies.slice(0, -1)) assert.equal(r.status, 200);
+      },
+    },
     // --- HTTP: size ---
     {
       id: 'http-declared-too-large', transport: 'HTTP', does: 'declares an 8 GiB body', gets: '413 naming the body limit before any body is read, then the close',
@@ -177,6 +187,13 @@ export function hostileCases(): HostileCase[] {
     {
       id: 'http-not-http', transport: 'HTTP', does: 'sends binary garbage instead of a request line', gets: '400, then the close',
       run: async (t) => expectHttp(await http(t, [{ write: Uint8Array.of(0, 1, 2, 255, 13, 10, 13, 10) }]), 400, /not valid HTTP\/1\.1/, true),
+    },
+    {
+      id: 'http-no-host', transport: 'HTTP', does: 'sends an HTTP/1.1 request without a Host header', gets: '400: an HTTP/1.1 request needs a Host header',
+      run: async (t) => {
+        const request = goodHttp(1).toString('latin1').replace(/^host: .*\r\n/im, '');
+        expectHttp(await http(t, [{ write: Buffer.from(request, 'latin1') }], 1), 400, /needs a Host header/);
+      },
     },
     httpBad('http-bad-json', 'sends a body that is not JSON', '{"inputs": [', 400, /not valid JSON/, 'not valid JSON'),
     httpBad('http-deep-json', 'nests its tensor data 30,000 arrays deep', jsonWithData(deep(30_000)), 400, /JSON nests deeper than 100 levels/, 'the JSON nests deeper than 100 levels (scanned before parsing)'),

@@ -4,14 +4,15 @@ import { encodeRequestFrame } from '../../src/serve/stream-frame.js';
 import { type RawOutcome, type Step, exchange } from './raw-client.js';
 import { encodeInferRequest } from '../../src/serve/v2-wire.js';
 import { INFER_PATH, goodFrame, goodHttp, goodJson, goodRequest, httpRequest } from './requests.js';
-import { CASE_DEADLINE_MS, type HostileTarget } from './target.js';
+import { CASE_DEADLINE_MS, type HostileTarget, expectNothingHeld } from './target.js';
 
 /**
  * A mutation fuzzer for the server: valid HTTP requests and stream frames, damaged by a few
  * random edits (bytes changed, digits changed, numbers blown up, slices cut, repeated or
  * inserted, truncation), sent in random pieces, then the client half-closes. Each run must end
  * in replies with a 2xx, 4xx or 503 status and a v2 error body when not 200, or a closed
- * connection, before the deadline; never a 500, never a hang, never bytes that are not replies.
+ * connection, before the deadline; never a 500, never a hang, never bytes that are not replies;
+ * and once its connection is gone the server holds none of its bytes.
  */
 export interface FuzzOptions {
   readonly seed: number;
@@ -69,7 +70,7 @@ function checkError(body: string, what: string): void {
 /** Checks one run's outcome and names it for the tally. */
 function judge(o: RawOutcome, protocol: 'HTTP' | 'stream', what: string): string {
   assert.equal(o.hung, false, `${what}: no answer and no close within ${CASE_DEADLINE_MS} ms`);
-  assert.equal(o.leftover, 0, `${what}: ${o.leftover} bytes back that are not whole replies`);
+  assert.equal(o.leftover, 0, `${what}: ${o.leftover} bytes back that are not whole replies: ${JSON.stringify(o.leftoverText)}`);
   const statuses = protocol === 'HTTP' ? o.replies.map((r) => r.status) : o.frames.map((f) => f.status);
   for (const s of statuses) assert.ok(ALLOWED(s), `${what}: status ${s}`);
   if (protocol === 'HTTP') for (const r of o.replies) if (r.status !== 200) checkError(r.body, what);
@@ -125,7 +126,10 @@ export async function fuzzServer(t: HostileTarget, options: FuzzOptions): Promis
     }
     steps.push({ end: true });
     const o = await exchange({ port: protocol === 'HTTP' ? t.httpPort : t.streamPort, protocol: protocol === 'HTTP' ? 'http' : 'stream', steps, deadlineMs: CASE_DEADLINE_MS });
-    const name = judge(o, protocol, `fuzz seed ${options.seed} run ${run} (${protocol})`);
+    const what = `fuzz seed ${options.seed} run ${run} (${protocol})`;
+    const name = judge(o, protocol, what);
+    // Every run's body bytes come back once its connection is gone: a leak is named by its run.
+    await expectNothingHeld(t, what);
     tally[name] = (tally[name] ?? 0) + 1;
   }
   return tally;

@@ -24,6 +24,8 @@ export interface RawOutcome {
   readonly hung: boolean;
   /** bytes back that were neither whole HTTP replies nor whole frames */
   readonly leftover: number;
+  /** the start of those bytes, as text (for the failure message) */
+  readonly leftoverText: string;
 }
 
 export interface ExchangeOptions {
@@ -74,7 +76,8 @@ export function exchange(o: ExchangeOptions): Promise<RawOutcome> {
     let settled = false;
     const outcome = (hung: boolean): RawOutcome => {
       const http = o.protocol === 'http' ? httpReplies(received) : { replies: [], used: 0 };
-      return { replies: http.replies, frames, closed, hung, leftover: o.protocol === 'http' ? received.length - http.used : streamBroken };
+      const leftover = o.protocol === 'http' ? received.length - http.used : streamBroken;
+      return { replies: http.replies, frames, closed, hung, leftover, leftoverText: received.subarray(http.used, http.used + 300).toString('latin1') };
     };
     const settle = (hung: boolean) => {
       if (settled) return;

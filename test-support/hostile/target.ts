@@ -60,8 +60,8 @@ export function heldBytes(t: HostileTarget): number {
  * Waits until the server holds no request body bytes: every case's bytes come back once its
  * connections are gone. Fails (with what is still held) when they do not within the deadline.
  */
-export async function expectNothingHeld(t: HostileTarget): Promise<void> {
+export async function expectNothingHeld(t: HostileTarget, what = 'the case'): Promise<void> {
   const until = Date.now() + CASE_DEADLINE_MS;
-  while (heldBytes(t) !== 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(heldBytes(t), 0, 'request body bytes still held after the case');
+  while (heldBytes(t) !== 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(heldBytes(t), 0, `request body bytes still held after ${what}`);
 }
