@@ -1,3 +1,5 @@
+import { readCapped } from '../compress/stream-bytes.js';
+
 /**
  * How the edge client POSTs a request: the least it needs (status, one header, the body, an
  * abort signal), so Node can skip fetch's Request/Response/Headers objects and browsers can
@@ -28,38 +30,20 @@ export function declaresTooMuch(contentLength: string | null | undefined): boole
   return contentLength !== null && contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) > MAX_REPLY_BYTES;
 }
 
-/** A fetch reply's body, read chunk by chunk and given up past MAX_REPLY_BYTES. */
-async function readCapped(res: Response): Promise<Uint8Array> {
+/** A fetch reply's body, given up past MAX_REPLY_BYTES (a Content-Length over it before any is read). */
+async function readReply(res: Response): Promise<Uint8Array> {
   if (declaresTooMuch(res.headers.get('content-length'))) {
     await res.body?.cancel().catch(() => undefined);
     throw replyTooLarge(Number(res.headers.get('content-length')));
   }
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > MAX_REPLY_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw replyTooLarge(total);
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const c of chunks) { out.set(c, p); p += c.length; }
-  return out;
+  return res.body ? readCapped(res.body, MAX_REPLY_BYTES, replyTooLarge) : new Uint8Array(0);
 }
 
 /** A transport over a fetch function (the browser's, or Node's built-in one). */
 export function fetchTransport(fetchFn: typeof fetch = globalThis.fetch.bind(globalThis)): Transport {
   return async (url, body, headers, signal) => {
     const res = await fetchFn(url, { method: 'POST', body: body as unknown as BodyInit, headers, signal });
-    const data = await readCapped(res);
+    const data = await readReply(res);
     return { status: res.status, header: (n) => res.headers.get(n), body: data };
   };
 }
