@@ -5,8 +5,8 @@ import { type InferRequest, encodeInferRequest } from '../../src/serve/v2-wire.j
 export const MODEL = 'full';
 export const INFER_PATH = `/v2/models/${MODEL}/infer`;
 
-export function pixels(seed: number, n = 1): Float32Array {
-  return Float32Array.from({ length: n * 784 }, (_, i) => ((i * 31 + seed * 977) % 256) / 255);
+export function pixels(seed: number): Float32Array {
+  return Float32Array.from({ length: 784 }, (_, i) => ((i * 31 + seed * 977) % 256) / 255);
 }
 
 /** A valid request with one image, as the edge client sends it (binary tensors). */
@@ -19,12 +19,12 @@ export function goodJson(seed = 1): string {
   return JSON.stringify({ id: `good-${seed}`, inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1, 28, 28], data: Array.from(pixels(seed)) }] });
 }
 
-/** HTTP/1.1 request bytes: a request line, the headers given (Host and Content-Length added unless given), the body. */
-export function httpRequest(body: Uint8Array | string, headers: Readonly<Record<string, string>> = {}, path = INFER_PATH, method = 'POST'): Buffer {
+/** HTTP/1.1 POST bytes: a request line, the headers given (Host and Content-Length added unless given), the body. */
+export function httpRequest(body: Uint8Array | string, headers: Readonly<Record<string, string>> = {}, path = INFER_PATH): Buffer {
   const b = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const all: Record<string, string> = { host: '127.0.0.1', 'content-type': 'application/octet-stream', ...headers };
   if (!Object.keys(all).some((k) => k.toLowerCase() === 'content-length' || k.toLowerCase() === 'transfer-encoding')) all['content-length'] = String(b.length);
-  const head = `${method} ${path} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  const head = `POST ${path} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), b]);
 }
 
@@ -43,9 +43,4 @@ export function goodFrame(tag: number, seed = 1): Uint8Array {
 /** A JSON-only request frame with `json` as its body. */
 export function jsonFrame(tag: number, json: string): Uint8Array {
   return encodeRequestFrame(tag, INFER_PATH, new TextEncoder().encode(json));
-}
-
-/** A frame's first `n` bytes: its 4-byte length promises more than follows. */
-export function frameHead(frame: Uint8Array, n: number): Uint8Array {
-  return frame.subarray(0, n);
 }

@@ -24,11 +24,11 @@ describe('hostile clients against cleave serve (HTTP and stream port)', () => {
   const long = process.env.CLEAVE_FUZZ === 'long';
   const seed = Number(process.env.CLEAVE_FUZZ_SEED ?? 14);
   const runs = long ? 20_000 : 300;
-  it(`fuzz: ${runs} mutated requests and frames (seed ${seed}) each end in a 2xx, 4xx or 503 reply or a close; the server serves on`, { timeout: long ? 3_600_000 : 300_000 }, async () => {
+  it(`fuzz: ${runs} mutated requests and frames (seed ${seed}) each end in a 2xx, 4xx or 503 reply or a close; the server serves on`, { timeout: long ? 3_600_000 : 300_000 }, async (t) => {
     const tally = await fuzzServer(target, { seed, runs });
     await expectNothingHeld(target);
     await expectServing(target, runs);
-    if (long) process.stdout.write(`# fuzz outcomes: ${JSON.stringify(tally)}\n`);
+    t.diagnostic(`fuzz outcomes: ${JSON.stringify(tally)}`);
     // The mutations must reach past the framing: some runs are answered, some refused, some closed.
     assert.ok(Object.keys(tally).length >= 4, JSON.stringify(tally));
   });
