@@ -113,7 +113,8 @@ export function exitStructure(model: ModelProto, mainOutput?: string): ExitStruc
 export function backboneModel(model: ModelProto, structure: ExitStructure): ModelProto {
   const keep = new Set(structure.backboneNodes);
   const graph = graphFromModel(model);
-  const nodes = model.graph.node.filter((_, i) => keep.has(graph.nodeNames[i] as string));
+  // Unnamed nodes take the names the whole model's graph gave them, so times keyed by node name match.
+  const nodes = model.graph.node.flatMap((n, i) => (keep.has(graph.nodeNames[i] as string) ? [{ ...n, name: graph.nodeNames[i] as string }] : []));
   const read = new Set(nodes.flatMap((n) => n.input));
   const known = new Set([...read, ...nodes.flatMap((n) => n.output)]);
   return {
