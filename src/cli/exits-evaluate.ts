@@ -2,7 +2,7 @@
 import { type Distortion, checkDistortion } from '../exits/distortion.js';
 import { type ConditionStats, evaluateExits, samplesFile } from '../exits/evaluate.js';
 import { heldOutPart } from '../exits/held-out.js';
-import { DEFAULT_TAUS } from '../exits/policy.js';
+import { checkTaus, DEFAULT_TAUS } from '../exits/policy.js';
 import { loadImages } from '../interpret/isplit-data.js';
 import { readModel, writeFileAtomic } from '../onnx/model-file.js';
 import { defineCommand } from './command.js';
@@ -57,7 +57,7 @@ confidences and correctness of every condition: the input of \`cleave exits plan
   examples: ['cleave exits evaluate vgg-exits-calibrated.onnx --data fashion-mnist --noise 0.1,0.2 --blur 1,2 --samples samples.json'],
   async run({ values: v, positionals: [file] }, io) {
     const model = readModel(file as string);
-    const taus = v.taus ?? DEFAULT_TAUS[v.policy];
+    const taus = checkTaus(v.policy, v.taus ?? DEFAULT_TAUS[v.policy]);
     const distortions: Distortion[] = [
       { kind: 'clean' },
       ...(v.noise ?? []).map((strength) => checkDistortion({ kind: 'noise', strength })),

@@ -13,7 +13,7 @@ import { device } from './common-options.js';
 import { EXIT } from './exit-codes.js';
 import { tausOption } from './exits-options.js';
 import { table } from './format.js';
-import { printJson, readText } from './io.js';
+import { printJson, readJson } from './io.js';
 import { option } from './option-table.js';
 import { atLeast, between, duration, each, list, number, positive, text } from './option-types.js';
 
@@ -58,13 +58,7 @@ cut of each by POPEX's shortest path (an enabled exit runs on the edge, before t
   async run({ values: v, positionals: [file] }, io) {
     if ((v['min-accuracy'] === undefined) === (v['max-latency'] === undefined)) throw new BadRequestError('give exactly one objective: --min-accuracy A or --max-latency TIME; see `cleave exits plan --help`');
     const objective: PlanObjective = v['min-accuracy'] !== undefined ? { minAccuracy: v['min-accuracy'] } : { maxLatencyMs: v['max-latency'] as number };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readText(v.samples, `samples file ${v.samples}`));
-    } catch (e) {
-      if (e instanceof SyntaxError) throw new BadRequestError(`${v.samples} is not JSON: ${e.message}`);
-      throw e;
-    }
+    const parsed = readJson(v.samples, `samples file ${v.samples}`);
     const samples = readExitSamplesFile(parsed);
     const taus = checkTaus(samples.policy, v.taus ?? DEFAULT_TAUS[samples.policy]);
     const model = readModel(file as string);

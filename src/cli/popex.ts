@@ -1,10 +1,9 @@
 /** `cleave popex`: the best cut of a model with early exits, as a shortest path. */
-import { BadRequestError } from '../errors.js';
 import { solvePopex } from '../exits/popex.js';
 import { defineCommand } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { table } from './format.js';
-import { printJson, readText } from './io.js';
+import { printJson, readJson } from './io.js';
 
 export const popexCommand = defineCommand({
   name: 'popex',
@@ -28,13 +27,7 @@ layer or duplicate names is one error naming the field (exit code 2).`,
 rttMs (default 0) and exits (default none) are optional; tx(bytes) = 8 bytes / (uplinkMbps 1000) ms + rttMs.`,
   examples: ['cleave popex problem.json', 'cleave popex problem.json --json'],
   async run({ values: v, positionals: [file] }, io) {
-    let problem: unknown;
-    try {
-      problem = JSON.parse(readText(file as string, `problem file ${file}`));
-    } catch (e) {
-      if (e instanceof SyntaxError) throw new BadRequestError(`${file} is not JSON: ${e.message}`);
-      throw e;
-    }
+    const problem = readJson(file as string, `problem file ${file}`);
     const s = solvePopex(problem);
     if (v.json) {
       printJson(io, s);
