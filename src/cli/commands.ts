@@ -8,8 +8,10 @@ import { bottleneckCommand } from './bottleneck.js';
 import { buildModelCommand } from './build-model.js';
 import type { Command } from './command.js';
 import { cutCommand } from './cut.js';
+import { exitsCommand } from './exits.js';
 import { exportCommand } from './export.js';
 import { gradcamCommand } from './gradcam.js';
+import { popexCommand } from './popex.js';
 import { profileCommand } from './profile.js';
 import { rankCommand } from './rank.js';
 import { runCommand } from './run.js';
@@ -27,6 +29,8 @@ export const COMMANDS: readonly Command[] = [
   bottleneckCommand,
   profileCommand,
   simulateCommand,
+  exitsCommand,
+  popexCommand,
   serveCommand,
   runCommand,
   exportCommand,

@@ -1,6 +1,18 @@
 /** Option rows several commands share, written once. */
+import { deviceNames, getDevice } from '../profile/device-catalogue.js';
+import { type DeviceProfile, parseDeviceProfile } from '../profile/device-profile.js';
+import { readText } from './io.js';
 import { option } from './option-table.js';
-import { each, inputShapes, integer, list, number, positive } from './option-types.js';
+import { each, inputShapes, integer, list, number, positive, type ValueType } from './option-types.js';
+
+/** --device / --server: a catalogue name or a device-profile JSON file. */
+export const device: ValueType<DeviceProfile> = {
+  noun: 'device',
+  accepts: `a device name (${deviceNames().join(', ')}) or a profile .json file`,
+  arg: 'NAME|FILE',
+  parse: (t) => (t.endsWith('.json') ? parseDeviceProfile(readText(t), t) : getDevice(t)),
+  show: (d) => d.name,
+};
 
 export const inputShapeOption = option(inputShapes, { repeat: true, help: 'shape of an input with other symbolic dims' });
 

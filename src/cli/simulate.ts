@@ -12,24 +12,15 @@ import type { PathSpec } from '../net/path.js';
 import type { SplitFrame } from '../net/split-latency.js';
 import { estimateCut } from '../profile/cut-estimate.js';
 import { deviceNames, getDevice } from '../profile/device-catalogue.js';
-import { type DeviceProfile, parseDeviceProfile } from '../profile/device-profile.js';
 import { defineCommand } from './command.js';
 import { option, type Values } from './option-table.js';
 import { EXIT } from './exit-codes.js';
 import { table } from './format.js';
+import { device } from './common-options.js';
 import { type CliIo, printJson, readText } from './io.js';
 import { analyzeFile } from './load.js';
-import { between, duration, integer, list, number, oneOf, percent, positive, rate, size, text, type ValueType } from './option-types.js';
+import { between, duration, integer, list, number, oneOf, percent, positive, rate, size, text } from './option-types.js';
 import { scenarioTable, transferTable } from './simulate-print.js';
-
-/** --device / --server: a catalogue name or a device-profile JSON file. */
-const device: ValueType<DeviceProfile> = {
-  noun: 'device',
-  accepts: `a device name (${deviceNames().join(', ')}) or a profile .json file`,
-  arg: 'NAME|FILE',
-  parse: (t) => (t.endsWith('.json') ? parseDeviceProfile(readText(t), t) : getDevice(t)),
-  show: (d) => d.name,
-};
 
 const [NET, TRANSFER, CUT, MANY] = ['Network', 'Transfer', 'A cut of a model (the third form)', 'Many devices'];
 
