@@ -10,6 +10,7 @@ import type { Command } from './command.js';
 import { cutCommand } from './cut.js';
 import { exportCommand } from './export.js';
 import { gradcamCommand } from './gradcam.js';
+import { planCommand } from './plan.js';
 import { profileCommand } from './profile.js';
 import { rankCommand } from './rank.js';
 import { runCommand } from './run.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   bottleneckCommand,
   profileCommand,
   simulateCommand,
+  planCommand,
   serveCommand,
   runCommand,
   exportCommand,

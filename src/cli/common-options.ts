@@ -1,6 +1,28 @@
-/** Option rows several commands share, written once. */
+/** Option rows and value types several commands share, written once. */
+import { getNetworkProfile, type NetworkProfile, networkProfileNames, parseNetworkProfile } from '../net/profiles.js';
+import { deviceNames, getDevice } from '../profile/device-catalogue.js';
+import { type DeviceProfile, parseDeviceProfile } from '../profile/device-profile.js';
+import { readText } from './io.js';
 import { option } from './option-table.js';
-import { each, inputShapes, integer, list, number, positive } from './option-types.js';
+import { each, inputShapes, integer, list, number, positive, type ValueType } from './option-types.js';
+
+/** A device: a catalogue name or a device-profile JSON file. */
+export const deviceType: ValueType<DeviceProfile> = {
+  noun: 'device',
+  accepts: `a device name (${deviceNames().join(', ')}) or a profile .json file`,
+  arg: 'NAME|FILE',
+  parse: (t) => (t.endsWith('.json') ? parseDeviceProfile(readText(t), t) : getDevice(t)),
+  show: (d) => d.name,
+};
+
+/** A network: a built-in profile name or a network-profile JSON file. */
+export const networkType: ValueType<NetworkProfile> = {
+  noun: 'network',
+  accepts: `a network name (${networkProfileNames().join(', ')}) or a profile .json file`,
+  arg: 'NAME|FILE',
+  parse: (t) => (t.endsWith('.json') ? parseNetworkProfile(readText(t), t) : getNetworkProfile(t)),
+  show: (n) => n.name,
+};
 
 export const inputShapeOption = option(inputShapes, { repeat: true, help: 'shape of an input with other symbolic dims' });
 
