@@ -96,7 +96,8 @@ meets the requirements, the nearest misses are listed and the exit code is 9.`,
   },
   json: 'print plan.json on stdout',
   notes: `Exit codes: 0 a plan was made; 9 no configuration meets the requirements (nothing written
-without --best-effort); 2 bad flags or input files; 8 unknown device or network.`,
+without --best-effort, the nearest written with it); 2 bad flags or input files; 8 unknown
+device or network.`,
   examples: [
     'cleave plan models/lenet-mnist.onnx --device raspberry-pi-4,jetson-nano --network 4g,wifi --data mnist --max-latency 30ms --min-accuracy 0.98 -o plan.json',
     'cleave plan model.onnx --device raspberry-pi-4 --network 4g --devices 20 --fps 5 --max-latency 100ms --p99 --json',
@@ -168,6 +169,9 @@ without --best-effort); 2 bad flags or input files; 8 unknown device or network.
       io.stdout(planReport(doc, result, { top: v.top, model: path }));
       if (v.out !== undefined) io.stdout(`wrote ${v.out}\n`);
     }
-    return EXIT.OK;
+    if (doc.feasible) return EXIT.OK;
+    // --best-effort: the plan is out, and the exit code still says it misses its requirements.
+    io.stderr(`cleave plan: no configuration meets the requirements; the plan holds the nearest (--best-effort)\n`);
+    return EXIT.NO_FEASIBLE_PLAN;
   },
 });

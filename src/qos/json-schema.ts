@@ -75,8 +75,9 @@ function describe(s: JsonSchema, root: JsonSchema): string {
   if (r.minimum !== undefined) bounds.push(`>= ${r.minimum}`);
   if (r.exclusiveMinimum !== undefined) bounds.push(`> ${r.exclusiveMinimum}`);
   if (r.maximum !== undefined) bounds.push(`<= ${r.maximum}`);
-  const noun = types.map((t) => (t === 'object' ? 'an object' : t === 'array' ? 'an array' : t === 'integer' ? 'an integer' : t === 'null' ? 'null' : `a ${t}`)).join(' or ') || 'a value';
-  return bounds.length ? `${noun} ${bounds.join(' and ')}` : noun;
+  const bounded = (noun: string): string => (bounds.length ? `${noun} ${bounds.join(' and ')}` : noun);
+  const nouns = types.map((t) => (t === 'object' ? 'an object' : t === 'array' ? 'an array' : t === 'integer' ? bounded('an integer') : t === 'number' ? bounded('a number') : t === 'null' ? 'null' : `a ${t}`));
+  return nouns.join(' or ') || bounded('a value');
 }
 
 function resolve(s: JsonSchema, root: JsonSchema): JsonSchema {

@@ -114,14 +114,18 @@ function front3(m: ObjectiveMatrix): Uint8Array {
     }
     return lo + 1; // Fenwick trees count from 1
   };
-  const tree = new Float64Array(distinct.length + 1).fill(Infinity);
+  // NaN marks an empty slot: +Infinity is a value a point may have.
+  const tree = new Float64Array(distinct.length + 1).fill(Number.NaN);
   const minUpTo = (r: number): number => {
-    let best = Infinity;
-    for (let p = r; p > 0; p -= p & -p) best = Math.min(best, tree[p] as number);
+    let best = Number.NaN;
+    for (let p = r; p > 0; p -= p & -p) {
+      const z = tree[p] as number;
+      if (!Number.isNaN(z) && !(z >= best)) best = z;
+    }
     return best;
   };
   const insert = (r: number, z: number): void => {
-    for (let p = r; p < tree.length; p += p & -p) if (z < (tree[p] as number)) tree[p] = z;
+    for (let p = r; p < tree.length; p += p & -p) if (!(z >= (tree[p] as number))) tree[p] = z;
   };
   for (let s = 0; s < order.length;) {
     const x = v[(order[s] as number) * 3] as number;

@@ -17,7 +17,7 @@ import type { Load } from './tables.js';
 
 export interface SimulationOptions {
   readonly load: Load;
-  /** uploaded frames to simulate (default 400) */
+  /** uploaded frames to simulate, at least (default 400; about, with Poisson arrivals) */
   readonly frames?: number;
   readonly arrivals?: 'periodic' | 'poisson';
   readonly seed?: number;
@@ -65,7 +65,8 @@ export function simulateConfiguration(config: Configuration, network: NetworkPro
     path: pathFromProfile(network),
     devices,
     fps,
-    durationS: frames / (devices * fps),
+    // One extra period per device: periodic arrivals with a random phase then give at least `frames`.
+    durationS: (frames + devices) / (devices * fps),
     arrivals: o.arrivals ?? 'periodic',
     workers: o.load.workers,
     seed: o.seed ?? 1,
