@@ -4,7 +4,7 @@ import type { PlanDocument, PlanEntry } from '../qos/plan-file.js';
 import type { PlanResult } from '../qos/plan.js';
 import { bytes, table } from './format.js';
 
-const ms = (x: number | null): string => (x === null ? 'unbounded' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const ms = (x: number | null): string => (x === null ? 'unbounded' : x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : x >= 1 ? 2 : 3));
 const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(2)}%`);
 const mj = (x: number | null): string => (x === null ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(2));
 const size = (x: number | null): string => (x === null ? '-' : bytes(Math.round(x)));
@@ -61,7 +61,7 @@ export function planReport(doc: PlanDocument, result: PlanResult, o: { readonly 
     : `predicted (*) from ${doc.accuracy.saliency ? `the I-SPLIT ranking ${doc.accuracy.saliency}` : 'the codecs alone (no --rank)'}, relative to an uncut accuracy of ${pct(doc.accuracy.base)}; give --data to measure`;
   const r = doc.recommended;
   const lines = [
-    `plan for ${o.model}: ${s.configurations} configurations (${s.cuts} cuts incl. local and remote, ${s.codecs.length} codecs, ${s.exitConfigurations} exit configuration(s), ${s.sparsity.length + 1} sparsity variant(s), ${Object.keys(doc.devices).length} devices, ${Object.keys(doc.networks).length} networks), analytic sweep ${s.analyticMs.toFixed(1)} ms, Pareto ${result.paretoMs.toFixed(1)} ms`,
+    `plan for ${o.model}: ${s.configurations} configurations (${s.cuts} cuts incl. local and remote, ${s.codecs.length} codecs, ${s.exitConfigurations} exit configuration(s), ${s.sparsity.length + 1} sparsity variant(s), ${Object.keys(doc.devices).length} devices, ${Object.keys(doc.networks).length} networks), analytic sweep ${(result.sweep.tablesMs + result.sweep.loopMs).toFixed(1)} ms, Pareto ${result.paretoMs.toFixed(1)} ms`,
     `front: ${doc.front.length} configurations over ${s.frontObjectives.join(', ')}; ${simulated} re-timed by the simulator (${doc.load.devices} device(s)${doc.load.fps > 0 ? ` x ${doc.load.fps} fps` : ', frames far apart'}) in ${result.simulateMs.toFixed(0)} ms`,
     `accuracy: ${acc}`,
     `requirements: ${requirementsLine(doc.requirements)}`,

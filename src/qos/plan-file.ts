@@ -1,5 +1,6 @@
 /**
  * plan.json: the document `cleave plan` writes and `cleave simulate`, `deploy` and `run` read.
+ * The same inputs give the same bytes (no timings or dates in it).
  * Its shape is PLAN_SCHEMA (plan-schema.ts, written out as schemas/plan.schema.json); numbers
  * that are not finite (an unstable queue's latency, the margin without requirements) are
  * written as null and read back as such. A plan read from a file is checked against the schema,
@@ -55,7 +56,6 @@ export interface PlanDocument {
     readonly exitConfigurations: number;
     readonly sparsity: readonly SparsityVariant[];
     readonly frontObjectives: readonly string[];
-    readonly analyticMs: number;
   };
   readonly feasible: boolean;
   readonly recommended: PlanEntry;
@@ -142,7 +142,6 @@ export function planDocument(result: PlanResult, ctx: PlanContext, bestEffort: b
       exitConfigurations: ctx.exitConfigurations,
       sparsity: ctx.variants,
       frontObjectives: [ctx.requirements.latencyPercentile === 'p99' ? 'p99Ms' : 'latencyMs', 'accuracy', 'edgeMemoryBytes', 'energyMj', 'bytes'],
-      analyticMs: s.tablesMs + s.loopMs,
     },
     feasible: chosen.feasible,
     recommended: entry(chosen),

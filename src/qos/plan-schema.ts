@@ -158,7 +158,6 @@ export const PLAN_SCHEMA: JsonSchema = {
       exitConfigurations: { type: 'integer', minimum: 1 },
       sparsity: { type: 'array', items: SPARSITY_VARIANT_SCHEMA },
       frontObjectives: NAMES,
-      analyticMs: NON_NEGATIVE,
     }),
     feasible: { type: 'boolean', description: 'whether the recommended configuration meets every requirement (false only in a plan written with --best-effort)' },
     recommended: { $ref: '#/$defs/entry' },

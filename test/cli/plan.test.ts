@@ -46,6 +46,9 @@ describe('cleave plan', () => {
     assert.deepEqual(doc.sweep.codecs, ['fp32', 'int8']);
     assert.deepEqual(Object.keys(doc.scenarios), ['local', 'remote', 'split', 'earlyExit']);
     assert.equal(doc.scenarios.earlyExit, null);
+    // Same input, same bytes (the simulator is seeded; no timings or dates in the plan).
+    const again = await runCli(...base, '--max-latency', '80ms', '--min-accuracy', '0.9', '--json');
+    assert.equal(again.stdout, r.stdout);
   });
 
   it('prints the recommendation, the four scenarios and the front', async () => {
