@@ -4,7 +4,7 @@
  * margin, and write plan.json. Thin over src/qos: parse, call, print.
  */
 import { analyze } from '../analysis/analyze.js';
-import { parseCodec } from '../compress/codec.js';
+import { codecLabel, parseCodec } from '../compress/codec.js';
 import { BadRequestError, NoFeasiblePlanError } from '../errors.js';
 import { graphFromModel } from '../graph/graph.js';
 import { loadImages, readClassifier } from '../interpret/isplit-data.js';
@@ -13,7 +13,7 @@ import { getDevice } from '../profile/device-catalogue.js';
 import { predictAccuracy } from '../qos/accuracy.js';
 import { cutCandidates } from '../qos/candidates.js';
 import { DEFAULT_CODECS } from '../qos/codec-model.js';
-import { exitOptions, NO_EXITS } from '../qos/exit-option.js';
+import { checkBranches, exitOptions, NO_EXITS } from '../qos/exit-option.js';
 import { parseExitStatistics, parseRanking, parseSparsityVariants } from '../qos/inputs.js';
 import { measureAccuracy } from '../qos/measure.js';
 import { makePlan } from '../qos/plan.js';
@@ -119,8 +119,10 @@ device or network.`,
     const model = readClassifier(path);
     const analysis = analyze(graphFromModel(model), { batch: 1, maxTensors: v['max-tensors'] });
     const cuts = cutCandidates(analysis);
-    const codecs = (v.codec ?? []).length ? (v.codec ?? []).map(parseCodec) : DEFAULT_CODECS;
+    const given = (v.codec ?? []).map(parseCodec);
+    const codecs = given.length ? given.filter((c, i) => given.findIndex((d) => codecLabel(d) === codecLabel(c)) === i) : DEFAULT_CODECS;
     const exitStats = v.exits === undefined ? undefined : parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits);
+    if (exitStats && v.exits !== undefined) checkBranches(analysis, exitStats.stats.branches, v.exits);
     const exits = exitStats ? exitOptions(exitStats.stats, exitStats.thresholds) : [NO_EXITS];
     const variants = [DENSE, ...(v.sparsity === undefined ? [] : parseSparsityVariants(readText(v.sparsity, `sparsity variants ${v.sparsity}`), v.sparsity))];
 

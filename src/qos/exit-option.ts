@@ -4,6 +4,8 @@
  * which threshold, and carries what that policy does on held-out data. The sweep needs no
  * more than this, so any source of exit statistics (src/exits, a JSON file) can feed it.
  */
+import type { Analysis } from '../analysis/analyze.js';
+import { closestNames } from '../cut/extract.js';
 import { BadRequestError } from '../errors.js';
 import type { OpClass } from '../profile/device-profile.js';
 
@@ -58,6 +60,15 @@ export interface ExitStatistics {
   readonly correct: Uint8Array;
   /** per sample: is the main output right */
   readonly mainCorrect: Uint8Array;
+}
+
+/** Checks that every branch reads a tensor the model computes; `where` names the source in errors. */
+export function checkBranches(analysis: Analysis, branches: readonly ExitBranch[], where: string): void {
+  const tensors = [...analysis.dataflow.dataTensors];
+  branches.forEach((b, j) => {
+    if (analysis.dataflow.dataTensors.has(b.after) && analysis.dataflow.graph.producer.has(b.after)) return;
+    throw new BadRequestError(`${where}: field "exits[${j}].after" names "${b.after}", which no layer of the model computes; closest: ${closestNames(b.after, tensors).map((t) => `"${t}"`).join(', ')}`);
+  });
 }
 
 /** The most exit options one sweep enumerates. */

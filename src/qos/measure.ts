@@ -101,7 +101,7 @@ export async function measureAccuracy(model: ModelProto, analysis: Analysis, cut
               bytes += r.bytes;
             }
             (correct[ci * K + k] as Uint8Array)[i] = isRight(await tail.run(feeds, [output]), output, label(i));
-            payloadBytes[ci * K + k] = (payloadBytes[ci * K + k] as number) + bytes / count;
+            payloadBytes[ci * K + k] = (payloadBytes[ci * K + k] as number) + bytes;
           }
         }
       } finally {
@@ -110,7 +110,10 @@ export async function measureAccuracy(model: ModelProto, analysis: Analysis, cut
           await tail.release();
         }
       }
-      for (let k = 0; k < K; k++) at[ci * K + k] = (correct[ci * K + k] as Uint8Array).reduce((s, v) => s + v, 0) / count;
+      for (let k = 0; k < K; k++) {
+        at[ci * K + k] = (correct[ci * K + k] as Uint8Array).reduce((s, v) => s + v, 0) / count;
+        payloadBytes[ci * K + k] = (payloadBytes[ci * K + k] as number) / count;
+      }
       if (cut.placement === 'local') base = at[ci * K] as number;
       o.onProgress?.(ci + 1, cuts.length);
     }

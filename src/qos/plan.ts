@@ -16,7 +16,7 @@ import type { Configuration, Objectives } from './configuration.js';
 import { paretoFront } from './pareto.js';
 import { boundedLatency, margin, type Miss, misses, type Requirements } from './requirements.js';
 import { DEFAULT_SIMULATED_FRAMES, simulateConfiguration } from './simulate.js';
-import { configurationOf, OBJECTIVE_NAMES, objectivesOf, sweep, type SweepResult } from './sweep.js';
+import { CHOICE_COUNT, configurationOf, OBJECTIVE_NAMES, objectivesOf, sweep, type SweepResult } from './sweep.js';
 import type { SweepSpec } from './tables.js';
 
 /** A configuration judged against the requirements. */
@@ -122,8 +122,8 @@ export function makePlan(spec: SweepSpec, o: PlanOptions): PlanResult {
   const best = new Map<ScenarioName, { i: number; key: { margin: number; objectives: Objectives; id: string } }>();
   for (let i = 0; i < s.count; i++) {
     const objectives = objectivesOf(s, i);
-    const placement = s.tables.spec.cuts[s.choices[i * 6 + 1] as number]?.placement ?? 'split';
-    const exits = s.tables.spec.exits[s.choices[i * 6 + 3] as number]?.exits ?? [];
+    const placement = s.tables.spec.cuts[s.choices[i * CHOICE_COUNT + 1] as number]?.placement ?? 'split';
+    const exits = s.tables.spec.exits[s.choices[i * CHOICE_COUNT + 3] as number]?.exits ?? [];
     const kind = scenarioOf({ placement, exits });
     const key = { margin: margin(r, objectives), objectives, id: '' };
     const held = best.get(kind);

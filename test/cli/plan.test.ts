@@ -91,6 +91,11 @@ describe('cleave plan', () => {
     const ex = await runCli(...base, '--exits', bad);
     assert.equal(ex.code, EXIT.USAGE);
     assert.match(ex.stderr, /bad-exits\.json: field "exits\[0\]\.flops" must be a number >= 0, got -1/);
+    const nowhere = join(dir, 'nowhere-exits.json');
+    writeFileSync(nowhere, JSON.stringify({ exits: [{ name: 'e', after: 'pool9', flops: 1, bytes: 1, opClass: 'gemm', paramBytes: 1 }], thresholds: [0.5], samples: { confidence: [[0.5]], correct: [[true]], mainCorrect: [true] } }));
+    const unknown = await runCli(...base, '--exits', nowhere);
+    assert.equal(unknown.code, EXIT.USAGE);
+    assert.match(unknown.stderr, /nowhere-exits\.json: field "exits\[0\]\.after" names "pool9", which no layer of the model computes; closest: "pool1"/);
     const p99 = await runCli(...base, '--p99');
     assert.equal(p99.code, EXIT.USAGE);
     assert.match(p99.stderr, /--p99 says which latency --max-latency bounds/);

@@ -5,7 +5,11 @@ import { runLoopbackDemoOnDataset } from '../../src/demo/loopback.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { cutCandidates } from '../../src/qos/candidates.js';
 import { measureAccuracy } from '../../src/qos/measure.js';
+import { analyze } from '../../src/analysis/analyze.js';
+import { graphFromModel } from '../../src/graph/graph.js';
+import { Random } from '../../src/graph/random.js';
 import { lenet } from '../../test-support/qos/specs.js';
+import { residualNet } from '../../test-support/tiny-models.js';
 
 describe('measureAccuracy', () => {
   it("equals what the edge client gets from cleave's server for the same cut, codec and images (head -> codec -> HTTP -> tail)", async () => {
@@ -36,5 +40,25 @@ describe('measureAccuracy', () => {
     assert.equal(measured.at[0], measured.base);
     assert.ok((measured.correct?.[0]?.length ?? 0) === count);
     assert.ok(measured.base > 0.9, `LeNet on MNIST: ${measured.base}`);
+  });
+
+  it('multi-tensor cuts: every tensor through the codec; with fp32 every cut classifies exactly as the uncut model', async () => {
+    const model = residualNet();
+    const analysis = analyze(graphFromModel(model), { batch: 1, maxTensors: 2 });
+    const cuts = cutCandidates(analysis);
+    assert.ok(cuts.some((c) => c.tensors.length === 2));
+    const rng = new Random(4);
+    const count = 40;
+    const data = {
+      name: 'random', images: Uint8Array.from({ length: count * 3 * 64 }, () => Math.floor(rng.next() * 256)), labels: Uint8Array.from({ length: count }, () => (rng.next() < 0.5 ? 0 : 1)),
+      count, channels: 3, height: 8, width: 8, classes: 2, classNames: ['a', 'b'],
+    };
+    const codecs: CodecSpec[] = [{ name: 'fp32' }, { name: 'int8' }];
+    const m = await measureAccuracy(model, analysis, cuts, codecs, data);
+    cuts.forEach((c, i) => {
+      assert.equal(m.at[i * 2], m.base, `${c.tensors.join('+')} fp32`);
+      assert.deepEqual([...(m.correct?.[i * 2] ?? [])], [...(m.correct?.[(cuts.length - 1) * 2] ?? [])], `${c.tensors.join('+')}: per image`);
+      if (c.placement !== 'local') assert.equal(m.payloadBytes?.[i * 2 + 1], c.elements, `${c.tensors.join('+')}: int8 bytes`);
+    });
   });
 });
