@@ -20,6 +20,7 @@
  * server (M/D/k with the tail as service time).
  */
 import { codecLabel } from '../compress/codec.js';
+import { BadRequestError } from '../errors.js';
 import { waitMD1, waitMDk } from '../net/queueing.js';
 import type { AccuracySource, Configuration, LatencyBreakdown, Objectives } from './configuration.js';
 import { buildTables, type SweepSpec, type Tables } from './tables.js';
@@ -28,6 +29,9 @@ import { buildTables, type SweepSpec, type Tables } from './tables.js';
 export const OBJECTIVE_NAMES = ['latencyMs', 'p99Ms', 'accuracy', 'edgeMemoryBytes', 'energyMj', 'bytes'] as const;
 export type ObjectiveName = (typeof OBJECTIVE_NAMES)[number];
 const OBJECTIVE_COUNT = OBJECTIVE_NAMES.length;
+
+/** The most configurations one sweep scores (about 150 MB of typed arrays). */
+export const MAX_SWEEP_CONFIGURATIONS = 2_000_000;
 
 /** The choices of a configuration: indexes into the spec's variants, cuts, codecs, exits, devices, networks. */
 export const CHOICE_COUNT = 6;
@@ -128,6 +132,9 @@ export function sweep(spec: SweepSpec): SweepResult {
   let perVariantDevice = 0;
   for (let c = 0; c < C; c++) for (let k = 0; k < K; k++) for (let e = 0; e < E; e++) perVariantDevice += networksFor(t, c, k, e);
   const count = perVariantDevice * V * D;
+  if (count > MAX_SWEEP_CONFIGURATIONS) {
+    throw new BadRequestError(`the sweep has ${count} configurations (${C} cuts x ${t.sizes.K} codecs x ${E} exit configurations x ${V} sparsity variants x ${D} devices x ${t.sizes.N} networks, less those that cannot run); at most ${MAX_SWEEP_CONFIGURATIONS}: give fewer codecs, exit thresholds, variants, devices or networks`);
+  }
   const choices = new Int32Array(count * CHOICE_COUNT);
   const objectives = new Float64Array(count * OBJECTIVE_COUNT);
   const measured = new Uint8Array(count);

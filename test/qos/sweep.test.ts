@@ -136,4 +136,10 @@ describe('sweep', () => {
     assert.equal(perCut('pool1'), 3);
     assert.equal(perCut('fc1'), 9);
   });
+
+  it('refuses a sweep too large to hold, saying what to cut down', () => {
+    const devices = Array.from({ length: 300 }, (_, i) => ({ ...getDevice('raspberry-pi-4'), name: `pi-${i}` }));
+    const networks = Array.from({ length: 300 }, (_, i) => ({ ...getNetworkProfile('4g'), name: `net-${i}` }));
+    assert.throws(() => sweep(lenetSpec({ devices, networks })), /the sweep has 3240300 configurations \(13 cuts x 3 codecs x 1 exit configurations x 1 sparsity variants x 300 devices x 300 networks, less those that cannot run\); at most 2000000/);
+  });
 });
