@@ -56,7 +56,7 @@ export interface PlannedExit {
   readonly name: string;
   /** the tensor its branch reads */
   readonly after: string;
-  /** it answers when its confidence (max softmax) >= threshold */
+  /** it answers when its confidence (max softmax, or minus the entropy) >= threshold */
   readonly threshold: number;
 }
 

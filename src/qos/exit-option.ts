@@ -7,6 +7,7 @@
 import type { Analysis } from '../analysis/analyze.js';
 import { closestNames } from '../cut/extract.js';
 import { BadRequestError } from '../errors.js';
+import type { SampleMatrix } from '../exits/exit-samples.js';
 import type { OpClass } from '../profile/device-profile.js';
 
 /** One exit branch of a model. */
@@ -50,16 +51,13 @@ export interface ExitOption {
 /** No exit on: every inference goes to the main output. */
 export const NO_EXITS: ExitOption = { label: 'none', exits: [], exitFraction: 0, rightAtExits: 0, rightAtMain: 0 };
 
-/** Per-sample statistics of a model's exits on held-out data (the layout of src/exits' ExitSamples, flat). */
-export interface ExitStatistics {
+/**
+ * Per-sample statistics of a model's exits on held-out data: src/exits' sample matrix (each
+ * exit's confidence, max softmax or minus the entropy, and correctness per sample; the main
+ * output's correctness) with the branches its columns belong to.
+ */
+export interface ExitStatistics extends SampleMatrix {
   readonly branches: readonly ExitBranch[];
-  readonly samples: number;
-  /** samples x exits, row-major: each exit's confidence (max softmax) on each sample */
-  readonly confidence: Float64Array;
-  /** samples x exits: is the exit's answer right */
-  readonly correct: Uint8Array;
-  /** per sample: is the main output right */
-  readonly mainCorrect: Uint8Array;
 }
 
 /** Checks that every branch reads a tensor the model computes; `where` names the source in errors. */
@@ -83,7 +81,7 @@ export function exitOptions(stats: ExitStatistics, grid: readonly number[]): Exi
   const m = stats.branches.length;
   const total = (grid.length + 1) ** m;
   if (total > MAX_EXIT_OPTIONS) throw new BadRequestError(`${m} exits x ${grid.length} thresholds make ${total} exit configurations; at most ${MAX_EXIT_OPTIONS}: give fewer thresholds or exits`);
-  if (grid.some((t) => !(t >= 0 && t <= 1))) throw new BadRequestError(`exit thresholds are max-softmax confidences in [0, 1], got ${grid.join(', ')}`);
+  if (grid.some((t) => !Number.isFinite(t))) throw new BadRequestError(`exit thresholds must be finite confidences, got ${grid.join(', ')}`);
   const options: ExitOption[] = [NO_EXITS];
   // choice[j] = 0: exit j off; c > 0: on with threshold grid[c - 1].
   const choice = new Array<number>(m).fill(0);

@@ -7,17 +7,15 @@
  *   predicted accuracy of lossy codecs (accuracy.ts).
  */
 import { BadRequestError } from '../errors.js';
+import { readExitSamples } from '../exits/exit-samples.js';
+import { BadFieldError } from '../exits/fields.js';
 import { OP_CLASSES } from '../profile/device-profile.js';
 import type { SaliencyScores } from './accuracy.js';
 import type { ExitStatistics } from './exit-option.js';
 import { type JsonSchema, validate } from './json-schema.js';
 import { checkVariant, type SparsityVariant } from './sparsity-variant.js';
 
-/** At most this many held-out samples in an exit statistics file. */
-export const MAX_EXIT_SAMPLES = 1_000_000;
-
 const NON_NEGATIVE: JsonSchema = { type: 'number', minimum: 0 };
-const FRACTION: JsonSchema = { type: 'number', minimum: 0, maximum: 1 };
 
 /** --exits FILE. */
 export const EXIT_STATISTICS_SCHEMA: JsonSchema = {
@@ -41,17 +39,8 @@ export const EXIT_STATISTICS_SCHEMA: JsonSchema = {
         additionalProperties: false,
       },
     },
-    thresholds: { type: 'array', minItems: 1, maxItems: 100, items: FRACTION },
-    samples: {
-      type: 'object',
-      properties: {
-        confidence: { type: 'array', minItems: 1, maxItems: MAX_EXIT_SAMPLES, items: { type: 'array', items: FRACTION } },
-        correct: { type: 'array', minItems: 1, maxItems: MAX_EXIT_SAMPLES, items: { type: 'array', items: { type: 'boolean' } } },
-        mainCorrect: { type: 'array', minItems: 1, maxItems: MAX_EXIT_SAMPLES, items: { type: 'boolean' } },
-      },
-      required: ['confidence', 'correct', 'mainCorrect'],
-      additionalProperties: false,
-    },
+    thresholds: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'number' } },
+    samples: { type: 'object', description: "src/exits' ExitSamples: confidence and correct (samples x exits), mainCorrect (per sample)" },
   },
   required: ['exits', 'thresholds', 'samples'],
   additionalProperties: false,
@@ -101,36 +90,25 @@ function checked<T>(text: string, schema: JsonSchema, source: string): T {
 interface ExitStatisticsFile {
   readonly exits: ExitStatistics['branches'];
   readonly thresholds: readonly number[];
-  readonly samples: { readonly confidence: readonly (readonly number[])[]; readonly correct: readonly (readonly boolean[])[]; readonly mainCorrect: readonly boolean[] };
+  readonly samples: unknown;
 }
 
-/** Reads an exit statistics file: the branches, the threshold grid and the flat sample matrices. */
+/** Reads an exit statistics file: the branches, the threshold grid and the sample matrix (read by src/exits). */
 export function parseExitStatistics(text: string, source: string): { stats: ExitStatistics; thresholds: readonly number[] } {
   const f = checked<ExitStatisticsFile>(text, EXIT_STATISTICS_SCHEMA, source);
-  const m = f.exits.length;
-  const n = f.samples.mainCorrect.length;
   const names = new Set<string>();
   f.exits.forEach((e, j) => {
     if (names.has(e.name)) throw new BadRequestError(`${source}: field "exits[${j}].name" repeats "${e.name}"`);
     names.add(e.name);
   });
-  const confidence = new Float64Array(n * m);
-  const correct = new Uint8Array(n * m);
-  for (const key of ['confidence', 'correct'] as const) {
-    const rows = f.samples[key];
-    if (rows.length !== n) throw new BadRequestError(`${source}: field "samples.${key}" has ${rows.length} rows; samples.mainCorrect has ${n} samples`);
-    rows.forEach((row, i) => {
-      if (row.length !== m) throw new BadRequestError(`${source}: field "samples.${key}[${i}]" has ${row.length} values; there are ${m} exits`);
-      row.forEach((x, j) => {
-        if (key === 'confidence') confidence[i * m + j] = x as number;
-        else correct[i * m + j] = x ? 1 : 0;
-      });
-    });
+  let matrix;
+  try {
+    matrix = readExitSamples(f.samples, 'samples', f.exits.map((_, j) => j));
+  } catch (e) {
+    if (e instanceof BadFieldError) throw new BadRequestError(`${source}: field "${e.field}" ${e.message.slice(e.field.length + 2)}`);
+    throw e;
   }
-  return {
-    stats: { branches: f.exits, samples: n, confidence, correct, mainCorrect: Uint8Array.from(f.samples.mainCorrect, (b) => (b ? 1 : 0)) },
-    thresholds: [...new Set(f.thresholds)].sort((a, b) => a - b),
-  };
+  return { stats: { ...matrix, branches: f.exits }, thresholds: [...new Set(f.thresholds)].sort((a, b) => a - b) };
 }
 
 /** Reads a sparsity variants file (a JSON array of variants). */

@@ -64,8 +64,8 @@ const ENTRY = object({
   codec: { type: 'string', minLength: 1, description: "codec of the cut tensor (fp32, fp16, int8, int8-channel, optionally +deflate); 'none' when local" },
   exits: {
     type: 'array',
-    items: object({ name: { type: 'string', minLength: 1 }, after: { type: 'string', minLength: 1 }, threshold: FRACTION }),
-    description: 'enabled exits, in the order they are tried; an exit answers when its max softmax >= threshold',
+    items: object({ name: { type: 'string', minLength: 1 }, after: { type: 'string', minLength: 1 }, threshold: { type: 'number' } }),
+    description: 'enabled exits, in the order they are tried; an exit answers when its confidence (max softmax, or minus the entropy) >= threshold',
   },
   sparsity: { type: 'string', minLength: 1, description: "label of the sparsity variant ('dense': the model as it is)" },
   device: { type: 'string', minLength: 1, description: 'a key of devices' },

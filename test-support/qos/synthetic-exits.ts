@@ -22,7 +22,7 @@ export function syntheticExitStatistics(branches: readonly ExitBranch[], samples
     }
     mainCorrect[i] = rng.next() < main ? 1 : 0;
   }
-  return { branches, samples, confidence, correct, mainCorrect };
+  return { branches, samples, exits: m, confidence, correct, mainCorrect };
 }
 
 /** A branch BN -> GAP -> Flatten -> Gemm reading a [1, C, H, W] map, to `classes` classes: its FLOPs, bytes and weights. */

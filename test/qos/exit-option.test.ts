@@ -9,6 +9,7 @@ import { lenet } from '../../test-support/qos/specs.js';
 const stats: ExitStatistics = {
   branches: [gapGemmBranch('exit_0_logits', 'pool1', 6, 14, 14), gapGemmBranch('exit_1_logits', 'pool2', 16, 5, 5)],
   samples: 4,
+  exits: 2,
   confidence: Float64Array.from([0.9, 0.5, 0.4, 0.95, 0.3, 0.2, 0.8, 0.99]),
   correct: Uint8Array.from([1, 0, 0, 1, 0, 0, 0, 1]),
   mainCorrect: Uint8Array.from([1, 1, 0, 1]),
@@ -37,7 +38,7 @@ describe('exit configurations', () => {
     assert.equal(exitOptions(stats, [0.5, 0.7, 0.9]).length, 16);
     const many = { ...stats, branches: Array.from({ length: 7 }, (_, j) => gapGemmBranch(`e${j}`, 'pool1', 6, 14, 14)) };
     assert.throws(() => exitOptions(many, Array.from({ length: 9 }, (_, i) => i / 10)), new RegExp(`7 exits x 9 thresholds make 10000000 exit configurations; at most ${MAX_EXIT_OPTIONS}`));
-    assert.throws(() => exitOptions(stats, [1.5]), /thresholds are max-softmax confidences in \[0, 1\]/);
+    assert.throws(() => exitOptions(stats, [Number.NaN]), /exit thresholds must be finite confidences/);
   });
 });
 

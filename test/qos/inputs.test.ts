@@ -25,9 +25,10 @@ describe('plan input files', () => {
   it('exit statistics: errors name the field', () => {
     const base = { exits: [exit('a')], thresholds: [0.5], samples: { confidence: [[0.1]], correct: [[true]], mainCorrect: [true] } };
     fails(() => parseExitStatistics(JSON.stringify({ ...base, exits: [exit('a'), exit('a')], samples: { confidence: [[0.1, 0.2]], correct: [[true, true]], mainCorrect: [true] } }), 'e.json'), /e\.json: field "exits\[1\]\.name" repeats "a"/);
-    fails(() => parseExitStatistics(JSON.stringify({ ...base, samples: { ...base.samples, correct: [[true], [false]] } }), 'e.json'), /field "samples\.correct" has 2 rows; samples\.mainCorrect has 1 samples/);
+    fails(() => parseExitStatistics(JSON.stringify({ ...base, samples: { ...base.samples, correct: [[true], [false]] } }), 'e.json'), /e\.json: field "samples\.correct" has 2 rows; mainCorrect has 1 samples/);
     fails(() => parseExitStatistics(JSON.stringify({ ...base, samples: { ...base.samples, confidence: [[0.1, 0.2]] } }), 'e.json'), /field "samples\.confidence\[0\]" has 2 values; there are 1 exits/);
-    fails(() => parseExitStatistics(JSON.stringify({ ...base, samples: { ...base.samples, confidence: [[1.5]] } }), 'e.json'), /field "samples\.confidence\[0\]\[0\]" must be a number >= 0 and <= 1, got 1\.5/);
+    fails(() => parseExitStatistics(JSON.stringify({ ...base, samples: { ...base.samples, confidence: [['high']] } }), 'e.json'), /field "samples\.confidence\[0\]\[0\]" must be a finite number, got "high"/);
+    fails(() => parseExitStatistics(JSON.stringify({ ...base, samples: { ...base.samples, extra: 1 } }), 'e.json'), /field "samples\.extra" unknown field/);
     fails(() => parseExitStatistics(JSON.stringify({ ...base, exits: [{ ...exit('a'), opClass: 'lstm' }] }), 'e.json'), /field "exits\[0\]\.opClass" must be one of "conv", "gemm", "elementwise", got "lstm"/);
     fails(() => parseExitStatistics('{', 'e.json'), /e\.json: not valid JSON/);
   });
