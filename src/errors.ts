@@ -70,6 +70,13 @@ export class BadProfileError extends CleaveError {
   }
 }
 
+/** No configuration of a plan's sweep meets the requirements; the message lists the nearest misses. */
+export class NoFeasiblePlanError extends CleaveError {
+  constructor(message: string) {
+    super('NO_FEASIBLE_PLAN', message);
+  }
+}
+
 /** An IoError for a failed file operation, with the system's reason (ENOENT, EACCES, ...). */
 export function ioFailure(action: string, e: unknown): IoError {
   // errors.ts is also bundled for the browser, so no Node types here: a system error has a string `code`.

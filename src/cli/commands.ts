@@ -12,6 +12,7 @@ import { exitsCommand } from './exits.js';
 import { exportCommand } from './export.js';
 import { gradcamCommand } from './gradcam.js';
 import { popexCommand } from './popex.js';
+import { planCommand } from './plan.js';
 import { profileCommand } from './profile.js';
 import { rankCommand } from './rank.js';
 import { runCommand } from './run.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   simulateCommand,
   exitsCommand,
   popexCommand,
+  planCommand,
   serveCommand,
   runCommand,
   exportCommand,

@@ -1,18 +1,27 @@
-/** Option rows several commands share, written once. */
+/** Option rows and value types several commands share, written once. */
+import { getNetworkProfile, type NetworkProfile, networkProfileNames, parseNetworkProfile } from '../net/profiles.js';
 import { deviceNames, getDevice } from '../profile/device-catalogue.js';
 import { type DeviceProfile, parseDeviceProfile } from '../profile/device-profile.js';
 import { readText } from './io.js';
 import { option } from './option-table.js';
 import { each, inputShapes, integer, list, number, positive, type ValueType } from './option-types.js';
 
-/** --device / --server: a catalogue name or a device-profile JSON file. */
-export const device: ValueType<DeviceProfile> = {
-  noun: 'device',
-  accepts: `a device name (${deviceNames().join(', ')}) or a profile .json file`,
-  arg: 'NAME|FILE',
-  parse: (t) => (t.endsWith('.json') ? parseDeviceProfile(readText(t), t) : getDevice(t)),
-  show: (d) => d.name,
-};
+/** A profile named by a built-in name, or a .json file of the same fields. */
+function profileType<P extends { readonly name: string }>(noun: string, names: readonly string[], builtIn: (name: string) => P, parse: (text: string, source: string) => P): ValueType<P> {
+  return {
+    noun,
+    accepts: `a ${noun} name (${names.join(', ')}) or a profile .json file`,
+    arg: 'NAME|FILE',
+    parse: (t) => (t.endsWith('.json') ? parse(readText(t), t) : builtIn(t)),
+    show: (p) => p.name,
+  };
+}
+
+/** A device: a catalogue name or a device-profile JSON file. */
+export const deviceType: ValueType<DeviceProfile> = profileType('device', deviceNames(), getDevice, parseDeviceProfile);
+
+/** A network: a built-in profile name or a network-profile JSON file. */
+export const networkType: ValueType<NetworkProfile> = profileType('network', networkProfileNames(), getNetworkProfile, parseNetworkProfile);
 
 export const inputShapeOption = option(inputShapes, { repeat: true, help: 'shape of an input with other symbolic dims' });
 

@@ -11,6 +11,7 @@ export const EXIT = {
   IO: 6,
   NETWORK: 7,
   BAD_PROFILE: 8,
+  NO_FEASIBLE_PLAN: 9,
 } as const;
 
 const BY_CODE: Readonly<Record<string, number>> = {
@@ -21,6 +22,7 @@ const BY_CODE: Readonly<Record<string, number>> = {
   IO: EXIT.IO,
   NETWORK: EXIT.NETWORK,
   BAD_PROFILE: EXIT.BAD_PROFILE,
+  NO_FEASIBLE_PLAN: EXIT.NO_FEASIBLE_PLAN,
 };
 
 /** The exit code for an error: its class's, or INTERNAL for anything unexpected. */

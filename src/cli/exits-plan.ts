@@ -9,7 +9,7 @@ import { exitStructure } from '../exits/structure.js';
 import { readModel } from '../onnx/model-file.js';
 import { getDevice } from '../profile/device-catalogue.js';
 import { defineCommand } from './command.js';
-import { device } from './common-options.js';
+import { deviceType } from './common-options.js';
 import { EXIT } from './exit-codes.js';
 import { tausOption } from './exits-options.js';
 import { table } from './format.js';
@@ -45,8 +45,8 @@ cut of each by POPEX's shortest path (an enabled exit runs on the edge, before t
   args: { min: 1, says: 'one MODEL file with exits' },
   options: {
     samples: option(text, { required: true, arg: 'FILE.json', help: 'per-sample statistics from `cleave exits evaluate --samples`' }),
-    device: option(device, { required: true, help: 'the edge device: a catalogue name (raspberry-pi-4, jetson-nano, ...) or a profile JSON' }),
-    server: option(device, { default: getDevice('xeon-server'), help: 'the server' }),
+    device: option(deviceType, { required: true, help: 'the edge device: a catalogue name (raspberry-pi-4, jetson-nano, ...) or a profile JSON' }),
+    server: option(deviceType, { default: getDevice('xeon-server'), help: 'the server' }),
     uplink: option(list(number), { required: true, check: each(positive), arg: 'R1,R2', help: 'uplink rates in Mbit/s, e.g. 1.1,5.85,18.8 (POPEX\'s grid)' }),
     rtt: option(duration, { default: 0, check: atLeast(0), help: 'added to every upload (e.g. 20ms)' }),
     'min-accuracy': option(number, { check: between(0, 1), arg: 'A', help: 'lowest latency with expected accuracy >= A (a fraction, e.g. 0.9)' }),
