@@ -1,6 +1,7 @@
 /** Option rows several commands share, written once. */
 import { option } from './option-table.js';
-import { each, inputShapes, integer, list, number, positive } from './option-types.js';
+import { DEFAULT_MAX_TENSOR_BYTES } from '../runtime/size-limit.js';
+import { each, inputShapes, integer, list, number, positive, size } from './option-types.js';
 
 export const inputShapeOption = option(inputShapes, { repeat: true, help: 'shape of an input with other symbolic dims' });
 
@@ -11,3 +12,10 @@ export const normalisationOptions = {
   mean: option(list(number), { arg: 'M1[,M2,M3]', help: 'per-channel mean subtracted after pixels are scaled to [0, 1] (default 0), e.g. 0.485,0.456,0.406' }),
   std: option(list(number), { check: each(positive), arg: 'S1[,S2,S3]', help: 'per-channel std divided by (default 1), e.g. 0.229,0.224,0.225' }),
 };
+
+/** The per-tensor memory bound of work that runs a model (runtime/size-limit.ts). */
+export const maxTensorBytesOption = option(size, {
+  default: DEFAULT_MAX_TENSOR_BYTES,
+  check: positive,
+  help: 'largest input or activation cleave lets ONNX Runtime allocate, checked from declared and inferred shapes before anything runs (default 1GiB)',
+});

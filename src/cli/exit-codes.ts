@@ -11,6 +11,7 @@ export const EXIT = {
   IO: 6,
   NETWORK: 7,
   BAD_PROFILE: 8,
+  TOO_LARGE: 9,
 } as const;
 
 const BY_CODE: Readonly<Record<string, number>> = {
@@ -21,6 +22,9 @@ const BY_CODE: Readonly<Record<string, number>> = {
   IO: EXIT.IO,
   NETWORK: EXIT.NETWORK,
   BAD_PROFILE: EXIT.BAD_PROFILE,
+  // a model naming a path outside its folder is a bad (hostile) model
+  UNSAFE_PATH: EXIT.BAD_MODEL,
+  TOO_LARGE: EXIT.TOO_LARGE,
 };
 
 /** The exit code for an error: its class's, or INTERNAL for anything unexpected. */
