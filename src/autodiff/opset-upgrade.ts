@@ -19,7 +19,7 @@ import { type NodeEmitter, nodeEmitter } from './emitter.js';
  * would multiply the rules, while raising touches only the few ops whose definition changed
  * between opsets 7 and 11, each converted below so that it keeps its meaning (ORT checks the
  * raised model against the original in the tests). A plain bump of the opset import is not
- * enough: Slice, Clip, Pad, TopK and Upsample change their inputs.
+ * enough: Slice, Clip, Pad, TopK and Upsample change their inputs, Scatter its name.
  */
 export const EMIT_MIN_OPSET = 11;
 
@@ -124,6 +124,8 @@ const CONVERT: Readonly<Record<string, Converter>> = {
   },
   // Resize-10 (X, scales) -> Resize-11 (X, roi, scales) with Resize-10's coordinate rule.
   Resize: { before: 11, convert: (u) => asResize(u, u.node.input[1] as string) },
+  // Scatter-9: renamed ScatterElements at 11, same inputs and meaning.
+  Scatter: { before: 11, convert: (u) => ({ ...u.node, opType: 'ScatterElements' }) },
   // BatchNormalization-7: `spatial` went at 9; 1 (the default) is what later versions do.
   BatchNormalization: {
     before: 9,

@@ -9,14 +9,14 @@ export const EXPORT_OPSETS = [7, 8, 9, 10, 11, 12, 13, 17] as const;
  * op whose inputs changed between 7 and 13: BatchNormalization with `spatial` (before 9), Clip
  * with min/max attributes (before 11), Upsample (7: scales attribute, 9: scales input),
  * Resize-10 and -11, Pad with a pads attribute (before 11), Slice with attributes (before 10).
- * input [N, 2, 8, 8] -> conv -> BN -> Clip(0, 6) -> MaxPool 2 -> upsample x2 -> Pad 1 -> Slice
+ * input [N, 1, 8, 8] -> conv -> BN -> Clip(0, 6) -> MaxPool 2 -> upsample x2 -> Pad 1 -> Slice
  * back to 8x8 -> conv stride 2 -> Relu ("act", a map for Grad-CAM) -> GAP -> Flatten -> Gemm
  * ("logits", 5 classes).
  */
 export function oldExport(opset: number, batch: number | string = 'N'): ModelProto {
   const b = new ModelBuilder({ opset, seed: 7 + opset, name: `cnn-opset${opset}` });
-  const x = b.input('input', 'float32', [batch, 2, 8, 8]);
-  const conv = b.node('Conv', [x, b.param('conv1.weight', [4, 2, 3, 3]), b.param('conv1.bias', [4], { kind: 'normal', std: 0.1 })], { pads: [1, 1, 1, 1] }, 'conv1');
+  const x = b.input('input', 'float32', [batch, 1, 8, 8]);
+  const conv = b.node('Conv', [x, b.param('conv1.weight', [4, 1, 3, 3]), b.param('conv1.bias', [4], { kind: 'normal', std: 0.1 })], { pads: [1, 1, 1, 1] }, 'conv1');
   const bnParams = [b.param('bn.scale', [4], { kind: 'uniform', low: 0.5, high: 1.5 }), b.param('bn.bias', [4], { kind: 'normal', std: 0.1 }),
     b.param('bn.mean', [4], { kind: 'normal', std: 0.1 }), b.param('bn.var', [4], { kind: 'uniform', low: 0.5, high: 1.5 })];
   const bn = b.node('BatchNormalization', [conv, ...bnParams], opset < 9 ? { spatial: 1 } : {}, 'bn');
