@@ -79,7 +79,7 @@ function ancestors(graph: Graph, targets: readonly string[]): Set<string> {
  */
 function checkEmitted(model: ModelProto, original: ReadonlySet<NodeProto>, shapes: ReadonlyMap<string, TensorInfo>): void {
   const [problem] = opsetProblems(model, { only: (n) => !original.has(n), dtypeOf: (t) => shapes.get(t)?.dtype });
-  if (problem) throw new UnsupportedOpError(problem.opType, problem.node, problem.opset, `gradient cleave can emit validly (${problem.message}); re-export the model at a recent opset`);
+  if (problem) throw new UnsupportedOpError(problem.opType, problem.node, problem.opset, 'valid form', `the graphs cleave emits (${problem.message}); re-export the model at a recent opset`);
 }
 
 /**

@@ -32,6 +32,8 @@ interface Upgrade {
   readonly e: NodeEmitter;
   readonly dtypeOf: (tensor: string) => DType;
   readonly name: string;
+  /** the model's opset before raising */
+  readonly opset: number;
 }
 
 /** A conversion of the nodes written at an opset below `before`, where the op's inputs changed; its later changes up to opset 11 keep the meaning. */
@@ -130,7 +132,7 @@ const CONVERT: Readonly<Record<string, Converter>> = {
   BatchNormalization: {
     before: 9,
     convert: (u) => {
-      if (u.attrs.int('spatial', 1) !== 1) throw new UnsupportedOpError('BatchNormalization', u.name, 7, 'conversion for spatial=0 (per-activation statistics)');
+      if (u.attrs.int('spatial', 1) !== 1) throw new UnsupportedOpError('BatchNormalization', u.name, u.opset, 'conversion for spatial=0 (per-activation statistics)', 'cleave (re-export the model at opset 9 or later)');
       return rewritten(u, u.node.input, ['spatial']);
     },
   },
@@ -147,7 +149,7 @@ export function raiseOpset(model: ModelProto, target: number, binding: ShapeBind
   const opset = onnxOpset(model);
   if (opset >= target) return model;
   if (opset < RAISE_FROM_OPSET) {
-    throw new UnsupportedOpError(model.graph.node[0]?.opType ?? 'graph', model.graph.node[0]?.name ?? '', opset, `gradient support below opset ${RAISE_FROM_OPSET} (re-export the model at opset ${EMIT_MIN_OPSET} or later)`);
+    throw new UnsupportedOpError(model.graph.node[0]?.opType ?? 'graph', model.graph.node[0]?.name ?? '', opset, `gradient support below opset ${RAISE_FROM_OPSET}`, `cleave (re-export the model at opset ${EMIT_MIN_OPSET} or later)`);
   }
   const graph = graphFromModel(model);
   const tensors = inferShapes(graph, binding).tensors;
@@ -160,11 +162,11 @@ export function raiseOpset(model: ModelProto, target: number, binding: ShapeBind
     if (changes.length === 0) return;
     const converter = CONVERT[node.opType];
     if (converter && opset < converter.before) {
-      replaced.set(node, [converter.convert({ node, attrs: new Attrs(node), e, name, dtypeOf: (t) => tensors.get(t)?.dtype ?? 'float32' })]);
+      replaced.set(node, [converter.convert({ node, attrs: new Attrs(node), e, name, opset, dtypeOf: (t) => tensors.get(t)?.dtype ?? 'float32' })]);
       return;
     }
     if (converter || SAME_MEANING.includes(node.opType)) return;
-    throw new UnsupportedOpError(node.opType, name, opset, `conversion to opset ${target} (its definition changed at opset ${changes.join(', ')})`);
+    throw new UnsupportedOpError(node.opType, name, opset, `conversion to opset ${target}`, `cleave (its definition changed at opset ${changes.join(', ')}; re-export the model at opset ${target} or later)`);
   });
   const raised = e.replaceIn(model, replaced);
   return {

@@ -34,8 +34,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
   try {
     // ONNX Runtime's own log stays quiet (cleave reports its failures) unless CLEAVE_ORT_LOG names a level.
-    const ortLog = process.env.CLEAVE_ORT_LOG;
-    if (ortLog) setOrtLogLevel(ortLog);
+    setOrtLogLevel(process.env.CLEAVE_ORT_LOG || 'fatal');
     return await command.run(rest, io);
   } catch (thrown) {
     const e = fromAllocationFailure(thrown);
