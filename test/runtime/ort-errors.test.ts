@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { BadModelError, BadRequestError, TooLargeError, UnsupportedOpError } from '../../src/errors.js';
+import { BadModelError, BadRequestError, fromAllocationFailure, TooLargeError, UnsupportedOpError } from '../../src/errors.js';
 import { ModelBuilder } from '../../src/graph/builder.js';
 import { writeModel } from '../../src/onnx/model-file.js';
 import { ortReason } from '../../src/runtime/ort-errors.js';
@@ -64,6 +64,13 @@ describe('ONNX Runtime failures as cleave errors', () => {
     assert.equal(ortReason("/onnxruntime_src/onnxruntime/core/framework/bfc_arena.cc:360 void* onnxruntime::BFCArena::AllocateRawInternal(size_t, bool, onnxruntime::Stream*) Failed to allocate memory for requested buffer of size 40"), 'Failed to allocate memory for requested buffer of size 40');
     assert.equal(ortReason("Non-zero status. Status Message: /onnxruntime_src/a/b.cc:1 int f(std::map<int, g(x)>&) const Bad thing\n"), 'Non-zero status. Status Message: Bad thing');
     assert.equal(ortReason('plain message'), 'plain message');
+  });
+
+  it('the engine\'s own allocation failures become too large; other errors stay as they are', () => {
+    assert.ok(fromAllocationFailure(new RangeError('Invalid typed array length: 17179869184')) instanceof TooLargeError);
+    assert.ok(fromAllocationFailure(new RangeError('Array buffer allocation failed')) instanceof TooLargeError);
+    const other = new RangeError('Maximum call stack size exceeded');
+    assert.equal(fromAllocationFailure(other), other);
   });
 
   it('the per-tensor limit names the tensor, its size and the flag', () => {
