@@ -42,8 +42,8 @@ const tooLarge: Expectation = { codes: [EXIT.TOO_LARGE], message: /--max-tensor-
 
 /**
  * The base model: input [N, 1, 8, 8] (grey images) -> conv 4 -> Relu "act" -> GAP -> Flatten ->
- * Gemm "logits" (10 classes); the other cases are this model spoiled one way. `side` is the
- * input's height and width; `dims` replaces its declared shape.
+ * Gemm "logits" (10 classes); the other cases are this model spoiled one way. `dims` replaces
+ * the input's declared shape, `chain` adds that many Relu nodes after "act".
  */
 export function baseModel(options: { opset?: number; dims?: readonly (number | string)[]; chain?: number } = {}): ModelProto {
   const b = new ModelBuilder({ opset: options.opset ?? 17, seed: 2, name: 'hostile-base' });
@@ -86,7 +86,7 @@ function external(location: string, prepare?: (dir: string, bytes: Uint8Array) =
   };
 }
 
-/** x -> ConstantOfShape/Expand asking for `elements` floats, summed into the logits. */
+/** x -> ConstantOfShape or Expand asking for 10^12 floats, summed into the logits. */
 function hugeIntermediate(op: 'ConstantOfShape' | 'Expand'): ModelProto {
   const b = new ModelBuilder({ opset: 17, seed: 2 });
   const x = b.input('input', 'float32', ['N', 1, 8, 8]);
