@@ -10,7 +10,8 @@
 // The client: head locally, tail on the server, fallback when the server fails.
 export { EdgeClient, argmaxRows, type EdgeClientOptions, type Origin, type Prediction, type RetryPolicy, type Timing } from '../edge/client.js';
 export type { EdgeDType, EdgeRuntime, EdgeTensor, ModelRunner } from '../edge/runtime.js';
-export { fetchTransport, type Transport, type TransportReply } from '../edge/transport.js';
+export { fetchTransport, MAX_REPLY_BYTES, type Transport, type TransportReply } from '../edge/transport.js';
+export { CircuitBreaker, type CircuitOptions, type CircuitState } from '../edge/circuit.js';
 
 // Images to the model's input (browser pixels or decoded files).
 export { imageToTensor, type RawImage } from '../edge/pixels.js';

@@ -2,6 +2,7 @@ import { type CodecSpec, codecLabel, encodeTensor } from '../compress/codec.js';
 import { BadRequestError, CleaveError, NetworkError } from '../errors.js';
 import { fromBinary } from '../protocol/datatypes.js';
 import { HEADER_LENGTH, decodeInferResponse, encodeInferRequest } from '../protocol/v2-wire.js';
+import { type CircuitOptions, CircuitBreaker, type CircuitState } from './circuit.js';
 import type { EdgeTensor, ModelRunner } from './runtime.js';
 import { type Transport, fetchTransport } from './transport.js';
 
@@ -45,6 +46,11 @@ export interface EdgeClientOptions {
   };
   /** how requests are sent (default: fetch; in Node `nodeTransport` is lighter) */
   readonly transport?: Transport;
+  /**
+   * the circuit breaker: after repeated requests without a server answer, answer locally at
+   * once and probe the server now and then (see circuit.ts); `false` turns it off
+   */
+  readonly circuit?: CircuitOptions | false;
 }
 
 /** Where one prediction's time went, ms. */
@@ -66,6 +72,7 @@ export interface Prediction {
   readonly scores: EdgeTensor;
   /** argmax per row */
   readonly labels: readonly number[];
+  /** attempts made on the server: 0 when the circuit was open and the answer is local at once */
   readonly attempts: number;
   /** body bytes of one request (0 when nothing was sent) */
   readonly bytesSent: number;
@@ -106,15 +113,18 @@ const clientTag = Math.floor(Math.random() * 0xffffffff).toString(16);
  * The edge side of a split model: runs the head locally, encodes the cut tensor, sends it to a
  * v2 server and returns the tail's answer. When the server is slow, down or answers garbage it
  * retries with backoff, then computes the answer locally (early exit, else the whole model).
- * Each call resolves exactly once; replies to abandoned attempts are dropped (aborted and
+ * After repeated requests without a server answer a circuit breaker answers locally at once
+ * and probes the server now and then (circuit.ts). Each call resolves exactly once; replies to abandoned attempts are dropped (aborted and
  * matched by request id), so no answer is duplicated.
  */
 export class EdgeClient {
   private readonly transport: Transport;
   private readonly inferUrl: string;
+  private readonly circuit: CircuitBreaker | undefined;
 
   constructor(private readonly options: EdgeClientOptions) {
     this.transport = options.transport ?? fetchTransport();
+    this.circuit = options.circuit === false ? undefined : new CircuitBreaker(options.circuit);
     const base = options.serverUrl.replace(/\/+$/, '');
     const version = options.version !== undefined ? `/versions/${encodeURIComponent(options.version)}` : '';
     this.inferUrl = `${base}/v2/models/${encodeURIComponent(options.model)}${version}/infer`;
@@ -147,33 +157,65 @@ export class EdgeClient {
     const t2 = now();
     const base = { requestId, bytesSent: body.body.length, cutBytes: enc.bytes.length, codec: codecLabel(spec) };
 
-    const policy = this.options.retry ?? {};
-    const retries = policy.retries ?? 2;
-    let attempts = 0;
-    let reason = '';
-    for (;;) {
-      attempts++;
-      try {
-        const scores = await this.attempt(body.body, body.headerLength, requestId, policy.timeoutMs ?? 2000);
-        const t3 = now();
-        return {
-          ...base, origin: 'server', scores, labels: argmaxRows(scores), attempts,
-          timing: { headMs: t1 - t0, encodeMs: t2 - t1, networkMs: t3 - t2, localMs: 0, totalMs: t3 - t0 },
-        };
-      } catch (e) {
-        reason = (e as Error).message;
-        if (!(e instanceof AttemptError && e.retry) || attempts > retries) break;
-        const backoff = Math.min(policy.maxBackoffMs ?? 2000, (policy.backoffMs ?? 50) * 2 ** (attempts - 1));
-        await sleep(backoff * (0.5 + Math.random() / 2));
-      }
-    }
+    const { scores, attempts, reason } = await this.send(body.body, body.headerLength, requestId);
     const t3 = now();
+    if (scores) {
+      return {
+        ...base, origin: 'server', scores, labels: argmaxRows(scores), attempts,
+        timing: { headMs: t1 - t0, encodeMs: t2 - t1, networkMs: t3 - t2, localMs: 0, totalMs: t3 - t0 },
+      };
+    }
     const local = await this.local(input, headOut, reason);
     const t4 = now();
     return {
-      ...base, ...local, labels: argmaxRows(local.scores), attempts, fallbackReason: reason,
+      ...base, ...(attempts === 0 ? { bytesSent: 0 } : {}), ...local, labels: argmaxRows(local.scores), attempts, fallbackReason: reason,
       timing: { headMs: t1 - t0, encodeMs: t2 - t1, networkMs: t3 - t2, localMs: t4 - t3, totalMs: t4 - t0 },
     };
+  }
+
+  /** The circuit's state: closed (requests go to the server), open (answered locally), half-open (probing). */
+  get circuitState(): CircuitState {
+    return this.circuit?.state ?? 'closed';
+  }
+
+  /**
+   * The server's answer, trying again with backoff while that can help, or why there is none.
+   * The circuit decides whether to try at all; while it is open the answer is local at once.
+   */
+  private async send(body: Uint8Array, headerLength: number | undefined, requestId: string): Promise<{ scores?: EdgeTensor; attempts: number; reason: string }> {
+    const admission = this.circuit?.admit() ?? 'send';
+    if (admission === 'local') return { attempts: 0, reason: (this.circuit as CircuitBreaker).reason() };
+    const probe = admission === 'probe';
+    const policy = this.options.retry ?? {};
+    // A probe tries once: a dead server must not cost the whole retry budget again.
+    const retries = probe ? 0 : policy.retries ?? 2;
+    let attempts = 0;
+    let reason = '';
+    let answered = false;
+    try {
+      for (;;) {
+        attempts++;
+        try {
+          const scores = await this.attempt(body, headerLength, requestId, policy.timeoutMs ?? 2000);
+          answered = true;
+          return { scores, attempts, reason };
+        } catch (e) {
+          reason = (e as Error).message;
+          // 4xx: the server is up and answered; this request will never succeed, no retry.
+          if (e instanceof AttemptError && !e.retry) {
+            answered = true;
+            return { attempts, reason };
+          }
+          if (attempts > retries || this.circuit?.isOpen) return { attempts, reason };
+          const backoff = Math.min(policy.maxBackoffMs ?? 2000, (policy.backoffMs ?? 50) * 2 ** (attempts - 1));
+          await sleep(backoff * (0.5 + Math.random() / 2));
+          if (this.circuit?.isOpen && !probe) return { attempts, reason };
+        }
+      }
+    } finally {
+      if (answered) this.circuit?.answered();
+      else this.circuit?.failed(reason, probe);
+    }
   }
 
   /** The local answer after the server failed: the early exit, else the whole model. */

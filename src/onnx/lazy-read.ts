@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { BadModelError, IoError, ioFailure } from '../errors.js';
 import { decodeModel } from './codec.js';
+import { checkTensorData } from './model-check.js';
 import type { ModelProto } from './types.js';
 
 /** raw_data payloads at least this large are left in the file and read on first use. */
@@ -153,7 +154,9 @@ export function readModelLazily(path: string, size: number): ModelProto {
   const model = decodeModel(Buffer.concat(out), path);
   model.graph.initializer.forEach((t, i) => {
     const span = spans[i];
-    if (span) defineLazyRaw(t, path, span);
+    if (!span) return;
+    checkTensorData(t, `${path}: initializer "${t.name}"`, span.length);
+    defineLazyRaw(t, path, span);
   });
   return model;
 }
