@@ -10,7 +10,7 @@ import ts from 'typescript';
  * Folders not yet written are listed where they will go.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['errors', 'version'], // CleaveError and its subclasses; the package version (src/version.ts)
+  ['errors', 'version', 'checked'], // CleaveError and its subclasses; the package version (src/version.ts); checked access (src/checked.ts)
   ['onnx', 'image'], // file formats: ONNX protobuf and external data; PNG, JPEG, .npy pixels
   ['graph'], // graph IR, builder DSL, tensor vocabulary (graph/tensor-meta.ts)
   ['ops'], // one rule per ONNX op: shapes, costs, folding, gradient
