@@ -74,7 +74,7 @@ export function strictnessFindings(name: string, text: string): Finding[] {
       out.push(`${where(node)}: throws a ${ts.SyntaxKind[node.expression.kind]}, not a CleaveError`);
     }
     if (ts.isNonNullExpression(node) && !explained(file, node, lines)) {
-      out.push(`${where(node)}: \`${node.getText(file).slice(0, 60)}\` : a non-null `!` needs a comment saying why it holds, on its line or above its statement (or use at() or lookup() of src/checked.ts)`);
+      out.push(`${where(node)}: \`${node.getText(file).slice(0, 60)}\`: a non-null assertion needs a comment saying why it holds, on its line or above its statement (or use at() or lookup() of src/checked.ts)`);
     }
     ts.forEachChild(node, visit);
   };
