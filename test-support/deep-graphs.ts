@@ -79,7 +79,7 @@ export function randomDagModel(rng: Random, nodes: number): ModelProto {
   // some graphs have many single-tensor cuts and some have none.
   const span = 1 + rng.int(6);
   const ends = 0.12 * rng.next();
-  const pick = () => live[Math.max(0, live.length - 1 - rng.int(Math.min(live.length, span)))] as string;
+  const pick = () => live[Math.max(0, live.length - 1 - rng.int(Math.min(live.length, span)))]!;
   const constant = () => b.node('Constant', [], { value: makeTensor('value', 'float32', [W], [0.1, -0.2, 0.3, -0.4]) });
   for (let i = 0; i < nodes; i++) {
     const r = rng.next();
@@ -90,7 +90,7 @@ export function randomDagModel(rng: Random, nodes: number): ModelProto {
     else if (r < 0.48) y = b.node('Sum', [pick(), pick(), pick()]);
     else if (r < 0.58) {
       // Sometimes a weight read before (tied weights): a head may already hold it.
-      const weight = weights.length && rng.next() < 0.3 ? (weights[rng.int(weights.length)] as string) : b.param(`w${i}`, [W, W], { kind: 'normal', std: 0.4 });
+      const weight = weights.length && rng.next() < 0.3 ? weights[rng.int(weights.length)]! : b.param(`w${i}`, [W, W], { kind: 'normal', std: 0.4 });
       weights.push(weight);
       y = b.node('MatMul', [pick(), rng.next() < 0.3 ? b.node('Identity', [weight]) : weight]);
     } else if (r < 0.66) y = b.node('Add', [pick(), rng.next() < 0.5 ? constant() : b.param(`bias${i}`, [W], { kind: 'normal', std: 0.1 })]);
@@ -109,7 +109,7 @@ export function randomDagModel(rng: Random, nodes: number): ModelProto {
     } else y = b.node('Mul', [pick(), pick()]);
     live.push(y);
   }
-  outputs.push(live[live.length - 1] as string);
+  outputs.push(live[live.length - 1]!);
   for (const o of new Set(outputs)) b.output(o);
   const model = b.build();
   // Half the files list their nodes shuffled: the topological order then puts constants and

@@ -5,7 +5,9 @@ import ts from 'typescript';
 /*
  * STYLE.md's strictness rules read off the syntax (TypeScript's parser, no type checking, so the
  * whole tree is read in well under a second): only CleaveError subclasses are thrown (rule 4), and
- * no non-null `!` without a comment saying why it holds (rule 11).
+ * no non-null `!` without a comment saying why it holds (rule 11): on its line, above its
+ * statement, or, for a kernel, a `// Bounds:` comment opening the function that states the
+ * invariant keeping all of its indices in range.
  */
 
 /** JavaScript's own error classes: code that throws must throw a CleaveError subclass instead. */
@@ -43,18 +45,35 @@ function hasLeadingComment(file: ts.SourceFile, node: ts.Node): boolean {
   return (ts.getLeadingCommentRanges(file.text, node.getFullStart()) ?? []).length > 0;
 }
 
+/** A comment that states the bounds every index of a function body keeps: `// Bounds: ...`. */
+const BOUNDS = /^(\/\/|\/\*+)\s*Bounds:/;
+
 /**
- * Whether a `!` has its reason: a comment on its line, or a comment leading a statement (or
- * object literal entry) that holds it, inside the nearest enclosing function or class
- * declaration (whose own comment documents the declaration).
+ * Whether a function's body opens with a `// Bounds:` comment (leading its first statement):
+ * the reason for every `!` in it, as a kernel whose indices one invariant keeps in range states
+ * that invariant once rather than on every line.
+ */
+function opensWithBounds(file: ts.SourceFile, node: ts.Node): boolean {
+  if (!ts.isFunctionLike(node) || !('body' in node) || !node.body || !ts.isBlock(node.body)) return false;
+  const first = node.body.statements[0];
+  if (first === undefined) return false;
+  return (ts.getLeadingCommentRanges(file.text, first.getFullStart()) ?? []).some((r) => BOUNDS.test(file.text.slice(r.pos, r.end)));
+}
+
+/**
+ * Whether a `!` has its reason: a comment on its line, a comment leading a statement (or
+ * object literal entry) that holds it inside the nearest enclosing function or class
+ * declaration (whose own comment documents the declaration), or a `// Bounds:` comment opening
+ * an enclosing function's body.
  */
 function explained(file: ts.SourceFile, node: ts.NonNullExpression, lines: ReadonlySet<number>): boolean {
   if (lines.has(file.getLineAndCharacterOfPosition(node.getEnd() - 1).line)) return true;
-  for (let n: ts.Node = node.parent; !isDocumentedDeclaration(n); n = n.parent) {
+  for (let n: ts.Node = node.parent; ; n = n.parent) {
+    if (opensWithBounds(file, n)) return true;
+    if (isDocumentedDeclaration(n)) return false;
     const holds = n.kind >= ts.SyntaxKind.FirstStatement && n.kind <= ts.SyntaxKind.LastStatement;
     if ((holds || ts.isPropertyAssignment(n) || ts.isCaseClause(n)) && hasLeadingComment(file, n)) return true;
   }
-  return false;
 }
 
 /** One rule broken at one place: 'src/ops/conv.ts:12: ...'. */

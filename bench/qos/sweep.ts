@@ -85,7 +85,7 @@ const count = samples[0]?.count ?? 0;
 const result = {
   model: modelPath.startsWith(root) ? modelPath.slice(root.length + 1) : modelPath,
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadAverage1m: loadavg()[0] },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadAverage1m: loadavg()[0] ?? 0 },
   sizes: { cuts: cuts.length, codecs: DEFAULT_CODECS.length, exitConfigurations: exits.length, sparsityVariants: variants.length, devices: devices.length, networks: networks.length },
   configurations: count,
   runs,

@@ -100,7 +100,7 @@ export class CutIndex {
     const { graph, inference } = flow;
     const n = graph.nodes.length;
     const lastReader = new Map<string, number>();
-    for (const [t, readers] of flow.layerConsumers) if (readers.length) lastReader.set(t, readers[readers.length - 1] as number);
+    for (const [t, readers] of flow.layerConsumers) if (readers.length) lastReader.set(t, readers[readers.length - 1]!);
     this.lastReader = lastReader;
     this.layerCount = inference.folded.reduce((c, f) => c + (f ? 0 : 1), 0);
     this.totalFlops = costs.flops.reduce((s, f) => s + f, 0);
@@ -136,7 +136,7 @@ export class CutIndex {
   /** Layers in a head. */
   layers(head: Head): number {
     const folded = this.flow.inference.folded;
-    let count = head.base >= 0 ? (this.base[head.base] as BaseFigures).layers : 0;
+    let count = head.base >= 0 ? this.base[head.base]!.layers : 0;
     for (const i of head.extra) if (!folded[i]) count++;
     return count;
   }
@@ -149,9 +149,9 @@ export class CutIndex {
   closure(tensors: readonly string[]): Head {
     const producers = tensors.map((t) => this.flow.graph.producer.get(t)).filter((p): p is number => p !== undefined);
     if (producers.length === 0) return EMPTY_HEAD;
-    const j = producers.reduce((m, p) => Math.max(m, this.rank[p] as number), 0);
+    const j = producers.reduce((m, p) => Math.max(m, this.rank[p]!), 0);
     const top = producers.filter((p) => this.rank[p] === j);
-    if (j < this.singles.length && top.every((p) => p === (this.singles[j] as SingleCut).node)) return this.singleHead(j);
+    if (j < this.singles.length && top.every((p) => p === this.singles[j]!.node)) return this.singleHead(j);
     return { base: j - 1, extra: this.ancestorsOfRank(top, j) };
   }
 
@@ -167,10 +167,10 @@ export class CutIndex {
       stack.push(s);
     }
     while (stack.length) {
-      const i = stack.pop() as number;
+      const i = stack.pop()!;
       out.push(i);
-      for (let k = predStart[i] as number; k < (predStart[i + 1] as number); k++) {
-        const p = preds[k] as number;
+      for (let k = predStart[i]!; k < predStart[i + 1]!; k++) {
+        const p = preds[k]!;
         if (mark[p] === stamp || rank[p] !== j) continue;
         mark[p] = stamp;
         stack.push(p);
@@ -189,7 +189,7 @@ export class CutIndex {
     const inHead = this.stampOf(head.extra);
     const out: string[] = [];
     const crosses = (t: string) => (layerConsumers.get(t) ?? []).some((r) => !inHead(r));
-    const from = head.base >= 0 ? [(this.singles[head.base] as SingleCut).tensor] : [...new Set(graph.inputs.map((v) => v.name))];
+    const from = head.base >= 0 ? [this.singles[head.base]!.tensor] : [...new Set(graph.inputs.map((v) => v.name))];
     for (const t of from) {
       if (crosses(t)) out.push(t);
       if (out.length > limit) return out;
@@ -208,8 +208,8 @@ export class CutIndex {
   describe(head: Head, tensors: readonly string[]): CutPoint {
     const b = head.base;
     if (b < 0) return describeHead(this.flow, this.costs, head.extra, tensors, this.totalFlops);
-    const figures = this.base[b] as BaseFigures;
-    const cut = this.singles[b] as SingleCut;
+    const figures = this.base[b]!;
+    const cut = this.singles[b]!;
     // A single cut's own head: its figures as they are.
     if (head.extra.length === 0 && tensors.length === 1 && tensors[0] === cut.tensor) {
       const { graph, inference } = this.flow;
@@ -217,7 +217,7 @@ export class CutIndex {
       return {
         tensors: [cut.tensor],
         bytes,
-        afterNode: graph.nodeNames[cut.node] as string,
+        afterNode: graph.nodeNames[cut.node]!,
         headLayers: figures.layers,
         headFlops: figures.flops,
         tailFlops: this.totalFlops - figures.flops,
@@ -255,15 +255,16 @@ function findSingles(flow: Dataflow, lastReader: ReadonlyMap<string, number>): S
   for (const t of flow.dataTensors) {
     const last = lastReader.get(t);
     if (last === undefined) continue;
-    delta[graph.producer.get(t) ?? 0]++;
-    delta[last]--;
+    // Node indices (a producer, a reader) are < n, inside delta's n + 1 entries.
+    delta[graph.producer.get(t) ?? 0]!++;
+    delta[last]!--;
   }
   // (b): per node, the first layer its outputs reach through folded nodes only (n: none).
   const reach = new Int32Array(n).fill(n);
   for (let i = n - 1; i >= 0; i--) {
     let r = n;
     for (const o of (graph.nodes[i] as { output: string[] }).output) {
-      for (const c of (o && graph.consumers.get(o)) || []) r = Math.min(r, inference.folded[c] ? (reach[c] as number) : c);
+      for (const c of (o && graph.consumers.get(o)) || []) r = Math.min(r, inference.folded[c] ? reach[c]! : c);
     }
     reach[i] = r;
   }
@@ -271,11 +272,11 @@ function findSingles(flow: Dataflow, lastReader: ReadonlyMap<string, number>): S
   let crossing = 0;
   let deadEndsReach = -1;
   for (let p = 0; p < n; p++) {
-    crossing += delta[p] as number;
+    crossing += delta[p]!;
     if (inference.folded[p]) continue;
     let read: string | undefined;
     for (const o of (graph.nodes[p] as { output: string[] }).output) if (read === undefined && o && lastReader.has(o)) read = o;
-    if (read === undefined) deadEndsReach = Math.max(deadEndsReach, reach[p] as number);
+    if (read === undefined) deadEndsReach = Math.max(deadEndsReach, reach[p]!);
     else if (crossing === 1 && deadEndsReach <= p) singles.push({ node: p, tensor: read });
   }
   return singles;
@@ -301,14 +302,15 @@ function baseFigures(flow: Dataflow, costs: NodeCosts, singles: readonly SingleC
   const params = new Array<number>(m + 1).fill(0);
   const initRank = new Map<string, number>();
   graph.nodes.forEach((node, i) => {
-    const r = rank[i] as number;
-    if (!inference.folded[i]) layers[r]++;
-    flops[r] += costs.flops[i] ?? 0;
+    // rank maps every node to 0..m (m: no single cut's head holds it), and these arrays have m + 1 entries.
+    const r = rank[i]!;
+    if (!inference.folded[i]) layers[r]!++;
+    flops[r]! += costs.flops[i] ?? 0;
     for (const t of node.input) {
       if (t && graph.initializers.has(t)) initRank.set(t, Math.min(initRank.get(t) ?? r, r));
     }
   });
-  for (const [t, r] of initRank) params[r] += bytes(t);
+  for (const [t, r] of initRank) params[r]! += bytes(t); // r is a rank, 0..m, as above
   // One live-tensor account over all layers in order; a single cut's head runs its prefix.
   let live = 0;
   for (const v of graph.inputs) if (lastReader.has(v.name)) live += bytes(v.name);
@@ -325,10 +327,10 @@ function baseFigures(flow: Dataflow, costs: NodeCosts, singles: readonly SingleC
     for (const t of touched(node)) {
       if (flow.dataTensors.has(t) && (lastReader.get(t) ?? i) <= i) live -= bytes(t);
     }
-    if ((singles[next] as SingleCut).node !== i) continue;
-    sumLayers += layers[next] as number;
-    sumFlops += flops[next] as number;
-    sumParams += params[next] as number;
+    if (singles[next]!.node !== i) continue;
+    sumLayers += layers[next]!;
+    sumFlops += flops[next]!;
+    sumParams += params[next]!;
     base.push({ layers: sumLayers, flops: sumFlops, paramBytes: sumParams, peak, liveEnd: live });
     next++;
   }
@@ -373,7 +375,7 @@ export function describeHead(flow: Dataflow, costs: NodeCosts, nodes: Iterable<n
     headFlops += costs.flops[i] ?? 0;
     const node = graph.nodes[i] as { input: string[] };
     for (const t of node.input) {
-      if (!t || seen.has(t) || !graph.initializers.has(t) || (base && (base.initRank.get(t) as number) <= base.rank)) continue;
+      if (!t || seen.has(t) || !graph.initializers.has(t) || (base && base.initRank.get(t)! <= base.rank)) continue;
       seen.add(t);
       paramBytes += bytes(t);
     }
@@ -400,7 +402,7 @@ export function describeHead(flow: Dataflow, costs: NodeCosts, nodes: Iterable<n
   return {
     tensors: sorted,
     bytes: sorted.reduce((s, t) => s + bytes(t), 0),
-    afterNode: last >= 0 ? (graph.nodeNames[last] as string) : '(input)',
+    afterNode: last >= 0 ? graph.nodeNames[last]! : '(input)',
     headLayers,
     headFlops,
     tailFlops: totalFlops - headFlops,

@@ -18,7 +18,7 @@ const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`
 
 /** One condition as text: each exit alone, then a row per tau. */
 function conditionText(c: ConditionStats, exits: readonly string[], policy: string): string {
-  const alone = exits.map((e, j) => `${e} ${pct(c.accuracy.exits[j] as number)} (mean ${policy === 'entropy' ? 'entropy' : 'confidence'} ${Math.abs(c.meanConfidence[j] as number).toFixed(3)})`).join(', ');
+  const alone = exits.map((e, j) => `${e} ${pct(c.accuracy.exits[j]!)} (mean ${policy === 'entropy' ? 'entropy' : 'confidence'} ${Math.abs(c.meanConfidence[j]!).toFixed(3)})`).join(', ');
   const head = ['tau', ...exits.map((_, j) => `exit ${j}: leave | acc`), 'main: share | acc', 'accuracy'];
   const rows = c.taus.map((t) => [
     String(t.tau),

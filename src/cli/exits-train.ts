@@ -47,7 +47,7 @@ BranchyNet loss, with the weights linspace(0.15, 1) over the exits then the main
     writeModel(v.out, result.model);
     const logits = await exitLogits(result.model, test, { threads: v.threads });
     const accuracy = exitAccuracies(sampleMatrix(logits.exits, logits.main, 'max-softmax'));
-    const testAccuracy = { exits: result.structure.exits.map((e, k) => ({ output: e.output, accuracy: accuracy.exits[k] as number })), main: accuracy.main };
+    const testAccuracy = { exits: result.structure.exits.map((e, k) => ({ output: e.output, accuracy: accuracy.exits[k]! })), main: accuracy.main };
     if (v.json) {
       printJson(io, { out: v.out, mode: result.mode, data: v.data, trainImages: train.count, testImages: test.count, outputs: result.outputs, epochs: result.history, testAccuracy });
       return EXIT.OK;

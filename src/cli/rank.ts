@@ -22,8 +22,8 @@ export function rankTable(r: IsplitRanking, title: string): string {
     `${c.candidate ? 'local max' : ''}${c.tensor === r.recommended ? ' <- recommended' : ''}${c.tensor === r.smallest ? ' (fewest bytes)' : ''}`.trim(),
   ]);
   const head = ['#', 'cut', 'shape', 'bytes', 'bytes rank', 'S(l)', 'log S', 'S rank', ''];
-  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => (row[k] as string).length)));
-  const line = (cells: string[]) => cells.map((c, k) => (k === 1 || k === 2 || k === 8 ? c.padEnd(widths[k] as number) : c.padStart(widths[k] as number))).join('  ').trimEnd();
+  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));
+  const line = (cells: string[]) => cells.map((c, k) => (k === 1 || k === 2 || k === 8 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ').trimEnd();
   return [
     `${title} (${r.images} images)`,
     line(head),

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ioFailure } from '../errors.js';
+import { IoError, ioFailure } from '../errors.js';
 import { encodeModel } from '../onnx/codec.js';
 import type { CutModels } from './extract.js';
 import type { CutManifest } from './manifest.js';
@@ -15,7 +15,7 @@ export const CUT_FILES = { head: 'head.onnx', tail: 'tail.onnx', manifest: 'cut.
 export function writeCut(dir: string, cut: CutModels, manifest: CutManifest): string[] {
   try {
     mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    if (!statSync(dir).isDirectory()) throw new IoError('not a directory');
   } catch (e) {
     throw ioFailure(`cannot write to ${dir}`, e);
   }

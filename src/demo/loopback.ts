@@ -106,7 +106,7 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
         const t0 = performance.now();
         const out = await full.run(sample(i));
         times.push(performance.now() - t0);
-        fullLabels.push(argmaxRows(out[full.outputNames[0] as string] as EdgeTensor)[0] as number);
+        fullLabels.push(argmaxRows(out[full.outputNames[0]!]!)[0] as number);
       }
       fullAccuracy = fullLabels.filter((l, i) => l === Number(options.labels[i])).length / options.count;
       fullLatencyMs = quantile([...times].sort((a, b) => a - b), 0.5);
@@ -174,8 +174,8 @@ export function formatLoopbackReport(r: LoopbackDemoReport): string {
     rows.push([c.codec, pct(c.accuracy), pct(c.accuracyChange, true), pct(c.agreement), String(Math.round(c.cutBytes)), String(Math.round(c.bytesSent)),
       c.latencyMs.p50.toFixed(2), c.latencyMs.p99.toFixed(2), Object.entries(c.origins).map(([k, v]) => `${k}:${v}`).join(' ')]);
   }
-  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
-  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
   const head = `${r.count} images through head (here) -> ${r.url.startsWith('tcp:') ? 'stream' : 'HTTP'} ${r.url} -> tail; whole model in ORT: ${pct(r.fullAccuracy)}${r.fullLatencyMs !== null ? `, p50 ${r.fullLatencyMs.toFixed(2)} ms` : ''}`;
   return `${head}\n${lines.join('\n')}\n`;
 }

@@ -37,7 +37,7 @@ export function checkDistortion(d: Distortion): Distortion {
 export function addNoise(x: Float32Array, sigma: number, rng: Random): void {
   const noise = new Float32Array(x.length);
   rng.fillNormal(noise, sigma);
-  for (let i = 0; i < x.length; i++) x[i] = Math.min(1, Math.max(0, (x[i] as number) + (noise[i] as number)));
+  for (let i = 0; i < x.length; i++) x[i] = Math.min(1, Math.max(0, x[i]! + noise[i]!));
 }
 
 /** The normalised 1-D Gaussian kernel of `sigma`, radius ceil(3 sigma). */
@@ -62,14 +62,14 @@ export function blur(x: Float32Array, planes: number, height: number, width: num
     for (let h = 0; h < height; h++) {
       for (let w = 0; w < width; w++) {
         let s = 0;
-        for (let j = -r; j <= r; j++) s += (k[j + r] as number) * (x[base + h * width + Math.min(width - 1, Math.max(0, w + j))] as number);
+        for (let j = -r; j <= r; j++) s += k[j + r]! * x[base + h * width + Math.min(width - 1, Math.max(0, w + j))]!;
         tmp[h * width + w] = s;
       }
     }
     for (let h = 0; h < height; h++) {
       for (let w = 0; w < width; w++) {
         let s = 0;
-        for (let j = -r; j <= r; j++) s += (k[j + r] as number) * (tmp[Math.min(height - 1, Math.max(0, h + j)) * width + w] as number);
+        for (let j = -r; j <= r; j++) s += k[j + r]! * tmp[Math.min(height - 1, Math.max(0, h + j)) * width + w]!;
         x[base + h * width + w] = s;
       }
     }

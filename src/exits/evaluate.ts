@@ -49,7 +49,7 @@ export interface ExitEvaluation {
 function columnMeans(matrix: SampleMatrix): number[] {
   const { samples: n, exits: m } = matrix;
   const sum = new Array<number>(m).fill(0);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) sum[j] = (sum[j] as number) + (matrix.confidence[i * m + j] as number);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) sum[j] = sum[j]! + matrix.confidence[i * m + j]!;
   return sum.map((s) => s / n);
 }
 

@@ -53,17 +53,17 @@ export function exitLayers(model: ModelProto, structure: ExitStructure, edge: No
   };
   const edgeHeads = sums(edge);
   const cloudHeads = sums(cloud);
-  const layers: PopexLayer[] = [...cuts.map((c) => c.tensors[0] as string), structure.mainOutput].map((name, i) => ({
+  const layers: PopexLayer[] = [...cuts.map((c) => c.tensors[0]!), structure.mainOutput].map((name, i) => ({
     name,
-    edgeMs: Math.max(0, (edgeHeads[i] as number) - (i ? (edgeHeads[i - 1] as number) : 0)),
-    cloudMs: Math.max(0, (cloudHeads[i] as number) - (i ? (cloudHeads[i - 1] as number) : 0)),
+    edgeMs: Math.max(0, edgeHeads[i]! - (i ? edgeHeads[i - 1]! : 0)),
+    cloudMs: Math.max(0, cloudHeads[i]! - (i ? cloudHeads[i - 1]! : 0)),
     outputBytes: i < cuts.length ? (cuts[i] as { bytes: number }).bytes : (last?.bytes ?? 0),
   }));
   const byName = new Map(full.nodes.map((n) => [n.name, n]));
   const names = new Set(layers.map((l) => l.name));
   const exits = structure.exits.map((e): LayerExit => {
     if (!names.has(e.at)) throw new BadRequestError(`exit "${e.output}" reads "${e.at}", which is no single-tensor cut point of the backbone; POPEX needs each exit after a layer of the chain`);
-    const edgeMs = e.nodes.reduce((s, n) => s + edge(byName.get(n) as NodeRow), 0);
+    const edgeMs = e.nodes.reduce((s, n) => s + edge(byName.get(n)!), 0);
     return { output: e.output, after: e.at, edgeMs };
   });
   return { inputBytes: backbone.totals.inputBytes, layers, exits };

@@ -38,7 +38,7 @@ export function exitSites(analysis: Analysis): ExitSite[] {
   const sites: (ExitSite & { readonly order: number })[] = [];
   for (const cut of analysis.cutPoints) {
     if (cut.tensors.length !== 1) continue;
-    const tensor = cut.tensors[0] as string;
+    const tensor = cut.tensors[0]!;
     const producer = graph.producer.get(tensor);
     if (unfit(analysis, tensor) !== undefined || producer === undefined) continue;
     sites.push({ tensor, shape: (analysis.inference.tensors.get(tensor)?.shape ?? []).slice(1), headFlops: cut.headFlops, headMacs: macs.get(tensor) ?? 0, order: producer });
@@ -55,9 +55,9 @@ function unfit(analysis: Analysis, tensor: string): string | undefined {
     return `is ${info ? `a ${info.dtype} [${info.shape.join(', ')}] tensor` : 'a tensor of unknown shape'}, not a float [N, C, H, W] map or [N, F] vector`;
   }
   const readers = layerConsumers.get(tensor) ?? [];
-  const bn = readers.length === 1 ? graph.nodes[readers[0] as number] : undefined;
+  const bn = readers.length === 1 ? graph.nodes[readers[0]!] : undefined;
   if (bn?.opType === 'BatchNormalization') {
-    return `is read only by BatchNormalization "${graph.nodeNames[readers[0] as number]}", which ONNX Runtime folds into the layer before unless something else reads "${tensor}"; put the exit on its output "${bn.output[0]}"`;
+    return `is read only by BatchNormalization "${graph.nodeNames[readers[0]!]}", which ONNX Runtime folds into the layer before unless something else reads "${tensor}"; put the exit on its output "${bn.output[0]}"`;
   }
   return undefined;
 }
@@ -105,13 +105,13 @@ export function placeExits(analysis: Analysis, where: ExitPlacement): ExitSite[]
   const picked: number[] = [];
   placementTargets(analysis.totals.flops, count, placement).forEach((target, i) => {
     // Leave room for the exits still to place after this one.
-    const from = picked.length ? (picked[picked.length - 1] as number) + 1 : 0;
+    const from = picked.length ? picked[picked.length - 1]! + 1 : 0;
     const to = layerEnds.length - (count - i);
     let best = from;
     for (let k = from + 1; k <= to; k++) {
-      if (Math.abs((layerEnds[k] as ExitSite).headFlops - target) < Math.abs((layerEnds[best] as ExitSite).headFlops - target)) best = k;
+      if (Math.abs(layerEnds[k]!.headFlops - target) < Math.abs(layerEnds[best]!.headFlops - target)) best = k;
     }
     picked.push(best);
   });
-  return picked.map((k) => layerEnds[k] as ExitSite);
+  return picked.map((k) => layerEnds[k]!);
 }

@@ -142,8 +142,8 @@ export function parseExitPlanInput(value: unknown): CheckedPlan {
 
 /** The POPEX problem of enabled exits (in layer order) with their probabilities, at one rate. */
 function popexProblem(plan: CheckedPlan, rate: number, enabled: readonly number[], probability: (j: number) => number): CheckedPopexProblem {
-  const exits: PopexExit[] = enabled.map((j) => ({ after: (plan.exits[j] as CheckedExit).after, edgeMs: (plan.exits[j] as CheckedExit).edgeMs, exitProbability: probability(j) }));
-  return { ...plan.base, uplinkMbps: rate, exits, exitAt: enabled.map((j) => (plan.exits[j] as CheckedExit).at) };
+  const exits: PopexExit[] = enabled.map((j) => ({ after: plan.exits[j]!.after, edgeMs: plan.exits[j]!.edgeMs, exitProbability: probability(j) }));
+  return { ...plan.base, uplinkMbps: rate, exits, exitAt: enabled.map((j) => plan.exits[j]!.at) };
 }
 
 /**
@@ -159,9 +159,9 @@ function enumeratePolicies(plan: CheckedPlan, visit: (choice: Int32Array, reache
   const passes = new Int32Array(n * m);
   exits.forEach((e, j) => {
     for (let i = 0; i < n; i++) {
-      const c = matrix.confidence[i * m + j] as number;
+      const c = matrix.confidence[i * m + j]!;
       let k = 0;
-      while (k < e.grid.length && c >= (e.grid[k] as number)) k++;
+      while (k < e.grid.length && c >= e.grid[k]!) k++;
       passes[i * m + j] = k;
     }
   });
@@ -170,7 +170,7 @@ function enumeratePolicies(plan: CheckedPlan, visit: (choice: Int32Array, reache
   const left = new Int32Array(m);
   const buffers = Array.from({ length: m }, () => new Int32Array(n));
   let mainRight = 0;
-  for (let i = 0; i < n; i++) mainRight += matrix.mainCorrect[i] as number;
+  for (let i = 0; i < n; i++) mainRight += matrix.mainCorrect[i]!;
   const go = (j: number, list: Int32Array, size: number, rightSoFar: number, mainRightLeft: number): void => {
     if (j === m) {
       visit(choice, reached, left, rightSoFar + mainRightLeft);
@@ -181,18 +181,18 @@ function enumeratePolicies(plan: CheckedPlan, visit: (choice: Int32Array, reache
     left[j] = 0;
     go(j + 1, list, size, rightSoFar, mainRightLeft);
     const stay = buffers[j] as Int32Array;
-    const grid = (exits[j] as CheckedExit).grid.length;
+    const grid = exits[j]!.grid.length;
     for (let t = 0; t < grid; t++) {
       let kept = 0;
       let leaving = 0;
       let leavingRight = 0;
       let leavingMainRight = 0;
       for (let r = 0; r < size; r++) {
-        const i = list[r] as number;
-        if ((passes[i * m + j] as number) > t) {
+        const i = list[r]!;
+        if (passes[i * m + j]! > t) {
           leaving++;
-          leavingRight += matrix.correct[i * m + j] as number;
-          leavingMainRight += matrix.mainCorrect[i] as number;
+          leavingRight += matrix.correct[i * m + j]!;
+          leavingMainRight += matrix.mainCorrect[i]!;
         } else stay[kept++] = i;
       }
       choice[j] = t;
@@ -223,23 +223,23 @@ function better(objective: PlanObjective, a: Candidate, b: Candidate | undefined
 
 /** The configuration of a choice at a rate, with its statistics recounted on the samples. */
 function configuration(plan: CheckedPlan, rate: number, choice: Int32Array): ExitConfiguration {
-  const thresholds = plan.exits.map((e, j) => ((choice[j] as number) < 0 ? null : (e.grid[choice[j] as number] as number)));
+  const thresholds = plan.exits.map((e, j) => (choice[j]! < 0 ? null : e.grid[choice[j]!]!));
   const outcome = policyOutcome(plan.matrix, thresholds);
   const enabled = thresholds.flatMap((t, j) => (t === null ? [] : [j]));
-  const p = (j: number) => ((outcome.reached[j] as number) === 0 ? 0 : (outcome.left[j] as number) / (outcome.reached[j] as number));
-  const minEdge = enabled.length ? (plan.exits[enabled[enabled.length - 1] as number] as CheckedExit).at : 0;
+  const p = (j: number) => (outcome.reached[j]! === 0 ? 0 : outcome.left[j]! / outcome.reached[j]!);
+  const minEdge = enabled.length ? plan.exits[enabled[enabled.length - 1]!]!.at : 0;
   const cut = bestCheckedCut(popexProblem(plan, rate, enabled, p), minEdge);
   const n = plan.matrix.samples;
   const layers = plan.base.layers;
   return {
-    cut: cut.edgeLayers === 0 ? 'input' : cut.edgeLayers === layers.length ? 'output' : (layers[cut.edgeLayers - 1] as PopexLayer).name,
+    cut: cut.edgeLayers === 0 ? 'input' : cut.edgeLayers === layers.length ? 'output' : layers[cut.edgeLayers - 1]!.name,
     edgeLayers: cut.edgeLayers,
     exits: enabled.map((j) => ({
-      after: (plan.exits[j] as CheckedExit).after,
-      threshold: thresholds[j] as number,
+      after: plan.exits[j]!.after,
+      threshold: thresholds[j]!,
       exitProbability: p(j),
-      answeredFraction: (outcome.left[j] as number) / n,
-      accuracy: (outcome.left[j] as number) === 0 ? null : (outcome.leftCorrect[j] as number) / (outcome.left[j] as number),
+      answeredFraction: outcome.left[j]! / n,
+      accuracy: outcome.left[j]! === 0 ? null : outcome.leftCorrect[j]! / outcome.left[j]!,
     })),
     expectedMs: cut.expectedMs,
     expectedAccuracy: outcome.accuracy,
@@ -278,8 +278,8 @@ export function planExits(input: ExitPlanInput | unknown): ExitPlan {
     if (right / n < floor) return;
     enabled.length = 0;
     choice.forEach((t, j) => { if (t >= 0) enabled.push(j); });
-    const minEdge = enabled.length ? (plan.exits[enabled[enabled.length - 1] as number] as CheckedExit).at : 0;
-    const p = (j: number) => ((reached[j] as number) === 0 ? 0 : (left[j] as number) / (reached[j] as number));
+    const minEdge = enabled.length ? plan.exits[enabled[enabled.length - 1]!]!.at : 0;
+    const p = (j: number) => (reached[j]! === 0 ? 0 : left[j]! / reached[j]!);
     rates.forEach((rate, r) => {
       const current = best[r];
       // Under a latency bound a less accurate configuration can never win: skip its shortest path.

@@ -46,11 +46,11 @@ export function entropies(set: LogitSet): Float64Array {
   for (let i = 0; i < labels.length; i++) {
     const row = i * classes;
     let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, logits[row + c] as number);
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits[row + c]!);
     let sum = 0;
     let weighted = 0;
     for (let c = 0; c < classes; c++) {
-      const d = (logits[row + c] as number) - max;
+      const d = logits[row + c]! - max;
       const e = Math.exp(d);
       sum += e;
       weighted += e * d;
@@ -80,8 +80,8 @@ export function sampleMatrix(exits: readonly LogitSet[], main: LogitSet, policy:
     if (set.labels.length !== n) throw new BadRequestError(`exit ${j} has ${set.labels.length} samples, the main output ${n}`);
     const c = policyConfidences(set, policy);
     for (let i = 0; i < n; i++) {
-      confidence[i * m + j] = c.confidence[i] as number;
-      correct[i * m + j] = c.correct[i] as number;
+      confidence[i * m + j] = c.confidence[i]!;
+      correct[i * m + j] = c.correct[i]!;
     }
   });
   return { samples: n, exits: m, confidence, correct, mainCorrect: policyConfidences(main, policy).correct };
@@ -130,7 +130,7 @@ export interface ExitAccuracies {
 export function exitAccuracies(matrix: SampleMatrix): ExitAccuracies {
   const { samples: n, exits: m } = matrix;
   const right = new Array<number>(m).fill(0);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) right[j] = (right[j] as number) + (matrix.correct[i * m + j] as number);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) right[j] = right[j]! + matrix.correct[i * m + j]!;
   return { exits: right.map((r) => r / n), main: matrix.mainCorrect.reduce((s, v) => s + v, 0) / n };
 }
 
@@ -142,8 +142,8 @@ export function tauTable(matrix: SampleMatrix, policy: ExitPolicy, taus: readonl
     return {
       tau,
       exits: o.reached.map((reached, j) => {
-        const left = o.left[j] as number;
-        return { reached, left, exitFraction: reached ? left / reached : null, accuracyLeaving: left ? (o.leftCorrect[j] as number) / left : null };
+        const left = o.left[j]!;
+        return { reached, left, exitFraction: reached ? left / reached : null, accuracyLeaving: left ? o.leftCorrect[j]! / left : null };
       }),
       mainFraction: o.mainAnswered / matrix.samples,
       mainAccuracy: o.mainAnswered ? o.mainRight / o.mainAnswered : null,

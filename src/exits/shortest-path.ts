@@ -1,4 +1,5 @@
 import { MinHeap } from '../graph/min-heap.js';
+import { InternalError } from '../errors.js';
 
 /**
  * A directed graph with non-negative edge weights, vertices numbered 0..n-1, edges in flat
@@ -23,7 +24,7 @@ export class WeightedGraph {
   }
 
   addEdge(from: number, to: number, weight: number): void {
-    this.next.push(this.head[from] as number);
+    this.next.push(this.head[from]!);
     this.target.push(to);
     this.weight.push(weight);
     this.head[from] = this.target.length - 1;
@@ -34,7 +35,7 @@ export class WeightedGraph {
     const r = new WeightedGraph();
     for (let v = 0; v < this.vertices; v++) r.addVertex();
     for (let v = 0; v < this.vertices; v++) {
-      for (let e = this.head[v] as number; e !== -1; e = this.next[e] as number) r.addEdge(this.target[e] as number, v, this.weight[e] as number);
+      for (let e = this.head[v]!; e !== -1; e = this.next[e]!) r.addEdge(this.target[e]!, v, this.weight[e]!);
     }
     return r;
   }
@@ -64,14 +65,14 @@ export function dijkstra(graph: WeightedGraph, source: number): ShortestPaths {
     const top = heap.pop();
     if (top === undefined) break;
     const [d, v] = top;
-    if (done[v] || d > (distance[v] as number)) continue;
+    if (done[v] || d > distance[v]!) continue;
     done[v] = 1;
-    for (let e = graph.head[v] as number; e !== -1; e = graph.next[e] as number) {
-      const w = graph.target[e] as number;
-      const weight = graph.weight[e] as number;
-      if (!(weight >= 0)) throw new RangeError(`edge ${v} -> ${w} has weight ${weight}; Dijkstra needs non-negative weights`);
+    for (let e = graph.head[v]!; e !== -1; e = graph.next[e]!) {
+      const w = graph.target[e]!;
+      const weight = graph.weight[e]!;
+      if (!(weight >= 0)) throw new InternalError(`edge ${v} -> ${w} has weight ${weight}; Dijkstra needs non-negative weights`);
       const alt = d + weight;
-      if (alt < (distance[w] as number)) {
+      if (alt < distance[w]!) {
         distance[w] = alt;
         previous[w] = v;
         heap.push(alt, w);
@@ -85,6 +86,6 @@ export function dijkstra(graph: WeightedGraph, source: number): ShortestPaths {
 export function pathTo(paths: ShortestPaths, target: number): number[] {
   if (paths.distance[target] === Infinity) return [];
   const path: number[] = [];
-  for (let v = target; v !== -1; v = paths.previous[v] as number) path.push(v);
+  for (let v = target; v !== -1; v = paths.previous[v]!) path.push(v);
   return path.reverse();
 }

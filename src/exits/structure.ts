@@ -6,7 +6,7 @@
  */
 import { BadModelError, BadRequestError } from '../errors.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
-import type { ModelProto, NodeProto } from '../onnx/types.js';
+import type { ModelProto } from '../onnx/types.js';
 import { probabilitiesName, temperatureTensor } from './apply-temperatures.js';
 import { EXITS_METADATA_KEY } from './insert.js';
 
@@ -60,10 +60,10 @@ function dependencies(graph: Graph, target: string): Set<number> {
   const seen = new Set<number>();
   const stack = [target];
   while (stack.length) {
-    const p = graph.producer.get(stack.pop() as string);
+    const p = graph.producer.get(stack.pop()!);
     if (p === undefined || seen.has(p)) continue;
     seen.add(p);
-    for (const t of (graph.nodes[p] as NodeProto).input) if (t) stack.push(t);
+    for (const t of graph.nodes[p]!.input) if (t) stack.push(t);
   }
   return seen;
 }
@@ -95,14 +95,14 @@ export function exitStructure(model: ModelProto, mainOutput?: string): ExitStruc
     const own = [...dependencies(graph, e.output)].filter((i) => !backbone.has(i)).sort((a, b) => a - b);
     const mine = new Set(own);
     const buffers = new Set(own.flatMap((i) => {
-      const n = graph.nodes[i] as NodeProto;
+      const n = graph.nodes[i]!;
       return n.opType === 'BatchNormalization' ? [n.input[3], n.input[4]].filter((t): t is string => Boolean(t)) : [];
     }));
-    const params = [...new Set(own.flatMap((i) => (graph.nodes[i] as NodeProto).input))]
+    const params = [...new Set(own.flatMap((i) => graph.nodes[i]!.input))]
       .filter((t) => graph.initializers.get(t)?.dataType === 1 && !buffers.has(t) && t !== temperatureTensor(e.output) && [...(readers.get(t) ?? [])].every((r) => mine.has(r)));
-    return { ...e, nodes: own.map((i) => graph.nodeNames[i] as string), params, buffers: [...buffers].filter((t) => graph.initializers.has(t)) };
+    return { ...e, nodes: own.map((i) => graph.nodeNames[i]!), params, buffers: [...buffers].filter((t) => graph.initializers.has(t)) };
   });
-  return { mainOutput: main, exits, backboneNodes: [...backbone].sort((a, b) => a - b).map((i) => graph.nodeNames[i] as string) };
+  return { mainOutput: main, exits, backboneNodes: [...backbone].sort((a, b) => a - b).map((i) => graph.nodeNames[i]!) };
 }
 
 /**
@@ -114,7 +114,7 @@ export function backboneModel(model: ModelProto, structure: ExitStructure): Mode
   const keep = new Set(structure.backboneNodes);
   const graph = graphFromModel(model);
   // Unnamed nodes take the names the whole model's graph gave them, so times keyed by node name match.
-  const nodes = model.graph.node.flatMap((n, i) => (keep.has(graph.nodeNames[i] as string) ? [{ ...n, name: graph.nodeNames[i] as string }] : []));
+  const nodes = model.graph.node.flatMap((n, i) => (keep.has(graph.nodeNames[i]!) ? [{ ...n, name: graph.nodeNames[i]! }] : []));
   const read = new Set(nodes.flatMap((n) => n.input));
   const known = new Set([...read, ...nodes.flatMap((n) => n.output)]);
   return {

@@ -78,8 +78,8 @@ export async function verifyExits(original: ModelProto, withExits: ModelProto, e
   const names = graph.outputs.map((o) => o.name);
   const [plainA, plainB] = await runBoth(original, withExits, feeds, { optimization: 'disabled' });
   const [optA, optB] = await runBoth(original, withExits, feeds, { optimization: 'all' });
-  const bitIdentical = names.every((n) => sameBits(plainA[n] as RunTensor, plainB[n] as RunTensor));
-  const optimisedRelativeError = Math.max(0, ...names.map((n) => relativeError(optA[n] as RunTensor, optB[n] as RunTensor)));
+  const bitIdentical = names.every((n) => sameBits(plainA[n]!, plainB[n]!));
+  const optimisedRelativeError = Math.max(0, ...names.map((n) => relativeError(optA[n]!, optB[n]!)));
   const exitShapes: Record<string, readonly number[]> = {};
   const inputBatch = Object.values(feeds)[0]?.dims[0] ?? batch;
   for (const name of exitOutputs) {
@@ -88,7 +88,7 @@ export async function verifyExits(original: ModelProto, withExits: ModelProto, e
       if (out.dims.length !== 2 || out.dims[0] !== inputBatch || out.dims[1] !== classes) throw new CutError(`exit output "${name}" has shape [${out.dims.join(', ')}], expected [${inputBatch}, ${classes}]`);
       for (let i = 0; i < out.data.length; i++) if (!Number.isFinite(Number(out.data[i]))) throw new CutError(`exit output "${name}" holds ${out.data[i]} at ${i}`);
     }
-    exitShapes[name] = (plainB[name] as RunTensor).dims;
+    exitShapes[name] = plainB[name]!.dims;
   }
   return { bitIdentical, optimisedRelativeError, exitShapes, batch: inputBatch };
 }

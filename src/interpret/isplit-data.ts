@@ -16,7 +16,7 @@ export function modelInputChw(model: ModelProto): [number, number, number] {
   if (!shape || shape.length !== 4) throw new BadRequestError(`input "${name}" has shape ${shape ? `[${shape.join(', ')}]` : 'unknown'}; cleave feeds images as [N, C, H, W]`);
   // Every image is resized to this shape: refuse a declared size no image should be blown up to.
   checkTensorSizes([[name, { dtype: 'float32', shape }]], DEFAULT_MAX_TENSOR_BYTES, 'converting images for the model');
-  return [shape[1] as number, shape[2] as number, shape[3] as number];
+  return [shape[1]!, shape[2]!, shape[3]!];
 }
 
 /**

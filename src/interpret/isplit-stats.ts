@@ -6,16 +6,16 @@ import { BadRequestError } from '../errors.js';
  */
 export function averageRanks(values: readonly number[], descending = true): number[] {
   const order = values.map((_, i) => i).sort((a, b) => {
-    const d = (values[a] as number) - (values[b] as number);
+    const d = values[a]! - values[b]!;
     return (descending ? -d : d) || a - b;
   });
   const ranks = new Array<number>(values.length).fill(0);
   let i = 0;
   while (i < order.length) {
     let j = i;
-    while (j + 1 < order.length && values[order[j + 1] as number] === values[order[i] as number]) j++;
+    while (j + 1 < order.length && values[order[j + 1]!] === values[order[i]!]) j++;
     const mean = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k] as number] = mean;
+    for (let k = i; k <= j; k++) ranks[order[k]!] = mean;
     i = j + 1;
   }
   return ranks;
@@ -32,8 +32,8 @@ export function pearson(a: readonly number[], b: readonly number[]): number {
   let saa = 0;
   let sbb = 0;
   for (let i = 0; i < n; i++) {
-    const da = (a[i] as number) - ma;
-    const db = (b[i] as number) - mb;
+    const da = a[i]! - ma;
+    const db = b[i]! - mb;
     sab += da * db;
     saa += da * da;
     sbb += db * db;

@@ -23,6 +23,7 @@
  */
 import { checkPath, type PathSpec } from './path.js';
 import { INITIAL_RTO_S, INITIAL_WINDOW, IP_TCP_HEADER_BYTES, SYN_BYTES, mssForMtu } from './tcp.js';
+import { BadRequestError } from '../errors.js';
 
 export interface TransferEstimate {
   /** Expected (mean) time, ms. */
@@ -117,7 +118,7 @@ function lossBasedSendS(n: number, cc: 'reno' | 'cubic', p: number, rtt: number,
 
 export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferModelOptions = {}): TransferEstimate {
   checkPath(path);
-  if (!(bytes > 0)) throw new RangeError(`bytes must be > 0, got ${bytes}`);
+  if (!(bytes > 0)) throw new BadRequestError(`bytes must be > 0, got ${bytes}`);
   const cc = path.congestionControl ?? 'bbr';
   const mss = mssForMtu(path.mtu);
   const overhead = IP_TCP_HEADER_BYTES + (path.linkOverheadBytes ?? 0);

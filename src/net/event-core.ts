@@ -2,13 +2,14 @@
  * A small deterministic discrete-event core, in the manner of SimPy's `Environment`: a clock and
  * a binary heap of pending events ordered by (time, priority, sequence). The sequence number is
  * the order of scheduling, so events at the same time and priority fire first-scheduled-first,
- * identically on every run. Standalone: it imports nothing from the rest of cleave.
+ * identically on every run. Standalone: it imports nothing from the rest of cleave but its errors.
  *
  * For speed, events are not objects: the heap holds slot numbers into parallel arrays (time,
  * priority, sequence, handler, datum), and freed slots are reused, so steady-state scheduling
  * allocates nothing. A handler is a function created once (not per event) that receives the
  * datum it was scheduled with.
  */
+import { InternalError } from '../errors.js';
 
 /**
  * Called when an event fires; read the clock from the core (`core.now`). The time is not passed
@@ -53,7 +54,7 @@ export class EventCore {
 
   /** Schedule at an absolute time, which must not lie in the past. */
   scheduleAt<T>(time: number, handler: EventHandler<T>, datum: T, priority = 0): void {
-    if (!(time >= this.now)) throw new RangeError(`event scheduled at ${time} s, before now (${this.now} s)`);
+    if (!(time >= this.now)) throw new InternalError(`event scheduled at ${time} s, before now (${this.now} s)`);
     const slot = this.allocSlot();
     this.times[slot] = time;
     this.prios[slot] = priority;

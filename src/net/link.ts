@@ -10,6 +10,7 @@
 import type { EventCore } from './event-core.js';
 import { type Packet, type PacketPool } from './packet.js';
 import type { Random } from './random.js';
+import { BadProfileError } from '../errors.js';
 
 export interface LinkOptions {
   /** Transmission rate, bit/s (> 0). */
@@ -70,7 +71,7 @@ export class Link {
     private readonly rng: Random,
     private readonly pool: PacketPool,
   ) {
-    if (!(options.bandwidthBps > 0)) throw new RangeError(`link bandwidth must be > 0 bit/s, got ${options.bandwidthBps}`);
+    if (!(options.bandwidthBps > 0)) throw new BadProfileError(`link bandwidth must be > 0 bit/s, got ${options.bandwidthBps}`);
     this.bitTime = 8 / options.bandwidthBps;
     this.loss = options.lossRate ?? 0;
     this.jitter = options.jitterS ?? 0;

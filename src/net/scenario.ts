@@ -16,6 +16,7 @@ import { Random } from './random.js';
 import { ServerQueue } from './server-queue.js';
 import type { SplitFrame } from './split-latency.js';
 import { TcpConnection } from './tcp.js';
+import { BadRequestError } from '../errors.js';
 
 export interface ScenarioOptions {
   readonly frame: SplitFrame;
@@ -77,7 +78,7 @@ export function percentiles(values: Float64Array | number[]): Percentiles {
 function checkScenario(o: ScenarioOptions): void {
   checkPath(o.path);
   const bad = (what: string): never => {
-    throw new RangeError(what);
+    throw new BadRequestError(what);
   };
   if (!(Number.isInteger(o.devices) && o.devices >= 1)) bad(`devices must be an integer >= 1, got ${o.devices}`);
   if (!(o.fps > 0)) bad(`fps must be > 0, got ${o.fps}`);

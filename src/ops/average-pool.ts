@@ -36,7 +36,7 @@ function averagePoolGradient(g: GradContext): void {
   const spatialIn = x.shape.slice(2);
   const spatialOut = y.shape.slice(2);
   const pads = resolvedPads(spatialIn, spatialOut, p);
-  const c = x.shape[1] as number;
+  const c = x.shape[1]!;
   const k = p.kernel.reduce((a, b) => a * b, 1);
   const exact = g.attrs.int('count_include_pad', 0) === 1 || pads.every((v) => v === 0);
   const ones = new Float32Array(c * k).fill(exact ? 1 / k : 1);

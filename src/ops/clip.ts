@@ -16,7 +16,7 @@ interface Bounds {
 function boundInput(ctx: OpContext, t: TensorInfo | undefined, fallback: number, what: string): number | undefined {
   if (!t) return fallback;
   if (numelOf(t.shape) !== 1) fail(ctx, `${what} must be a scalar, has shape [${t.shape.join(', ')}]`);
-  return t.value ? (t.value.data[0] as number) : undefined;
+  return t.value ? t.value.data[0]! : undefined;
 }
 
 /** Before opset 11 the bounds are the float attributes min and max; since 11, optional inputs 1 and 2. */

@@ -9,7 +9,7 @@ export const globalMaxPool: OpDef = {
   differentiable: [true],
   inferShape: globalPoolShape,
   cost: (_ctx, inputs, [y]) => ({
-    flops: numel(inputs[0] as TensorInfo) - numel(y as TensorInfo),
+    flops: numel(inputs[0]!) - numel(y as TensorInfo),
     bytesRead: totalBytes(inputs),
     bytesWritten: totalBytes([y]),
   }),

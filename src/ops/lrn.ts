@@ -47,7 +47,7 @@ function channelWindowSum(g: GradContext, t: string, [n, c, r, k]: readonly numb
  */
 function lrnGradient(g: GradContext): void {
   const x = g.inputInfo(0);
-  const [n, c] = [x.shape[0] as number, x.shape[1] as number];
+  const [n, c] = [x.shape[0]!, x.shape[1]!];
   const r = x.shape.slice(2).reduce((a, b) => a * b, 1);
   const k = size(g.ctx);
   const dims = [n, c, r, k];

@@ -30,18 +30,18 @@ function outShape(ctx: OpContext, inputs: Inputs): number[] {
     if (sizes.length !== axes.length) fail(ctx, `sizes has ${sizes.length} values for ${axes.length} axes`);
     const policy = ctx.attrs.string('keep_aspect_ratio_policy', 'stretch');
     if (policy === 'stretch') {
-      axes.forEach((a, i) => (out[a] = sizes[i] as number));
+      axes.forEach((a, i) => (out[a] = sizes[i]!));
     } else {
-      const ratios = axes.map((a, i) => (sizes[i] as number) / (x.shape[a] as number));
+      const ratios = axes.map((a, i) => sizes[i]! / x.shape[a]!);
       const scale = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
-      axes.forEach((a) => (out[a] = Math.round(scale * (x.shape[a] as number))));
+      axes.forEach((a) => (out[a] = Math.round(scale * x.shape[a]!)));
     }
     return out;
   }
   if (!scalesT || numel(scalesT) === 0) fail(ctx, 'needs scales or sizes');
   const scales = constantValues(ctx, scalesT, 'scales');
   if (scales.length !== axes.length) fail(ctx, `scales has ${scales.length} values for ${axes.length} axes`);
-  axes.forEach((a, i) => (out[a] = scaledDim(x.shape[a] as number, scales[i] as number)));
+  axes.forEach((a, i) => (out[a] = scaledDim(x.shape[a]!, scales[i]!)));
   if (out.some((d) => d < 1)) fail(ctx, `output shape [${out.join(', ')}] has an empty dimension`);
   return out;
 }
@@ -105,9 +105,9 @@ function axisWeights(g: GradContext): AxisWeights[] {
   const attrs = { ...interpolationAttrs(g), ...(g.opset >= 11 ? { extrapolation_value: float(0) } : {}) };
   const out: AxisWeights[] = [];
   axes.forEach((a, i) => {
-    const n = x.shape[a] as number;
-    const m = y.shape[a] as number;
-    const v = values[i] as number;
+    const n = x.shape[a]!;
+    const m = y.shape[a]!;
+    const v = values[i]!;
     if (!shifts && (bySizes ? m === n : v === 1)) return;
     const rows = identityRows(g, n, x.dtype, `axis${a}_eye`);
     const scales = bySizes ? undefined : g.constant(`axis${a}_scales`, 'float32', [4], [1, 1, 1, v]);
@@ -116,7 +116,7 @@ function axisWeights(g: GradContext): AxisWeights[] {
     if (g.opset < 11) {
       ins = [rows, scales as string];
     } else {
-      const roiC = roi ? g.constant(`axis${a}_roi`, 'float32', [8], [0, 0, 0, roi[i] as number, 1, 1, 1, roi[i + axes.length] as number]) : '';
+      const roiC = roi ? g.constant(`axis${a}_roi`, 'float32', [8], [0, 0, 0, roi[i]!, 1, 1, 1, roi[i + axes.length]!]) : '';
       // Opsets 11 and 12 need roi and scales present (empty when unused).
       const empty = () => g.constant(`axis${a}_empty`, 'float32', [0], []);
       ins = g.opset < 13 ? [roiC || empty(), scales ?? empty()] : [roiC, scales ?? ''];

@@ -138,7 +138,7 @@ function sliceGradient(g: GradContext): void {
       shape[a] = extent;
     }
     pads[a] = low;
-    pads[a + rank] = (x.shape[a] as number) - low - (shape[a] as number);
+    pads[a + rank] = x.shape[a]! - low - shape[a]!;
   });
   g.setInputGrad(0, pads.every((p) => p === 0) ? g.emit('Identity', [dy], 'dx') : padZeros(g, dy, pads, 'dx'));
 }

@@ -130,13 +130,13 @@ export function attributeKernels(analysis: Analysis, profiledNames: readonly str
       const named = nodeForKernel(k.name, byName, graph.producer);
       const i = named === undefined ? undefined : fusedOrigin(analysis, named, k.opType, hasOwnKernel);
       if (i !== undefined) {
-        (perNode[i] as number[])[r] = ((perNode[i] as number[])[r] as number) + k.durUs / 1000;
-        (kernelNames[i] as Set<string>).add(k.name);
+        perNode[i]![r] = perNode[i]![r]! + k.durUs / 1000;
+        kernelNames[i]!.add(k.name);
         seen[i] = true;
       } else {
         let u = unmapped.get(k.name);
         if (!u) unmapped.set(k.name, (u = { opType: k.opType, samples: runs.map(() => 0) }));
-        u.samples[r] = (u.samples[r] as number) + k.durUs / 1000;
+        u.samples[r] = u.samples[r]! + k.durUs / 1000;
       }
     }
   });
@@ -147,9 +147,9 @@ export function attributeKernels(analysis: Analysis, profiledNames: readonly str
     opClass: opClassOf(n.opType),
     flops: n.flops,
     bytes: n.bytesRead + n.bytesWritten,
-    stats: summarize(perNode[i] as number[]),
-    kernels: [...(kernelNames[i] as Set<string>)],
-    measured: seen[i] as boolean,
+    stats: summarize(perNode[i]!),
+    kernels: [...kernelNames[i]!],
+    measured: seen[i]!,
   }));
   const unmappedList = [...unmapped].map(([name, u]) => ({ name, opType: u.opType, stats: summarize(u.samples) }));
   return {

@@ -91,7 +91,7 @@ export function exitOptions(stats: ExitStatistics, grid: readonly number[]): Exi
       choice[j] = c % (grid.length + 1);
       c = Math.floor(c / (grid.length + 1));
     }
-    options.push(evaluate(stats, choice.map((k) => (k === 0 ? null : (grid[k - 1] as number)))));
+    options.push(evaluate(stats, choice.map((k) => (k === 0 ? null : grid[k - 1]!))));
   }
   return options;
 }
@@ -108,20 +108,20 @@ export function evaluate(stats: ExitStatistics, thresholds: readonly (number | n
   let rightMain = 0;
   for (let i = 0; i < n; i++) {
     for (let e = 0; e < on.length; e++) {
-      const j = on[e] as number;
-      if ((stats.confidence[i * m + j] as number) >= (thresholds[j] as number)) {
+      const j = on[e]!;
+      if (stats.confidence[i * m + j]! >= thresholds[j]!) {
         exitTaken[i] = e;
-        rightAtExit[i] = stats.correct[i * m + j] as number;
+        rightAtExit[i] = stats.correct[i * m + j]!;
         break;
       }
     }
-    if (exitTaken[i] === -1) rightMain += stats.mainCorrect[i] as number;
+    if (exitTaken[i] === -1) rightMain += stats.mainCorrect[i]!;
     else {
       exited++;
-      rightExit += rightAtExit[i] as number;
+      rightExit += rightAtExit[i]!;
     }
   }
-  const exits = on.map((j) => ({ ...(branches[j] as ExitBranch), threshold: thresholds[j] as number }));
+  const exits = on.map((j) => ({ ...branches[j]!, threshold: thresholds[j]! }));
   return {
     label: exits.map((e) => `${e.name}@${e.threshold}`).join('+'),
     exits,

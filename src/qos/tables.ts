@@ -131,7 +131,7 @@ export function buildTables(spec: SweepSpec): Tables {
       headParamBytes[vi * C + c] = headParams(analysis, weights, v, cut);
       times.forEach((t, d) => {
         let ms = 0;
-        for (const i of cut.head) ms += t[i] as number;
+        for (const i of cut.head) ms += t[i]!;
         headMs[(vi * C + c) * D + d] = ms;
       });
     });
@@ -141,7 +141,7 @@ export function buildTables(spec: SweepSpec): Tables {
   const total = serverTimes.reduce((a, b) => a + b, 0);
   const tailMs = Float64Array.from(cuts, (cut) => {
     let head = 0;
-    for (const i of cut.head) head += serverTimes[i] as number;
+    for (const i of cut.head) head += serverTimes[i]!;
     return Math.max(0, total - head);
   });
 
@@ -181,7 +181,7 @@ export function buildTables(spec: SweepSpec): Tables {
         transferTypicalMs[ck * N + n] = t.typicalMs;
         transferMeanMs[ck * N + n] = t.ms;
         wireBytes[ck * N + n] = t.wireBytes;
-        radioMj[ck * N + n] = radioEnergyJ(networks[n] as NetworkProfile, t.wireBytes, replyBytes + IP_TCP_HEADER_BYTES) * 1000;
+        radioMj[ck * N + n] = radioEnergyJ(networks[n]!, t.wireBytes, replyBytes + IP_TCP_HEADER_BYTES) * 1000;
       });
     });
   });

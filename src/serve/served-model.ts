@@ -87,7 +87,7 @@ export class ServedModel {
   }
 
   get version(): string {
-    return this.metadata.versions[0] as string;
+    return this.metadata.versions[0]!;
   }
 
   /** Decodes a cut-codec tensor to FP32, or returns the tensor as it came. */
@@ -104,7 +104,7 @@ export class ServedModel {
   private check(meta: TensorMeta, t: { datatype: V2Datatype; shape: readonly number[] }): void {
     const what = `model "${this.name}" input "${meta.name}"`;
     if (t.datatype !== meta.datatype) throw new BadRequestError(`${what} takes ${meta.datatype}, got ${t.datatype}`);
-    const bad = t.shape.length !== meta.shape.length || meta.shape.some((d, i) => (d === -1 ? (t.shape[i] as number) < 1 : d !== t.shape[i]));
+    const bad = t.shape.length !== meta.shape.length || meta.shape.some((d, i) => (d === -1 ? t.shape[i]! < 1 : d !== t.shape[i]));
     if (bad) throw new BadRequestError(`${what} takes shape [${meta.shape.join(', ')}] (-1: any size), got [${t.shape.join(', ')}]`);
   }
 

@@ -102,9 +102,10 @@ export function maskSums(mask: Pick<ConnectionMask, 'inputs' | 'outputs' | 'keep
   const columns = new Int32Array(mask.inputs);
   for (let o = 0; o < mask.outputs; o++) {
     for (let j = 0; j < mask.inputs; j++) {
+      // o < outputs and j < inputs, the lengths of rows and columns.
       if (mask.keep[o * mask.inputs + j]) {
-        rows[o]++;
-        columns[j]++;
+        rows[o]!++;
+        columns[j]!++;
       }
     }
   }

@@ -52,10 +52,10 @@ export class Trainer {
   ) {
     const inits = new Map(base.graph.initializer.map((t) => [t.name, t]));
     for (const p of step.params) {
-      this.values.set(p.name, floats(inits.get(p.name) as TensorProto));
+      this.values.set(p.name, floats(inits.get(p.name)!));
       for (const s of p.state) this.values.set(s.input, new Float32Array(p.dims.reduce((a, b) => a * b, 1)));
     }
-    for (const b of step.buffers) this.values.set(b.name, floats(inits.get(b.name) as TensorProto));
+    for (const b of step.buffers) this.values.set(b.name, floats(inits.get(b.name)!));
   }
 
   static async create(model: ModelProto, options: TrainerOptions): Promise<Trainer> {
@@ -87,20 +87,20 @@ export class Trainer {
       feeds[ADAM_BC2_INPUT] = scalar(1 - (s.optimizer.beta2 ?? 0.999) ** this.steps);
     }
     for (const p of s.params) {
-      feeds[p.name] = { dtype: 'float32', dims: p.dims, data: this.values.get(p.name) as Float32Array };
-      for (const st of p.state) feeds[st.input] = { dtype: 'float32', dims: p.dims, data: this.values.get(st.input) as Float32Array };
+      feeds[p.name] = { dtype: 'float32', dims: p.dims, data: this.values.get(p.name)! };
+      for (const st of p.state) feeds[st.input] = { dtype: 'float32', dims: p.dims, data: this.values.get(st.input)! };
     }
-    for (const b of s.buffers) feeds[b.name] = { dtype: 'float32', dims: b.dims, data: this.values.get(b.name) as Float32Array };
+    for (const b of s.buffers) feeds[b.name] = { dtype: 'float32', dims: b.dims, data: this.values.get(b.name)! };
     const out = await this.session.run(feeds);
-    const get = (n: string) => (out[n] as RunTensor).data as Float32Array;
+    const get = (n: string) => out[n]!.data as Float32Array;
     for (const p of s.params) {
       this.values.set(p.name, get(p.output));
       for (const st of p.state) this.values.set(st.input, get(st.output));
     }
     for (const b of s.buffers) this.values.set(b.name, get(b.output));
-    const loss = get(s.loss)[0] as number;
-    const correct = get(s.correct)[0] as number;
-    return { loss, correct, outputs: s.outputs.length === 1 ? [{ loss, correct }] : s.outputs.map((o) => ({ loss: get(o.loss)[0] as number, correct: get(o.correct)[0] as number })) };
+    const loss = get(s.loss)[0]!;
+    const correct = get(s.correct)[0]!;
+    return { loss, correct, outputs: s.outputs.length === 1 ? [{ loss, correct }] : s.outputs.map((o) => ({ loss: get(o.loss)[0]!, correct: get(o.correct)[0]! })) };
   }
 
   /** The inference model with the current weights and statistics (a checkpoint). */
@@ -127,13 +127,13 @@ export class Trainer {
       const idx = Array.from({ length: Math.min(batchSize, ds.count - start) }, (_, k) => start + k);
       const b = makeBatch(ds, idx, s.classes);
       const feeds: Record<string, RunTensor> = { [s.input]: { dtype: 'float32', dims: [b.size, ...s.inputDims.slice(1)], data: b.x } };
-      for (const p of s.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: this.values.get(p.name) as Float32Array };
-      for (const bf of s.buffers) feeds[bf.name] = { dtype: 'float32', dims: bf.dims, data: this.values.get(bf.name) as Float32Array };
+      for (const p of s.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: this.values.get(p.name)! };
+      for (const bf of s.buffers) feeds[bf.name] = { dtype: 'float32', dims: bf.dims, data: this.values.get(bf.name)! };
       const out = await this.evalSession.run(feeds, [logitsName]);
-      const z = (out[logitsName] as RunTensor).data as Float32Array;
+      const z = out[logitsName]!.data as Float32Array;
       for (let i = 0; i < b.size; i++) {
         let best = 0;
-        for (let c = 1; c < s.classes; c++) if ((z[i * s.classes + c] as number) > (z[i * s.classes + best] as number)) best = c;
+        for (let c = 1; c < s.classes; c++) if (z[i * s.classes + c]! > z[i * s.classes + best]!) best = c;
         if (best === b.labels[i]) correct++;
       }
     }

@@ -38,7 +38,7 @@ async function run(model: ModelProto, feeds: Record<string, RunTensor>): Promise
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(a.length, b.length, what);
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs((a[i] as number) - (b[i] as number)) <= tol * (1 + Math.abs(a[i] as number)), `${what} at ${i}: ${a[i]} vs ${b[i]}`);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= tol * (1 + Math.abs(a[i]!)), `${what} at ${i}: ${a[i]} vs ${b[i]}`);
 }
 
 describe('old exports: gradients, Grad-CAM and training at opsets 7 to 17', () => {
@@ -83,10 +83,10 @@ describe('old exports: gradients, Grad-CAM and training at opsets 7 to 17', () =
             const loss = async (v: number) => {
               const changed = Float32Array.from(w);
               changed[i] = v;
-              return ((await session.run(feeds(0, { ...weights, [p.name]: { ...(weights[p.name] as RunTensor), data: changed } })))[step.loss]?.data as Float32Array)[0] as number;
+              return ((await session.run(feeds(0, { ...weights, [p.name]: { ...weights[p.name]!, data: changed } })))[step.loss]?.data as Float32Array)[0]!;
             };
-            const numeric = ((await loss((w[i] as number) + h)) - (await loss((w[i] as number) - h))) / (2 * h);
-            const analytic = (w[i] as number) - (updated[i] as number);
+            const numeric = ((await loss(w[i]! + h)) - (await loss(w[i]! - h))) / (2 * h);
+            const analytic = w[i]! - updated[i]!;
             assert.ok(Math.abs(analytic - numeric) <= 5e-3 + 5e-2 * Math.abs(numeric), `${p.name}[${i}]: update ${analytic}, finite differences ${numeric}`);
           }
         }

@@ -48,7 +48,7 @@ describe('insertBottleneck', () => {
       // The pooling now reads the decoder's output, which has the cut's shape.
       const gap = bn.model.graph.node.find((n) => n.name === 'gap');
       assert.notEqual(gap?.input[0], 'r');
-      assert.deepEqual(shapeOf(bn.model, gap?.input[0] as string), [1, 8, h, w]);
+      assert.deepEqual(shapeOf(bn.model, gap?.input[0]!), [1, 8, h, w]);
       assert.deepEqual(await runs(bn.model, [2, 3, h, w]), [2, 4]);
     });
   }
@@ -75,7 +75,7 @@ describe('insertBottleneck', () => {
     assert.deepEqual(bn.codeShape, [30, 1, 1]);
     assert.equal(bn.codeBytes, 120);
     const fc2 = bn.model.graph.node.find((n) => n.name === 'fc2');
-    assert.deepEqual(shapeOf(bn.model, fc2?.input[0] as string), [1, 120]);
+    assert.deepEqual(shapeOf(bn.model, fc2?.input[0]!), [1, 120]);
     const s = await Session.fromModel(bn.model);
     try {
       const out = await s.run({ input: { dtype: 'float32', dims: [2, 1, 28, 28], data: new Float32Array(2 * 784).fill(0.1) } });

@@ -28,7 +28,7 @@ describe('calibrateExits on real held-out images', () => {
     r.exits.forEach((e, k) => {
       const a = raw.exits[k]?.logits as Float32Array;
       const b = calibrated.exits[k]?.logits as Float32Array;
-      for (let i = 0; i < a.length; i += 97) assert.ok(Math.abs((b[i] as number) - (a[i] as number) / e.temperature) <= 1e-5 * Math.max(1, Math.abs(b[i] as number)), `${e.output}[${i}]`);
+      for (let i = 0; i < a.length; i += 97) assert.ok(Math.abs(b[i]! - a[i]! / e.temperature) <= 1e-5 * Math.max(1, Math.abs(b[i]!)), `${e.output}[${i}]`);
     });
     assert.deepEqual(calibrated.main.logits, raw.main.logits);
     // Calibrating again refits on the calibrated logits: T stays put (the product of the two fits).

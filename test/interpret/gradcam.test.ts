@@ -23,7 +23,7 @@ function smallNet(batch: number | string = 'N') {
 
 function close(a: Float32Array, b: Float32Array, tol = 1e-4): void {
   assert.equal(a.length, b.length);
-  a.forEach((v, i) => assert.ok(Math.abs(v - (b[i] as number)) <= tol * (1 + Math.abs(v)), `at ${i}: ${v} vs ${b[i]}`));
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) <= tol * (1 + Math.abs(v)), `at ${i}: ${v} vs ${b[i]}`));
 }
 
 describe('Grad-CAM', () => {
@@ -35,7 +35,7 @@ describe('Grad-CAM', () => {
     for (let i = 0; i < 3; i++) {
       const row = Array.from(r.logits.subarray(i * 5, i * 5 + 5));
       assert.equal(r.classes[i], row.indexOf(Math.max(...row)));
-      assert.ok(Math.abs((r.scores[i] as number) - Math.max(...row)) < 1e-5);
+      assert.ok(Math.abs(r.scores[i]! - Math.max(...row)) < 1e-5);
     }
     close(r.maps[0]?.values as Float32Array, await referenceCam(smallNet(), x, 'act_a', [...r.classes], 5));
     close(r.maps[1]?.values as Float32Array, await referenceCam(smallNet(), x, 'act_b', [...r.classes], 5));

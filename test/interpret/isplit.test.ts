@@ -40,7 +40,7 @@ describe('isplit on a hand-made model', () => {
 
   it('counts correct predictions over all the model\'s classes when it has more than the folder', async () => {
     // 10 classes: V's first two columns as TINY_V, column 5 reads A1(1,1) = x11 with weight 2.
-    const v = TINY_V.map((row, k) => Array.from({ length: 10 }, (_, c) => (c < 2 ? (row[c] as number) : c === 5 && k === 3 ? 2 : 0)));
+    const v = TINY_V.map((row, k) => Array.from({ length: 10 }, (_, c) => (c < 2 ? row[c]! : c === 5 && k === 3 ? 2 : 0)));
     // Image 1 (label 1): logits y0 = -7, y1 = 4, y5 = 8, others 0 -> top class 5: wrong.
     // Image 2 (label 0): y0 = 3, y1 = 1, y5 = 2 -> top class 0: right.
     const scan = await scanSaliency(tinyIsplitModel(v), tinyDataset(IMAGES, [1, 0]), { normalisation: RAW, batch: 2 });
@@ -82,7 +82,7 @@ describe('isplit on a hand-made model', () => {
   });
 
   it('pads a short last batch without counting the padding', async () => {
-    const data = tinyDataset([...IMAGES, IMAGES[0] as number[]], [1, 0, 1]);
+    const data = tinyDataset([...IMAGES, IMAGES[0]!], [1, 0, 1]);
     const r = await isplit(tinyIsplitModel(), data, { normalisation: RAW, batch: 2 });
     // Images 1, 2, 1: sum_ij M at A = (1.25 + 0 + 1.25) / 3.
     close(r.cuts[0]?.score as number, 2.5 / 3 / 4, 'S(A) over 3 images');

@@ -200,7 +200,7 @@ describe('v2 server', () => {
       assert.equal(r.status, 200);
       const body = r.json as { id: string; outputs: { data: number[] }[] };
       assert.equal(body.id, `c${k}`);
-      const want = await direct.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: xs[k] as Float32Array } });
+      const want = await direct.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: xs[k]! } });
       assert.deepEqual(body.outputs[0]?.data, Array.from(want.logits?.data as Float32Array));
     }
   });

@@ -90,7 +90,7 @@ describe('stream transport (server side)', () => {
     for (const [frame] of cases) c.socket.write(frame);
     const replies = await c.until(cases.length);
     for (const [k, [, status, message]] of cases.entries()) {
-      const r = replies.find((x) => x.tag === k + 1) as ReplyFrame;
+      const r = replies.find((x) => x.tag === k + 1)!;
       assert.equal(r.status, status, `case ${k + 1}`);
       if (status !== 200) assert.match((JSON.parse(new TextDecoder().decode(r.body)) as { error: string }).error, message);
     }
@@ -131,7 +131,7 @@ describe('stream transport (server side)', () => {
     const b = inferBody(4);
     c.socket.write(encodeRequestFrame(2, '/v2/models/full/infer', b.body, b.headerLength));
     const replies = await c.until(2);
-    const r1 = replies.find((r) => r.tag === 1) as ReplyFrame;
+    const r1 = replies.find((r) => r.tag === 1)!;
     assert.equal(r1.status, 413);
     assert.match(new TextDecoder().decode(r1.body), new RegExp(`JSON limit of ${JSON_LIMIT} bytes`));
     assert.equal(replies.find((r) => r.tag === 2)?.status, 200);

@@ -16,7 +16,7 @@ export function broadcastEvaluate(inputs: readonly TensorValue[], outShape: read
   const data = new Array<number>(n);
   const xs = new Array<number>(inputs.length);
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < inputs.length; k++) xs[k] = (inputs[k] as TensorValue).data[(index[k] as (f: number) => number)(i)] as number;
+    for (let k = 0; k < inputs.length; k++) xs[k] = inputs[k]!.data[index[k]!(i)]!;
     data[i] = f(xs);
   }
   return { dtype, dims: outShape, data };
@@ -36,7 +36,7 @@ export function broadcastOp(opType: string, arity: number, flops: number, f: (xs
     sinceVersion: 7,
     inferShape(ctx: OpContext, inputs: Inputs): TensorInfo[] {
       const xs = Array.from({ length: arity }, (_, i) => required(ctx, inputs, i));
-      return [{ dtype: (xs[0] as TensorInfo).dtype, shape: broadcastShapes(ctx, xs.map((x) => x.shape)) }];
+      return [{ dtype: xs[0]!.dtype, shape: broadcastShapes(ctx, xs.map((x) => x.shape)) }];
     },
     cost: elementwiseCost(flops),
     evaluate(ctx, inputs) {
@@ -53,7 +53,7 @@ export function broadcastOp(opType: string, arity: number, flops: number, f: (xs
 
 /** A unary elementwise op: output has the input's type and shape. */
 export function unaryOp(opType: string, flops: number, f: (x: number) => number, extra: Partial<OpDef> = {}): OpDef {
-  return broadcastOp(opType, 1, flops, (xs) => f(xs[0] as number), { sinceVersion: 6, ...extra });
+  return broadcastOp(opType, 1, flops, (xs) => f(xs[0]!), { sinceVersion: 6, ...extra });
 }
 
 export { dtypeBytes };

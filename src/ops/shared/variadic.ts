@@ -28,7 +28,7 @@ export function variadicOp(opType: string, flopsPerElement: (n: number) => numbe
     differentiable: new Array<boolean>(VARIADIC_MAX_LISTED).fill(true),
     inferShape(ctx, inputs) {
       const xs = present(ctx, inputs);
-      return [{ dtype: (xs[0] as TensorInfo).dtype, shape: broadcastShapes(ctx, xs.map((x) => x.shape)) }];
+      return [{ dtype: xs[0]!.dtype, shape: broadcastShapes(ctx, xs.map((x) => x.shape)) }];
     },
     cost(ctx, inputs, [y]) {
       const n = present(ctx, inputs).length;
