@@ -87,6 +87,8 @@ export interface EdgeClientOptions {
    * once and probe the server now and then (see circuit.ts); `false` turns it off
    */
   readonly circuit?: CircuitOptions | false;
+  /** the clock in ms for timings and the uplink estimate (default performance.now); tests pass their own */
+  readonly now?: () => number;
 }
 
 /** Where one prediction's time went, ms. */
@@ -150,7 +152,6 @@ export function argmaxRows(t: EdgeTensor): number[] {
   return out;
 }
 
-const now = (): number => performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 let sequence = 0;
 const clientTag = Math.floor(Math.random() * 0xffffffff).toString(16);
@@ -179,10 +180,12 @@ export class EdgeClient {
   private readonly switcher: CutSwitcher | undefined;
   private readonly initialCut: string;
   private readonly counter = new RequestCounter();
+  private readonly now: () => number;
 
   constructor(private readonly options: EdgeClientOptions) {
     this.transport = options.transport ?? fetchTransport();
-    this.circuit = options.circuit === false ? undefined : new CircuitBreaker(options.circuit);
+    this.now = options.now ?? (() => performance.now());
+    this.circuit = options.circuit === false ? undefined : new CircuitBreaker({ now: this.now, ...options.circuit });
     this.policy = options.exitPolicy ?? 'max-softmax';
     this.rate = new RateEstimator(options.rate);
     const resolved = resolveRoutes(options.serverUrl, routesOf(options), this.policy, options.fallback?.exitOutput);
@@ -218,13 +221,13 @@ export class EdgeClient {
   }
 
   private async run(input: Readonly<Record<string, EdgeTensor>>, options: PredictOptions): Promise<Prediction> {
-    const t0 = now();
+    const t0 = this.now();
     const requestId = `${clientTag}-${++sequence}`;
     const route = this.route();
     const spec = options.codec ?? this.options.codec ?? { name: 'fp32' };
     const headOut = await route.head.run(input);
     const exit = decideExit(headOut, route.exits, this.policy, options.thresholds);
-    const t1 = now();
+    const t1 = this.now();
     if (exit) {
       return {
         requestId, origin: `exit-${exit.index}`, cut: route.cut, confidence: exit.confidence, scores: exit.scores, labels: argmaxRows(exit.scores),
@@ -242,11 +245,11 @@ export class EdgeClient {
       parameters: { binary_data_output: true, [TIMING_REQUEST_PARAMETER]: true },
       ...(route.tailOutput ? { outputs: [{ name: route.tailOutput, parameters: { binary_data: true } }] } : {}),
     });
-    const t2 = now();
+    const t2 = this.now();
     const base = { requestId, cut: route.cut, bytesSent: body.body.length, cutBytes: enc.bytes.length, codec: codecLabel(spec) };
 
     const { scores, attempts, reason } = await this.send(route, body.body, body.headerLength, requestId);
-    const t3 = now();
+    const t3 = this.now();
     if (scores) {
       return {
         ...base, origin: 'server', scores, labels: argmaxRows(scores), attempts,
@@ -254,7 +257,7 @@ export class EdgeClient {
       };
     }
     const local = await this.local(route, input, headOut, reason);
-    const t4 = now();
+    const t4 = this.now();
     return {
       ...base, ...(attempts === 0 ? { bytesSent: 0 } : {}), ...local, labels: argmaxRows(local.scores), attempts, fallbackReason: reason,
       timing: { headMs: t1 - t0, encodeMs: t2 - t1, networkMs: t3 - t2, localMs: t4 - t3, totalMs: t4 - t0 },
@@ -353,14 +356,14 @@ export class EdgeClient {
     let status: number;
     let reply: Uint8Array;
     let replyHeader: string | null;
-    const sent = now();
+    const sent = this.now();
     let requestMs: number;
     try {
       const res = await this.transport(route.inferUrl, body, {
         'content-type': 'application/octet-stream',
         ...(headerLength !== undefined ? { 'inference-header-content-length': String(headerLength) } : {}),
       }, abort.signal);
-      requestMs = now() - sent;
+      requestMs = this.now() - sent;
       status = res.status;
       replyHeader = res.header(HEADER_LENGTH);
       reply = res.body;
