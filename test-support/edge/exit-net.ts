@@ -30,9 +30,11 @@ export interface ExitNetOptions {
   /** channels C (default 16) */
   readonly channels?: number;
   readonly seed?: number;
+  /** the blocks the exits read (default block1 and block3) */
+  readonly exitsAt?: readonly string[];
 }
 
-/** The net with its exits after block1 and block3 (`exit_0_logits`, `exit_1_logits`). */
+/** The net with its exits (`exit_<k>_logits`, by default after block1 and block3). */
 export function exitNet(o: ExitNetOptions = {}): ModelProto {
   const s = o.size ?? 64;
   const c = o.channels ?? 16;
@@ -46,7 +48,9 @@ export function exitNet(o: ExitNetOptions = {}): ModelProto {
   const pooled = b.node('Flatten', [b.node('GlobalAveragePool', [block3])], { axis: 1 });
   const logits = b.node('Gemm', [pooled, b.param('fc.w', [EXIT_NET_CLASSES, c]), b.param('fc.b', [EXIT_NET_CLASSES], { kind: 'const', value: 0 })], { transB: 1 }, 'logits');
   b.output(logits, 'float32', ['N', EXIT_NET_CLASSES]);
-  return insertExits(b.build(), { at: [block1, block3] }, { seed: (o.seed ?? 3) + 1 }).model;
+  const blocks: Record<string, string> = { block1, block2, block3 };
+  const at = (o.exitsAt ?? ['block1', 'block3']).map((name) => blocks[name] ?? name);
+  return insertExits(b.build(), { at }, { seed: (o.seed ?? 3) + 1 }).model;
 }
 
 /**
