@@ -332,16 +332,21 @@ export class EdgeClient {
     }
   }
 
-  /** The local answer after the server failed: the early exit, else the whole model. */
+  /**
+   * The local answer after the server failed: the exit named in `fallback`, else the whole
+   * model, else the deepest exit of the head (whatever its confidence).
+   */
   private async local(route: ResolvedRoute, input: Readonly<Record<string, EdgeTensor>>, headOut: Record<string, EdgeTensor>, reason: string): Promise<{ origin: Origin; scores: EdgeTensor }> {
-    const fb = this.options.fallback;
-    const exit = route.fallbackExit ? headOut[route.fallbackExit] : undefined;
-    if (exit) return { origin: 'local-exit', scores: exit };
-    if (fb?.full) {
-      const out = await fb.full.run(input);
-      const name = fb.full.outputNames[0] as string;
+    const named = route.fallbackExit ? headOut[route.fallbackExit] : undefined;
+    if (named) return { origin: 'local-exit', scores: named };
+    const full = this.options.fallback?.full;
+    if (full) {
+      const out = await full.run(input);
+      const name = full.outputNames[0] as string;
       return { origin: 'local-full', scores: out[name] as EdgeTensor };
     }
+    const deepest = route.deepestExit ? headOut[route.deepestExit] : undefined;
+    if (deepest) return { origin: 'local-exit', scores: deepest };
     throw new NetworkError(`the server gave no answer (${reason}) and this device has no early exit or whole model to fall back on`);
   }
 

@@ -35,8 +35,10 @@ export interface ResolvedRoute {
   readonly tailInput: string;
   readonly tailOutput: string | undefined;
   readonly exits: readonly ExitRule[];
-  /** the exit the local fallback answers with when the server cannot: the given one, else the deepest */
+  /** the exit the caller named for the local fallback, when this head has it (tried first) */
   readonly fallbackExit: string | undefined;
+  /** the deepest exit of this head (the fallback's last resort, after the whole model) */
+  readonly deepestExit: string | undefined;
 }
 
 /** The v2 inference URL of a model on a server. */
@@ -72,10 +74,10 @@ export function resolveRoutes(serverUrl: string, routes: readonly CutRoute[], po
       labels.add(index);
       return { output: e.output, threshold: e.threshold, index };
     });
-    const fallback = fallbackExit && outputs.includes(fallbackExit) ? fallbackExit : exits[exits.length - 1]?.output;
     return {
       cut: r.cut, head: r.head, inferUrl: inferUrlOf(serverUrl, r.model, r.version), cutOutput, tailInput: r.tailInput ?? cutOutput,
-      tailOutput: r.tailOutput, exits, fallbackExit: fallback,
+      tailOutput: r.tailOutput, exits, fallbackExit: fallbackExit && outputs.includes(fallbackExit) ? fallbackExit : undefined,
+      deepestExit: exits[exits.length - 1]?.output,
     };
   });
 }

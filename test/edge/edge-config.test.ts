@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -81,6 +81,15 @@ describe('edge config', () => {
     rejects(variant('switching.window', 0), 'switching.window', />= 1/);
     rejects(variant('switching.dwell', 1.5), 'switching.dwell', /integer/);
     rejects('{}', '(top level)', /JSON object/);
+  });
+
+  it('the example in docs/serving-and-edge.md is a valid config, its boundary the one the page states', () => {
+    const doc = readFileSync(new URL('../../../docs/serving-and-edge.md', import.meta.url), 'utf8');
+    const json = doc.split('```json')[1]?.split('```')[0] as string;
+    const c = parseEdgeConfig(JSON.parse(json));
+    assert.deepEqual(c.table.bands.map((b) => b.cut), ['block2', 'block1']);
+    assert.equal((c.table.bands[0]?.toMbps as number).toFixed(1), '8.0');
+    assert.match(doc, /boundary between the two cuts at 8\.0 Mbit\/s/);
   });
 
   it('loadEdgeConfig: a missing head file or a file that is not JSON, said so', async () => {
