@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { analyze } from '../../src/analysis/analyze.js';
 import { cutModel } from '../../src/cut/extract.js';
 import type { EdgeConfig } from '../../src/edge/edge-config.js';
+import type { PopexLayer } from '../../src/exits/popex.js';
 import { insertExits } from '../../src/exits/insert.js';
 import { ModelBuilder } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
@@ -51,6 +52,18 @@ export function exitNet(o: ExitNetOptions = {}): ModelProto {
   const blocks: Record<string, string> = { block1, block2, block3 };
   const at = (o.exitsAt ?? ['block1', 'block3']).map((name) => blocks[name] ?? name);
   return insertExits(b.build(), { at }, { seed: (o.seed ?? 3) + 1 }).model;
+}
+
+/**
+ * The net as a POPEX layer chain: block1, block2, block3 and the classifier, with the given
+ * times on the edge device, small cloud times, and each block's output bytes at batch 1.
+ */
+export function exitNetLayers(edgeMs: readonly [number, number, number, number], o: ExitNetOptions = {}): PopexLayer[] {
+  const s = o.size ?? 64;
+  const c = o.channels ?? 16;
+  const bytes = [c * s * s * 4, c * (s / 2) ** 2 * 4, c * (s / 4) ** 2 * 4, EXIT_NET_CLASSES * 4];
+  const cloudMs = [0.2, 0.2, 0.1, 0.01];
+  return ['block1', 'block2', 'block3', 'classifier'].map((name, i) => ({ name, edgeMs: edgeMs[i] as number, cloudMs: cloudMs[i] as number, outputBytes: bytes[i] as number }));
 }
 
 /**

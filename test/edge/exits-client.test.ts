@@ -11,7 +11,7 @@ import type { EdgeTensor, ModelRunner } from '../../src/edge/runtime.js';
 import { readModel } from '../../src/onnx/model-file.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
-import { type ExitDeployment, exitNet, exitNetInput, writeExitDeployment } from '../../test-support/edge/exit-net.js';
+import { type ExitDeployment, exitNet, exitNetInput, exitNetLayers, writeExitDeployment } from '../../test-support/edge/exit-net.js';
 
 /** Max softmax of one row of logits, in float64 (the reference for the client's decision). */
 function maxSoftmax(t: EdgeTensor): number {
@@ -40,12 +40,7 @@ describe('edge client with exits on a real server (exit net cut after block1 and
     dir = mkdtempSync(join(tmpdir(), 'cleave-exits-edge-'));
     deployment = writeExitDeployment(dir, exitNet(), ['block1', 'block3'], {
       inputBytes: 3 * 64 * 64 * 4,
-      layers: [
-        { name: 'block1', edgeMs: 2, cloudMs: 0.2, outputBytes: 16 * 64 * 64 * 4 },
-        { name: 'block2', edgeMs: 2, cloudMs: 0.2, outputBytes: 16 * 32 * 32 * 4 },
-        { name: 'block3', edgeMs: 1, cloudMs: 0.1, outputBytes: 16 * 16 * 16 * 4 },
-        { name: 'classifier', edgeMs: 0.1, cloudMs: 0.01, outputBytes: 40 },
-      ],
+      layers: exitNetLayers([2, 2, 1, 0.1]),
       exits: [
         { output: 'exit_0_logits', after: 'block1', edgeMs: 0.3, exitProbability: 0.3, threshold: TAU.exit_0_logits },
         { output: 'exit_1_logits', after: 'block3', edgeMs: 0.1, exitProbability: 0.3, threshold: TAU.exit_1_logits },

@@ -14,7 +14,7 @@ import { parseEdgeConfig } from '../../src/edge/edge-config.js';
 import { exitConfidence } from '../../src/edge/exit-decision.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor } from '../../src/edge/runtime.js';
-import { exitNet, exitNetInput, type ExitNetOptions } from '../../test-support/edge/exit-net.js';
+import { exitNet, exitNetInput, exitNetLayers, type ExitNetOptions } from '../../test-support/edge/exit-net.js';
 import type { ReplanRecord } from '../../test-support/net/replan-client.js';
 import { ReplanRig } from '../../test-support/net/replan-rig.js';
 import { leftoverNamespaces, netnsUnavailableReason } from '../../test-support/net/shaped-link.js';
@@ -39,13 +39,8 @@ const AMPLITUDES = [1, 1, 32, 1, 16, 1];
 
 const CONFIG = {
   inputBytes: 3 * 64 * 64 * 4, rttMs: 2,
-  layers: [
-    { name: 'block1', edgeMs: 2, cloudMs: 0.2, outputBytes: 16 * 64 * 64 * 4 },
-    // A slow edge device: block2 takes 210 ms there (as a deploy step would have measured it).
-    { name: 'block2', edgeMs: 210, cloudMs: 0.2, outputBytes: 16 * 32 * 32 * 4 },
-    { name: 'block3', edgeMs: 5, cloudMs: 0.1, outputBytes: 16 * 16 * 16 * 4 },
-    { name: 'classifier', edgeMs: 0.1, cloudMs: 0.01, outputBytes: 40 },
-  ],
+  // A slow edge device: block2 takes 210 ms there (as a deploy step would have measured it).
+  layers: exitNetLayers([2, 210, 5, 0.1], NET),
   exits: [
     { output: 'exit_0_logits', after: 'block1', edgeMs: 0.3, exitProbability: 1 / 6, threshold: TAU },
     { output: 'exit_1_logits', after: 'block2', edgeMs: 0.3, exitProbability: 1 / 5, threshold: TAU },
