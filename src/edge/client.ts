@@ -15,8 +15,8 @@ import { type Transport, fetchTransport } from './transport.js';
 
 /**
  * Where an answer was computed: an exit of the head that was confident (`exit-<k>`, nothing
- * sent), the server (the tail), or the local fallback after the server failed (the deepest exit
- * of the head whatever its confidence, or the whole model).
+ * sent), the server (the tail), or the local fallback after the server failed (`local-exit`: an
+ * exit of the head whatever its confidence; `local-full`: the whole model).
  */
 export type Origin = 'server' | `exit-${number}` | 'local-exit' | 'local-full';
 

@@ -88,8 +88,8 @@ describe('edge config', () => {
     const json = doc.split('```json')[1]?.split('```')[0] as string;
     const c = parseEdgeConfig(JSON.parse(json));
     assert.deepEqual(c.table.bands.map((b) => b.cut), ['block2', 'block1']);
-    assert.equal((c.table.bands[0]?.toMbps as number).toFixed(1), '8.0');
-    assert.match(doc, /boundary between the two cuts at 8\.0 Mbit\/s/);
+    assert.equal((c.table.bands[0]?.toMbps as number).toFixed(1), '6.0');
+    assert.match(doc, /boundary between the two cuts at 6\.0 Mbit\/s/);
   });
 
   it('loadEdgeConfig: a missing head file or a file that is not JSON, said so', async () => {
