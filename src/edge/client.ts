@@ -71,6 +71,11 @@ export interface EdgeClientOptions {
   readonly exitPolicy?: ExitPolicy;
   /** the uplink estimate from the client's own requests (rate-estimator.ts) */
   readonly rate?: RateEstimatorOptions;
+  /**
+   * ask the server for its own time on each request (the `cleave_timing` request parameter,
+   * default true); turn it off for a server that refuses unknown request parameters
+   */
+  readonly askServerTime?: boolean;
   readonly codec?: CodecSpec;
   readonly retry?: RetryPolicy;
   /** what to do when the server cannot answer */
@@ -242,7 +247,7 @@ export class EdgeClient {
     const body = encodeInferRequest({
       id: requestId,
       inputs: [{ name: route.tailInput, datatype: enc.datatype, shape: enc.shape, data: fromBinary(enc.datatype, enc.shape, enc.bytes, route.cutOutput), parameters: enc.parameters }],
-      parameters: { binary_data_output: true, [TIMING_REQUEST_PARAMETER]: true },
+      parameters: { binary_data_output: true, ...(this.options.askServerTime === false ? {} : { [TIMING_REQUEST_PARAMETER]: true }) },
       ...(route.tailOutput ? { outputs: [{ name: route.tailOutput, parameters: { binary_data: true } }] } : {}),
     });
     const t2 = this.now();

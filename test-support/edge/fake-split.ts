@@ -101,6 +101,8 @@ export class FakeLink {
   /** extra ms for the next requests, one each (a retransmission timeout, a busy CPU) */
   readonly stalls: number[] = [];
   readonly calls: FakeCall[] = [];
+  /** requests that asked for the server's time */
+  timingAsked = 0;
 
   constructor(private readonly clock: FakeClock, private readonly classOf: (model: string) => number = () => 0) {}
 
@@ -109,6 +111,7 @@ export class FakeLink {
     const req = decodeInferRequest(body, header === undefined ? undefined : Number(header));
     const model = decodeURIComponent(/\/v2\/models\/([^/]+)\//.exec(url)?.[1] ?? '');
     this.calls.push({ model, bytes: body.length, mbps: this.mbps });
+    if (wantsServerTime(req.parameters)) this.timingAsked++;
     this.clock.advance((8 * body.length) / (1000 * this.mbps) + this.rttMs + this.serverMs + (this.stalls.shift() ?? 0));
     if (this.failWith !== undefined) return { status: this.failWith, header: () => null, body: new Uint8Array(0) };
     const logits = new Float32Array(CLASSES);

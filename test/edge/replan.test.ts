@@ -105,6 +105,7 @@ describe('edge client: exits and re-planning on a fake link and clock', () => {
     // What the server saw: one request per server answer, on the cut's own tail.
     assert.equal(link.calls.filter((c) => c.model === 'tail-block1').length, 14);
     assert.equal(link.calls.filter((c) => c.model === 'tail-block2').length, 6);
+    assert.equal(link.timingAsked, link.calls.length, 'every request asked for the server\'s time');
     assert.equal(new Set(answers.map((a) => a.requestId)).size, answers.length);
     assert.deepEqual(stats.switches.map((s) => [s.from, s.to, s.atSample]), [['block1', 'block2', 13], ['block2', 'block1', 19]]);
     assert.equal(stats.measured, 20);
@@ -119,6 +120,20 @@ describe('edge client: exits and re-planning on a fake link and clock', () => {
     const bytes = link.calls[0]?.bytes as number;
     const want = (8 * bytes) / (1000 * ((8 * bytes) / (1000 * 100) + 40));
     assert.ok(Math.abs((client.uplinkMbps as number) - want) < 1e-9, `${client.uplinkMbps} vs ${want}`);
+  });
+
+  it('askServerTime: false sends no timing parameter; the estimate then counts the server\'s time as the wire\'s', async () => {
+    const clock = new FakeClock();
+    const link = new FakeLink(clock);
+    link.mbps = 100;
+    link.serverMs = 40;
+    const client = new EdgeClient({
+      serverUrl: 'http://fake', model: 'tail', head: fakeHead('cut', 1000, []), transport: link.transport, now: clock.now, askServerTime: false, rate: { minSamples: 1 },
+    });
+    await client.predict(fakeInput(1, []));
+    const bytes = link.calls[0]?.bytes as number;
+    assert.ok(Math.abs((client.uplinkMbps as number) - (8 * bytes) / (1000 * ((8 * bytes) / (1000 * 100) + 40))) < 1e-9);
+    assert.equal(link.timingAsked, 0);
   });
 
   it('a failing server: the deepest exit of the cut\'s head answers, whatever its confidence', async () => {
