@@ -44,7 +44,8 @@ where the model can be split into head (edge) and tail (server), with the bytes 
   },
   json: 'print the analysis as JSON (stable fields: totals, nodes, tensors, cutPoints, issues)',
   notes: `FLOPs count one multiply-accumulate as 2; MACs are listed apart for Conv/Gemm/MatMul.
-An op cleave has no rule for is reported on stderr (exit code 4); the rest is still analysed.`,
+An op cleave has no rule for is reported on stderr (exit code 4); the rest is still analysed.
+A node whose inputs contradict its op is reported too, with the bad-model exit code 3.`,
   examples: [
     'cleave analyze resnet50.onnx',
     'cleave analyze model.onnx --batch 8 --max-tensors 2 --table cuts',
@@ -68,6 +69,8 @@ An op cleave has no rule for is reported on stderr (exit code 4); the rest is st
     const unsupported = unsupportedSummary(a);
     for (const line of unsupported) io.stderr(`cleave: ${line}\n`);
     for (const i of a.issues) if (i.code !== 'UNSUPPORTED_OP') io.stderr(`cleave: ${i.message}\n`);
-    return unsupported.length ? EXIT.UNSUPPORTED_OP : EXIT.OK;
+    if (unsupported.length) return EXIT.UNSUPPORTED_OP;
+    // A node whose inputs contradict its op (shapes, ranks, attributes) makes ONNX Runtime refuse the model.
+    return a.issues.some((i) => i.code === 'BAD_MODEL') ? EXIT.BAD_MODEL : EXIT.OK;
   },
 });

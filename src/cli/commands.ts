@@ -8,8 +8,11 @@ import { bottleneckCommand } from './bottleneck.js';
 import { buildModelCommand } from './build-model.js';
 import type { Command } from './command.js';
 import { cutCommand } from './cut.js';
+import { exitsCommand } from './exits.js';
 import { exportCommand } from './export.js';
 import { gradcamCommand } from './gradcam.js';
+import { popexCommand } from './popex.js';
+import { planCommand } from './plan.js';
 import { profileCommand } from './profile.js';
 import { rankCommand } from './rank.js';
 import { runCommand } from './run.js';
@@ -27,6 +30,9 @@ export const COMMANDS: readonly Command[] = [
   bottleneckCommand,
   profileCommand,
   simulateCommand,
+  exitsCommand,
+  popexCommand,
+  planCommand,
   serveCommand,
   runCommand,
   exportCommand,

@@ -65,20 +65,33 @@ function validateNames(analysis: Analysis, tensors: readonly string[]): void {
  */
 function tailNodes(analysis: Analysis, targets: readonly string[], cut: ReadonlySet<string>): number[] {
   const { graph, inference } = analysis.dataflow;
-  const memo = new Map<string, boolean>();
-  // Can the tail compute t from the cut tensors and weights alone (no stored values)?
-  const computable = (t: string): boolean => {
-    if (!t || cut.has(t) || graph.initializers.has(t)) return true;
-    const known = memo.get(t);
-    if (known !== undefined) return known;
-    const p = graph.producer.get(t);
-    memo.set(t, false);
-    const ok = p !== undefined && (graph.nodes[p] as NodeProto).input.every((i) => computable(i) || storable(i));
-    memo.set(t, ok);
-    return ok;
-  };
   // A folded tensor with a known value can be stored in the tail as a weight.
   const storable = (t: string): boolean => inference.constant.has(t) && inference.tensors.get(t)?.value !== undefined;
+  const given = (t: string): boolean => !t || cut.has(t) || graph.initializers.has(t);
+  const memo = new Map<string, boolean>();
+  // Can the tail compute t from the cut tensors and weights alone (no stored values)? Yes when
+  // every input of its producer can be computed or stored. Decided inputs first, with an
+  // explicit stack: a chain of thousands of nodes must not meet the call stack's depth.
+  const computable = (target: string): boolean => {
+    const stack = [target];
+    while (stack.length) {
+      const t = stack[stack.length - 1] as string;
+      if (given(t) || memo.has(t)) {
+        stack.pop();
+        continue;
+      }
+      const p = graph.producer.get(t);
+      const inputs = p === undefined ? [] : (graph.nodes[p] as NodeProto).input;
+      const open = inputs.filter((i) => !given(i) && !memo.has(i));
+      if (open.length) {
+        stack.push(...open);
+        continue;
+      }
+      stack.pop();
+      memo.set(t, p !== undefined && inputs.every((i) => given(i) || memo.get(i) === true || storable(i)));
+    }
+    return given(target) || memo.get(target) === true;
+  };
   const include = new Set<number>();
   const stack = [...targets];
   while (stack.length) {
