@@ -7,7 +7,8 @@ import { type CircuitOptions, CircuitBreaker, type CircuitState } from './circui
 import { type ClientStats, RequestCounter } from './client-stats.js';
 import type { CutTable } from './cut-table.js';
 import { CutSwitcher, type SwitchingOptions } from './cut-switcher.js';
-import { type ExitPolicy, type ExitRule, decideExit } from './exit-decision.js';
+import type { ExitPolicy } from '../exits/policy.js';
+import { type ExitRule, decideExit } from './exit-decision.js';
 import { RateEstimator, type RateEstimatorOptions } from './rate-estimator.js';
 import { type CutRoute, type ResolvedRoute, resolveRoutes } from './routes.js';
 import type { EdgeTensor, ModelRunner } from './runtime.js';

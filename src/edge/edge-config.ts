@@ -24,7 +24,8 @@ import { BadFieldError, readArray, readNumber, readObject, readString } from '..
 import { type CheckedPopexProblem, MAX_POPEX_EXITS, parsePopexProblem, type PopexLayer } from '../exits/popex.js';
 import { CutTable } from './cut-table.js';
 import type { SwitchingOptions } from './cut-switcher.js';
-import { EXIT_POLICIES, type ExitPolicy, type ExitRule, exitIndexOf } from './exit-decision.js';
+import { EXIT_POLICIES, type ExitPolicy } from '../exits/policy.js';
+import { type ExitRule, exitIndexOf } from './exit-decision.js';
 import { MAX_RATE_WINDOW, type RateEstimatorOptions } from './rate-estimator.js';
 import type { CutRoute } from './routes.js';
 import type { ModelRunner } from './runtime.js';

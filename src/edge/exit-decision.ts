@@ -6,11 +6,8 @@
  * entropy in nats is <= it ("entropy"); the first confident exit, in order of depth, answers.
  */
 import { BadRequestError } from '../errors.js';
+import { checkTaus, type ExitPolicy, policyConfidences, tauOf, thresholdOf } from '../exits/policy.js';
 import type { EdgeTensor } from './runtime.js';
-
-/** How an exit's confidence is judged. */
-export type ExitPolicy = 'max-softmax' | 'entropy';
-export const EXIT_POLICIES: readonly ExitPolicy[] = ['max-softmax', 'entropy'];
 
 /** One exit the client may answer from. */
 export interface ExitRule {
@@ -37,41 +34,30 @@ export function exitIndexOf(output: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Checks a policy's threshold: a probability in [0, 1], or an entropy >= 0. */
+/** Checks a policy's threshold (a probability in [0, 1], or an entropy >= 0), saying whose it is. */
 export function checkThreshold(policy: ExitPolicy, threshold: number, what: string): number {
-  const ok = Number.isFinite(threshold) && threshold >= 0 && (policy === 'entropy' || threshold <= 1);
-  if (!ok) throw new BadRequestError(`${what}: a ${policy} threshold must be ${policy === 'entropy' ? 'an entropy >= 0 (nats)' : 'a probability in [0, 1]'}, got ${threshold}`);
+  try {
+    checkTaus(policy, [threshold]);
+  } catch (e) {
+    throw new BadRequestError(`${what}: ${(e as Error).message}`);
+  }
   return threshold;
 }
 
 /**
- * Per row of [rows, classes] logits: max softmax, or the entropy in nats of the softmax. With
- * d_c = z_c - max z and S = sum e^{d_c}: max softmax = 1 / S, H = log S - (sum e^{d_c} d_c) / S.
+ * Per row of [rows, classes] logits, on the policy's confidence scale (src/exits/policy.ts):
+ * max softmax, or minus the entropy (nats) of the softmax, so that higher is surer for both.
  */
-export function exitConfidence(logits: EdgeTensor, policy: ExitPolicy): number[] {
+function confidences(logits: EdgeTensor, policy: ExitPolicy): Float64Array {
   const classes = logits.dims[logits.dims.length - 1] ?? 0;
-  if (classes === 0) return [];
-  const rows = logits.data.length / classes;
-  const out: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, Number(logits.data[r * classes + c]));
-    let sum = 0;
-    let weighted = 0;
-    for (let c = 0; c < classes; c++) {
-      const d = Number(logits.data[r * classes + c]) - max;
-      const e = Math.exp(d);
-      sum += e;
-      weighted += e * d;
-    }
-    out.push(policy === 'max-softmax' ? 1 / sum : Math.log(sum) - weighted / sum);
-  }
-  return out;
+  const rows = classes === 0 ? 0 : logits.data.length / classes;
+  const values = logits.data instanceof BigInt64Array ? Array.from(logits.data, Number) : logits.data;
+  return policyConfidences({ logits: values, labels: new Uint8Array(rows), classes }, policy).confidence;
 }
 
-/** Does a confidence pass the threshold? NaN (logits with NaN or infinities) never does. */
-function confident(policy: ExitPolicy, confidence: number, threshold: number): boolean {
-  return policy === 'max-softmax' ? confidence >= threshold : confidence <= threshold;
+/** Per row of [rows, classes] logits: max softmax, or the entropy in nats of the softmax. */
+export function exitConfidence(logits: EdgeTensor, policy: ExitPolicy): number[] {
+  return Array.from(confidences(logits, policy), (c) => tauOf(policy, c));
 }
 
 /**
@@ -91,9 +77,11 @@ export function decideExit(
     const threshold = override === undefined ? rule.threshold : checkThreshold(policy, override, `exit "${rule.output}"`);
     const scores = headOut[rule.output];
     if (!scores) throw new BadRequestError(`the head produced no exit output "${rule.output}"`);
-    const confidence = exitConfidence(scores, policy);
-    if (confidence.length > 0 && confidence.every((c) => confident(policy, c, threshold))) {
-      return { output: rule.output, index: rule.index ?? exitIndexOf(rule.output) ?? position, scores, confidence };
+    // On the confidence scale, both policies exit at confidence >= threshold; NaN never does.
+    const confidence = confidences(scores, policy);
+    const bar = thresholdOf(policy, threshold);
+    if (confidence.length > 0 && confidence.every((c) => c >= bar)) {
+      return { output: rule.output, index: rule.index ?? exitIndexOf(rule.output) ?? position, scores, confidence: Array.from(confidence, (c) => tauOf(policy, c)) };
     }
   }
   return undefined;

@@ -4,7 +4,8 @@
  * A client with one cut has one route.
  */
 import { BadRequestError } from '../errors.js';
-import { checkThreshold, type ExitPolicy, type ExitRule, exitIndexOf } from './exit-decision.js';
+import type { ExitPolicy } from '../exits/policy.js';
+import { checkThreshold, type ExitRule, exitIndexOf } from './exit-decision.js';
 import type { ModelRunner } from './runtime.js';
 
 /** One candidate cut: the head here, the tail on the server. */
