@@ -97,9 +97,9 @@ function cutSource(i: DeployModelInputs, planAnalysis: Analysis): ModelSource {
   if (entry.sparsity === 'dense') return i.model;
   const variant = i.plan.sweep.sparsity.find((v) => v.label === entry.sparsity);
   if (!variant) throw new BadRequestError(`plan: field "${field}.sparsity" names variant "${entry.sparsity}", which "sweep.sparsity" does not describe`);
-  if (!i.sparse) throw new BadRequestError(`the entry uses sparsity variant "${variant.label}" (density ${variant.density}, ${variant.structured ? 'structured' : 'unstructured'}); its accuracy was measured on that variant trained, which deploy does not make from the dense model: give --sparse-model FILE (the model sparsified with these settings and trained; docs/planning.md)`);
-  if (entry.placement === 'remote') throw new BadRequestError(`the entry pairs the remote placement with sparsity variant "${variant.label}", which thins head layers a remote placement does not have; deploy the dense remote entry`);
-  if (entry.exits.length) throw new BadRequestError('the entry combines exits with a sparsity variant; deploy supports one of them per entry');
+  if (!i.sparse) throw new BadRequestError(`plan: ${field} uses sparsity variant "${variant.label}" (density ${variant.density}, ${variant.structured ? 'structured' : 'unstructured'}); its accuracy was measured on that variant trained, which deploy does not make from the dense model: give --sparse-model FILE (the model sparsified with these settings and trained; docs/planning.md)`);
+  if (entry.placement === 'remote') throw new BadRequestError(`plan: ${field} pairs the remote placement with sparsity variant "${variant.label}", which thins head layers a remote placement does not have; deploy the dense remote entry`);
+  if (entry.exits.length) throw new BadRequestError(`plan: ${field} combines exits with a sparsity variant; deploy supports one of them per entry`);
   const sig = graphFromModel(i.sparse.model);
   const io = [sig.inputs.map((v) => v.name), sig.outputs.map((v) => v.name)];
   if (!sameNames(io[0] as string[], i.plan.model.inputs) || !sameNames(io[1] as string[], i.plan.model.outputs)) {
