@@ -8,6 +8,7 @@ import { bottleneckCommand } from './bottleneck.js';
 import { buildModelCommand } from './build-model.js';
 import type { Command } from './command.js';
 import { cutCommand } from './cut.js';
+import { deployCommand } from './deploy.js';
 import { exitsCommand } from './exits.js';
 import { exportCommand } from './export.js';
 import { gradcamCommand } from './gradcam.js';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   exitsCommand,
   popexCommand,
   planCommand,
+  deployCommand,
   serveCommand,
   runCommand,
   exportCommand,
