@@ -4,6 +4,7 @@ import type { Graph } from '../graph/graph.js';
 import { dtypeFromCode } from '../onnx/dtype.js';
 import { numelOf } from '../onnx/tensor.js';
 import type { NodeProto, TensorProto } from '../onnx/types.js';
+import { formatDensity } from './degrees.js';
 import type { Granularity, SparseLayerRecord, SparseOp } from './metadata.js';
 
 /** Op types whose constant weight sparsify can mask. */
@@ -60,7 +61,7 @@ export function junctionOf(graph: Graph, index: number, records: readonly Sparse
   }
   const already = records.find((r) => r.node === name);
   if (already) {
-    refuse(name, op, `it is sparse already (density ${already.density}, seed ${already.seed}, ${already.form}); sparsify the dense model instead, or densify this one first`);
+    refuse(name, op, `it is sparse already (density ${formatDensity(already.density)}, seed ${already.seed}, ${already.form}); sparsify the dense model instead, or densify this one first`);
   }
   const weight = node.input[1] ?? '';
   const tensor = graph.initializers.get(weight);
