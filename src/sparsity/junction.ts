@@ -63,6 +63,10 @@ export function junctionOf(graph: Graph, index: number, records: readonly Sparse
   if (already) {
     refuse(name, op, `it is sparse already (density ${formatDensity(already.density)}, seed ${already.seed}, ${already.form}); sparsify the dense model instead, or densify this one first`);
   }
+  const carrier = records.find((r) => r.folded?.node === name);
+  if (carrier) {
+    refuse(name, op, `its output channels come out in the input order of structured layer "${carrier.node}" (folded into its weights); sparsify the dense model with both layers at once, or densify this one first`);
+  }
   const weight = node.input[1] ?? '';
   const tensor = graph.initializers.get(weight);
   if (!tensor) {

@@ -1,0 +1,116 @@
+/**
+ * What the sparsity benches share: interleaved ORT timing of several forms of a model, FLOPs
+ * counted from nonzeros, the machine line, and where results go.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Analysis, analyze } from '../../src/analysis/analyze.js';
+import { graphFromModel } from '../../src/graph/graph.js';
+import { summarize } from '../../src/net/stats.js';
+import { encodeModel } from '../../src/onnx/codec.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import { machineFacts } from '../../src/profile/machine.js';
+import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { sparseNodeCounts } from '../../src/sparsity/counts.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root (the benches run from build/bench/sparsity/). */
+export const ROOT = resolve(here, '../../..');
+
+/** The 1-minute load average now: other processes on this shared machine stretch timings. */
+export function load1m(): number {
+  return Math.round((loadavg()[0] as number) * 100) / 100;
+}
+
+/** The analysis of a model with sparse layers counted from their nonzeros. */
+export function sparseAnalysis(model: ModelProto, batch: number): Analysis {
+  const graph = graphFromModel(model);
+  return analyze(graph, { batch, nodeCounts: sparseNodeCounts(graph) });
+}
+
+/** FLOPs of one inference at `batch`, sparse layers counted from their nonzeros. */
+export function countedFlops(model: ModelProto, batch = 1): number {
+  return sparseAnalysis(model, batch).totals.flops;
+}
+
+export interface Timing {
+  readonly medianMs: number;
+  readonly p10Ms: number;
+}
+
+/**
+ * Median and p10 latency of one run of each model on `feeds`. The models run interleaved, one
+ * run each per round after `warmup` rounds, so load from other processes stretches all alike.
+ */
+export async function timeModels<K extends string>(
+  models: Readonly<Record<K, ModelProto>>, feeds: Readonly<Record<string, RunTensor>>, options: { readonly repeats: number; readonly threads: number; readonly warmup?: number },
+): Promise<Record<K, Timing>> {
+  const keys = Object.keys(models) as K[];
+  const sessions = await Promise.all(keys.map((k) => Session.fromModel(encodeModel(models[k]), { threads: options.threads })));
+  const samples: number[][] = keys.map(() => []);
+  try {
+    for (let round = -(options.warmup ?? Math.min(20, options.repeats)); round < options.repeats; round++) {
+      for (let i = 0; i < keys.length; i++) {
+        const t0 = performance.now();
+        await (sessions[i] as Session).run(feeds);
+        if (round >= 0) (samples[i] as number[]).push(performance.now() - t0);
+      }
+    }
+  } finally {
+    await Promise.all(sessions.map((s) => s.release()));
+  }
+  const out = {} as Record<K, Timing>;
+  keys.forEach((k, i) => {
+    const s = summarize(samples[i] as number[]);
+    out[k] = { medianMs: s.medianMs, p10Ms: s.p10Ms };
+  });
+  return out;
+}
+
+/** The machine, for the header line and the JSON. */
+export function machine(): ReturnType<typeof machineFacts> {
+  return machineFacts();
+}
+
+export function machineLine(m = machine()): string {
+  return `${m.cpuModel}, ${m.cpus} CPUs, ONNX Runtime ${m.onnxruntime}; 1-min load average ${load1m().toFixed(1)}`;
+}
+
+/** Writes bench/results/sparsity-NAME.json and says so. */
+export function writeResult(name: string, value: unknown): string {
+  const out = join(ROOT, `bench/results/sparsity-${name}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(value, null, 1)}\n`);
+  console.log(`wrote ${out}`);
+  return out;
+}
+
+/** A positive integer flag, or a message naming it. */
+export function positiveInt(text: string | undefined, flag: string, usage: string, min = 1): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < min) {
+    console.error(`--${flag} must be an integer >= ${min}, got "${text}"\n${usage}`);
+    process.exit(2);
+  }
+  return v;
+}
+
+/** Bytes of a model as one ONNX file. */
+export function fileBytes(model: ModelProto): number {
+  return encodeModel(model).length;
+}
+
+/** Densities separated by commas, each a decimal or a fraction (0.5, 1/4), each in (0, 1). */
+export function parseDensities(text: string, usage: string): number[] {
+  const out = text.split(',').map((t) => {
+    const [a, b] = t.trim().split('/');
+    return b === undefined ? Number(a) : Number(a) / Number(b);
+  });
+  if (out.length === 0 || out.some((d) => !(d > 0 && d < 1))) {
+    console.error(`--densities must be densities in (0, 1) such as 1/2,1/4, got "${text}"\n${usage}`);
+    process.exit(2);
+  }
+  return out;
+}
