@@ -3,10 +3,11 @@ import { type Inference, inferShapes, nodeContext, type ShapeBinding } from '../
 import { BadModelError, BadRequestError, UnsupportedOpError } from '../errors.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
 import { valueInfo } from '../graph/builder.js';
-import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { ModelProto, NodeProto, ValueInfoProto } from '../onnx/types.js';
 import { differentiableAt } from '../ops/op.js';
-import { BackwardEmitter, NodeGradContext } from './node-grad-context.js';
+import { nodeEmitter } from './emitter.js';
+import { NodeGradContext } from './node-grad-context.js';
 
 /** A tensor whose gradient is given: by another tensor of the model, or by a new graph input. */
 export interface GradSeed {
@@ -36,6 +37,11 @@ export interface GradientModel {
   readonly grads: ReadonlyMap<string, string>;
   /** shapes and types of the forward tensors */
   readonly inference: Inference;
+  /**
+   * static shapes of the result's tensors where known: the forward ones, each gradient (the
+   * shape of its tensor), and the constants the rules added; what the ORT passes read
+   */
+  readonly shapes: ReadonlyMap<string, TensorInfo>;
   /** number of forward nodes that received a gradient rule */
   readonly activeNodes: number;
 }
@@ -100,9 +106,11 @@ export function buildGradientModel(model: ModelProto, request: GradientRequest):
     if (issue) throw new BadModelError(`cannot differentiate through node "${ctx.name}": ${issue.message}`);
   });
 
-  const emitter = new BackwardEmitter(graph, model);
+  const emitter = nodeEmitter(model);
   const contributions = new Map<string, string[]>();
   const contribute = (t: string, g: string) => {
+    const info = tensors.get(t);
+    if (info) emitter.record(g, info);
     const list = contributions.get(t);
     if (list) list.push(g);
     else contributions.set(t, [g]);
@@ -149,7 +157,11 @@ export function buildGradientModel(model: ModelProto, request: GradientRequest):
     });
     const outGrads = node.output.map((o) => {
       const list = contributions.get(o);
-      return list ? emitter.sum(list, `${ctx.name}/grad/${o}_sum`) : undefined;
+      if (!list) return undefined;
+      const sum = emitter.sum(list, `${ctx.name}/grad/${o}_sum`);
+      const info = tensors.get(o);
+      if (info) emitter.record(sum, info);
+      return sum;
     });
     const g = new NodeGradContext(emitter, ctx, inInfos, outInfos, outGrads, wanted);
     rule.gradient(g);
@@ -168,9 +180,13 @@ export function buildGradientModel(model: ModelProto, request: GradientRequest):
     // Reachable (checked above) but every path goes through inputs no rule differentiates.
     if (!list) throw new BadRequestError(`no gradient flows to "${w}": every path from it passes through non-differentiable inputs`);
     const name = emitter.finalName(`${w}_grad`);
-    emitter.node('Identity', [emitter.sum(list, `${w}/grad/sum`)], [name], `${w}/grad/out`);
+    const info = tensors.get(w);
+    if (!info) throw new BadModelError(`the shape of "${w}" is unknown, so its gradient cannot be declared as an output`);
+    const sum = emitter.sum(list, `${w}/grad/sum`);
+    emitter.record(sum, info);
+    emitter.node('Identity', [sum], [name], `${w}/grad/out`);
+    emitter.record(name, info);
     grads.set(w, name);
-    const info = tensors.get(w) as TensorInfo;
     gradOutputs.push(valueInfo(name, info.dtype, info.shape));
   }
 
@@ -179,17 +195,9 @@ export function buildGradientModel(model: ModelProto, request: GradientRequest):
     const info = tensors.get(o);
     return info ? valueInfo(o, info.dtype, info.shape) : { name: o };
   });
-  const g = model.graph;
-  const out: ModelProto = {
-    ...model,
-    graph: {
-      ...g,
-      node: [...g.node, ...emitter.nodes],
-      initializer: [...g.initializer, ...emitter.initializers] as TensorProto[],
-      input: [...g.input, ...extraInputs],
-      output: [...forwardOutputs, ...gradOutputs],
-      valueInfo: [],
-    },
-  };
-  return { model: out, grads, inference, activeNodes: active };
+  const appended = emitter.appendTo(model, { extraInputs, outputs: [...forwardOutputs, ...gradOutputs] });
+  const out: ModelProto = { ...appended, graph: { ...appended.graph, valueInfo: [] } };
+  const shapes = new Map(tensors);
+  for (const [t, info] of emitter.shapes) shapes.set(t, info);
+  return { model: out, grads, inference, shapes, activeNodes: active };
 }

@@ -1,4 +1,4 @@
-import type { BackwardEmitter } from '../autodiff/node-grad-context.js';
+import type { NodeEmitter } from '../autodiff/emitter.js';
 
 /** Tensors the softmax cross-entropy head adds to a classifier. */
 export interface CrossEntropyTensors {
@@ -15,7 +15,7 @@ export interface CrossEntropyTensors {
  * y one-hot. Its gradient w.r.t. the logits is emitted directly in the fused, stable form
  * (p - y) / N rather than through LogSoftmax's rule, as every framework does.
  */
-export function crossEntropy(e: BackwardEmitter, logits: string, onehot: string, batch: number): CrossEntropyTensors {
+export function crossEntropy(e: NodeEmitter, logits: string, onehot: string, batch: number): CrossEntropyTensors {
   const op = (type: string, inputs: readonly string[], name: string, attrs: Record<string, number | readonly number[]> = {}) =>
     e.emit(type, inputs, 1, `loss/${name}`, attrs)[0] as string;
   const logp = op('LogSoftmax', [logits], 'log_softmax', { axis: 1 });

@@ -1,19 +1,15 @@
-import { inferShapes } from '../analysis/infer.js';
+import { type Inference, inferShapes } from '../analysis/infer.js';
 import { buildGradientModel } from '../autodiff/backward.js';
+import { nodeEmitter } from '../autodiff/emitter.js';
 import { liftInitializers } from '../autodiff/lift.js';
-import { nodeAttribute } from '../graph/builder.js';
-import { BackwardEmitter } from '../autodiff/node-grad-context.js';
 import { BadRequestError } from '../errors.js';
-import { valueInfo } from '../graph/builder.js';
-import { graphFromModel, opsetOf } from '../graph/graph.js';
+import { nodeAttribute, valueInfo } from '../graph/builder.js';
+import { type Graph, graphFromModel, opsetOf } from '../graph/graph.js';
 import { type DType, dtypeFromCode } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
-import type { TensorInfo } from '../graph/tensor-meta.js';
-import { forwardConvsAsGemm } from './conv-gemm.js';
+import { optimiseForOrt } from '../passes/optimise.js';
 import { crossEntropy } from './loss.js';
-import { convsToNchwc } from './nchwc.js';
-import { shareIntConstants } from './shared-constants.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, emitUpdate, LR_INPUT, type OptimizerSpec, stateSlots, validateOptimizer } from './optimizers.js';
 
 export interface TrainStepOptions {
@@ -80,9 +76,7 @@ function isFloat(t: TensorProto): boolean {
 }
 
 /** The default trainable set: float initializers read at a differentiable input of a node. */
-function defaultTrainable(model: ModelProto, batch: number, input: string): string[] {
-  const graph = graphFromModel(model);
-  const inf = inferShapes(graph, { batch, inputShapes: undefined });
+function defaultTrainable(graph: Graph, inf: Inference, input: string): string[] {
   const out = new Set<string>();
   graph.nodes.forEach((n, i) => {
     const rule = inf.rules[i];
@@ -95,8 +89,7 @@ function defaultTrainable(model: ModelProto, batch: number, input: string): stri
 }
 
 /** Rewrites BatchNormalization and Dropout nodes into training mode (and lets MaxPool return its arg-max); returns the BN buffers. */
-function trainingMode(model: ModelProto, bn: 'train' | 'frozen'): { model: ModelProto; buffers: { name: string; output: string }[]; extraInits: TensorProto[] } {
-  const opset = opsetOf(graphFromModel(model), '') ?? 1;
+function trainingMode(model: ModelProto, opset: number, bn: 'train' | 'frozen'): { model: ModelProto; buffers: { name: string; output: string }[]; extraInits: TensorProto[] } {
   const buffers: { name: string; output: string }[] = [];
   const extraInits: TensorProto[] = [];
   let trueName: string | undefined;
@@ -138,15 +131,6 @@ function dimsOf(model: ModelProto, name: string): number[] {
 }
 
 /**
- * The step's Convs in their fastest forms: ORT's NCHWc kernels where asked (the small VGG's
- * step ran 0.90-0.95x the time with them; for its 7x7 layers also slightly faster than the
- * forward GEMMs), else forward im2col GEMMs where they pay (sharing dW's patches).
- */
-function fastConvs(step: ModelProto, shapes: ReadonlyMap<string, TensorInfo>, forwardConvs: ReadonlySet<string>, nchwcBlock: number | undefined, batch: number): ModelProto {
-  return shareIntConstants(nchwcBlock === undefined ? forwardConvsAsGemm(step, shapes, forwardConvs) : convsToNchwc(step, nchwcBlock, batch));
-}
-
-/**
  * Builds the training step of a classifier: training-mode BN/Dropout, softmax cross-entropy
  * on the logits, gradients of the trainable weights (autodiff), and the optimiser's update,
  * all in one ONNX model, so that one step is one ORT run.
@@ -155,6 +139,8 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
   validateOptimizer(options.optimizer);
   const batch = options.batch;
   if (!Number.isInteger(batch) || batch < 1) throw new BadRequestError(`batch must be a positive integer, got ${batch}`);
+  // The model is read into a graph and its shapes inferred once here, and once more by autodiff
+  // (with the loss head and training-mode outputs); the ORT passes read autodiff's shapes.
   const graph0 = graphFromModel(model);
   if (!options.input && graph0.inputs.length !== 1) throw new BadRequestError(`the model has ${graph0.inputs.length} inputs; say which one is the image with --input`);
   const input = options.input ?? (graph0.inputs[0] as ValueInfoProto).name;
@@ -171,7 +157,7 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
   const inits = new Map(model.graph.initializer.map((t) => [t.name, t]));
   const frozen = new Set(options.frozen ?? []);
   for (const f of frozen) if (!inits.has(f)) throw new BadRequestError(`frozen "${f}" is no initializer of the model`);
-  const requested = options.trainable ?? defaultTrainable(model, batch, input);
+  const requested = options.trainable ?? defaultTrainable(graph0, inf0, input);
   for (const t of requested) {
     const init = inits.get(t);
     if (!init) throw new BadRequestError(`trainable "${t}" is no initializer of the model`);
@@ -180,23 +166,18 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
   const trainable = requested.filter((t) => !frozen.has(t));
   if (trainable.length === 0) throw new BadRequestError('nothing to train: every weight is frozen');
 
-  const { model: trainingModel, buffers: bnBuffers } = trainingMode(model, options.batchNorm ?? 'train');
+  const { model: trainingModel, buffers: bnBuffers } = trainingMode(model, opsetOf(graph0, '') ?? 1, options.batchNorm ?? 'train');
   const buffers = bnBuffers.filter((b) => !trainable.includes(b.name));
   const { model: lifted } = liftInitializers(trainingModel, [...trainable, ...buffers.map((b) => b.name)]);
 
   // Loss head: appended before differentiation so that the seed (p - y) / N is a model tensor.
-  const headEmitter = new BackwardEmitter(graphFromModel(lifted), lifted);
+  const headEmitter = nodeEmitter(lifted);
   headEmitter.reserve(LABELS_INPUT);
   const head = crossEntropy(headEmitter, logits, LABELS_INPUT, batch);
-  const withHead: ModelProto = {
-    ...lifted,
-    graph: {
-      ...lifted.graph,
-      node: [...lifted.graph.node, ...headEmitter.nodes],
-      initializer: [...lifted.graph.initializer, ...headEmitter.initializers],
-      input: [...lifted.graph.input.map((v) => (v.name === input ? valueInfo(input, 'float32', inputDims) : v)), valueInfo(LABELS_INPUT, 'float32', [batch, classes])],
-    },
-  };
+  const withHead = headEmitter.appendTo(lifted, {
+    inputs: lifted.graph.input.map((v) => (v.name === input ? valueInfo(input, 'float32', inputDims) : v)),
+    extraInputs: [valueInfo(LABELS_INPUT, 'float32', [batch, classes])],
+  });
   const grad = buildGradientModel(withHead, {
     seeds: [{ tensor: logits, grad: head.logitsGrad }],
     wrt: trainable,
@@ -205,7 +186,7 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
   });
 
   const gm = grad.model;
-  const opt = new BackwardEmitter(graphFromModel(gm), gm);
+  const opt = nodeEmitter(gm);
   for (const n of [LR_INPUT, ADAM_BC1_INPUT, ADAM_BC2_INPUT]) opt.reserve(n);
   const slots = stateSlots(options.optimizer);
   const stateInputs: ValueInfoProto[] = [];
@@ -226,19 +207,13 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
     ...params.flatMap((p) => [f32(p.output, p.dims), ...p.state.map((s) => f32(s.output, p.dims))]),
     ...buffers.map((b) => f32(b.output, dimsOf(model, b.name))),
   ];
-  const step: ModelProto = {
-    ...gm,
-    graph: {
-      ...gm.graph,
-      node: [...gm.graph.node, ...opt.nodes],
-      initializer: [...gm.graph.initializer, ...opt.initializers],
-      input: [...gm.graph.input, ...stateInputs, ...scalars.map((s) => f32(s, []))],
-      output: outputs,
-    },
-  };
+  const step = opt.appendTo(gm, { extraInputs: [...stateInputs, ...scalars.map((s) => f32(s, []))], outputs });
+  // The step's Convs in their fastest forms: ORT's NCHWc kernels where asked, else forward
+  // im2col GEMMs where they pay (sharing dW's patches); gradients as GEMMs at training batches.
   const forwardConvs = new Set(lifted.graph.node.filter((n) => n.opType === 'Conv').map((n) => n.name));
+  const fast = optimiseForOrt(step, grad.shapes, { weights: 'fed', nchwcBlock: options.nchwcBlock, forwardConvs });
   return {
-    model: fastConvs(step, inf0.tensors, forwardConvs, options.nchwcBlock, batch), input, labels: LABELS_INPUT, classes, batch, inputDims,
+    model: fast, input, labels: LABELS_INPUT, classes, batch, inputDims,
     params, buffers: buffers.map((b) => ({ ...b, dims: dimsOf(model, b.name) })),
     loss: head.loss, correct: head.correct, optimizer: options.optimizer,
   };

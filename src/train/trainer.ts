@@ -1,12 +1,12 @@
 import { liftInitializers } from '../autodiff/lift.js';
-import { BadModelError, BadRequestError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
 import { makeTensor, tensorValue } from '../onnx/tensor.js';
 import type { ModelProto, TensorProto } from '../onnx/types.js';
 import { type RunTensor, Session } from '../runtime/session.js';
 import { type Batch, checkLabels } from '../data/batches.js';
 import type { ImageDataset } from '../data/image-dataset.js';
 import { makeBatch } from '../data/batches.js';
-import { NCHWC_DOMAIN, probeNchwcBlock } from './nchwc.js';
+import { probeNchwcBlock } from '../passes/nchwc.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, LR_INPUT } from './optimizers.js';
 import { buildTrainStep, type TrainStep, type TrainStepOptions } from './train-step.js';
 
@@ -56,17 +56,10 @@ export class Trainer {
   }
 
   static async create(model: ModelProto, options: TrainerOptions): Promise<Trainer> {
+    // Whether this ORT has NCHWc kernels is asked before building; which Convs they take is the
+    // pass's predicate (convsToNchwc), so the step is built once.
     const nchwcBlock = options.nchwcBlock ?? (options.nchwc === false ? undefined : await probeNchwcBlock());
-    if (nchwcBlock !== undefined) {
-      const step = buildTrainStep(model, { ...options, nchwcBlock });
-      try {
-        return new Trainer(step, await Session.fromModel(step.model, { threads: options.threads }), model, options.threads);
-      } catch (e) {
-        // ORT refused the NCHWc form (a Conv attribute its kernels lack): the portable step.
-        if (!(e instanceof BadModelError) || !step.model.graph.node.some((n) => n.domain === NCHWC_DOMAIN)) throw e;
-      }
-    }
-    const step = buildTrainStep(model, { ...options, nchwcBlock: undefined });
+    const step = buildTrainStep(model, { ...options, nchwcBlock });
     return new Trainer(step, await Session.fromModel(step.model, { threads: options.threads }), model, options.threads);
   }
 

@@ -1,0 +1,20 @@
+/**
+ * `cleave/exits`: early exits on any ONNX classifier: branches placed by FLOPs and verified
+ * against the original, temperature calibration with ECE and a reliability diagram, POPEX (the
+ * cut as a shortest path) and the joint choice of cut, exits and thresholds.
+ * This file only re-exports; each module documents its own exports.
+ */
+
+export { addExits, type AddExitsOptions, type AddedExits } from '../exits/add.js';
+export { insertExits, EXITS_METADATA_KEY, type ExitInfo, type ExitOptions, type ModelWithExits } from '../exits/insert.js';
+export { exitSites, placeExits, placementTargets, MAX_EXITS, type ExitPlacement, type ExitSite } from '../exits/placement.js';
+export type { BranchKind } from '../exits/branch.js';
+export { verifyExits, EXITS_OPTIMISED_RTOL, type ExitVerification, type VerifyExitsOptions } from '../exits/verify.js';
+export { fitTemperature, fitTemperatures, meanNll, MIN_TEMPERATURE, MAX_TEMPERATURE, type LogitSet, type TemperatureFit } from '../exits/calibration.js';
+export { expectedCalibrationError, reliabilityBins, softmaxConfidences, ECE_BINS, type Confidences, type ReliabilityBin } from '../exits/reliability.js';
+export { applyTemperatures, readTemperatures, probabilitiesName, TEMPERATURES_METADATA_KEY, type ApplyTemperatureOptions } from '../exits/apply-temperatures.js';
+export { parsePopexProblem, solvePopex, transmitMs, MAX_POPEX_LAYERS, MAX_POPEX_EXITS, type PopexProblem, type PopexLayer, type PopexExit, type PopexCut, type PopexSolution } from '../exits/popex.js';
+export { planExits, MAX_EXIT_PLAN_CONFIGURATIONS, MAX_EXIT_PLAN_SAMPLE_WORK, MAX_EXIT_PLAN_SOLVES, type ExitPlanInput, type ExitPlan, type ExitDecision, type ExitConfiguration, type ExitChoice, type PlanExit, type PlanObjective } from '../exits/plan.js';
+export { policyOutcome, MAX_EXIT_SAMPLES, type ExitSamples, type PolicyOutcome } from '../exits/exit-samples.js';
+export { BadFieldError } from '../exits/fields.js';
+export { reliabilityDiagramSvg, type ReliabilitySeries, type ReliabilityDiagramOptions } from '../report/reliability-diagram.js';
