@@ -7,11 +7,16 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Analysis, analyze } from '../../src/analysis/analyze.js';
+import { makeBatch } from '../../src/data/batches.js';
+import type { ImageDataset } from '../../src/data/image-dataset.js';
+import { valueInfo } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { summarize } from '../../src/net/stats.js';
 import { encodeModel } from '../../src/onnx/codec.js';
 import type { ModelProto } from '../../src/onnx/types.js';
+import { type DeviceProfile, estimateNodeLatencyMs } from '../../src/profile/device-profile.js';
 import { machineFacts } from '../../src/profile/machine.js';
+import { opClassOf } from '../../src/profile/op-class.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
 import { sparseNodeCounts } from '../../src/sparsity/counts.js';
 
@@ -113,4 +118,73 @@ export function parseDensities(text: string, usage: string): number[] {
     process.exit(2);
   }
   return out;
+}
+
+/**
+ * The part of `model` that computes `outputs` (a head, or a head with its exits): the nodes
+ * they depend on, the initializers and inputs those read, and `outputs` as its outputs (batch
+ * axis symbolic). Metadata is kept; sparse records of dropped layers then name absent nodes.
+ */
+export function subModel(model: ModelProto, outputs: readonly string[]): ModelProto {
+  const g = graphFromModel(model);
+  const keep = new Set<number>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const p = g.producer.get(stack.pop() as string);
+    if (p === undefined || keep.has(p)) continue;
+    keep.add(p);
+    stack.push(...(g.nodes[p]?.input ?? []).filter(Boolean));
+  }
+  const node = model.graph.node.filter((_, i) => keep.has(i));
+  const read = new Set(node.flatMap((n) => n.input));
+  const shapes = analyze(g, { batch: 1 }).inference.tensors;
+  const output = outputs.map((t) => {
+    const info = shapes.get(t);
+    if (!info) throw new Error(`subModel: no shape for "${t}"`);
+    return valueInfo(t, info.dtype, ['N', ...info.shape.slice(1)]);
+  });
+  return {
+    ...model,
+    graph: { ...model.graph, node, initializer: model.graph.initializer.filter((t) => read.has(t.name)), input: model.graph.input.filter((v) => read.has(v.name)), output, valueInfo: [] },
+  };
+}
+
+/**
+ * Roofline latency (ms) of one inference of `model` on `device` at batch 1, its layers counted
+ * from their nonzeros: max(FLOPs / throughput, bytes / bandwidth) per node, times calibration.
+ */
+export function deviceLatencyMs(model: ModelProto, device: DeviceProfile): number {
+  let ms = 0;
+  for (const n of sparseAnalysis(model, 1).nodes) {
+    if (n.folded || !n.known) continue;
+    ms += estimateNodeLatencyMs(n.flops, n.bytesRead + n.bytesWritten, opClassOf(n.opType), device);
+  }
+  return ms;
+}
+
+/** Arg-max accuracy of each of `outputs` on a labelled dataset, run by ONNX Runtime in batches. */
+export async function accuracies(model: ModelProto, ds: ImageDataset, outputs: readonly string[], input = 'input', batchSize = 500, threads = 2): Promise<Record<string, number>> {
+  const session = await Session.fromModel(encodeModel(model), { threads });
+  const correct = new Map(outputs.map((o) => [o, 0]));
+  try {
+    for (let start = 0; start < ds.count; start += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, ds.count - start) }, (_, k) => start + k);
+      const b = makeBatch(ds, idx);
+      const out = await session.run({ [input]: { dtype: 'float32', dims: [b.size, ds.channels, ds.height, ds.width], data: b.x } }, [...outputs]);
+      for (const o of outputs) {
+        const z = (out[o] as RunTensor).data as Float32Array;
+        const classes = z.length / b.size;
+        let hits = 0;
+        for (let i = 0; i < b.size; i++) {
+          let best = 0;
+          for (let c = 1; c < classes; c++) if ((z[i * classes + c] as number) > (z[i * classes + best] as number)) best = c;
+          if (best === b.labels[i]) hits++;
+        }
+        correct.set(o, (correct.get(o) as number) + hits);
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  return Object.fromEntries(outputs.map((o) => [o, (correct.get(o) as number) / ds.count]));
 }

@@ -137,8 +137,11 @@ export function permuteInitializers(model: ModelProto, tensors: readonly Axis[],
 export function foldPermutation(model: ModelProto, r: SparseLayerRecord, others: readonly SparseLayerRecord[]): { model: ModelProto; record: SparseLayerRecord } | undefined {
   if (r.form !== 'structured' || !r.permutation || !r.input || !r.nodes) return undefined;
   const g = graphFromModel(model);
-  const gather = g.nodes.findIndex((n) => n.opType === 'Gather' && n.input[0] === r.input && n.input[1] === r.permutation && r.nodes?.includes(n.name));
-  if (gather < 0) return undefined;
+  // The Gather that permutes, and the layer's first node (the Gather itself for a Conv, the
+  // Transpose that puts the features first for a Gemm/MatMul), which reads the input.
+  const gather = g.nodes.findIndex((n) => n.opType === 'Gather' && n.input[1] === r.permutation && r.nodes?.includes(n.name));
+  const entry = g.nodes.findIndex((n) => n.input.includes(r.input as string) && r.nodes?.includes(n.name));
+  if (gather < 0 || entry < 0) return undefined;
   const orderTensor = g.initializers.get(r.permutation);
   if (!orderTensor) return undefined;
   const order = Array.from(tensorValue(orderTensor).data, Number);
@@ -147,7 +150,7 @@ export function foldPermutation(model: ModelProto, r: SparseLayerRecord, others:
   const sparseNodes = new Set(others.flatMap((o) => [o.node, ...(o.nodes ?? []), ...(o.folded ? [o.folded.node] : [])]));
   const tensors: Axis[] = [];
   let t = r.input;
-  let reader = gather;
+  let reader = entry;
   for (;;) {
     const readers = uniqueReaders(g, t);
     if (outputs.has(t) || readers.length !== 1 || readers[0] !== reader) return undefined;
@@ -167,10 +170,10 @@ export function foldPermutation(model: ModelProto, r: SparseLayerRecord, others:
     tensors.push(...own);
     const permuted = permuteInitializers(model, tensors, order);
     const gatherNode = g.nodes[gather] as NodeProto;
-    const gathered = gatherNode.output[0] as string;
+    const [gathered, source] = [gatherNode.output[0] as string, gatherNode.input[0] as string];
     const node = permuted.graph.node
       .filter((n) => n !== gatherNode)
-      .map((n) => (n.input.includes(gathered) ? { ...n, input: n.input.map((x) => (x === gathered ? r.input as string : x)) } : n));
+      .map((n) => (n.input.includes(gathered) ? { ...n, input: n.input.map((x) => (x === gathered ? source : x)) } : n));
     const stillRead = node.some((n) => n.input.includes(r.permutation as string));
     const initializer = stillRead ? permuted.graph.initializer : permuted.graph.initializer.filter((x) => x.name !== r.permutation);
     const folded: FoldedPermutation = { node: name, tensors };

@@ -196,10 +196,10 @@ export function sparsify(model: ModelProto, options: SparsifyOptions): SparsifyR
     if (options.structured) {
       const groups = j.outputs / d.fo;
       const mask = drawStructuredMask(inputs, j.outputs, groups, rng);
-      const rank = inference?.tensors.get(j.node.input[0] as string)?.shape.length;
-      if (rank === undefined) throw new BadRequestError(`layer "${j.name}": the rank of its input "${j.node.input[0]}" is unknown; give input shapes`);
+      const inputShape = inference?.tensors.get(j.node.input[0] as string)?.shape;
+      if (inputShape === undefined) throw new BadRequestError(`layer "${j.name}": the shape of its input "${j.node.input[0]}" is unknown; give input shapes`);
       const biasName = j.node.input[2];
-      const s = structuredGraph(names, j, mask, rank, biasName ? graph.initializers.get(biasName) : undefined);
+      const s = structuredGraph(names, j, mask, inputShape, biasName ? graph.initializers.get(biasName) : undefined);
       edits.set(j.node, {
         nodes: s.nodes, added: s.initializers, removed: s.removed, released: s.released,
         record: {

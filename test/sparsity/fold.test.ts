@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { cutModel } from '../../src/cut/extract.js';
 import { BadModelError, BadRequestError } from '../../src/errors.js';
-import { valueInfo } from '../../src/graph/builder.js';
+import { ModelBuilder, valueInfo } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { smallVgg } from '../../src/models/small-vgg.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
@@ -13,7 +13,7 @@ import { densify } from '../../src/sparsity/densify.js';
 import { permuteAxis } from '../../src/sparsity/fold.js';
 import { presentRecords, SPARSITY_KEY, sparseRecords } from '../../src/sparsity/metadata.js';
 import { sparsify } from '../../src/sparsity/sparsify.js';
-import { feedsFor, junctionNet, maskedDense, relativeDifference, runModel } from '../../test-support/sparsity/models.js';
+import { feedsFor, junctionNet, maskedDense, relativeDifference, runModel, tokenMlp } from '../../test-support/sparsity/models.js';
 
 const TOLERANCE = 1e-5;
 
@@ -80,6 +80,24 @@ describe('sparsify (structured): the input permutation folded into the layer bef
     sameInitializers(densify(structured), reference);
     // and the file round-trips with the folded record
     assert.deepEqual(sparseRecords(decodeModel(encodeModel(structured))), sparseRecords(structured));
+  });
+
+  it('features: a MatMul\'s into the MatMul before (weight columns), a Gemm\'s into the Gemm before (weight rows and bias)', async () => {
+    const tokens = tokenMlp();
+    const a = sparsify(tokens, { density: 0.5, structured: true, seed: 4, layers: ['m2'] });
+    assert.deepEqual(gathers(a.model), []);
+    assert.deepEqual(sparseRecords(a.model)[0]?.folded, { node: 'm1', tensors: [{ name: 'm1.weight', axis: 1 }] });
+    assert.ok(await relativeDifference(maskedDense(tokens, a.layers), a.model, feedsFor(tokens, 2)) < TOLERANCE);
+    sameInitializers(densify(a.model), maskedDense(tokens, a.layers));
+    const b = new ModelBuilder({ seed: 2, name: 'gemms' });
+    const x = b.input('input', 'float32', ['N', 12]);
+    const h = b.node('Relu', [b.node('Gemm', [x, b.param('g1.weight', [8, 12]), b.param('g1.bias', [8], { kind: 'normal', std: 0.5 })], { transB: 1 }, 'g1')], {}, 'relu');
+    b.output(b.node('Gemm', [h, b.param('g2.weight', [8, 4]), b.param('g2.bias', [4], { kind: 'normal', std: 0.5 })], {}, 'g2'), 'float32', ['N', 4]);
+    const gemms = b.build();
+    const c = sparsify(gemms, { density: 0.5, structured: true, seed: 5, layers: ['g2'] });
+    assert.deepEqual(sparseRecords(c.model)[0]?.folded, { node: 'g1', tensors: [{ name: 'g1.weight', axis: 0 }, { name: 'g1.bias', axis: 0 }] });
+    assert.ok(await relativeDifference(maskedDense(gemms, c.layers), c.model, feedsFor(gemms, 3)) < TOLERANCE);
+    sameInitializers(densify(c.model), maskedDense(gemms, c.layers));
   });
 
   it('not folded when the tensor on the way has another reader (here a graph output), or with foldPermutations: false', async () => {
