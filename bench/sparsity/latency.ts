@@ -92,14 +92,18 @@ function withoutGathers(model: ModelProto): ModelProto {
   return { ...model, graph: { ...model.graph, node } };
 }
 
-/** The forms of `model` at a density (layers: every Conv/Gemm it has). */
-function forms(model: ModelProto, density: number, scope: 'head' | 'layer'): Partial<Record<Form, ModelProto>> {
+/** The forms of `model` at a density (layers: every Conv/Gemm it has), and the structured form's input channels per group. */
+function forms(model: ModelProto, density: number, scope: 'head' | 'layer'): { models: Partial<Record<Form, ModelProto>>; channelsPerGroup: number[] } {
   const compact = sparsify(model, { density, seed }).model;
-  const structured = sparsify(model, { density, seed, structured: true }).model;
-  const common = { dense: model, 'masked-dense': densify(compact), compact, structured };
-  return scope === 'head'
-    ? { ...common, gather: sparsify(model, { density, seed, structured: true, foldPermutations: false }).model }
-    : { ...common, grouped: withoutGathers(structured) };
+  const structured = sparsify(model, { density, seed, structured: true });
+  const common = { dense: model, 'masked-dense': densify(compact), compact, structured: structured.model };
+  const channelsPerGroup = structured.layers.map((l) => l.inputs / (l.groups ?? 1));
+  return {
+    models: scope === 'head'
+      ? { ...common, gather: sparsify(model, { density, seed, structured: true, foldPermutations: false }).model }
+      : { ...common, grouped: withoutGathers(structured.model) },
+    channelsPerGroup,
+  };
 }
 
 /** Bytes of the masked-dense model with its masked weights as ONNX sparse_initializer. */
@@ -118,10 +122,13 @@ interface Row {
   readonly medianMs: number;
   readonly p10Ms: number;
   readonly loadAvg1m: number;
+  /** structured: input channels per group of each layer (ORT's grouped Conv pays from 16, its NCHWc block here) */
+  readonly channelsPerGroup?: readonly number[];
 }
 
 async function measure(scope: string, model: ModelProto, density: number): Promise<Row[]> {
-  const m = forms(model, density, scope === 'head' ? 'head' : 'layer') as Record<Form, ModelProto>;
+  const f = forms(model, density, scope === 'head' ? 'head' : 'layer');
+  const m = f.models as Record<Form, ModelProto>;
   const graph = graphFromModel(model);
   const feeds = randomFeeds(graph, analyze(graph, { batch }).inference, 1);
   const load = load1m();
@@ -130,6 +137,7 @@ async function measure(scope: string, model: ModelProto, density: number): Promi
   return (Object.keys(m) as Form[]).map((form) => ({
     scope, density, form, bytes: fileBytes(m[form]), mflops: countedFlops(m[form], batch) / 1e6, ...times[form], loadAvg1m: load,
     ...(form === 'masked-dense' ? { sparseInitializerBytes: sparseInit } : {}),
+    ...(form === 'structured' || form === 'grouped' || form === 'gather' ? { channelsPerGroup: f.channelsPerGroup } : {}),
   }));
 }
 

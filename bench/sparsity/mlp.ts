@@ -81,7 +81,7 @@ const configs: Config[] = [
   { name: 'dense', model: dense, form: 'dense' },
   sparseConfig('dey', deyDensities()),
   sparseConfig('dey-structured', deyDensities(), true),
-  ...densities.map((d) => sparseConfig(`uniform ${formatDensity(d)}`, { fc1: d, fc2: d })),
+  ...densities.map((d) => sparseConfig(`uniform ${formatDensity(d)}`, { fc1: d, fc2: d, fc3: 1 })),
 ];
 const train = loadDataset('mnist', 'train', { limit });
 const test = loadDataset('mnist', 'test');

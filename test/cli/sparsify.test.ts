@@ -130,6 +130,17 @@ describe('cleave sparsify, then analyze, train and cut on its output', () => {
     const a = analysisOf((await runCli('analyze', out, '--json')).stdout);
     assert.match(a.nodes.find((n) => n.name === 'block2.conv2')?.note ?? '', /structured, 4 groups/);
     assert.equal(j.flops.output, a.totals.flops);
+    // trained and cut like the compact form: grouped weights train, the head keeps its groups
+    const trained = join(dir, 'structured-trained.onnx');
+    const t = await runCli('train', out, '--data', 'mnist', '--limit', '128', '--test-limit', '64', '--epochs', '1', '--batch', '64', '-o', trained);
+    assert.equal(t.code, EXIT.OK, t.stderr);
+    assert.deepEqual(sparseRecords(readModel(trained)), sparseRecords(readModel(out)));
+    const cutDir = join(dir, 'structured-cut');
+    const c = await runCli('cut', trained, '--at', 'block2.pool', '-o', cutDir, '--json');
+    assert.equal(c.code, EXIT.OK, c.stderr);
+    const head = readModel(join(cutDir, 'head.onnx'));
+    assert.deepEqual(presentRecords(head).map((x) => x.node), HEAD);
+    assert.equal(head.graph.node.find((n) => n.name === 'block2.conv2')?.attribute.find((x) => x.name === 'group')?.i, 4);
   });
 
   it('per-layer densities select the layers', async () => {
