@@ -19,6 +19,7 @@ import { rankCommand } from './rank.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { sparsifyCommand } from './sparsify.js';
 import { trainCommand } from './train.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   cutCommand,
   buildModelCommand,
   trainCommand,
+  sparsifyCommand,
   gradcamCommand,
   rankCommand,
   bottleneckCommand,
