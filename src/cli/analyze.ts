@@ -45,7 +45,9 @@ where the model can be split into head (edge) and tail (server), with the bytes 
   json: 'print the analysis as JSON (stable fields: totals, nodes, tensors, cutPoints, issues)',
   notes: `FLOPs count one multiply-accumulate as 2; MACs are listed apart for Conv/Gemm/MatMul.
 An op cleave has no rule for is reported on stderr (exit code 4); the rest is still analysed.
-A node whose inputs contradict its op is reported too, with the bad-model exit code 3.`,
+A node whose inputs contradict its op is reported too, with the bad-model exit code 3.
+Sparse layers (\`cleave sparsify\`) count their kept weights only, in params, FLOPs and bytes;
+a note under the node table (\`note\` in --json) names each.`,
   examples: [
     'cleave analyze resnet50.onnx',
     'cleave analyze model.onnx --batch 8 --max-tensors 2 --table cuts',
@@ -63,6 +65,7 @@ A node whose inputs contradict its op is reported too, with the bad-model exit c
         io.stdout(`${a.model.name || 'model'}: ${t.layers} layers (${t.nodes} nodes), ${si(t.params)} params (${bytes(t.paramBytes)}), ${si(t.flops)}FLOPs (${si(t.macs)}MACs) at batch ${a.batch}, opset ${a.model.opset}\n\n`);
       }
       if (which !== 'cuts') io.stdout(render(NODE_HEADER, nodeRows(a)));
+      if (which !== 'cuts' && !v.csv) for (const n of a.nodes) if (n.note) io.stdout(`note: ${n.name}: ${n.note}\n`);
       if (which === 'all') io.stdout('\n');
       if (which !== 'nodes') io.stdout(a.cutPoints.length || v.csv ? render(CUT_HEADER, cutRows(a)) : 'no cut point: every split leaves more than --max-tensors tensors crossing\n');
     }

@@ -8,6 +8,7 @@ import { bottleneckCommand } from './bottleneck.js';
 import { buildModelCommand } from './build-model.js';
 import type { Command } from './command.js';
 import { cutCommand } from './cut.js';
+import { deployCommand } from './deploy.js';
 import { exitsCommand } from './exits.js';
 import { exportCommand } from './export.js';
 import { gradcamCommand } from './gradcam.js';
@@ -18,6 +19,7 @@ import { rankCommand } from './rank.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { sparsifyCommand } from './sparsify.js';
 import { trainCommand } from './train.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -25,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   cutCommand,
   buildModelCommand,
   trainCommand,
+  sparsifyCommand,
   gradcamCommand,
   rankCommand,
   bottleneckCommand,
@@ -33,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   exitsCommand,
   popexCommand,
   planCommand,
+  deployCommand,
   serveCommand,
   runCommand,
   exportCommand,

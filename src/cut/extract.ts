@@ -8,6 +8,7 @@ import { valueInfo } from '../graph/builder.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import { VERSION } from '../version.js';
+import { addHeadExits } from './head-exits.js';
 
 /** The two halves of a model cut at a set of tensors. */
 export interface CutModels {
@@ -194,13 +195,15 @@ export interface ResolvedCut {
 
 /**
  * Checks that `tensors` are a cut of the model, i.e. exactly the tensors that cross from the
- * smallest head computing them to the rest, with a layer on each side. Errors say what to change.
+ * smallest head computing them (with the early exits that hang off it, head-exits.ts) to the
+ * rest, with a layer on each side. Errors say what to change.
  */
 export function resolveCut(analysis: Analysis, tensors: readonly string[]): ResolvedCut {
   validateNames(analysis, tensors);
   const flow = analysis.dataflow;
   const { graph, inference } = flow;
   const head = headFor(flow, tensors);
+  addHeadExits(graph, head);
   const crossing = crossingTensors(flow, head);
   const extra = crossing.filter((t) => !tensors.includes(t));
   if (extra.length) {
