@@ -96,7 +96,7 @@ export function randomDagModel(rng: Random, nodes: number): ModelProto {
     } else if (r < 0.66) y = b.node('Add', [pick(), rng.next() < 0.5 ? constant() : b.param(`bias${i}`, [W], { kind: 'normal', std: 0.1 })]);
     else if (r < 0.74) {
       const [lo, hi] = b.nodeN('Split', [pick(), b.ints(`split${i}`, [2, 2])], 2, { axis: 1 });
-      y = b.node('Concat', [hi as string, lo as string], { axis: 1 });
+      y = b.node('Concat', [hi!, lo!], { axis: 1 });
     } else if (r < 0.84) {
       // Shape of a tensor that may have no other reader: a layer tied to later ones only by shape arithmetic.
       const source = rng.next() < 0.5 ? b.node('Relu', [pick()]) : pick();

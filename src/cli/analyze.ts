@@ -55,7 +55,7 @@ a note under the node table (\`note\` in --json) names each.`,
   ],
   async run({ values: v, positionals: [model] }, io) {
     if (v.json && v.csv) throw new BadRequestError('--json and --csv exclude each other');
-    const a = analyzeFile(model as string, { batch: v.batch, maxTensors: v['max-tensors'], inputShapes: v['input-shape'] });
+    const a = analyzeFile(model!, { batch: v.batch, maxTensors: v['max-tensors'], inputShapes: v['input-shape'] });
     const which = v.table;
     if (v.json) printJson(io, analysisJson(a));
     else {

@@ -56,7 +56,7 @@ confidences and correctness of every condition: the input of \`cleave exits plan
   json: 'print the statistics of every condition as JSON',
   examples: ['cleave exits evaluate vgg-exits-calibrated.onnx --data fashion-mnist --noise 0.1,0.2 --blur 1,2 --samples samples.json'],
   async run({ values: v, positionals: [file] }, io) {
-    const model = readModel(file as string);
+    const model = readModel(file!);
     const taus = checkTaus(v.policy, v.taus ?? DEFAULT_TAUS[v.policy]);
     const distortions: Distortion[] = [
       { kind: 'clean' },

@@ -61,7 +61,7 @@ cut of each by POPEX's shortest path (an enabled exit runs on the edge, before t
     const parsed = readJson(v.samples, `samples file ${v.samples}`);
     const samples = readExitSamplesFile(parsed);
     const taus = checkTaus(samples.policy, v.taus ?? DEFAULT_TAUS[samples.policy]);
-    const model = readModel(file as string);
+    const model = readModel(file!);
     const layers = exitLayers(model, exitStructure(model), rooflineTime(v.device), rooflineTime(v.server));
     const plans = planModelExits(layers, samples, { uplinkMbps: v.uplink, rttMs: v.rtt, taus, objective });
     const decisions = plans.map((p) => ({

@@ -28,7 +28,7 @@ function datasetInputs(name: string, count: number, chw: readonly [number, numbe
   if ([ds.channels, ds.height, ds.width].join('x') !== chw.join('x')) throw new BadRequestError(`${name} images are ${ds.channels}x${ds.height}x${ds.width}; the head takes ${chw.join('x')}`);
   const b = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
   const n = chw[0] * chw[1] * chw[2];
-  return Array.from({ length: ds.count }, (_, i) => ({ name: `${name}[${i}]`, data: b.x.slice(i * n, (i + 1) * n), truth: ds.labels[i] as number }));
+  return Array.from({ length: ds.count }, (_, i) => ({ name: `${name}[${i}]`, data: b.x.slice(i * n, (i + 1) * n), truth: ds.labels[i]! }));
 }
 
 /** The client's settings from a deployment's edge config (run --plan). */
@@ -102,7 +102,7 @@ accuracy beside the plan's predictions (after one warm-up request, not counted).
     const dataset = v.dataset ?? (fromPlan && (data === 'mnist' || data === 'fashion-mnist') && positionals.length === 0 ? data : undefined);
     const count = v.count ?? (fromPlan && v.dataset === undefined ? deployment?.plan.accuracy.images : undefined) ?? 100;
     if (positionals.length === 0 && !dataset) throw new BadRequestError('run needs image files or --dataset NAME');
-    const hp = fromPlan?.head ?? cutHalfPath(v.head as string, 'head');
+    const hp = fromPlan?.head ?? cutHalfPath(v.head!, 'head');
     const input = modelSignature(readModel(hp)).inputs;
     if (input.length !== 1 || !input[0]) throw new BadRequestError(`${hp}: the head must have one image input`);
     const [, channels = 1, height = 28, width = 28] = input[0].shape;
@@ -114,7 +114,7 @@ accuracy beside the plan's predictions (after one warm-up request, not counted).
       const full = v.full ? await loadRunner(new Uint8Array(readFileSync(v.full))) : undefined;
       if (full) runners.push(full);
       const client = new EdgeClient({
-        serverUrl: v.server ?? (deployment?.config.server as string), model: fromPlan?.model ?? v.model ?? 'tail', head, transport: nodeTransport, codec,
+        serverUrl: v.server ?? deployment?.config.server!, model: fromPlan?.model ?? v.model ?? 'tail', head, transport: nodeTransport, codec,
         ...(fromPlan ? { cutOutput: fromPlan.cutOutput, tailInput: fromPlan.tailInput, tailOutput: fromPlan.tailOutput, exits: fromPlan.exits, exitPolicy: fromPlan.exitPolicy } : {}),
         ...(v['tail-input'] ? { tailInput: v['tail-input'] } : {}),
         ...(v['cut-output'] ? { cutOutput: v['cut-output'] } : {}),

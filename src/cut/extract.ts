@@ -75,13 +75,13 @@ function tailNodes(analysis: Analysis, targets: readonly string[], cut: Readonly
   const computable = (target: string): boolean => {
     const stack = [target];
     while (stack.length) {
-      const t = stack[stack.length - 1] as string;
+      const t = stack[stack.length - 1]!;
       if (given(t) || memo.has(t)) {
         stack.pop();
         continue;
       }
       const p = graph.producer.get(t);
-      const inputs = p === undefined ? [] : (graph.nodes[p] as NodeProto).input;
+      const inputs = p === undefined ? [] : graph.nodes[p]!.input;
       const open = inputs.filter((i) => !given(i) && !memo.has(i));
       if (open.length) {
         stack.push(...open);
@@ -95,16 +95,16 @@ function tailNodes(analysis: Analysis, targets: readonly string[], cut: Readonly
   const include = new Set<number>();
   const stack = [...targets];
   while (stack.length) {
-    const t = stack.pop() as string;
+    const t = stack.pop()!;
     if (!t || cut.has(t) || graph.initializers.has(t)) continue;
     if (!computable(t)) {
       if (storable(t)) continue;
       throw new CutError(`the tail needs tensor "${t}", which only the head can compute; add it to the cut`);
     }
-    const p = graph.producer.get(t) as number;
+    const p = graph.producer.get(t)!;
     if (include.has(p)) continue;
     include.add(p);
-    stack.push(...(graph.nodes[p] as NodeProto).input);
+    stack.push(...graph.nodes[p]!.input);
   }
   return [...include].sort((a, b) => a - b);
 }
@@ -140,13 +140,13 @@ function symbolicBatchOf(analysis: Analysis): string | undefined {
 function buildSide(analysis: Analysis, name: string, nodes: readonly number[], inputs: readonly string[], outputs: readonly string[], batch: string | undefined, stored: string[] = []): ModelProto {
   const { graph, inference } = analysis.dataflow;
   const model = graph.model;
-  const produced = new Set<string>(nodes.flatMap((i) => (graph.nodes[i] as NodeProto).output));
+  const produced = new Set<string>(nodes.flatMap((i) => graph.nodes[i]!.output));
   const available = new Set<string>([...inputs, ...produced]);
   const initializers: TensorProto[] = [];
   const inits = new Set<string>();
   const keptNodes: NodeProto[] = [];
   for (const i of nodes) {
-    const node = graph.nodes[i] as NodeProto;
+    const node = graph.nodes[i]!;
     keptNodes.push(node);
     for (const t of node.input) {
       if (!t || available.has(t) || inits.has(t)) continue;
@@ -236,12 +236,12 @@ export function cutModel(analysis: Analysis, tensors: readonly string[]): CutMod
   });
   const headOutputs = [...cut, ...outputsInHead.filter((o) => !cut.includes(o))];
   const headNodes = [...head].sort((a, b) => a - b);
-  const headInputs = graph.inputs.map((v) => v.name).filter((n) => headNodes.some((i) => (graph.nodes[i] as NodeProto).input.includes(n)));
+  const headInputs = graph.inputs.map((v) => v.name).filter((n) => headNodes.some((i) => graph.nodes[i]!.input.includes(n)));
 
   const tailTargets = graph.outputs.map((o) => o.name).filter((o) => !outputsInHead.includes(o));
   const tail = tailNodes(analysis, tailTargets, new Set(cut));
   const leaked = tail.filter((i) => head.has(i) && !inference.folded[i]);
-  if (leaked.length) throw new CutError(`internal: head layer "${graph.nodeNames[leaked[0] as number]}" would run in the tail too`);
+  if (leaked.length) throw new CutError(`internal: head layer "${graph.nodeNames[leaked[0]!]}" would run in the tail too`);
   const head_ = buildSide(analysis, 'head', headNodes, headInputs, headOutputs, batch);
   const stored: string[] = [];
   let tailModel = buildSide(analysis, 'tail', tail, cut, tailTargets, batch, stored);

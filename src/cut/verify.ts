@@ -75,13 +75,13 @@ export async function verifyCut(analysis: Analysis, cut: CutModels, options: Ver
   const sessions = await Promise.all([Session.fromModel(cut.head, VERIFY_SESSION), Session.fromModel(cut.tail, VERIFY_SESSION)]);
   const [head, tail] = sessions as [Session, Session];
   try {
-    const headFeeds = Object.fromEntries(head.inputNames.map((n) => [n, feeds[n] as RunTensor]));
+    const headFeeds = Object.fromEntries(head.inputNames.map((n) => [n, feeds[n]!]));
     const headOut = await head.run(headFeeds);
-    const tailOut = await tail.run(Object.fromEntries(tail.inputNames.map((n) => [n, headOut[n] as RunTensor])));
+    const tailOut = await tail.run(Object.fromEntries(tail.inputNames.map((n) => [n, headOut[n]!])));
     const outputs = graph.outputs.map((o) => {
       const got = tailOut[o.name] ?? headOut[o.name];
       if (!got) throw new CutError(`output "${o.name}" is produced by neither the head nor the tail`);
-      return compare(o.name, expected[o.name] as RunTensor, got);
+      return compare(o.name, expected[o.name]!, got);
     });
     return { ok: outputs.every((o) => o.relativeError <= rtol), rtol, outputs };
   } finally {

@@ -26,8 +26,8 @@ export function writeCut(dir: string, cut: CutModels, manifest: CutManifest): st
   ];
   const tmp = files.map(([name]) => join(dir, `.${name}.${process.pid}.tmp`));
   try {
-    files.forEach(([, data], i) => writeFileSync(tmp[i] as string, data));
-    files.forEach(([name], i) => renameSync(tmp[i] as string, join(dir, name)));
+    files.forEach(([, data], i) => writeFileSync(tmp[i]!, data));
+    files.forEach(([name], i) => renameSync(tmp[i]!, join(dir, name)));
   } catch (e) {
     for (const t of tmp) rmSync(t, { force: true });
     throw ioFailure(`cannot write the cut into ${dir}`, e);

@@ -85,7 +85,7 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
 
   const stream = options.transport === 'stream';
   const server = await startServer([await ServedModel.load('tail', options.tail, tailProto)], stream ? { streamPort: 0 } : {});
-  const url = stream ? server.streamUrl as string : server.url;
+  const url = stream ? server.streamUrl! : server.url;
   const runners: ModelRunner[] = [];
   try {
     const head = await loadRunner(options.head);
@@ -106,7 +106,7 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
         const t0 = performance.now();
         const out = await full.run(sample(i));
         times.push(performance.now() - t0);
-        fullLabels.push(argmaxRows(out[full.outputNames[0]!]!)[0] as number);
+        fullLabels.push(argmaxRows(out[full.outputNames[0]!]!)[0]!);
       }
       fullAccuracy = fullLabels.filter((l, i) => l === Number(options.labels[i])).length / options.count;
       fullLatencyMs = quantile([...times].sort((a, b) => a - b), 0.5);

@@ -20,10 +20,10 @@ export function imageToTensor(img: RawImage, channels: number, height: number, w
   const out = new Float32Array(channels * height * width);
   const sample = (x: number, y: number, c: number): number => {
     const i = (y * img.width + x) * img.channels;
-    const a = img.channels === 4 ? (img.data[i + 3] as number) / 255 : 1;
-    if (img.channels === 1) return img.data[i] as number;
-    if (channels === 1) return a * (0.299 * (img.data[i] as number) + 0.587 * (img.data[i + 1] as number) + 0.114 * (img.data[i + 2] as number));
-    return a * (img.data[i + c] as number);
+    const a = img.channels === 4 ? img.data[i + 3]! / 255 : 1;
+    if (img.channels === 1) return img.data[i]!;
+    if (channels === 1) return a * (0.299 * img.data[i]! + 0.587 * img.data[i + 1]! + 0.114 * img.data[i + 2]!);
+    return a * img.data[i + c]!;
   };
   const sx = img.width / width;
   const sy = img.height / height;

@@ -68,7 +68,7 @@ export async function evaluateExits(model: ModelProto, data: ImageDataset, optio
       accuracy: exitAccuracies(matrix), meanConfidence: columnMeans(matrix), taus: tauTable(matrix, options.policy, options.taus),
     });
   }
-  return { structure: structure as ExitStructure, policy: options.policy, images: data.count, conditions };
+  return { structure: structure!, policy: options.policy, images: data.count, conditions };
 }
 
 /** The samples file of an evaluation (what `cleave exits plan` reads). */

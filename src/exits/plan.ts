@@ -132,7 +132,7 @@ export function parseExitPlanInput(value: unknown): CheckedPlan {
     const o = readObject(v, f, ['after', 'edgeMs'], ['thresholds']);
     const at = readExitPosition(o.after, `${f}.after`, position, taken, j);
     if (o.thresholds === undefined && shared === undefined) throw new BadFieldError(`${f}.thresholds`, 'is missing, and there is no shared "thresholds" grid');
-    const grid = o.thresholds === undefined ? (shared as number[]) : readGrid(o.thresholds, `${f}.thresholds`);
+    const grid = o.thresholds === undefined ? shared! : readGrid(o.thresholds, `${f}.thresholds`);
     return { column: j, exit: { after: o.after as string, edgeMs: readNumber(o.edgeMs, `${f}.edgeMs`, { min: 0, unit: 'ms' }), at, grid } };
   });
   exits.sort((a, b) => a.exit.at - b.exit.at);

@@ -189,14 +189,14 @@ class Bbr implements CongestionControl {
 
   private btlBw(): number {
     let m = 0;
-    for (let i = 0; i < BBR_BW_ROUNDS; i++) m = Math.max(m, this.bwRounds[i] as number);
+    for (let i = 0; i < BBR_BW_ROUNDS; i++) m = Math.max(m, this.bwRounds[i]!);
     return m;
   }
 
   private pacingGain(): number {
     if (this.mode === BbrMode.Startup) return BBR_HIGH_GAIN;
     if (this.mode === BbrMode.Drain) return 1 / BBR_HIGH_GAIN;
-    return BBR_CYCLE[this.cycleIndex] as number;
+    return BBR_CYCLE[this.cycleIndex]!;
   }
 
   pacingRate(s: CcState): number {
@@ -223,7 +223,7 @@ class Bbr implements CongestionControl {
     }
     if (rate > 0) {
       const slot = this.round % BBR_BW_ROUNDS;
-      if (rate > (this.bwRounds[slot] as number)) this.bwRounds[slot] = rate;
+      if (rate > this.bwRounds[slot]!) this.bwRounds[slot] = rate;
     }
     const bw = this.btlBw();
     if (this.mode === BbrMode.Startup && roundStart && bw > 0) {

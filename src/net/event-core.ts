@@ -71,17 +71,17 @@ export class EventCore {
 
   /** Time of the next event, or Infinity when none is pending. */
   peek(): number {
-    return this.size === 0 ? Infinity : (this.times[this.heap[0] as number] as number);
+    return this.size === 0 ? Infinity : this.times[this.heap[0]!]!;
   }
 
   /** Fire the next event; false when none is pending. */
   step(): boolean {
     if (this.size === 0) return false;
     const heap = this.heap;
-    const slot = heap[0] as number;
-    const last = heap[--this.size] as number;
+    const slot = heap[0]!;
+    const last = heap[--this.size]!;
     if (this.size > 0) this.siftDown(0, last);
-    const time = this.times[slot] as number;
+    const time = this.times[slot]!;
     const handler = this.handlers[slot] as EventHandler<unknown>;
     const datum = this.data[slot];
     this.handlers[slot] = undefined;
@@ -89,7 +89,7 @@ export class EventCore {
     this.freeSlots.push(slot);
     this.now = time;
     this.fired++;
-    if (this.observer) this.observer(time, this.prios[slot] as number, this.seqs[slot] as number, handler.name.replace(/^bound /, ''));
+    if (this.observer) this.observer(time, this.prios[slot]!, this.seqs[slot]!, handler.name.replace(/^bound /, ''));
     handler(datum);
     return true;
   }
@@ -123,20 +123,20 @@ export class EventCore {
 
   /** True when slot a fires before slot b. */
   private before(a: number, b: number): boolean {
-    const ta = this.times[a] as number;
-    const tb = this.times[b] as number;
+    const ta = this.times[a]!;
+    const tb = this.times[b]!;
     if (ta !== tb) return ta < tb;
-    const pa = this.prios[a] as number;
-    const pb = this.prios[b] as number;
+    const pa = this.prios[a]!;
+    const pb = this.prios[b]!;
     if (pa !== pb) return pa < pb;
-    return (this.seqs[a] as number) < (this.seqs[b] as number);
+    return this.seqs[a]! < this.seqs[b]!;
   }
 
   private siftUp(pos: number, slot: number): void {
     const heap = this.heap;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
-      const p = heap[parent] as number;
+      const p = heap[parent]!;
       if (!this.before(slot, p)) break;
       heap[pos] = p;
       pos = parent;
@@ -151,8 +151,8 @@ export class EventCore {
       let child = 2 * pos + 1;
       if (child >= n) break;
       const right = child + 1;
-      if (right < n && this.before(heap[right] as number, heap[child] as number)) child = right;
-      const c = heap[child] as number;
+      if (right < n && this.before(heap[right]!, heap[child]!)) child = right;
+      const c = heap[child]!;
       if (!this.before(c, slot)) break;
       heap[pos] = c;
       pos = child;

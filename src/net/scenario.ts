@@ -71,8 +71,8 @@ export function percentiles(values: Float64Array | number[]): Percentiles {
   const sorted = Float64Array.from(values).sort();
   const at = (q: number): number => nearestRank(sorted, q);
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += sorted[i] as number;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: sum / n, max: sorted[n - 1] as number };
+  for (let i = 0; i < n; i++) sum += sorted[i]!;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: sum / n, max: sorted[n - 1]! };
 }
 
 function checkScenario(o: ScenarioOptions): void {
@@ -145,14 +145,14 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
     o.workers ?? 1,
     o.service === 'exponential' ? () => serviceRng.exponential(tailS) : () => tailS,
     (job) => {
-      const dev = frameDevice[job] as number;
+      const dev = frameDevice[job]!;
       if (udp) {
         const p = pool.take(PacketKind.Reply, 28 + replyBytes + overhead, udpEndpoint);
         p.message = job;
         p.sentAt = core.now;
         downlink.send(p);
       } else {
-        (conns[dev] as TcpConnection).reply(job);
+        conns[dev]!.reply(job);
       }
     },
   );
@@ -160,7 +160,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   let completed = 0;
   let failed = 0;
   const complete = (job: number, now: number): void => {
-    if ((done[job] as number) < 0) {
+    if (done[job]! < 0) {
       done[job] = now;
       lastDone = now;
       completed++;
@@ -168,14 +168,14 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   };
   const udpEndpoint = new UdpEndpoint(
     (job) => {
-      fragmentsLeft[job] = (fragmentsLeft[job] as number) - 1;
+      fragmentsLeft[job] = fragmentsLeft[job]! - 1;
       if (fragmentsLeft[job] === 0 && !frameFailed[job]) server.submit(job);
     },
     complete,
     (job) => {
-      lostPackets[job] = (lostPackets[job] as number) + 1;
+      lostPackets[job] = lostPackets[job]! + 1;
       // A lost reply also loses the frame (UDP has no retransmission).
-      if (frameFailed[job] === 0 && (done[job] as number) < 0) {
+      if (frameFailed[job] === 0 && done[job]! < 0) {
         frameFailed[job] = 1;
         failed++;
       }
@@ -192,7 +192,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
         onMessageReceived: (job) => server.submit(job),
         onReply: complete,
         onDataLost: (job) => {
-          lostPackets[job] = (lostPackets[job] as number) + 1;
+          lostPackets[job] = lostPackets[job]! + 1;
         },
       },
       replyBytes,
@@ -219,7 +219,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
         uplink.send(p);
       }
     } else {
-      (conns[frameDevice[job] as number] as TcpConnection).write(job, frame.payloadBytes);
+      conns[frameDevice[job]!]!.write(job, frame.payloadBytes);
     }
   };
   for (let d = 0; d < o.devices; d++) heads.push(new ServerQueue(core, 1, () => headS, sendFrame));
@@ -230,7 +230,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
     const job = frames++;
     created[job] = now;
     frameDevice[job] = dev;
-    (heads[dev] as ServerQueue).submit(job);
+    heads[dev]!.submit(job);
     const gap = o.arrivals === 'poisson' ? arrivalRng.exponential(period) : period;
     core.schedule(gap, generate, dev);
   };
@@ -254,8 +254,8 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   const lat: number[] = [];
   let lostSum = 0;
   for (let j = 0; j < frames; j++) {
-    if ((done[j] as number) >= 0) lat.push(((done[j] as number) - (created[j] as number)) * 1000);
-    lostSum += lostPackets[j] as number;
+    if (done[j]! >= 0) lat.push((done[j]! - created[j]!) * 1000);
+    lostSum += lostPackets[j]!;
   }
   const span = Math.max(now, 1e-9);
   const st = server.stats;

@@ -66,8 +66,8 @@ export class ServerQueue {
 
   private startNext(now: number): void {
     while (this.busy < this.workers && this.qHead < this.queue.length) {
-      const job = this.queue[this.qHead] as number;
-      this.stats.waitSum += now - (this.queueTimes[this.qHead] as number);
+      const job = this.queue[this.qHead]!;
+      this.stats.waitSum += now - this.queueTimes[this.qHead]!;
       this.qHead++;
       this.busy++;
       this.core.schedule(this.serviceTimeS(job), this.finish, job);

@@ -23,8 +23,8 @@ export function quantile(sorted: readonly number[], q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
   return a + (b - a) * (pos - lo);
 }
 
@@ -34,7 +34,7 @@ export function quantile(sorted: readonly number[], q: number): number {
  */
 export function nearestRank(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
-  return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number;
+  return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
 }
 
 /** The median of values (0 for none). */

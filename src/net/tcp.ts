@@ -277,8 +277,8 @@ export class TcpConnection implements PacketSink {
     this.received[seq] = 1;
     while (this.rcvNxt < this.segCount && this.received[this.rcvNxt] === 1) this.rcvNxt++;
     let acked = false;
-    while (this.rcvMessageIdx < this.messageEnds.length && this.rcvNxt >= (this.messageEnds[this.rcvMessageIdx] as number)) {
-      const id = this.messageIds[this.rcvMessageIdx] as number;
+    while (this.rcvMessageIdx < this.messageEnds.length && this.rcvNxt >= this.messageEnds[this.rcvMessageIdx]!) {
+      const id = this.messageIds[this.rcvMessageIdx]!;
       this.rcvMessageIdx++;
       this.events.onMessageReceived?.(id, now);
       if (this.replyBytes > 0 && this.autoReply) {
@@ -312,13 +312,13 @@ export class TcpConnection implements PacketSink {
     const prevUna = this.una;
     // Cumulative part.
     while (this.una < p.ack) {
-      const f = this.segFlags[this.una] as number;
+      const f = this.segFlags[this.una]!;
       if (f & SEG_SACKED) this.sackedOut--;
       else {
         newlyDelivered++;
         if (f & SEG_LOST) this.lostOut--;
         if (f & SEG_RETRANS) this.retransOut--;
-        if (newest < 0 || (this.sentTime[this.una] as number) > (this.sentTime[newest] as number)) newest = this.una;
+        if (newest < 0 || this.sentTime[this.una]! > this.sentTime[newest]!) newest = this.una;
       }
       this.una++;
     }
@@ -326,14 +326,14 @@ export class TcpConnection implements PacketSink {
     // (real SACK options carry 3-4 blocks, so one lost ACK does not hide a delivery).
     for (let b = 0; b < 3; b++) {
       const sk = b === 0 ? p.sack : b === 1 ? p.sack2 : p.sack3;
-      if (sk < this.una || sk >= this.nxt || (this.segFlags[sk] as number) & SEG_SACKED) continue;
-      const f = this.segFlags[sk] as number;
+      if (sk < this.una || sk >= this.nxt || this.segFlags[sk]! & SEG_SACKED) continue;
+      const f = this.segFlags[sk]!;
       if (f & SEG_LOST) this.lostOut--;
       if (f & SEG_RETRANS) this.retransOut--;
       this.segFlags[sk] = SEG_SACKED;
       this.sackedOut++;
       newlyDelivered++;
-      if (newest < 0 || (this.sentTime[sk] as number) > (this.sentTime[newest] as number)) newest = sk;
+      if (newest < 0 || this.sentTime[sk]! > this.sentTime[newest]!) newest = sk;
     }
     if (this.una > prevUna) {
       this.backoff = 1;
@@ -347,17 +347,17 @@ export class TcpConnection implements PacketSink {
     if (newest >= 0) {
       s.delivered += newlyDelivered;
       // Delivery-rate sample (draft-cheng-iccrg-delivery-rate-estimation).
-      const sendElapsed = (this.sentTime[newest] as number) - (this.firstSentAtSend[newest] as number);
-      const ackElapsed = now - (this.delTimeAtSend[newest] as number);
+      const sendElapsed = this.sentTime[newest]! - this.firstSentAtSend[newest]!;
+      const ackElapsed = now - this.delTimeAtSend[newest]!;
       const interval = Math.max(sendElapsed, ackElapsed);
-      if (interval > 0) rate = (s.delivered - (this.delAtSend[newest] as number)) / interval;
-      this.firstSentTime = this.sentTime[newest] as number;
+      if (interval > 0) rate = (s.delivered - this.delAtSend[newest]!) / interval;
+      this.firstSentTime = this.sentTime[newest]!;
       this.deliveredTime = now;
-      if ((this.delAtSend[newest] as number) >= this.nextRoundDelivered) {
+      if (this.delAtSend[newest]! >= this.nextRoundDelivered) {
         roundStart = true;
         this.nextRoundDelivered = s.delivered;
       }
-      if ((this.sentTime[newest] as number) > this.rackXmitTime) this.rackXmitTime = this.sentTime[newest] as number;
+      if (this.sentTime[newest]! > this.rackXmitTime) this.rackXmitTime = this.sentTime[newest]!;
     }
     this.detectLosses(now);
     this.updateInflight();
@@ -377,8 +377,8 @@ export class TcpConnection implements PacketSink {
     if (this.lossScan < this.una) this.lossScan = this.una;
     let found = false;
     // Original transmissions: in sequence order, so stop at the first sent after rackXmitTime.
-    while (this.lossScan < this.nxt && (this.sentTime[this.lossScan] as number) < this.rackXmitTime) {
-      const f = this.segFlags[this.lossScan] as number;
+    while (this.lossScan < this.nxt && this.sentTime[this.lossScan]! < this.rackXmitTime) {
+      const f = this.segFlags[this.lossScan]!;
       if (!(f & (SEG_SACKED | SEG_LOST | SEG_RETRANS))) {
         this.segFlags[this.lossScan] = f | SEG_LOST;
         this.lostOut++;
@@ -390,8 +390,8 @@ export class TcpConnection implements PacketSink {
     // Retransmissions below the scan point that were themselves lost.
     if (this.retransOut > 0) {
       for (let i = this.una; i < this.lossScan; i++) {
-        const f = this.segFlags[i] as number;
-        if (f & SEG_RETRANS && !(f & SEG_SACKED) && (this.sentTime[i] as number) < this.rackXmitTime) {
+        const f = this.segFlags[i]!;
+        if (f & SEG_RETRANS && !(f & SEG_SACKED) && this.sentTime[i]! < this.rackXmitTime) {
           // Lost again: still counted in lostOut (the flag never left), no longer in flight.
           this.segFlags[i] = (f & ~SEG_RETRANS) | SEG_LOST;
           this.retransOut--;
@@ -426,7 +426,7 @@ export class TcpConnection implements PacketSink {
       let seg = -1;
       if (this.lostOut > this.retransOut) {
         while (this.retxScan < this.nxt) {
-          const f = this.segFlags[this.retxScan] as number;
+          const f = this.segFlags[this.retxScan]!;
           if (f & SEG_LOST && !(f & (SEG_RETRANS | SEG_SACKED))) {
             seg = this.retxScan;
             break;
@@ -455,7 +455,7 @@ export class TcpConnection implements PacketSink {
     }
     if (seg === this.nxt) this.nxt++;
     else {
-      this.segFlags[seg] = (this.segFlags[seg] as number) | SEG_RETRANS;
+      this.segFlags[seg] = this.segFlags[seg]! | SEG_RETRANS;
       this.retransOut++;
       this.retransmissions++;
     }
@@ -465,10 +465,10 @@ export class TcpConnection implements PacketSink {
     this.firstSentAtSend[seg] = this.firstSentTime;
     this.segmentsSent++;
     this.lastSendTime = now;
-    const p = this.pool.take(PacketKind.Data, (this.segBytes[seg] as number) + IP_TCP_HEADER_BYTES + this.overhead, this);
+    const p = this.pool.take(PacketKind.Data, this.segBytes[seg]! + IP_TCP_HEADER_BYTES + this.overhead, this);
     p.seq = seg;
     p.echo = now;
-    p.message = this.segMessage[seg] as number;
+    p.message = this.segMessage[seg]!;
     p.sentAt = now;
     this.uplink.send(p);
     if (this.rtoDeadline === Infinity) {
@@ -501,7 +501,7 @@ export class TcpConnection implements PacketSink {
       // Retransmission timeout: everything outstanding is presumed lost.
       this.timeouts++;
       for (let i = this.una; i < this.nxt; i++) {
-        const f = this.segFlags[i] as number;
+        const f = this.segFlags[i]!;
         if (f & SEG_SACKED) continue;
         if (f & SEG_RETRANS) this.retransOut--;
         if (!(f & SEG_LOST)) this.lostOut++;
@@ -526,15 +526,15 @@ export class TcpConnection implements PacketSink {
       if (this.nxt < this.segCount && s.inflight < s.cwnd) this.trySend(now);
       else {
         const last = this.nxt - 1;
-        if (!((this.segFlags[last] as number) & SEG_SACKED)) {
+        if (!(this.segFlags[last]! & SEG_SACKED)) {
           // Probe: a copy of the last segment, outside the window (it is not marked lost).
           this.segmentsSent++;
           this.retransmissions++;
           this.sentTime[last] = now;
-          const p = this.pool.take(PacketKind.Data, (this.segBytes[last] as number) + IP_TCP_HEADER_BYTES + this.overhead, this);
+          const p = this.pool.take(PacketKind.Data, this.segBytes[last]! + IP_TCP_HEADER_BYTES + this.overhead, this);
           p.seq = last;
           p.echo = now;
-          p.message = this.segMessage[last] as number;
+          p.message = this.segMessage[last]!;
           p.sentAt = now;
           this.uplink.send(p);
         }

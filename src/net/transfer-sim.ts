@@ -136,16 +136,16 @@ export function simulateTransferStats(o: TransferSimOptions, runs: number): Tran
   times.sort();
   const at = (q: number): number => nearestRank(times, q);
   let sum = 0;
-  for (let i = 0; i < runs; i++) sum += times[i] as number;
+  for (let i = 0; i < runs; i++) sum += times[i]!;
   const mid = runs >> 1;
-  const median = runs % 2 === 1 ? (times[mid] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
+  const median = runs % 2 === 1 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
   return {
     runs,
     medianMs: median,
     meanMs: sum / runs,
     p95Ms: at(0.95),
-    minMs: times[0] as number,
-    maxMs: times[runs - 1] as number,
+    minMs: times[0]!,
+    maxMs: times[runs - 1]!,
     retransmissions: retrans / runs,
     timeouts: timeouts / runs,
     events,

@@ -1,5 +1,5 @@
 import { type GradContext, windowAdjoint } from './grad-context.js';
-import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import { numel, totalBytes } from '../graph/tensor-meta.js';
 import type { OpDef } from './op.js';
 import { convParams, resolvedPads } from './shared/conv-geometry.js';
 import { poolShape, windowSize } from './shared/pool.js';
@@ -19,7 +19,7 @@ export const averagePool: OpDef = {
   },
   cost(ctx, inputs, [y]) {
     const { p } = poolShape(ctx, inputs);
-    return { flops: windowSize(p) * numel(y as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
+    return { flops: windowSize(p) * numel(y!), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
   },
   gradient: averagePoolGradient,
 };

@@ -48,7 +48,7 @@ export const clip: OpDef = {
     return sameAsFirst(ctx, inputs);
   },
   cost(ctx, inputs, [y]) {
-    return { flops: bounds(ctx, inputs).count * numel(y as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
+    return { flops: bounds(ctx, inputs).count * numel(y!), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
   },
   evaluate(ctx, inputs) {
     const x = inputs[0]?.value;

@@ -61,7 +61,7 @@ export const convTranspose: OpDef = {
     const x = inputs[0]!;
     const w = inputs[1]!;
     const macs = (numel(x) * numel(w)) / w.shape[0]!;
-    const out = numel(y as TensorInfo);
+    const out = numel(y!);
     return { macs, flops: FLOPS_PER_MAC * macs + (inputs[2] ? out : 0), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
   },
   gradient: convTransposeGradient,

@@ -88,7 +88,7 @@ export const conv: OpDef = {
   cost(_ctx, inputs, [y]) {
     const w = inputs[1]!;
     const macsPerOutput = numel(w) / w.shape[0]!;
-    const out = numel(y as TensorInfo);
+    const out = numel(y!);
     return {
       macs: macsPerOutput * out,
       flops: 2 * macsPerOutput * out + (inputs[2] ? out : 0),

@@ -35,8 +35,8 @@ export const lrn: OpDef = {
  * with a [1, 1, size, 1] kernel of ones and pads `before`/`after` on the channel axis.
  */
 function channelWindowSum(g: GradContext, t: string, [n, c, r, k]: readonly number[], ones: string, before: number, after: number, purpose: string): string {
-  const viewed = reshape(g, t, [n as number, 1, c as number, r as number], `${purpose}_view`);
-  return g.emit('Conv', [viewed, ones], purpose, { kernel_shape: [k as number, 1], pads: [before, 0, after, 0] });
+  const viewed = reshape(g, t, [n!, 1, c!, r!], `${purpose}_view`);
+  return g.emit('Conv', [viewed, ones], purpose, { kernel_shape: [k!, 1], pads: [before, 0, after, 0] });
 }
 
 /**

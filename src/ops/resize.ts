@@ -1,7 +1,7 @@
 import { UnsupportedOpError } from '../errors.js';
 import { float, type AttrValue } from '../graph/builder.js';
 import { blockSum, type GradContext } from './grad-context.js';
-import { type TensorInfo, numel } from '../graph/tensor-meta.js';
+import { numel } from '../graph/tensor-meta.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { type AxisWeights, identityRows, resampleAdjoint } from './shared/resample-adjoint.js';
 import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
@@ -59,7 +59,7 @@ export const resize: OpDef = {
   inferShape(ctx, inputs) {
     return [{ dtype: required(ctx, inputs, 0).dtype, shape: outShape(ctx, inputs) }];
   },
-  cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest'), inputs, y as TensorInfo),
+  cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest'), inputs, y!),
   gradient: resizeGradient,
 };
 
@@ -114,7 +114,7 @@ function axisWeights(g: GradContext): AxisWeights[] {
     const sizes = bySizes ? g.constant(`axis${a}_sizes`, 'int64', [4], [n, 1, 1, m]) : undefined;
     let ins: string[];
     if (g.opset < 11) {
-      ins = [rows, scales as string];
+      ins = [rows, scales!];
     } else {
       const roiC = roi ? g.constant(`axis${a}_roi`, 'float32', [8], [0, 0, 0, roi[i]!, 1, 1, 1, roi[i + axes.length]!]) : '';
       // Opsets 11 and 12 need roi and scales present (empty when unused).

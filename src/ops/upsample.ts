@@ -1,6 +1,5 @@
 import { float } from '../graph/builder.js';
 import { blockSum, type GradContext } from './grad-context.js';
-import type { TensorInfo } from '../graph/tensor-meta.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { type AxisWeights, identityRows, resampleAdjoint } from './shared/resample-adjoint.js';
 import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
@@ -31,7 +30,7 @@ export const upsample: OpDef = {
     return [{ dtype: x.dtype, shape: x.shape.map((d, i) => scaledDim(d, scales[i]!)) }];
   },
   // Older exports spell linear "bilinear"; both weight 2^d neighbours.
-  cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest') === 'nearest' ? 'nearest' : 'linear', inputs, y as TensorInfo),
+  cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest') === 'nearest' ? 'nearest' : 'linear', inputs, y!),
   gradient: upsampleGradient,
 };
 

@@ -47,13 +47,13 @@ export function convTransposesAsPhases(m: ShapedModel): ShapedModel {
     if ((node.domain ?? '') !== '' || (node.opType !== 'Sum' && node.opType !== 'Add')) continue;
     const members = node.input.map((t) => producerOf(graph, t));
     if (members.length < 2 || !members.every((m) => m && m.opType === 'ConvTranspose' && singleUse(m.output[0]!))) continue;
-    const plans = members.map((m) => plan(graph, m as NodeProto, shapes, constants));
+    const plans = members.map((m) => plan(graph, m!, shapes, constants));
     const first = plans[0];
     if (!first || !plans.every((p) => p && p.stride === first.stride && sameDims(p.y.shape, first.y.shape))) continue;
     const start = e.nodes.length;
     if (!emitPhases(e, plans as Plan[], node.output[0]!, `${node.name || node.output[0]}/phases`)) continue;
     replaced.set(node, e.nodes.slice(start));
-    for (const m of members) removed.add(m as NodeProto);
+    for (const m of members) removed.add(m!);
   }
   for (const node of graph.nodes) {
     if ((node.domain ?? '') !== '' || node.opType !== 'ConvTranspose' || removed.has(node)) continue;

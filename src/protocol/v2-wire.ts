@@ -218,7 +218,7 @@ export function decodeInferResponse(body: Uint8Array, headerLength?: number, lim
     model_name: json.model_name,
     ...(typeof json.model_version === 'string' ? { model_version: json.model_version } : {}),
     ...(typeof json.id === 'string' ? { id: json.id } : {}),
-    ...(isRecord(json.parameters) ? { parameters: checkParameters(json.parameters, 'response') as Parameters } : {}),
+    ...(isRecord(json.parameters) ? { parameters: checkParameters(json.parameters, 'response')! } : {}),
     outputs,
   };
 }

@@ -190,15 +190,15 @@ export function configurationOf(r: SweepResult, i: number): Configuration {
   const t = r.tables;
   const [v, c, k, e, d, n] = Array.from(r.choices.subarray(i * CHOICE_COUNT, (i + 1) * CHOICE_COUNT));
   const { spec } = t;
-  const cut = spec.cuts[c as number];
-  const exits = spec.exits[e as number];
-  const variant = spec.variants[v as number];
-  const device = spec.devices[d as number];
-  const network = spec.networks[n as number];
-  const codec = spec.codecs[k as number];
+  const cut = spec.cuts[c!];
+  const exits = spec.exits[e!];
+  const variant = spec.variants[v!];
+  const device = spec.devices[d!];
+  const network = spec.networks[n!];
+  const codec = spec.codecs[k!];
   if (!cut || !exits || !variant || !device || !network || !codec) throw new BadRequestError(`configuration ${i} is not in the sweep`);
   const out = new Float64Array(SLOTS);
-  evaluateInto(t, v as number, c as number, k as number, e as number, d as number, n as number, out);
+  evaluateInto(t, v!, c!, k!, e!, d!, n!, out);
   // out has SLOTS entries, one per slot constant.
   const breakdown: LatencyBreakdown = {
     headMs: out[HEAD]!,

@@ -93,7 +93,7 @@ export class ServedModel {
   /** Decodes a cut-codec tensor to FP32, or returns the tensor as it came. */
   private async decode(t: WireTensor, meta: TensorMeta): Promise<{ datatype: V2Datatype; shape: readonly number[]; data: TensorData }> {
     if (!isEncoded(t.parameters)) return t;
-    const params = t.parameters as NonNullable<WireTensor['parameters']>;
+    const params = t.parameters!;
     // A small compressed body must not inflate into more than the input can hold: its exact
     // size when the model fixes every dim, else a limit.
     const bound = meta.shape.every((d) => d > 0) ? elementCount(meta.shape) : this.options.maxElements ?? 1 << 24;

@@ -14,8 +14,8 @@ const FLOAT_BYTES = 4;
  * the weight read is the kept values plus the mask bits.
  */
 function compactCounts(r: SparseLayerRecord, graph: Graph, counts: NodeCounts): NodeCounts {
-  const values = graph.initializers.get(r.values as string);
-  const mask = graph.initializers.get(r.mask as string);
+  const values = graph.initializers.get(r.values!);
+  const mask = graph.initializers.get(r.mask!);
   const dense = numelOf(r.weightDims);
   const kept = values ? numelOf(values.dims.map(Number)) : Math.round(dense * r.density);
   const macs = counts.cost.macs ?? 0;

@@ -53,20 +53,20 @@ export function drawMask(inputs: number, outputs: number, fo: number, rng: Rando
   for (let j = 0; j < p; j++) {
     for (let k = 0; k < fo; k++) {
       const e = j * fo + k;
-      const at = (outPerm[e % n] as number) * p + (inPerm[j] as number);
+      const at = outPerm[e % n]! * p + inPerm[j]!;
       edge[e] = at;
-      bits[at >>> 5] = (bits[at >>> 5] as number) | (1 << (at & 31));
+      bits[at >>> 5] = bits[at >>> 5]! | (1 << (at & 31));
     }
   }
-  const has = (at: number): boolean => (((bits[at >>> 5] as number) >>> (at & 31)) & 1) === 1;
-  const flip = (at: number): void => { bits[at >>> 5] = (bits[at >>> 5] as number) ^ (1 << (at & 31)); };
+  const has = (at: number): boolean => ((bits[at >>> 5]! >>> (at & 31)) & 1) === 1;
+  const flip = (at: number): void => { bits[at >>> 5] = bits[at >>> 5]! ^ (1 << (at & 31)); };
   // A full row or column admits no swap (the checkerboard needs an absent pair).
   const attempts = fo === n || fi === p ? 0 : Math.round(swapsPerConnection * edges);
   for (let t = 0; t < attempts; t++) {
     const a = rng.int(edges);
     const b = rng.int(edges);
-    const ea = edge[a] as number;
-    const eb = edge[b] as number;
+    const ea = edge[a]!;
+    const eb = edge[b]!;
     const o1 = Math.floor(ea / p);
     const o2 = Math.floor(eb / p);
     const j1 = ea - o1 * p;
@@ -82,7 +82,7 @@ export function drawMask(inputs: number, outputs: number, fo: number, rng: Rando
     edge[b] = b2;
   }
   const keep = new Uint8Array(p * n);
-  for (let at = 0; at < p * n; at++) keep[at] = ((bits[at >>> 5] as number) >>> (at & 31)) & 1;
+  for (let at = 0; at < p * n; at++) keep[at] = (bits[at >>> 5]! >>> (at & 31)) & 1;
   return { inputs: p, outputs: n, fo, fi, density: fo / n, keep };
 }
 

@@ -162,7 +162,7 @@ function checkHeads(graph: Graph, inf: Inference, heads: readonly WeightedOutput
     if (classes !== undefined && c !== classes) throw new BadRequestError(`output "${logits}" has ${c} classes, "${heads[0]!.logits}" ${classes}: outputs trained together share the labels`);
     classes = c;
   });
-  return classes as number;
+  return classes!;
 }
 
 function dimsOf(model: ModelProto, name: string): number[] {

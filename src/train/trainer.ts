@@ -121,7 +121,7 @@ export class Trainer {
       const { model } = liftInitializers(this.base, names);
       this.evalSession = await Session.fromModel(model, { threads: this.threads });
     }
-    const logitsName = this.base.graph.output[0]?.name as string;
+    const logitsName = this.base.graph.output[0]!.name;
     let correct = 0;
     for (let start = 0; start < ds.count; start += batchSize) {
       const idx = Array.from({ length: Math.min(batchSize, ds.count - start) }, (_, k) => start + k);

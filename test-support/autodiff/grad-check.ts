@@ -64,7 +64,7 @@ export async function gradCheck(model: ModelProto, feeds: Readonly<Record<string
   const { model: lifted, lifted: tensors } = liftInitializers(model, wrt.filter((w) => initNames.has(w)));
   const allFeeds: Record<string, RunTensor> = { ...feeds };
   for (const t of tensors) allFeeds[t.name] = { dtype: 'float32', dims: t.dims.map(Number), data: Float32Array.from(tensorValue(t).data) };
-  const output = options.output ?? (model.graph.output[0]?.name as string);
+  const output = options.output ?? model.graph.output[0]!.name;
 
   const forward = await Session.fromModel({ ...lifted, graph: { ...lifted.graph, output: lifted.graph.output.filter((o) => o.name === output) } });
   const y0 = (await forward.run(allFeeds))[output]!;

@@ -16,7 +16,7 @@ export interface ReferenceChoice {
  */
 export function simulatePolicy(input: ExitPlanInput, thresholds: ReadonlyMap<number, number>): { accuracy: number; exitProbability: Map<number, number> } {
   const layerOf = (name: string) => input.layers.findIndex((l) => l.name === name);
-  const order = input.exits.map((_, c) => c).sort((a, b) => layerOf(input.exits[a]?.after as string) - layerOf(input.exits[b]?.after as string));
+  const order = input.exits.map((_, c) => c).sort((a, b) => layerOf(input.exits[a]!.after) - layerOf(input.exits[b]!.after));
   const reached = new Map<number, number>();
   const left = new Map<number, number>();
   let right = 0;
@@ -40,7 +40,7 @@ export function simulatePolicy(input: ExitPlanInput, thresholds: ReadonlyMap<num
 /** The expected time at cut s (layers on the edge) of the enabled exits, by the closed form. */
 export function referenceTime(input: ExitPlanInput, rate: number, s: number, thresholds: ReadonlyMap<number, number>): number {
   const { exitProbability } = simulatePolicy(input, thresholds);
-  const exits: PopexExit[] = [...thresholds.keys()].map((c) => ({ after: input.exits[c]?.after as string, edgeMs: input.exits[c]?.edgeMs as number, exitProbability: exitProbability.get(c)! }));
+  const exits: PopexExit[] = [...thresholds.keys()].map((c) => ({ after: input.exits[c]!.after, edgeMs: input.exits[c]!.edgeMs, exitProbability: exitProbability.get(c)! }));
   return bruteForceCutTimes({ inputBytes: input.inputBytes, uplinkMbps: rate, rttMs: input.rttMs, layers: input.layers, exits })[s]!;
 }
 
@@ -53,7 +53,7 @@ export function exhaustiveExitPlan(input: ExitPlanInput, rate: number): Referenc
   const layerOf = (name: string) => input.layers.findIndex((l) => l.name === name) + 1;
   let best: ReferenceChoice | null = null;
   for (let s = 0; s <= input.layers.length; s++) {
-    const onEdge = input.exits.map((_, c) => c).filter((c) => layerOf(input.exits[c]?.after as string) <= s);
+    const onEdge = input.exits.map((_, c) => c).filter((c) => layerOf(input.exits[c]!.after) <= s);
     for (let mask = 0; mask < 1 << onEdge.length; mask++) {
       const subset = onEdge.filter((_, k) => mask & (1 << k));
       const grids = subset.map((c) => input.exits[c]?.thresholds ?? input.thresholds ?? []);

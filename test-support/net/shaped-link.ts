@@ -35,7 +35,7 @@ const TUN = 'ctun';
 const RT: readonly string[] = spawnSync('sh', ['-c', 'command -v chrt']).status === 0 ? ['chrt', '-f', '20'] : [];
 function withRt(cmd: readonly string[]): [string, string[]] {
   const all = [...RT, ...cmd];
-  return [all[0] as string, all.slice(1)];
+  return [all[0]!, all.slice(1)];
 }
 const PORT = 5201;
 
@@ -111,7 +111,7 @@ export function buildDelayLine(): string {
 }
 
 function run(args: readonly string[], input?: string): string {
-  const r = spawnSync(args[0] as string, args.slice(1), { encoding: 'utf8', input });
+  const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8', input });
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr.trim()}`);
   return r.stdout;
 }

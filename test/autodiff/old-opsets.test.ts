@@ -63,7 +63,7 @@ describe('old exports: gradients, Grad-CAM and training at opsets 7 to 17', () =
       assert.deepEqual(problems(cam.spec.model), []);
       const r = await cam.run(x.data as Float32Array);
       await cam.release();
-      close(r.maps[0]?.values as Float32Array, await referenceCam(oldExport(opset), x, 'act', [...r.classes], 5), 1e-4, 'cam');
+      close(r.maps[0]!.values, await referenceCam(oldExport(opset), x, 'act', [...r.classes], 5), 1e-4, 'cam');
     });
 
     it(`opset ${opset}: a training step loads and runs; its SGD update is -lr times the finite-difference gradient of the loss`, async () => {
@@ -116,7 +116,7 @@ describe('old exports: gradients, Grad-CAM and training at opsets 7 to 17', () =
     await cam.release();
     const logits = Array.from(r.logits);
     assert.equal(r.classes[0], logits.indexOf(Math.max(...logits)));
-    const map = r.maps[0]?.values as Float32Array;
+    const map = r.maps[0]!.values;
     assert.ok(map.every((v) => Number.isFinite(v) && v >= 0) && map.some((v) => v > 0));
   });
 

@@ -6,7 +6,7 @@ import { ModelBuilder } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { Session } from '../../src/runtime/session.js';
 
 /** x [N, 3, H, W] -> Conv 3x3 (8) -> ReLU "r" -> global average pool -> Flatten -> Gemm (4). */
 function convNet(h: number, w: number): ModelProto {
@@ -28,7 +28,7 @@ async function runs(model: ModelProto, dims: number[]): Promise<readonly number[
   const s = await Session.fromModel(model);
   try {
     const out = await s.run({ x: { dtype: 'float32', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5) } });
-    return (out.logits as RunTensor).dims;
+    return out.logits!.dims;
   } finally {
     await s.release();
   }
@@ -79,7 +79,7 @@ describe('insertBottleneck', () => {
     const s = await Session.fromModel(bn.model);
     try {
       const out = await s.run({ input: { dtype: 'float32', dims: [2, 1, 28, 28], data: new Float32Array(2 * 784).fill(0.1) } });
-      assert.deepEqual((out.logits as RunTensor).dims, [2, 10]);
+      assert.deepEqual(out.logits!.dims, [2, 10]);
     } finally {
       await s.release();
     }

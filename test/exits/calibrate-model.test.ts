@@ -33,7 +33,7 @@ describe('calibrateExits on real held-out images', () => {
     assert.deepEqual(calibrated.main.logits, raw.main.logits);
     // Calibrating again refits on the calibrated logits: T stays put (the product of the two fits).
     const again = await calibrateExits(r.model, fitData, checkData, { global: true });
-    assert.ok(again.globalFit && Math.abs(again.exits[1]?.fit.temperature as number) > 0);
-    for (const e of again.exits) assert.ok(Math.abs(e.temperature - (r.exits.find((x) => x.output === e.output)?.temperature as number) * (again.globalFit?.temperature as number)) < 1e-9);
+    assert.ok(again.globalFit && Math.abs(again.exits[1]?.fit.temperature!) > 0);
+    for (const e of again.exits) assert.ok(Math.abs(e.temperature - r.exits.find((x) => x.output === e.output)?.temperature! * (again.globalFit?.temperature as number)) < 1e-9);
   });
 });

@@ -45,7 +45,7 @@ describe('placeExits', () => {
       for (let k = 1; k <= 8; k++) {
         const sites = placeExits(resnet, { count: k, placement });
         assert.equal(new Set(sites.map((s) => s.headMacs)).size, k);
-        sites.forEach((s, i) => i > 0 && assert.ok(s.headFlops > (sites[i - 1]?.headFlops as number)));
+        sites.forEach((s, i) => i > 0 && assert.ok(s.headFlops > sites[i - 1]!.headFlops));
       }
     }
   });

@@ -128,9 +128,9 @@ describe('planExits', () => {
 
   const bad: [string, (i: Record<string, unknown>) => void, string][] = [
     ['no threshold grid', (i) => { delete i.thresholds; }, 'exits[0].thresholds'],
-    ['a sample row of the wrong length', (i) => { ((i.samples as Record<string, unknown[][]>).confidence as unknown[][])[1] = [0.5]; }, 'samples.confidence[1]'],
-    ['a correctness that is not a boolean', (i) => { ((i.samples as Record<string, unknown[][]>).correct as unknown[][])[0] = [1, true]; }, 'samples.correct[0][0]'],
-    ['rows missing', (i) => { ((i.samples as Record<string, unknown[]>).mainCorrect as unknown[]).push(true); }, 'samples.confidence'],
+    ['a sample row of the wrong length', (i) => { (i.samples as Record<string, unknown[][]>).confidence![1] = [0.5]; }, 'samples.confidence[1]'],
+    ['a correctness that is not a boolean', (i) => { (i.samples as Record<string, unknown[][]>).correct![0] = [1, true]; }, 'samples.correct[0][0]'],
+    ['rows missing', (i) => { (i.samples as Record<string, unknown[]>).mainCorrect!.push(true); }, 'samples.confidence'],
     ['both objectives', (i) => { i.objective = { minAccuracy: 0.5, maxLatencyMs: 3 }; }, 'objective'],
     ['an accuracy floor above 1', (i) => { i.objective = { minAccuracy: 1.5 }; }, 'objective.minAccuracy'],
     ['a rate of zero', (i) => { i.uplinkMbps = [1, 0]; }, 'uplinkMbps[1]'],

@@ -84,7 +84,7 @@ describe('exit policies', () => {
         });
       });
       const acc = exitAccuracies(matrix);
-      assert.equal(acc.exits[1], conf[1]?.correct.reduce((s, v) => s + v, 0) as number / n);
+      assert.equal(acc.exits[1], conf[1]?.correct.reduce((s, v) => s + v, 0)! / n);
       // The JSON form reads back as the same matrix.
       const back = readExitSamples(JSON.parse(JSON.stringify(samplesJson(matrix))), 'samples', [0, 1, 2]);
       assert.deepEqual(back, matrix);

@@ -133,10 +133,10 @@ describe('solvePopex does not repeat the published code\'s bugs', () => {
     close(r.expectedMs, 10 + 2 + 0.7 * (10 + 4) + 0.7 * 0.4 * 10, 'edge only');
     // Cut after b: its exit runs before the upload, which carries the 0.28 that remain.
     const tx = transmitMs(1e9, 1);
-    close(r.cuts[2]?.expectedMs as number, 10 + 2 + 0.7 * (10 + 4) + 0.28 * tx, 'cut after b');
-    close(r.cuts[2]?.uploadProbability as number, 0.28, 'upload probability after b');
+    close(r.cuts[2]!.expectedMs, 10 + 2 + 0.7 * (10 + 4) + 0.28 * tx, 'cut after b');
+    close(r.cuts[2]!.uploadProbability, 0.28, 'upload probability after b');
     // Cut after a: exit b is in the cloud and does not run, so the cloud part is weighted 0.7.
-    close(r.cuts[1]?.expectedMs as number, 10 + 2 + 0.7 * tx, 'cut after a');
+    close(r.cuts[1]!.expectedMs, 10 + 2 + 0.7 * tx, 'cut after a');
   });
 
   it('switching exits off keeps each remaining exit\'s own probability, in any listing order', () => {

@@ -62,16 +62,16 @@ describe('warm (kept-alive, window open) connections', () => {
       const kept = stored.rows.filter((r) => r.connection === 'keep-alive').map((r) => scoreSplit(r));
       assert.ok(kept.length >= 12, file);
       const errors = kept.map((r) => Math.abs(r.simulatedError)).sort((a, b) => a - b);
-      const med = errors[errors.length >> 1] as number;
+      const med = errors[errors.length >> 1]!;
       assert.ok(med <= medianLimit, `${file}: median |error| ${med}`);
-      assert.ok((errors[errors.length - 1] as number) <= worstLimit, `${file}: worst |error| ${errors[errors.length - 1]}`);
+      assert.ok(errors[errors.length - 1]! <= worstLimit, `${file}: worst |error| ${errors[errors.length - 1]}`);
       // The cold start the models used before overestimated these by up to 3x.
       const coldWorst = Math.max(...stored.rows.filter((r) => r.connection === 'keep-alive').map((r) => {
         const path = pathForPoint(r, r.congestionControl);
         const cold = simulateTransfer({ bytes: r.wireUpBytes, path, handshake: false, replyBytes: r.wireDownBytes }).ms + r.headMs + r.encodeMs + r.serverMs;
         return Math.abs(cold - r.measuredMs) / r.measuredMs;
       }));
-      assert.ok(coldWorst > 2 * (errors[errors.length - 1] as number), `${file}: cold start worst ${coldWorst}`);
+      assert.ok(coldWorst > 2 * errors[errors.length - 1]!, `${file}: cold start worst ${coldWorst}`);
     }
   });
 

@@ -119,12 +119,12 @@ describe('cleave deploy -> serve -> run --plan (LeNet on MNIST, loopback)', () =
       for (let k = 0; k < ds.count; k++) {
         const image: RunTensor = { dtype: 'float32', dims: [1, 1, 28, 28], data: x.slice(k * pixels, (k + 1) * pixels) };
         const want = (await full.run({ input: image }, ['logits'])).logits?.data as Float32Array;
-        const cut = (await head.run({ input: image }, ['pool2'])).pool2 as RunTensor;
+        const cut = (await head.run({ input: image }, ['pool2'])).pool2!;
         const e = await encodeTensor({ dims: cut.dims, data: cut.data as Float32Array }, parseCodec(codec));
         const sent = await decodeTensor(e.datatype, e.shape, e.bytes, e.parameters);
         const got = (await tail.run({ pool2: { dtype: 'float32', dims: sent.dims, data: sent.data } }, ['logits'])).logits?.data as Float32Array;
         const range = Math.max(...want) - Math.min(...want);
-        for (let c = 0; c < 10; c++) worst = Math.max(worst, Math.abs((got[c] as number) - (want[c] as number)) / range);
+        for (let c = 0; c < 10; c++) worst = Math.max(worst, Math.abs(got[c]! - want[c]!) / range);
         if (got.indexOf(Math.max(...got)) === want.indexOf(Math.max(...want))) agree++;
       }
       if (codec === 'fp32') assert.equal(worst, 0);

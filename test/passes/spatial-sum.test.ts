@@ -20,7 +20,7 @@ function model(xShape: readonly number[], layers: readonly Layer[]): ModelProto 
   const b = new ModelBuilder({ seed: 3, opset: 17 });
   const x = b.input('x', 'float32', xShape);
   const outs = layers.map((l, i) => {
-    const bias = l.bias ? [b.param(`b${i}`, [(l.op === 'Conv' ? l.w[0] : l.w[1]) as number], { kind: 'normal', std: 0.5 })] : [];
+    const bias = l.bias ? [b.param(`b${i}`, [(l.op === 'Conv' ? l.w[0] : l.w[1])!], { kind: 'normal', std: 0.5 })] : [];
     return b.node(l.op, [x, b.param(`w${i}`, l.w), ...bias], l.attrs, `conv${i}`);
   });
   const y = outs.length === 1 ? outs[0]! : b.node('Identity', [b.node('Sum', outs, {}, 'sum')], {}, 'y');
@@ -30,7 +30,7 @@ function model(xShape: readonly number[], layers: readonly Layer[]): ModelProto 
 
 /** The spatial sums of the model's output: a ReduceSum of it rewritten by the pass (pruned), and summed in JS from the computed output. */
 async function sums(m: ModelProto, xShape: readonly number[]): Promise<{ fast: Float32Array; reference: Float32Array; ops: string[] }> {
-  const y = m.graph.output[0]?.name as string;
+  const y = m.graph.output[0]!.name;
   const yShape = shaped(m).shapes.get(y)?.shape ?? [];
   const e = nodeEmitter(m);
   const sum = emitReduce(e, 17, 'ReduceSum', y, yShape.slice(2).map((_, i) => i + 2), false, 'spatial_sum');

@@ -173,7 +173,7 @@ describe('v2 server', () => {
   it('rejects binary sizes that do not add up, both ways', async () => {
     const x = new Float32Array(784);
     const enc = encodeInferRequest({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1, 28, 28], data: x }] });
-    const hl = enc.headerLength as number;
+    const hl = enc.headerLength!;
     const extra = new Uint8Array(enc.body.length + 4);
     extra.set(enc.body);
     const short = enc.body.subarray(0, enc.body.length - 4);

@@ -32,7 +32,7 @@ export function variadicOp(opType: string, flopsPerElement: (n: number) => numbe
     },
     cost(ctx, inputs, [y]) {
       const n = present(ctx, inputs).length;
-      return { flops: flopsPerElement(n) * numel(y as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
+      return { flops: flopsPerElement(n) * numel(y!), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
     },
     evaluate(ctx, inputs) {
       const xs = present(ctx, inputs);
