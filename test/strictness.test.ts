@@ -2,31 +2,16 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { UNEXPLAINED_NON_NULL } from '../test-support/strictness-baseline.js';
-import { type Finding, strictnessFindings, strictnessFindingsIn } from '../test-support/strictness.js';
+import { strictnessFindings, strictnessFindingsIn } from '../test-support/strictness.js';
 
 /** The repository (tests run from build/test/). */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const isNonNull = (f: Finding): boolean => f.includes('a non-null assertion');
-const fileOf = (f: Finding): string => f.slice(0, f.indexOf(':'));
-
 describe('strictness reader', () => {
   const findings = strictnessFindingsIn(join(ROOT, 'src'), ROOT);
 
-  it('src/ throws only CleaveError subclasses', () => {
-    const found = findings.filter((f) => !isNonNull(f));
-    assert.deepEqual(found, [], found.join('\n'));
-  });
-
-  it('src/ has no unexplained non-null assertion beyond the files still listed in strictness-baseline.ts, and the list only shrinks', () => {
-    const count = new Map<string, number>();
-    for (const f of findings.filter(isNonNull)) count.set(fileOf(f), (count.get(fileOf(f)) ?? 0) + 1);
-    const over = [...count].filter(([file, n]) => n > (UNEXPLAINED_NON_NULL[file] ?? 0));
-    assert.deepEqual(over.map(([file]) => file), [], findings.filter((f) => over.some(([file]) => fileOf(f) === file)).join('\n'));
-    // A file fixed (fully or in part) lowers its entry, so what was fixed stays fixed.
-    const stale = Object.entries(UNEXPLAINED_NON_NULL).filter(([file, n]) => (count.get(file) ?? 0) < n);
-    assert.deepEqual(stale.map(([file, n]) => `${file}: ${n} listed, ${count.get(file) ?? 0} found`), []);
+  it('src/ throws only CleaveError subclasses, and each non-null assertion says why it holds', () => {
+    assert.deepEqual(findings, [], findings.join('\n'));
   });
 
   it('flags plain errors, thrown strings and unexplained non-null assertions, with file and line', () => {

@@ -102,6 +102,7 @@ function bytesOf(t: TensorInfo | undefined): number {
 
 /** Analyses a model: per-node and per-tensor table, totals, and every cut point. */
 export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
+  // Bounds: i indexes graph.nodes, and nodeNames and inference.folded have one entry per node; every learned initializer has inferred info (it was read from tensors to count it).
   const inference = inferShapes(graph, options);
   const { tensors } = inference;
   const nodes: NodeRow[] = [];

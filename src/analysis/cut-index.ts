@@ -100,7 +100,7 @@ export class CutIndex {
     const { graph, inference } = flow;
     const n = graph.nodes.length;
     const lastReader = new Map<string, number>();
-    for (const [t, readers] of flow.layerConsumers) if (readers.length) lastReader.set(t, readers[readers.length - 1]!);
+    for (const [t, readers] of flow.layerConsumers) if (readers.length) lastReader.set(t, readers[readers.length - 1]!); // readers is not empty (checked)
     this.lastReader = lastReader;
     this.layerCount = inference.folded.reduce((c, f) => c + (f ? 0 : 1), 0);
     this.totalFlops = costs.flops.reduce((s, f) => s + f, 0);
@@ -136,7 +136,7 @@ export class CutIndex {
   /** Layers in a head. */
   layers(head: Head): number {
     const folded = this.flow.inference.folded;
-    let count = head.base >= 0 ? this.base[head.base]!.layers : 0;
+    let count = head.base >= 0 ? this.base[head.base]!.layers : 0; // base >= 0 is a single cut's index, one base entry each
     for (const i of head.extra) if (!folded[i]) count++;
     return count;
   }
@@ -147,6 +147,7 @@ export class CutIndex {
    * it holds whole: every layer after a single cut depends on it.
    */
   closure(tensors: readonly string[]): Head {
+    // Bounds: producers are node indices (rank has one entry per node), and j < singles.length is checked before singles[j].
     const producers = tensors.map((t) => this.flow.graph.producer.get(t)).filter((p): p is number => p !== undefined);
     if (producers.length === 0) return EMPTY_HEAD;
     const j = producers.reduce((m, p) => Math.max(m, this.rank[p]!), 0);
@@ -157,6 +158,7 @@ export class CutIndex {
 
   /** Nodes of rank `j` that `starts` (of rank j) depend on, themselves included, ascending. */
   private ancestorsOfRank(starts: readonly number[], j: number): number[] {
+    // Bounds: nodes are graph indices < n; predStart has n + 1 entries (CSR offsets) and preds predStart[n] entries.
     const { mark, rank, predStart, preds } = this;
     const stamp = ++this.stamp;
     const out: number[] = [];
@@ -189,7 +191,7 @@ export class CutIndex {
     const inHead = this.stampOf(head.extra);
     const out: string[] = [];
     const crosses = (t: string) => (layerConsumers.get(t) ?? []).some((r) => !inHead(r));
-    const from = head.base >= 0 ? [this.singles[head.base]!.tensor] : [...new Set(graph.inputs.map((v) => v.name))];
+    const from = head.base >= 0 ? [this.singles[head.base]!.tensor] : [...new Set(graph.inputs.map((v) => v.name))]; // base >= 0 is a single cut's index
     for (const t of from) {
       if (crosses(t)) out.push(t);
       if (out.length > limit) return out;
@@ -206,6 +208,7 @@ export class CutIndex {
 
   /** The cut whose head is `head` and whose crossing tensors are `tensors`. */
   describe(head: Head, tensors: readonly string[]): CutPoint {
+    // Bounds: b >= 0 (checked), a single cut's index, and base has one entry per single cut.
     const b = head.base;
     if (b < 0) return describeHead(this.flow, this.costs, head.extra, tensors, this.totalFlops);
     const figures = this.base[b]!;
@@ -248,6 +251,7 @@ export function singleCutHeadSums(flow: Dataflow, values: readonly number[]): Ma
 
 /** The single cuts, by conditions (a) and (b) of CutIndex, in one pass over the nodes. */
 function findSingles(flow: Dataflow, lastReader: ReadonlyMap<string, number>): SingleCut[] {
+  // Bounds: p, i and the consumers c are node indices < n, the length of reach (and delta has n + 1).
   const { graph, inference } = flow;
   const n = graph.nodes.length;
   // (a): how many data tensors computed up to p are read after p, as a difference array.
@@ -294,6 +298,7 @@ function rankNodes(flow: Dataflow, singles: readonly SingleCut[]): Int32Array {
 
 /** Layers, FLOPs, weights and peak live bytes of each single cut's head. */
 function baseFigures(flow: Dataflow, costs: NodeCosts, singles: readonly SingleCut[], rank: Int32Array, lastReader: ReadonlyMap<string, number>) {
+  // Bounds: rank maps every node to 0..m (m: no single cut's head holds it) and layers, flops, params have m + 1 entries; next < m indexes singles.
   const { graph, inference } = flow;
   const bytes = (t: string) => byteSize(inference.tensors.get(t));
   const m = singles.length;
@@ -359,6 +364,7 @@ export function touched(node: { readonly input: readonly string[]; readonly outp
  * can be read by them, so its run is the base's own up to freeing that tensor.
  */
 export function describeHead(flow: Dataflow, costs: NodeCosts, nodes: Iterable<number>, tensors: readonly string[], totalFlops: number, base?: Base): CutPoint {
+  // Bounds: a base's initRank holds every initializer a node reads (baseFigures ranks them all), and last is a node index when >= 0.
   const { graph, inference } = flow;
   const bytes = (t: string) => byteSize(inference.tensors.get(t));
   const order = (t: string) => graph.producer.get(t) ?? -1;

@@ -13,6 +13,7 @@ export const MAX_REGION_STATES = 2000;
  * cross, in exploration order; returns how many regions were too large to explore whole.
  */
 export function regionCutHeads(index: CutIndex, maxTensors: number, visit: (crossing: readonly string[]) => void): number {
+  // Bounds: rank maps each node to 0..singles.length (regions has one more entry than singles), k and x index the region, and the stack is popped only while it is not empty.
   const { graph, inference } = index.flow;
   const regions: number[][] = Array.from({ length: index.singles.length + 1 }, () => []);
   graph.nodes.forEach((_, i) => {

@@ -61,13 +61,14 @@ function intsInput(u: Upgrade, purpose: string, values: readonly number[]): stri
 
 /** A scalar of the node's first input's dtype. */
 function scalarInput(u: Upgrade, purpose: string, value: number): string {
-  return u.e.constant(`${u.name}/${purpose}`, u.dtypeOf(u.node.input[0]!), [], [value]);
+  return u.e.constant(`${u.name}/${purpose}`, u.dtypeOf(u.node.input[0]!), [], [value]); // the ops upgraded here all have input 0
 }
 
 /** Resize-11 equivalent of Upsample and Resize-10: asymmetric coordinates, nearest rounding down. */
 function asResize(u: Upgrade, scales: string): NodeProto {
   const mode = u.attrs.string('mode', 'nearest') as string;
   const roi = u.e.constant(`${u.name}/roi`, 'float32', [0], []);
+  // Upsample has input 0
   return {
     ...rewritten(u, [u.node.input[0]!, roi, scales], ['mode', 'scales'], {
       mode, coordinate_transformation_mode: 'asymmetric', ...(mode === 'nearest' ? { nearest_mode: 'floor' } : {}),
@@ -157,7 +158,7 @@ export function raiseOpset(model: ModelProto, target: number, binding: ShapeBind
   const replaced = new Map<NodeProto, NodeProto[]>();
   graph.nodes.forEach((node, index) => {
     if (node.domain && node.domain !== 'ai.onnx') return;
-    const name = graph.nodeNames[index]!;
+    const name = graph.nodeNames[index]!; // index is a node of the graph
     const changes = changesBetween(node.opType, opset, target);
     if (changes.length === 0) return;
     const converter = CONVERT[node.opType];

@@ -22,6 +22,7 @@ export interface Accuracy {
 
 /** Arg-max accuracy of an inference model (input x / 255, first output the logits) on a dataset. */
 export async function accuracyOf(model: ModelProto, data: ImageDataset, options: AccuracyOptions = {}): Promise<Accuracy> {
+  // Bounds: one input (checked) and at least one output (a model has one); the run returns the logits it was asked for; i < b.size and c < classes stay inside z, and a label < data.classes indexes hits and seen.
   const g = graphFromModel(model);
   if (g.inputs.length !== 1) throw new BadRequestError(`the model has ${g.inputs.length} inputs; accuracy needs one image input`);
   const input = g.inputs[0]!.name;

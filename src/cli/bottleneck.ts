@@ -36,6 +36,7 @@ after and the bytes that now cross (the encoder's output), and writes the traine
   json: 'print the result as JSON',
   examples: ['cleave bottleneck models/small-vgg-fashion.onnx --at block2.pool --data fashion-mnist --epochs 1 -o vgg-bn.onnx'],
   async run({ values: v, positionals: [file] }, io) {
+    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
     const model = readClassifier(file!);
     const train = loadImages(v.data, 'train', model, v.limit);
     const test = loadImages(v.data, 'test', model, v['test-limit']);

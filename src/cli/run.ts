@@ -28,7 +28,7 @@ function datasetInputs(name: string, count: number, chw: readonly [number, numbe
   if ([ds.channels, ds.height, ds.width].join('x') !== chw.join('x')) throw new BadRequestError(`${name} images are ${ds.channels}x${ds.height}x${ds.width}; the head takes ${chw.join('x')}`);
   const b = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
   const n = chw[0] * chw[1] * chw[2];
-  return Array.from({ length: ds.count }, (_, i) => ({ name: `${name}[${i}]`, data: b.x.slice(i * n, (i + 1) * n), truth: ds.labels[i]! }));
+  return Array.from({ length: ds.count }, (_, i) => ({ name: `${name}[${i}]`, data: b.x.slice(i * n, (i + 1) * n), truth: ds.labels[i]! })); // i < ds.count, one label each
 }
 
 /** The client's settings from a deployment's edge config (run --plan). */
@@ -92,6 +92,7 @@ accuracy beside the plan's predictions (after one warm-up request, not counted).
     'cleave run --plan deploy/plan.json            # after: cleave deploy plan.json -o deploy/ && cleave serve deploy/',
   ],
   async run({ values: v, positionals }, io) {
+    // Bounds: without --plan, --server and --head are required (checked first); with it, the deployment's edge.json names the server and planSettings the head.
     const deployment = v.plan === undefined ? undefined : readDeployment(v.plan);
     if (deployment) {
       const given = (['head', 'model', 'codec', 'cut-output', 'tail-input', 'exit-output'] as const).filter((k) => v[k] !== undefined);

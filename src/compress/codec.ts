@@ -67,7 +67,7 @@ export async function encodeTensor(t: FloatTensor, spec: CodecSpec): Promise<Enc
       break;
     case 'fp16': {
       const h = new Uint16Array(t.data.length);
-      for (let i = 0; i < h.length; i++) h[i] = floatToHalf(t.data[i]!);
+      for (let i = 0; i < h.length; i++) h[i] = floatToHalf(t.data[i]!); // i < h.length = t.data.length
       datatype = 'FP16';
       bytes = bytesOf(h);
       break;
@@ -113,6 +113,7 @@ function aligned(bytes: Uint8Array): ArrayBuffer {
  */
 export async function decodeTensor(datatype: string, shape: readonly number[], bytes: Uint8Array, parameters: CodecParameters, maxElements = 1 << 28): Promise<FloatTensor> {
   // No cleave_codec: a plain FP32 tensor (the raw codec adds no parameters).
+  // Bounds: inner is a key of INNER_BYTES (checked), i < h.length, axis < dims.length (checked) and c < channels = z's length (checked).
   const name = parameters.cleave_codec ?? 'fp32';
   if (typeof name !== 'string' || !CODEC_NAMES.includes(name as CodecName)) throw new BadRequestError(`unknown cleave_codec ${JSON.stringify(name)}: use one of ${CODEC_NAMES.join(', ')}`);
   const codec = name as CodecName;

@@ -64,6 +64,7 @@ function validateNames(analysis: Analysis, tensors: readonly string[]): void {
  * cross (a Shape of the graph input, say) is left out; buildSide stores its value instead.
  */
 function tailNodes(analysis: Analysis, targets: readonly string[], cut: ReadonlySet<string>): number[] {
+  // Bounds: the stacks are popped or read only while not empty, and p is a producer from the graph (computable(t) holds, so t has one).
   const { graph, inference } = analysis.dataflow;
   // A folded tensor with a known value can be stored in the tail as a weight.
   const storable = (t: string): boolean => inference.constant.has(t) && inference.tensors.get(t)?.value !== undefined;
@@ -73,6 +74,7 @@ function tailNodes(analysis: Analysis, targets: readonly string[], cut: Readonly
   // every input of its producer can be computed or stored. Decided inputs first, with an
   // explicit stack: a chain of thousands of nodes must not meet the call stack's depth.
   const computable = (target: string): boolean => {
+    // Bounds: the stack is read only while not empty, and p is a producer from the graph.
     const stack = [target];
     while (stack.length) {
       const t = stack[stack.length - 1]!;
@@ -138,6 +140,7 @@ function symbolicBatchOf(analysis: Analysis): string | undefined {
  * on the other side).
  */
 function buildSide(analysis: Analysis, name: string, nodes: readonly number[], inputs: readonly string[], outputs: readonly string[], batch: string | undefined, stored: string[] = []): ModelProto {
+  // Bounds: nodes holds node indices of the graph.
   const { graph, inference } = analysis.dataflow;
   const model = graph.model;
   const produced = new Set<string>(nodes.flatMap((i) => graph.nodes[i]!.output));
@@ -227,6 +230,7 @@ export function resolveCut(analysis: Analysis, tensors: readonly string[]): Reso
  * the graph outputs from them. Fails with CutError when other tensors would also cross.
  */
 export function cutModel(analysis: Analysis, tensors: readonly string[]): CutModels {
+  // Bounds: head holds node indices of the graph, and leaked is read only when not empty.
   const { head, tensors: cut } = resolveCut(analysis, tensors);
   const { graph, inference } = analysis.dataflow;
   const batch = symbolicBatchOf(analysis);

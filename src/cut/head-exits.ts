@@ -36,6 +36,7 @@ function listedExits(model: ModelProto): { readonly output: string; readonly at:
  * `applyTemperatures` can add). Returns the exit outputs that joined the head.
  */
 export function addHeadExits(graph: Graph, head: BitSet): string[] {
+  // Bounds: the stack is popped only while not empty, and it and p hold producers from the graph.
   const inputs = new Set(graph.inputs.map((v) => v.name));
   const inHead = (t: string): boolean => {
     const p = graph.producer.get(t);

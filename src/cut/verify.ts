@@ -67,6 +67,7 @@ export async function referenceOutputs(analysis: Analysis, seed = 1, maxTensorBy
 }
 
 export async function verifyCut(analysis: Analysis, cut: CutModels, options: VerifyOptions = {}): Promise<Verification> {
+  // Bounds: randomFeeds gives every graph input, the head's inputs are graph inputs and the tail's are head outputs (the cut's models), and expected holds every graph output.
   const rtol = options.rtol ?? CUT_RTOL;
   const { graph, inference } = analysis.dataflow;
   const seed = options.seed ?? 1;

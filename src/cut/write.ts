@@ -13,6 +13,7 @@ export const CUT_FILES = { head: 'head.onnx', tail: 'tail.onnx', manifest: 'cut.
  * name first and renamed only once all are written, so a failure leaves no partial output.
  */
 export function writeCut(dir: string, cut: CutModels, manifest: CutManifest): string[] {
+  // Bounds: tmp has one entry per file.
   try {
     mkdirSync(dir, { recursive: true });
     if (!statSync(dir).isDirectory()) throw new IoError('not a directory');

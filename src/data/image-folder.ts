@@ -42,6 +42,7 @@ export function splitFolder(dir: string, split: Split): { folder: string; shared
  * and stored as bytes 0..255 like the MNIST sets (batches feed x / 255, cleave's scale).
  */
 export function loadImageFolder(dir: string, options: ImageFolderOptions): ImageDataset {
+  // Bounds: i < list.length, and imageToTensor returns pixels = channels x height x width values.
   const [channels, height, width] = options.input;
   if (!existsSync(dir) || !isDir(dir)) throw new IoError(`${dir} is not a folder`);
   const found = listDir(dir).filter((n) => !n.startsWith('.') && isDir(join(dir, n)));

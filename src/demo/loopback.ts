@@ -71,6 +71,7 @@ const proto = (m: ModelProto | Uint8Array): ModelProto => (m instanceof Uint8Arr
  * accuracy, bytes on the wire and latency next to the whole model run directly in ORT.
  */
 export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<LoopbackDemoReport> {
+  // Bounds: a runner has at least one output, and its run returns it; argmaxRows gives one label per row (the batch is 1).
   const tailProto = proto(options.tail);
   const headProto = proto(options.head);
   const headSig = modelSignature(headProto);
@@ -168,6 +169,7 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
 
 /** The report as a fixed-width table. */
 export function formatLoopbackReport(r: LoopbackDemoReport): string {
+  // Bounds: rows starts with the header and every row has its columns, one per widths entry.
   const pct = (v: number | null, sign = false) => (v === null ? '-' : `${sign && v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}%`);
   const rows = [['codec', 'accuracy', 'change', 'same as whole', 'cut bytes', 'request bytes', 'p50 ms', 'p99 ms', 'origins']];
   for (const c of r.results) {

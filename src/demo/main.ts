@@ -74,7 +74,7 @@ async function splitTrainedModel(say: (s?: string) => void): Promise<void> {
   const count = 500;
   const test = loadMnist('test', { limit: count });
   const images = new Float32Array(test.images.length);
-  for (let i = 0; i < images.length; i++) images[i] = test.images[i]! * PIXEL_SCALE;
+  for (let i = 0; i < images.length; i++) images[i] = test.images[i]! * PIXEL_SCALE; // images has test.images.length entries
   const report = await runLoopbackDemo({ head: parts.head, tail: parts.tail, full: model, images, labels: test.labels, count });
   say(formatLoopbackReport(report).trimEnd().replace(/^/gm, '   '));
   // The same fp32 requests as frames on one persistent connection (cleave serve --stream-port).

@@ -161,7 +161,7 @@ export function parseEdgeConfig(value: unknown): CheckedEdgeConfig {
   });
   const switching = readSwitching(top.switching);
   const table = CutTable.fromProblem(problem, cuts.map((c) => c.after));
-  const initialCut = switching.initialCut ?? (top.uplinkMbps !== undefined ? table.best(problem.uplinkMbps) : cuts[0]!.after);
+  const initialCut = switching.initialCut ?? (top.uplinkMbps !== undefined ? table.best(problem.uplinkMbps) : cuts[0]!.after); // the schema requires at least one cut
   if (!table.has(initialCut)) throw new BadFieldError('switching.initialCut', `"${initialCut}" is not one of the cuts (${cuts.map((c) => c.after).join(', ')})`);
   const full = optionalString(top.full, 'full');
   return {

@@ -32,7 +32,7 @@ function send(url: string, method: string, body: Uint8Array | undefined, headers
       res.on('aborted', () => reject(new NetworkError('the connection closed before the reply was complete')));
       res.on('end', () => {
         if (!res.complete) reject(new NetworkError('the connection closed before the reply was complete'));
-        else resolve({ res, data: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+        else resolve({ res, data: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }); // one chunk
       });
     });
     req.on('error', (e: NodeJS.ErrnoException) => reject(Object.assign(new NetworkError(e.message), { cause: { code: e.code } })));

@@ -19,6 +19,7 @@ export function imageToTensor(img: RawImage, channels: number, height: number, w
   if (img.data.length !== img.width * img.height * img.channels) throw new BadRequestError('image data does not match its size');
   const out = new Float32Array(channels * height * width);
   const sample = (x: number, y: number, c: number): number => {
+    // Bounds: x < img.width, y < img.height and c < channels, and the data holds width x height x channels values (checked above), so i + 3 < its length for 4 channels, i + 2 for 3.
     const i = (y * img.width + x) * img.channels;
     const a = img.channels === 4 ? img.data[i + 3]! / 255 : 1;
     if (img.channels === 1) return img.data[i]!;

@@ -56,7 +56,7 @@ export function applyTemperatures(model: ModelProto, temperatures: Readonly<Reco
     if (options.probabilities && !outputs.has(probs)) {
       const softmax: NodeProto = { name: `${name}/softmax`, opType: 'Softmax', domain: '', input: [name], output: [probs], attribute: [{ name: 'axis', type: AttrType.INT, i: 1 }] };
       nodes.push(softmax);
-      const declared = graph.outputs.find((o) => o.name === name)!;
+      const declared = graph.outputs.find((o) => o.name === name)!; // name is an output of the graph (the loop runs over them)
       added.push({ ...declared, name: probs });
     }
   }

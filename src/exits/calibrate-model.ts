@@ -48,6 +48,7 @@ export interface CalibratedExits {
 
 /** Fits the exits' temperatures on `fitData`, checks them on `checkData`, and writes them into the model. */
 export async function calibrateExits(model: ModelProto, fitData: ImageDataset, checkData: ImageDataset, options: CalibrateExitsOptions = {}): Promise<CalibratedExits> {
+  // Bounds: exitLogits returns one logit set per exit of the structure, in its order (names), and fitTemperatures one fit per set it was given.
   const fitLogits = await exitLogits(model, fitData, options);
   const check = await exitLogits(model, checkData, options);
   const names = fitLogits.structure.exits.map((e) => e.output);

@@ -38,6 +38,7 @@ export const MIN_TEMPERATURE = 1e-2;
 export const MAX_TEMPERATURE = 1e2;
 
 function check(sets: readonly LogitSet[]): number {
+  // Bounds: i < rows = labels.length, and i < logits.length.
   let n = 0;
   sets.forEach((s, k) => {
     const rows = s.labels.length;
@@ -56,6 +57,7 @@ function check(sets: readonly LogitSet[]): number {
 
 /** Mean NLL and its first two derivatives in beta = 1/T, over every sample of every set. */
 function nllAndDerivatives(sets: readonly LogitSet[], beta: number, n: number): [number, number, number] {
+  // Bounds: a LogitSet holds labels.length rows of classes logits, and a label is < classes.
   let nll = 0;
   let d1 = 0;
   let d2 = 0;

@@ -35,6 +35,7 @@ export function checkDistortion(d: Distortion): Distortion {
  * `rng` carries on from batch to batch, so a data set gets one seeded noise field.
  */
 export function addNoise(x: Float32Array, sigma: number, rng: Random): void {
+  // Bounds: noise has x.length values.
   const noise = new Float32Array(x.length);
   rng.fillNormal(noise, sigma);
   for (let i = 0; i < x.length; i++) x[i] = Math.min(1, Math.max(0, x[i]! + noise[i]!));
@@ -54,6 +55,7 @@ export function gaussianKernel(sigma: number): Float64Array {
  * borders replicated (so a flat image stays flat).
  */
 export function blur(x: Float32Array, planes: number, height: number, width: number, sigma: number): void {
+  // Bounds: the kernel has 2 r + 1 taps, j + r in 0..2 r; the clamped pixel indices stay inside the planes x height x width values of x and tmp.
   const k = gaussianKernel(sigma);
   const r = (k.length - 1) / 2;
   const tmp = new Float64Array(height * width);

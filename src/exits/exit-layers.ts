@@ -41,6 +41,7 @@ export function rooflineTime(device: DeviceProfile): NodeTime {
 
 /** The layer chain of a model with exits, timed by `edge` and `cloud` per node. */
 export function exitLayers(model: ModelProto, structure: ExitStructure, edge: NodeTime, cloud: NodeTime): ExitLayers {
+  // Bounds: sums gives one time per cut plus the whole backbone (cuts.length + 1 = layers.length entries), cuts are single-tensor, and every exit node is a node of the full model.
   const full = analyze(graphFromModel(model), { batch: 1 });
   const backbone = analyze(graphFromModel(backboneModel(model, structure)), { batch: 1 });
   const last = backbone.tensors.find((t) => t.name === structure.mainOutput);

@@ -34,6 +34,7 @@ export interface ExitLogits {
 
 /** The logits of every exit and of the main output on every image of `data`. */
 export async function exitLogits(model: ModelProto, data: ImageDataset, options: ExitLogitsOptions = {}): Promise<ExitLogits> {
+  // Bounds: the model has one image input (modelInputChw checked), the run returns every output asked for, 2-D (checked), and k < names.length = parts.length; sets has names.length >= 1 entries.
   const structure = exitStructure(model, options.mainOutput);
   const [c, h, w] = modelInputChw(model);
   if (data.channels !== c || data.height !== h || data.width !== w) throw new BadRequestError(`the images are ${data.channels}x${data.height}x${data.width} but the model takes ${c}x${h}x${w}`);

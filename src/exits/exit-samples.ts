@@ -85,6 +85,7 @@ export interface PolicyOutcome {
  * samples; `thresholds[j]` null switches exit j off.
  */
 export function policyOutcome(matrix: SampleMatrix, thresholds: readonly (number | null)[]): PolicyOutcome {
+  // Bounds: j < m, the length of the per-exit arrays; the matrix holds n rows of m, and i < n.
   const { samples: n, exits: m } = matrix;
   const reached = new Array<number>(m).fill(0);
   const left = new Array<number>(m).fill(0);

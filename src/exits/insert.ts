@@ -66,6 +66,7 @@ export function inputsWith(model: ModelProto, added: readonly TensorProto[]): Va
 
 /** Inserts the exit branches (no verification: `addExits` runs the model to check it). */
 export function insertExits(model: ModelProto, where: ExitPlacement, options: ExitOptions = {}): ModelWithExits {
+  // Bounds: a one-output model has outputs[0]; the main output is [N, classes] (checked).
   const graph = graphFromModel(model);
   const opset = opsetOf(graph, '') ?? 0;
   if (opset < MIN_EXITS_OPSET) throw new BadRequestError(`exit branches need ai.onnx opset >= ${MIN_EXITS_OPSET}; the model has ${opset}`);

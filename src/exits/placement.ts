@@ -38,7 +38,7 @@ export function exitSites(analysis: Analysis): ExitSite[] {
   const sites: (ExitSite & { readonly order: number })[] = [];
   for (const cut of analysis.cutPoints) {
     if (cut.tensors.length !== 1) continue;
-    const tensor = cut.tensors[0]!;
+    const tensor = cut.tensors[0]!; // a single-tensor cut has one tensor
     const producer = graph.producer.get(tensor);
     if (unfit(analysis, tensor) !== undefined || producer === undefined) continue;
     sites.push({ tensor, shape: (analysis.inference.tensors.get(tensor)?.shape ?? []).slice(1), headFlops: cut.headFlops, headMacs: macs.get(tensor) ?? 0, order: producer });
@@ -49,6 +49,7 @@ export function exitSites(analysis: Analysis): ExitSite[] {
 
 /** Why a single-tensor cut point cannot feed an exit, or undefined when it can. */
 function unfit(analysis: Analysis, tensor: string): string | undefined {
+  // Bounds: readers[0] is read only when there is one reader, a node index of the graph.
   const { graph, inference, layerConsumers } = analysis.dataflow;
   const info = inference.tensors.get(tensor);
   if (!info || info.dtype !== 'float32' || (info.shape.length !== 2 && info.shape.length !== 4)) {
@@ -80,6 +81,7 @@ function listSites(sites: readonly ExitSite[]): string {
  * pool; no two exits share a layer, and each comes after the one before.
  */
 export function placeExits(analysis: Analysis, where: ExitPlacement): ExitSite[] {
+  // Bounds: from <= best, k <= to < layerEnds.length, since at least count layer ends exist (checked) and each pick leaves room for the rest.
   const sites = exitSites(analysis);
   if ('at' in where) {
     if (where.at.length === 0 || where.at.length > MAX_EXITS) throw new BadRequestError(`give 1 to ${MAX_EXITS} tensors for exits, got ${where.at.length}`);

@@ -54,6 +54,7 @@ export function checkTaus(policy: ExitPolicy, taus: readonly number[]): readonly
 
 /** Per sample: the entropy (nats) of softmax(logits). */
 export function entropies(set: LogitSet): Float64Array {
+  // Bounds: a LogitSet holds labels.length rows of classes logits.
   const { logits, labels, classes } = set;
   const out = new Float64Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
@@ -85,6 +86,7 @@ export function policyConfidences(set: LogitSet, policy: ExitPolicy): Confidence
 
 /** The sample matrix of exits (in order of depth) and the main output: the planner's input. */
 export function sampleMatrix(exits: readonly LogitSet[], main: LogitSet, policy: ExitPolicy): SampleMatrix {
+  // Bounds: i < n samples, and every set has n (checked); j < m exits.
   const n = main.labels.length;
   const m = exits.length;
   const confidence = new Float64Array(n * m);
@@ -141,6 +143,7 @@ export interface ExitAccuracies {
 
 /** The accuracy of each exit and of the main output, each on every sample. */
 export function exitAccuracies(matrix: SampleMatrix): ExitAccuracies {
+  // Bounds: j < m, the length of right, and the matrix holds n rows of m.
   const { samples: n, exits: m } = matrix;
   const right = new Array<number>(m).fill(0);
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) right[j] = right[j]! + matrix.correct[i * m + j]!;
@@ -149,6 +152,7 @@ export function exitAccuracies(matrix: SampleMatrix): ExitAccuracies {
 
 /** For each tau of the grid, applied to every exit: the exits' fractions and accuracies and the policy's. */
 export function tauTable(matrix: SampleMatrix, policy: ExitPolicy, taus: readonly number[]): TauRow[] {
+  // Bounds: the outcome has one entry per exit in each array.
   checkTaus(policy, taus);
   return taus.map((tau) => {
     const o = policyOutcome(matrix, new Array<number>(matrix.exits).fill(thresholdOf(policy, tau)));

@@ -26,6 +26,7 @@ export const ECE_BINS = 15;
 
 /** Max softmax of logits / T per sample, and whether its argmax is the label (ties: the first class). */
 export function softmaxConfidences(set: LogitSet, temperature = 1): Confidences {
+  // Bounds: a LogitSet holds labels.length rows of classes logits.
   if (!(temperature > 0)) throw new BadRequestError(`the temperature must be > 0, got ${temperature}`);
   const { logits, labels, classes } = set;
   const n = labels.length;
@@ -46,6 +47,7 @@ export function softmaxConfidences(set: LogitSet, temperature = 1): Confidences 
 
 /** The samples binned by confidence. */
 export function reliabilityBins(c: Confidences, bins = ECE_BINS): ReliabilityBin[] {
+  // Bounds: b is clamped to 0..bins - 1 and each bin array has bins entries; correct has one entry per confidence (a Confidences pair).
   if (!Number.isInteger(bins) || bins < 1) throw new BadRequestError(`bins must be a positive integer, got ${bins}`);
   const count = new Float64Array(bins);
   const conf = new Float64Array(bins);

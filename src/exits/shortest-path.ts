@@ -24,7 +24,7 @@ export class WeightedGraph {
   }
 
   addEdge(from: number, to: number, weight: number): void {
-    this.next.push(this.head[from]!);
+    this.next.push(this.head[from]!); // from is a vertex: head has one entry per vertex
     this.target.push(to);
     this.weight.push(weight);
     this.head[from] = this.target.length - 1;
@@ -32,6 +32,7 @@ export class WeightedGraph {
 
   /** The same graph with every edge reversed (distances to a vertex become distances from it). */
   reversed(): WeightedGraph {
+    // Bounds: v < vertices and e is one of the graph's edges or -1, which ends the list; head, next, target and weight are sized by addVertex and addEdge.
     const r = new WeightedGraph();
     for (let v = 0; v < this.vertices; v++) r.addVertex();
     for (let v = 0; v < this.vertices; v++) {
@@ -54,6 +55,7 @@ export interface ShortestPaths {
  * as the algorithm would silently give wrong paths).
  */
 export function dijkstra(graph: WeightedGraph, source: number): ShortestPaths {
+  // Bounds: vertices and edges are the graph's own (head, next, target and weight arrays sized by addVertex and addEdge), so v, w < n and e is an edge or -1, which ends the list.
   const n = graph.vertices;
   const distance = new Float64Array(n).fill(Infinity);
   const previous = new Int32Array(n).fill(-1);
@@ -86,6 +88,6 @@ export function dijkstra(graph: WeightedGraph, source: number): ShortestPaths {
 export function pathTo(paths: ShortestPaths, target: number): number[] {
   if (paths.distance[target] === Infinity) return [];
   const path: number[] = [];
-  for (let v = target; v !== -1; v = paths.previous[v]!) path.push(v);
+  for (let v = target; v !== -1; v = paths.previous[v]!) path.push(v); // each vertex on the path has a previous entry (-1 at the source)
   return path.reverse();
 }

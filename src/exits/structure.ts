@@ -58,6 +58,7 @@ function listedExits(model: ModelProto): ListedExit[] {
 
 /** Indices of the nodes `target` depends on, by a backward walk over the producers. */
 function dependencies(graph: Graph, target: string): Set<number> {
+  // Bounds: the stack is popped only while not empty, and p is a producer from the graph.
   const seen = new Set<number>();
   const stack = [target];
   while (stack.length) {
@@ -71,6 +72,7 @@ function dependencies(graph: Graph, target: string): Set<number> {
 
 /** Reads the exits of a model; `mainOutput` names the classifier when the model has several other outputs. */
 export function exitStructure(model: ModelProto, mainOutput?: string): ExitStructure {
+  // Bounds: node indices come from dependencies (producers in the graph), and nodeNames has one entry per node.
   const listed = listedExits(model);
   const graph = graphFromModel(model);
   const outputs = graph.outputs.map((o) => o.name);

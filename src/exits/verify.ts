@@ -72,6 +72,7 @@ function relativeError(a: RunTensor, b: RunTensor): number {
 
 /** Runs the original and the model with exits on one seeded random batch and compares them. */
 export async function verifyExits(original: ModelProto, withExits: ModelProto, exitOutputs: readonly string[], classes: number, options: VerifyExitsOptions = {}): Promise<ExitVerification> {
+  // Bounds: both models run on the same feeds and return every output of the original (the model with exits keeps them all) and every exit output (checked in the loop).
   const graph = graphFromModel(original);
   const batch = options.batch ?? 2;
   const feeds = randomFeeds(graph, inferShapes(graph, { batch }), options.seed ?? 1);

@@ -71,6 +71,7 @@ export function graphFromModel(model: ModelProto): Graph {
 
 /** Kahn's algorithm, stable: among ready nodes, the one listed first in the file goes first. */
 function topologicalOrder(nodes: readonly NodeProto[], available: ReadonlySet<string>): NodeProto[] {
+  // Bounds: i, p and d are node indices, and waiting and dependents have one entry per node.
   const producedBy = new Map<string, number>();
   nodes.forEach((n, i) => {
     for (const o of n.output) {
@@ -88,7 +89,6 @@ function topologicalOrder(nodes: readonly NodeProto[], available: ReadonlySet<st
       if (p === undefined) {
         throw new BadModelError(`node "${n.name || n.opType}" reads tensor "${t}", which is no graph input, initializer or node output`);
       }
-      // i and p are node indices, and both arrays have one entry per node.
       waiting[i]!++;
       dependents[p]!.push(i);
     }

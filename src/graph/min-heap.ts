@@ -19,6 +19,7 @@ export class MinHeap {
   }
 
   pop(): [number, number] | undefined {
+    // Bounds: n > 0 (checked), so position 0 holds the top.
     const n = this.keys.length;
     if (n === 0) return undefined;
     const top: [number, number] = [this.keys[0]!, this.items[0]!];
@@ -40,12 +41,14 @@ export class MinHeap {
   }
 
   private less(a: number, b: number): boolean {
+    // Bounds: a and b are heap positions < size, inside keys and items.
     const ka = this.keys[a]!;
     const kb = this.keys[b]!;
     return ka < kb || (ka === kb && this.items[a]! < this.items[b]!);
   }
 
   private swap(a: number, b: number): void {
+    // Bounds: a and b are heap positions < size, inside keys and items.
     [this.keys[a], this.keys[b]] = [this.keys[b]!, this.keys[a]!];
     [this.items[a], this.items[b]] = [this.items[b]!, this.items[a]!];
   }

@@ -10,6 +10,7 @@ import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
 
 /** `model` computing only `outputs` (declared as given, in that order). */
 export function keepOutputs(model: ModelProto, outputs: readonly ValueInfoProto[]): ModelProto {
+  // Bounds: the stack is popped only while not empty, and p is a producer from the graph.
   const graph = graphFromModel(model);
   const inputs = new Set(graph.inputs.map((v) => v.name));
   const keep = new Set<number>();

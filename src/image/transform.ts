@@ -11,6 +11,7 @@ export interface Normalisation {
 
 /** Bilinear resampling of a planar float image [channels, h, w] (pixel centres aligned, as PyTorch's align_corners=False). */
 export function resizeBilinear(src: Float32Array, channels: number, h: number, w: number, outH: number, outW: number): Float32Array {
+  // Bounds: y0, y1 < h and x0, x1 < w (clamped), c < channels, so every index is inside the channels x h x w source.
   if (h === outH && w === outW) return src;
   const out = new Float32Array(channels * outH * outW);
   const sy = h / outH;
@@ -42,6 +43,7 @@ export function resizeBilinear(src: Float32Array, channels: number, h: number, w
  * (x - mean) / std per channel.
  */
 export function imageToTensor(img: RgbaImage, channels: number, height: number, width: number, norm: Normalisation = {}): Float32Array {
+  // Bounds: i < height x width pixels, and the RGBA data has 4 per pixel.
   if (channels !== 1 && channels !== 3) throw new BadRequestError(`the model takes ${channels}-channel images; cleave converts images to 1 (grey) or 3 (RGB) channels only`);
   const planar = new Float32Array(channels * img.height * img.width);
   const plane = img.height * img.width;
@@ -71,7 +73,7 @@ export function normaliseInPlace(x: Float32Array, channels: number, plane: numbe
     const c = (start / plane) % channels;
     const m = mean[c] ?? mean[0] ?? 0;
     const s = std[c] ?? std[0] ?? 1;
-    for (let i = start; i < start + plane; i++) x[i] = (x[i]! - m) / s;
+    for (let i = start; i < start + plane; i++) x[i] = (x[i]! - m) / s; // i < start + plane <= x.length
   }
 }
 

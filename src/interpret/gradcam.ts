@@ -64,6 +64,7 @@ export const GRADCAM_TARGET_INPUT = 'gradcam/target';
  * ResNet-18 at batch 8: ~5% less time than the plain backward graph.
  */
 export function buildGradCamModel(model: ModelProto, options: GradCamOptions): GradCamModel {
+  // Bounds: one input or a named one (checked), a model has an output, the logits are [batch, classes] and each layer [batch, channels, ...] (checked), and the gradient model holds a gradient for every layer it was asked for.
   const graph = graphFromModel(model);
   if (options.layers.length === 0) throw new BadRequestError('give at least one layer (tensor) to explain');
   if (!Number.isInteger(options.batch) || options.batch < 1) throw new BadRequestError(`batch must be a positive integer, got ${options.batch}`);

@@ -9,6 +9,7 @@ import { checkTensorSizes, DEFAULT_MAX_TENSOR_BYTES } from '../runtime/size-limi
 
 /** [channels, height, width] of a model's only image input. */
 export function modelInputChw(model: ModelProto): [number, number, number] {
+  // Bounds: one input (checked) whose shape has 4 axes (checked).
   const g = graphFromModel(model);
   if (g.inputs.length !== 1) throw new BadRequestError(`the model has ${g.inputs.length} inputs; cleave feeds images to a model with one input`);
   const name = g.inputs[0]!.name;

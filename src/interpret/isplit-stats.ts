@@ -5,6 +5,7 @@ import { BadRequestError } from '../errors.js';
  * mean of the ranks they span, as Spearman's coefficient needs.
  */
 export function averageRanks(values: readonly number[], descending = true): number[] {
+  // Bounds: order is a permutation of 0..values.length - 1, and i <= j, k stay below its length.
   const order = values.map((_, i) => i).sort((a, b) => {
     const d = values[a]! - values[b]!;
     return (descending ? -d : d) || a - b;
@@ -23,6 +24,7 @@ export function averageRanks(values: readonly number[], descending = true): numb
 
 /** Pearson correlation of two equally long series; NaN when one of them is constant. */
 export function pearson(a: readonly number[], b: readonly number[]): number {
+  // Bounds: i < n = a.length = b.length (checked).
   if (a.length !== b.length) throw new BadRequestError(`correlation of series of different lengths (${a.length}, ${b.length})`);
   const n = a.length;
   if (n < 2) return Number.NaN;

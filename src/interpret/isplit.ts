@@ -85,6 +85,7 @@ export interface IsplitRanking {
 
 /** The candidate layers of a model: single-tensor cuts whose tensor is a float activation [N, ...]. */
 export function isplitLayers(model: ModelProto, only?: readonly string[]): IsplitLayer[] {
+  // Bounds: a single-tensor cut has one tensor, and a float activation [1, C, ...] (checked) has its channels.
   const analysis = analyze(graphFromModel(model), { batch: 1 });
   const rows = new Map(analysis.tensors.map((t) => [t.name, t]));
   const layers: IsplitLayer[] = [];
@@ -112,6 +113,7 @@ export function isplitLayers(model: ModelProto, only?: readonly string[]): Ispli
  * so that any class subset's mean map M^l follows without another pass.
  */
 export async function scanSaliency(model: ModelProto, data: ImageDataset, options: IsplitOptions = {}): Promise<SaliencyScan> {
+  // Bounds: picked holds image indices < data.count; a label < classes (a dataset's labels are its classes) indexes counts, correct and sums; j < layers.length indexes sizes, the maps and each class's sums; c < modelClasses stays inside a row of logits; every layer has a map name.
   const t0 = performance.now();
   const layers = isplitLayers(model, options.layers);
   const graph = graphFromModel(model);
@@ -183,6 +185,7 @@ export interface RankOptions {
  * recommendation its global maximum; beside it the bytes-only baseline.
  */
 export function rankCuts(scan: SaliencyScan, classes?: readonly number[], options: RankOptions = {}): IsplitRanking {
+  // Bounds: j indexes the scan's layers (and scores, logs, the ranks, all one per kept layer), c a class the scan counted (sums has one entry per class).
   const keep = scan.layers.map((l) => !options.spatialOnly || l.spatial.some((d) => d > 1));
   if (!keep.some(Boolean)) throw new BadRequestError('no cut with a spatial map (H x W > 1) to rank');
   const subset = classes ?? Array.from({ length: scan.classes }, (_, c) => c).filter((c) => scan.counts[c]! > 0);

@@ -189,14 +189,14 @@ class Bbr implements CongestionControl {
 
   private btlBw(): number {
     let m = 0;
-    for (let i = 0; i < BBR_BW_ROUNDS; i++) m = Math.max(m, this.bwRounds[i]!);
+    for (let i = 0; i < BBR_BW_ROUNDS; i++) m = Math.max(m, this.bwRounds[i]!); // i < BBR_BW_ROUNDS, bwRounds' length
     return m;
   }
 
   private pacingGain(): number {
     if (this.mode === BbrMode.Startup) return BBR_HIGH_GAIN;
     if (this.mode === BbrMode.Drain) return 1 / BBR_HIGH_GAIN;
-    return BBR_CYCLE[this.cycleIndex]!;
+    return BBR_CYCLE[this.cycleIndex]!; // cycleIndex < BBR_CYCLE.length (advanced modulo it)
   }
 
   pacingRate(s: CcState): number {
@@ -223,7 +223,7 @@ class Bbr implements CongestionControl {
     }
     if (rate > 0) {
       const slot = this.round % BBR_BW_ROUNDS;
-      if (rate > this.bwRounds[slot]!) this.bwRounds[slot] = rate;
+      if (rate > this.bwRounds[slot]!) this.bwRounds[slot] = rate; // slot < BBR_BW_ROUNDS (a round number modulo it)
     }
     const bw = this.btlBw();
     if (this.mode === BbrMode.Startup && roundStart && bw > 0) {

@@ -71,11 +71,13 @@ export class EventCore {
 
   /** Time of the next event, or Infinity when none is pending. */
   peek(): number {
+    // Bounds: size > 0, so heap[0] holds a slot below the slot arrays' capacity.
     return this.size === 0 ? Infinity : this.times[this.heap[0]!]!;
   }
 
   /** Fire the next event; false when none is pending. */
   step(): boolean {
+    // Bounds: size > 0 (checked), so heap[0] and heap[size - 1] are events, each a slot below the slot arrays' capacity.
     if (this.size === 0) return false;
     const heap = this.heap;
     const slot = heap[0]!;
@@ -123,6 +125,7 @@ export class EventCore {
 
   /** True when slot a fires before slot b. */
   private before(a: number, b: number): boolean {
+    // Bounds: a and b are heap slots, each below the slot arrays' capacity (allocSlot grows them first).
     const ta = this.times[a]!;
     const tb = this.times[b]!;
     if (ta !== tb) return ta < tb;
@@ -136,7 +139,7 @@ export class EventCore {
     const heap = this.heap;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
-      const p = heap[parent]!;
+      const p = heap[parent]!; // parent < size: a heap position
       if (!this.before(slot, p)) break;
       heap[pos] = p;
       pos = parent;
@@ -145,6 +148,7 @@ export class EventCore {
   }
 
   private siftDown(pos: number, slot: number): void {
+    // Bounds: pos, child and right are heap positions < size, and each slot below the slot arrays' capacity.
     const heap = this.heap;
     const n = this.size;
     for (;;) {

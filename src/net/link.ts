@@ -146,7 +146,7 @@ export class Link {
     this.busy = false;
     if (this.qLen > 0) {
       this.accountQueue(now);
-      const next = this.queue[this.qHead]!;
+      const next = this.queue[this.qHead]!; // qHead < queue.length: the queue is not empty when a transmission ends
       this.queue[this.qHead] = undefined;
       this.qHead = (this.qHead + 1) % this.queue.length;
       this.qLen--;

@@ -66,6 +66,7 @@ export interface ScenarioResult {
 }
 
 export function percentiles(values: Float64Array | number[]): Percentiles {
+  // Bounds: i < n = sorted's length, and n > 0 (checked).
   const n = values.length;
   if (n === 0) return { p50: NaN, p95: NaN, p99: NaN, mean: NaN, max: NaN };
   const sorted = Float64Array.from(values).sort();
@@ -104,6 +105,7 @@ class UdpEndpoint implements PacketSink {
 }
 
 export function simulateScenario(o: ScenarioOptions): ScenarioResult {
+  // Bounds: a job is a frame number < frames <= maxFrames (the per-frame arrays' length; generate stops at maxFrames), and a device d < o.devices indexes conns and heads, both filled with one entry per device before the first event runs.
   checkScenario(o);
   const core = new EventCore();
   const rng = new Random(o.seed ?? 1);
@@ -160,6 +162,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   let completed = 0;
   let failed = 0;
   const complete = (job: number, now: number): void => {
+    // job < frames, within the per-frame arrays
     if (done[job]! < 0) {
       done[job] = now;
       lastDone = now;
@@ -206,6 +209,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   // Each device's head runs one frame at a time.
   const heads: ServerQueue[] = [];
   const sendFrame = (job: number): void => {
+    // Bounds: job < frames <= maxFrames, the per-frame arrays' length, and its device < o.devices indexes conns.
     if (udp) {
       fragmentsLeft[job] = fragments;
       let left = frame.payloadBytes;
@@ -230,7 +234,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
     const job = frames++;
     created[job] = now;
     frameDevice[job] = dev;
-    heads[dev]!.submit(job);
+    heads[dev]!.submit(job); // dev < o.devices, one head each
     const gap = o.arrivals === 'poisson' ? arrivalRng.exponential(period) : period;
     core.schedule(gap, generate, dev);
   };

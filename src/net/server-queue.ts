@@ -65,6 +65,7 @@ export class ServerQueue {
   }
 
   private startNext(now: number): void {
+    // Bounds: qHead < queue.length (the loop's test), and queueTimes runs beside queue.
     while (this.busy < this.workers && this.qHead < this.queue.length) {
       const job = this.queue[this.qHead]!;
       this.stats.waitSum += now - this.queueTimes[this.qHead]!;

@@ -268,6 +268,7 @@ export class TcpConnection implements PacketSink {
   // ---- receiver -------------------------------------------------------------------------------
 
   private receiveData(p: Packet, now: number): void {
+    // Bounds: rcvMessageIdx < messageEnds.length (the loop's test), and messageIds runs beside messageEnds.
     const seq = p.seq;
     if (seq >= this.received.length) {
       const grown = new Uint8Array(Math.max(this.received.length * 2, seq + 1));
@@ -306,6 +307,7 @@ export class TcpConnection implements PacketSink {
   // ---- sender ---------------------------------------------------------------------------------
 
   private receiveAck(p: Packet, now: number): void {
+    // Bounds: una <= a segment < nxt, and the per-segment arrays are grown before a segment is made (ensureSeg), so every segment up to nxt has its entries; newest is such a segment.
     const s = this.state;
     let newlyDelivered = 0;
     let newest = -1; // most recently sent segment delivered by this ACK
@@ -426,7 +428,7 @@ export class TcpConnection implements PacketSink {
       let seg = -1;
       if (this.lostOut > this.retransOut) {
         while (this.retxScan < this.nxt) {
-          const f = this.segFlags[this.retxScan]!;
+          const f = this.segFlags[this.retxScan]!; // retxScan < nxt, a segment made
           if (f & SEG_LOST && !(f & (SEG_RETRANS | SEG_SACKED))) {
             seg = this.retxScan;
             break;
@@ -447,6 +449,7 @@ export class TcpConnection implements PacketSink {
   }
 
   private transmit(seg: number, now: number): void {
+    // Bounds: seg <= nxt < segCount, and the per-segment arrays hold every segment made (ensureSeg).
     const s = this.state;
     if (this.nxt === this.una && this.sackedOut === 0) {
       // Flight empty: delivery-rate intervals restart here.
@@ -494,6 +497,7 @@ export class TcpConnection implements PacketSink {
   }
 
   private onTimer(now: number): void {
+    // Bounds: una <= i < nxt <= segCount, and the per-segment arrays hold every segment made (ensureSeg); una < nxt here, so last = nxt - 1 is one.
     if (now < this.timerAt - 1e-12) return; // superseded by an earlier arming that already ran
     this.timerAt = Infinity;
     const s = this.state;

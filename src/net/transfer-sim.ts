@@ -121,6 +121,7 @@ export interface TransferSimStats {
 
 /** Distribution of the transfer time over `runs` seeds (seed, seed+1, ...). */
 export function simulateTransferStats(o: TransferSimOptions, runs: number): TransferSimStats {
+  // Bounds: runs >= 1 (checked), and times has runs entries, so mid, mid - 1 (runs even: >= 2), 0 and runs - 1 are inside.
   if (!(Number.isInteger(runs) && runs >= 1)) throw new BadRequestError(`runs must be an integer >= 1, got ${runs}`);
   const times = new Float64Array(runs);
   let retrans = 0;

@@ -76,6 +76,7 @@ export function tensorValue(t: TensorProto): TensorValue {
 
 /** Typed storage for a dtype, used when cleave writes tensors. */
 export function toRawBytes(dtype: DType, data: ArrayLike<number>): Uint8Array {
+  // Bounds: i < n = data.length.
   const n = data.length;
   switch (dtype) {
     case 'float32': return bytesOf(Float32Array.from(data));
@@ -138,7 +139,7 @@ const u32 = new Uint32Array(f32.buffer);
 /** float -> IEEE 754 half, round to nearest even. */
 export function floatToHalf(v: number): number {
   f32[0] = v;
-  const x = u32[0]!;
+  const x = u32[0]!; // u32 views the 4 bytes of f32
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;

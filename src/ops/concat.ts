@@ -57,6 +57,7 @@ export const concat: OpDef = {
   },
   // dX_i = the slice of dY along the axis where X_i sits (one Split for all inputs).
   gradient(g) {
+    // Bounds: axis < rank (normAxis) and every input has that rank; Split gives one part per size.
     const rank = g.outputInfo(0).shape.length;
     const axis = normAxis(g.ctx, g.attrs.int('axis', 0), rank);
     const present = g.ctx.node.input.map((t, i) => (t ? i : -1)).filter((i) => i >= 0);

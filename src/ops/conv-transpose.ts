@@ -10,6 +10,7 @@ import { fail, required } from './shared/tensor-info.js';
  * stride * (in - 1) + output_padding + dilation * (k - 1) + 1 - pad_begin - pad_end.
  */
 function outputSpatial(ctx: OpContext, x: TensorInfo, w: TensorInfo): number[] {
+  // Bounds: i < n spatial axes, and the geometry's kernel, strides, dilations and output_padding (checked) have n entries, pads 2 n.
   const p = convParams(ctx, x.shape, w.shape.slice(2));
   const spatialIn = x.shape.slice(2);
   const n = spatialIn.length;
@@ -33,6 +34,7 @@ function outputSpatial(ctx: OpContext, x: TensorInfo, w: TensorInfo): number[] {
 }
 
 function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
+  // Bounds: X and W have one rank (checked just below), >= 3 as convParams needs.
   const x = required(ctx, inputs, 0);
   const w = required(ctx, inputs, 1);
   if (w.shape.length !== x.shape.length) fail(ctx, `weight has rank ${w.shape.length}, input has rank ${x.shape.length}`);
@@ -58,6 +60,7 @@ export const convTranspose: OpDef = {
   differentiable: [true, true, true],
   inferShape: infer,
   cost(_ctx, inputs, [y]) {
+    // Bounds: ConvTranspose has X and W (cost runs after inferShape checked them), and one output Y.
     const x = inputs[0]!;
     const w = inputs[1]!;
     const macs = (numel(x) * numel(w)) / w.shape[0]!;
@@ -73,6 +76,7 @@ export const convTranspose: OpDef = {
  * X: dW[ci, co, k] = sum_n sum_l X[n, ci, l] P[n, co k, l]. dB = sum dY.
  */
 function convTransposeGradient(g: GradContext): void {
+  // Bounds: X and Y are [N, C, ...spatial] (inferShape checked the rank), so i < rank indexes the spatial axes, the geometry's kernel, strides and dilations, and pads has 2 rank entries.
   const x = g.inputInfo(0);
   const w = g.inputInfo(1);
   const y = g.outputInfo(0);

@@ -5,6 +5,7 @@ import { convOutputShape, convParams, im2colKernel, resolvedPads } from './share
 import { fail, required } from './shared/tensor-info.js';
 
 function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
+  // Bounds: convParams checked that X and W have one rank >= 3 ([N, C, ...spatial], [M, C/group, ...kernel]).
   const x = required(ctx, inputs, 0);
   const w = required(ctx, inputs, 1);
   const p = convParams(ctx, x.shape, w.shape.slice(2));
@@ -28,6 +29,7 @@ function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
  * MatMul and a sum over the batch. Faster forms for ONNX Runtime are rewrites in passes/.
  */
 function convGradient(g: GradContext): void {
+  // Bounds: X, W and Y are [N, C, ...spatial] of one rank (inferShape checked), so i < rank indexes the spatial axes and the geometry's kernel, strides and dilations; pads has 2 rank entries.
   const x = g.inputInfo(0);
   const w = g.inputInfo(1);
   const y = g.outputInfo(0);
@@ -86,6 +88,7 @@ export const conv: OpDef = {
   differentiable: [true, true, true],
   inferShape: infer,
   cost(_ctx, inputs, [y]) {
+    // Bounds: Conv has X and W (cost runs after inferShape checked them), and one output Y.
     const w = inputs[1]!;
     const macsPerOutput = numel(w) / w.shape[0]!;
     const out = numel(y!);

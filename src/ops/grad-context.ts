@@ -129,6 +129,7 @@ export interface WindowGeometry {
  * come back via output_padding when few, and a window past the end (ceil_mode) is cut by Slice.
  */
 export function windowAdjoint(g: GradContext, dy: string, weight: string, geo: WindowGeometry, spatialIn: readonly number[], spatialOut: readonly number[], purpose: string): string {
+  // Bounds: i < rank = spatialIn.length, and the geometry's kernel, strides, dilations (rank entries) and pads (2 rank), spatialOut and size all have one entry per spatial axis.
   const rank = spatialIn.length;
   const natural = spatialIn.map((_, i) => {
     const keff = geo.dilations[i]! * (geo.kernel[i]! - 1) + 1;
@@ -201,6 +202,7 @@ export function reductionAtInput(g: GradContext, axesInputSince: number): { dy()
  * not an integer.
  */
 export function blockSum(g: GradContext, dy: string, inShape: readonly number[], outShape: readonly number[], purpose: string): string | undefined {
+  // Bounds: inShape and outShape have one rank (a broadcast or tile of one tensor).
   const factors = outShape.map((d, i) => d / inShape[i]!);
   if (factors.some((f) => !Number.isInteger(f) || f < 1)) return undefined;
   if (factors.every((f) => f === 1)) return g.emit('Identity', [dy], purpose);

@@ -17,6 +17,7 @@ interface MatMulDims {
  * vector (likewise); leading dims broadcast.
  */
 function dims(ctx: OpContext, inputs: Inputs): MatMulDims {
+  // Bounds: both operands have rank 1 or more (checked just below), so a 1-D operand has a[0] and a2, b2 at least 2 axes.
   const a = required(ctx, inputs, 0).shape;
   const b = required(ctx, inputs, 1).shape;
   if (a.length === 0 || b.length === 0) fail(ctx, 'operands must have rank 1 or more');
@@ -53,6 +54,7 @@ export const matMul: OpDef = {
  * operand was broadcast along. 1-D operands are made [1, K] / [K, 1] first, as MatMul does.
  */
 function matMulGradient(g: GradContext): void {
+  // Bounds: MatMul's inputs are 1-D or more (inferShape checked), so a2 and b2 have at least 2 axes and a 1-D operand its one.
   const a = g.inputInfo(0).shape;
   const b = g.inputInfo(1).shape;
   const a2 = a.length === 1 ? [1, a[0]!] : a;

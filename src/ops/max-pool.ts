@@ -25,7 +25,7 @@ export const maxPool: OpDef = {
   },
   cost(ctx, inputs, outputs) {
     const { p } = poolShape(ctx, inputs);
-    return { flops: (windowSize(p) - 1) * numel(outputs[0]!), bytesRead: totalBytes(inputs), bytesWritten: totalBytes(outputs) };
+    return { flops: (windowSize(p) - 1) * numel(outputs[0]!), bytesRead: totalBytes(inputs), bytesWritten: totalBytes(outputs) }; // cost runs once Y is inferred
   },
   gradient: maxPoolGradient,
 };
@@ -45,7 +45,7 @@ function argmaxAttrs(g: GradContext, p: ConvParams, pads: readonly number[]) {
 function argmaxIndices(g: GradContext, p: ConvParams, pads: readonly number[]): string {
   const own = g.output(1);
   if (own && g.attrs.int('storage_order', 0) === 0) return own;
-  return g.emitN('MaxPool', [g.input(0)], 2, 'argmax', argmaxAttrs(g, p, pads))[1]!;
+  return g.emitN('MaxPool', [g.input(0)], 2, 'argmax', argmaxAttrs(g, p, pads))[1]!; // emitN returns the 2 outputs asked for
 }
 
 /**
@@ -56,6 +56,7 @@ function argmaxIndices(g: GradContext, p: ConvParams, pads: readonly number[]): 
  * offsetGradient.
  */
 function maxPoolGradient(g: GradContext): void {
+  // Bounds: i < rank, the length of the geometry's kernel, strides and dilations.
   const x = g.inputInfo(0);
   const y = g.outputInfo(0);
   const p = convParams(g.ctx, x.shape);
@@ -85,6 +86,7 @@ function maxPoolGradient(g: GradContext): void {
  * ((flat index / inner size) mod axis size - window start) / dilation per spatial axis.
  */
 function offsetGradient(g: GradContext, indices: string, p: ConvParams, pads: readonly number[]): string {
+  // Bounds: X and Y are [N, C, ...spatial] of one rank, and d < rank indexes the geometry's strides and dilations; pads has 2 rank entries.
   const x = g.inputInfo(0);
   const y = g.outputInfo(0);
   const [n, c] = [x.shape[0]!, x.shape[1]!];

@@ -5,7 +5,7 @@ import { broadcastEvaluate, broadcastOp } from './shared/elementwise.js';
 import { inputValues } from './shared/const-input.js';
 import { canFold } from './shared/index-map.js';
 
-const base = broadcastOp('Mod', 2, 1, ([a, b]) => a! % b!);
+const base = broadcastOp('Mod', 2, 1, ([a, b]) => a! % b!); // Mod has two inputs: each pair has both
 
 /**
  * Mod (opset 10+): with fmod=1 the C fmod (result takes the dividend's sign); with fmod=0
@@ -16,6 +16,7 @@ export const mod: OpDef = {
   sinceVersion: 10,
   differentiable: [true, false],
   evaluate(ctx, inputs) {
+    // Bounds: Mod has two inputs, so each element pair [a, b] has both.
     const vals = inputValues(inputs, 2);
     if (!vals) return undefined;
     const [out] = base.inferShape(ctx, inputs) as [TensorInfo];

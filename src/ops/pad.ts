@@ -40,7 +40,7 @@ function padPlan(ctx: OpContext, inputs: Inputs): PadPlan {
     pads[a + rank] = given[i + ax.length]!;
   });
   x.shape.forEach((d, i) => {
-    if (d + pads[i]! + pads[i + rank]! < 0) fail(ctx, `pads [${given.join(', ')}] crop axis ${i} of size ${d} below zero`);
+    if (d + pads[i]! + pads[i + rank]! < 0) fail(ctx, `pads [${given.join(', ')}] crop axis ${i} of size ${d} below zero`); // pads has 2 rank entries, i < rank
   });
   return { x, pads, mode };
 }
@@ -72,6 +72,7 @@ export const pad: OpDef = {
   },
   cost: dataMovementCost,
   evaluate(ctx, inputs) {
+    // Bounds: padPlan gives 2 rank pads; coordinates and strides have rank entries.
     const { x, pads, mode } = padPlan(ctx, inputs);
     if (!x.value) return undefined;
     let fill = ctx.attrs.float('value', 0);
@@ -135,6 +136,7 @@ function padAxis(g: GradContext, x: string, rank: number, axis: number, begin: n
  * each placed by zero padding and added.
  */
 function padGradient(g: GradContext): void {
+  // Bounds: padPlan gives 2 rank pads for X's rank axes; axes and starts run in step.
   const { x, pads, mode } = padPlan(g.ctx, g.inputInfos());
   const rank = x.shape.length;
   if (mode === 'constant') {

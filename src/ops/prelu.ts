@@ -24,6 +24,7 @@ export const prelu: OpDef = {
   },
   cost: elementwiseCost(2),
   evaluate(ctx, inputs) {
+    // Bounds: PRelu has two inputs, so each element pair [v, s] has both.
     const [x, slope] = [inputs[0]?.value, inputs[1]?.value];
     const [y] = this.inferShape(ctx, inputs) as [TensorInfo];
     if (!x || !slope || numel(y) > MAX_FOLD_ELEMENTS) return undefined;

@@ -50,6 +50,7 @@ function exclusiveProducts(g: GradContext, a: string, k: number, up: boolean, pu
  * exclusive scans.
  */
 function reduceProdGradient(g: GradContext): void {
+  // Bounds: perm and axes hold axes of X (< rank).
   const axes = reducedAxes(g, 18);
   if (!axes.length) {
     g.setInputGrad(0, g.emit('Identity', [g.outGrad(0)], 'dx'));

@@ -19,6 +19,7 @@ function axesOf(ctx: OpContext, rank: number): number[] {
  * min (not_larger) or max (not_smaller) of sizes / input, and each size = round(scale * input).
  */
 function outShape(ctx: OpContext, inputs: Inputs): number[] {
+  // Bounds: axes are axes of X (axesOf checks them), and sizes and scales have one value per axis (checked before use).
   const x = required(ctx, inputs, 0);
   const axes = axesOf(ctx, x.shape.length);
   const scalesT = inputs[ctx.opset < 11 ? 1 : 2];
@@ -87,6 +88,7 @@ function interpolationAttrs(g: GradContext): Record<string, AttrValue> {
  * point outside the crop takes a constant, which does not depend on x.
  */
 function axisWeights(g: GradContext): AxisWeights[] {
+  // Bounds: axes are axes of X and Y (same rank), values has one per axis (as outShape checked), roi two per axis, and opset < 11 always has scales.
   const x = g.inputInfo(0);
   const y = g.outputInfo(0);
   const inputs = g.inputInfos();

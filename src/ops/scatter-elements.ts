@@ -32,6 +32,7 @@ function scatterElementsOp(opType: 'ScatterElements' | 'Scatter', sinceVersion: 
     },
     cost: elementwiseCost(0),
     evaluate(ctx, inputs) {
+      // Bounds: a < rank of indices = coord.length = istrides.length, axis < rank (axisOf), and at is an in-range offset of data (j < dim, checked), so inside out.
       const axis = axisOf(ctx, inputs);
       const f = scatterFoldInputs(ctx, inputs);
       if (!f) return undefined;

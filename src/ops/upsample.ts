@@ -27,7 +27,7 @@ export const upsample: OpDef = {
     const x = required(ctx, inputs, 0);
     const scales = scalesOf(ctx, inputs);
     if (scales.length !== x.shape.length) fail(ctx, `scales has ${scales.length} values for an input of rank ${x.shape.length}`);
-    return [{ dtype: x.dtype, shape: x.shape.map((d, i) => scaledDim(d, scales[i]!)) }];
+    return [{ dtype: x.dtype, shape: x.shape.map((d, i) => scaledDim(d, scales[i]!)) }]; // one scale per axis (checked)
   },
   // Older exports spell linear "bilinear"; both weight 2^d neighbours.
   cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest') === 'nearest' ? 'nearest' : 'linear', inputs, y!),
@@ -53,7 +53,7 @@ function upsampleGradient(g: GradContext): void {
   const weights: AxisWeights[] = [];
   scales.forEach((v, a) => {
     if (v === 1) return;
-    const n = x.shape[a]!;
+    const n = x.shape[a]!; // a < rank
     const rows = identityRows(g, n, x.dtype, `axis${a}_eye`);
     const axisScales = [1, 1, 1, v];
     const t = g.opset < 9

@@ -38,7 +38,7 @@ export function deployEdgeConfig(s: EdgeConfigSource): DeployEdgeConfig {
   const payloadBytes = b.payloadBytes ?? 0;
   const uploadFraction = b.uploadFraction ?? 1;
   const remote = entry.placement === 'remote';
-  const cut = entry.cut[0]!;
+  const cut = entry.cut[0]!; // parsePlan checks every entry has a cut tensor
   const layers = layerChain({
     analysis: models.analysis,
     boundaries: remote ? [] : [...models.exits.map((e) => e.after), cut],

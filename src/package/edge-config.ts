@@ -80,6 +80,7 @@ export function edgeConfigJson(config: DeployEdgeConfig): string {
 
 /** Reads edge.json text: the schema, then the cross-references. */
 export function parseDeployEdgeConfig(text: string, source = 'edge.json'): DeployEdgeConfig {
+  // Bounds: the schema requires at least one cut; at and cutAt were found or bad() threw (it returns never).
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;

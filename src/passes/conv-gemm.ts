@@ -51,6 +51,7 @@ export function gatherPatches(
   g: NodeSink, src: string, shape: readonly number[], geo: PatchGeometry,
   pads: readonly number[], spatialOut: readonly number[], flip: boolean, purpose: string,
 ): string {
+  // Bounds: i < rank, the length of the geometry's kernel, strides and dilations, of spatialOut, pitch and tap; pads has 2 rank entries.
   const [n, c] = shape as [number, number];
   const spatial = shape.slice(2);
   const rank = spatial.length;
@@ -97,7 +98,7 @@ export function gatherPatches(
 export function channelRows(g: NodeSink, t: string, shape: readonly number[], purpose: string): string {
   const rank = shape.length - 2;
   const moved = g.emit('Transpose', [t], purpose, { perm: [1, ...Array.from({ length: rank }, (_, i) => i + 2), 0] });
-  return view(g, moved, [shape[1]!, shape.slice(2).reduce((a, b) => a * b, 1) * shape[0]!], `${purpose}_matrix`);
+  return view(g, moved, [shape[1]!, shape.slice(2).reduce((a, b) => a * b, 1) * shape[0]!], `${purpose}_matrix`); // shape is [N, C, ...spatial] (a Conv's tensor)
 }
 
 /**
@@ -128,6 +129,7 @@ export function convByGemm(
  * small VGG's step 0.94x the time.
  */
 export function forwardConvsAsGemm(m: ShapedModel, names: ReadonlySet<string>): ShapedModel {
+  // Bounds: a known Conv has X, W and Y with one rank >= 3 (convParams checks), inputs 0 and 1 and output 0.
   const { model, shapes } = m;
   const e = nodeEmitter(model);
   const replaced = new Map<NodeProto, NodeProto[]>();

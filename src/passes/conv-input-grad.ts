@@ -15,7 +15,7 @@ const CONV_TRANSPOSE_MAX_CHANNELS = 16;
 
 /** Extent of the dilated kernel along spatial axis `i`. */
 function keff(p: ConvParams, i: number): number {
-  return p.dilations[i]! * (p.kernel[i]! - 1) + 1;
+  return p.dilations[i]! * (p.kernel[i]! - 1) + 1; // i is a spatial axis: below the kernel's and dilations' length
 }
 
 /**
@@ -26,7 +26,7 @@ function asFlippedConv(g: NodeSink, dy: string, w: string, wShape: readonly numb
   const k = p.kernel;
   const kk = k.reduce((a, b) => a * b, 1);
   const cg = c / p.group;
-  const cog = wShape[0]! / p.group;
+  const cog = wShape[0]! / p.group; // W is a Conv weight, [M, C/group, ...kernel]
   const grouped = view(g, w, [p.group, cog, cg, ...k], 'w_groups');
   const swapped = g.emit('Transpose', [grouped], 'w_swapped', { perm: [0, 2, 1, ...k.map((_, i) => i + 3)] });
   // Flipping every spatial axis reverses the flattened kernel index: a MatMul with the
@@ -45,6 +45,7 @@ function asFlippedConv(g: NodeSink, dy: string, w: string, wShape: readonly numb
  * reversed (the flip lives in the gather index, so W needs only a transpose).
  */
 function asGemm(g: NodeSink, dy: string, w: string, dyShape: readonly number[], wShape: readonly number[], spatialIn: readonly number[], p: ConvParams, flipPads: readonly number[]): string {
+  // Bounds: W is [C, M/group, ...kernel] (a Conv weight, rank >= 3).
   const k = p.kernel;
   const [n] = dyShape as [number];
   const c = wShape[1]!;
@@ -69,6 +70,7 @@ function asGemm(g: NodeSink, dy: string, w: string, dyShape: readonly number[], 
  * Other ConvTransposes (a model's own, the pools' adjoints) were not measured and stay.
  */
 export function convInputGradsAsConv(m: ShapedModel): ShapedModel {
+  // Bounds: a Conv-shaped ConvTranspose (known dY and W of the same rank, checked by convParams) has dY = [N, C, ...spatial], W = [C, M/group, ...kernel], inputs 0 and 1 and an output 0; the geometry has rank kernel entries and 2 rank pads; the captured node list ends with the node writing the result.
   const { model, shapes } = m;
   const convWeights = new Set(model.graph.node.filter((n) => n.opType === 'Conv' && (n.domain ?? '') === '').map((n) => n.input[1] ?? ''));
   const e = nodeEmitter(model);

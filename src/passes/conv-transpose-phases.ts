@@ -60,7 +60,7 @@ export function convTransposesAsPhases(m: ShapedModel): ShapedModel {
     const p = plan(graph, node, shapes, constants);
     if (!p) continue;
     const start = e.nodes.length;
-    if (!emitPhases(e, [p], node.output[0]!, `${node.name || node.output[0]}/phases`)) continue;
+    if (!emitPhases(e, [p], node.output[0]!, `${node.name || node.output[0]}/phases`)) continue; // a ConvTranspose has output 0
     replaced.set(node, e.nodes.slice(start));
   }
   if (replaced.size === 0) return m;
@@ -87,6 +87,7 @@ function sameDims(a: readonly number[], b: readonly number[]): boolean {
 
 /** The phases of an eligible ConvTranspose, or undefined. */
 function plan(graph: Graph, node: NodeProto, shapes: ReadonlyMap<string, TensorInfo>, constants: ReadonlySet<string>): Plan | undefined {
+  // Bounds: X is 4-D (checked), so W and Y are too and the geometry has 2 strides and kernel entries, 4 pads; i < 2.
   const x = shapes.get(node.input[0] ?? '');
   const w = shapes.get(node.input[1] ?? '');
   const y = shapes.get(node.output[0] ?? '');
@@ -127,6 +128,7 @@ function plan(graph: Graph, node: NodeProto, shapes: ReadonlyMap<string, TensorI
  * `output`; false (nothing emitted) when some phase has no taps in any of them.
  */
 function emitPhases(e: NodeEmitter, plans: readonly Plan[], output: string, prefix: string): boolean {
+  // Bounds: plans is never empty (planned per ConvTranspose found), a written phase (a, b) has both axes' entries, a ConvTranspose has inputs 0 and 1, and emit returns as many outputs as asked for (1 here).
   const first = plans[0]!;
   const s = first.stride;
   const written = (p: Plan, a: number, b: number) => (p.axes[0]?.[a]?.taps.length ?? 0) > 0 && (p.axes[1]?.[b]?.taps.length ?? 0) > 0;

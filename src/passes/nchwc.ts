@@ -22,7 +22,7 @@ const NCHWC_CONV_ATTRIBUTES = new Set(['auto_pad', 'kernel_shape', 'dilations', 
 export async function probeNchwcBlock(): Promise<number | undefined> {
   const b = new ModelBuilder({ opset: 17 });
   const x = b.input('x', 'float32', [1, 4, 1, 1]);
-  b.output(b.nodeN('ReorderInput', [x], 1, {}, 'reorder', NCHWC_DOMAIN)[0]!);
+  b.output(b.nodeN('ReorderInput', [x], 1, {}, 'reorder', NCHWC_DOMAIN)[0]!); // nodeN returns the one output asked for
   const model = b.build();
   let session: Session | undefined;
   try {
@@ -57,6 +57,7 @@ function nchwcTakes(node: NodeProto, w: readonly number[], block: number, m: Sha
  * Convs also faster than as GEMMs. The model then runs only in onnxruntime-node on such a CPU.
  */
 export function convsToNchwc(m: ShapedModel, block: number): ShapedModel {
+  // Bounds: a Conv has inputs 0 and 1 and output 0; nchwcTakes admits only 4-D weights.
   const { model, shapes } = m;
   const e = nodeEmitter(model);
   const replaced = new Map<NodeProto, NodeProto[]>();

@@ -112,6 +112,7 @@ function fusedOrigin(analysis: Analysis, named: number, kernelOpType: string, ha
  * graph had in the profiled model (cleave renames nodes to unique names before profiling).
  */
 export function attributeKernels(analysis: Analysis, profiledNames: readonly string[], runs: readonly TraceRun[]): KernelAttribution {
+  // Bounds: i is a node of the analysis (nodeForKernel and fusedOrigin return indices into its nodes; perNode, kernelNames and seen have one entry each) and r < runs.length, the length of every per-run row.
   const byName = new Map(profiledNames.map((n, i) => [n, i] as const));
   const perNode = analysis.nodes.map(() => runs.map(() => 0));
   const kernelNames = analysis.nodes.map(() => new Set<string>());

@@ -121,6 +121,7 @@ const INT_RANGE: Partial<Record<V2Datatype, readonly [number, number]>> = {
 
 /** Flattens JSON tensor data (flat or nested row-major arrays) without recursion limits on width. */
 function flatten(data: unknown, what: string): unknown[] {
+  // Bounds: stack and index have depth + 1 entries, pushed and popped together.
   if (!Array.isArray(data)) return [data];
   if (!data.some(Array.isArray)) return data;
   const out: unknown[] = [];

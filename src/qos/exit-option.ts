@@ -91,13 +91,14 @@ export function exitOptions(stats: ExitStatistics, grid: readonly number[]): Exi
       choice[j] = c % (grid.length + 1);
       c = Math.floor(c / (grid.length + 1));
     }
-    options.push(evaluate(stats, choice.map((k) => (k === 0 ? null : grid[k - 1]!))));
+    options.push(evaluate(stats, choice.map((k) => (k === 0 ? null : grid[k - 1]!)))); // k >= 1 indexes the grid from 1
   }
   return options;
 }
 
 /** The option for given thresholds (null = exit off), evaluated on the samples. */
 export function evaluate(stats: ExitStatistics, thresholds: readonly (number | null)[]): ExitOption {
+  // Bounds: i < n samples and j < m branches index the n x m statistics; on holds branches whose threshold is a number.
   const { samples: n, branches } = stats;
   const m = branches.length;
   const on = thresholds.map((t, j) => (t === null ? -1 : j)).filter((j) => j >= 0);

@@ -28,6 +28,7 @@ export interface MeasureOptions {
 
 /** Index of the largest of `n` scores from `offset`. */
 function argmax(data: Float32Array, offset: number, n: number): number {
+  // Bounds: c < n, and the row at offset holds n values.
   let best = 0;
   for (let c = 1; c < n; c++) if (data[offset + c]! > data[offset + best]!) best = c;
   return best;
@@ -50,6 +51,7 @@ async function roundTrip(t: RunTensor, codec: CodecSpec): Promise<{ tensor: RunT
 
 /** Measured accuracy of every (cut, codec) on the first images of `data`. */
 export async function measureAccuracy(model: ModelProto, analysis: Analysis, cuts: readonly CutCandidate[], codecs: readonly CodecSpec[], data: ImageDataset, o: MeasureOptions = {}): Promise<CutAccuracy> {
+  // Bounds: one input (checked), ci < cuts.length and k < K index the cut x codec arrays of cuts.length * K entries, i < count the batch's labels, and a head run returns every cut tensor it was asked for.
   const graph = analysis.dataflow.graph;
   const inputs = graph.inputs.map((v) => v.name).filter((n) => analysis.dataflow.dataTensors.has(n));
   if (inputs.length !== 1) throw new BadRequestError(`measuring accuracy needs a model with one image input; this one has ${inputs.length}`);
@@ -63,7 +65,7 @@ export async function measureAccuracy(model: ModelProto, analysis: Analysis, cut
   const batch = makeBatch(data, Int32Array.from({ length: count }, (_, i) => i));
   normaliseInPlace(batch.x, data.channels, plane, o.normalisation);
   const image = (i: number): RunTensor => ({ dtype: 'float32', dims: [1, data.channels, data.height, data.width], data: batch.x.slice(i * pixels, (i + 1) * pixels) });
-  const label = (i: number): number => batch.labels[i]!;
+  const label = (i: number): number => batch.labels[i]!; // i < count, the batch's size
 
   const K = codecs.length;
   const at = new Float64Array(cuts.length * K);

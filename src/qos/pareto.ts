@@ -21,6 +21,7 @@ export interface ObjectiveMatrix {
 
 /** Does point a dominate point b? */
 export function dominates(m: ObjectiveMatrix, a: number, b: number): boolean {
+  // Bounds: a, b < n points and j < k objectives: inside v's n x k values.
   const { values: v, k } = m;
   let strict = false;
   for (let j = 0; j < k; j++) {
@@ -48,7 +49,7 @@ export function paretoFront(m: ObjectiveMatrix): Int32Array {
 
 function front1({ values, n }: ObjectiveMatrix): Uint8Array {
   let min = Infinity;
-  for (let i = 0; i < n; i++) min = Math.min(min, values[i]!);
+  for (let i = 0; i < n; i++) min = Math.min(min, values[i]!); // i < n values
   return Uint8Array.from(values, (x) => (x === min ? 1 : 0));
 }
 
@@ -57,7 +58,7 @@ function lexOrder({ values, n, k }: ObjectiveMatrix): Int32Array {
   const order = Int32Array.from({ length: n }, (_, i) => i);
   return order.sort((a, b) => {
     for (let j = 0; j < k; j++) {
-      const d = values[a * k + j]! - values[b * k + j]!;
+      const d = values[a * k + j]! - values[b * k + j]!; // a, b < n points and j < k
       if (d !== 0 && !Number.isNaN(d)) return d;
     }
     return a - b;
@@ -70,6 +71,7 @@ function lexOrder({ values, n, k }: ObjectiveMatrix): Int32Array {
  * smaller in the first, is no worse in the second) and is its group's least.
  */
 function front2(m: ObjectiveMatrix): Uint8Array {
+  // Bounds: v holds m.n points of 2 objectives, and order is a permutation of the points, read at s <= t < e <= its length.
   const { values: v } = m;
   const out = new Uint8Array(m.n);
   const order = lexOrder(m);
@@ -99,6 +101,7 @@ function front2(m: ObjectiveMatrix): Uint8Array {
  * Within a group (equal first objective) dominance is 2-D on the other two.
  */
 function front3(m: ObjectiveMatrix): Uint8Array {
+  // Bounds: v holds n points of 3 objectives, order and group hold point indices < n, ranks are 1..distinct.length (the tree has one more slot), and distinct is read below its length.
   const { values: v, n } = m;
   const out = new Uint8Array(n);
   const order = lexOrder(m);
@@ -110,7 +113,7 @@ function front3(m: ObjectiveMatrix): Uint8Array {
     let hi = distinct.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (distinct[mid]! < y) lo = mid + 1;
+      if (distinct[mid]! < y) lo = mid + 1; // lo <= mid < hi < distinct.length
       else hi = mid;
     }
     return lo + 1; // Fenwick trees count from 1
@@ -120,13 +123,13 @@ function front3(m: ObjectiveMatrix): Uint8Array {
   const minUpTo = (r: number): number => {
     let best = Number.NaN;
     for (let p = r; p > 0; p -= p & -p) {
-      const z = tree[p]!;
+      const z = tree[p]!; // p <= r < tree.length
       if (!Number.isNaN(z) && !(z >= best)) best = z;
     }
     return best;
   };
   const insert = (r: number, z: number): void => {
-    for (let p = r; p < tree.length; p += p & -p) if (!(z >= tree[p]!)) tree[p] = z;
+    for (let p = r; p < tree.length; p += p & -p) if (!(z >= tree[p]!)) tree[p] = z; // p < tree.length, the loop's test
   };
   for (let s = 0; s < order.length;) {
     const x = v[order[s]! * 3]!;
@@ -153,6 +156,7 @@ function front3(m: ObjectiveMatrix): Uint8Array {
  * comparison.
  */
 function frontGeneral(m: ObjectiveMatrix): Uint8Array {
+  // Bounds: f < size <= m.n, the length of window.
   const window = new Int32Array(m.n);
   let size = 0;
   for (let i = 0; i < m.n; i++) {

@@ -187,6 +187,7 @@ export function objectivesOf(r: SweepResult, i: number): Objectives {
 
 /** Configuration `i` of a sweep, with its choices named and its latency broken down. */
 export function configurationOf(r: SweepResult, i: number): Configuration {
+  // Bounds: a configuration's choices are CHOICE_COUNT entries, so all six destructured values are there; the spec lookups are checked just below.
   const t = r.tables;
   const [v, c, k, e, d, n] = Array.from(r.choices.subarray(i * CHOICE_COUNT, (i + 1) * CHOICE_COUNT));
   const { spec } = t;

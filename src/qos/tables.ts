@@ -119,6 +119,7 @@ function headParams(analysis: Analysis, weights: ReturnType<typeof nodeWeights>,
 }
 
 export function buildTables(spec: SweepSpec): Tables {
+  // Bounds: a cut's head holds node indices of the analysis, and nodeTimes gives one time per node; n < N networks.
   const { analysis, cuts, codecs, exits, variants, devices, networks, server, load, accuracy } = spec;
   const [V, C, K, E, D, N] = [variants.length, cuts.length, codecs.length, exits.length, devices.length, networks.length];
   const weights = nodeWeights(analysis);

@@ -26,7 +26,7 @@ interface Pending {
 type Typed = RunTensor['data'];
 
 function concat(parts: readonly Typed[]): Typed {
-  const first = parts[0]!;
+  const first = parts[0]!; // a batch has at least one job
   if (Array.isArray(first)) return (parts as readonly (readonly string[])[]).flat();
   const ctor = first.constructor as new (n: number) => Typed;
   let n = 0;
@@ -83,6 +83,7 @@ export class Batcher {
   }
 
   private async execute(jobs: readonly Job[]): Promise<void> {
+    // Bounds: a batch has at least one job, and every job of a batch feeds the same names (submit groups them by a key of their feeds' names, types and shapes).
     if (jobs.length === 1) {
       const j = jobs[0]!;
       try { j.resolve(await this.run(j.feeds, this.outputs)); } catch (e) { j.reject(e); }

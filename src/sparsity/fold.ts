@@ -49,12 +49,12 @@ function ownConstant(g: Graph, t: string | undefined, i: number): TensorProto | 
 
 /** The extra outputs of node `i` (Dropout's mask, MaxPool's indices) are unused. */
 function firstOutputOnly(g: Graph, i: number): boolean {
-  return g.nodes[i]!.output.slice(1).every((o) => !o || uniqueReaders(g, o).length === 0);
+  return g.nodes[i]!.output.slice(1).every((o) => !o || uniqueReaders(g, o).length === 0); // i is a node of the graph
 }
 
 /** What a channel-wise op on the way permutes (its per-channel parameters), or undefined if it cannot pass. */
 function passThrough(g: Graph, i: number, channelsFirst: boolean): Axis[] | undefined {
-  const node = g.nodes[i]!;
+  const node = g.nodes[i]!; // i is a node of the graph
   if (node.domain && node.domain !== 'ai.onnx') return undefined;
   if (!firstOutputOnly(g, i)) return undefined;
   if (ELEMENTWISE.has(node.opType)) {
@@ -71,7 +71,7 @@ function passThrough(g: Graph, i: number, channelsFirst: boolean): Axis[] | unde
 
 /** The tensors of a dense producer that hold its output channels, or undefined if it cannot take the permutation. */
 function producerAxes(g: Graph, i: number, channelsFirst: boolean, outputs: number): Axis[] | undefined {
-  const node = g.nodes[i]!;
+  const node = g.nodes[i]!; // i is a node of the graph
   if (node.domain && node.domain !== 'ai.onnx') return undefined;
   const attrs = new Attrs(node);
   const weight = ownConstant(g, node.input[1], i);
@@ -103,6 +103,7 @@ function producerAxes(g: Graph, i: number, channelsFirst: boolean, outputs: numb
 
 /** `t` with axis `axis` reordered: new index k holds old index order[k] (or the inverse). */
 export function permuteAxis(t: TensorProto, axis: number, order: readonly number[], inverse = false): TensorProto {
+  // Bounds: axis < dims.length (callers pass an axis of t), order has size entries (checked) and holds indices < size, so every offset is inside the data.
   const v = tensorValue(t);
   const dims = v.dims;
   const size = dims[axis]!;
@@ -136,6 +137,7 @@ export function permuteInitializers(model: ModelProto, tensors: readonly Axis[],
  * input does not come from such a layer through such ops alone.
  */
 export function foldPermutation(model: ModelProto, r: SparseLayerRecord, others: readonly SparseLayerRecord[]): { model: ModelProto; record: SparseLayerRecord } | undefined {
+  // Bounds: gather and entry were found (>= 0, checked), p is a producer from the graph, and the nodes on the way (Gather, pass-through ops) have their input 0 and output 0; r.input and r.permutation were checked at the top.
   if (r.form !== 'structured' || !r.permutation || !r.input || !r.nodes) return undefined;
   const g = graphFromModel(model);
   // The Gather that permutes, and the layer's first node (the Gather itself for a Conv, the

@@ -53,6 +53,7 @@ function refuse(name: string, op: string, why: string): never {
  * with transA, a layer already sparse.
  */
 export function junctionOf(graph: Graph, index: number, records: readonly SparseLayerRecord[]): Junction {
+  // Bounds: index is a node of the graph, and a Conv weight has rank >= 3, a Gemm or MatMul weight rank 2 (checked before each read).
   const node = graph.nodes[index]!;
   const name = graph.nodeNames[index]!;
   const op = node.opType;

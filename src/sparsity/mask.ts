@@ -34,6 +34,7 @@ export const SWAPS_PER_CONNECTION = 10;
  * The loop count is fixed, so the draw always terminates, in O(swaps + p·n) time.
  */
 export function drawMask(inputs: number, outputs: number, fo: number, rng: Random, swapsPerConnection = SWAPS_PER_CONNECTION): ConnectionMask {
+  // Bounds: e < edges and at < p n (an output o < n times p plus an input j < p), so at >>> 5 is inside bits (ceil(p n / 32) words); outPerm has n entries, inPerm p.
   const p = inputs;
   const n = outputs;
   if (!(Number.isInteger(p) && Number.isInteger(n) && Number.isInteger(fo) && p >= 1 && n >= 1)) {
@@ -58,8 +59,8 @@ export function drawMask(inputs: number, outputs: number, fo: number, rng: Rando
       bits[at >>> 5] = bits[at >>> 5]! | (1 << (at & 31));
     }
   }
-  const has = (at: number): boolean => ((bits[at >>> 5]! >>> (at & 31)) & 1) === 1;
-  const flip = (at: number): void => { bits[at >>> 5] = bits[at >>> 5]! ^ (1 << (at & 31)); };
+  const has = (at: number): boolean => ((bits[at >>> 5]! >>> (at & 31)) & 1) === 1; // at < p n, so at >>> 5 is inside bits
+  const flip = (at: number): void => { bits[at >>> 5] = bits[at >>> 5]! ^ (1 << (at & 31)); }; // at < p n, so at >>> 5 is inside bits
   // A full row or column admits no swap (the checkerboard needs an absent pair).
   const attempts = fo === n || fi === p ? 0 : Math.round(swapsPerConnection * edges);
   for (let t = 0; t < attempts; t++) {

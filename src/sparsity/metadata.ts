@@ -101,6 +101,7 @@ function checkFolded(v: Record<string, unknown>, where: string): void {
 
 /** Checks one record from a file: types, enumerations and the degree identity p·fo = n·fi. */
 function checkRecord(v: unknown, k: number): SparseLayerRecord {
+  // Bounds: inputs, outputs, fo and fi are among NUMBERS, checked to be numbers just above.
   const where = `${SPARSITY_KEY} record ${k}`;
   if (!isObject(v)) throw new BadModelError(`${where} is not an object`);
   for (const f of STRINGS) if (typeof v[f] !== 'string') throw new BadModelError(`${where}: "${f}" must be a string`);

@@ -44,7 +44,7 @@ export function structuredMask(inputs: number, outputs: number, groups: number, 
 /** Weight element (o, j, k) of a junction's weight as stored (output-major or transposed). */
 function weightAt(j: Junction, w: ArrayLike<number>): (o: number, i: number, k: number) => number {
   const { outputs: n, channels: p, kernel: kk } = j;
-  return j.transposed ? (o, i) => w[i * n + o]! : (o, i, k) => w[(o * p + i) * kk + k]!;
+  return j.transposed ? (o, i) => w[i * n + o]! : (o, i, k) => w[(o * p + i) * kk + k]!; // o < n, i < p, k < kk: inside the junction's n x p x kk weights
 }
 
 /** The layer realised as a grouped Conv / block-diagonal MatMul, and what its record names. */
@@ -76,6 +76,7 @@ export interface StructuredLayer {
  * `inputShape` is the data input's shape (the Gemm/MatMul route needs its rank and inner dims).
  */
 export function structuredGraph(names: Names, j: Junction, m: StructuredMask, inputShape: readonly number[], biasTensor: TensorProto | undefined): StructuredLayer {
+  // Bounds: a junction node has input 0 and output 0; m.order is a permutation of the p inputs, read at base + c < p and g pg + c < p.
   const { node, name, weight, outputs: n, channels: p, kernel: kk } = j;
   const G = m.groups;
   const [pg, ng] = [p / G, n / G];
@@ -153,6 +154,7 @@ export function structuredGraph(names: Names, j: Junction, m: StructuredMask, in
  * [n, p, k...]; Gemm/MatMul [n, p], or [p, n] when `transposed`): the inverse of structuredGraph.
  */
 export function denseFromStructured(conv: boolean, transposed: boolean, grouped: ArrayLike<number>, groupedDims: readonly number[], outputs: number, order: readonly number[]): { data: Float32Array; dims: number[] } {
+  // Bounds: order is a permutation of the p inputs, read below p; grouped holds the groupedDims product of values, and each index stays inside it.
   const p = order.length;
   if (conv) {
     const [n, pg] = groupedDims as [number, number];

@@ -112,6 +112,7 @@ function defaultTrainable(graph: Graph, inf: Inference, input: string): string[]
 
 /** Rewrites BatchNormalization and Dropout nodes into training mode (and lets MaxPool return its arg-max); returns the BN buffers. */
 function trainingMode(model: ModelProto, opset: number, bn: 'train' | 'frozen', only?: ReadonlySet<string>): { model: ModelProto; buffers: { name: string; output: string }[]; extraInits: TensorProto[] } {
+  // Bounds: ONNX fixes the inputs and outputs these rewrites read: BatchNormalization has 5 inputs (X, scale, B, mean, var) and output 0, MaxPool and Dropout output 0 and Dropout input 0; outs has its 3 entries.
   const buffers: { name: string; output: string }[] = [];
   const extraInits: TensorProto[] = [];
   let trueName: string | undefined;
@@ -151,6 +152,7 @@ function trainingMode(model: ModelProto, opset: number, bn: 'train' | 'frozen', 
 
 /** Checks the outputs to train (distinct tensors, [batch, classes] each, one class count, weights > 0); returns the classes. */
 function checkHeads(graph: Graph, inf: Inference, heads: readonly WeightedOutput[]): number {
+  // Bounds: heads is not empty (buildTrainStep checks first), so heads[0] exists and classes is set by the first head.
   let classes: number | undefined;
   heads.forEach(({ logits, weight }, k) => {
     if (!graph.producer.has(logits)) throw new BadRequestError(`"${logits}" is no tensor computed by the model`);
@@ -176,6 +178,7 @@ function dimsOf(model: ModelProto, name: string): number[] {
  * all in one ONNX model, so that one step is one ORT run.
  */
 export function buildTrainStep(model: ModelProto, options: TrainStepOptions): TrainStep {
+  // Bounds: one input or a named one (checked), at least one output (a model has one), heads is not empty (checked) and the loss head has one output per head; the gradient model holds a gradient for every trainable it was asked for.
   validateOptimizer(options.optimizer);
   const batch = options.batch;
   if (!Number.isInteger(batch) || batch < 1) throw new BadRequestError(`batch must be a positive integer, got ${batch}`);

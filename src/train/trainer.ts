@@ -50,6 +50,7 @@ export class Trainer {
     private readonly base: ModelProto,
     private readonly threads: number | undefined,
   ) {
+    // Bounds: inits holds every initializer of the base model, and the step's params and buffers are initializers of it.
     const inits = new Map(base.graph.initializer.map((t) => [t.name, t]));
     for (const p of step.params) {
       this.values.set(p.name, floats(inits.get(p.name)!));
@@ -73,6 +74,7 @@ export class Trainer {
 
   /** One optimiser step on a batch of exactly the step's batch size. */
   async train(batch: Batch, lr = this.step.optimizer.lr): Promise<StepResult> {
+    // Bounds: values holds every param, optimiser state and buffer of the step (set from the model when the trainer was made, replaced each step), the run returns every output of the step model, and loss and correct are scalars (one value).
     const s = this.step;
     if (batch.size !== s.batch) throw new BadRequestError(`the training step takes batches of ${s.batch}, got ${batch.size}`);
     checkLabels(batch.labels, s.classes);
@@ -92,7 +94,7 @@ export class Trainer {
     }
     for (const b of s.buffers) feeds[b.name] = { dtype: 'float32', dims: b.dims, data: this.values.get(b.name)! };
     const out = await this.session.run(feeds);
-    const get = (n: string) => out[n]!.data as Float32Array;
+    const get = (n: string) => out[n]!.data as Float32Array; // the run returns every output of the step
     for (const p of s.params) {
       this.values.set(p.name, get(p.output));
       for (const st of p.state) this.values.set(st.input, get(st.output));
@@ -115,6 +117,7 @@ export class Trainer {
 
   /** Arg-max accuracy of the current weights on a dataset, in inference mode (BN running statistics, no dropout). */
   async evaluate(ds: ImageDataset, batchSize = 256): Promise<{ accuracy: number; correct: number; count: number }> {
+    // Bounds: a model has an output; values holds every param and buffer; the run returns the logits asked for; i < b.size and c < classes stay inside them.
     const s = this.step;
     if (!this.evalSession) {
       const names = [...s.params.map((p) => p.name), ...s.buffers.map((b) => b.name)];

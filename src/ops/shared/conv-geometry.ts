@@ -39,6 +39,7 @@ export function convParams(ctx: OpContext, inputShape: readonly number[], kernel
 
 /** Spatial output dims of a convolution or pool (also resolving auto_pad SAME_* and VALID). */
 export function convOutputShape(ctx: OpContext, spatialIn: readonly number[], p: ConvParams): number[] {
+  // Bounds: i < spatialIn.length, the length of the geometry's kernel, strides and dilations; pads has twice as many.
   return spatialIn.map((inDim, i) => {
     const k = p.dilations[i]! * (p.kernel[i]! - 1) + 1;
     const s = p.strides[i]!;
@@ -58,6 +59,7 @@ export function convOutputShape(ctx: OpContext, spatialIn: readonly number[], p:
 
 /** Explicit begin/end pads after resolving auto_pad (needed by cost and gradient rules). */
 export function resolvedPads(spatialIn: readonly number[], spatialOut: readonly number[], p: ConvParams): number[] {
+  // Bounds: i < n spatial axes, the length of the geometry's kernel, strides, dilations and of spatialOut; pads has 2 n.
   const n = spatialIn.length;
   if (p.autoPad !== 'SAME_UPPER' && p.autoPad !== 'SAME_LOWER') return p.autoPad === 'VALID' ? new Array<number>(2 * n).fill(0) : [...p.pads];
   const pads = new Array<number>(2 * n).fill(0);
