@@ -60,7 +60,7 @@ cleave rank --json). Without them those sections say they are absent.`,
     const modelPath = v.model ?? (existsSync(doc.model.path) ? doc.model.path : undefined);
     if (v.data !== undefined && modelPath === undefined) throw new BadRequestError(`--data needs the plan's model, and ${doc.model.path} is not here: give --model MODEL.onnx`);
     if (v.data !== undefined && v.rank !== undefined) throw new BadRequestError('--rank reads a saliency curve; with --data it is computed: give one of them');
-    if (modelPath !== undefined) checkPlanModel(doc, readBytes(modelPath, `model ${modelPath}`), planFile);
+    if (modelPath !== undefined) checkPlanModel(doc, readBytes(modelPath, `model ${modelPath}`), planFile, modelPath);
     const model = modelPath === undefined ? undefined : readClassifier(modelPath);
     const rankFile = v.rank ?? (v.data === undefined && doc.accuracy.saliency !== undefined && existsSync(doc.accuracy.saliency) ? doc.accuracy.saliency : undefined);
     const ranking = rankFile === undefined ? undefined : { scores: parseRanking(readText(rankFile, `ranking ${rankFile}`), rankFile), source: rankFile };

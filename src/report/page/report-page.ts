@@ -35,6 +35,14 @@ const powersOfTen = (value: number | string): string => {
   return v > 0 && Math.abs(v - 10 ** e) < 1e-9 * v ? v.toLocaleString('en') : '';
 };
 
+/** Log-axis tick labels at 1, 2 and 5 times a power of ten only (the others would overlap). */
+const oneTwoFive = (value: number | string): string => {
+  const v = Number(value);
+  if (!(v > 0)) return '';
+  const m = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+  return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-6) ? Number(v.toPrecision(3)).toLocaleString('en') : '';
+};
+
 /**
  * Dashed requirement lines on the Pareto plot, each shading the side that misses it, and the
  * word "recommended" beside the ring of dataset `marker`.
@@ -113,7 +121,7 @@ function paretoChart(): void {
     plugins: [paretoOverlay(d.lines, marker)],
     options: {
       scales: {
-        x: { type: d.xScale, title: { display: true, text: d.xTitle }, ...(xs.length ? { suggestedMax: Math.max(...xs) * 1.08 } : {}) },
+        x: { type: d.xScale, title: { display: true, text: d.xTitle }, ...(d.xScale === 'logarithmic' ? { ticks: { callback: oneTwoFive } } : {}), ...(xs.length ? { suggestedMax: Math.max(...xs) * 1.08 } : {}) },
         y: { title: { display: true, text: d.yTitle }, suggestedMax: 1, ...(ys.length ? { suggestedMin: Math.max(0, Math.min(...ys) - 0.02) } : {}) },
       },
       plugins: {
