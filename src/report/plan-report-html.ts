@@ -203,12 +203,14 @@ function thumbnailSection(inputs: ReportInputs): string {
     return `<section id="gradcam"><h2>Grad-CAM at the candidate cuts</h2><p class="absent">Absent: ${esc(inputs.thumbnailsAbsent ?? 'no layer with a spatial map to draw')}.</p></section>`;
   }
   const columns = t.layers.length + 1;
+  const r = inputs.doc.recommended;
+  const planCutFirst = r.placement === 'split' && r.cut.length === 1 && t.layers[0] === r.cut[0];
   const figures = t.images.flatMap((im) => [
     `<figure><img src="${im.picture}" alt="${esc(`image ${im.image}, class ${im.trueClass}`)}"><figcaption>#${im.image}: ${esc(im.trueClass)} → ${esc(im.predictedClass)}</figcaption></figure>`,
     ...t.layers.map((layer, k) => `<figure><img src="${im.overlays[k] ?? ''}" alt="${esc(`Grad-CAM of image ${im.image} at ${layer}`)}"><figcaption>${esc(layer)}</figcaption></figure>`),
   ]);
   return `<section id="gradcam"><h2>Grad-CAM at the candidate cuts</h2>
-<p class="lead">Where the model looks at each cut: the Grad-CAM map of the predicted class (red high, blue low) over ${t.images.length} held-out image(s), at ${esc(t.layers.join(', '))} (the plan's cut first, then I-SPLIT's choice and candidates). Captions: true → predicted class.</p>
+<p class="lead">Where the model looks at each cut: the Grad-CAM map of the predicted class (red high, blue low) over ${t.images.length} held-out image(s), at ${esc(t.layers.join(', '))} (${planCutFirst ? "the plan's cut first, then " : ''}I-SPLIT's choice and candidates). Captions: true → predicted class.</p>
 <div class="thumbs" style="grid-template-columns: repeat(${columns}, 120px)">${figures.join('\n')}</div>
 </section>`;
 }
