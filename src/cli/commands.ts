@@ -8,6 +8,7 @@ import { bottleneckCommand } from './bottleneck.js';
 import { buildModelCommand } from './build-model.js';
 import type { Command } from './command.js';
 import { cutCommand } from './cut.js';
+import { deployCommand } from './deploy.js';
 import { exitsCommand } from './exits.js';
 import { exportCommand } from './export.js';
 import { gradcamCommand } from './gradcam.js';
@@ -19,6 +20,7 @@ import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { sparsifyCommand } from './sparsify.js';
 import { trainCommand } from './train.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -26,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   cutCommand,
   buildModelCommand,
   trainCommand,
+  sparsifyCommand,
   gradcamCommand,
   rankCommand,
   bottleneckCommand,
@@ -35,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   popexCommand,
   planCommand,
   reportCommand,
+  deployCommand,
   serveCommand,
   runCommand,
   exportCommand,
