@@ -4,7 +4,7 @@
  */
 import type { Analysis } from '../analysis/analyze.js';
 import type { PlanDocument, PlanEntry } from '../qos/plan-file.js';
-import { cutLabel } from './plan-labels.js';
+import { cutLabel, planEntries } from './plan-labels.js';
 
 export interface CutBytesRow {
   /** the cut's tensors joined by '+', or (remote) */
@@ -19,12 +19,6 @@ export interface CutBytesRow {
   readonly onFront: boolean;
   /** the recommended configuration cuts here */
   readonly recommended: boolean;
-}
-
-/** Every configuration a plan holds, each once (by id). */
-function planEntries(doc: PlanDocument): PlanEntry[] {
-  const all = [doc.recommended, ...doc.front, ...doc.misses, ...Object.values(doc.scenarios).filter((e): e is PlanEntry => e !== null)];
-  return all.filter((e, i) => all.findIndex((f) => f.id === e.id) === i);
 }
 
 function smallestPayload(entries: readonly PlanEntry[], label: string): { bytes: number; codec: string } | null {

@@ -39,13 +39,19 @@ export const SCENARIO_TITLES: Readonly<Record<ScenarioName, string>> = {
   earlyExit: 'early exit',
 };
 
+/** Every configuration a plan holds (recommended, front, misses, scenarios), each once (by id). */
+export function planEntries(doc: PlanDocument): PlanEntry[] {
+  const all = [doc.recommended, ...doc.front, ...doc.misses, ...Object.values(doc.scenarios).filter((e): e is PlanEntry => e !== null)];
+  return all.filter((e, i) => all.findIndex((f) => f.id === e.id) === i);
+}
+
 /**
  * A short name for each entry of a plan: the choices that differ between the plan's entries
  * (one device and one network are not repeated on every label). Labels are unique: an entry
  * whose choices repeat another's gets its id.
  */
 export function entryLabeller(doc: PlanDocument): (e: PlanEntry) => string {
-  const all = [doc.recommended, ...doc.front, ...doc.misses, ...Object.values(doc.scenarios).filter((e): e is PlanEntry => e !== null)];
+  const all = planEntries(doc);
   const fields: ((e: PlanEntry) => string)[] = [cutLabel, (e) => e.codec, exitsLabel, (e) => e.sparsity, (e) => e.device, (e) => e.network];
   const varying = fields.filter((f, k) => k === 0 || new Set(all.map(f)).size > 1);
   // Local has no codec, exits or network ('none', '-'): its cut says it all.

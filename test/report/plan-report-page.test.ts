@@ -22,6 +22,7 @@ interface Loaded {
 interface ChartView {
   getDatasetMeta(i: number): { data: { x: number; y: number }[] };
   chartArea: { left: number; right: number; top: number; bottom: number };
+  tooltip: { body?: { lines: string[] }[]; opacity: number };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cleave-report-'));
@@ -101,6 +102,32 @@ describe('plan report in headless Chromium', () => {
     assert.ok(drawn.inside, 'every point lies in the plot area');
     assert.equal(drawn.marker.length, 1, 'the recommendation marker');
     assert.ok(drawn.at && Math.abs((drawn.marker[0]?.x ?? NaN) - drawn.at.x) < 0.5 && Math.abs((drawn.marker[0]?.y ?? NaN) - drawn.at.y) < 0.5, 'the marker rings the recommended point');
+    // Hovering a front member (the one farthest from the others and from the recommendation's
+    // ring) shows its whole configuration.
+    const where = await page.evaluate(() => {
+      const r = (window as unknown as { cleaveReport: { charts: Record<string, ChartView>; paretoFront: number[]; paretoMarker: number } }).cleaveReport;
+      const chart = r.charts.pareto as ChartView;
+      const data = (JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as { pareto: { series: { points: { entry: number }[] }[] } }).pareto;
+      const points = data.series.flatMap((s, i) => s.points.map((p, k) => ({ entry: p.entry, ...(chart.getDatasetMeta(r.paretoFront[i] as number).data[k] as { x: number; y: number }) })));
+      const ring = r.paretoMarker >= 0 ? chart.getDatasetMeta(r.paretoMarker).data : [];
+      const others = (p: { x: number; y: number }) => [...points.filter((q) => q !== p), ...ring].map((q) => Math.hypot(q.x - p.x, q.y - p.y));
+      const best = points.map((p) => ({ p, gap: Math.min(Infinity, ...others(p)) })).sort((a, b) => b.gap - a.gap)[0];
+      return best ? { entry: best.p.entry, x: best.p.x, y: best.p.y, gap: best.gap } : null;
+    });
+    // Chart.js's default hover takes the nearest point(s): ours, at distance 0, alone when no other lies on it.
+    assert.ok(where && where.gap > 1, 'a front member drawn apart from the others');
+    const box = await page.locator('#pareto-chart').boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + where.x, box.y + where.y);
+    const hover = await page.evaluate(() => {
+      const t = (window as unknown as { cleaveReport: { charts: Record<string, ChartView> } }).cleaveReport.charts.pareto?.tooltip;
+      return t ? t.body?.flatMap((b) => b.lines) ?? [] : [];
+    });
+    const entry = doc.front[where.entry];
+    assert.ok(entry);
+    assert.ok(hover.includes(entry.id), `the tooltip names ${entry.id}: ${hover.join(' | ')}`);
+    assert.ok(hover.some((l) => l.startsWith('codec: ') && l.includes(entry.codec)) && hover.some((l) => l.startsWith('device: ') && l.includes(entry.device)));
+    assert.ok(hover.some((l) => /^latency p50 .* ms, p99 .* ms/.test(l)) && hover.some((l) => /^margin /.test(l)));
     assert.equal(await page.locator('#front-table tbody tr').count(), doc.front.length);
     for (const id of ['pareto-chart', 'breakdown-chart', 'scenario-latency-chart', 'scenario-energy-chart', 'cut-bytes-chart', 'saliency-chart']) {
       const box = await page.locator(`#${id}`).boundingBox();
