@@ -4,7 +4,9 @@ import { InternalError } from './errors.js';
  * Checked access for lookups whose miss would be a bug in cleave (an index the code computed, a
  * key it stored): the value, or an InternalError naming what was missing. Where a miss is the
  * caller's fault, validate and throw that error instead; in hot loops whose bounds the loop
- * itself establishes, index with a commented `!` (these calls cost a branch per element).
+ * itself establishes, index with a commented `!` (these calls cost a branch per element): a
+ * comment on its line or above its statement, or a `// Bounds: ...` comment opening the function
+ * that states the invariant keeping all of its indices in range (test-support/strictness.ts).
  */
 
 /**

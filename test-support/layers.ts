@@ -54,10 +54,11 @@ export function unitOf(pathInSrc: string): string {
   return first.replace(/\.(ts|js)$/, '');
 }
 
-function walk(dir: string, out: string[]): string[] {
+/** The .ts files (not .d.ts) below `dir`, at any depth. */
+export function tsFilesUnder(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, out);
+    if (entry.isDirectory()) tsFilesUnder(path, out);
     else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(path);
   }
   return out;
@@ -76,7 +77,7 @@ function packageName(specifier: string): string {
  */
 export function importsOf(srcDir: string, root: string): ImportEdge[] {
   const edges: ImportEdge[] = [];
-  for (const path of walk(srcDir, [])) {
+  for (const path of tsFilesUnder(srcDir)) {
     const inSrc = relative(srcDir, path).split(sep).join('/');
     const text = readFileSync(path, 'utf8');
     for (const ref of ts.preProcessFile(text, true, true).importedFiles) {

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import ts from 'typescript';
+import { tsFilesUnder } from './layers.js';
 
 /*
  * STYLE.md's strictness rules read off the syntax (TypeScript's parser, no type checking, so the
@@ -101,16 +102,7 @@ export function strictnessFindings(name: string, text: string): Finding[] {
   return out;
 }
 
-function walk(dir: string, out: string[]): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, out);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
-
 /** The findings of every .ts file under `dir`, named relative to `root`. */
 export function strictnessFindingsIn(dir: string, root: string): Finding[] {
-  return walk(dir, []).sort().flatMap((path) => strictnessFindings(relative(root, path).split(sep).join('/'), readFileSync(path, 'utf8')));
+  return tsFilesUnder(dir).sort().flatMap((path) => strictnessFindings(relative(root, path).split(sep).join('/'), readFileSync(path, 'utf8')));
 }

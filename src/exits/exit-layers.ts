@@ -5,6 +5,7 @@
  * and each exit after the layer whose output it reads, with its branch's time on the edge.
  * Node times come from the caller: roofline estimates from device profiles, or ORT's profiler.
  */
+import { lookup } from '../checked.js';
 import { analyze, type NodeRow } from '../analysis/analyze.js';
 import { BadRequestError } from '../errors.js';
 import { graphFromModel } from '../graph/graph.js';
@@ -41,7 +42,7 @@ export function rooflineTime(device: DeviceProfile): NodeTime {
 
 /** The layer chain of a model with exits, timed by `edge` and `cloud` per node. */
 export function exitLayers(model: ModelProto, structure: ExitStructure, edge: NodeTime, cloud: NodeTime): ExitLayers {
-  // Bounds: sums gives one time per cut plus the whole backbone (cuts.length + 1 = layers.length entries), cuts are single-tensor, and every exit node is a node of the full model.
+  // Bounds: sums gives one time per cut plus the whole backbone (cuts.length + 1 = layers.length entries), and cuts are single-tensor.
   const full = analyze(graphFromModel(model), { batch: 1 });
   const backbone = analyze(graphFromModel(backboneModel(model, structure)), { batch: 1 });
   const last = backbone.tensors.find((t) => t.name === structure.mainOutput);
@@ -64,7 +65,7 @@ export function exitLayers(model: ModelProto, structure: ExitStructure, edge: No
   const names = new Set(layers.map((l) => l.name));
   const exits = structure.exits.map((e): LayerExit => {
     if (!names.has(e.at)) throw new BadRequestError(`exit "${e.output}" reads "${e.at}", which is no single-tensor cut point of the backbone; POPEX needs each exit after a layer of the chain`);
-    const edgeMs = e.nodes.reduce((s, n) => s + edge(byName.get(n)!), 0);
+    const edgeMs = e.nodes.reduce((s, n) => s + edge(lookup(byName, n, 'node of an exit branch')), 0);
     return { output: e.output, after: e.at, edgeMs };
   });
   return { inputBytes: backbone.totals.inputBytes, layers, exits };

@@ -1,3 +1,4 @@
+import { lookup } from '../checked.js';
 import { analyze } from '../analysis/analyze.js';
 import { BadRequestError } from '../errors.js';
 import { graphFromModel, opsetOf } from '../graph/graph.js';
@@ -113,7 +114,7 @@ export function isplitLayers(model: ModelProto, only?: readonly string[]): Ispli
  * so that any class subset's mean map M^l follows without another pass.
  */
 export async function scanSaliency(model: ModelProto, data: ImageDataset, options: IsplitOptions = {}): Promise<SaliencyScan> {
-  // Bounds: picked holds image indices < data.count; a label < classes (a dataset's labels are its classes) indexes counts, correct and sums; j < layers.length indexes sizes, the maps and each class's sums; c < modelClasses stays inside a row of logits; every layer has a map name.
+  // Bounds: picked holds image indices < data.count; a label < classes (a dataset's labels are its classes) indexes counts, correct and sums; j < layers.length indexes sizes, the maps and each class's sums; c < modelClasses stays inside a row of logits.
   const t0 = performance.now();
   const layers = isplitLayers(model, options.layers);
   const graph = graphFromModel(model);
@@ -131,7 +132,7 @@ export async function scanSaliency(model: ModelProto, data: ImageDataset, option
   const dense = layers.filter((l) => l.shape.length === 2).map((l) => l.tensor);
   const { model: viewed, views } = exposeDenseAsMaps(model, dense, opsetOf(graph, '') ?? 13);
   const camName = new Map(layers.map((l) => [l.tensor, views.find((v) => v.tensor === l.tensor)?.map ?? l.tensor]));
-  const cam = await GradCam.create(viewed, { layers: layers.map((l) => camName.get(l.tensor)!), batch, target: target === 'true' ? 'given' : 'predicted' }, { threads: options.threads });
+  const cam = await GradCam.create(viewed, { layers: layers.map((l) => lookup(camName, l.tensor, 'map of an I-SPLIT layer')), batch, target: target === 'true' ? 'given' : 'predicted' }, { threads: options.threads });
 
   const sizes = layers.map((l) => l.spatial.reduce((a, b) => a * b, 1));
   const sums = Array.from({ length: classes }, () => sizes.map((n) => new Float64Array(n)));

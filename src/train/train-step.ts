@@ -1,3 +1,4 @@
+import { lookup } from '../checked.js';
 import { type Inference, inferShapes } from '../analysis/infer.js';
 import { buildGradientModel } from '../autodiff/backward.js';
 import { nodeEmitter } from '../autodiff/emitter.js';
@@ -178,7 +179,7 @@ function dimsOf(model: ModelProto, name: string): number[] {
  * all in one ONNX model, so that one step is one ORT run.
  */
 export function buildTrainStep(model: ModelProto, options: TrainStepOptions): TrainStep {
-  // Bounds: one input or a named one (checked), at least one output (a model has one), heads is not empty (checked) and the loss head has one output per head; the gradient model holds a gradient for every trainable it was asked for.
+  // Bounds: one input or a named one (checked), at least one output (a model has one), heads is not empty (checked) and the loss head has one output per head.
   validateOptimizer(options.optimizer);
   const batch = options.batch;
   if (!Number.isInteger(batch) || batch < 1) throw new BadRequestError(`batch must be a positive integer, got ${batch}`);
@@ -241,7 +242,7 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
       stateInputs.push(valueInfo(n, 'float32', dims));
       return n;
     });
-    const upd = emitUpdate(opt, options.optimizer, name, grad.grads.get(name)!, states);
+    const upd = emitUpdate(opt, options.optimizer, name, lookup(grad.grads, name, 'gradient of a trainable'), states);
     return { name, dims, output: upd.weight, state: upd.state.map(([i, o]) => ({ input: i, output: o })) };
   });
   const scalars = [LR_INPUT, ...(options.optimizer.kind === 'adam' ? [ADAM_BC1_INPUT, ADAM_BC2_INPUT] : [])];

@@ -1,3 +1,4 @@
+import { lookup } from '../checked.js';
 import { liftInitializers } from '../autodiff/lift.js';
 import { BadRequestError } from '../errors.js';
 import { makeTensor, tensorValue } from '../onnx/tensor.js';
@@ -50,13 +51,12 @@ export class Trainer {
     private readonly base: ModelProto,
     private readonly threads: number | undefined,
   ) {
-    // Bounds: inits holds every initializer of the base model, and the step's params and buffers are initializers of it.
     const inits = new Map(base.graph.initializer.map((t) => [t.name, t]));
     for (const p of step.params) {
-      this.values.set(p.name, floats(inits.get(p.name)!));
+      this.values.set(p.name, floats(lookup(inits, p.name, 'initializer of a trained weight')));
       for (const s of p.state) this.values.set(s.input, new Float32Array(p.dims.reduce((a, b) => a * b, 1)));
     }
-    for (const b of step.buffers) this.values.set(b.name, floats(inits.get(b.name)!));
+    for (const b of step.buffers) this.values.set(b.name, floats(lookup(inits, b.name, 'initializer of a buffer')));
   }
 
   static async create(model: ModelProto, options: TrainerOptions): Promise<Trainer> {
@@ -74,7 +74,7 @@ export class Trainer {
 
   /** One optimiser step on a batch of exactly the step's batch size. */
   async train(batch: Batch, lr = this.step.optimizer.lr): Promise<StepResult> {
-    // Bounds: values holds every param, optimiser state and buffer of the step (set from the model when the trainer was made, replaced each step), the run returns every output of the step model, and loss and correct are scalars (one value).
+    // Bounds: the run returns every output of the step model, and loss and correct are scalars (one value).
     const s = this.step;
     if (batch.size !== s.batch) throw new BadRequestError(`the training step takes batches of ${s.batch}, got ${batch.size}`);
     checkLabels(batch.labels, s.classes);
@@ -89,10 +89,10 @@ export class Trainer {
       feeds[ADAM_BC2_INPUT] = scalar(1 - (s.optimizer.beta2 ?? 0.999) ** this.steps);
     }
     for (const p of s.params) {
-      feeds[p.name] = { dtype: 'float32', dims: p.dims, data: this.values.get(p.name)! };
-      for (const st of p.state) feeds[st.input] = { dtype: 'float32', dims: p.dims, data: this.values.get(st.input)! };
+      feeds[p.name] = { dtype: 'float32', dims: p.dims, data: lookup(this.values, p.name, 'trained weight') };
+      for (const st of p.state) feeds[st.input] = { dtype: 'float32', dims: p.dims, data: lookup(this.values, st.input, 'optimiser state') };
     }
-    for (const b of s.buffers) feeds[b.name] = { dtype: 'float32', dims: b.dims, data: this.values.get(b.name)! };
+    for (const b of s.buffers) feeds[b.name] = { dtype: 'float32', dims: b.dims, data: lookup(this.values, b.name, 'buffer') };
     const out = await this.session.run(feeds);
     const get = (n: string) => out[n]!.data as Float32Array; // the run returns every output of the step
     for (const p of s.params) {
@@ -117,7 +117,7 @@ export class Trainer {
 
   /** Arg-max accuracy of the current weights on a dataset, in inference mode (BN running statistics, no dropout). */
   async evaluate(ds: ImageDataset, batchSize = 256): Promise<{ accuracy: number; correct: number; count: number }> {
-    // Bounds: a model has an output; values holds every param and buffer; the run returns the logits asked for; i < b.size and c < classes stay inside them.
+    // Bounds: a model has an output; the run returns the logits asked for; i < b.size and c < classes stay inside them.
     const s = this.step;
     if (!this.evalSession) {
       const names = [...s.params.map((p) => p.name), ...s.buffers.map((b) => b.name)];
@@ -130,8 +130,8 @@ export class Trainer {
       const idx = Array.from({ length: Math.min(batchSize, ds.count - start) }, (_, k) => start + k);
       const b = makeBatch(ds, idx, s.classes);
       const feeds: Record<string, RunTensor> = { [s.input]: { dtype: 'float32', dims: [b.size, ...s.inputDims.slice(1)], data: b.x } };
-      for (const p of s.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: this.values.get(p.name)! };
-      for (const bf of s.buffers) feeds[bf.name] = { dtype: 'float32', dims: bf.dims, data: this.values.get(bf.name)! };
+      for (const p of s.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: lookup(this.values, p.name, 'trained weight') };
+      for (const bf of s.buffers) feeds[bf.name] = { dtype: 'float32', dims: bf.dims, data: lookup(this.values, bf.name, 'buffer') };
       const out = await this.evalSession.run(feeds, [logitsName]);
       const z = out[logitsName]!.data as Float32Array;
       for (let i = 0; i < b.size; i++) {
