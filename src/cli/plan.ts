@@ -6,6 +6,7 @@
 import { analyze } from '../analysis/analyze.js';
 import { codecLabel, parseCodec } from '../compress/codec.js';
 import { BadRequestError, NoFeasiblePlanError } from '../errors.js';
+import { checkTaus, DEFAULT_TAUS, thresholdOf } from '../exits/policy.js';
 import { graphFromModel } from '../graph/graph.js';
 import { loadImages, readClassifier } from '../interpret/isplit-data.js';
 import { writeFileAtomic } from '../onnx/model-file.js';
@@ -16,6 +17,7 @@ import { DEFAULT_CODECS } from '../qos/codec-model.js';
 import { checkBranches, exitOptions, NO_EXITS } from '../qos/exit-option.js';
 import { parseExitStatistics, parseRanking, parseSparsityVariants } from '../qos/inputs.js';
 import { measureAccuracy } from '../qos/measure.js';
+import { measureExitStatistics, plannedModel } from '../qos/model-exits.js';
 import { makePlan } from '../qos/plan.js';
 import { planDocument, planJson } from '../qos/plan-file.js';
 import { checkRequirements, type Requirements } from '../qos/requirements.js';
@@ -23,6 +25,7 @@ import { DENSE } from '../qos/sparsity-variant.js';
 import { defineCommand } from './command.js';
 import { deviceType, networkType, normalisationOptions, threadsOption } from './common-options.js';
 import { EXIT } from './exit-codes.js';
+import { policyOption, tausOption } from './exits-options.js';
 import { readBytes, readText } from './io.js';
 import { flag, option } from './option-table.js';
 import { atLeast, between, duration, integer, list, number, oneOf, positive, size, text, type ValueType } from './option-types.js';
@@ -59,7 +62,11 @@ from I-SPLIT's order and labelled so), edge memory, energy per inference on the 
 sent per inference. Prints the Pareto front, Split-Et-Impera's four scenarios (local, remote,
 split, early exit) side by side, and the recommendation: the feasible configuration with the
 largest margin, the least normalised slack over the requirements (docs/planning.md). When none
-meets the requirements, the nearest misses are listed and the exit code is 9.`,
+meets the requirements, the nearest misses are listed and the exit code is 9.
+
+A MODEL with exits (cleave exits add/train/calibrate) is planned on its backbone, and with --data
+its exits are measured on the same images (every subset of exits with every --taus threshold):
+no --exits file is needed, and cleave deploy takes the exits from MODEL.`,
   args: { min: 1, says: 'one MODEL file' },
   options: {
     device: option(list(deviceType, 'devices'), { group: SWEEP, required: true, repeat: true, arg: 'D[,D2]', help: 'edge devices: catalogue names (raspberry-pi-4, jetson-nano, snapdragon-865, ...) or profile JSON files' }),
@@ -67,7 +74,9 @@ meets the requirements, the nearest misses are listed and the exit code is 9.`,
     server: option(deviceType, { group: SWEEP, default: getDevice('xeon-server'), help: 'the server that runs the tail' }),
     codec: option(list(text, 'codecs'), { group: SWEEP, arg: 'C1,C2', help: 'codecs to try (default: fp32, fp16, int8, int8-channel, each plain and +deflate)' }),
     'max-tensors': option(integer, { group: SWEEP, default: 1, check: between(1, 8), help: 'also sweep cuts where up to N tensors cross' }),
-    exits: option(text, { group: SWEEP, arg: 'FILE', help: 'exit statistics JSON (branches, thresholds, per-sample confidences; docs/planning.md)' }),
+    exits: option(text, { group: SWEEP, arg: 'FILE', help: 'exit statistics JSON (branches, thresholds, per-sample confidences; docs/planning.md); not needed when MODEL has exits and --data is given' }),
+    taus: { ...tausOption, group: SWEEP, help: `when MODEL has exits: the thresholds swept on each, ${tausOption.help}` },
+    policy: { ...policyOption, group: SWEEP, help: `when MODEL has exits: ${policyOption.help}` },
     sparsity: option(text, { group: SWEEP, arg: 'FILE', help: 'sparsity variants JSON (density, structured, accuracy change; docs/planning.md)' }),
     data: option(text, { group: ACCURACY, arg: 'SRC', help: 'measure accuracy on held-out images: mnist | fashion-mnist (test split) | DIR of class subfolders' }),
     images: option(integer, { group: ACCURACY, default: 1000, check: positive, help: 'images to measure on' }),
@@ -117,14 +126,18 @@ device or network.`,
     if (v.data !== undefined && (v.rank !== undefined || v['base-accuracy'] !== undefined)) throw new BadRequestError('--rank and --base-accuracy are for predicted accuracy; with --data it is measured');
     checkRequirements(requirements);
     const bytes = readBytes(path, `model ${path}`);
-    const model = readClassifier(path);
+    // A model with exits is planned on its backbone; its exits are measured on --data.
+    const planned = plannedModel(readClassifier(path));
+    const model = planned.model;
+    if (planned.exits && v.exits !== undefined) throw new BadRequestError(`${path} holds exits (${planned.exits.branches.map((b) => b.name).join(', ')}): with --data they are measured from it; drop --exits, or plan the model without exits`);
+    if (planned.exits && v.data !== undefined && (v.mean !== undefined || v.std !== undefined)) throw new BadRequestError('the exits are measured on unnormalised pixels, as the edge client sends them: drop --mean/--std, or put the normalisation in the model');
+    if (!planned.exits && (v.taus !== undefined || v.policy !== 'max-softmax')) throw new BadRequestError(`--taus and --policy are for a model with exits; ${path} has none`);
     const analysis = analyze(graphFromModel(model), { batch: 1, maxTensors: v['max-tensors'] });
     const cuts = cutCandidates(analysis);
     const given = (v.codec ?? []).map(parseCodec);
     const codecs = given.length ? given.filter((c, i) => given.findIndex((d) => codecLabel(d) === codecLabel(c)) === i) : DEFAULT_CODECS;
-    const exitStats = v.exits === undefined ? undefined : parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits);
+    let exitStats = v.exits === undefined ? undefined : parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits);
     if (exitStats && v.exits !== undefined) checkBranches(analysis, exitStats.stats.branches, v.exits);
-    const exits = exitStats ? exitOptions(exitStats.stats, exitStats.thresholds) : [NO_EXITS];
     const variants = [DENSE, ...(v.sparsity === undefined ? [] : parseSparsityVariants(readText(v.sparsity, `sparsity variants ${v.sparsity}`), v.sparsity))];
 
     let accuracy;
@@ -133,10 +146,17 @@ device or network.`,
       const bar = progressBar('accuracy [{bar}] {value}/{total} cuts', v.json);
       accuracy = await measureAccuracy(model, analysis, cuts, codecs, data, { images: v.images, normalisation: { mean: v.mean, std: v.std }, threads: v.threads, onProgress: (d, t) => bar.update(d, t) });
       bar.stop();
+      if (planned.exits) {
+        const taus = checkTaus(v.policy, v.taus ?? DEFAULT_TAUS[v.policy]);
+        const stats = await measureExitStatistics(planned, data, { images: v.images, policy: v.policy, threads: v.threads });
+        exitStats = { stats, thresholds: taus.map((t) => thresholdOf(v.policy, t)).sort((a, b) => a - b) };
+      }
     } else {
       const scores = v.rank === undefined ? undefined : parseRanking(readText(v.rank, `ranking ${v.rank}`), v.rank);
       accuracy = predictAccuracy(cuts, codecs, v['base-accuracy'] ?? 1, scores);
     }
+    if (planned.exits && !exitStats && !v.json) io.stderr(`note: ${path} has exits; give --data to measure them and sweep them too\n`);
+    const exits = exitStats ? exitOptions(exitStats.stats, exitStats.thresholds) : [NO_EXITS];
     const load = { devices: v.devices, fps: v.fps ?? 0, workers: v.workers, connection: v.connection };
     const spec = { analysis, cuts, codecs, exits, variants, devices: v.device, networks: v.network, server: v.server, load, accuracy };
     const result = makePlan(spec, { requirements, simulateMax: v['simulate-max'], frames: v.frames, arrivals: v.arrivals, seed: v.seed, misses: v.misses });

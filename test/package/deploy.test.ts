@@ -206,6 +206,32 @@ describe('cleave deploy with early exits (LeNet with trained exits on MNIST, loo
     assert.ok(Math.abs(run.measured.bytes - (entry.objectives.bytes ?? NaN)) < 1e-9);
   });
 
+  it('a plan made from the model with exits needs no statistics file: the same exits, thresholds and measured figures as with --exits, and deploy takes the exits from the model', async () => {
+    const direct = join(dir, 'plan-direct.json');
+    const r = await runCli('plan', exitsModel, '--device', 'raspberry-pi-4', '--network', '4g', '--max-latency', '200ms', '--simulate-max', '20', '--frames', '50', '-o', direct, '--json',
+      '--codec', 'int8', '--data', 'mnist', '--images', String(IMAGES), '--taus', '0.9,0.99');
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    const got = parsePlan(r.stdout);
+    // The statistics file was measured independently (test-support); both plans sweep the same configurations to the same figures.
+    const strip = (e: PlanDocument['recommended']) => ({ id: e.id, exits: e.exits, objectives: e.objectives, breakdown: e.breakdown });
+    assert.equal(got.sweep.configurations, doc.sweep.configurations);
+    assert.equal(got.sweep.exitConfigurations, doc.sweep.exitConfigurations);
+    assert.deepEqual(got.front.map(strip), doc.front.map(strip));
+    assert.deepEqual(strip(got.recommended), strip(doc.recommended));
+    assert.deepEqual(got.model.outputs, ['logits']);
+    const i = frontIndex(got, (e) => e.placement === 'split' && e.exits.length > 0 && e.breakdown.uploadFraction !== null && e.breakdown.uploadFraction < 1, 'split entry with exits');
+    const entry = got.front[i];
+    assert.ok(entry);
+    assert.equal(entry.objectives.accuracySource, 'measured');
+    const refused = await runCli('deploy', direct, '-o', join(dir, 'direct-refused'), '--entry', String(i), '--exits-model', exitsModel);
+    assert.equal(refused.code, EXIT.USAGE);
+    assert.match(refused.stderr, /holds its exits already.*drop --exits-model/);
+    const { run } = await deployServeRun(direct, join(dir, 'direct'), '--entry', String(i));
+    assert.equal(run.measured.accuracy, entry.objectives.accuracy);
+    assert.ok(Math.abs(run.measured.uploadFraction - (entry.breakdown.uploadFraction ?? NaN)) < 1e-12);
+    assert.ok(Math.abs(run.measured.bytes - (entry.objectives.bytes ?? NaN)) < 1e-9);
+  });
+
   it('an entry with exits needs the exits model; it must be the plan model with exits added', async () => {
     const i = frontIndex(doc, (e) => e.placement === 'split' && e.exits.length > 0, 'split entry with exits');
     const out = join(dir, 'no-exits-model');
