@@ -3,6 +3,7 @@
  * and the four scenarios, recommend the configuration that meets the requirements with the most
  * margin, and write plan.json. Thin over src/qos: parse, call, print.
  */
+import { basename } from 'node:path';
 import { analyze } from '../analysis/analyze.js';
 import { codecLabel, parseCodec } from '../compress/codec.js';
 import { BadRequestError, NoFeasiblePlanError } from '../errors.js';
@@ -11,7 +12,7 @@ import { graphFromModel } from '../graph/graph.js';
 import { loadImages, readClassifier } from '../interpret/isplit-data.js';
 import { writeFileAtomic } from '../onnx/model-file.js';
 import { getDevice } from '../profile/device-catalogue.js';
-import { predictAccuracy } from '../qos/accuracy.js';
+import { type CutAccuracy, predictAccuracy } from '../qos/accuracy.js';
 import { cutCandidates } from '../qos/candidates.js';
 import { DEFAULT_CODECS } from '../qos/codec-model.js';
 import { checkBranches, exitOptions, NO_EXITS } from '../qos/exit-option.js';
@@ -22,6 +23,7 @@ import { makePlan } from '../qos/plan.js';
 import { planDocument, planJson } from '../qos/plan-file.js';
 import { checkRequirements, type Requirements } from '../qos/requirements.js';
 import { DENSE } from '../qos/sparsity-variant.js';
+import { measureSparseVariant, sparseModelVariant, withMeasuredDelta } from '../qos/sparse-model-variant.js';
 import { defineCommand } from './command.js';
 import { deviceType, networkType, normalisationOptions, threadsOption } from './common-options.js';
 import { EXIT } from './exit-codes.js';
@@ -77,7 +79,7 @@ no --exits file is needed, and cleave deploy takes the exits from MODEL.`,
     exits: option(text, { group: SWEEP, arg: 'FILE', help: 'exit statistics JSON (branches, thresholds, per-sample confidences; docs/planning.md); not needed when MODEL has exits and --data is given' }),
     taus: { ...tausOption, group: SWEEP, help: `when MODEL has exits: the thresholds swept on each, ${tausOption.help}` },
     policy: { ...policyOption, group: SWEEP, help: `when MODEL has exits: ${policyOption.help}` },
-    sparsity: option(text, { group: SWEEP, arg: 'FILE', help: 'sparsity variants JSON (density, structured, accuracy change; docs/planning.md)' }),
+    sparsity: option(list(text, 'files'), { group: SWEEP, repeat: true, arg: 'FILE[,FILE2]', help: 'sparsity variants: sparse models (.onnx, made by cleave sparsify from MODEL and trained; with --data their accuracy is measured) or a variants JSON (density, structured, accuracy change; docs/planning.md)' }),
     data: option(text, { group: ACCURACY, arg: 'SRC', help: 'measure accuracy on held-out images: mnist | fashion-mnist (test split) | DIR of class subfolders' }),
     images: option(integer, { group: ACCURACY, default: 1000, check: positive, help: 'images to measure on' }),
     rank: option(text, { group: ACCURACY, arg: 'FILE', help: 'without --data: the I-SPLIT ranking (`cleave rank --json`) that orders predicted accuracy' }),
@@ -138,14 +140,27 @@ device or network.`,
     const codecs = given.length ? given.filter((c, i) => given.findIndex((d) => codecLabel(d) === codecLabel(c)) === i) : DEFAULT_CODECS;
     let exitStats = v.exits === undefined ? undefined : parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits);
     if (exitStats && v.exits !== undefined) checkBranches(analysis, exitStats.stats.branches, v.exits);
-    const variants = [DENSE, ...(v.sparsity === undefined ? [] : parseSparsityVariants(readText(v.sparsity, `sparsity variants ${v.sparsity}`), v.sparsity))];
+    const sparseModels = (v.sparsity ?? []).filter((f) => f.endsWith('.onnx')).map((f) => sparseModelVariant(analysis, readClassifier(f), basename(f, '.onnx'), f));
+    const sparse = [
+      ...(v.sparsity ?? []).filter((f) => !f.endsWith('.onnx')).flatMap((f) => parseSparsityVariants(readText(f, `sparsity variants ${f}`), f)),
+      ...sparseModels.map((s) => s.variant),
+    ];
+    sparse.forEach((x, i) => {
+      if (x.label === 'dense' || sparse.findIndex((y) => y.label === x.label) !== i) throw new BadRequestError(`--sparsity: two variants are labelled "${x.label}" ('dense' is the model as it is); rename a file`);
+    });
 
-    let accuracy;
+    const variantAccuracy = new Map<string, CutAccuracy>();
+    let accuracy: CutAccuracy;
     if (v.data !== undefined) {
       const { data } = loadImages(v.data, 'test', model, v.images);
       const bar = progressBar('accuracy [{bar}] {value}/{total} cuts', v.json);
       accuracy = await measureAccuracy(model, analysis, cuts, codecs, data, { images: v.images, normalisation: { mean: v.mean, std: v.std }, threads: v.threads, onProgress: (d, t) => bar.update(d, t) });
       bar.stop();
+      for (const s of sparseModels) {
+        const own = await measureSparseVariant(s, cuts, codecs, data, { images: v.images, normalisation: { mean: v.mean, std: v.std }, threads: v.threads });
+        variantAccuracy.set(s.variant.label, own);
+        sparse[sparse.indexOf(s.variant)] = withMeasuredDelta(s.variant, own, accuracy);
+      }
       if (planned.exits) {
         const taus = checkTaus(v.policy, v.taus ?? DEFAULT_TAUS[v.policy]);
         const stats = await measureExitStatistics(planned, data, { images: v.images, policy: v.policy, threads: v.threads });
@@ -158,7 +173,8 @@ device or network.`,
     if (planned.exits && !exitStats && !v.json) io.stderr(`note: ${path} has exits; give --data to measure them and sweep them too\n`);
     const exits = exitStats ? exitOptions(exitStats.stats, exitStats.thresholds) : [NO_EXITS];
     const load = { devices: v.devices, fps: v.fps ?? 0, workers: v.workers, connection: v.connection };
-    const spec = { analysis, cuts, codecs, exits, variants, devices: v.device, networks: v.network, server: v.server, load, accuracy };
+    const variants = [DENSE, ...sparse];
+    const spec = { analysis, cuts, codecs, exits, variants, variantAccuracy: variants.map((x) => variantAccuracy.get(x.label)), devices: v.device, networks: v.network, server: v.server, load, accuracy };
     const result = makePlan(spec, { requirements, simulateMax: v['simulate-max'], frames: v.frames, arrivals: v.arrivals, seed: v.seed, misses: v.misses });
     const doc = planDocument(result, {
       modelPath: path,
