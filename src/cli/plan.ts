@@ -4,26 +4,15 @@
  * margin, and write plan.json. Thin over src/qos: parse, call, print.
  */
 import { basename } from 'node:path';
-import { analyze } from '../analysis/analyze.js';
-import { codecLabel, parseCodec } from '../compress/codec.js';
+import { parseCodec } from '../compress/codec.js';
 import { BadRequestError, NoFeasiblePlanError } from '../errors.js';
-import { checkTaus, DEFAULT_TAUS, thresholdOf } from '../exits/policy.js';
-import { graphFromModel } from '../graph/graph.js';
 import { loadImages, readClassifier } from '../interpret/isplit-data.js';
 import { writeFileAtomic } from '../onnx/model-file.js';
 import { getDevice } from '../profile/device-catalogue.js';
-import { type CutAccuracy, predictAccuracy } from '../qos/accuracy.js';
-import { cutCandidates } from '../qos/candidates.js';
-import { DEFAULT_CODECS } from '../qos/codec-model.js';
-import { checkBranches, exitOptions, NO_EXITS } from '../qos/exit-option.js';
 import { parseExitStatistics, parseRanking, parseSparsityVariants } from '../qos/inputs.js';
-import { measureAccuracy } from '../qos/measure.js';
-import { measureExitStatistics, plannedModel } from '../qos/model-exits.js';
-import { makePlan } from '../qos/plan.js';
-import { planDocument, planJson } from '../qos/plan-file.js';
+import { planModel } from '../qos/plan-model.js';
+import { planJson } from '../qos/plan-file.js';
 import { checkRequirements, type Requirements } from '../qos/requirements.js';
-import { DENSE } from '../qos/sparsity-variant.js';
-import { measureSparseVariant, sparseModelVariant, withMeasuredDelta } from '../qos/sparse-model-variant.js';
 import { defineCommand } from './command.js';
 import { deviceType, networkType, normalisationOptions, threadsOption } from './common-options.js';
 import { EXIT } from './exit-codes.js';
@@ -127,77 +116,27 @@ device or network.`,
     if (v.p99 && v['max-latency'] === undefined) throw new BadRequestError('--p99 says which latency --max-latency bounds: give --max-latency too');
     if (v.data !== undefined && (v.rank !== undefined || v['base-accuracy'] !== undefined)) throw new BadRequestError('--rank and --base-accuracy are for predicted accuracy; with --data it is measured');
     checkRequirements(requirements);
-    const bytes = readBytes(path, `model ${path}`);
-    // A model with exits is planned on its backbone; its exits are measured on --data.
-    const planned = plannedModel(readClassifier(path));
-    const model = planned.model;
-    if (planned.exits && v.exits !== undefined) throw new BadRequestError(`${path} holds exits (${planned.exits.branches.map((b) => b.name).join(', ')}): with --data they are measured from it; drop --exits, or plan the model without exits`);
-    if (planned.exits && v.data !== undefined && (v.mean !== undefined || v.std !== undefined)) throw new BadRequestError('the exits are measured on unnormalised pixels, as the edge client sends them: drop --mean/--std, or put the normalisation in the model');
-    if (!planned.exits && (v.taus !== undefined || v.policy !== 'max-softmax')) throw new BadRequestError(`--taus and --policy are for a model with exits; ${path} has none`);
-    const analysis = analyze(graphFromModel(model), { batch: 1, maxTensors: v['max-tensors'] });
-    const cuts = cutCandidates(analysis);
-    const given = (v.codec ?? []).map(parseCodec);
-    const codecs = given.length ? given.filter((c, i) => given.findIndex((d) => codecLabel(d) === codecLabel(c)) === i) : DEFAULT_CODECS;
-    let exitStats = v.exits === undefined ? undefined : parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits);
-    if (exitStats && v.exits !== undefined) checkBranches(analysis, exitStats.stats.branches, v.exits);
-    const sparseModels = (v.sparsity ?? []).filter((f) => f.endsWith('.onnx')).map((f) => sparseModelVariant(analysis, readClassifier(f), basename(f, '.onnx'), f));
-    const sparse = [
-      ...(v.sparsity ?? []).filter((f) => !f.endsWith('.onnx')).flatMap((f) => parseSparsityVariants(readText(f, `sparsity variants ${f}`), f)),
-      ...sparseModels.map((s) => s.variant),
-    ];
-    sparse.forEach((x, i) => {
-      if (x.label === 'dense' || sparse.findIndex((y) => y.label === x.label) !== i) throw new BadRequestError(`--sparsity: two variants are labelled "${x.label}" ('dense' is the model as it is); rename a file`);
+    const modelBytes = readBytes(path, `model ${path}`);
+    const model = readClassifier(path);
+    const files = v.sparsity ?? [];
+    const bar = progressBar('accuracy [{bar}] {value}/{total} cuts', v.json || v.data === undefined);
+    const { result, doc, planned } = await planModel({
+      model, modelPath: path, modelBytes,
+      devices: v.device, networks: v.network, server: v.server,
+      load: { devices: v.devices, fps: v.fps ?? 0, workers: v.workers, connection: v.connection, arrivals: v.arrivals },
+      requirements, simulateMax: v['simulate-max'], frames: v.frames, seed: v.seed, misses: v.misses, bestEffort: v['best-effort'],
+      codecs: (v.codec ?? []).map(parseCodec), maxTensors: v['max-tensors'],
+      ...(v.exits !== undefined ? { exitStatistics: { ...parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits), source: v.exits } } : {}),
+      ...(v.taus !== undefined ? { taus: v.taus } : {}), exitPolicy: v.policy,
+      variants: files.filter((f) => !f.endsWith('.onnx')).flatMap((f) => parseSparsityVariants(readText(f, `sparsity variants ${f}`), f)),
+      sparseModels: files.filter((f) => f.endsWith('.onnx')).map((f) => ({ label: basename(f, '.onnx'), model: readClassifier(f), source: f })),
+      ...(v.data !== undefined ? { data: { name: v.data, images: loadImages(v.data, 'test', model, v.images).data, count: v.images } } : {}),
+      normalisation: { mean: v.mean, std: v.std }, threads: v.threads, onProgress: (d, t) => bar.update(d, t),
+      ...(v.rank !== undefined ? { saliency: { scores: parseRanking(readText(v.rank, `ranking ${v.rank}`), v.rank), source: v.rank } } : {}),
+      ...(v['base-accuracy'] !== undefined ? { baseAccuracy: v['base-accuracy'] } : {}),
     });
-
-    const variantAccuracy = new Map<string, CutAccuracy>();
-    let accuracy: CutAccuracy;
-    if (v.data !== undefined) {
-      const { data } = loadImages(v.data, 'test', model, v.images);
-      const bar = progressBar('accuracy [{bar}] {value}/{total} cuts', v.json);
-      accuracy = await measureAccuracy(model, analysis, cuts, codecs, data, { images: v.images, normalisation: { mean: v.mean, std: v.std }, threads: v.threads, onProgress: (d, t) => bar.update(d, t) });
-      bar.stop();
-      for (const s of sparseModels) {
-        const own = await measureSparseVariant(s, cuts, codecs, data, { images: v.images, normalisation: { mean: v.mean, std: v.std }, threads: v.threads });
-        variantAccuracy.set(s.variant.label, own);
-        sparse[sparse.indexOf(s.variant)] = withMeasuredDelta(s.variant, own, accuracy);
-      }
-      if (planned.exits) {
-        const taus = checkTaus(v.policy, v.taus ?? DEFAULT_TAUS[v.policy]);
-        const stats = await measureExitStatistics(planned, data, { images: v.images, policy: v.policy, threads: v.threads });
-        exitStats = { stats, thresholds: taus.map((t) => thresholdOf(v.policy, t)).sort((a, b) => a - b) };
-      }
-    } else {
-      const scores = v.rank === undefined ? undefined : parseRanking(readText(v.rank, `ranking ${v.rank}`), v.rank);
-      accuracy = predictAccuracy(cuts, codecs, v['base-accuracy'] ?? 1, scores);
-    }
-    if (planned.exits && !exitStats && !v.json) io.stderr(`note: ${path} has exits; give --data to measure them and sweep them too\n`);
-    const exits = exitStats ? exitOptions(exitStats.stats, exitStats.thresholds) : [NO_EXITS];
-    const load = { devices: v.devices, fps: v.fps ?? 0, workers: v.workers, connection: v.connection };
-    const variants = [DENSE, ...sparse];
-    const spec = { analysis, cuts, codecs, exits, variants, variantAccuracy: variants.map((x) => variantAccuracy.get(x.label)), devices: v.device, networks: v.network, server: v.server, load, accuracy };
-    const result = makePlan(spec, { requirements, simulateMax: v['simulate-max'], frames: v.frames, arrivals: v.arrivals, seed: v.seed, misses: v.misses });
-    const doc = planDocument(result, {
-      modelPath: path,
-      modelBytes: bytes,
-      modelName: analysis.model.name,
-      inputs: cuts.find((c) => c.placement === 'remote')?.tensors ?? [],
-      outputs: analysis.dataflow.graph.outputs.map((o) => o.name),
-      server: v.server,
-      devices: v.device,
-      networks: v.network,
-      load: { ...load, arrivals: v.arrivals },
-      requirements,
-      accuracy: {
-        source: accuracy.source,
-        base: accuracy.base,
-        ...(v.data !== undefined ? { data: v.data, images: accuracy.images } : {}),
-        ...(v.rank !== undefined ? { saliency: v.rank } : {}),
-      },
-      maxTensors: v['max-tensors'],
-      codecs,
-      variants: variants.slice(1),
-      exitConfigurations: exits.length,
-    }, v['best-effort']);
+    bar.stop();
+    if (planned.exits && v.data === undefined && !v.json) io.stderr(`note: ${path} has exits; give --data to measure them and sweep them too\n`);
     if (!doc) {
       const nearest = result.misses.map((m) => `  ${missLine(m)}`).join('\n');
       throw new NoFeasiblePlanError(`no configuration of the ${result.sweep.count} swept meets the requirements${nearest ? `; nearest:\n${nearest}\n` : ' '}relax a requirement, or pass --best-effort to write the nearest plan anyway`);
