@@ -23,7 +23,7 @@ const figure = (x: number | null, digits = 2): string => (x === null ? 'unbounde
 const percent = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
 
 /** Measured against predicted, one row per figure. */
-function comparisonText(c: PlanComparison): string {
+export function comparisonText(c: PlanComparison): string {
   const { predicted: p, measured: m } = c;
   return `${c.entry}
 ${table(['', 'predicted', 'measured'], [
