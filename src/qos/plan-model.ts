@@ -13,9 +13,7 @@ import { BadRequestError } from '../errors.js';
 import { checkTaus, DEFAULT_TAUS, type ExitPolicy, thresholdOf } from '../exits/policy.js';
 import { graphFromModel } from '../graph/graph.js';
 import type { Normalisation } from '../image/transform.js';
-import type { NetworkProfile } from '../net/profiles.js';
 import type { ModelProto } from '../onnx/types.js';
-import type { DeviceProfile } from '../profile/device-profile.js';
 import { type CutAccuracy, predictAccuracy, type SaliencyScores } from './accuracy.js';
 import { cutCandidates } from './candidates.js';
 import { DEFAULT_CODECS } from './codec-model.js';
@@ -23,21 +21,14 @@ import { checkBranches, type ExitStatistics, exitOptions, NO_EXITS } from './exi
 import { measureAccuracy } from './measure.js';
 import { measureExitStatistics, type PlannedModel, plannedModel } from './model-exits.js';
 import { makePlan, type PlanOptions, type PlanResult } from './plan.js';
-import { type PlanDocument, planDocument } from './plan-file.js';
+import { type PlanContext, type PlanDocument, planDocument } from './plan-file.js';
 import { checkRequirements } from './requirements.js';
 import { measureSparseVariant, sparseModelVariant, withMeasuredDelta } from './sparse-model-variant.js';
 import { DENSE, type SparsityVariant } from './sparsity-variant.js';
-import type { Load } from './tables.js';
 
-export interface PlanModelInput extends PlanOptions {
-  /** the model file as read, its path and bytes (plan.json records the path and their SHA-256) */
+/** What to plan: the model file as read (plan.json records its path and the SHA-256 of its bytes), the profiles and load, and what to sweep. */
+export interface PlanModelInput extends PlanOptions, Pick<PlanContext, 'modelPath' | 'modelBytes' | 'server' | 'devices' | 'networks' | 'load'> {
   readonly model: ModelProto;
-  readonly modelPath: string;
-  readonly modelBytes: Uint8Array;
-  readonly devices: readonly DeviceProfile[];
-  readonly networks: readonly NetworkProfile[];
-  readonly server: DeviceProfile;
-  readonly load: Load & { readonly arrivals: 'periodic' | 'poisson' };
   /** default: DEFAULT_CODECS */
   readonly codecs?: readonly CodecSpec[];
   /** also cuts where up to this many tensors cross (default 1) */
