@@ -13,7 +13,8 @@ import { BadRequestError, ioFailure } from '../errors.js';
 import { decodeModel } from '../onnx/codec.js';
 import type { Deployment } from '../package/deployment.js';
 import { comparePlan, type PlanComparison } from '../package/measured.js';
-import { modelSignature } from '../serve/metadata.js';
+import { graphFromModel } from '../graph/graph.js';
+import { modelInputChw } from '../interpret/isplit-data.js';
 import { EdgeClient, type EdgeClientOptions, type RetryPolicy } from './client.js';
 import { loadRunner } from './node-runtime.js';
 import { nodeTransport } from './node-transport.js';
@@ -41,10 +42,15 @@ export function deploymentClientOptions(d: Deployment, serverUrl?: string): Omit
 
 /** The head's one image input: its name and [channels, height, width]. */
 export function headInput(headBytes: Uint8Array, where: string): { name: string; chw: [number, number, number] } {
-  const input = modelSignature(decodeModel(headBytes)).inputs;
-  if (input.length !== 1 || !input[0]) throw new BadRequestError(`${where}: the head must have one image input`);
-  const [, channels = 1, height = 28, width = 28] = input[0].shape;
-  return { name: input[0].name, chw: [channels, height, width] };
+  const model = decodeModel(headBytes);
+  const name = graphFromModel(model).inputs[0]?.name;
+  try {
+    if (name === undefined) throw new BadRequestError('it has no input');
+    return { name, chw: modelInputChw(model) };
+  } catch (e) {
+    if (e instanceof BadRequestError) throw new BadRequestError(`${where}: the head must have one image input [N, C, H, W] (${e.message})`);
+    throw e;
+  }
 }
 
 export interface RunDeploymentOptions {
