@@ -55,6 +55,8 @@ export function pathForPoint(p: GridPoint, congestionControl: string): PathSpec 
     burstBytes: DEFAULT_BURST_BYTES,
     linkOverheadBytes: 0,
     congestionControl: congestionControl === 'cubic' || congestionControl === 'reno' ? congestionControl : 'bbr',
+    // tbf is the sender's own qdisc: TCP small queues hold bursts in the socket.
+    bottleneckAtSender: true,
   };
 }
 

@@ -1,0 +1,36 @@
+/**
+ * How long the processes of a measurement waited for a CPU. Linux keeps, per thread, the time
+ * it spent runnable but not running (/proc/PID/schedstat, second field, ns; for a process this
+ * is its main thread). A frame's request is handled on the main threads of the edge client and
+ * the server (their event loops) and by the delay line; their waits across one frame are what
+ * other jobs on the machine added to that frame's time, beyond what the measured head, encode
+ * and server times already carry. A frame whose processes waited longer than a small bound is
+ * not a measurement of the network and is set aside (split-inference.ts), so a loaded machine
+ * costs more frames, not accuracy. (Helper threads, e.g. the garbage collector's, are not
+ * counted: their waits do not hold the request up.)
+ */
+import { readFileSync } from 'node:fs';
+
+/** Run-queue wait of the main thread of `pid` so far, ns (0 when the process is gone). */
+function mainThreadRunDelayNs(pid: number | 'self'): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Run-queue wait of the main threads of all `pids` so far, ns. */
+export function runDelayNs(pids: readonly (number | 'self')[]): number {
+  let sum = 0;
+  for (const pid of pids) sum += mainThreadRunDelayNs(pid);
+  return sum;
+}
+
+/**
+ * A frame is starved when its processes waited more than 1 ms plus 1% of its time: a CPU wait
+ * that large is no longer within the scatter of a quiet machine (measured there: under 0.3 ms).
+ */
+export function starved(runDelayMs: number, totalMs: number): boolean {
+  return runDelayMs > 1 + 0.01 * totalMs;
+}
