@@ -15,13 +15,11 @@
  *   less than a segment unsent and room in its window marks the samples of the flight then in
  *   the network as app-limited; tcp_rate.c), which keeps BBR in STARTUP on a kept-alive
  *   connection whose frames never fill the pipe;
- * - window validation (tcp_output.c): Reno and CUBIC grow their window only while it limits
- *   the sender (in slow start: while it is under twice the largest flight), and with
- *   net.ipv4.tcp_slow_start_after_idle (on by default) a window unused for an RTO decays
- *   (RFC 2861: halfway to what was used) and an idle of more than an RTO restarts it: halved
- *   once per RTO of idle, never below the initial window, ssthresh kept at 3/4 of the old one.
- *   BBR is exempt (Linux skips both for congestion controls with their own cong_control): it
- *   keeps its window and its bandwidth and RTT estimates over idle gaps.
+ * - window validation (window-validation.ts): Reno and CUBIC grow their window only while it
+ *   limits the sender, and with net.ipv4.tcp_slow_start_after_idle a window unused for an RTO
+ *   decays and an idle of more than an RTO restarts it; BBR keeps its window and its bandwidth
+ *   and RTT estimates over idle gaps;
+ * - paced bursts as Linux sends them (pacer.ts).
  * The application writes messages (frames) into the stream; each starts on a segment boundary
  * (the socket has TCP_NODELAY), and the receiver reports a message when all of it has arrived.
  */
@@ -29,7 +27,9 @@ import { INITIAL_WINDOW, makeCongestionControl, type CcState, type CongestionCon
 import type { EventCore } from './event-core.js';
 import type { Link } from './link.js';
 import { PacketKind, type Packet, type PacketPool, type PacketSink } from './packet.js';
+import { Pacer } from './pacer.js';
 import { LinuxRtoEstimator, MIN_RTO_S } from './rto.js';
+import { WindowValidation } from './window-validation.js';
 
 export { INITIAL_WINDOW, MIN_RTO_S };
 export const IP_TCP_HEADER_BYTES = 52; // IPv4 20 + TCP 20 + timestamp option 12
@@ -113,9 +113,8 @@ export class TcpConnection implements PacketSink {
   private deliveredTime = 0;
   private firstSentTime = 0;
   private nextRoundDelivered = 0;
-  private pacingNext = 0;
-  /** Segments the current paced burst (one TSO/GSO packet of Linux's) may still send. */
-  private burstLeft = 0;
+  private readonly pacer: Pacer;
+  private readonly validation: WindowValidation;
   /** Waiting for the uplink to send some of our packets (TCP small queues). */
   private tsqThrottled = false;
   private rtoDeadline = Infinity;
@@ -125,13 +124,6 @@ export class TcpConnection implements PacketSink {
   private lastSendTime = 0;
   /** Delivered count up to which samples are application-limited (0: not limited). */
   private appLimited = 0;
-  // Window validation (tcp_cwnd_validate): whether the window limited the sender in the current
-  // window of data, the largest flight then, and since when the window went unused.
-  private cwndLimited = false;
-  private maxPacketsOut = 0;
-  private cwndUsageSeq = 0;
-  private cwndUsed = 0;
-  private cwndStamp = 0;
 
   // Receiver side.
   private rcvNxt = 0;
@@ -160,6 +152,8 @@ export class TcpConnection implements PacketSink {
     this.mss = mssForMtu(options.mtu);
     this.overhead = options.linkOverheadBytes ?? 0;
     this.cc = makeCongestionControl(options.congestionControl);
+    this.pacer = new Pacer(this.mss);
+    this.validation = new WindowValidation(options.slowStartAfterIdle !== false && this.cc.name !== 'bbr');
     this.state = {
       cwnd: INITIAL_WINDOW,
       ssthresh: Infinity,
@@ -203,16 +197,6 @@ export class TcpConnection implements PacketSink {
     return this.rtt.rto;
   }
 
-  private slowStartAfterIdle(): boolean {
-    return this.options.slowStartAfterIdle !== false && this.cc.name !== 'bbr';
-  }
-
-  /** Linux's ssthresh before a window reduction that is not a loss: at least 3/4 of the window. */
-  private currentSsthresh(): number {
-    const s = this.state;
-    return s.inRecovery ? s.ssthresh : Math.max(s.ssthresh, 0.75 * s.cwnd);
-  }
-
   /** Append a message of `bytes` to the stream (sent once established and the window allows). */
   write(id: number, bytes: number): void {
     const now = this.core.now;
@@ -223,20 +207,7 @@ export class TcpConnection implements PacketSink {
       this.updateInflight();
       if (this.segCount === this.nxt && s.inflight < s.cwnd && this.lostOut <= this.retransOut) this.appLimited = s.delivered + s.inflight || 1;
     }
-    if (this.una === this.nxt && this.segCount === this.nxt && this.established && this.slowStartAfterIdle()) {
-      // tcp_slow_start_after_idle_check / tcp_cwnd_restart (RFC 5681 4.1, RFC 2861): the
-      // window is halved for every RTO of idle, down to the initial window at most.
-      let idle = now - this.lastSendTime;
-      if (idle > this.rto) {
-        const restart = Math.min(INITIAL_WINDOW, s.cwnd);
-        s.ssthresh = this.currentSsthresh();
-        let cwnd = Math.floor(s.cwnd);
-        while ((idle -= this.rto) > 0 && cwnd > restart) cwnd >>= 1;
-        s.cwnd = Math.max(cwnd, restart);
-        this.cwndStamp = now;
-        this.cwndUsed = 0;
-      }
-    }
+    if (this.una === this.nxt && this.segCount === this.nxt && this.established) this.validation.beforeWrite(s, now - this.lastSendTime, this.rto, now);
     let left = bytes;
     do {
       const b = Math.min(left, this.mss);
@@ -430,9 +401,7 @@ export class TcpConnection implements PacketSink {
     }
     this.detectLosses(now);
     this.updateInflight();
-    // tcp_is_cwnd_limited: the window limited the sender, or (slow start) it is under twice the
-    // largest flight; Reno and CUBIC grow only then.
-    s.cwndLimited = this.cwndLimited || (s.cwnd < s.ssthresh && s.cwnd < 2 * this.maxPacketsOut);
+    s.cwndLimited = this.validation.limits(s);
     if (newlyDelivered > 0) this.cc.onAck(s, newlyDelivered, rtt, rate, now, roundStart);
     if (s.inRecovery && this.una >= this.recoveryPoint) {
       s.inRecovery = false;
@@ -518,24 +487,17 @@ export class TcpConnection implements PacketSink {
         this.tsqThrottled = true;
         break;
       }
-      if (rate !== Infinity && this.burstLeft === 0) {
-        if (this.pacingNext > now + 1e-9) {
-          this.armTimer(this.pacingNext);
-          pacedWait = true;
-          break;
-        }
-        this.startBurst(rate, now);
+      if (rate !== Infinity && !this.pacer.maysend(rate, now)) {
+        this.armTimer(this.pacer.next);
+        pacedWait = true;
+        break;
       }
       this.transmit(seg, now);
       sent++;
-      if (rate !== Infinity) this.burstLeft--;
+      this.pacer.sent();
     }
-    if (this.burstLeft > 0) {
-      // The burst ran out of data or window: Linux would have built a smaller packet.
-      this.pacingNext -= this.burstLeft / rate;
-      this.burstLeft = 0;
-    }
-    if (sent > 0 || windowFull) this.validateWindow(windowFull, now);
+    if (rate !== Infinity && !pacedWait) this.pacer.endBurst(rate);
+    if (sent > 0 || windowFull) this.validation.afterSend(s, windowFull, this.nxt - this.una, this.una, this.nxt, this.rto, now);
     if (!pacedWait) this.armTlp(now);
   }
 
@@ -561,55 +523,6 @@ export class TcpConnection implements PacketSink {
     if (p.kind !== PacketKind.Data || !this.tsqThrottled) return;
     this.tsqThrottled = false;
     this.trySend(now);
-  }
-
-  /**
-   * Paced sending as Linux does it with BBR: one TSO/GSO packet at a time, of at least two
-   * segments once the rate exceeds 1.2 Mbit/s and about a millisecond's worth at high rates
-   * (bbr_tso_segs_goal), each delaying the next by its length at the pacing rate; when the
-   * sender comes late (after an idle) half of that delay is forgiven (the EDT credit,
-   * tcp_update_skb_after_send). Measured on the real link: 14 paced segments after an idle
-   * leave in pairs, the second pair half a spacing after the first.
-   */
-  private startBurst(rate: number, now: number): void {
-    const minSegs = rate * this.mss < 150_000 ? 1 : 2;
-    const k = Math.max(minSegs, Math.min(Math.floor(rate / 1024), 127));
-    const credit = Math.max(0, now - this.pacingNext);
-    const lenS = k / rate;
-    this.pacingNext = Math.max(this.pacingNext, now) + lenS - Math.min(lenS / 2, credit);
-    this.burstLeft = k;
-  }
-
-  /**
-   * tcp_cwnd_validate: remember whether the window limited this window of data and the largest
-   * flight; with tcp_slow_start_after_idle, a window unused for an RTO decays halfway to what
-   * was used (tcp_cwnd_application_limited).
-   */
-  private validateWindow(windowFull: boolean, now: number): void {
-    const s = this.state;
-    const packetsOut = this.nxt - this.una;
-    if (this.una >= this.cwndUsageSeq || windowFull || (!this.cwndLimited && packetsOut > this.maxPacketsOut)) {
-      this.cwndLimited = windowFull;
-      this.maxPacketsOut = packetsOut;
-      this.cwndUsageSeq = this.nxt;
-    }
-    if (this.cwndLimited || (s.cwnd < s.ssthresh && s.cwnd < 2 * this.maxPacketsOut)) {
-      this.cwndUsed = 0;
-      this.cwndStamp = now;
-      return;
-    }
-    if (packetsOut > this.cwndUsed) this.cwndUsed = packetsOut;
-    if (this.slowStartAfterIdle() && now - this.cwndStamp >= this.rto) {
-      if (!s.inRecovery) {
-        const used = Math.max(this.cwndUsed, INITIAL_WINDOW);
-        if (used < s.cwnd) {
-          s.ssthresh = this.currentSsthresh();
-          s.cwnd = Math.floor((s.cwnd + used) / 2);
-        }
-        this.cwndUsed = 0;
-      }
-      this.cwndStamp = now;
-    }
   }
 
   private transmit(seg: number, now: number): void {
@@ -684,7 +597,7 @@ export class TcpConnection implements PacketSink {
       this.backoff = Math.min(this.backoff * 2, 64);
       this.rtoDeadline = Infinity;
       this.tlpUsed = true;
-      this.pacingNext = now;
+      this.pacer.reset(now);
       this.trySend(now);
       if (this.rtoDeadline !== Infinity) this.armTimer(this.rtoDeadline);
       return;

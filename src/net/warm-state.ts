@@ -179,6 +179,8 @@ export interface FrameSend {
   readonly flights: readonly number[];
   /** Packets of the last round: a loss among them is repaired in a round trip of its own. */
   readonly lastFlight: number;
+  /** The last round left paced below the link rate (a token-bucket link never holds it back). */
+  readonly paced: boolean;
 }
 
 /**
@@ -213,7 +215,7 @@ export function sendFrame(c: ConnState, n: number, g: Geometry): FrameSend {
         // Slow start grows only to twice the flight (tcp_is_cwnd_limited).
         c.w = Math.max(c.w, Math.min(c.w + s, 2 * s));
       }
-      return { sendS: t, rounds, flights, lastFlight: s };
+      return { sendS: t, rounds, flights, lastFlight: s, paced: d > tau };
     }
     if (leave >= rtt) {
       // The window is still leaving when its first ACK is back (RTT + tau after its first
@@ -229,7 +231,7 @@ export function sendFrame(c: ConnState, n: number, g: Geometry): FrameSend {
         } else if (c.w < c.ssthresh) {
           growSlowStart(c, rem, g);
         }
-        return { sendS: t, rounds, flights, lastFlight: Math.min(rem, Math.ceil((rtt + tau) / d)) };
+        return { sendS: t, rounds, flights, lastFlight: Math.min(rem, Math.ceil((rtt + tau) / d)), paced: d > tau };
       }
       // BBR in STARTUP paced below the link rate: one RTT's worth leaves, its delivery rate
       // (the pacing rate) raises the estimate, and the next RTT is paced g times faster.

@@ -37,15 +37,21 @@ const TUN = 'ctun';
  * compute can never hold a packet back.
  */
 export const RT_PRIORITY = { wire: 30, host: 20 } as const;
-const RT_OK = spawnSync('chrt', ['-f', '1', 'true']).status === 0;
+/**
+ * To see what a loaded machine does to a measurement: CLEAVE_NET_REALTIME=wire keeps only the
+ * delay line real-time (the harness before issue 17), =0 nothing.
+ */
+const RT_MODE = process.env.CLEAVE_NET_REALTIME ?? 'all';
+const RT_OK = RT_MODE !== '0' && spawnSync('chrt', ['-f', '1', 'true']).status === 0;
 /** `cmd` under SCHED_FIFO at `priority` when chrt works here; else `cmd` as it is. */
 export function withRt(cmd: readonly string[], priority: number = RT_PRIORITY.host): [string, string[]] {
-  const all = RT_OK ? ['chrt', '-f', String(priority), ...cmd] : [...cmd];
+  const rt = RT_OK && (RT_MODE !== 'wire' || priority === RT_PRIORITY.wire);
+  const all = rt ? ['chrt', '-f', String(priority), ...cmd] : [...cmd];
   return [all[0] as string, all.slice(1)];
 }
 /** Whether measurements run under a real-time policy here (reported next to the figures). */
 export function realTimeAvailable(): boolean {
-  return RT_OK;
+  return RT_OK && RT_MODE !== 'wire';
 }
 const PORT = 5201;
 
@@ -64,15 +70,25 @@ export interface LinkSettings {
    */
   readonly slowStartAfterIdle?: boolean;
   /**
-   * tbf bucket, bytes. The default, one full packet (1500), is the smallest tbf accepts; after
-   * an idle gap it lets exactly one packet through at once, which the simulator's token-bucket
-   * link reproduces with the same figure.
+   * tbf bucket, bytes (default burstBytesFor(rateBps)). After an idle gap it lets that many
+   * bytes through at once, which the simulator's token-bucket link reproduces with the same
+   * figure.
    */
   readonly burstBytes?: number;
 }
 
-/** The tbf bucket used unless a run asks otherwise. */
-export const DEFAULT_BURST_BYTES = 1500;
+/** The tbf bucket of the runs stored before issue 17 (rows that do not say which they used). */
+export const LEGACY_BURST_BYTES = 1500;
+
+/**
+ * The tbf bucket for a rate: a millisecond of it, at least one full packet. A one-packet bucket
+ * makes tbf wait for its watchdog timer before every packet and lose the timer's latency each
+ * time: 2 MB transfers measured 46.6 Mbit/s on a 50 Mbit/s link and 83 on a 100 Mbit/s one
+ * (load 18); with a bucket of two or three packets, 49.8 and 94.9.
+ */
+export function burstBytesFor(rateBps: number): number {
+  return Math.max(1500, Math.round(rateBps / 8000));
+}
 
 /** One packet event seen by the delay line (native/delay-line/delay-line.c, "trace"). */
 export interface WirePacket {
@@ -288,7 +304,7 @@ export class ShapedLink {
   /** Apply rate, delay, loss and buffer to both directions. */
   async configure(s: LinkSettings): Promise<void> {
     const rate = `${Math.round(s.rateBps)}bit`;
-    const burst = String(s.burstBytes ?? DEFAULT_BURST_BYTES);
+    const burst = String(s.burstBytes ?? burstBytesFor(s.rateBps));
     for (const ns of [this.nsA, this.nsB]) {
       inNs(ns, ['tc', 'qdisc', 'replace', 'dev', TUN, 'root', 'tbf', 'rate', rate, 'burst', burst, 'limit', String(Math.round(s.queueBytes))]);
       const perTenThousand = Math.round(s.lossPct * 100);

@@ -25,7 +25,7 @@ import { graphFromModel } from '../../src/graph/graph.js';
 import { writeModel } from '../../src/onnx/model-file.js';
 import { modelSignature } from '../../src/serve/metadata.js';
 import { median } from '../../src/net/stats.js';
-import { queueBytesForPoint, type GridPoint } from './netem-grid.js';
+import { queueBytesForPoint, shapedPoint, type GridPoint } from './netem-grid.js';
 import { ShapedLink, waitForLine, withRt } from './shaped-link.js';
 import { FRAMES, splitCase, type SplitCaseName } from './split-cases.js';
 import type { ClientSummary, ConnectionMode, FrameRecord, SplitClientConfig } from './split-client.js';
@@ -66,7 +66,8 @@ function measurement(caseName: SplitCaseName, point: GridPoint, o: MeasureOption
   const med = <T>(rows: readonly T[], k: (f: T) => number): number => (rows.length ? median(rows.map(k)) : 0);
   const traced = clean.flatMap((f) => (f.wire ? [f.wire] : []));
   return {
-    case: caseName, rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, connection: o.connection, congestionControl: cc,
+    case: caseName, rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, ...(point.burstBytes === undefined ? {} : { burstBytes: point.burstBytes }),
+    connection: o.connection, congestionControl: cc,
     requests: frames.length, answered: ok.length,
     agreeWithWhole: frames.filter((f, i) => f.origin === 'server' && f.label === fullLabels[i]).length,
     newConnections: frames.filter((f) => f.newConnection).length,
@@ -137,9 +138,10 @@ export class SplitRig {
    * Shape the link for `point` and time frames through it until `count` of them ran without the
    * measuring processes waiting for a CPU (or `maxRuns` client runs are done).
    */
-  async measure(point: GridPoint, o: MeasureOptions): Promise<SplitRow> {
+  async measure(given: GridPoint, o: MeasureOptions): Promise<SplitRow> {
+    const point = shapedPoint(given);
     await this.link.configure({
-      rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, queueBytes: queueBytesForPoint(point),
+      rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, queueBytes: queueBytesForPoint(point), burstBytes: point.burstBytes,
       ...(o.slowStartAfterIdle === undefined ? {} : { slowStartAfterIdle: o.slowStartAfterIdle }),
     });
     const watchPids = [this.serverPid, this.link.delayLinePid()].filter((p): p is number => p !== undefined);

@@ -211,10 +211,13 @@ describe('re-scored against stored real kept-alive inferences (real kernel TCP t
     const rows = stored.rows.map((r) => scoreSplit(r));
     const groups = new Map<string, SplitRow[]>();
     for (const r of rows) {
-      const key = `${r.congestionControl} ${r.connection === 'fresh' ? 'new' : (r.gapMs ?? 0) > 1000 ? 'kept-alive, long gap' : 'kept-alive, short gap'}`;
+      const gap = (r.gapMs ?? 0) > 1000 ? 'long gap' : 'short gap';
+      const key = `${r.congestionControl} ${r.connection === 'fresh' ? 'new' : `kept-alive, ${gap}, tcp_slow_start_after_idle ${r.slowStartAfterIdle ? 1 : 0}`}`;
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }
-    assert.equal(groups.size, 6, [...groups.keys()].join(', '));
+    // BBR and CUBIC, each new, kept alive over a short and a long pause, and CUBIC with the sysctl off too.
+    assert.equal(groups.size, 7, [...groups.keys()].join(', '));
+    assert.ok(rows.length >= 100, `${rows.length} cells`);
     const medAbs = (xs: readonly number[]): number => [...xs].map(Math.abs).sort((a, b) => a - b)[xs.length >> 1] as number;
     for (const [key, group] of groups) {
       for (const k of ['analyticError', 'simulatedError'] as const) assert.ok(medAbs(group.map((r) => r[k])) < 0.15, `${key} ${k}: median |error| ${medAbs(group.map((r) => r[k]))}`);
