@@ -13,6 +13,7 @@
  * - `cleave/interpret`: Grad-CAM, I-SPLIT, bottlenecks at a cut, heatmaps and plots
  * - `cleave/net`: network profiles, analytic model, discrete-event simulator, statistics
  * - `cleave/profile`: device profiles, per-node latency on this machine
+ * - `cleave/sparsity`: predefined sparse masks, compact and grouped sparse models, their counts
  *
  * This file only re-exports; each module documents its own exports.
  */
@@ -41,7 +42,7 @@ export type { GradContext } from './ops/grad-context.js';
 export { ALL_OPS, findOp, getOp, supportedOps } from './ops/registry.js';
 
 // Analysis: per-node/tensor tables, totals, cut points.
-export { analyze, type Analysis, type AnalyzeOptions, type NodeRow, type TensorRow, type Totals } from './analysis/analyze.js';
+export { analyze, type Analysis, type AnalyzeOptions, type NodeRow, type TensorRow, type Totals, type NodeCounts, type NodeCountHook } from './analysis/analyze.js';
 export { inferShapes, type Inference, type ShapeBinding, type NodeIssue } from './analysis/infer.js';
 export { type CutPoint, findCutPoints } from './analysis/cut-points.js';
 export { suggestCut } from './analysis/suggest.js';

@@ -1,6 +1,6 @@
 // Child process of bench/gradients: one configuration in a fresh process (so peak RSS is its
 // own), timing ORT runs after warm-up; prints JSON.
-import { buildGradientModel } from '../../src/autodiff/backward.js';
+import { buildGradientModel, type GradientModel } from '../../src/autodiff/backward.js';
 import { liftInitializers } from '../../src/autodiff/lift.js';
 import { ModelBuilder, nodeAttribute } from '../../src/graph/builder.js';
 import { buildGradCamModel } from '../../src/interpret/gradcam.js';
@@ -10,9 +10,13 @@ import { tensorValue } from '../../src/onnx/tensor.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { median } from '../../src/net/stats.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
-import { convByGemm, convByGemmPays, type NodeSink } from '../../src/ops/conv.js';
+import { inferShapes } from '../../src/analysis/infer.js';
+import { graphFromModel } from '../../src/graph/graph.js';
 import { convParams } from '../../src/ops/shared/conv-geometry.js';
-import { convsToNchwc, probeNchwcBlock } from '../../src/train/nchwc.js';
+import { convByGemm, convByGemmPays } from '../../src/passes/conv-gemm.js';
+import { convsToNchwc, probeNchwcBlock } from '../../src/passes/nchwc.js';
+import { optimiseForOrt } from '../../src/passes/optimise.js';
+import type { NodeSink } from '../../src/passes/shaped-model.js';
 
 const [kind, batchText, runsText] = process.argv.slice(2);
 const batch = Number(batchText ?? 1);
@@ -28,6 +32,16 @@ function random(dims: readonly number[], seed = 1): RunTensor {
     data[i] = s / 2 ** 32 - 0.5;
   }
   return { dtype: 'float32', dims, data };
+}
+
+/** A gradient model as cleave runs it with fed weights: autodiff's plain rules, then the ORT passes. */
+function asRun(g: GradientModel): ModelProto {
+  return optimiseForOrt(g.model, g.shapes, { weights: 'fed', forwardConvs: new Set() });
+}
+
+/** The NCHWc rewrite of a small model (shapes inferred at its own batch). */
+function nchwc(m: ModelProto, block: number): ModelProto {
+  return convsToNchwc({ model: m, shapes: inferShapes(graphFromModel(m)).tensors }, block).model;
 }
 
 async function time(model: ModelProto, feeds: Record<string, RunTensor>): Promise<{ medianMs: number; nodes: number }> {
@@ -93,9 +107,9 @@ function convLayer(variant: string): { model: ModelProto; feeds: Record<string, 
     const fx = fb.input('x', 'float32', [batch, c, h, h]);
     const fw = fb.input('w', 'float32', [c, c, k, k]);
     fb.output(fb.node('Conv', [fx, fw], { pads: [1, 1, 1, 1] }, 'y'));
-    const g = buildGradientModel(fb.build(), { seeds: [{ tensor: 'y', grad: 'dy' }], wrt: [variant === 'dw-rule' ? 'w' : 'x'], outputs: [] });
+    const g = asRun(buildGradientModel(fb.build(), { seeds: [{ tensor: 'y', grad: 'dy' }], wrt: [variant === 'dw-rule' ? 'w' : 'x'], outputs: [] }));
     // Only the gradient: drop the forward Conv (ORT would run it although nothing reads it).
-    const model = { ...g.model, graph: { ...g.model.graph, node: g.model.graph.node.filter((n) => n.output[0] !== 'y') } };
+    const model = { ...g, graph: { ...g.graph, node: g.graph.node.filter((n) => n.output[0] !== 'y') } };
     return { model, feeds: { x, w, dy } };
   }
   return { model: b.build(), feeds: { x, w, dy } };
@@ -132,7 +146,7 @@ function vggLayer(c: number, cout: number, h: number, nchwcBlock: number | undef
     const m = b.build();
     out['forward-conv'] = only(m, ['x', 'w']);
     // What the Trainer runs where the CPU has ORT's NCHWc kernels.
-    if (nchwcBlock !== undefined) out['forward-nchwc'] = only(convsToNchwc(m, nchwcBlock, batch), ['x', 'w']);
+    if (nchwcBlock !== undefined) out['forward-nchwc'] = only(nchwc(m, nchwcBlock), ['x', 'w']);
   }
   {
     // The training step's forward rewrite (convByGemm), here whether or not it would pick it.
@@ -162,8 +176,8 @@ function vggLayer(c: number, cout: number, h: number, nchwcBlock: number | undef
   for (const wrt of ['w', 'x'] as const) {
     const { b, xi, wi } = start();
     b.output(b.node('Conv', [xi, wi], { pads: [1, 1, 1, 1] }, 'y'));
-    const g = buildGradientModel(b.build(), { seeds: [{ tensor: 'y', grad: 'dy' }], wrt: [wrt], outputs: [] });
-    const model = { ...g.model, graph: { ...g.model.graph, node: g.model.graph.node.filter((n) => n.output[0] !== 'y') } };
+    const g = asRun(buildGradientModel(b.build(), { seeds: [{ tensor: 'y', grad: 'dy' }], wrt: [wrt], outputs: [] }));
+    const model = { ...g, graph: { ...g.graph, node: g.graph.node.filter((n) => n.output[0] !== 'y') } };
     out[wrt === 'w' ? 'dw-rule' : 'dx-rule'] = only(model, wrt === 'w' ? ['x', 'dy'] : ['w', 'dy']);
   }
   {
@@ -177,7 +191,7 @@ function vggLayer(c: number, cout: number, h: number, nchwcBlock: number | undef
     const flip = b.node('Slice', [wt, b.ints('s', [-1, -1]), b.ints('e', [-(2 ** 31), -(2 ** 31)]), b.ints('a', [2, 3]), b.ints('st', [-1, -1])], {}, 'wflip');
     b.output(b.node('Conv', [dyi, flip], { pads: [1, 1, 1, 1] }, 'dx'));
     out['dx-flipped-conv'] = only(b.build(), ['w', 'dy']);
-    if (nchwcBlock !== undefined) out['dx-flipped-conv-nchwc'] = only(convsToNchwc(b.build(), nchwcBlock, batch), ['w', 'dy']);
+    if (nchwcBlock !== undefined) out['dx-flipped-conv-nchwc'] = only(nchwc(b.build(), nchwcBlock), ['w', 'dy']);
   }
   return out;
 }
@@ -218,7 +232,7 @@ async function main(): Promise<Record<string, unknown>> {
     const g = buildGradientModel(model, { of: 'logits', wrt: ['input', ...names], binding: { batch } });
     const feeds: Record<string, RunTensor> = { input };
     for (const t of lifted) feeds[t.name] = { dtype: 'float32', dims: t.dims.map(Number), data: Float32Array.from(tensorValue(t).data) };
-    return { ...(await time(g.model, feeds)), gradients: g.grads.size };
+    return { ...(await time(asRun(g), feeds)), gradients: g.grads.size };
   }
   if (kind === 'resnet18-gradcam') {
     // The plain forward pass in the same process for the ratio, in alternating blocks of runs:

@@ -1,8 +1,9 @@
 // bench/gradients: gradient graphs made by cleave, run by ONNX Runtime (2 threads).
-//  1. A ResNet layer's conv (64 -> 64, 3x3, 56x56): weight gradient by cleave's rule (im2col
-//     by a one-hot grouped Conv + batched MatMul) vs im2col by strided Slices vs the textbook
-//     Conv over transposed tensors; input gradient by the rule (a Conv with flipped weights at
-//     stride 1) vs ConvTranspose; the forward conv for scale.
+//  1. A ResNet layer's conv (64 -> 64, 3x3, 56x56): weight gradient as cleave runs it (the
+//     rule's im2col by a one-hot grouped Conv + batched MatMul, then optimiseForOrt) vs im2col
+//     by strided Slices vs the textbook Conv over transposed tensors; input gradient as cleave
+//     runs it (at stride 1 the passes make it a Conv with flipped weights) vs ConvTranspose;
+//     the forward conv for scale.
 //  2. The small VGG's conv layers at batch 64: forward as Conv, as cleave's im2col GEMM or on
 //     ORT's NCHWc kernels (where the CPU has them), dW per sample or as cleave's rule (one GEMM
 //     over the batch), dX by the rule vs ConvTranspose vs a flipped Conv (also on NCHWc);

@@ -12,7 +12,7 @@ import { tensorValue } from '../../src/onnx/tensor.js';
 import type { TensorProto } from '../../src/onnx/types.js';
 import { makeBatch } from '../../src/data/batches.js';
 import { loadDataset } from '../../src/data/datasets.js';
-import { probeNchwcBlock } from '../../src/train/nchwc.js';
+import { probeNchwcBlock } from '../../src/passes/nchwc.js';
 import { buildTrainStep } from '../../src/train/train-step.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, LR_INPUT } from '../../src/train/optimizers.js';
 

@@ -10,7 +10,23 @@ import { type Inference, inferShapes, type NodeIssue, nodeContext, type ShapeBin
 export interface AnalyzeOptions extends ShapeBinding {
   /** also list cuts where up to this many tensors cross (default 1) */
   readonly maxTensors?: number;
+  /** corrects a node's counts where a later stage knows better (sparse layers: see sparsity/counts.ts) */
+  readonly nodeCounts?: NodeCountHook;
 }
+
+/** A node's learned parameters and cost, with a word on how they were counted. */
+export interface NodeCounts {
+  readonly params: number;
+  readonly cost: Cost;
+  readonly note?: string;
+}
+
+/**
+ * Called per node (topological index) with the counts from its op rule; returns replacements
+ * or undefined to keep them. Lets a stage above analysis (sparsity, which knows a layer's
+ * nonzeros) correct the table without analysis knowing its formats.
+ */
+export type NodeCountHook = (index: number, counts: NodeCounts) => NodeCounts | undefined;
 
 /** One node of the model, with its costs at the analysed batch size. */
 export interface NodeRow {
@@ -35,6 +51,8 @@ export interface NodeRow {
   readonly folded: boolean;
   /** false when cleave has no rule for the op or could not infer its shapes */
   readonly known: boolean;
+  /** how the counts were corrected (by the `nodeCounts` hook), e.g. from a sparse layer's nonzeros */
+  readonly note?: string;
 }
 
 export interface TensorRow {
@@ -88,7 +106,10 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
   const { tensors } = inference;
   const nodes: NodeRow[] = [];
   const learned = new Set<string>();
+  const withIssues = new Set(inference.issues.map((x) => x.node));
   let cumulative = 0;
+  // Parameters the hook adds or removes against the learned initializers counted below.
+  let paramsCorrection = 0;
   graph.nodes.forEach((node, i) => {
     const rule = inference.rules[i];
     const inputs = node.input.map((t) => (t ? tensors.get(t) : undefined));
@@ -96,7 +117,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
     const known = rule !== undefined
       && inputs.every((t, k) => t !== undefined || !node.input[k])
       && outputs.every((o, k) => o !== undefined || !node.output[k])
-      && !inference.issues.some((x) => x.node === graph.nodeNames[i]);
+      && !withIssues.has(graph.nodeNames[i] as string);
     const folded = inference.folded[i] as boolean;
     let cost = ZERO;
     if (known && !folded && rule) cost = rule.cost(nodeContext(graph, node, i), inputs, outputs as TensorInfo[]);
@@ -111,6 +132,13 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
       params += numelOf(info.shape);
       if (!folded) learned.add(t);
     });
+    if (folded) params = 0;
+    const corrected = options.nodeCounts?.(i, { params, cost });
+    if (corrected) {
+      paramsCorrection += corrected.params - params;
+      params = corrected.params;
+      cost = corrected.cost;
+    }
     cumulative += cost.flops;
     nodes.push({
       index: i,
@@ -120,7 +148,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
       outputs: node.output,
       outputShapes: outputs.map((o) => (o ? o.shape : [])),
       dtype: outputs[0]?.dtype ?? 'unknown',
-      params: folded ? 0 : params,
+      params,
       flops: cost.flops,
       macs: cost.macs ?? 0,
       bytesRead: cost.bytesRead,
@@ -129,6 +157,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
       cumulativeFlops: cumulative,
       folded,
       known,
+      ...(corrected?.note ? { note: corrected.note } : {}),
     });
   });
 
@@ -158,7 +187,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
     layers: nodes.filter((n) => !n.folded).length,
     flops: cumulative,
     macs: nodes.reduce((s, n) => s + n.macs, 0),
-    params: [...learned].reduce((s, t) => s + numelOf((tensors.get(t) as TensorInfo).shape), 0),
+    params: [...learned].reduce((s, t) => s + numelOf((tensors.get(t) as TensorInfo).shape), 0) + paramsCorrection,
     paramBytes: paramsAll.reduce((s, t) => s + bytesOf(t), 0),
     inputBytes: graph.inputs.reduce((s, v) => s + bytesOf(tensors.get(v.name)), 0),
     outputBytes: graph.outputs.reduce((s, v) => s + bytesOf(tensors.get(v.name)), 0),

@@ -3,10 +3,13 @@ import { type Inference, inferShapes, nodeContext, type ShapeBinding } from '../
 import { BadModelError, BadRequestError, UnsupportedOpError } from '../errors.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
 import { valueInfo } from '../graph/builder.js';
-import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import type { TensorInfo } from '../graph/tensor-meta.js';
+import type { ModelProto, NodeProto, ValueInfoProto } from '../onnx/types.js';
 import { differentiableAt } from '../ops/op.js';
-import { BackwardEmitter, NodeGradContext } from './node-grad-context.js';
+import { nodeEmitter } from './emitter.js';
+import { EMIT_MIN_OPSET, raiseOpset } from './opset-upgrade.js';
+import { opsetProblems } from '../ops/opset-check.js';
+import { NodeGradContext } from './node-grad-context.js';
 
 /** A tensor whose gradient is given: by another tensor of the model, or by a new graph input. */
 export interface GradSeed {
@@ -36,6 +39,11 @@ export interface GradientModel {
   readonly grads: ReadonlyMap<string, string>;
   /** shapes and types of the forward tensors */
   readonly inference: Inference;
+  /**
+   * static shapes of the result's tensors where known: the forward ones, each gradient (the
+   * shape of its tensor), and the constants the rules added; what the ORT passes read
+   */
+  readonly shapes: ReadonlyMap<string, TensorInfo>;
   /** number of forward nodes that received a gradient rule */
   readonly activeNodes: number;
 }
@@ -64,12 +72,27 @@ function ancestors(graph: Graph, targets: readonly string[]): Set<string> {
 }
 
 /**
+ * Every node cleave added (gradients, conversions of a raised model) must be valid ONNX at the
+ * result's opset; a node that is not would make ONNX Runtime refuse the whole graph with a
+ * message about a node the user never wrote. Named here instead, as an op cleave cannot
+ * differentiate at this opset.
+ */
+function checkEmitted(model: ModelProto, original: ReadonlySet<NodeProto>, shapes: ReadonlyMap<string, TensorInfo>): void {
+  const [problem] = opsetProblems(model, { only: (n) => !original.has(n), dtypeOf: (t) => shapes.get(t)?.dtype });
+  if (problem) throw new UnsupportedOpError(problem.opType, problem.node, problem.opset, 'valid form', `the graphs cleave emits (${problem.message}); re-export the model at a recent opset`);
+}
+
+/**
  * Reverse-mode differentiation of an ONNX model into another ONNX model. Walks the nodes on a
  * path from a `wrt` tensor to a seeded tensor in reverse topological order, asks each op's
  * rule to emit the nodes of its input gradients, sums contributions at fan-out, and returns
- * one model with the forward outputs and `<wrt>_grad` outputs.
+ * one model with the forward outputs and `<wrt>_grad` outputs. A model below EMIT_MIN_OPSET
+ * is raised to it first (opset-upgrade.ts), so the result may import a newer opset than the
+ * model; every emitted node is checked against the ONNX schema of the result's opset.
  */
-export function buildGradientModel(model: ModelProto, request: GradientRequest): GradientModel {
+export function buildGradientModel(original: ModelProto, request: GradientRequest): GradientModel {
+  // Below EMIT_MIN_OPSET the forms the rules emit do not exist: the model is raised first.
+  const model = raiseOpset(original, EMIT_MIN_OPSET, request.binding);
   const graph = graphFromModel(model);
   const inference = inferShapes(graph, request.binding ?? {});
   const tensors = inference.tensors;
@@ -100,9 +123,11 @@ export function buildGradientModel(model: ModelProto, request: GradientRequest):
     if (issue) throw new BadModelError(`cannot differentiate through node "${ctx.name}": ${issue.message}`);
   });
 
-  const emitter = new BackwardEmitter(graph, model);
+  const emitter = nodeEmitter(model);
   const contributions = new Map<string, string[]>();
   const contribute = (t: string, g: string) => {
+    const info = tensors.get(t);
+    if (info) emitter.record(g, info);
     const list = contributions.get(t);
     if (list) list.push(g);
     else contributions.set(t, [g]);
@@ -149,7 +174,11 @@ export function buildGradientModel(model: ModelProto, request: GradientRequest):
     });
     const outGrads = node.output.map((o) => {
       const list = contributions.get(o);
-      return list ? emitter.sum(list, `${ctx.name}/grad/${o}_sum`) : undefined;
+      if (!list) return undefined;
+      const sum = emitter.sum(list, `${ctx.name}/grad/${o}_sum`);
+      const info = tensors.get(o);
+      if (info) emitter.record(sum, info);
+      return sum;
     });
     const g = new NodeGradContext(emitter, ctx, inInfos, outInfos, outGrads, wanted);
     rule.gradient(g);
@@ -168,9 +197,13 @@ export function buildGradientModel(model: ModelProto, request: GradientRequest):
     // Reachable (checked above) but every path goes through inputs no rule differentiates.
     if (!list) throw new BadRequestError(`no gradient flows to "${w}": every path from it passes through non-differentiable inputs`);
     const name = emitter.finalName(`${w}_grad`);
-    emitter.node('Identity', [emitter.sum(list, `${w}/grad/sum`)], [name], `${w}/grad/out`);
+    const info = tensors.get(w);
+    if (!info) throw new BadModelError(`the shape of "${w}" is unknown, so its gradient cannot be declared as an output`);
+    const sum = emitter.sum(list, `${w}/grad/sum`);
+    emitter.record(sum, info);
+    emitter.node('Identity', [sum], [name], `${w}/grad/out`);
+    emitter.record(name, info);
     grads.set(w, name);
-    const info = tensors.get(w) as TensorInfo;
     gradOutputs.push(valueInfo(name, info.dtype, info.shape));
   }
 
@@ -179,17 +212,10 @@ export function buildGradientModel(model: ModelProto, request: GradientRequest):
     const info = tensors.get(o);
     return info ? valueInfo(o, info.dtype, info.shape) : { name: o };
   });
-  const g = model.graph;
-  const out: ModelProto = {
-    ...model,
-    graph: {
-      ...g,
-      node: [...g.node, ...emitter.nodes],
-      initializer: [...g.initializer, ...emitter.initializers] as TensorProto[],
-      input: [...g.input, ...extraInputs],
-      output: [...forwardOutputs, ...gradOutputs],
-      valueInfo: [],
-    },
-  };
-  return { model: out, grads, inference, activeNodes: active };
+  const appended = emitter.appendTo(model, { extraInputs, outputs: [...forwardOutputs, ...gradOutputs] });
+  const out: ModelProto = { ...appended, graph: { ...appended.graph, valueInfo: [] } };
+  const shapes = new Map(tensors);
+  for (const [t, info] of emitter.shapes) shapes.set(t, info);
+  checkEmitted(out, new Set(original.graph.node), shapes);
+  return { model: out, grads, inference, shapes, activeNodes: active };
 }

@@ -1,9 +1,15 @@
+import {
+  DEFAULT_BODY_LIMIT_BYTES, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_JSON_LIMIT_BYTES,
+  DEFAULT_MAX_CONNECTIONS, DEFAULT_PENDING_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS,
+} from '../serve/limits.js';
 import { serveModels } from '../serve/serve-models.js';
 import { defineCommand } from './command.js';
 import { flag, option } from './option-table.js';
 import { threadsOption } from './common-options.js';
 import { EXIT } from './exit-codes.js';
 import { between, integer, positive, text } from './option-types.js';
+
+const MiB = 1024 * 1024;
 
 export const serveCommand = defineCommand({
   name: 'serve',
@@ -22,7 +28,13 @@ Runs until SIGINT or SIGTERM, then finishes the requests in flight and exits.`,
     host: option(text, { default: '127.0.0.1', arg: 'H', help: 'address to bind (0.0.0.0 for every interface)' }),
     port: option(integer, { default: 8000, check: between(0, 65535), help: 'port (0 picks a free one)' }),
     'stream-port': option(integer, { check: between(0, 65535), help: 'also serve the stream transport on port N (0 picks a free one)' }),
-    'max-body-mb': option(integer, { default: 64, check: positive, help: 'largest request body, MB' }),
+    'max-body-mb': option(integer, { default: DEFAULT_BODY_LIMIT_BYTES / MiB, check: positive, help: 'largest request body, MiB' }),
+    'max-json-mb': option(integer, { default: DEFAULT_JSON_LIMIT_BYTES / MiB, check: positive, help: 'largest JSON part of a request, MiB; send binary tensors past it' }),
+    'max-pending-mb': option(integer, { check: positive, help: `request bodies held at once over all connections, MiB; more get a 503 (default ${DEFAULT_PENDING_BODY_BYTES / MiB}, or the body limit if larger)` }),
+    'headers-timeout-ms': option(integer, { default: DEFAULT_HEADERS_TIMEOUT_MS, check: positive, help: "a request's headers must arrive within N ms, else 408" }),
+    'request-timeout-ms': option(integer, { default: DEFAULT_REQUEST_TIMEOUT_MS, check: positive, help: 'a whole request (or stream frame) must arrive within N ms' }),
+    'idle-timeout-ms': option(integer, { default: DEFAULT_IDLE_TIMEOUT_MS, check: positive, help: 'idle connections close after N ms' }),
+    'max-connections': option(integer, { default: DEFAULT_MAX_CONNECTIONS, check: positive, help: 'open connections per port; more are closed at once' }),
     'max-batch': option(integer, { check: positive, help: 'dynamic batching: merge concurrent requests up to N rows' }),
     'batch-delay-ms': option(integer, { default: 2, check: positive, help: 'how long a request waits for a batch' }),
     threads: threadsOption,
@@ -42,10 +54,17 @@ Runs until SIGINT or SIGTERM, then finishes the requests in flight and exits.`,
       host: v.host,
       port: v.port,
       ...(v['stream-port'] !== undefined ? { streamPort: v['stream-port'] } : {}),
-      bodyLimitBytes: v['max-body-mb'] * 1024 * 1024,
+      bodyLimitBytes: v['max-body-mb'] * MiB,
+      jsonLimitBytes: v['max-json-mb'] * MiB,
+      ...(v['max-pending-mb'] !== undefined ? { maxPendingBodyBytes: v['max-pending-mb'] * MiB } : {}),
+      headersTimeoutMs: v['headers-timeout-ms'],
+      requestTimeoutMs: v['request-timeout-ms'],
+      idleTimeoutMs: v['idle-timeout-ms'],
+      maxConnections: v['max-connections'],
       ...(v['max-batch'] ? { batching: { maxBatch: v['max-batch'], maxDelayMs: v['batch-delay-ms'] } } : {}),
       ...(v.threads ? { threads: v.threads } : {}),
-      page: !v['no-page'],
+      // Absent: the page comes when a head and a tail are served; --no-page turns it off.
+      ...(v['no-page'] ? { page: false } : {}),
       ...(v.cors ? { corsOrigin: v.cors } : {}),
       samples: v.dataset,
     });

@@ -1,4 +1,5 @@
 import { BadRequestError, CleaveError } from '../errors.js';
+import { readCapped } from './stream-bytes.js';
 
 /**
  * Lossless deflate (zlib format) through the Compression Streams API, which Node 20 and every
@@ -15,25 +16,9 @@ export class DeflateUnavailableError extends CleaveError {
   }
 }
 
-async function collect(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel();
-      // Stop early: a small body must not inflate into unbounded memory.
-      throw new BadRequestError(`deflated data inflates to more than the ${maxBytes} bytes its shape allows`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const c of chunks) { out.set(c, p); p += c.length; }
-  return out;
+/** A stream's bytes; past `maxBytes` a small body must not inflate into unbounded memory. */
+function collect(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
+  return readCapped(stream, maxBytes, () => new BadRequestError(`deflated data inflates to more than the ${maxBytes} bytes its shape allows`));
 }
 
 function source(bytes: Uint8Array): ReadableStream<Uint8Array> {

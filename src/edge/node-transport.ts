@@ -1,7 +1,7 @@
 import { Agent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { streamTransport } from './stream-transport.js';
-import type { Transport, TransportReply } from './transport.js';
+import { MAX_REPLY_BYTES, type Transport, type TransportReply, declaresTooMuch, replyTooLarge } from './transport.js';
 
 const agents = { http: new Agent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) };
 
@@ -16,7 +16,17 @@ function send(url: string, method: string, body: Uint8Array | undefined, headers
       ...(signal ? { signal } : {}),
     }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let total = 0;
+      const tooLarge = (bytes: number) => {
+        reject(replyTooLarge(bytes));
+        req.destroy();
+      };
+      if (declaresTooMuch(res.headers['content-length'])) return tooLarge(Number(res.headers['content-length']));
+      res.on('data', (c: Buffer) => {
+        total += c.length;
+        if (total > MAX_REPLY_BYTES) tooLarge(total);
+        else chunks.push(c);
+      });
       res.on('error', reject);
       res.on('aborted', () => reject(new Error('the connection closed before the reply was complete')));
       res.on('end', () => {

@@ -1,10 +1,7 @@
 import { type Socket, connect } from 'node:net';
-import { FrameReader, requestFramePrefix } from '../protocol/stream-frame.js';
+import { FRAME_HEADER_BYTES, type Frame, FrameReader, FrameStreamError, requestFramePrefix } from '../protocol/stream-frame.js';
 import { HEADER_LENGTH } from '../protocol/v2-wire.js';
-import type { Transport, TransportReply } from './transport.js';
-
-/** Largest reply frame believed (a server's reply is input too). */
-const MAX_REPLY_BYTES = 512 * 1024 * 1024;
+import { MAX_REPLY_BYTES, type Transport, type TransportReply } from './transport.js';
 
 interface Pending {
   resolve(r: TransportReply): void;
@@ -19,7 +16,8 @@ function failure(message: string, code?: string): Error {
 class Connection {
   private readonly socket: Socket;
   private readonly pending = new Map<number, Pending>();
-  private readonly reader = new FrameReader(MAX_REPLY_BYTES);
+  // A reply frame's header and body, the body within the limit every transport applies.
+  private readonly reader = new FrameReader(FRAME_HEADER_BYTES + MAX_REPLY_BYTES);
   private nextTag = 1;
   dead = false;
 
@@ -28,31 +26,39 @@ class Connection {
     this.socket.unref();
     this.socket.on('data', (chunk: Buffer) => {
       let frames;
+      let broken: Error | undefined;
       try {
         frames = this.reader.push(chunk);
       } catch (e) {
-        this.fail(failure(`malformed stream reply: ${(e as Error).message}`));
-        return;
+        // Replies read before the bad bytes are good: they answer their requests first.
+        frames = e instanceof FrameStreamError ? e.frames : [];
+        broken = failure(`malformed stream reply: ${(e as Error).message}`);
       }
-      for (const f of frames) {
-        if (f.kind !== 'reply') return this.fail(failure('the server sent a request frame'));
-        // Tag 0: the server could not read our stream and is closing it.
-        if (f.tag === 0) return this.fail(failure(`the server closed the stream: ${new TextDecoder().decode(f.body)}`));
-        const p = this.pending.get(f.tag);
-        if (!p) continue; // a reply to an abandoned (timed-out) request
-        this.pending.delete(f.tag);
-        if (this.pending.size === 0) this.socket.unref();
-        const headerLength = f.headerLength;
-        p.resolve({
-          status: f.status,
-          header: (name) => (name.toLowerCase() === HEADER_LENGTH && headerLength !== undefined ? String(headerLength) : null),
-          body: f.body,
-        });
-      }
+      this.deliver(frames);
+      if (broken) this.fail(broken);
     });
     this.socket.on('error', (e: NodeJS.ErrnoException) => this.fail(failure(e.message, e.code)));
     this.socket.on('end', () => this.fail(failure('the server closed the connection', 'ECONNRESET')));
     this.socket.on('close', () => this.fail(failure('the connection closed', 'ECONNRESET')));
+  }
+
+  /** Hands each reply to its waiting request; a reply nobody waits for (timed out) is dropped. */
+  private deliver(frames: readonly Frame[]): void {
+    for (const f of frames) {
+      if (f.kind !== 'reply') return this.fail(failure('the server sent a request frame'));
+      // Tag 0: the server could not read our stream and is closing it.
+      if (f.tag === 0) return this.fail(failure(`the server closed the stream: ${new TextDecoder().decode(f.body)}`));
+      const p = this.pending.get(f.tag);
+      if (!p) continue; // a reply to an abandoned (timed-out) request
+      this.pending.delete(f.tag);
+      if (this.pending.size === 0) this.socket.unref();
+      const headerLength = f.headerLength;
+      p.resolve({
+        status: f.status,
+        header: (name) => (name.toLowerCase() === HEADER_LENGTH && headerLength !== undefined ? String(headerLength) : null),
+        body: f.body,
+      });
+    }
   }
 
   send(path: string, body: Uint8Array, headerLength: number | undefined, signal: AbortSignal): Promise<TransportReply> {

@@ -1,16 +1,14 @@
 import { inferShapes, type ShapeBinding } from '../analysis/infer.js';
 import { buildGradientModel } from '../autodiff/backward.js';
 import { emitReduce } from '../autodiff/emit-ops.js';
-import { BackwardEmitter } from '../autodiff/node-grad-context.js';
-import { BadRequestError } from '../errors.js';
+import { nodeEmitter } from '../autodiff/emitter.js';
+import { BadRequestError, UnsupportedOpError } from '../errors.js';
 import { valueInfo } from '../graph/builder.js';
-import { graphFromModel, opsetOf } from '../graph/graph.js';
+import { graphFromModel } from '../graph/graph.js';
 import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
 import type { TensorInfo } from '../graph/tensor-meta.js';
-import { simplifyBackward } from './backward-peephole.js';
-import { convTransposesAsPhases } from './conv-transpose-phases.js';
-import { withoutDuplicateSums } from './duplicate-sums.js';
-import { emitSpatialSum, type SpatialSumGraph, withoutDeadNodes } from './spatial-sum.js';
+import { optimiseForOrt } from '../passes/optimise.js';
+import { checkRunSizes, DEFAULT_MAX_TENSOR_BYTES } from '../runtime/size-limit.js';
 
 export interface GradCamOptions {
   /** tensors to explain ([N, C, spatial...] activations); all in one backward pass */
@@ -23,6 +21,8 @@ export interface GradCamOptions {
   readonly input?: string;
   /** the class scores; default: the model's first output */
   readonly logits?: string;
+  /** largest forward tensor allowed (default DEFAULT_MAX_TENSOR_BYTES): the backward graph holds one of each */
+  readonly maxTensorBytes?: number;
 }
 
 /** Where a layer's map comes out of the Grad-CAM model. */
@@ -57,11 +57,11 @@ export const GRADCAM_TARGET_INPUT = 'gradcam/target';
  * one-hot of c, since y_c = sum(logits * onehot)), alpha_k = spatial mean of dy_c/dA_k and
  * the map ReLU(sum_k alpha_k A_k) per sample. Samples do not mix (no batch statistics in an
  * inference model), so the seed's sum over the batch gives each sample its own gradient.
- * The weights are fixed, so the backward graph is rewritten for ONNX Runtime (same values, sums
- * in another order): BatchNorm gradient scales folded into the following Convs' weights
- * (simplifyBackward), the earliest layer's alpha from spatial sums that skip its last Convs
- * (emitSpatialSum), stride-2 ConvTransposes as phase Convs (convTransposesAsPhases), dead
- * nodes dropped. ResNet-18 at batch 8: ~5% less time than the plain backward graph.
+ * The weights are fixed, so the plain graph is then optimised for ONNX Runtime as such
+ * (optimiseForOrt, weights 'constant': same values, sums in another order): BatchNorm gradient
+ * scales folded into the following Convs' weights, the earliest layer's alpha from spatial sums
+ * that skip its last Convs, stride-2 ConvTransposes as phase Convs, dead nodes dropped.
+ * ResNet-18 at batch 8: ~5% less time than the plain backward graph.
  */
 export function buildGradCamModel(model: ModelProto, options: GradCamOptions): GradCamModel {
   const graph = graphFromModel(model);
@@ -71,71 +71,59 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
   const input = options.input ?? (graph.inputs[0] as ValueInfoProto).name;
   if (!graph.inputs.some((v) => v.name === input)) throw new BadRequestError(`"${input}" is no graph input of the model`);
   const logits = options.logits ?? (graph.outputs[0] as ValueInfoProto).name;
-  const opset = opsetOf(graph, '') ?? 13;
   const binding: ShapeBinding = { batch: options.batch };
-  const logitsInfo = inferShapes(graph, binding).tensors.get(logits);
+  const forward = inferShapes(graph, binding);
+  checkRunSizes(graph, forward, options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, 'Grad-CAM');
+  const logitsInfo = forward.tensors.get(logits);
+  // Unknown logits because an op has no rule (an opset-1 Relu): say which op, not just "unknown".
+  const unsupported = forward.issues.find((i) => i.code === 'UNSUPPORTED_OP');
+  if (!logitsInfo && unsupported) throw new UnsupportedOpError(unsupported.opType, unsupported.node, unsupported.opset);
   if (!logitsInfo || logitsInfo.shape.length !== 2) {
     throw new BadRequestError(`logits "${logits}" have shape ${logitsInfo ? `[${logitsInfo.shape.join(', ')}]` : 'unknown'}; Grad-CAM needs [batch, classes]`);
   }
   const classes = logitsInfo.shape[1] as number;
 
-  const e = new BackwardEmitter(graph, model);
+  const e = nodeEmitter(model);
   e.reserve(GRADCAM_TARGET_INPUT);
   const given = options.target === 'given';
   let target: string;
   if (given) {
-    target = e.emit('Identity', [GRADCAM_TARGET_INPUT], 1, 'gradcam/class')[0] as string;
+    target = e.emitOne('Identity', [GRADCAM_TARGET_INPUT], 'gradcam/class');
   } else {
     // One-hot of the arg-max: logits equal to their row maximum.
-    const rowMax = emitReduce(e, opset, 'ReduceMax', logits, [1], true, 'gradcam/row_max');
-    target = e.emit('Cast', [e.emit('Equal', [logits, rowMax], 1, 'gradcam/is_max')[0] as string], 1, 'gradcam/class', { to: 1 })[0] as string;
+    const rowMax = emitReduce(e, e.opset, 'ReduceMax', logits, [1], true, 'gradcam/row_max');
+    target = e.emitOne('Cast', [e.emitOne('Equal', [logits, rowMax], 'gradcam/is_max')], 'gradcam/class', { to: 1 });
   }
-  const score = emitReduce(e, opset, 'ReduceSum', e.emit('Mul', [logits, target], 1, 'gradcam/picked')[0] as string, [1], false, 'gradcam/score');
-  const head: ModelProto = {
-    ...model,
-    graph: {
-      ...model.graph,
-      node: [...model.graph.node, ...e.nodes],
-      initializer: [...model.graph.initializer, ...e.initializers],
-      input: given ? [...model.graph.input, valueInfo(GRADCAM_TARGET_INPUT, 'float32', [options.batch, classes])] : model.graph.input,
-    },
-  };
+  const score = emitReduce(e, e.opset, 'ReduceSum', e.emitOne('Mul', [logits, target], 'gradcam/picked'), [1], false, 'gradcam/score');
+  const head = e.appendTo(model, { extraInputs: given ? [valueInfo(GRADCAM_TARGET_INPUT, 'float32', [options.batch, classes])] : [] });
   const grad = buildGradientModel(head, { seeds: [{ tensor: logits, grad: target }], wrt: options.layers, outputs: [logits], binding });
   const tensors = grad.inference.tensors;
 
-  // BatchNorm's gradient scale goes into the Convs' weights first, so that the spatial sums below
-  // read the unscaled gradient too; a requested gradient's duplicate Sum goes, so that reader
-  // counts are true.
-  const gm = withoutDuplicateSums(simplifyBackward(grad.model, binding));
-  const gmGraph = graphFromModel(gm);
-  const post = new BackwardEmitter(gmGraph, gm);
-  for (const tensor of options.layers) {
-    const info = tensors.get(tensor) as TensorInfo;
-    if (info.shape.length < 3) throw new BadRequestError(`layer "${tensor}" has shape [${info.shape.join(', ')}]; Grad-CAM needs a map [batch, channels, spatial...]`);
-  }
-  // alpha from the spatial sums of each gradient: where nothing else reads a gradient (the
-  // earliest layer's), its last Conv is never run (see emitSpatialSum).
-  const kept = new Set([logits, target, score]);
-  const sums: SpatialSumGraph = {
-    graph: gmGraph,
-    shapes: inferShapes(gmGraph, binding).tensors,
-    uses: (t) => (gmGraph.consumers.get(t)?.length ?? 0) + post.nodes.filter((n) => n.input.includes(t)).length + (kept.has(t) ? 1 : 0),
+  const gm = grad.model;
+  const post = nodeEmitter(gm);
+  const infoOf = (tensor: string): TensorInfo => {
+    const info = tensors.get(tensor);
+    if (!info || info.shape.length < 3) throw new BadRequestError(`layer "${tensor}" has shape ${info ? `[${info.shape.join(', ')}]` : 'unknown'}; Grad-CAM needs a map [batch, channels, spatial...]`);
+    return info;
   };
+  for (const tensor of options.layers) infoOf(tensor);
   const layers: CamLayer[] = options.layers.map((tensor) => {
-    const info = tensors.get(tensor) as TensorInfo;
-    const sum = emitSpatialSum(post, sums, opset, grad.grads.get(tensor) as string, `gradcam/${tensor}/grad_sum`);
-    const positions = info.shape.slice(2).reduce((a, b) => a * b, 1);
-    const mean = post.emit('Div', [sum, post.constant(`gradcam/${tensor}/positions`, 'float32', [], [positions])], 1, `gradcam/${tensor}/grad_mean`)[0] as string;
+    const info = infoOf(tensor);
+    const spatial = info.shape.slice(2);
+    // The gradient model may import a higher opset than the model (buildGradientModel raises old ones).
+    const sum = emitReduce(post, post.opset, 'ReduceSum', grad.grads.get(tensor) as string, spatial.map((_, i) => i + 2), false, `gradcam/${tensor}/grad_sum`);
+    const positions = spatial.reduce((a, b) => a * b, 1);
+    const mean = post.emitOne('Div', [sum, post.constant(`gradcam/${tensor}/positions`, 'float32', [], [positions])], `gradcam/${tensor}/grad_mean`);
     // sum_k alpha_k A_k per sample as one batched product [N, 1, C] x [N, C, positions]: one
     // pass over A (a Mul and a ReduceSum over channels took two and a temporary).
     const view = (t: string, dims: readonly number[], purpose: string) =>
-      post.emit('Reshape', [t, post.constant(`gradcam/${tensor}/${purpose}_shape`, 'int64', [dims.length], dims)], 1, `gradcam/${tensor}/${purpose}`)[0] as string;
+      post.emitOne('Reshape', [t, post.constant(`gradcam/${tensor}/${purpose}_shape`, 'int64', [dims.length], dims)], `gradcam/${tensor}/${purpose}`);
     const channels = info.shape[1] as number;
     const alpha = view(mean, [options.batch, 1, channels], 'alpha');
-    const weighted = post.emit('MatMul', [alpha, view(tensor, [options.batch, channels, positions], 'maps')], 1, `gradcam/${tensor}/weighted_sum`)[0] as string;
-    const summed = view(weighted, [options.batch, ...info.shape.slice(2)], 'sum');
-    const cam = post.emit('Relu', [summed], 1, `gradcam/${tensor}/cam`)[0] as string;
-    return { tensor, cam, spatial: info.shape.slice(2) };
+    const weighted = post.emitOne('MatMul', [alpha, view(tensor, [options.batch, channels, positions], 'maps')], `gradcam/${tensor}/weighted_sum`);
+    const summed = view(weighted, [options.batch, ...spatial], 'sum');
+    const cam = post.emitOne('Relu', [summed], `gradcam/${tensor}/cam`);
+    return { tensor, cam, spatial };
   });
   const inputDims = tensors.get(input)?.shape ?? [];
   const outputs = [
@@ -145,9 +133,8 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
     ...layers.map((l) => valueInfo(l.cam, 'float32', [options.batch, ...l.spatial])),
   ];
   const inputs = gm.graph.input.map((v) => (v.name === input ? valueInfo(input, 'float32', inputDims) : v));
-  const out: ModelProto = withoutDeadNodes(convTransposesAsPhases({
-    ...gm,
-    graph: { ...gm.graph, node: [...gm.graph.node, ...post.nodes], initializer: [...gm.graph.initializer, ...post.initializers], input: inputs, output: outputs },
-  }, binding));
+  const plain = post.appendTo(gm, { inputs, outputs });
+  // One inference of the plain model gives every pass its shapes.
+  const out = optimiseForOrt(plain, inferShapes(graphFromModel(plain), binding).tensors, { weights: 'constant' });
   return { model: out, input, inputDims, logits, classes, batch: options.batch, target, targetInput: given ? GRADCAM_TARGET_INPUT : undefined, score, layers };
 }

@@ -1,7 +1,7 @@
 import { type GradContext, reduceSum, reshape } from './grad-context.js';
 import { FLOPS_PER_MAC, type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
-import { convParams } from './shared/conv-geometry.js';
+import { convParams, im2colKernel } from './shared/conv-geometry.js';
 import { fail, required } from './shared/tensor-info.js';
 
 /**
@@ -100,9 +100,8 @@ function convTransposeGradient(g: GradContext): void {
   if (g.needs(0)) g.setInputGrad(0, g.emit('Conv', [dY, g.input(1)], 'dx', geometry));
   if (g.needs(1)) {
     const k = p.kernel.reduce((a, b) => a * b, 1);
-    const onehot = new Float32Array(cout * k * k);
-    for (let c = 0; c < cout; c++) for (let j = 0; j < k; j++) onehot[(c * k + j) * k + j] = 1;
-    const kernel = g.constant('im2col_kernel', y.dtype, [cout * k, 1, ...p.kernel], onehot);
+    const onehot = im2colKernel(cout, p.kernel);
+    const kernel = g.constant('im2col_kernel', y.dtype, onehot.dims, onehot.data);
     const patches = g.emit('Conv', [dY, kernel], 'patches', { ...geometry, group: cout });
     const l = x.shape.slice(2).reduce((a, b) => a * b, 1);
     const group = p.group;

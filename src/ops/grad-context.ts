@@ -1,3 +1,4 @@
+import { UnsupportedOpError } from '../errors.js';
 import type { Attrs } from '../graph/attributes.js';
 import type { AttrValue } from '../graph/builder.js';
 import type { DType } from '../onnx/dtype.js';
@@ -169,7 +170,7 @@ export function times(g: GradContext, factor: string, purpose = 'dx'): string {
 export function reducedAxes(g: GradContext, axesInputSince: number): number[] {
   const rank = g.inputInfo(0).shape.length;
   const given = g.opset >= axesInputSince ? (g.input(1) ? Array.from(g.inputInfo(1).value?.data ?? []) : undefined) : g.attrs.ints('axes');
-  if (g.opset >= axesInputSince && g.input(1) && !g.inputInfo(1).value) throw new Error(`${g.ctx.node.opType} "${g.ctx.name}": axes are not constant`);
+  if (g.opset >= axesInputSince && g.input(1) && !g.inputInfo(1).value) throw new UnsupportedOpError(g.ctx.node.opType, g.ctx.name, g.opset, 'gradient rule for axes that are not constant');
   if (!given || given.length === 0) return g.attrs.int('noop_with_empty_axes', 0) === 1 ? [] : Array.from({ length: rank }, (_, i) => i);
   return [...new Set(given.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
 }

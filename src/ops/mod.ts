@@ -1,4 +1,5 @@
 import type { TensorInfo } from '../graph/tensor-meta.js';
+import { sumToInputShape } from './grad-context.js';
 import type { OpDef } from './op.js';
 import { broadcastEvaluate, broadcastOp } from './shared/elementwise.js';
 import { inputValues } from './shared/const-input.js';
@@ -27,5 +28,10 @@ export const mod: OpDef = {
           return r !== 0 && r < 0 !== (b as number) < 0 ? r + (b as number) : r;
         };
     return [broadcastEvaluate(vals, out.shape, out.dtype, f)];
+  },
+  // Y = A - B q with q = trunc(A / B) (fmod) or floor(A / B), constant between its jumps: dA =
+  // reduce-to-shape(dY, A). B's slope -q is not taken (ONNX marks B non-differentiable).
+  gradient(g) {
+    if (g.needs(0)) g.setInputGrad(0, sumToInputShape(g, g.outGrad(0), 0));
   },
 };

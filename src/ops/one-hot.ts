@@ -1,5 +1,6 @@
 import { numelOf } from '../onnx/tensor.js';
 import type { TensorInfo } from '../graph/tensor-meta.js';
+import { type GradContext, reduceSum, reshape } from './grad-context.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { constScalar } from './shared/const-input.js';
 import { canFold } from './shared/index-map.js';
@@ -42,4 +43,20 @@ export const oneHot: OpDef = {
     }
     return [{ dtype: values.dtype, dims: shape, data: out }];
   },
+  gradient: oneHotGradient,
 };
+
+/**
+ * Y = off + (on - off) M with M = OneHot(indices) in {0, 1}: d on = sum(dY M), d off =
+ * sum(dY) - d on; the values' gradient is [d off, d on].
+ */
+function oneHotGradient(g: GradContext): void {
+  if (!g.needs(2)) return;
+  const values = g.inputInfo(2);
+  const dy = g.outGrad(0);
+  const all = g.outputInfo(0).shape.map((_, i) => i);
+  const mask = g.emit('OneHot', [g.input(0), g.input(1), g.constant('mask_values', values.dtype, [2], [0, 1])], 'mask', { axis: g.attrs.int('axis', -1) });
+  const on = reduceSum(g, g.emit('Mul', [dy, mask], 'dy_on'), all, false, 'don');
+  const off = g.emit('Sub', [reduceSum(g, dy, all, false, 'dy_total'), on], 'doff');
+  g.setInputGrad(2, g.emit('Concat', [reshape(g, off, [1], 'doff_1'), reshape(g, on, [1], 'don_1')], 'dvalues', { axis: 0 }));
+}

@@ -26,20 +26,27 @@ const BY_KEY: ReadonlyMap<string, readonly OpDef[]> = (() => {
   return m;
 })();
 
-/** The rule for an op at an opset (the newest definition not above it), or undefined. */
+/**
+ * The rule for an op at an opset (the newest definition not above it), or undefined: also below
+ * the op's first definition, whose semantics cleave does not know.
+ */
 export function findOp(domain: string, opType: string, opset: number): OpDef | undefined {
-  const list = BY_KEY.get(key(domain, opType));
-  if (!list) return undefined;
   let found: OpDef | undefined;
-  for (const d of list) if (d.sinceVersion <= opset) found = d;
-  return found ?? list[0];
+  for (const d of BY_KEY.get(key(domain, opType)) ?? []) if (d.sinceVersion <= opset) found = d;
+  return found;
 }
 
-/** Like findOp, but throws UnsupportedOpError naming op, node and opset on a miss. */
+/** Like findOp, but throws UnsupportedOpError naming op, node and opset (and the first opset cleave knows) on a miss. */
 export function getOp(domain: string, opType: string, opset: number, nodeName: string): OpDef {
   const def = findOp(domain, opType, opset);
-  if (!def) throw new UnsupportedOpError(domain && domain !== 'ai.onnx' ? `${domain}.${opType}` : opType, nodeName, opset);
-  return def;
+  if (def) return def;
+  const first = firstOpset(domain, opType);
+  throw new UnsupportedOpError(domain && domain !== 'ai.onnx' ? `${domain}.${opType}` : opType, nodeName, opset, first === undefined ? 'rule' : `rule before opset ${first}`);
+}
+
+/** The first opset cleave has a rule for an op at, or undefined for an op it has no rule for. */
+export function firstOpset(domain: string, opType: string): number | undefined {
+  return BY_KEY.get(key(domain, opType))?.[0]?.sinceVersion;
 }
 
 /** Op types cleave has rules for, sorted. */

@@ -115,27 +115,57 @@ function parseFrame(bytes: Uint8Array): Frame {
 }
 
 /**
+ * The byte stream broke: a frame was malformed or too long. `frames` are the whole frames read
+ * before the break, in the same push: they are valid and still deserve their answers.
+ */
+export class FrameStreamError extends BadRequestError {
+  constructor(message: string, readonly frames: readonly Frame[]) {
+    super(message);
+  }
+}
+
+/**
  * Cuts a byte stream into frames. Frames longer than `maxFrameBytes` are refused before they are
  * buffered (the length comes first), so a peer cannot make this side hold more than that.
- * After an error the stream cannot be resynchronised: close the connection.
+ * After an error the stream cannot be resynchronised: every later push throws it again, and the
+ * connection should be closed once the frames read before it are answered.
  */
 export class FrameReader {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
+  private broken: string | undefined;
 
   constructor(private readonly maxFrameBytes: number) {}
 
+  /** Bytes received and not yet returned as frames (a partial frame). */
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  /**
+   * The whole frames `chunk` completes. A malformed frame throws a FrameStreamError carrying the
+   * frames read before it, so one TCP chunk holding a good frame and then garbage loses nothing.
+   */
   push(chunk: Uint8Array): Frame[] {
+    if (this.broken !== undefined) throw new FrameStreamError(this.broken, []);
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     const frames: Frame[] = [];
-    for (;;) {
-      if (this.buffered < 4) break;
-      const need = 4 + this.peekLength();
-      if (need - 4 < FRAME_HEADER_BYTES - 4) throw new BadRequestError(`stream frame length ${need - 4} is shorter than a frame header`);
-      if (need > this.maxFrameBytes) throw new BadRequestError(`stream frame of ${need} bytes is larger than the limit of ${this.maxFrameBytes}`);
-      if (this.buffered < need) break;
-      frames.push(parseFrame(this.take(need)));
+    try {
+      for (;;) {
+        if (this.buffered < 4) break;
+        const need = 4 + this.peekLength();
+        if (need - 4 < FRAME_HEADER_BYTES - 4) throw new BadRequestError(`stream frame length ${need - 4} is shorter than a frame header`);
+        if (need > this.maxFrameBytes) throw new BadRequestError(`stream frame of ${need} bytes is larger than the limit of ${this.maxFrameBytes}`);
+        if (this.buffered < need) break;
+        frames.push(parseFrame(this.take(need)));
+      }
+    } catch (e) {
+      this.broken = (e as Error).message;
+      // Nothing after a bad frame can be read: drop it rather than hold it.
+      this.chunks = [];
+      this.buffered = 0;
+      throw new FrameStreamError(this.broken, frames);
     }
     return frames;
   }

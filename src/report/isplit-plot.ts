@@ -1,3 +1,5 @@
+import { esc, fmt, ticks } from './svg.js';
+
 /** One point of the plot: a cut along the network. */
 export interface PlotCut {
   readonly label: string;
@@ -13,26 +15,12 @@ export interface PlotOptions {
   readonly height?: number;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const fmt = (v: number) => (Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
-
 /** Powers of ten in decimal units (the axis is log10 of bytes). */
 function bytesLabel(b: number): string {
   if (b >= 1e9) return `${b / 1e9} GB`;
   if (b >= 1e6) return `${b / 1e6} MB`;
   if (b >= 1e3) return `${b / 1e3} kB`;
   return `${b} B`;
-}
-
-/** A few round ticks spanning [lo, hi]. */
-function ticks(lo: number, hi: number, n = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / n;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) as number;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
 }
 
 /**

@@ -20,3 +20,17 @@ export class InferenceFailedError extends CleaveError {
     super('INFERENCE_FAILED', message);
   }
 }
+
+/** A request body (or its JSON part) is larger than the server takes: HTTP 413. */
+export class PayloadTooLargeError extends CleaveError {
+  constructor(message: string) {
+    super('PAYLOAD_TOO_LARGE', message);
+  }
+}
+
+/** A request did not arrive whole within the server's request timeout: HTTP 408. */
+export class RequestTimeoutError extends CleaveError {
+  constructor(message: string) {
+    super('REQUEST_TIMEOUT', message);
+  }
+}

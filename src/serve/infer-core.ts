@@ -1,7 +1,9 @@
 import { BadRequestError, CleaveError } from '../errors.js';
 import { ModelNotFoundError, UnavailableError } from './errors.js';
+import { jsonTooLarge } from './limits.js';
 import type { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
+import { SERVER_MS_PARAMETER, wantsServerTime } from '../protocol/server-time.js';
 import { type DecodeLimits, decodeInferRequest, encodeInferResponse, wantsBinary } from '../protocol/v2-wire.js';
 
 /** An inference reply as both transports send it: HTTP (REST) and the binary stream. */
@@ -19,6 +21,8 @@ export function statusOf(e: unknown): number {
     switch (e.code) {
       case 'BAD_REQUEST': case 'DEFLATE_UNAVAILABLE': return 400;
       case 'MODEL_NOT_FOUND': return 404;
+      case 'REQUEST_TIMEOUT': return 408;
+      case 'PAYLOAD_TOO_LARGE': return 413;
       case 'UNAVAILABLE': return 503;
       default: return 500;
     }
@@ -54,6 +58,8 @@ export class InferCore {
     readonly metrics: Metrics,
     private readonly maxInflight: number,
     private readonly limits: DecodeLimits | undefined,
+    /** largest JSON part of a request (see ConnectionLimits.jsonLimitBytes) */
+    private readonly jsonLimitBytes: number,
   ) {
     for (const m of models) {
       if (this.byName.has(m.name)) throw new BadRequestError(`two models are named "${m.name}"`);
@@ -78,8 +84,14 @@ export class InferCore {
       if (m.inflight > this.maxInflight) throw new UnavailableError(`more than ${this.maxInflight} requests in flight; retry later`);
       const model = this.find(name, version);
       if (body.length === 0) throw new BadRequestError('the inference request has no body');
-      const request = decodeInferRequest(body, headerLength(), this.limits);
-      const encoded = encodeInferResponse(await model.infer(request), wantsBinary(request));
+      const jsonBytes = headerLength();
+      // Checked before parsing: JSON.parse of a large body costs ~13x its size and stalls the loop.
+      if ((jsonBytes ?? body.length) > this.jsonLimitBytes) throw jsonTooLarge(jsonBytes ?? body.length, this.jsonLimitBytes);
+      const request = decodeInferRequest(body, jsonBytes, this.limits);
+      const response = await model.infer(request);
+      // The edge client's uplink estimate takes the server's own time off the request's.
+      const timed = wantsServerTime(request.parameters) ? { ...response, parameters: { ...response.parameters, [SERVER_MS_PARAMETER]: performance.now() - started } } : response;
+      const encoded = encodeInferResponse(timed, wantsBinary(request));
       m.observe(label, 200, (performance.now() - started) / 1000, body.length);
       return { status: 200, ...encoded };
     } catch (e) {

@@ -1,6 +1,7 @@
 /**
  * Prometheus text-format metrics (exposition format 0.0.4): request counts by model and
- * status, a latency histogram per model, errors by code, requests in flight.
+ * status, a latency histogram per model, errors by code, requests in flight, request body
+ * bytes held and the process's resident memory.
  */
 
 const BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -22,6 +23,9 @@ export class Metrics {
   private readonly latency = new Map<string, Histogram>();
   private readonly bytesIn = new Map<string, number>();
   inflight = 0;
+
+  /** `held()`: request body bytes the server holds now (received, not yet answered). */
+  constructor(private readonly held: () => number = () => 0) {}
 
   /** Records one finished inference request. */
   observe(model: string, status: number, seconds: number, bodyBytes: number): void {
@@ -71,6 +75,12 @@ export class Metrics {
     out.push('# HELP cleave_inflight_requests Inference requests being processed.');
     out.push('# TYPE cleave_inflight_requests gauge');
     out.push(`cleave_inflight_requests ${this.inflight}`);
+    out.push('# HELP cleave_request_body_bytes_held Request body bytes received and not yet answered, over all connections.');
+    out.push('# TYPE cleave_request_body_bytes_held gauge');
+    out.push(`cleave_request_body_bytes_held ${this.held()}`);
+    out.push('# HELP process_resident_memory_bytes Resident memory size in bytes.');
+    out.push('# TYPE process_resident_memory_bytes gauge');
+    out.push(`process_resident_memory_bytes ${process.memoryUsage.rss()}`);
     return `${out.join('\n')}\n`;
   }
 }

@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { BadRequestError, IoError } from '../errors.js';
+import { BadModelError, BadRequestError, IoError } from '../errors.js';
+import { encodeModel } from '../onnx/codec.js';
 import { readModel } from '../onnx/model-file.js';
+import { EXTERNAL_DATA, type ModelProto } from '../onnx/types.js';
 import { ServedModel, type ServedModelOptions } from './served-model.js';
 
 /** A model to serve: its name in the URL and its file. */
@@ -47,16 +49,51 @@ export function modelSources(args: readonly string[]): ModelSource[] {
   return out;
 }
 
-/** Loads each source into its own ORT session. */
+/** The first tensor anywhere in `model` (subgraphs and functions included) still pointing at external data. */
+function externalTensorLeft(model: ModelProto): string | undefined {
+  const stack: unknown[] = [model];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || seen.has(v)) continue;
+    seen.add(v);
+    const t = v as { dataLocation?: unknown; name?: unknown };
+    if (t.dataLocation === EXTERNAL_DATA) return typeof t.name === 'string' ? t.name : '(unnamed)';
+    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push(child);
+  }
+  return undefined;
+}
+
+/**
+ * A model file as ONNX Runtime gets it: the decoded model, its external data read from the
+ * model's own folder (readModel refuses locations outside it) and inlined, encoded again. ORT
+ * never gets a file's bytes with external references in them: from bytes it would resolve them
+ * against the server's working directory, not the model's folder, past cleave's checks.
+ */
+export function modelForRuntime(path: string): { readonly proto: ModelProto; readonly bytes: Uint8Array } {
+  const proto = readModel(path);
+  const left = externalTensorLeft(proto);
+  if (left !== undefined) throw new BadModelError(`tensor "${left}" keeps its data in an external file where cleave does not read it (in a subgraph or function); save the model with its data inside the file`);
+  return { proto, bytes: encodeModel(proto) };
+}
+
+/** `e` with the model's file and name in front of its message, so `serve DIR` says which file failed. */
+function naming(e: unknown, s: ModelSource): unknown {
+  if (e instanceof Error && !e.message.includes(s.path)) e.message = `model "${s.name}" (${s.path}): ${e.message}`;
+  return e;
+}
+
+/** Loads each source into its own ORT session; a failure names the model and its file. */
 export async function loadModels(sources: readonly ModelSource[], options: ServedModelOptions = {}): Promise<ServedModel[]> {
   const models: ServedModel[] = [];
   try {
     for (const s of sources) {
-      const proto = readModel(s.path);
-      // Models without external data go to ORT as the file's bytes; others re-encoded with data inlined.
-      const hasExternal = proto.graph.initializer.some((t) => t.dataLocation === 1);
-      const forOrt = hasExternal ? proto : new Uint8Array(readFileSync(s.path));
-      models.push(await ServedModel.load(s.name, forOrt, proto, options));
+      try {
+        const { proto, bytes } = modelForRuntime(s.path);
+        models.push(await ServedModel.load(s.name, bytes, proto, options));
+      } catch (e) {
+        throw naming(e, s);
+      }
     }
   } catch (e) {
     for (const m of models) await m.release();

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { BadRequestError } from '../errors.js';
-import { readModel } from '../onnx/model-file.js';
 import type { ImageDataset } from '../data/image-dataset.js';
 import { loadDataset } from '../data/datasets.js';
 import type { BatchingOptions } from './batcher.js';
+import { resolveLimits } from './limits.js';
 import { modelSignature } from './metadata.js';
-import { loadModels, modelSources } from './repository.js';
+import { type ModelSource, loadModels, modelForRuntime, modelSources } from './repository.js';
+import type { ServedModel } from './served-model.js';
 import { type RunningServer, type ServerOptions, startServer } from './server.js';
 import { siteRoutes } from './site.js';
 
@@ -30,42 +30,49 @@ export interface ServeResult {
   readonly page?: string;
 }
 
+/** The browser page's routes, when a head and a tail are served (and the page is not turned off). */
+function pageRoutes(sources: readonly ModelSource[], models: readonly ServedModel[], options: ServeOptions): ServerOptions['routes'] {
+  const headName = options.headName ?? 'head';
+  const tailName = options.tailName ?? 'tail';
+  const headSource = sources.find((s) => s.name === headName);
+  const tail = models.find((m) => m.name === tailName);
+  if (options.page === false || !headSource || !tail) {
+    if (options.page === true) throw new BadRequestError(`the page needs models named "${headName}" and "${tailName}" (a cut folder holds head.onnx and tail.onnx)`);
+    return undefined;
+  }
+  // The page gets the same bytes ORT would: external data read from the model's folder, inlined.
+  const headModel = modelForRuntime(headSource.path);
+  const sig = modelSignature(headModel.proto);
+  const input = sig.inputs[0];
+  const cut = sig.outputs[0];
+  const tailInput = tail.metadata.inputs[0];
+  if (!input || !cut || !tailInput) throw new BadRequestError(`the page needs a head with an input and an output, and a tail with an input`);
+  const samples = typeof options.samples === 'object' ? options.samples : loadDataset(options.samples ?? 'mnist', 'test', { limit: options.sampleCount ?? 200 });
+  const fullSource = sources.find((s) => s.name === (options.fullName ?? 'full'));
+  return siteRoutes({
+    head: headModel.bytes, headInput: input, cutOutput: cut.name,
+    ...(fullSource ? { full: modelForRuntime(fullSource.path).bytes } : {}),
+    tailModel: tail.name, tailInput: tailInput.name, samples,
+  });
+}
+
 /**
  * `cleave serve` as a library call: loads the models named by `args` (directories of .onnx,
  * files, name=path), starts the v2 server, and adds the browser page when a head and a tail
  * are among them.
  */
 export async function serveModels(args: readonly string[], options: ServeOptions = {}): Promise<ServeResult> {
+  // Bad limits fail before the models take their time to load.
+  resolveLimits(options);
   const sources = modelSources(args);
   const models = await loadModels(sources, {
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.batching ? { batching: options.batching } : {}),
   });
-  const headName = options.headName ?? 'head';
-  const tailName = options.tailName ?? 'tail';
-  const headSource = sources.find((s) => s.name === headName);
-  const tail = models.find((m) => m.name === tailName);
-  let routes: ServerOptions['routes'];
-  if (options.page !== false && headSource && tail) {
-    const headProto = readModel(headSource.path);
-    const sig = modelSignature(headProto);
-    const input = sig.inputs[0];
-    const cut = sig.outputs[0];
-    const tailInput = tail.metadata.inputs[0];
-    if (!input || !cut || !tailInput) throw new BadRequestError(`the page needs a head with an input and an output, and a tail with an input`);
-    const samples = typeof options.samples === 'object' ? options.samples : loadDataset(options.samples ?? 'mnist', 'test', { limit: options.sampleCount ?? 200 });
-    const fullSource = sources.find((s) => s.name === (options.fullName ?? 'full'));
-    routes = siteRoutes({
-      head: new Uint8Array(readFileSync(headSource.path)), headInput: input, cutOutput: cut.name,
-      ...(fullSource ? { full: new Uint8Array(readFileSync(fullSource.path)) } : {}),
-      tailModel: tail.name, tailInput: tailInput.name, samples,
-    });
-  } else if (options.page === true) {
-    for (const m of models) await m.release();
-    throw new BadRequestError(`the page needs models named "${headName}" and "${tailName}" (a cut folder holds head.onnx and tail.onnx)`);
-  }
   let server: RunningServer;
+  let routes: ServerOptions['routes'];
   try {
+    routes = pageRoutes(sources, models, options);
     server = await startServer(models, { ...options, ...(routes ? { routes } : {}) });
   } catch (e) {
     for (const m of models) await m.release();

@@ -3,17 +3,17 @@ import { BadRequestError } from '../errors.js';
 import { InferCore, errorMessage, statusOf } from './infer-core.js';
 import { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
+import { HttpLimits, headerLength } from './http-limits.js';
+import { BodyBudget, type ConnectionLimits, resolveLimits } from './limits.js';
 import { type RunningStreamServer, startStreamServer } from './stream-server.js';
-import { type DecodeLimits, HEADER_LENGTH } from '../protocol/v2-wire.js';
+import type { DecodeLimits } from '../protocol/v2-wire.js';
 import { VERSION } from '../version.js';
 
-export interface ServerOptions {
+export interface ServerOptions extends ConnectionLimits {
   /** default 127.0.0.1 */
   readonly host?: string;
   /** default 0: any free port */
   readonly port?: number;
-  /** largest request body accepted (default 64 MiB); larger bodies get a 413 */
-  readonly bodyLimitBytes?: number;
   /** requests processed at once before new ones get a 503 (default 256) */
   readonly maxInflight?: number;
   readonly limits?: DecodeLimits;
@@ -32,8 +32,6 @@ export interface ServerOptions {
    * when absent.
    */
   readonly streamPort?: number;
-  /** stream connections with nothing in flight for this long are closed (default 5 minutes) */
-  readonly streamIdleTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -51,31 +49,41 @@ export interface RunningServer {
 export const SERVER_NAME = 'cleave';
 export const SERVER_VERSION = VERSION;
 
-function headerLength(req: FastifyRequest): number | undefined {
-  const h = req.headers[HEADER_LENGTH];
-  if (h === undefined) return undefined;
-  const text = Array.isArray(h) ? h.join(',') : h;
-  if (!/^\d{1,15}$/.test(text)) throw new BadRequestError(`Inference-Header-Content-Length must be a byte count, got "${text}"`);
-  return Number(text);
-}
-
 /**
  * A KServe v2 / Open Inference Protocol REST server over fastify, serving several models at
  * once (one ORT session each), with the binary tensor data extension and /metrics.
  */
 export async function startServer(models: readonly ServedModel[], options: ServerOptions = {}): Promise<RunningServer> {
-  const metrics = new Metrics();
-  const core = new InferCore(models, metrics, options.maxInflight ?? 256, options.limits);
+  const limits = resolveLimits(options);
+  const budget = new BodyBudget(limits.maxPendingBodyBytes);
+  const metrics = new Metrics(() => budget.heldBytes);
+  const httpLimits = new HttpLimits(limits, budget);
+  const core = new InferCore(models, metrics, options.maxInflight ?? 256, options.limits, limits.jsonLimitBytes);
   const app = Fastify({
     logger: false,
-    bodyLimit: options.bodyLimitBytes ?? 64 * 1024 * 1024,
+    bodyLimit: limits.bodyLimitBytes,
+    // Node answers 408 and closes a connection whose headers, or whole request, are late;
+    // it looks every `connectionsCheckingInterval` (30 s by default: far too coarse here).
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.idleTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+      // Node answers a missing Host with a bare 400; the hook below gives it a v2 error body.
+      requireHostHeader: false,
+    },
     // Idle keep-alive connections are closed at shutdown, busy ones finish their request.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    clientErrorHandler: httpLimits.clientErrorHandler,
   });
-  // Bodies are parsed by the v2 decoder (JSON header + binary tensors), whatever the content type says.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // Connections past the cap are closed as soon as they are accepted.
+  app.server.maxConnections = limits.maxConnections;
+  httpLimits.install(app);
+  app.addHook('onRequest', async (req) => {
+    if (req.headers.host === undefined && req.raw.httpVersion === '1.1') throw new BadRequestError('an HTTP/1.1 request needs a Host header');
+  });
 
   if (options.corsOrigin !== undefined) {
     const origin = options.corsOrigin;
@@ -142,10 +150,7 @@ export async function startServer(models: readonly ServedModel[], options: Serve
   const host = options.host ?? '127.0.0.1';
   let stream: RunningStreamServer | undefined;
   try {
-    if (options.streamPort !== undefined) stream = await startStreamServer(core, {
-      host, port: options.streamPort, bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024 * 1024,
-      ...(options.streamIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.streamIdleTimeoutMs } : {}),
-    });
+    if (options.streamPort !== undefined) stream = await startStreamServer(core, { host, port: options.streamPort, limits, budget });
   } catch (e) {
     await app.close();
     throw e;

@@ -1,4 +1,4 @@
-import type { BackwardEmitter } from '../autodiff/node-grad-context.js';
+import type { NodeEmitter } from '../autodiff/emitter.js';
 import { BadRequestError } from '../errors.js';
 
 /** SGD with momentum and (coupled, L2) weight decay, as torch.optim.SGD. */
@@ -55,7 +55,7 @@ export function stateSlots(o: OptimizerSpec): readonly string[] {
  * (Nesterov: w - lr (g' + mu v')). AdamW: m' = b1 m + (1-b1) g; v' = b2 v + (1-b2) g^2;
  * w' = w - lr ((m'/bc1) / (sqrt(v'/bc2) + eps) + wd w).
  */
-export function emitUpdate(e: BackwardEmitter, o: OptimizerSpec, param: string, grad: string, stateInputs: readonly string[]): ParamUpdate {
+export function emitUpdate(e: NodeEmitter, o: OptimizerSpec, param: string, grad: string, stateInputs: readonly string[]): ParamUpdate {
   const p = `opt/${param}`;
   const op = (type: string, inputs: readonly string[], name: string) => e.emit(type, inputs, 1, `${p}/${name}`)[0] as string;
   const c = (name: string, v: number) => e.constant(`${p}/${name}`, 'float32', [], [v]);

@@ -1,19 +1,22 @@
 import { liftInitializers } from '../autodiff/lift.js';
-import { BadModelError, BadRequestError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
 import { makeTensor, tensorValue } from '../onnx/tensor.js';
 import type { ModelProto, TensorProto } from '../onnx/types.js';
 import { type RunTensor, Session } from '../runtime/session.js';
 import { type Batch, checkLabels } from '../data/batches.js';
 import type { ImageDataset } from '../data/image-dataset.js';
 import { makeBatch } from '../data/batches.js';
-import { NCHWC_DOMAIN, probeNchwcBlock } from './nchwc.js';
+import { probeNchwcBlock } from '../passes/nchwc.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, LR_INPUT } from './optimizers.js';
 import { buildTrainStep, type TrainStep, type TrainStepOptions } from './train-step.js';
 
 export interface StepResult {
+  /** the step's (weighted) loss */
   readonly loss: number;
-  /** samples of the batch classified correctly (before the update) */
+  /** samples of the batch the first output classified correctly (before the update) */
   readonly correct: number;
+  /** per trained output (TrainStep.outputs): its own loss and right answers */
+  readonly outputs: readonly { readonly loss: number; readonly correct: number }[];
 }
 
 export interface TrainerOptions extends TrainStepOptions {
@@ -56,17 +59,10 @@ export class Trainer {
   }
 
   static async create(model: ModelProto, options: TrainerOptions): Promise<Trainer> {
+    // Whether this ORT has NCHWc kernels is asked before building; which Convs they take is the
+    // pass's predicate (convsToNchwc), so the step is built once.
     const nchwcBlock = options.nchwcBlock ?? (options.nchwc === false ? undefined : await probeNchwcBlock());
-    if (nchwcBlock !== undefined) {
-      const step = buildTrainStep(model, { ...options, nchwcBlock });
-      try {
-        return new Trainer(step, await Session.fromModel(step.model, { threads: options.threads }), model, options.threads);
-      } catch (e) {
-        // ORT refused the NCHWc form (a Conv attribute its kernels lack): the portable step.
-        if (!(e instanceof BadModelError) || !step.model.graph.node.some((n) => n.domain === NCHWC_DOMAIN)) throw e;
-      }
-    }
-    const step = buildTrainStep(model, { ...options, nchwcBlock: undefined });
+    const step = buildTrainStep(model, { ...options, nchwcBlock });
     return new Trainer(step, await Session.fromModel(step.model, { threads: options.threads }), model, options.threads);
   }
 
@@ -102,7 +98,9 @@ export class Trainer {
       for (const st of p.state) this.values.set(st.input, get(st.output));
     }
     for (const b of s.buffers) this.values.set(b.name, get(b.output));
-    return { loss: get(s.loss)[0] as number, correct: get(s.correct)[0] as number };
+    const loss = get(s.loss)[0] as number;
+    const correct = get(s.correct)[0] as number;
+    return { loss, correct, outputs: s.outputs.length === 1 ? [{ loss, correct }] : s.outputs.map((o) => ({ loss: get(o.loss)[0] as number, correct: get(o.correct)[0] as number })) };
   }
 
   /** The inference model with the current weights and statistics (a checkpoint). */

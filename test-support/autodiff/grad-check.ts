@@ -1,4 +1,5 @@
-import { buildGradientModel } from '../../src/autodiff/backward.js';
+import assert from 'node:assert/strict';
+import { buildGradientModel, type GradientModel } from '../../src/autodiff/backward.js';
 import { liftInitializers } from '../../src/autodiff/lift.js';
 import { type AttrValue, ModelBuilder } from '../../src/graph/builder.js';
 import { Random } from '../../src/graph/random.js';
@@ -29,6 +30,8 @@ export interface GradCheckOptions {
   readonly samples?: number;
   readonly seed?: number;
   readonly binding?: { readonly batch?: number };
+  /** what runs as the analytic side: default autodiff's plain model (e.g. the ORT passes applied to it) */
+  readonly transform?: (g: GradientModel) => ModelProto;
 }
 
 export interface TensorGradCheck {
@@ -68,7 +71,7 @@ export async function gradCheck(model: ModelProto, feeds: Readonly<Record<string
   const rng = new Random(options.seed ?? 11);
   const r = Float32Array.from({ length: numelOf(y0.dims) }, () => rng.normal());
   const grad = buildGradientModel(lifted, { seeds: [{ tensor: output, grad: `${output}__seed` }], wrt, outputs: [output], binding: options.binding });
-  const backward = await Session.fromModel(grad.model);
+  const backward = await Session.fromModel(options.transform ? options.transform(grad) : grad.model);
   const analytic = await backward.run({ ...allFeeds, [`${output}__seed`]: { dtype: 'float32', dims: y0.dims, data: r } });
   await backward.release();
 
@@ -178,6 +181,12 @@ export async function checkOpGradient(
   const model = b.build();
   for (const o of model.graph.output) o.type = { tensorType: null };
   return gradCheck(model, feeds, wrt, options.tol ?? FD_TOLERANCE, { ...options, output: out });
+}
+
+/** checkOpGradient, asserting that every checked tensor is within tolerance. */
+export async function expectGradient(...args: Parameters<typeof checkOpGradient>): Promise<void> {
+  const checks = await checkOpGradient(...args);
+  assert.ok(gradChecksPass(checks), describeChecks(checks));
 }
 
 /** A readable summary for assertion messages. */

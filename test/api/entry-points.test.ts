@@ -25,7 +25,7 @@ describe('entry points', () => {
   it('package.json names cleave and its subpaths, each an entry file under src/api/ (the root: src/index.ts)', () => {
     assert.deepEqual(ENTRIES.map((e) => e.specifier), [
       'cleave', 'cleave/edge', 'cleave/edge/node', 'cleave/protocol', 'cleave/serve',
-      'cleave/data', 'cleave/train', 'cleave/interpret', 'cleave/net', 'cleave/profile',
+      'cleave/data', 'cleave/train', 'cleave/interpret', 'cleave/net', 'cleave/profile', 'cleave/exits', 'cleave/sparsity',
     ]);
     const files = readdirSync(join(ROOT, 'src', 'api')).map((f) => `src/api/${f}`);
     assert.deepEqual(ENTRIES.map((e) => e.source).sort(), ['src/index.ts', ...files].sort());

@@ -105,4 +105,21 @@ describe('gradients of GatherND and ScatterND against finite differences', () =>
     await expectClose(t, 'ScatterElements', [{ shape: [2, 3, 4] }, i64([3, 0, 1, 2, -1, 0, 0, 1, 2, 3, 3, 2], [2, 3, 2]), { shape: [2, 3, 2] }], { axis: -1 }, { opset: 13 });
     await expectClose(t, 'ScatterElements', [{ shape: [2, 5] }, i64([1, 3, 1, 0, 0, 4], [2, 3]), { shape: [2, 3] }], { axis: 1, reduction: 'add' }, { opset: 16 });
   });
+
+  it('Scatter (opset 9-10, ScatterElements\' former name): the data gradient (the updates\' needs GatherElements, opset 11)', async (t) => {
+    await expectClose(t, 'Scatter', [{ shape: [3, 4] }, i64([0, 2, 1, 2, 2, 0, 0, 1], [2, 4]), { shape: [2, 4], check: false }], { axis: 0 }, { opset: 10 });
+  });
+
+  it('CastLike: the gradient is cast back to the input\'s type', async (t) => {
+    await expectClose(t, 'CastLike', [{ shape: [2, 3] }, { shape: [1], value: [0] }], {}, { opset: 15 });
+  });
+
+  it('Mod (fmod): dA = dY reduced over broadcast axes, away from the jumps', async (t) => {
+    await expectClose(t, 'Mod', [{ shape: [2, 3] }, { shape: [3], value: [1.7, 2.9, 3.1] }], { fmod: 1 });
+  });
+
+  it('OneHot: the off and on values get the sums of dY off and on the indices', async (t) => {
+    await expectClose(t, 'OneHot', [i64([1, 0, 3, 2, -1, 0], [2, 3]), { shape: [], dtype: 'int64', value: [4] }, { shape: [2] }], { axis: 1 }, { opset: 11 });
+    await expectClose(t, 'OneHot', [i64([2, 0, 1]), { shape: [], dtype: 'int64', value: [3] }, { shape: [2] }], {}, { opset: 11 });
+  });
 });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeTransport } from '../../src/edge/node-transport.js';
-import { fetchTransport } from '../../src/edge/transport.js';
+import { MAX_REPLY_BYTES, fetchTransport } from '../../src/edge/transport.js';
 import type { EdgeTensor } from '../../src/edge/runtime.js';
 import { NetworkError } from '../../src/errors.js';
 import { startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
 import { faultServer } from '../../test-support/serve/fault-server.js';
-import { deadPort, expectLocalAfterRetries, expectServerOnRetry, image, predictThroughKill, serveSplitNet } from '../../test-support/serve/edge-fixtures.js';
+import { FAST_RETRY, deadPort, expectLocalAfterRetries, expectServerOnRetry, image, predictThroughKill, serveSplitNet } from '../../test-support/serve/edge-fixtures.js';
 import { splitNet } from '../../test-support/serve/split-net.js';
 
 for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', nodeTransport]] as const) describe(`edge client over ${transport}`, () => {
@@ -94,6 +94,30 @@ for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', n
       await expectLocalAfterRetries(client({ serverUrl: bad.url }), bad, 6);
     });
   }
+
+  it('a reply over the size limit is given up, declared or endless, and never held whole', async () => {
+    const huge = await faultServer((_n, _req, _body, res) => {
+      res.writeHead(200, { 'content-length': String(8 * 2 ** 30) });
+      res.write('{"model_name":"tail",');
+    });
+    const endless = await faultServer((_n, _req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1 << 20, 0x20);
+      const more = () => { while (!res.destroyed && res.write(chunk)); };
+      res.on('drain', more);
+      more();
+    });
+    try {
+      for (const fault of [huge, endless]) {
+        const p = await client({ serverUrl: fault.url, retry: { ...FAST_RETRY, retries: 0 } }).predict(image(8));
+        assert.equal(p.origin, 'local-exit');
+        assert.match(p.fallbackReason ?? '', new RegExp(`over the ${MAX_REPLY_BYTES}-byte limit for replies`));
+      }
+    } finally {
+      await huge.close();
+      await endless.close();
+    }
+  });
 
   it('a 400 is not retried: the request itself is wrong', async () => {
     const p = await client({ tailInput: 'nope' }).predict(image(7));

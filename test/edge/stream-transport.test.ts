@@ -90,6 +90,25 @@ describe('edge client over the stream transport (tcp://)', () => {
     });
   }
 
+  it('a good reply then garbage in one TCP chunk: the request gets the good reply, later ones a new connection', async () => {
+    const garbled = await faultStreamServer(async (n, _f, socket, forward) => {
+      if (n === 1) {
+        // The reply and the garbage leave in one write, so they arrive in one chunk.
+        const write = socket.write.bind(socket);
+        socket.write = ((chunk: Uint8Array) => write(new Uint8Array([...chunk, ...encoder.encode('garbage garbage')]))) as typeof socket.write;
+      }
+      await forward();
+    }, split.url);
+    try {
+      const first = await client({ serverUrl: garbled.url, head: split.head }).predict(image(8));
+      await split.expectWhole(first, image(8));
+      assert.equal(first.attempts, 1);
+      await split.expectWhole(await client({ serverUrl: garbled.url, head: split.head }).predict(image(9)), image(9));
+    } finally {
+      await garbled.close();
+    }
+  });
+
   it('server killed with 12 requests in flight: every request gets exactly one answer, with its origin', async () => {
     // The first 12 requests are held; then every connection drops at once. Retries reach a server that answers.
     let held = 0;

@@ -4,7 +4,8 @@ import { ModelBuilder } from '../../src/graph/builder.js';
 import { buildGradCamModel } from '../../src/interpret/gradcam.js';
 import { GradCam } from '../../src/interpret/gradcam-run.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import { assertCloseToScale, referenceCam } from '../../test-support/interpret/rewrite-checks.js';
+import { referenceCam } from '../../test-support/interpret/reference-cam.js';
+import { assertCloseToScale } from '../../test-support/passes/rewrite-checks.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 
 const RTOL = 1e-4;

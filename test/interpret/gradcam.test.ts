@@ -6,7 +6,7 @@ import { GradCam } from '../../src/interpret/gradcam-run.js';
 import { readModel } from '../../src/onnx/model-file.js';
 import { makeBatch } from '../../src/data/batches.js';
 import { loadMnist } from '../../src/data/datasets.js';
-import { referenceCam } from '../../test-support/interpret/rewrite-checks.js';
+import { referenceCam } from '../../test-support/interpret/reference-cam.js';
 import { randomTensor } from '../../test-support/random-tensor.js';
 
 /** input [N,2,8,8] -> conv a (4) -> relu -> conv b (6, stride 2) -> relu -> GAP -> flatten -> fc (5 classes). */

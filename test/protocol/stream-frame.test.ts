@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadRequestError } from '../../src/errors.js';
-import { FrameReader, type ReplyFrame, type RequestFrame, encodeReplyFrame, encodeRequestFrame, parseInferPath, requestFramePrefix } from '../../src/protocol/stream-frame.js';
+import { FrameReader, FrameStreamError, type ReplyFrame, type RequestFrame, encodeReplyFrame, encodeRequestFrame, parseInferPath, requestFramePrefix } from '../../src/protocol/stream-frame.js';
 import { decodeInferRequest, encodeInferRequest } from '../../src/protocol/v2-wire.js';
 
 const body = encodeInferRequest({ id: 'r1', inputs: [{ name: 'cut', datatype: 'FP32', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }] });
@@ -66,6 +66,25 @@ describe('stream frames', () => {
     const longPath = encodeRequestFrame(1, '/v2/models/m/infer', new Uint8Array(0));
     longPath[6] = 200; // path length past the frame's end
     assert.throws(() => new FrameReader(1 << 20).push(longPath), /does not fit/);
+  });
+
+  it('garbage after whole frames in the same chunk: the error carries those frames, and the stream stays broken', () => {
+    const a = encodeRequestFrame(1, '/v2/models/tail/infer', body.body, body.headerLength);
+    const b = encodeRequestFrame(2, '/v2/models/tail/infer', body.body, body.headerLength);
+    const garbage = new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n');
+    const reader = new FrameReader(1 << 20);
+    let caught: unknown;
+    try {
+      reader.push(new Uint8Array([...a, ...b, ...garbage]));
+    } catch (e) {
+      caught = e;
+    }
+    assert.ok(caught instanceof FrameStreamError && caught instanceof BadRequestError);
+    assert.deepEqual(caught.frames.map((f) => f.tag), [1, 2]);
+    assert.match(caught.message, /larger than the limit/);
+    assert.equal(reader.bufferedBytes, 0, 'nothing after the break is held');
+    // A later chunk, even a valid frame, cannot be read past the break.
+    assert.throws(() => reader.push(a), (e: unknown) => e instanceof FrameStreamError && e.frames.length === 0 && /larger than the limit/.test(e.message));
   });
 
   it('reads the model name and version from the path, %-escapes included', () => {

@@ -37,6 +37,8 @@ class RawClient {
   }
 }
 
+const JSON_LIMIT = 1 << 15;
+
 const inferBody = (seed: number, id = `r${seed}`) =>
   encodeInferRequest({ id, inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1, 28, 28], data: image(seed) }], parameters: { binary_data_output: true } });
 
@@ -45,7 +47,7 @@ describe('stream transport (server side)', () => {
   let direct: Session;
   before(async () => {
     const full = splitNet('full');
-    server = await startServer([await ServedModel.load('full', full, full)], { streamPort: 0, bodyLimitBytes: 1 << 16 });
+    server = await startServer([await ServedModel.load('full', full, full)], { streamPort: 0, bodyLimitBytes: 1 << 16, jsonLimitBytes: JSON_LIMIT });
     direct = await Session.fromModel(encodeModel(full));
   });
   after(async () => {
@@ -112,6 +114,30 @@ describe('stream transport (server side)', () => {
     c.socket.end();
   });
 
+  it('a valid frame then garbage in one TCP chunk: the valid request is answered, then the error (tag 0), then the close', async () => {
+    const c = new RawClient(server.streamUrl as string);
+    const b = inferBody(3);
+    const frame = encodeRequestFrame(21, '/v2/models/full/infer', b.body, b.headerLength);
+    c.socket.write(new Uint8Array([...frame, ...new TextEncoder().encode('garbage garbage garbage')]));
+    await c.closed;
+    assert.deepEqual(c.replies.map((r) => [r.tag, r.status]), [[21, 200], [0, 400]]);
+    assert.equal(decodeInferResponse(c.replies[0]?.body as Uint8Array, c.replies[0]?.headerLength).id, 'r3');
+  });
+
+  it('a frame whose JSON is over the JSON limit gets a 413 naming the limit; the connection serves on', async () => {
+    const c = new RawClient(server.streamUrl as string);
+    const json = new TextEncoder().encode(JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1, 28, 28], data: Array.from(image(4)) }], pad: 'x'.repeat(1 << 15) }));
+    c.socket.write(encodeRequestFrame(1, '/v2/models/full/infer', json));
+    const b = inferBody(4);
+    c.socket.write(encodeRequestFrame(2, '/v2/models/full/infer', b.body, b.headerLength));
+    const replies = await c.until(2);
+    const r1 = replies.find((r) => r.tag === 1) as ReplyFrame;
+    assert.equal(r1.status, 413);
+    assert.match(new TextDecoder().decode(r1.body), new RegExp(`JSON limit of ${JSON_LIMIT} bytes`));
+    assert.equal(replies.find((r) => r.tag === 2)?.status, 200);
+    c.socket.end();
+  });
+
   it('counts stream requests in /metrics like REST ones', async () => {
     const text = server.metrics.render();
     assert.match(text, /model="full",status="200"/);
@@ -122,7 +148,7 @@ describe('stream transport (server side)', () => {
 describe('stream transport idle connections', () => {
   it('a connection idle past the timeout is closed by the server; a new one is served', async () => {
     const full = splitNet('full');
-    const server = await startServer([await ServedModel.load('full', full, full)], { streamPort: 0, streamIdleTimeoutMs: 150 });
+    const server = await startServer([await ServedModel.load('full', full, full)], { streamPort: 0, idleTimeoutMs: 150 });
     try {
       const c = new RawClient(server.streamUrl as string);
       const b = inferBody(1);

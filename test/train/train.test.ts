@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadRequestError } from '../../src/errors.js';
 import { buildModel } from '../../src/models/catalogue.js';
+import { smallVgg } from '../../src/models/small-vgg.js';
 import { tensorValue } from '../../src/onnx/tensor.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { makeBatch } from '../../src/data/batches.js';
 import { loadFashionMnist, loadMnist } from '../../src/data/datasets.js';
 import { fit } from '../../src/train/fit.js';
+import { NCHWC_DOMAIN, probeNchwcBlock } from '../../src/passes/nchwc.js';
 import { buildTrainStep } from '../../src/train/train-step.js';
 import { Trainer } from '../../src/train/trainer.js';
 
@@ -85,5 +87,21 @@ describe('training on real images', () => {
     const bad = { ...makeBatch(ds, [0, 1]), labels: Uint8Array.of(3, 12) };
     await assert.rejects(trainer.train(bad), (e: unknown) => e instanceof BadRequestError && /label 12/.test(e.message));
     await trainer.release();
+  });
+
+  it('the Trainer takes ORT\'s NCHWc kernels where this CPU has them and matches the portable step on the first step', async () => {
+    const block = await probeNchwcBlock();
+    const ds = loadFashionMnist('train', { limit: 16 });
+    const batch = makeBatch(ds, Array.from({ length: 16 }, (_, i) => i), 10);
+    const model = smallVgg({ seed: 1, dropout: 0 });
+    const options = { batch: 16, optimizer: { kind: 'sgd' as const, lr: 0.01 }, threads: 1 };
+    const fast = await Trainer.create(model, options);
+    const portable = await Trainer.create(model, { ...options, nchwc: false });
+    assert.equal(fast.step.model.graph.node.some((n) => n.domain === NCHWC_DOMAIN), block !== undefined);
+    assert.ok(!portable.step.model.graph.node.some((n) => n.domain === NCHWC_DOMAIN));
+    const [a, b] = [await fast.train(batch), await portable.train(batch)];
+    assert.ok(Math.abs(a.loss - b.loss) < 1e-4 * Math.max(1, Math.abs(b.loss)), `loss ${a.loss} vs ${b.loss}`);
+    await fast.release();
+    await portable.release();
   });
 });

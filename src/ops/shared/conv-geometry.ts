@@ -70,3 +70,14 @@ export function resolvedPads(spatialIn: readonly number[], spatialOut: readonly 
   }
   return pads;
 }
+
+/**
+ * The one-hot kernel [C*K, 1, ...kernel] that makes a Conv of group C copy each input channel's
+ * K = prod(kernel) taps into K channels (im2col): output channel c*K + j reads tap j of channel c.
+ */
+export function im2colKernel(channels: number, kernel: readonly number[]): { dims: number[]; data: Float32Array } {
+  const k = kernel.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(channels * k * k);
+  for (let c = 0; c < channels; c++) for (let j = 0; j < k; j++) data[(c * k + j) * k + j] = 1;
+  return { dims: [channels * k, 1, ...kernel], data };
+}

@@ -28,12 +28,16 @@ function aligned(ctx: OpContext, inputs: Inputs): Inputs {
   return [a, bAligned, ...inputs.slice(2)];
 }
 
-/** The opset 1-6 form of a binary elementwise op, delegating to its modern (opset 7+) rule. */
+/**
+ * The opset 1-6 form of a binary elementwise op, delegating to its modern (opset 7+) rule. No
+ * gradient: ONNX Runtime has no kernels before opset 7, so a gradient graph of such a model
+ * could not run.
+ */
 export function legacyBroadcast(modern: OpDef): OpDef {
   return {
     opType: modern.opType,
     sinceVersion: 1,
-    differentiable: modern.differentiable,
+    differentiable: [false],
     inferShape: (ctx, inputs) => modern.inferShape(ctx, aligned(ctx, inputs)),
     cost: (ctx, inputs, outputs) => modern.cost(ctx, inputs, outputs),
     evaluate: (ctx, inputs) => modern.evaluate?.(ctx, aligned(ctx, inputs)),
