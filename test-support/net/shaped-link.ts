@@ -381,13 +381,14 @@ export class ShapedLink {
   /**
    * Change the rate of both directions in place (tc qdisc change: the packets queued in tbf
    * stay queued, connections carry on), keeping the delay, loss, buffer and bucket of the last
-   * configure(). For runs that change the link under a running client.
+   * configure() (a bucket it left to the default follows the new rate, as burstBytesFor says).
+   * For runs that change the link under a running client.
    */
   setRate(rateBps: number): void {
     const s = this.settings;
     if (!s) throw new Error('setRate needs a configure() first');
     this.settings = { ...s, rateBps };
-    const burst = String(s.burstBytes ?? DEFAULT_BURST_BYTES);
+    const burst = String(s.burstBytes ?? burstBytesFor(rateBps));
     for (const ns of [this.nsA, this.nsB]) {
       inNs(ns, ['tc', 'qdisc', 'change', 'dev', TUN, 'root', 'tbf', 'rate', `${Math.round(rateBps)}bit`, 'burst', burst, 'limit', String(Math.round(s.queueBytes))]);
     }

@@ -45,6 +45,14 @@ export interface SplitMeasurement extends GridPoint {
   /** end-to-end times of the frames compared (the ones whose processes were not starved) */
   readonly samplesMs: readonly number[];
   readonly measuredMs: number;
+  /**
+   * Median over the compared frames of their time less their processes' CPU waits. A wait
+   * delays a frame by at most its own length, and the waits of several processes may overlap,
+   * so each frame's time on an idle machine lies between its time less its waits and its time:
+   * the medians bound the idle machine's median the same way ([measuredLowMs, measuredMs]).
+   * Absent in runs stored before it was recorded.
+   */
+  readonly measuredLowMs?: number;
   /** warm-up frames before the timed ones, timed frames per connection (client run), and the client's pause after each reply, ms */
   readonly warmup?: number;
   readonly count?: number;
@@ -53,11 +61,15 @@ export interface SplitMeasurement extends GridPoint {
   readonly slowStartAfterIdle?: boolean;
   /** timed frames set aside because the measuring processes waited for a CPU (starvation.ts) */
   readonly starvedFrames?: number;
+  /** starved frames compared anyway, too few having run unstarved (MeasureOptions.allowStarved) */
+  readonly starvedCompared?: number;
   /** median and largest CPU wait of the client's, server's and delay line's main threads per frame, ms */
   readonly runDelayMs?: number;
   readonly maxRunDelayMs?: number;
   /** the delay line's cut of the compared frames (wire-split.ts): medians, ms */
   readonly networkMs?: number;
+  /** the network part's lower bound, as measuredLowMs */
+  readonly networkLowMs?: number;
   readonly serverGapMs?: number;
   readonly clientHostMs?: number;
 }
@@ -127,4 +139,15 @@ export function scoreSplit(m: SplitMeasurement, simRuns = 21): SplitRow {
     analyticNetworkError: (analyticNetworkMs - m.networkMs) / m.networkMs,
     simulatedNetworkError: (simulatedNetworkMs - m.networkMs) / m.networkMs,
   };
+}
+
+/**
+ * How far a prediction lies outside the measured interval [lowMs, highMs] (what the frames took
+ * less their CPU waits, and what they took), relative to the end it passed: 0 inside. With
+ * frames that did not wait, lowMs = highMs and this is the plain relative error's size.
+ */
+export function errorOutside(predictedMs: number, lowMs: number, highMs: number): number {
+  if (predictedMs > highMs) return (predictedMs - highMs) / highMs;
+  if (predictedMs < lowMs) return (lowMs - predictedMs) / lowMs;
+  return 0;
 }
