@@ -86,7 +86,7 @@ function measurement(caseName: SplitCaseName, point: GridPoint, o: MeasureOption
     starvedFrames: ok.length - unstarved.length, starvedCompared: clean.length - unstarved.length,
     runDelayMs: med(ok, (f) => f.runDelayMs), maxRunDelayMs: Math.max(0, ...ok.map((f) => f.runDelayMs)),
     ...(traced.length > 0
-      ? { networkMs: med(traced, (w) => w.networkMs), networkLowMs: med(traced, (w) => Math.max(0, w.networkMs - w.runDelayMs)), serverGapMs: med(traced, (w) => w.serverGapMs), clientHostMs: med(traced, (w) => w.clientSendMs + w.clientReceiveMs) }
+      ? { networkMs: med(traced, (w) => w.networkMs), networkLowMs: med(traced, (w) => Math.max(0, w.networkMs - w.runDelayMs)), networkMinMs: Math.min(...traced.map((w) => w.networkMs)), serverGapMs: med(traced, (w) => w.serverGapMs), clientHostMs: med(traced, (w) => w.clientSendMs + w.clientReceiveMs) }
       : {}),
   };
 }

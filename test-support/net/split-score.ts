@@ -70,6 +70,8 @@ export interface SplitMeasurement extends GridPoint {
   readonly networkMs?: number;
   /** the network part's lower bound, as measuredLowMs */
   readonly networkLowMs?: number;
+  /** the network part of the compared frame that took least on the wire (CPU waits only add) */
+  readonly networkMinMs?: number;
   readonly serverGapMs?: number;
   readonly clientHostMs?: number;
 }

@@ -144,8 +144,9 @@ describe('real split inference over a shaped link', { skip: unavailable ? `real-
       assertModelsHold(r, detail);
     }
     // The restart costs about one RTT on the wire; the models must tell the two apart.
-    // On the wire: the least the restarted frames can have taken against the most the others did.
-    assert.ok((restarted.networkLowMs ?? 0) - (kept.networkMs ?? Infinity) > 0.6 * restarted.rttMs, `no restart seen on the wire:\n${detail}`);
+    // On the wire, frame against frame: the quickest of each (a CPU wait only adds time, and on an
+    // idle machine these frames scatter by under a millisecond).
+    assert.ok((restarted.networkMinMs ?? 0) - (kept.networkMinMs ?? Infinity) > 0.6 * restarted.rttMs, `no restart seen on the wire:\n${detail}`);
     assert.ok(restarted.analyticMs - kept.analyticMs > 0.6 * restarted.rttMs && restarted.simulatedMs - kept.simulatedMs > 0.6 * restarted.rttMs, `the models miss the restart:\n${detail}`);
   });
 });
