@@ -47,6 +47,8 @@ new and kept-alive connections (BBR, CUBIC; pauses below and above the RTO).
   --max-frame-s S  skip cells whose payload alone takes longer than S at the rate, default 2.5
   --quick          10 and 50 ms, 5 and 50 Mbit/s, the two MobileNetV2 cuts
   --out FILE       default bench/results/net-warm.json
+  --resume         keep the cells already in --out and measure only the grid's missing ones
+                   (a run that was stopped; give the same grid options)
   --table FILE     print the table of a stored results file re-scored by the current models
                    (no root needed); with --write, store the re-scored figures in it
   --help           this text
@@ -65,6 +67,32 @@ const abs = (x: number | undefined): string => (x === undefined || Number.isNaN(
 
 /** A cell: its measurement and models, and the machine's 1-minute load average when it started. */
 type WarmRow = SplitRow & { readonly load1?: number };
+
+/** What identifies a cell of the grid (a fresh connection's gap does not matter but is stored as run). */
+function cellKey(r: Pick<SplitRow, 'case' | 'congestionControl' | 'rateBps' | 'rttMs' | 'connection' | 'gapMs' | 'slowStartAfterIdle'>): string {
+  return [r.case, r.congestionControl, r.rateBps, r.rttMs, r.connection, r.gapMs, r.slowStartAfterIdle].join(' ');
+}
+
+/** A stored run to resume: its rows and how it was started. */
+interface StoredRun {
+  readonly date: string;
+  readonly command: string;
+  readonly resumed: readonly { date: string; command: string }[];
+  readonly seconds: number;
+  readonly loadStart: number;
+  readonly rows: readonly WarmRow[];
+}
+
+function storedRun(file: string): StoredRun | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const j = JSON.parse(text) as { date: string; command: string; resumed?: { date: string; command: string }[]; seconds?: number; load?: string; rows: WarmRow[] };
+  return { date: j.date, command: j.command, resumed: j.resumed ?? [], seconds: j.seconds ?? 0, loadStart: Number.parseFloat(j.load ?? '0'), rows: j.rows };
+}
 
 /** The connection kind a row belongs to in the summaries. */
 function kind(r: SplitRow): string {
@@ -90,6 +118,20 @@ function summary(rows: readonly SplitRow[]): Record<string, Record<string, numbe
   return out;
 }
 
+/** Median |error| per point of the grid (rate x RTT) and connection, over cuts and congestion controls: analytic / simulated. */
+function gridTable(rows: readonly SplitRow[]): string[] {
+  const kinds = ['new', 'kept-alive, short gap', 'kept-alive, long gap'] as const;
+  const kindOf = (r: SplitRow): string => kind(r).replace(', slow_start_after_idle 0', '');
+  const points = [...new Set(rows.map((r) => `${r.rateBps} ${r.rttMs}`))].map((k) => k.split(' ').map(Number) as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const cell = (g: readonly SplitRow[]): string => (g.length === 0 ? '' : `${abs(median(g.map((r) => Math.abs(r.analyticError))))} / ${abs(median(g.map((r) => Math.abs(r.simulatedError))))} (${g.length})`);
+  return [
+    `| rate | RTT | ${kinds.join(' | ')} |`,
+    `|---:|---:|${kinds.map(() => '---:').join('|')}|`,
+    ...points.map(([rate, rtt]) => `| ${rate / 1e6} Mbit/s | ${rtt} ms | ${kinds.map((k) => cell(rows.filter((r) => r.rateBps === rate && r.rttMs === rtt && kindOf(r) === k))).join(' | ')} |`),
+    `| all | all | ${kinds.map((k) => cell(rows.filter((r) => kindOf(r) === k))).join(' | ')} |`,
+  ];
+}
+
 function table(rows: readonly WarmRow[], meta: { date: string; load: string; realTime: boolean }): string {
   const s = summary(rows);
   const f1 = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(1));
@@ -102,6 +144,8 @@ function table(rows: readonly WarmRow[], meta: { date: string; load: string; rea
       (r) =>
         `| ${r.case} | ${r.rateBps / 1e6} Mbit/s | ${r.rttMs} ms | ${r.congestionControl} | ${kind(r)} | ${r.wireUpBytes} | ${r.measuredMs.toFixed(1)} | ${r.analyticMs.toFixed(1)} | ${pct(r.analyticError)} | ${r.simulatedMs.toFixed(1)} | ${pct(r.simulatedError)} | ${f1(r.networkMs)} | ${pct(r.analyticNetworkError)} | ${pct(r.simulatedNetworkError)} | ${r.starvedFrames ?? 0} | ${f1(r.load1)} |`,
     ),
+    '',
+    ...gridTable(rows),
     '',
     '| cc, connection | cells | median abs err analytic | simulated | network part: analytic | simulated |',
     '|---|---:|---:|---:|---:|---:|',
@@ -121,7 +165,7 @@ async function main(): Promise<void> {
     options: {
       rates: { type: 'string' }, rtts: { type: 'string' }, cases: { type: 'string' }, cc: { type: 'string' },
       count: { type: 'string' }, 'short-gap': { type: 'string' }, 'long-gap': { type: 'string' }, 'max-frame-s': { type: 'string' },
-      quick: { type: 'boolean' }, out: { type: 'string' }, table: { type: 'string' }, write: { type: 'boolean' }, help: { type: 'boolean' },
+      quick: { type: 'boolean' }, resume: { type: 'boolean' }, out: { type: 'string' }, table: { type: 'string' }, write: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -162,31 +206,38 @@ async function main(): Promise<void> {
   const cutBytes: Record<SplitCaseName, number> = { 'lenet-pool1': 4704, 'lenet-relu1': 18_816, 'mobilenetv2-stem': 131_072, 'mobilenetv2-176-stem': 991_232 };
   const started = Date.now();
   const loadStart = loadavg()[0] ?? 0;
-  const rows: WarmRow[] = [];
-  const cellLoads: number[] = [];
+  const command = `node build/bench/net/warm.js ${process.argv.slice(2).join(' ')}`.trim();
+  const earlier = values.resume === true ? storedRun(out) : undefined;
+  const rows: WarmRow[] = [...(earlier?.rows ?? [])];
+  const cellLoads: number[] = rows.flatMap((r) => (r.load1 === undefined ? [] : [r.load1]));
+  const measured = new Set(rows.map(cellKey));
   const save = (complete: boolean): void => {
     mkdirSync(dirname(out), { recursive: true });
-    const load = `${loadStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end, median over cells ${median(cellLoads).toFixed(1)}`;
+    const load = `${(earlier ? earlier.loadStart : loadStart).toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end, median over cells ${median(cellLoads).toFixed(1)}`;
+    const first = earlier ? { date: earlier.date, command: earlier.command, resumed: [...earlier.resumed, { date: new Date(started).toISOString(), command }] } : { date: new Date(started).toISOString(), command };
     writeFileSync(out, `${JSON.stringify({
-      date: new Date(started).toISOString(), complete, seconds: (Date.now() - started) / 1000, command: `node build/bench/net/warm.js ${process.argv.slice(2).join(' ')}`.trim(),
+      date: first.date, complete, seconds: (earlier?.seconds ?? 0) + (Date.now() - started) / 1000, command: first.command,
+      ...('resumed' in first ? { resumed: first.resumed } : {}),
       load, realTime: realTimeAvailable(), count, shortGapMs: shortGap, longGapMs: longGap, medianAbsError: summary(rows), rows,
     }, null, 2)}\n`);
   };
+  const gapOf = (m: Mode): number => (m.gap === 'short' ? (shortGap as number) : (longGap as number));
   for (const cc of ccs) {
     for (const name of cases) {
+      const cells = rates.flatMap((rateBps) => rtts.flatMap((rttMs) => modes(cc).map((m) => ({ rateBps, rttMs, m }))))
+        .filter((c) => (cutBytes[name] * 8) / c.rateBps <= (maxFrameS as number))
+        .filter((c) => !measured.has(cellKey({ case: name, congestionControl: cc, rateBps: c.rateBps, rttMs: c.rttMs, connection: c.m.connection, gapMs: gapOf(c.m), slowStartAfterIdle: c.m.slowStartAfterIdle })));
+      if (cells.length === 0) continue;
       const rig = await SplitRig.create(name, cc);
       try {
-        for (const rateBps of rates) for (const rttMs of rtts) {
-          if ((cutBytes[name] * 8) / rateBps > (maxFrameS as number)) continue;
+        for (const { rateBps, rttMs, m } of cells) {
           const point: GridPoint = { rateBps, rttMs, lossPct: 0 };
-          for (const m of modes(cc)) {
-            const load = loadavg()[0] ?? 0;
-            const r = await rig.measure(point, { connection: m.connection, count: count as number, gapMs: m.gap === 'short' ? shortGap : longGap, slowStartAfterIdle: m.slowStartAfterIdle });
-            rows.push({ ...r, load1: load });
-            cellLoads.push(load);
-            process.stderr.write(`${((Date.now() - started) / 60_000).toFixed(1)} min, load ${load.toFixed(1)}: ${name} ${rateBps / 1e6} Mbit/s ${rttMs} ms ${cc} ${kind(r)}: measured ${r.measuredMs.toFixed(1)} ms, analytic ${r.analyticMs.toFixed(1)} (${pct(r.analyticError)}), simulated ${r.simulatedMs.toFixed(1)} (${pct(r.simulatedError)}), starved ${r.starvedFrames}\n`);
-            save(false);
-          }
+          const load = loadavg()[0] ?? 0;
+          const r = await rig.measure(point, { connection: m.connection, count: count as number, gapMs: gapOf(m), slowStartAfterIdle: m.slowStartAfterIdle });
+          rows.push({ ...r, load1: load });
+          cellLoads.push(load);
+          process.stderr.write(`${((Date.now() - started) / 60_000).toFixed(1)} min, load ${load.toFixed(1)}: ${name} ${rateBps / 1e6} Mbit/s ${rttMs} ms ${cc} ${kind(r)}: measured ${r.measuredMs.toFixed(1)} ms, analytic ${r.analyticMs.toFixed(1)} (${pct(r.analyticError)}), simulated ${r.simulatedMs.toFixed(1)} (${pct(r.simulatedError)}), starved ${r.starvedFrames}\n`);
+          save(false);
         }
       } finally {
         await rig.close();
