@@ -167,13 +167,13 @@ function inNs(ns: string, args: readonly string[], input?: string): string {
   return run(['ip', 'netns', 'exec', ns, ...args], input);
 }
 
-/** Wait for a line on a child's stdout that satisfies `ok`, or fail on exit/timeout. */
-export function waitForLine(child: ChildProcess, ok: (line: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+/** Feed a child's stdout lines to `onLine` until it returns true; fail on the child's exit or a timeout. */
+function untilLine(child: ChildProcess, onLine: (line: string) => boolean, what: string, timeoutMs: number): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     if (!child.stdout) return reject(new Error(`${what}: no stdout`));
     const rl = createInterface({ input: child.stdout });
     const timer = setTimeout(() => done(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
-    const onExit = (code: number | null): void => done(new Error(`${what} exited (${code}) before it was ready`));
+    const onExit = (code: number | null): void => done(new Error(`${what} exited (${code}) before it answered`));
     function done(err?: Error): void {
       clearTimeout(timer);
       rl.removeAllListeners('line');
@@ -183,36 +183,28 @@ export function waitForLine(child: ChildProcess, ok: (line: string) => boolean, 
       else resolvePromise();
     }
     rl.on('line', (line) => {
-      if (ok(line)) done();
+      if (onLine(line)) done();
     });
     child.once('exit', onExit);
   });
 }
 
+/** Wait for a line on a child's stdout that satisfies `ok`, or fail on exit/timeout. */
+export function waitForLine(child: ChildProcess, ok: (line: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return untilLine(child, ok, what, timeoutMs);
+}
+
 /** The lines a child prints between a line that satisfies `first` and one that satisfies `last`. */
-function collectLines(child: ChildProcess, first: (line: string) => boolean, last: (line: string) => boolean, what: string, timeoutMs = 30_000): Promise<string[]> {
-  return new Promise((resolvePromise, reject) => {
-    if (!child.stdout) return reject(new Error(`${what}: no stdout`));
-    const rl = createInterface({ input: child.stdout });
-    const got: string[] = [];
-    let started = false;
-    const timer = setTimeout(() => done(new Error(`${what}: no end within ${timeoutMs} ms`)), timeoutMs);
-    const onExit = (code: number | null): void => done(new Error(`${what}: exited (${code})`));
-    function done(err?: Error): void {
-      clearTimeout(timer);
-      rl.removeAllListeners('line');
-      rl.close();
-      child.off('exit', onExit);
-      if (err) reject(err);
-      else resolvePromise(got);
-    }
-    rl.on('line', (line) => {
-      if (!started) started = first(line);
-      else if (last(line)) done();
-      else got.push(line);
-    });
-    child.once('exit', onExit);
-  });
+async function collectLines(child: ChildProcess, first: (line: string) => boolean, last: (line: string) => boolean, what: string, timeoutMs = 30_000): Promise<string[]> {
+  const got: string[] = [];
+  let started = false;
+  await untilLine(child, (line) => {
+    if (!started) started = first(line);
+    else if (last(line)) return true;
+    else got.push(line);
+    return false;
+  }, what, timeoutMs);
+  return got;
 }
 
 let counter = 0;
