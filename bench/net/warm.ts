@@ -41,14 +41,15 @@ new and kept-alive connections (BBR, CUBIC; pauses below and above the RTO).
   --rtts LIST      ms, default 10,50,100
   --cases LIST     cuts, default ${WARM_CASES.join(',')}
   --cc LIST        congestion controls, default bbr,cubic
-  --count N        timed frames per cell (unstarved), default 5
+  --count N        timed frames per cell whose processes did not wait for a CPU, default 5
+                   (up to 8 client runs of N frames each to find them)
   --short-gap MS   pause below the RTO, default 50
   --long-gap MS    pause above the RTO, default 1500
   --max-frame-s S  skip cells whose payload alone takes longer than S at the rate, default 2.5
   --quick          10 and 50 ms, 5 and 50 Mbit/s, the two MobileNetV2 cuts
   --out FILE       default bench/results/net-warm.json
   --resume         keep the cells already in --out and measure only the grid's missing ones
-                   (a run that was stopped; give the same grid options)
+                   and those that measured nothing (a run that was stopped; same grid options)
   --table FILE     print the table of a stored results file re-scored by the current models
                    (no root needed); with --write, store the re-scored figures in it
   --help           this text
@@ -101,8 +102,12 @@ function kind(r: SplitRow): string {
   return r.slowStartAfterIdle === false ? `kept-alive, ${gap}, slow_start_after_idle 0` : `kept-alive, ${gap}`;
 }
 
-function summary(rows: readonly SplitRow[]): Record<string, Record<string, number>> {
+/** A cell with at least one frame whose processes did not wait for a CPU (else it measured nothing). */
+const measuredCell = (r: SplitRow): boolean => r.samplesMs.length > 0;
+
+function summary(all: readonly SplitRow[]): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
+  const rows = all.filter(measuredCell);
   const keys = [...new Set(rows.map((r) => `${r.congestionControl} ${kind(r)}`))].sort();
   const medAbs = (xs: readonly (number | undefined)[]): number => median(xs.filter((x): x is number => x !== undefined).map(Math.abs));
   for (const key of keys) {
@@ -119,7 +124,8 @@ function summary(rows: readonly SplitRow[]): Record<string, Record<string, numbe
 }
 
 /** Median |error| per point of the grid (rate x RTT) and connection, over cuts and congestion controls: analytic / simulated. */
-function gridTable(rows: readonly SplitRow[]): string[] {
+function gridTable(all: readonly SplitRow[]): string[] {
+  const rows = all.filter(measuredCell);
   const kinds = ['new', 'kept-alive, short gap', 'kept-alive, long gap'] as const;
   const kindOf = (r: SplitRow): string => kind(r).replace(', slow_start_after_idle 0', '');
   const points = [...new Set(rows.map((r) => `${r.rateBps} ${r.rttMs}`))].map((k) => k.split(' ').map(Number) as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -140,9 +146,10 @@ function table(rows: readonly WarmRow[], meta: { date: string; load: string; rea
     '',
     '| cut | rate | RTT | cc | connection | request B | measured ms | analytic ms | err | simulated ms | err | net ms | net err analytic | net err sim | starved | load |',
     '|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (r) =>
-        `| ${r.case} | ${r.rateBps / 1e6} Mbit/s | ${r.rttMs} ms | ${r.congestionControl} | ${kind(r)} | ${r.wireUpBytes} | ${r.measuredMs.toFixed(1)} | ${r.analyticMs.toFixed(1)} | ${pct(r.analyticError)} | ${r.simulatedMs.toFixed(1)} | ${pct(r.simulatedError)} | ${f1(r.networkMs)} | ${pct(r.analyticNetworkError)} | ${pct(r.simulatedNetworkError)} | ${r.starvedFrames ?? 0} | ${f1(r.load1)} |`,
+    ...rows.map((r) =>
+      !measuredCell(r)
+        ? `| ${r.case} | ${r.rateBps / 1e6} Mbit/s | ${r.rttMs} ms | ${r.congestionControl} | ${kind(r)} | ${r.wireUpBytes} | every frame waited for a CPU |  |  |  |  |  |  |  | ${r.starvedFrames ?? 0} | ${f1(r.load1)} |`
+        : `| ${r.case} | ${r.rateBps / 1e6} Mbit/s | ${r.rttMs} ms | ${r.congestionControl} | ${kind(r)} | ${r.wireUpBytes} | ${r.measuredMs.toFixed(1)} | ${r.analyticMs.toFixed(1)} | ${pct(r.analyticError)} | ${r.simulatedMs.toFixed(1)} | ${pct(r.simulatedError)} | ${f1(r.networkMs)} | ${pct(r.analyticNetworkError)} | ${pct(r.simulatedNetworkError)} | ${r.starvedFrames ?? 0} | ${f1(r.load1)} |`,
     ),
     '',
     ...gridTable(rows),
@@ -208,7 +215,8 @@ async function main(): Promise<void> {
   const loadStart = loadavg()[0] ?? 0;
   const command = `node build/bench/net/warm.js ${process.argv.slice(2).join(' ')}`.trim();
   const earlier = values.resume === true ? storedRun(out) : undefined;
-  const rows: WarmRow[] = [...(earlier?.rows ?? [])];
+  // Cells where every frame waited for a CPU measured nothing: a resumed run measures them again.
+  const rows: WarmRow[] = (earlier?.rows ?? []).filter(measuredCell);
   const cellLoads: number[] = rows.flatMap((r) => (r.load1 === undefined ? [] : [r.load1]));
   const measured = new Set(rows.map(cellKey));
   const save = (complete: boolean): void => {
@@ -233,7 +241,7 @@ async function main(): Promise<void> {
         for (const { rateBps, rttMs, m } of cells) {
           const point: GridPoint = { rateBps, rttMs, lossPct: 0 };
           const load = loadavg()[0] ?? 0;
-          const r = await rig.measure(point, { connection: m.connection, count: count as number, gapMs: gapOf(m), slowStartAfterIdle: m.slowStartAfterIdle });
+          const r = await rig.measure(point, { connection: m.connection, count: count as number, gapMs: gapOf(m), slowStartAfterIdle: m.slowStartAfterIdle, maxRuns: 8 });
           rows.push({ ...r, load1: load });
           cellLoads.push(load);
           process.stderr.write(`${((Date.now() - started) / 60_000).toFixed(1)} min, load ${load.toFixed(1)}: ${name} ${rateBps / 1e6} Mbit/s ${rttMs} ms ${cc} ${kind(r)}: measured ${r.measuredMs.toFixed(1)} ms, analytic ${r.analyticMs.toFixed(1)} (${pct(r.analyticError)}), simulated ${r.simulatedMs.toFixed(1)} (${pct(r.simulatedError)}), starved ${r.starvedFrames}\n`);
