@@ -12,7 +12,7 @@ import { writeCut } from '../cut/write.js';
 import { graphFromModel } from '../graph/graph.js';
 import { buildModel } from '../models/catalogue.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
-import { readModel } from '../onnx/model-file.js';
+import { readModel, writeFileAtomic } from '../onnx/model-file.js';
 import { formatLoopbackReport, runLoopbackDemo } from './loopback.js';
 import { loadMnist } from '../data/datasets.js';
 import { comparisonText } from '../cli/run.js';
@@ -25,13 +25,15 @@ import { readDeployment } from '../package/deployment.js';
 import { getDevice } from '../profile/device-catalogue.js';
 import { planJson } from '../qos/plan-file.js';
 import { planModel } from '../qos/plan-model.js';
+import { planReport } from '../report/plan-report.js';
 import { serveModels } from '../serve/serve-models.js';
 import { PIXEL_SCALE } from '../data/batches.js';
 
 /**
  * `npm start`: the whole path on a small CNN built by cleave: analyse, list the cut points,
  * cut at the most promising one and verify that head -> tail reproduces the model; then the
- * trained LeNet split for real over loopback, and planned, deployed and run under a requirement.
+ * trained LeNet split for real over loopback, and planned, reported, deployed and run under a
+ * requirement.
  */
 async function demo(): Promise<void> {
   const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -104,21 +106,23 @@ const REQUIREMENT = {
 
 /**
  * From a requirement to a running deployment: `cleave plan` (measured on 300 MNIST test images),
- * `cleave deploy` into a temporary folder, `cleave serve` of that folder on 127.0.0.1 and
+ * `cleave report` beside the system's temporary files, `cleave deploy` into a temporary folder,
+ * `cleave serve` of that folder on 127.0.0.1 and
  * `cleave run --plan` against it, each as the library call the command makes.
  */
 async function planDeployRun(say: (s?: string) => void): Promise<void> {
-  say('== 5. Plan the trained LeNet under a requirement, deploy the plan, run it over loopback');
+  say('== 5. Plan the trained LeNet under a requirement, report the plan, deploy it, run it over loopback');
   say(`   requirement: ${REQUIREMENT.text}`);
   const images = 300;
   const model = readClassifier(TRAINED);
+  const testImages = loadImages('mnist', 'test', model, images).data;
   const { result, doc } = await planModel({
     model, modelPath: TRAINED, modelBytes: new Uint8Array(readFileSync(TRAINED)),
     devices: [getDevice('raspberry-pi-4')], networks: [getNetworkProfile('4g')], server: getDevice('xeon-server'),
     load: { devices: 1, fps: 0, workers: 1, connection: 'kept-alive', arrivals: 'periodic' },
     requirements: REQUIREMENT.requirements, simulateMax: 20, frames: 200,
     codecs: ['fp32', 'fp16', 'int8', 'int8+deflate'].map(parseCodec),
-    data: { name: 'mnist', images: loadImages('mnist', 'test', model, images).data, count: images },
+    data: { name: 'mnist', images: testImages, count: images },
   });
   if (!doc) throw new Error(`no configuration meets the demo's requirement; nearest: ${result.misses.map((m) => m.id).join('; ')}`);
   const r = doc.recommended;
@@ -131,7 +135,11 @@ async function planDeployRun(say: (s?: string) => void): Promise<void> {
   try {
     const planPath = join(dir, 'plan.json');
     writeFileSync(planPath, planJson(doc));
-    // ---- report: `cleave report plan.json -o report.html` will be written here (issue 17, item 6) ----
+    // The report outlives the demo's temporary folder, so it can be opened afterwards.
+    const report = await planReport(doc, { planFile: 'plan.json', model, data: { name: 'mnist', images: testImages }, scanImages: 64, thumbnails: 4 });
+    const reportPath = join(tmpdir(), 'cleave-demo-report.html');
+    writeFileAtomic(reportPath, new TextEncoder().encode(report.html));
+    say(`   report (Pareto front, latency breakdown, the four scenarios, I-SPLIT curve, Grad-CAM): ${reportPath}`);
     const out = join(dir, 'deploy');
     const deployed = await deployPlan(planPath, { out });
     say(`   deployed to <tmp>/deploy: ${deployed.files.join(', ')}`);
