@@ -43,7 +43,8 @@ export interface ReferenceRun<T> {
 /** Runs `script` (a path under the repository's bench/) and parses the JSON it prints. */
 export function runPython<T>(ref: PythonReference, root: string, script: string, args: readonly string[]): ReferenceRun<T> {
   const t0 = performance.now();
-  const r = spawnSync(ref.python, [join(root, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  // No __pycache__ beside the bench's Python files.
+  const r = spawnSync(ref.python, [join(root, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
   const processMs = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${script} failed (exit ${r.status}):\n${r.stderr}`);
   return { result: JSON.parse(r.stdout) as T, processMs };
