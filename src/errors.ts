@@ -14,8 +14,9 @@ export class CleaveError extends Error {
 
 /** The model file is not ONNX, is truncated, or is structurally invalid. */
 export class BadModelError extends CleaveError {
-  constructor(message: string) {
-    super('BAD_MODEL', message);
+  /** `code`: a subclass's own, finer one (its exit code stays the bad-model one) */
+  constructor(message: string, code = 'BAD_MODEL') {
+    super(code, message);
   }
 }
 
@@ -24,10 +25,11 @@ export class UnsupportedOpError extends CleaveError {
   readonly opType: string;
   readonly nodeName: string;
   readonly opset: number | undefined;
-  constructor(opType: string, nodeName: string, opset?: number, what = 'rule') {
+  /** `by`: who lacks it, cleave or the runtime ('ONNX Runtime' for a missing kernel) */
+  constructor(opType: string, nodeName: string, opset?: number, what = 'rule', by = 'cleave') {
     super(
       'UNSUPPORTED_OP',
-      `operator ${opType} (node "${nodeName}"${opset === undefined ? '' : `, opset ${opset}`}) has no ${what} in cleave`,
+      `operator ${opType} (node "${nodeName}"${opset === undefined ? '' : `, opset ${opset}`}) has no ${what} in ${by}`,
     );
     this.opType = opType;
     this.nodeName = nodeName;
@@ -49,6 +51,37 @@ export class CutError extends CleaveError {
   }
 }
 
+/**
+ * A model file names a path that leaves its folder (`..`, an absolute path, or a symbolic link
+ * resolving outside): refused, since a model is untrusted input and would copy that file.
+ */
+export class UnsafePathError extends BadModelError {
+  constructor(message: string) {
+    super(message, 'UNSAFE_PATH');
+  }
+}
+
+/**
+ * A tensor the work needs is larger than the limit (declared or inferred sizes, or a runtime
+ * allocation that failed): nothing was allocated for it. The message names the flag that
+ * raises the limit.
+ */
+export class TooLargeError extends CleaveError {
+  constructor(message: string) {
+    super('TOO_LARGE', message);
+  }
+}
+
+/**
+ * The JavaScript engine's own allocation failures ("Invalid typed array length", "Array buffer
+ * allocation failed") as a TooLargeError; anything else unchanged.
+ */
+export function fromAllocationFailure(e: unknown): unknown {
+  if (!(e instanceof RangeError)) return e;
+  if (!/typed array length|array buffer allocation|invalid array length|allocation failed/i.test(e.message)) return e;
+  return new TooLargeError(`a tensor is too large to allocate (${e.message}); use smaller inputs or a smaller --batch`);
+}
+
 /** A network peer failed: refused, timed out, or replied with something malformed. */
 export class NetworkError extends CleaveError {
   constructor(message: string) {
@@ -67,6 +100,13 @@ export class IoError extends CleaveError {
 export class BadProfileError extends CleaveError {
   constructor(message: string) {
     super('BAD_PROFILE', message);
+  }
+}
+
+/** No configuration of a plan's sweep meets the requirements; the message lists the nearest misses. */
+export class NoFeasiblePlanError extends CleaveError {
+  constructor(message: string) {
+    super('NO_FEASIBLE_PLAN', message);
   }
 }
 

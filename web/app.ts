@@ -1,4 +1,4 @@
-import { EdgeClient, type ModelRunner, type Prediction, type RawImage, type Transport, fetchTransport, imageToTensor, parseCodec } from 'cleave/edge';
+import { EdgeClient, type ModelRunner, type Prediction, type RawImage, type Transport, exitIndexOf, fetchTransport, imageToTensor, parseCodec } from 'cleave/edge';
 import { webRuntime } from './ort-web-runtime.js';
 
 /** The page's view of the server's /web/config.json. */
@@ -20,11 +20,16 @@ export interface PageResult {
   readonly className: string;
   readonly truth: number | null;
   readonly origin: string;
+  /** the exit's confidence (max softmax) when an exit answered */
+  readonly confidence: number | null;
   readonly codec: string;
   readonly bytesSent: number;
   readonly cutBytes: number;
   readonly timing: Prediction['timing'];
   readonly scores: number[];
+  /** the page's one client: its answers so far by origin, and its uplink estimate */
+  readonly byOrigin: Readonly<Record<string, number>>;
+  readonly uplinkMbps: number | null;
 }
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -59,8 +64,20 @@ async function main(): Promise<void> {
   const [, channels = 1, height = 28, width = 28] = config.input.shape;
   // "Link down" in the page: every request fails as if the network were gone.
   const down: Transport = async () => { throw new Error('link down (simulated in the page)'); };
+  const online = fetchTransport();
   $<HTMLInputElement>('offline').disabled = !full;
   $<HTMLInputElement>('sample').max = String(Math.max(0, config.samples - 1));
+  // The head's outputs besides the cut tensor are its early exits (`cleave cut` keeps them there).
+  const exits = head.outputNames.filter((n) => n !== config.cutOutput);
+  $<HTMLInputElement>('tau').disabled = exits.length === 0;
+  // One client for the page: its circuit breaker and its uplink estimate carry over from click to click.
+  const client = new EdgeClient({
+    serverUrl: location.origin, model: config.tailModel, head, cutOutput: config.cutOutput, tailInput: config.tailInput,
+    exits: exits.map((output, k) => ({ output, threshold: 1, index: exitIndexOf(output) ?? k })),
+    transport: (...args) => ($<HTMLInputElement>('offline').checked ? down : online)(...args),
+    retry: { timeoutMs: 5000, retries: 2, backoffMs: 20 },
+    ...(full ? { fallback: { full } } : {}),
+  });
 
   let current: { image: RawImage; truth: number | null } | undefined;
 
@@ -74,24 +91,29 @@ async function main(): Promise<void> {
   const classify = async (codecText: string): Promise<PageResult> => {
     if (!current) throw new Error('pick an image first');
     const codec = parseCodec(codecText);
-    const offline = $<HTMLInputElement>('offline').checked;
-    const client = new EdgeClient({
-      serverUrl: location.origin, model: config.tailModel, head, cutOutput: config.cutOutput, tailInput: config.tailInput, codec,
-      transport: offline ? down : fetchTransport(), retry: { timeoutMs: 5000, retries: 2, backoffMs: 20 },
-      ...(full ? { fallback: { full } } : {}),
-    });
+    // The exit threshold (max softmax): empty turns the exits off.
+    const tauText = $<HTMLInputElement>('tau').value.trim();
+    const tau = tauText === '' ? null : Number(tauText);
     const data = imageToTensor(current.image, channels, height, width);
-    const p = await client.predict({ [config.input.name]: { dtype: 'float32', dims: [1, channels, height, width], data } });
+    const p = await client.predict({ [config.input.name]: { dtype: 'float32', dims: [1, channels, height, width], data } }, {
+      codec, thresholds: Object.fromEntries(exits.map((e) => [e, tau])),
+    });
     const label = p.labels[0] ?? -1;
+    const stats = client.stats();
     const result: PageResult = {
-      label, className: config.classNames[label] ?? String(label), truth: current.truth, origin: p.origin, codec: p.codec,
+      label, className: config.classNames[label] ?? String(label), truth: current.truth, origin: p.origin, confidence: p.confidence?.[0] ?? null, codec: p.codec,
       bytesSent: p.bytesSent, cutBytes: p.cutBytes, timing: p.timing, scores: Array.from(p.scores.data as Float32Array),
+      byOrigin: stats.byOrigin, uplinkMbps: stats.uplinkMbps ?? null,
     };
     $('answer').textContent = `${result.className}`;
     $('truth').textContent = result.truth === null ? '(uploaded image)' : String(config.classNames[result.truth] ?? result.truth);
-    $('origin').textContent = result.origin === 'server' ? 'server' : `${result.origin} (${p.fallbackReason ?? ''})`;
+    $('origin').textContent = p.origin === 'server' ? 'server'
+      : p.origin.startsWith('exit-') ? `${p.origin} in the browser (confidence ${(result.confidence ?? 0).toFixed(3)} >= ${tau}), nothing sent`
+        : `${p.origin} (${p.fallbackReason ?? ''})`;
     $('bytes').textContent = `${result.bytesSent} B request (${result.cutBytes} B cut tensor, ${result.codec})`;
     $('split').textContent = `head ${p.timing.headMs.toFixed(1)} ms · encode ${p.timing.encodeMs.toFixed(1)} ms · network + tail ${p.timing.networkMs.toFixed(1)} ms · total ${p.timing.totalMs.toFixed(1)} ms`;
+    $('uplink').textContent = stats.uplinkMbps === undefined ? `not yet (${stats.measured} request${stats.measured === 1 ? '' : 's'} measured)` : `${stats.uplinkMbps.toFixed(1)} Mbit/s (median of the last requests)`;
+    $('counts').textContent = Object.entries(stats.byOrigin).map(([o, n]) => `${o} ${n}`).join(' · ');
     $('result').dataset.done = String(Number($('result').dataset.done ?? '0') + 1);
     return result;
   };
@@ -122,13 +144,14 @@ async function main(): Promise<void> {
   if (config.samples > 0) await loadSample(0);
   // For automation (the end-to-end test): the same path as the buttons.
   (window as unknown as { cleave: object }).cleave = {
-    classifySample: async (index: number, codec: string, offline = false) => {
+    classifySample: async (index: number, codec: string, offline = false, tau: number | null = null) => {
       $<HTMLInputElement>('offline').checked = offline;
+      $<HTMLInputElement>('tau').value = tau === null ? '' : String(tau);
       await loadSample(index);
       return classify(codec);
     },
   };
-  status(`ready: head in the browser (${runtime.name}), tail "${config.tailModel}" on ${location.host}${full ? '; whole model loaded for the fallback' : ''}`);
+  status(`ready: head in the browser (${runtime.name})${exits.length ? ` with ${exits.length} early exit${exits.length > 1 ? 's' : ''}` : ''}, tail "${config.tailModel}" on ${location.host}${full ? '; whole model loaded for the fallback' : ''}`);
   document.body.dataset.ready = 'true';
 }
 

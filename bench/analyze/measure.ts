@@ -27,6 +27,8 @@ given). Prints JSON: milliseconds, the process's peak RSS and CPU time.`,
   positionals: { min: 1, max: 2, usage: 'FILE [CUT[,CUT...]]' },
 });
 const [file, cutAt] = positionals as [string, string | undefined];
+// Peak RSS once Node has started, before reading the model (bench/analyze/deep reports both).
+const baseRssMiB = peakRssMiB();
 const t0 = performance.now();
 const analysis = analyze(graphFromModel(readModel(file)), { batch: 1, maxTensors: values['max-tensors'] });
 const analyzeMs = performance.now() - t0;
@@ -50,6 +52,7 @@ process.stdout.write(JSON.stringify({
   cutMs,
   pathMs,
   peakRssMiB: peakRssMiB(),
+  baseRssMiB,
   // CPU time of the whole process (user + system): on a shared machine, steadier than wall time.
   cpuMs: (cpu.user + cpu.system) / 1000,
   cutPoints: analysis.cutPoints.length,

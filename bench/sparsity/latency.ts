@@ -1,44 +1,39 @@
 /**
- * bench/sparsity/latency: ONNX Runtime latency of four forms of the same layers, at densities
+ * bench/sparsity/latency: ONNX Runtime latency of the forms of the same layers, at densities
  * 1/2, 1/4 and 1/8, per layer and for a whole head of the small VGG (28x28, Fashion-MNIST's
  * shape):
  *   dense         the model as built;
  *   masked-dense  the masked weights stored dense (zeros in them): what Dey et al.'s code runs;
  *   compact       packed kept weights + a bit mask, expanded by a subgraph ORT folds at load;
- *   structured    grouped Convs / block-diagonal MatMuls after a channel permutation.
- * Per form: the file bytes (and, for the head, the bytes as ONNX sparse_initializer), MFLOPs
- * counted from nonzeros (analysis with sparseNodeCounts), and the median latency of one
- * inference. The forms run interleaved, one run each per round, so load from other processes
- * on this shared machine stretches all of them alike; p10 is given beside the median.
+ *   structured    grouped Convs / block-diagonal MatMuls; each input permutation folded into
+ *                 the dense layer before where there is one (head), else a Gather;
+ *   gather        (head) structured with every permutation left a Gather: what the fold saves;
+ *   grouped       (layer) the grouped layer without its Gather: what a folded layer runs.
+ * Per form: the file bytes (and, for the masked model, the bytes as ONNX sparse_initializer),
+ * MFLOPs counted from nonzeros, and the median latency of one inference. The forms run
+ * interleaved, one run each per round, so load from other processes on this shared machine
+ * stretches all of them alike; p10 is given beside the median.
  * Prints tables; writes bench/results/sparsity-latency.json.
  *
- *   npx tsc -p tsconfig.json && node build/bench/sparsity/latency.js [--repeats R] [--threads T]
+ *   npm run build && node build/bench/sparsity/latency.js [--repeats R] [--threads T]
  *     [--batch B] [--cut TENSOR] [--width W] [--seed S] [--quick]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Analysis, analyze } from '../../src/analysis/analyze.js';
 import { table } from '../../src/cli/format.js';
 import { cutModel } from '../../src/cut/extract.js';
+import { CleaveError } from '../../src/errors.js';
 import { valueInfo } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { smallVgg } from '../../src/models/small-vgg.js';
-import { encodeModel } from '../../src/onnx/codec.js';
-import { CleaveError } from '../../src/errors.js';
 import type { ModelProto, NodeProto, TensorProto } from '../../src/onnx/types.js';
-import { machineFacts } from '../../src/profile/machine.js';
-import { summarize } from '../../src/net/stats.js';
 import { randomFeeds } from '../../src/runtime/random-feeds.js';
-import { type RunTensor, Session } from '../../src/runtime/session.js';
-import { sparseNodeCounts } from '../../src/sparsity/counts.js';
 import { densify } from '../../src/sparsity/densify.js';
 import { formatDensity } from '../../src/sparsity/degrees.js';
 import { presentRecords } from '../../src/sparsity/metadata.js';
 import { withSparseInitializers } from '../../src/sparsity/sparse-initializer.js';
 import { sparsify } from '../../src/sparsity/sparsify.js';
+import { countedFlops, fileBytes, load1m, machine, machineLine, positiveInt, timeModels, writeResult } from './shared.js';
 
 const USAGE = `Usage: node build/bench/sparsity/latency.js [options]
   --repeats R   timed rounds per form (default 200; 40 with --quick)
@@ -63,21 +58,15 @@ if (values.help) {
   process.exit(0);
 }
 const quick = values.quick ?? false;
-const repeats = Number(values.repeats ?? (quick ? 40 : 200));
-const threads = Number(values.threads);
-const batch = Number(values.batch);
+const repeats = positiveInt(values.repeats ?? (quick ? '40' : '200'), 'repeats', USAGE);
+const threads = positiveInt(values.threads, 'threads', USAGE);
+const batch = positiveInt(values.batch, 'batch', USAGE);
+const seed = positiveInt(values.seed, 'seed', USAGE, 0);
 const width = Number(values.width);
-const seed = Number(values.seed);
 const cut = values.cut as string;
-for (const [k, v] of Object.entries({ repeats, threads, batch, seed })) {
-  if (!Number.isInteger(v) || v < (k === 'seed' ? 0 : 1)) throw new Error(`--${k} must be a positive integer\n${USAGE}`);
-}
 const DENSITIES = quick ? [1 / 4] : [1 / 2, 1 / 4, 1 / 8];
-const FORMS = ['dense', 'masked-dense', 'compact', 'structured'] as const;
-type Form = (typeof FORMS)[number];
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../../..');
+type Form = 'dense' | 'masked-dense' | 'compact' | 'structured' | 'gather' | 'grouped';
 
 /** A model of one layer of `model`: its input at the analysed shape, the node, its weights. */
 function layerModel(model: ModelProto, analysis: Analysis, name: string): ModelProto {
@@ -93,45 +82,34 @@ function layerModel(model: ModelProto, analysis: Analysis, name: string): ModelP
   };
 }
 
-/** The four forms of `model` at a density (layers: every Conv/Gemm it has). */
-function forms(model: ModelProto, density: number): Record<Form, ModelProto> {
-  const compact = sparsify(model, { density, seed }).model;
-  return { dense: model, 'masked-dense': densify(compact), compact, structured: sparsify(model, { density, seed, structured: true }).model };
+/**
+ * The structured layer without its Gather, reading its input as it comes: not the same
+ * function, but the same work as a layer whose permutation was folded into the one before.
+ */
+function withoutGathers(model: ModelProto): ModelProto {
+  const gone = new Map(model.graph.node.filter((n) => n.opType === 'Gather' && n.name.endsWith('/permute')).map((n) => [n.output[0] as string, n.input[0] as string]));
+  const node = model.graph.node.filter((n) => !gone.has(n.output[0] as string)).map((n) => ({ ...n, input: n.input.map((t) => gone.get(t) ?? t) }));
+  return { ...model, graph: { ...model.graph, node } };
 }
 
-/** MFLOPs of a model counted from nonzeros (the analysis hook), at the bench's batch. */
-function mflops(model: ModelProto): number {
-  const graph = graphFromModel(model);
-  return analyze(graph, { batch, nodeCounts: sparseNodeCounts(graph) }).totals.flops / 1e6;
+/** The forms of `model` at a density (layers: every Conv/Gemm it has), and the structured form's input channels per group. */
+function forms(model: ModelProto, density: number, scope: 'head' | 'layer'): { models: Partial<Record<Form, ModelProto>>; channelsPerGroup: number[] } {
+  const compact = sparsify(model, { density, seed }).model;
+  const structured = sparsify(model, { density, seed, structured: true });
+  const common = { dense: model, 'masked-dense': densify(compact), compact, structured: structured.model };
+  const channelsPerGroup = structured.layers.map((l) => l.inputs / (l.groups ?? 1));
+  return {
+    models: scope === 'head'
+      ? { ...common, gather: sparsify(model, { density, seed, structured: true, foldPermutations: false }).model }
+      : { ...common, grouped: withoutGathers(structured.model) },
+    channelsPerGroup,
+  };
 }
 
 /** Bytes of the masked-dense model with its masked weights as ONNX sparse_initializer. */
 function sparseInitializerBytes(compact: ModelProto, masked: ModelProto): number {
   const weights = presentRecords(compact).map((r) => r.weight);
-  return encodeModel(withSparseInitializers(masked, weights)).length;
-}
-
-/** Median and p10 latency of each form, the forms interleaved round by round. */
-async function timeForms(models: Record<Form, ModelProto>, feeds: Record<string, RunTensor>): Promise<Record<Form, { medianMs: number; p10Ms: number }>> {
-  const sessions = await Promise.all(FORMS.map((f) => Session.fromModel(encodeModel(models[f]), { threads })));
-  const samples: number[][] = FORMS.map(() => []);
-  try {
-    for (let round = -Math.min(20, repeats); round < repeats; round++) {
-      for (let f = 0; f < FORMS.length; f++) {
-        const t0 = performance.now();
-        await (sessions[f] as Session).run(feeds);
-        if (round >= 0) (samples[f] as number[]).push(performance.now() - t0);
-      }
-    }
-  } finally {
-    await Promise.all(sessions.map((s) => s.release()));
-  }
-  const out = {} as Record<Form, { medianMs: number; p10Ms: number }>;
-  FORMS.forEach((f, i) => {
-    const s = summarize(samples[i] as number[]);
-    out[f] = { medianMs: s.medianMs, p10Ms: s.p10Ms };
-  });
-  return out;
+  return fileBytes(withSparseInitializers(masked, weights));
 }
 
 interface Row {
@@ -144,18 +122,22 @@ interface Row {
   readonly medianMs: number;
   readonly p10Ms: number;
   readonly loadAvg1m: number;
+  /** structured: input channels per group of each layer (ORT's grouped Conv pays from 16, its NCHWc block here) */
+  readonly channelsPerGroup?: readonly number[];
 }
 
 async function measure(scope: string, model: ModelProto, density: number): Promise<Row[]> {
-  const m = forms(model, density);
+  const f = forms(model, density, scope === 'head' ? 'head' : 'layer');
+  const m = f.models as Record<Form, ModelProto>;
   const graph = graphFromModel(model);
   const feeds = randomFeeds(graph, analyze(graph, { batch }).inference, 1);
-  const load = loadavg()[0] as number;
-  const times = await timeForms(m, feeds);
+  const load = load1m();
+  const times = await timeModels(m, feeds, { repeats, threads });
   const sparseInit = sparseInitializerBytes(m.compact, m['masked-dense']);
-  return FORMS.map((form) => ({
-    scope, density, form, bytes: encodeModel(m[form]).length, mflops: mflops(m[form]), ...times[form], loadAvg1m: load,
+  return (Object.keys(m) as Form[]).map((form) => ({
+    scope, density, form, bytes: fileBytes(m[form]), mflops: countedFlops(m[form], batch) / 1e6, ...times[form], loadAvg1m: load,
     ...(form === 'masked-dense' ? { sparseInitializerBytes: sparseInit } : {}),
+    ...(form === 'structured' || form === 'grouped' || form === 'gather' ? { channelsPerGroup: f.channelsPerGroup } : {}),
   }));
 }
 
@@ -163,9 +145,9 @@ const model = smallVgg({ seed: 2, width, batchNorm: 'seeded' });
 const analysis = analyze(graphFromModel(model), { batch });
 const head = cutModel(analysis, [cut]).head;
 const layers = graphFromModel(head).nodes.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm').map((n) => n.name);
-const machine = machineFacts();
+const m = machine();
 console.log(`small VGG (width ${width}), head up to ${cut}: ${layers.join(', ')}; batch ${batch}, ${threads} ORT thread(s), ${repeats} rounds`);
-console.log(`${machine.cpuModel}, ${machine.cpus} CPUs, ONNX Runtime ${machine.onnxruntime}; 1-min load average at start ${loadavg()[0]?.toFixed(1)}\n`);
+console.log(`${machineLine(m)}\n`);
 
 // The first conv (1 input channel) takes no density below 1: sparsify refuses it alone.
 const sparsifiable = layers.filter((name) => {
@@ -188,13 +170,10 @@ const dense = new Map(rows.filter((r) => r.form === 'dense').map((r) => [`${r.sc
 const show = (r: Row) => {
   const d = dense.get(`${r.scope}@${r.density}`) as Row;
   return [r.scope, formatDensity(r.density), r.form, (r.bytes / 1024).toFixed(1), r.sparseInitializerBytes === undefined ? '' : (r.sparseInitializerBytes / 1024).toFixed(1),
-    r.mflops.toFixed(2), r.medianMs.toFixed(3), r.p10Ms.toFixed(3), (d.medianMs / r.medianMs).toFixed(2), r.loadAvg1m.toFixed(1)];
+    r.mflops.toFixed(2), r.medianMs.toFixed(3), r.p10Ms.toFixed(3), (d.medianMs / r.medianMs).toFixed(2), ((r.mflops * 1e6) / (r.medianMs * 1e6)).toFixed(1), r.loadAvg1m.toFixed(1)];
 };
-const header = ['scope', 'density', 'form', 'KiB', 'sparse_init KiB', 'MFLOPs', 'median ms', 'p10 ms', 'speed-up', 'load'];
+const header = ['scope', 'density', 'form', 'KiB', 'sparse_init KiB', 'MFLOPs', 'median ms', 'p10 ms', 'speed-up', 'GFLOP/s', 'load'];
 console.log(table(header, rows.filter((r) => r.scope === 'head').map(show)));
 console.log(table(header, rows.filter((r) => r.scope !== 'head').map(show)));
 
-const out = join(root, 'bench/results/sparsity-latency.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ machine, options: { repeats, threads, batch, cut, width, seed }, layers, rows }, null, 1)}\n`);
-console.log(`wrote ${out}`);
+writeResult('latency', { machine: m, options: { repeats, threads, batch, cut, width, seed }, layers, rows });

@@ -106,6 +106,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
   const { tensors } = inference;
   const nodes: NodeRow[] = [];
   const learned = new Set<string>();
+  const withIssues = new Set(inference.issues.map((x) => x.node));
   let cumulative = 0;
   // Parameters the hook adds or removes against the learned initializers counted below.
   let paramsCorrection = 0;
@@ -116,7 +117,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
     const known = rule !== undefined
       && inputs.every((t, k) => t !== undefined || !node.input[k])
       && outputs.every((o, k) => o !== undefined || !node.output[k])
-      && !inference.issues.some((x) => x.node === graph.nodeNames[i]);
+      && !withIssues.has(graph.nodeNames[i] as string);
     const folded = inference.folded[i] as boolean;
     let cost = ZERO;
     if (known && !folded && rule) cost = rule.cost(nodeContext(graph, node, i), inputs, outputs as TensorInfo[]);

@@ -10,8 +10,6 @@ import type { Inference } from './infer.js';
 export interface Dataflow {
   readonly graph: Graph;
   readonly inference: Inference;
-  /** per node: the node itself and every node it depends on, through any edge */
-  readonly ancestors: readonly BitSet[];
   /** tensors computed from the graph inputs: graph inputs and outputs of layer nodes */
   readonly dataTensors: ReadonlySet<string>;
   /** per tensor: the layer nodes that read it (folded readers, like Shape, do not count) */
@@ -20,17 +18,6 @@ export interface Dataflow {
 }
 
 export function dataflowOf(graph: Graph, inference: Inference): Dataflow {
-  const n = graph.nodes.length;
-  const ancestors: BitSet[] = [];
-  graph.nodes.forEach((node, i) => {
-    const set = new BitSet(n);
-    set.add(i);
-    for (const t of node.input) {
-      const p = t ? graph.producer.get(t) : undefined;
-      if (p !== undefined) set.union(ancestors[p] as BitSet);
-    }
-    ancestors.push(set);
-  });
   const dataTensors = new Set<string>(graph.inputs.map((v) => v.name));
   const layerConsumers = new Map<string, number[]>();
   graph.nodes.forEach((node, i) => {
@@ -43,7 +30,7 @@ export function dataflowOf(graph: Graph, inference: Inference): Dataflow {
       layerConsumers.set(t, list);
     }
   });
-  return { graph, inference, ancestors, dataTensors, layerConsumers, graphOutputs: new Set(graph.outputs.map((o) => o.name)) };
+  return { graph, inference, dataTensors, layerConsumers, graphOutputs: new Set(graph.outputs.map((o) => o.name)) };
 }
 
 /**
@@ -67,12 +54,32 @@ export function crossingTensors(flow: Dataflow, head: BitSet, limit = Infinity):
   return out;
 }
 
+/**
+ * Nodes that `starts` depend on through any edge, themselves included, that `inside` admits
+ * (all when it is omitted); the walk does not pass through a node `inside` refuses. Iterative,
+ * so a graph's depth does not meet the call stack; linear in the nodes and edges it visits.
+ */
+export function ancestorNodes(graph: Graph, starts: Iterable<number>, inside: (node: number) => boolean = () => true): number[] {
+  const seen = new Set<number>();
+  const stack: number[] = [];
+  for (const s of starts) if (!seen.has(s) && inside(s)) { seen.add(s); stack.push(s); }
+  while (stack.length) {
+    const i = stack.pop() as number;
+    for (const t of (graph.nodes[i] as { input: string[] }).input) {
+      const p = t ? graph.producer.get(t) : undefined;
+      if (p !== undefined && !seen.has(p) && inside(p)) {
+        seen.add(p);
+        stack.push(p);
+      }
+    }
+  }
+  return [...seen];
+}
+
 /** The smallest head that computes `tensors`: their producers and everything those depend on. */
 export function headFor(flow: Dataflow, tensors: readonly string[]): BitSet {
   const head = new BitSet(flow.graph.nodes.length);
-  for (const t of tensors) {
-    const p = flow.graph.producer.get(t);
-    if (p !== undefined) head.union(flow.ancestors[p] as BitSet);
-  }
+  const producers = tensors.map((t) => flow.graph.producer.get(t)).filter((p): p is number => p !== undefined);
+  for (const i of ancestorNodes(flow.graph, producers)) head.add(i);
   return head;
 }

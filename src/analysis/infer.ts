@@ -2,6 +2,7 @@ import { BadModelError, BadRequestError, CleaveError } from '../errors.js';
 import { Attrs } from '../graph/attributes.js';
 import { type Graph, opsetOf } from '../graph/graph.js';
 import { dtypeFromCode, isFloat } from '../onnx/dtype.js';
+import { declaredDim } from '../onnx/model-check.js';
 import { isExternal, numelOf, tensorValue } from '../onnx/tensor.js';
 import type { NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import type { TensorInfo } from '../graph/tensor-meta.js';
@@ -65,13 +66,20 @@ function bindInput(v: ValueInfoProto, binding: ShapeBinding): TensorInfo {
   const dims = tt.shape?.dim ?? [];
   if (!tt.shape) throw new BadRequestError(`graph input "${v.name}" declares no shape; give one with --input-shape ${v.name}=1x3x224x224`);
   const batch = binding.batch ?? 1;
+  const hint = () => `--input-shape ${v.name}=${dims.map((x, k) => { const s = declaredDim(x); return k === 0 ? batch : typeof s === 'number' && s > 0 ? s : 'S'; }).join('x')}`;
   const shape = dims.map((d, i) => {
-    const value = Number(d.dimValue ?? 0);
-    if (value > 0 && !d.dimParam) return value;
+    const size = declaredDim(d);
+    if (typeof size === 'number') {
+      if (size > 0) return size;
+      // 0 is a real size (an empty tensor) and a negative one is no size: neither is symbolic.
+      throw new BadRequestError(
+        size === 0
+          ? `graph input "${v.name}" declares dimension 0 at position ${i}: an empty input has nothing to analyse or run; give a real size with ${hint()}`
+          : `graph input "${v.name}" declares dimension ${size} at position ${i}, which is not a size; give its shape with ${hint()}`,
+      );
+    }
     if (i === 0) return batch;
-    throw new BadRequestError(
-      `graph input "${v.name}" has a symbolic dimension "${d.dimParam || '?'}" at position ${i}; give its shape with --input-shape ${v.name}=${dims.map((x, k) => (k === 0 ? batch : Number(x.dimValue) || 'S')).join('x')}`,
-    );
+    throw new BadRequestError(`graph input "${v.name}" has a symbolic dimension "${size ?? '?'}" at position ${i}; give its shape with ${hint()}`);
   });
   return { dtype, shape };
 }
@@ -82,8 +90,8 @@ function declaredInfo(v: ValueInfoProto | undefined, batch: number): TensorInfo 
   if (!tt?.shape) return undefined;
   const shape: number[] = [];
   for (const [i, d] of tt.shape.dim.entries()) {
-    const value = Number(d.dimValue ?? 0);
-    if (value > 0 && !d.dimParam) shape.push(value);
+    const value = declaredDim(d);
+    if (typeof value === 'number' && value > 0) shape.push(value);
     else if (i === 0) shape.push(batch);
     else return undefined;
   }

@@ -1,5 +1,5 @@
 import { BitSet } from './bitset.js';
-import { crossingTensors, type Dataflow } from './dataflow.js';
+import type { CutIndex, Head } from './cut-index.js';
 
 /** States explored per region before giving up on it (a DenseNet block has too many). */
 export const MAX_REGION_STATES = 2000;
@@ -7,44 +7,39 @@ export const MAX_REGION_STATES = 2000;
 /**
  * Heads of every multi-tensor cut inside the regions between consecutive single-tensor cuts
  * (a residual block, an Inception module): each region's sets of layers closed under
- * dependence, explored one ready layer at a time. Returns the heads whose crossing has at most
- * `maxTensors` tensors, and the regions that were too large to explore whole.
+ * dependence, explored one ready layer at a time. A state is a set of the region's layers
+ * added to the head of the single cut before the region, so it costs the region's size, not
+ * the graph's. Calls `visit` with the crossing of each head where at most `maxTensors` tensors
+ * cross, in exploration order; returns how many regions were too large to explore whole.
  */
-export function regionCutHeads(flow: Dataflow, singleHeads: readonly BitSet[], maxTensors: number): { heads: BitSet[]; truncated: number } {
-  const { graph, inference } = flow;
-  const n = graph.nodes.length;
-  const layers = graph.nodes.map((_, i) => i).filter((i) => !inference.folded[i]);
-  // Data predecessors of each layer: the layers producing its non-constant inputs.
-  const preds = new Map<number, number[]>();
-  for (const i of layers) {
-    const list: number[] = [];
-    for (const t of graph.nodes[i]?.input ?? []) {
-      const p = t && !inference.constant.has(t) ? graph.producer.get(t) : undefined;
-      if (p !== undefined && !inference.folded[p]) list.push(p);
-    }
-    preds.set(i, list);
-  }
-  const layerCount = (s: BitSet) => layers.reduce((c, i) => c + (s.has(i) ? 1 : 0), 0);
-  const bounds = [new BitSet(n), ...[...singleHeads].sort((a, b) => layerCount(a) - layerCount(b))];
-  const all = new BitSet(n);
-  for (let i = 0; i < n; i++) all.add(i);
-  bounds.push(all);
-
-  const heads: BitSet[] = [];
+export function regionCutHeads(index: CutIndex, maxTensors: number, visit: (crossing: readonly string[]) => void): number {
+  const { graph, inference } = index.flow;
+  const regions: number[][] = Array.from({ length: index.singles.length + 1 }, () => []);
+  graph.nodes.forEach((_, i) => {
+    if (!inference.folded[i]) (regions[index.rank[i] as number] as number[]).push(i);
+  });
+  const local = new Int32Array(graph.nodes.length);
   let truncated = 0;
-  for (let r = 0; r + 1 < bounds.length; r++) {
-    const lo = bounds[r] as BitSet;
-    const hi = bounds[r + 1] as BitSet;
-    const region = layers.filter((i) => hi.has(i) && !lo.has(i));
-    if (region.length < 2) continue;
+  regions.forEach((region, j) => {
+    if (region.length < 2) return;
+    region.forEach((i, k) => { local[i] = k; });
+    // Data predecessors of each layer inside the region (those before it are in every state).
+    const preds = region.map((i) => {
+      const list: number[] = [];
+      for (const t of graph.nodes[i]?.input ?? []) {
+        const p = t && !inference.constant.has(t) ? graph.producer.get(t) : undefined;
+        if (p !== undefined && !inference.folded[p] && index.rank[p] === j) list.push(local[p] as number);
+      }
+      return list;
+    });
     const seen = new Set<string>();
-    const stack: BitSet[] = [lo];
+    const stack: BitSet[] = [new BitSet(region.length)];
     while (stack.length) {
       const state = stack.pop() as BitSet;
-      for (const i of region) {
-        if (state.has(i) || !(preds.get(i) ?? []).every((p) => state.has(p))) continue;
+      for (let k = 0; k < region.length; k++) {
+        if (state.has(k) || !(preds[k] as number[]).every((p) => state.has(p))) continue;
         const next = state.clone();
-        next.add(i);
+        next.add(k);
         const key = next.words.join(',');
         if (seen.has(key)) continue;
         if (seen.size >= MAX_REGION_STATES) {
@@ -54,9 +49,11 @@ export function regionCutHeads(flow: Dataflow, singleHeads: readonly BitSet[], m
         }
         seen.add(key);
         stack.push(next);
-        if (crossingTensors(flow, next, maxTensors).length <= maxTensors) heads.push(next);
+        const head: Head = { base: j - 1, extra: [...next].map((x) => region[x] as number) };
+        const crossing = index.crossing(head, maxTensors);
+        if (crossing.length <= maxTensors) visit(crossing);
       }
     }
-  }
-  return { heads, truncated };
+  });
+  return truncated;
 }

@@ -22,7 +22,9 @@ export function unsupportedSummary(a: Analysis): string[] {
   const opsets = new Map<string, number | undefined>();
   for (const i of a.issues) {
     if (i.code !== 'UNSUPPORTED_OP') continue;
-    byOp.set(i.opType, [...(byOp.get(i.opType) ?? []), i.node]);
+    const nodes = byOp.get(i.opType);
+    if (nodes) nodes.push(i.node);
+    else byOp.set(i.opType, [i.node]);
     opsets.set(i.opType, i.opset);
   }
   return [...byOp].map(([op, nodes]) =>

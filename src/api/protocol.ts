@@ -8,3 +8,4 @@
 export type { TensorData, V2Datatype } from '../protocol/datatypes.js';
 export { decodeInferRequest, decodeInferResponse, encodeInferRequest, encodeInferResponse, type InferRequest, type InferResponse, type WireTensor } from '../protocol/v2-wire.js';
 export { FrameReader, FrameStreamError, encodeReplyFrame, encodeRequestFrame, parseInferPath, requestFramePrefix, type Frame, type ReplyFrame, type RequestFrame } from '../protocol/stream-frame.js';
+export { SERVER_MS_PARAMETER, TIMING_REQUEST_PARAMETER, serverMsOf, wantsServerTime } from '../protocol/server-time.js';

@@ -8,7 +8,8 @@
 export { buildGradientModel, type GradSeed, type GradientModel, type GradientRequest } from '../autodiff/backward.js';
 export { liftInitializers } from '../autodiff/lift.js';
 export { optimiseForOrt, type OrtOptimiseOptions } from '../passes/optimise.js';
-export { LABELS_INPUT, buildTrainStep, type BufferSlot, type ParamSlot, type TrainStep, type TrainStepOptions } from '../train/train-step.js';
+export { LABELS_INPUT, buildTrainStep, type BufferSlot, type ParamSlot, type TrainStep, type TrainStepOptions, type TrainedOutput } from '../train/train-step.js';
+export type { WeightedOutput } from '../train/loss.js';
 export { Trainer, type StepResult, type TrainerOptions } from '../train/trainer.js';
 export { fit, type EpochStats, type FitOptions, type FitResult } from '../train/fit.js';
 export type { AdamSpec, OptimizerSpec, SgdSpec } from '../train/optimizers.js';

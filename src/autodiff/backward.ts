@@ -7,6 +7,8 @@ import type { TensorInfo } from '../graph/tensor-meta.js';
 import type { ModelProto, NodeProto, ValueInfoProto } from '../onnx/types.js';
 import { differentiableAt } from '../ops/op.js';
 import { nodeEmitter } from './emitter.js';
+import { EMIT_MIN_OPSET, raiseOpset } from './opset-upgrade.js';
+import { opsetProblems } from '../ops/opset-check.js';
 import { NodeGradContext } from './node-grad-context.js';
 
 /** A tensor whose gradient is given: by another tensor of the model, or by a new graph input. */
@@ -70,12 +72,27 @@ function ancestors(graph: Graph, targets: readonly string[]): Set<string> {
 }
 
 /**
+ * Every node cleave added (gradients, conversions of a raised model) must be valid ONNX at the
+ * result's opset; a node that is not would make ONNX Runtime refuse the whole graph with a
+ * message about a node the user never wrote. Named here instead, as an op cleave cannot
+ * differentiate at this opset.
+ */
+function checkEmitted(model: ModelProto, original: ReadonlySet<NodeProto>, shapes: ReadonlyMap<string, TensorInfo>): void {
+  const [problem] = opsetProblems(model, { only: (n) => !original.has(n), dtypeOf: (t) => shapes.get(t)?.dtype });
+  if (problem) throw new UnsupportedOpError(problem.opType, problem.node, problem.opset, 'valid form', `the graphs cleave emits (${problem.message}); re-export the model at a recent opset`);
+}
+
+/**
  * Reverse-mode differentiation of an ONNX model into another ONNX model. Walks the nodes on a
  * path from a `wrt` tensor to a seeded tensor in reverse topological order, asks each op's
  * rule to emit the nodes of its input gradients, sums contributions at fan-out, and returns
- * one model with the forward outputs and `<wrt>_grad` outputs.
+ * one model with the forward outputs and `<wrt>_grad` outputs. A model below EMIT_MIN_OPSET
+ * is raised to it first (opset-upgrade.ts), so the result may import a newer opset than the
+ * model; every emitted node is checked against the ONNX schema of the result's opset.
  */
-export function buildGradientModel(model: ModelProto, request: GradientRequest): GradientModel {
+export function buildGradientModel(original: ModelProto, request: GradientRequest): GradientModel {
+  // Below EMIT_MIN_OPSET the forms the rules emit do not exist: the model is raised first.
+  const model = raiseOpset(original, EMIT_MIN_OPSET, request.binding);
   const graph = graphFromModel(model);
   const inference = inferShapes(graph, request.binding ?? {});
   const tensors = inference.tensors;
@@ -199,5 +216,6 @@ export function buildGradientModel(model: ModelProto, request: GradientRequest):
   const out: ModelProto = { ...appended, graph: { ...appended.graph, valueInfo: [] } };
   const shapes = new Map(tensors);
   for (const [t, info] of emitter.shapes) shapes.set(t, info);
+  checkEmitted(out, new Set(original.graph.node), shapes);
   return { model: out, grads, inference, shapes, activeNodes: active };
 }

@@ -44,7 +44,10 @@ where the model can be split into head (edge) and tail (server), with the bytes 
   },
   json: 'print the analysis as JSON (stable fields: totals, nodes, tensors, cutPoints, issues)',
   notes: `FLOPs count one multiply-accumulate as 2; MACs are listed apart for Conv/Gemm/MatMul.
-An op cleave has no rule for is reported on stderr (exit code 4); the rest is still analysed.`,
+An op cleave has no rule for is reported on stderr (exit code 4); the rest is still analysed.
+A node whose inputs contradict its op is reported too, with the bad-model exit code 3.
+Sparse layers (\`cleave sparsify\`) count their kept weights only, in params, FLOPs and bytes;
+a note under the node table (\`note\` in --json) names each.`,
   examples: [
     'cleave analyze resnet50.onnx',
     'cleave analyze model.onnx --batch 8 --max-tensors 2 --table cuts',
@@ -62,12 +65,15 @@ An op cleave has no rule for is reported on stderr (exit code 4); the rest is st
         io.stdout(`${a.model.name || 'model'}: ${t.layers} layers (${t.nodes} nodes), ${si(t.params)} params (${bytes(t.paramBytes)}), ${si(t.flops)}FLOPs (${si(t.macs)}MACs) at batch ${a.batch}, opset ${a.model.opset}\n\n`);
       }
       if (which !== 'cuts') io.stdout(render(NODE_HEADER, nodeRows(a)));
+      if (which !== 'cuts' && !v.csv) for (const n of a.nodes) if (n.note) io.stdout(`note: ${n.name}: ${n.note}\n`);
       if (which === 'all') io.stdout('\n');
       if (which !== 'nodes') io.stdout(a.cutPoints.length || v.csv ? render(CUT_HEADER, cutRows(a)) : 'no cut point: every split leaves more than --max-tensors tensors crossing\n');
     }
     const unsupported = unsupportedSummary(a);
     for (const line of unsupported) io.stderr(`cleave: ${line}\n`);
     for (const i of a.issues) if (i.code !== 'UNSUPPORTED_OP') io.stderr(`cleave: ${i.message}\n`);
-    return unsupported.length ? EXIT.UNSUPPORTED_OP : EXIT.OK;
+    if (unsupported.length) return EXIT.UNSUPPORTED_OP;
+    // A node whose inputs contradict its op (shapes, ranks, attributes) makes ONNX Runtime refuse the model.
+    return a.issues.some((i) => i.code === 'BAD_MODEL') ? EXIT.BAD_MODEL : EXIT.OK;
   },
 });

@@ -79,6 +79,8 @@ export interface Command {
   readonly help: string;
   /** the option table, --json and --help included */
   readonly options: OptionTable;
+  /** a group's commands (`cleave exits add`), each named with the group's name first */
+  readonly subcommands?: readonly Command[];
   run(argv: readonly string[], io: CliIo): Promise<number>;
 }
 
@@ -109,6 +111,53 @@ export function defineCommand<const O extends OptionTable>(spec: CommandSpec<O>)
       // convert() gives each field the type its row declares; a loop over keys cannot show that to tsc, so it is typed here once.
       const values = convert(raw.values, options, spec.name) as Values<O>;
       return spec.run({ values, positionals: raw.positionals }, io);
+    },
+  };
+}
+
+/** A group of commands under one name: `cleave exits add ...` runs the command named "exits add". */
+export interface GroupSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** paragraphs under the usage line */
+  readonly description: string;
+  /** defined with defineCommand, each named "<group> <word>" */
+  readonly commands: readonly Command[];
+}
+
+/**
+ * A command whose first argument picks one of its subcommands; `cleave GROUP` alone or with
+ * --help lists them. Each subcommand is an ordinary command (its own table, --help, --json).
+ */
+export function defineGroup(spec: GroupSpec): Command {
+  const word = (c: Command) => c.name.slice(spec.name.length + 1);
+  for (const c of spec.commands) if (!c.name.startsWith(`${spec.name} `)) throw new Error(`command "${c.name}" of group "${spec.name}" must be named "${spec.name} <word>"`);
+  const options: OptionTable = { json: flag('(give it to a command: see its --help)'), help: flag('show this help', { short: 'h' }) };
+  const width = Math.max(...spec.commands.map((c) => word(c).length));
+  const help = [
+    `Usage: cleave ${spec.name} COMMAND [options]   (cleave ${spec.name} COMMAND --help for details)`,
+    spec.description.trim(),
+    `Commands:\n${spec.commands.map((c) => `  ${word(c).padEnd(width)}  ${c.summary}`).join('\n')}`,
+    `Options:\n  --json      ${options.json?.help}\n  -h, --help  ${options.help?.help}`,
+  ].join('\n\n').concat('\n');
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    help,
+    options,
+    subcommands: spec.commands,
+    async run(argv, io) {
+      const [first, ...rest] = argv;
+      if (first === undefined || first === '-h' || first === '--help') {
+        io.stdout(help);
+        return first === undefined ? EXIT.USAGE : EXIT.OK;
+      }
+      const command = spec.commands.find((c) => word(c) === first);
+      if (!command) {
+        const near = nearest(first, spec.commands.map(word));
+        throw new BadRequestError(`unknown command "${spec.name} ${first}"${near ? ` (did you mean "${spec.name} ${near}"?)` : ''}; commands: ${spec.commands.map(word).join(', ')}`);
+      }
+      return command.run(rest, io);
     },
   };
 }

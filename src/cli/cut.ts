@@ -3,6 +3,7 @@ import { cutManifest } from '../cut/manifest.js';
 import { checkReproduces, CUT_RTOL, verifyCut } from '../cut/verify.js';
 import { writeCut } from '../cut/write.js';
 import { defineCommand } from './command.js';
+import { maxTensorBytesOption } from './common-options.js';
 import { flag, option } from './option-table.js';
 import { EXIT } from './exit-codes.js';
 import { bytes } from './format.js';
@@ -26,13 +27,14 @@ must agree to 1e-5 relative, or the command fails, says by how much, and writes 
     'input-shape': option(inputShapes, { repeat: true, help: 'shape of an input with other symbolic dims' }),
     rtol: option(number, { default: CUT_RTOL, check: positive, help: 'verification tolerance' }),
     'no-verify': flag('skip the verification'),
+    'max-tensor-bytes': maxTensorBytesOption,
   },
   json: 'print cut.json and the written files as JSON',
   examples: ['cleave cut resnet18.onnx --at layer2.1.relu2 -o out/'],
   async run({ values: v, positionals: [model] }, io) {
     const analysis = analyzeFile(model as string, { batch: v.batch, inputShapes: v['input-shape'] });
     const parts = cutModel(analysis, v.at);
-    const verification = v['no-verify'] ? undefined : await verifyCut(analysis, parts, { rtol: v.rtol });
+    const verification = v['no-verify'] ? undefined : await verifyCut(analysis, parts, { rtol: v.rtol, maxTensorBytes: v['max-tensor-bytes'] });
     if (verification) checkReproduces(verification);
     const manifest = cutManifest(analysis, parts, { model: model as string, ...(verification ? { verification } : {}) });
     const files = writeCut(v.out, parts, manifest);

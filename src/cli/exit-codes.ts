@@ -11,6 +11,8 @@ export const EXIT = {
   IO: 6,
   NETWORK: 7,
   BAD_PROFILE: 8,
+  NO_FEASIBLE_PLAN: 9,
+  TOO_LARGE: 10,
 } as const;
 
 const BY_CODE: Readonly<Record<string, number>> = {
@@ -21,6 +23,10 @@ const BY_CODE: Readonly<Record<string, number>> = {
   IO: EXIT.IO,
   NETWORK: EXIT.NETWORK,
   BAD_PROFILE: EXIT.BAD_PROFILE,
+  NO_FEASIBLE_PLAN: EXIT.NO_FEASIBLE_PLAN,
+  // a model naming a path outside its folder is a bad (hostile) model
+  UNSAFE_PATH: EXIT.BAD_MODEL,
+  TOO_LARGE: EXIT.TOO_LARGE,
 };
 
 /** The exit code for an error: its class's, or INTERNAL for anything unexpected. */

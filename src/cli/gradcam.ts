@@ -5,7 +5,7 @@ import { GradCam } from '../interpret/gradcam-run.js';
 import { readModel, writeFileAtomic } from '../onnx/model-file.js';
 import { defineCommand } from './command.js';
 import { option } from './option-table.js';
-import { normalisationOptions } from './common-options.js';
+import { maxTensorBytesOption, normalisationOptions } from './common-options.js';
 import { EXIT } from './exit-codes.js';
 import { printJson, readBytes } from './io.js';
 import { atLeast, between, integer, list, number, text } from './option-types.js';
@@ -37,13 +37,14 @@ to [0, 1], then --mean/--std), or a .npy / raw float32 file holding exactly the 
     class: option(integer, { check: atLeast(0), arg: 'C', help: 'explain class C instead of the predicted one' }),
     ...normalisationOptions,
     alpha: option(number, { default: 0.5, check: between(0, 1), help: 'heat-map opacity in the overlay' }),
+    'max-tensor-bytes': maxTensorBytesOption,
   },
   json: "print the class, its score and each map's values as JSON",
   examples: ['cleave gradcam models/lenet-mnist.onnx digit.png --layer relu1 --layer relu2 -o cam.png'],
   async run({ values: v, positionals: [modelPath, imagePath] }, io) {
     if (!v.out && !v.json) throw new BadRequestError('gradcam needs -o OUT.png (or --json)');
     const model = readModel(modelPath as string);
-    const cam = await GradCam.create(model, { layers: v.layer, batch: 1, target: v.class === undefined ? 'predicted' : 'given' });
+    const cam = await GradCam.create(model, { layers: v.layer, batch: 1, target: v.class === undefined ? 'predicted' : 'given', maxTensorBytes: v['max-tensor-bytes'] });
     try {
       const input = camInput(readBytes(imagePath as string), cam.spec.inputDims, imagePath as string, { mean: v.mean, std: v.std });
       const result = await cam.run(input.x, v.class === undefined ? undefined : [v.class]);

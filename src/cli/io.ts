@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ioFailure } from '../errors.js';
+import { BadRequestError, ioFailure } from '../errors.js';
 
 /** Where a command writes; tests pass their own to capture output. */
 export interface CliIo {
@@ -26,6 +26,16 @@ export function readBytes(path: string, what = path): Uint8Array {
 /** A text file named on the command line, as readBytes. */
 export function readText(path: string, what = path): string {
   return new TextDecoder().decode(readBytes(path, what));
+}
+
+/** A JSON file named on the command line, parsed: unreadable is an IoError, not JSON a BadRequestError. */
+export function readJson(path: string, what = path): unknown {
+  const text = readText(path, what);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new BadRequestError(`${what} is not JSON: ${(e as Error).message}`);
+  }
 }
 
 /** `value` as indented JSON and a newline, the shape of every --json output. */

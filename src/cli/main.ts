@@ -1,3 +1,5 @@
+import { fromAllocationFailure } from '../errors.js';
+import { setOrtLogLevel } from '../runtime/session.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -31,8 +33,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return EXIT.USAGE;
   }
   try {
+    // ONNX Runtime's own log stays quiet (cleave reports its failures) unless CLEAVE_ORT_LOG names a level.
+    setOrtLogLevel(process.env.CLEAVE_ORT_LOG || 'fatal');
     return await command.run(rest, io);
-  } catch (e) {
+  } catch (thrown) {
+    const e = fromAllocationFailure(thrown);
     const code = exitCodeFor(e);
     const message = e instanceof Error ? e.message : String(e);
     io.stderr(`cleave ${name}: ${code === EXIT.INTERNAL ? `internal error: ${message} (please report it)` : message}\n`);

@@ -12,26 +12,18 @@ import type { PathSpec } from '../net/path.js';
 import type { SplitFrame } from '../net/split-latency.js';
 import { estimateCut } from '../profile/cut-estimate.js';
 import { deviceNames, getDevice } from '../profile/device-catalogue.js';
-import { type DeviceProfile, parseDeviceProfile } from '../profile/device-profile.js';
 import { defineCommand } from './command.js';
+import { deviceType } from './common-options.js';
 import { option, type Values } from './option-table.js';
 import { EXIT } from './exit-codes.js';
 import { table } from './format.js';
 import { type CliIo, printJson, readText } from './io.js';
 import { analyzeFile } from './load.js';
-import { between, duration, integer, list, number, oneOf, percent, positive, rate, size, text, type ValueType } from './option-types.js';
+import { atLeast, between, duration, integer, list, number, oneOf, percent, positive, rate, size, text } from './option-types.js';
+import { simulatePlan } from './simulate-plan.js';
 import { scenarioTable, transferTable } from './simulate-print.js';
 
-/** --device / --server: a catalogue name or a device-profile JSON file. */
-const device: ValueType<DeviceProfile> = {
-  noun: 'device',
-  accepts: `a device name (${deviceNames().join(', ')}) or a profile .json file`,
-  arg: 'NAME|FILE',
-  parse: (t) => (t.endsWith('.json') ? parseDeviceProfile(readText(t), t) : getDevice(t)),
-  show: (d) => d.name,
-};
-
-const [NET, TRANSFER, CUT, MANY] = ['Network', 'Transfer', 'A cut of a model (the third form)', 'Many devices'];
+const [NET, TRANSFER, CUT, MANY, PLAN] = ['Network', 'Transfer', 'A cut of a model (the third form)', 'Many devices', 'A plan (the fourth form)'];
 
 const OPTIONS = {
   network: option(text, { group: NET, arg: 'NAME', help: 'built-in profile: ethernet, wifi, 4g, 5g, lpwan' }),
@@ -49,8 +41,8 @@ const OPTIONS = {
   seed: option(integer, { group: TRANSFER, default: 1, check: positive, help: 'first seed' }),
   model: option(text, { group: CUT, arg: 'FILE', help: 'the model to cut' }),
   at: option(list(text, 'tensor names'), { group: CUT, arg: 'T[,T2]', help: 'the cut (see `cleave analyze`)' }),
-  device: option(device, { group: CUT, help: 'the edge device: a catalogue name (raspberry-pi-4, jetson-nano, ...) or a profile JSON, e.g. one written by `cleave profile -o` on that device' }),
-  server: option(device, { group: CUT, default: getDevice('xeon-server'), help: 'the server' }),
+  device: option(deviceType, { group: CUT, help: 'the edge device: a catalogue name (raspberry-pi-4, jetson-nano, ...) or a profile JSON, e.g. one written by `cleave profile -o` on that device' }),
+  server: option(deviceType, { group: CUT, default: getDevice('xeon-server'), help: 'the server' }),
   batch: option(integer, { group: CUT, default: 1, check: positive, help: 'images per inference' }),
   devices: option(integer, { group: MANY, check: positive, help: 'devices' }),
   fps: option(number, { group: MANY, check: positive, arg: 'F', help: 'frames per second per device' }),
@@ -61,6 +53,8 @@ const OPTIONS = {
   service: option(oneOf('fixed', 'exponential'), { group: MANY, default: 'fixed', arg: 'KIND', help: 'fixed or exponential service times' }),
   workers: option(integer, { group: MANY, default: 1, check: positive, arg: 'K', help: 'server workers' }),
   transport: option(oneOf('tcp', 'udp'), { group: MANY, default: 'tcp', help: 'tcp: one long-lived connection per device' }),
+  entry: option(text, { group: PLAN, default: 'recommended', arg: 'WHICH', help: "the plan's configuration to simulate: recommended, or an index into its front" }),
+  frames: option(integer, { group: PLAN, default: 400, check: atLeast(10), help: 'uploaded frames to simulate' }),
 };
 
 type V = Values<typeof OPTIONS>;
@@ -94,6 +88,7 @@ export const simulateCommand = defineCommand({
     '--payload SIZE (--network NAME | --network-file FILE | --bandwidth RATE --rtt TIME) [options]',
     '--devices N --fps F --payload SIZE --network NAME [--duration S] [options]',
     '--model MODEL --at TENSOR --device EDGE --server SERVER --network NAME [--devices N --fps F] [options]',
+    'PLAN.json [--entry recommended|N] [--devices N --fps F] [--frames N]',
   ],
   description: `One transfer (the first form): the time to send SIZE over a TCP connection (new by default),
 from connect() or the write to the server's reply, by the analytic model and by the
@@ -102,11 +97,19 @@ Many devices (the second form): N devices capture frames at F per second, run th
 the cut tensor over one shared uplink, wait in the server's queue for one of K workers, run the
 tail and get the reply; prints latency percentiles, throughput, loss, queues and utilisation.
 A cut of a model (the third form): the payload is the cut's bytes, the head's and tail's times are
-estimated per layer from the device profiles (roofline, calibrated), then either form runs.`,
-  args: { min: 0, says: 'options only' },
+estimated per layer from the device profiles (roofline, calibrated), then either form runs.
+A plan (the fourth form): a configuration of a plan.json written by \`cleave plan\` (its device,
+network, costs, exits and load; --devices/--fps override the load) through the simulator, its
+p50 and p99 beside the plan's. When the plan's model file is present, its SHA-256 must match.`,
+  args: { min: 0, max: 1, says: 'options only, or one plan.json' },
   options: OPTIONS,
   json: 'machine-readable result',
-  async run({ values: v }, io) {
+  async run({ values: v, positionals: [plan] }, io) {
+    if (plan !== undefined) {
+      const clash = (['payload', 'model', 'network', 'network-file', 'bandwidth', 'rtt'] as const).find((k) => v[k] !== undefined);
+      if (clash) throw new BadRequestError(`--${clash} does not go with a plan: the plan names its own network and costs`);
+      return simulatePlan(plan, { entry: v.entry, devices: v.devices, fps: v.fps, frames: v.frames, seed: v.seed, json: v.json }, io);
+    }
     if (v.model !== undefined && v.payload !== undefined) throw new BadRequestError('--payload and --model exclude each other: the cut sets the payload');
     if (v.model === undefined && v.payload === undefined) throw new BadRequestError('--payload SIZE is required (e.g. --payload 250KB), or --model MODEL --at TENSOR');
     const many = v.devices !== undefined || v.fps !== undefined;

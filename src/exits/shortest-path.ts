@@ -1,3 +1,5 @@
+import { MinHeap } from '../graph/min-heap.js';
+
 /**
  * A directed graph with non-negative edge weights, vertices numbered 0..n-1, edges in flat
  * arrays (each vertex's out-edges a linked list through `next`, newest first): building one
@@ -85,54 +87,4 @@ export function pathTo(paths: ShortestPaths, target: number): number[] {
   const path: number[] = [];
   for (let v = target; v !== -1; v = paths.previous[v] as number) path.push(v);
   return path.reverse();
-}
-
-/** A binary min-heap of (key, vertex), ordered by key then vertex. */
-class MinHeap {
-  private readonly keys: number[] = [];
-  private readonly items: number[] = [];
-
-  push(key: number, item: number): void {
-    this.keys.push(key);
-    this.items.push(item);
-    let i = this.keys.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
-      i = parent;
-    }
-  }
-
-  pop(): [number, number] | undefined {
-    const n = this.keys.length;
-    if (n === 0) return undefined;
-    const top: [number, number] = [this.keys[0] as number, this.items[0] as number];
-    this.swap(0, n - 1);
-    this.keys.pop();
-    this.items.pop();
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < n - 1 && this.less(l, m)) m = l;
-      if (r < n - 1 && this.less(r, m)) m = r;
-      if (m === i) break;
-      this.swap(i, m);
-      i = m;
-    }
-    return top;
-  }
-
-  private less(a: number, b: number): boolean {
-    const ka = this.keys[a] as number;
-    const kb = this.keys[b] as number;
-    return ka < kb || (ka === kb && (this.items[a] as number) < (this.items[b] as number));
-  }
-
-  private swap(a: number, b: number): void {
-    [this.keys[a], this.keys[b]] = [this.keys[b] as number, this.keys[a] as number];
-    [this.items[a], this.items[b]] = [this.items[b] as number, this.items[a] as number];
-  }
 }

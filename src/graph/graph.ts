@@ -1,5 +1,6 @@
 import { BadModelError } from '../errors.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
+import { MinHeap } from './min-heap.js';
 
 /**
  * A model's graph with the indexes every stage needs: nodes in topological order, who
@@ -91,18 +92,15 @@ function topologicalOrder(nodes: readonly NodeProto[], available: ReadonlySet<st
       (dependents[p] as number[]).push(i);
     }
   });
-  // A min-heap would do; models list nodes almost in order, so a sorted ready list stays short.
-  const ready: number[] = [];
-  waiting.forEach((w, i) => { if (w === 0) ready.push(i); });
+  // Ready nodes in a min-heap of file positions: a file may list thousands of nodes that are
+  // ready at once (all its Constants first, say), and each pick stays O(log n).
+  const ready = new MinHeap();
+  waiting.forEach((w, i) => { if (w === 0) ready.push(i, i); });
   const order: NodeProto[] = [];
-  while (ready.length) {
-    let best = 0;
-    for (let k = 1; k < ready.length; k++) if ((ready[k] as number) < (ready[best] as number)) best = k;
-    const i = ready[best] as number;
-    ready[best] = ready[ready.length - 1] as number;
-    ready.pop();
+  for (let top = ready.pop(); top; top = ready.pop()) {
+    const i = top[1];
     order.push(nodes[i] as NodeProto);
-    for (const d of dependents[i] as number[]) if (--(waiting[d] as number) === 0) ready.push(d);
+    for (const d of dependents[i] as number[]) if (--(waiting[d] as number) === 0) ready.push(d, d);
   }
   if (order.length !== nodes.length) throw new BadModelError('the graph has a cycle: ONNX graphs must be acyclic');
   return order;

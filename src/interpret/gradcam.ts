@@ -2,12 +2,13 @@ import { inferShapes, type ShapeBinding } from '../analysis/infer.js';
 import { buildGradientModel } from '../autodiff/backward.js';
 import { emitReduce } from '../autodiff/emit-ops.js';
 import { nodeEmitter } from '../autodiff/emitter.js';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, UnsupportedOpError } from '../errors.js';
 import { valueInfo } from '../graph/builder.js';
-import { graphFromModel, opsetOf } from '../graph/graph.js';
+import { graphFromModel } from '../graph/graph.js';
 import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
 import type { TensorInfo } from '../graph/tensor-meta.js';
 import { optimiseForOrt } from '../passes/optimise.js';
+import { checkRunSizes, DEFAULT_MAX_TENSOR_BYTES } from '../runtime/size-limit.js';
 
 export interface GradCamOptions {
   /** tensors to explain ([N, C, spatial...] activations); all in one backward pass */
@@ -20,6 +21,8 @@ export interface GradCamOptions {
   readonly input?: string;
   /** the class scores; default: the model's first output */
   readonly logits?: string;
+  /** largest forward tensor allowed (default DEFAULT_MAX_TENSOR_BYTES): the backward graph holds one of each */
+  readonly maxTensorBytes?: number;
 }
 
 /** Where a layer's map comes out of the Grad-CAM model. */
@@ -68,9 +71,13 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
   const input = options.input ?? (graph.inputs[0] as ValueInfoProto).name;
   if (!graph.inputs.some((v) => v.name === input)) throw new BadRequestError(`"${input}" is no graph input of the model`);
   const logits = options.logits ?? (graph.outputs[0] as ValueInfoProto).name;
-  const opset = opsetOf(graph, '') ?? 13;
   const binding: ShapeBinding = { batch: options.batch };
-  const logitsInfo = inferShapes(graph, binding).tensors.get(logits);
+  const forward = inferShapes(graph, binding);
+  checkRunSizes(graph, forward, options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, 'Grad-CAM');
+  const logitsInfo = forward.tensors.get(logits);
+  // Unknown logits because an op has no rule (an opset-1 Relu): say which op, not just "unknown".
+  const unsupported = forward.issues.find((i) => i.code === 'UNSUPPORTED_OP');
+  if (!logitsInfo && unsupported) throw new UnsupportedOpError(unsupported.opType, unsupported.node, unsupported.opset);
   if (!logitsInfo || logitsInfo.shape.length !== 2) {
     throw new BadRequestError(`logits "${logits}" have shape ${logitsInfo ? `[${logitsInfo.shape.join(', ')}]` : 'unknown'}; Grad-CAM needs [batch, classes]`);
   }
@@ -84,10 +91,10 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
     target = e.emitOne('Identity', [GRADCAM_TARGET_INPUT], 'gradcam/class');
   } else {
     // One-hot of the arg-max: logits equal to their row maximum.
-    const rowMax = emitReduce(e, opset, 'ReduceMax', logits, [1], true, 'gradcam/row_max');
+    const rowMax = emitReduce(e, e.opset, 'ReduceMax', logits, [1], true, 'gradcam/row_max');
     target = e.emitOne('Cast', [e.emitOne('Equal', [logits, rowMax], 'gradcam/is_max')], 'gradcam/class', { to: 1 });
   }
-  const score = emitReduce(e, opset, 'ReduceSum', e.emitOne('Mul', [logits, target], 'gradcam/picked'), [1], false, 'gradcam/score');
+  const score = emitReduce(e, e.opset, 'ReduceSum', e.emitOne('Mul', [logits, target], 'gradcam/picked'), [1], false, 'gradcam/score');
   const head = e.appendTo(model, { extraInputs: given ? [valueInfo(GRADCAM_TARGET_INPUT, 'float32', [options.batch, classes])] : [] });
   const grad = buildGradientModel(head, { seeds: [{ tensor: logits, grad: target }], wrt: options.layers, outputs: [logits], binding });
   const tensors = grad.inference.tensors;
@@ -103,7 +110,8 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
   const layers: CamLayer[] = options.layers.map((tensor) => {
     const info = infoOf(tensor);
     const spatial = info.shape.slice(2);
-    const sum = emitReduce(post, opset, 'ReduceSum', grad.grads.get(tensor) as string, spatial.map((_, i) => i + 2), false, `gradcam/${tensor}/grad_sum`);
+    // The gradient model may import a higher opset than the model (buildGradientModel raises old ones).
+    const sum = emitReduce(post, post.opset, 'ReduceSum', grad.grads.get(tensor) as string, spatial.map((_, i) => i + 2), false, `gradcam/${tensor}/grad_sum`);
     const positions = spatial.reduce((a, b) => a * b, 1);
     const mean = post.emitOne('Div', [sum, post.constant(`gradcam/${tensor}/positions`, 'float32', [], [positions])], `gradcam/${tensor}/grad_mean`);
     // sum_k alpha_k A_k per sample as one batched product [N, 1, C] x [N, C, positions]: one

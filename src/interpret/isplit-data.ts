@@ -5,6 +5,7 @@ import { readModel } from '../onnx/model-file.js';
 import type { ModelProto } from '../onnx/types.js';
 import type { ImageDataset, Split } from '../data/image-dataset.js';
 import { loadImageSource } from '../data/image-source.js';
+import { checkTensorSizes, DEFAULT_MAX_TENSOR_BYTES } from '../runtime/size-limit.js';
 
 /** [channels, height, width] of a model's only image input. */
 export function modelInputChw(model: ModelProto): [number, number, number] {
@@ -13,6 +14,8 @@ export function modelInputChw(model: ModelProto): [number, number, number] {
   const name = g.inputs[0]?.name as string;
   const shape = inferShapes(g, { batch: 1 }).tensors.get(name)?.shape;
   if (!shape || shape.length !== 4) throw new BadRequestError(`input "${name}" has shape ${shape ? `[${shape.join(', ')}]` : 'unknown'}; cleave feeds images as [N, C, H, W]`);
+  // Every image is resized to this shape: refuse a declared size no image should be blown up to.
+  checkTensorSizes([[name, { dtype: 'float32', shape }]], DEFAULT_MAX_TENSOR_BYTES, 'converting images for the model');
   return [shape[1] as number, shape[2] as number, shape[3] as number];
 }
 

@@ -136,6 +136,9 @@ export async function scanSaliency(model: ModelProto, data: ImageDataset, option
   const counts = new Array<number>(classes).fill(0);
   const correct = new Array<number>(classes).fill(0);
   const plane = data.height * data.width;
+  // The logits' row length is the model's class count, which may exceed the folder's (a
+  // 1000-class model on a 2-class folder): the top class is searched over all of them.
+  const modelClasses = cam.spec.classes;
   try {
     for (let start = 0; start < picked.length; start += batch) {
       const real = Math.min(batch, picked.length - start);
@@ -148,7 +151,7 @@ export async function scanSaliency(model: ModelProto, data: ImageDataset, option
         const label = b.labels[k] as number;
         counts[label] = (counts[label] as number) + 1;
         let best = 0;
-        for (let c = 1; c < classes; c++) if ((r.logits[k * classes + c] as number) > (r.logits[k * classes + best] as number)) best = c;
+        for (let c = 1; c < modelClasses; c++) if ((r.logits[k * modelClasses + c] as number) > (r.logits[k * modelClasses + best] as number)) best = c;
         if (best === label) correct[label] = (correct[label] as number) + 1;
         layers.forEach((l, j) => {
           const n = sizes[j] as number;

@@ -32,6 +32,8 @@ export interface ScenarioOptions {
   readonly transport?: 'tcp' | 'udp';
   readonly congestionControl?: CongestionControlName;
   readonly seed?: number;
+  /** also return every completed frame's latency (for quantiles of a mixture, as qos/ needs) */
+  readonly keepLatencies?: boolean;
 }
 
 export interface Percentiles {
@@ -58,6 +60,8 @@ export interface ScenarioResult {
   readonly server: { readonly utilisation: number; readonly meanQueue: number; readonly maxQueue: number; readonly meanWaitMs: number };
   readonly events: number;
   readonly simulatedS: number;
+  /** each completed frame's latency, ms, ascending (with `keepLatencies`) */
+  readonly latenciesMs?: Float64Array;
 }
 
 export function percentiles(values: Float64Array | number[]): Percentiles {
@@ -277,5 +281,6 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
     },
     events: core.fired,
     simulatedS: now,
+    ...(o.keepLatencies ? { latenciesMs: Float64Array.from(lat).sort() } : {}),
   };
 }

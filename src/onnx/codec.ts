@@ -20,6 +20,11 @@ export function decodeModel(bytes: Uint8Array, what = 'model'): ModelProto {
   try {
     decoded = ModelType.decode(bytes);
   } catch (e) {
+    // protobufjs refuses messages nested deeper than protoc's default limit instead of
+    // recursing into them (If/Loop bodies inside each other, or nested sequence types).
+    if ((e as Error).message === 'max depth exceeded') {
+      throw new BadModelError(`${what} nests messages (subgraphs inside subgraphs, or nested types) more than ${protobuf.util.recursionLimit} levels deep, over protobuf's default limit`);
+    }
     throw new BadModelError(`${what} is not a valid ONNX file (${(e as Error).message}); expected a ModelProto as written by torch.onnx, tf2onnx or onnx.save`);
   }
   const model = decoded as ModelProto;

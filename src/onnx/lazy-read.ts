@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { BadModelError, IoError, ioFailure } from '../errors.js';
 import { decodeModel } from './codec.js';
+import { checkTensorData } from './model-check.js';
 import type { ModelProto } from './types.js';
 
 /** raw_data payloads at least this large are left in the file and read on first use. */
@@ -62,10 +63,14 @@ function varintBytes(n: number): number[] {
   return out;
 }
 
-/** Re-emits a length-delimited field with new contents. */
-function field(tag: number, parts: readonly Uint8Array[]): Uint8Array[] {
+/**
+ * Appends a length-delimited field with new contents to `out`. A loop, not `push(...parts)`:
+ * a graph of tens of thousands of nodes has more parts than a call can take as arguments.
+ */
+function appendField(out: Uint8Array[], tag: number, parts: readonly Uint8Array[]): void {
   const length = parts.reduce((s, p) => s + p.length, 0);
-  return [Uint8Array.from([...varintBytes(tag), ...varintBytes(length)]), ...parts];
+  out.push(Uint8Array.from([...varintBytes(tag), ...varintBytes(length)]));
+  for (const p of parts) out.push(p);
 }
 
 /** Copies one field (tag already read) verbatim, or hands length-delimited contents to `inner`. */
@@ -113,7 +118,7 @@ function graph(c: Cursor, end: number, spans: (Span | undefined)[]): Uint8Array[
     const tag = c.varint();
     if (tag === ((5 << 3) | 2)) {
       const length = c.varint();
-      out.push(...field(tag, tensor(c, c.pos + length, spans)));
+      appendField(out, tag, tensor(c, c.pos + length, spans));
     } else copyField(c, tag, out);
   }
   return out;
@@ -140,7 +145,7 @@ export function readModelLazily(path: string, size: number): ModelProto {
       if (tag === ((7 << 3) | 2)) {
         const length = c.varint();
         if (c.pos + length > size) throw new BadModelError(`${path} is truncated (the graph runs past the end of the file)`);
-        out.push(...field(tag, graph(c, c.pos + length, spans)));
+        appendField(out, tag, graph(c, c.pos + length, spans));
       } else copyField(c, tag, out);
     }
   } finally {
@@ -149,7 +154,9 @@ export function readModelLazily(path: string, size: number): ModelProto {
   const model = decodeModel(Buffer.concat(out), path);
   model.graph.initializer.forEach((t, i) => {
     const span = spans[i];
-    if (span) defineLazyRaw(t, path, span);
+    if (!span) return;
+    checkTensorData(t, `${path}: initializer "${t.name}"`, span.length);
+    defineLazyRaw(t, path, span);
   });
   return model;
 }

@@ -4,6 +4,7 @@ import { BadModelError, IoError, ioFailure } from '../errors.js';
 import { decodeModel, encodeModel } from './codec.js';
 import { resolveExternalData } from './external-data.js';
 import { readModelLazily } from './lazy-read.js';
+import { checkModel } from './model-check.js';
 import type { ModelProto } from './types.js';
 
 /** Files from this size on are read lazily (see lazy-read.ts). */
@@ -12,7 +13,10 @@ export const LAZY_FILE_BYTES = 32 * 2 ** 20;
 /** Largest model file cleave reads (protobuf itself caps a message at 2 GiB). */
 export const MAX_MODEL_BYTES = 2 ** 31 - 1;
 
-/** Reads and decodes an ONNX file; external data is resolved relative to it. */
+/**
+ * Reads and decodes an ONNX file; external data is resolved relative to it, and the model is
+ * checked as ONNX Runtime would check it on load (model-check.ts).
+ */
 export function readModel(path: string): ModelProto {
   let size: number;
   try {
@@ -28,6 +32,7 @@ export function readModel(path: string): ModelProto {
   // Large files are read without their weights, which load on first use.
   const model = size >= LAZY_FILE_BYTES ? readModelLazily(path, size) : decodeModel(readFileSync(path), path);
   resolveExternalData(model, path);
+  checkModel(model, path);
   return model;
 }
 

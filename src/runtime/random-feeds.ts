@@ -5,12 +5,15 @@ import { numelOf } from '../onnx/tensor.js';
 import type { RunTensor } from './session.js';
 import { BadModelError } from '../errors.js';
 import type { DType } from '../onnx/dtype.js';
+import { checkRunSizes, DEFAULT_MAX_TENSOR_BYTES } from './size-limit.js';
 
 /**
  * Seeded random inputs for every graph input at its inferred shape: normal floats, small
- * non-negative integers (valid as indices or token ids), random booleans.
+ * non-negative integers (valid as indices or token ids), random booleans. They are made to run
+ * the graph, so first every input and inferred activation is checked against `maxTensorBytes`.
  */
-export function randomFeeds(graph: Graph, inference: Inference, seed = 1): Record<string, RunTensor> {
+export function randomFeeds(graph: Graph, inference: Inference, seed = 1, maxTensorBytes = DEFAULT_MAX_TENSOR_BYTES): Record<string, RunTensor> {
+  checkRunSizes(graph, inference, maxTensorBytes, 'running the model on random inputs');
   const rng = new Random(seed);
   const feeds: Record<string, RunTensor> = {};
   for (const v of graph.inputs) {

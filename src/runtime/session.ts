@@ -1,10 +1,38 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { BadModelError } from '../errors.js';
+import { BadModelError, BadRequestError } from '../errors.js';
 import { encodeModel } from '../onnx/codec.js';
 import type { DType } from '../onnx/dtype.js';
 import type { ModelProto } from '../onnx/types.js';
+import { ortLoadFailure, ortRunFailure } from './ort-errors.js';
+
+/** ONNX Runtime's log levels, most verbose first (its `env.logLevel` names). */
+export const ORT_LOG_LEVELS = ['verbose', 'info', 'warning', 'error', 'fatal'] as const;
+export type OrtLogLevel = (typeof ORT_LOG_LEVELS)[number];
+
+/**
+ * ORT's own logger writes coloured lines to stderr for every failure it also returns as an
+ * error; cleave reports those errors itself, so ORT logs only fatal ones unless asked.
+ */
+let logLevel: OrtLogLevel = 'fatal';
+
+/**
+ * Sets how much ONNX Runtime logs (to stderr) from now on: the CLI sets it from CLEAVE_ORT_LOG.
+ * ORT reads its process-wide level once, when the first session is made; the per-session and
+ * per-run levels follow every call.
+ */
+export function setOrtLogLevel(level: string): void {
+  const found = ORT_LOG_LEVELS.find((l) => l === level);
+  if (!found) throw new BadRequestError(`ONNX Runtime log level "${level}" is none of ${ORT_LOG_LEVELS.join(', ')}`);
+  logLevel = found;
+  ort.env.logLevel = found;
+}
+
+/** The level as ORT's severity number (0 verbose ... 4 fatal). */
+function severity(): 0 | 1 | 2 | 3 | 4 {
+  return ORT_LOG_LEVELS.indexOf(logLevel) as 0 | 1 | 2 | 3 | 4;
+}
 
 /** A tensor passed to or returned by ONNX Runtime. */
 export interface RunTensor {
@@ -36,17 +64,18 @@ export class Session {
     const opts: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: options.optimization ?? (options.optimize === false ? 'disabled' : 'all'),
       enableProfiling: options.profile ?? false,
-      logSeverityLevel: 3,
+      logSeverityLevel: severity(),
     };
     if (options.profile) opts.profileFilePrefix = options.profileFilePrefix ?? join(tmpdir(), 'cleave-ort-profile');
     if (options.threads !== undefined) {
       opts.intraOpNumThreads = options.threads;
       opts.interOpNumThreads = 1;
     }
+    ort.env.logLevel = logLevel;
     try {
       return new Session(await ort.InferenceSession.create(bytes, opts));
     } catch (e) {
-      throw new BadModelError(`ONNX Runtime cannot load the model: ${(e as Error).message.split('\n')[0]}`);
+      throw ortLoadFailure(e);
     }
   }
 
@@ -63,7 +92,13 @@ export class Session {
     for (const [name, t] of Object.entries(feeds)) {
       ortFeeds[name] = Array.isArray(t.data) ? new ort.Tensor('string', [...t.data] as string[], [...t.dims]) : new ort.Tensor(ortType(t.dtype), t.data as Exclude<RunTensor['data'], readonly string[]>, [...t.dims]);
     }
-    const result = outputs ? await this.inner.run(ortFeeds, [...outputs]) : await this.inner.run(ortFeeds);
+    const runOptions: ort.InferenceSession.RunOptions = { logSeverityLevel: severity() };
+    let result: ort.InferenceSession.ReturnType;
+    try {
+      result = outputs ? await this.inner.run(ortFeeds, [...outputs], runOptions) : await this.inner.run(ortFeeds, runOptions);
+    } catch (e) {
+      throw ortRunFailure(e);
+    }
     const out: Record<string, RunTensor> = {};
     for (const [name, t] of Object.entries(result)) {
       out[name] = { dtype: fromOrtType(t.type), dims: [...t.dims], data: t.data as RunTensor['data'] };

@@ -3,6 +3,7 @@ import { ModelNotFoundError, UnavailableError } from './errors.js';
 import { jsonTooLarge } from './limits.js';
 import type { Metrics } from './metrics.js';
 import type { ServedModel } from './served-model.js';
+import { SERVER_MS_PARAMETER, wantsServerTime } from '../protocol/server-time.js';
 import { type DecodeLimits, decodeInferRequest, encodeInferResponse, wantsBinary } from '../protocol/v2-wire.js';
 
 /** An inference reply as both transports send it: HTTP (REST) and the binary stream. */
@@ -87,7 +88,10 @@ export class InferCore {
       // Checked before parsing: JSON.parse of a large body costs ~13x its size and stalls the loop.
       if ((jsonBytes ?? body.length) > this.jsonLimitBytes) throw jsonTooLarge(jsonBytes ?? body.length, this.jsonLimitBytes);
       const request = decodeInferRequest(body, jsonBytes, this.limits);
-      const encoded = encodeInferResponse(await model.infer(request), wantsBinary(request));
+      const response = await model.infer(request);
+      // The edge client's uplink estimate takes the server's own time off the request's.
+      const timed = wantsServerTime(request.parameters) ? { ...response, parameters: { ...response.parameters, [SERVER_MS_PARAMETER]: performance.now() - started } } : response;
+      const encoded = encodeInferResponse(timed, wantsBinary(request));
       m.observe(label, 200, (performance.now() - started) / 1000, body.length);
       return { status: 200, ...encoded };
     } catch (e) {

@@ -1,5 +1,6 @@
 import { BadModelError } from '../errors.js';
 import { dtypeFromCode } from '../onnx/dtype.js';
+import { declaredDim } from '../onnx/model-check.js';
 import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
 import { type V2Datatype, dtypeToV2 } from '../protocol/datatypes.js';
 
@@ -16,9 +17,12 @@ function tensorMeta(v: ValueInfoProto, where: string): TensorMeta {
   const dtype = dtypeFromCode(tt.elemType, `${where} "${v.name}"`);
   const datatype = dtypeToV2(dtype);
   if (!datatype) throw new BadModelError(`${where} "${v.name}" has type ${dtype}, which the v2 protocol cannot carry`);
-  const shape = (tt.shape?.dim ?? []).map((d) => {
-    const n = Number(d.dimValue ?? 0);
-    return n > 0 && !d.dimParam ? n : -1;
+  const shape = (tt.shape?.dim ?? []).map((d, i) => {
+    const n = declaredDim(d);
+    if (typeof n !== 'number') return -1;
+    // 0 is a real size; a negative one is no size (readModel refuses it; a model built in memory may not have been read)
+    if (n < 0) throw new BadModelError(`${where} "${v.name}" declares dimension ${n} at position ${i}, which is not a size`);
+    return n;
   });
   return { name: v.name, datatype, shape };
 }

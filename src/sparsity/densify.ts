@@ -5,6 +5,7 @@ import { makeTensor, numelOf, tensorValue } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
 import { unpackWeight } from './compact.js';
 import { presentRecords, type SparseLayerRecord, withRecords } from './metadata.js';
+import { permuteInitializers } from './fold.js';
 import { denseFromStructured } from './structured.js';
 
 function initializerOf(model: ModelProto, name: string | undefined, layer: string): TensorProto {
@@ -40,6 +41,16 @@ function densifyCompact(model: ModelProto, r: SparseLayerRecord): { drop: Set<No
   return { drop: constantAncestors(model.graph.node, r.weight, r.node), add: [], weight: makeTensor(r.weight, 'float32', r.weightDims, data) };
 }
 
+/**
+ * The order a folded layer reads its input in, once densify has undone the fold: the
+ * original (identity positions map through `order`) when the producer is in the model, else
+ * (a tail cut off from it) the input as it arrives, already permuted: the identity.
+ */
+function foldedOrder(model: ModelProto, r: SparseLayerRecord): number[] {
+  const order = r.order as readonly number[];
+  return model.graph.node.some((n) => n.name === r.folded?.node) ? [...order] : order.map((_, k) => k);
+}
+
 /** A structured layer: its permutation, grouped product and reshapes become the dense op. */
 function densifyStructured(model: ModelProto, r: SparseLayerRecord): { drop: Set<NodeProto>; add: NodeProto[]; weight: TensorProto } {
   const names = new Set(r.nodes);
@@ -47,7 +58,7 @@ function densifyStructured(model: ModelProto, r: SparseLayerRecord): { drop: Set
   const layer = [...drop].find((n) => n.name === r.node);
   if (!layer || drop.size !== names.size) throw new BadModelError(`sparse layer "${r.node}": the nodes its record names are not all in the model`);
   const grouped = tensorValue(initializerOf(model, r.weight, r.node));
-  const order = Array.from(tensorValue(initializerOf(model, r.permutation, r.node)).data);
+  const order = r.folded ? foldedOrder(model, r) : Array.from(tensorValue(initializerOf(model, r.permutation, r.node)).data, Number);
   const { data, dims } = denseFromStructured(r.op === 'Conv', r.transposed ?? false, grouped.data, grouped.dims, r.outputs, order);
   const input = r.input as string;
   const output = r.output as string;
@@ -71,8 +82,15 @@ function densifyStructured(model: ModelProto, r: SparseLayerRecord): { drop: Set
  */
 export function densify(model: ModelProto): ModelProto {
   const records = presentRecords(model);
-  let nodes = [...model.graph.node];
-  let initializers = [...model.graph.initializer];
+  // Folded permutations first: the producers' channels go back to their own order.
+  let unfolded = model;
+  for (const r of records) {
+    if (!r.folded || !model.graph.node.some((n) => n.name === r.folded?.node)) continue;
+    for (const t of r.folded.tensors) initializerOf(unfolded, t.name, r.node);
+    unfolded = permuteInitializers(unfolded, r.folded.tensors, r.order as readonly number[], true);
+  }
+  let nodes = [...unfolded.graph.node];
+  let initializers = [...unfolded.graph.initializer];
   for (const r of records) {
     const current = { ...model, graph: { ...model.graph, node: nodes, initializer: initializers } };
     const { drop, add, weight } = r.form === 'compact' ? densifyCompact(current, r) : densifyStructured(current, r);

@@ -13,7 +13,10 @@ import type { ModelProto } from '../onnx/types.js';
  *   (one bit per connection). Training `values` trains exactly W ⊙ M: a dropped weight has no
  *   parameter to revive.
  * - `structured`: the layer runs as a grouped Conv / block-diagonal MatMul after a channel
- *   permutation (`permutation`), its weight holding only the kept connections.
+ *   permutation, its weight holding only the kept connections. The permutation is a Gather
+ *   reading `permutation`, or (`folded`, fold.ts) already applied to the output channels of
+ *   the dense layer that computes the input, its `order` kept here. A cut between that layer
+ *   and this one leaves the head's output in the permuted order; the tail expects it so.
  */
 export const SPARSITY_KEY = 'cleave.sparsity';
 const FORMAT = 1;
@@ -22,6 +25,15 @@ export type SparseOp = 'Conv' | 'Gemm' | 'MatMul';
 export type SparseForm = 'compact' | 'structured';
 /** `channel`: a connection is an (output, input channel) pair, a whole kernel; `element`: one weight. */
 export type Granularity = 'channel' | 'element';
+
+/**
+ * A structured layer's input permutation folded into the dense layer that computes its input
+ * (fold.ts): `tensors` were permuted along `axis` by the layer's `order`.
+ */
+export interface FoldedPermutation {
+  readonly node: string;
+  readonly tensors: readonly { readonly name: string; readonly axis: number }[];
+}
 
 /** What a sparse model records about one of its sparse layers. */
 export interface SparseLayerRecord {
@@ -47,8 +59,12 @@ export interface SparseLayerRecord {
   readonly mask?: string;
   /** structured: number of groups (n / fo) */
   readonly groups?: number;
-  /** structured: int64 initializer, the input channel read at each grouped position */
+  /** structured: int64 initializer, the input channel read at each grouped position (a Gather runs it) */
   readonly permutation?: string;
+  /** structured, permutation folded: the input channel at each grouped position */
+  readonly order?: readonly number[];
+  /** structured, permutation folded: where to (the layer then reads its input as computed) */
+  readonly folded?: FoldedPermutation;
   /** structured: names of the nodes that realise the layer (the layer's own node among them) */
   readonly nodes?: readonly string[];
   /** structured: the data tensor the layer reads and the tensor it writes */
@@ -68,6 +84,21 @@ const STRINGS = ['node', 'op', 'form', 'granularity', 'weight'] as const;
 const NUMBERS = ['inputs', 'outputs', 'fo', 'fi', 'density', 'seed'] as const;
 const OPTIONAL_STRINGS = ['values', 'mask', 'permutation', 'input', 'output', 'bias'] as const;
 
+/** A folded permutation: `order` a permutation of 0..inputs-1, `folded` naming a node and axes of tensors. */
+function checkFolded(v: Record<string, unknown>, where: string): void {
+  const order = v.order;
+  const n = v.inputs as number;
+  const seen = new Set(Array.isArray(order) ? order : []);
+  if (!Array.isArray(order) || order.length !== n || seen.size !== n || !order.every((k) => Number.isInteger(k) && k >= 0 && k < n)) {
+    throw new BadModelError(`${where}: "order" must list each of the layer's ${n} inputs once`);
+  }
+  const f = v.folded;
+  if (!isObject(f) || typeof f.node !== 'string' || !Array.isArray(f.tensors)
+    || !f.tensors.every((t) => isObject(t) && typeof t.name === 'string' && Number.isInteger(t.axis) && (t.axis as number) >= 0)) {
+    throw new BadModelError(`${where}: "folded" must name a node and its tensors with their axes`);
+  }
+}
+
 /** Checks one record from a file: types, enumerations and the degree identity p·fo = n·fi. */
 function checkRecord(v: unknown, k: number): SparseLayerRecord {
   const where = `${SPARSITY_KEY} record ${k}`;
@@ -85,10 +116,14 @@ function checkRecord(v: unknown, k: number): SparseLayerRecord {
   if (v.transposed !== undefined && typeof v.transposed !== 'boolean') throw new BadModelError(`${where}: "transposed" must be true or false`);
   if (v.form === 'compact' && (typeof v.values !== 'string' || typeof v.mask !== 'string')) throw new BadModelError(`${where}: a compact layer names its "values" and "mask"`);
   if (v.form === 'structured') {
-    if (!Number.isInteger(v.groups) || typeof v.permutation !== 'string' || typeof v.input !== 'string' || typeof v.output !== 'string'
+    if (!Number.isInteger(v.groups) || typeof v.input !== 'string' || typeof v.output !== 'string'
       || !Array.isArray(v.nodes) || !v.nodes.every((x) => typeof x === 'string')) {
-      throw new BadModelError(`${where}: a structured layer names its "groups", "permutation", "nodes", "input" and "output"`);
+      throw new BadModelError(`${where}: a structured layer names its "groups", "nodes", "input" and "output"`);
     }
+    if ((typeof v.permutation === 'string') === (v.folded !== undefined)) {
+      throw new BadModelError(`${where}: a structured layer has a "permutation" tensor or a "folded" permutation, one of them`);
+    }
+    if (v.folded !== undefined) checkFolded(v, where);
   }
   return v as unknown as SparseLayerRecord;
 }

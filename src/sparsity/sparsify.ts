@@ -10,6 +10,7 @@ import { chooseDegrees, type ChosenDegrees, formatDensity } from './degrees.js';
 import { connectionSize, type Junction, junctionInputs, junctionOf, SPARSE_OPS } from './junction.js';
 import { type ConnectionMask, drawMask, layerRandom } from './mask.js';
 import { type Granularity, presentRecords, type SparseForm, type SparseLayerRecord, type SparseOp, withRecords } from './metadata.js';
+import { foldPermutation } from './fold.js';
 import { Names } from './names.js';
 import { drawStructuredMask, structuredGraph } from './structured.js';
 
@@ -35,6 +36,11 @@ export interface SparsifyOptions {
   readonly perElement?: boolean;
   /** shapes for the analysis that `headOf` and structured MatMuls need */
   readonly binding?: ShapeBinding;
+  /**
+   * structured: fold each layer's input permutation into the dense layer that computes its
+   * input where one does (fold.ts), so no Gather runs (default true)
+   */
+  readonly foldPermutations?: boolean;
 }
 
 /** What sparsify did to one selected layer. */
@@ -190,10 +196,10 @@ export function sparsify(model: ModelProto, options: SparsifyOptions): SparsifyR
     if (options.structured) {
       const groups = j.outputs / d.fo;
       const mask = drawStructuredMask(inputs, j.outputs, groups, rng);
-      const rank = inference?.tensors.get(j.node.input[0] as string)?.shape.length;
-      if (rank === undefined) throw new BadRequestError(`layer "${j.name}": the rank of its input "${j.node.input[0]}" is unknown; give input shapes`);
+      const inputShape = inference?.tensors.get(j.node.input[0] as string)?.shape;
+      if (inputShape === undefined) throw new BadRequestError(`layer "${j.name}": the shape of its input "${j.node.input[0]}" is unknown; give input shapes`);
       const biasName = j.node.input[2];
-      const s = structuredGraph(names, j, mask, rank, biasName ? graph.initializers.get(biasName) : undefined);
+      const s = structuredGraph(names, j, mask, inputShape, biasName ? graph.initializers.get(biasName) : undefined);
       edits.set(j.node, {
         nodes: s.nodes, added: s.initializers, removed: s.removed, released: s.released,
         record: {
@@ -218,8 +224,17 @@ export function sparsify(model: ModelProto, options: SparsifyOptions): SparsifyR
     throw new BadRequestError(`no selected layer can take a density below 1: ${layers.map((l) => `"${l.node}" (${l.inputs} inputs, ${l.outputs} outputs)`).join(', ')}; `
       + 'a layer with p inputs and n outputs takes densities k/gcd(n, p) (1/G for G dividing it, structured)');
   }
-  const edited = applyEdits(model, edits);
-  return { model: withRecords(edited, [...records, ...[...edits.values()].map((e) => e.record)]), layers, skipped };
+  let edited = applyEdits(model, edits);
+  const added = [...edits.values()].map((e) => e.record);
+  if (options.structured && options.foldPermutations !== false) {
+    for (let k = 0; k < added.length; k++) {
+      const f = foldPermutation(edited, added[k] as SparseLayerRecord, [...records, ...added]);
+      if (!f) continue;
+      edited = f.model;
+      added[k] = f.record;
+    }
+  }
+  return { model: withRecords(edited, [...records, ...added]), layers, skipped };
 }
 
 /** The model with each edited node replaced by its edit's nodes, and initializers swapped. */

@@ -12,6 +12,8 @@ export interface EpochStats {
   readonly testAccuracy?: number;
   readonly seconds: number;
   readonly samplesPerSecond: number;
+  /** with several trained outputs: each one's mean loss and training accuracy over the epoch */
+  readonly outputs?: readonly { readonly logits: string; readonly loss: number; readonly trainAccuracy: number }[];
 }
 
 export interface FitOptions extends TrainerOptions {
@@ -42,6 +44,7 @@ export async function fit(model: ModelProto, train: ImageDataset, test: ImageDat
       const t0 = performance.now();
       let lossSum = 0;
       let correct = 0;
+      const perOutput = trainer.step.outputs.map(() => ({ loss: 0, correct: 0 }));
       let seen = 0;
       let step = 0;
       for (const b of batches(train, options.batch, { seed: (options.seed ?? 1) + epoch })) {
@@ -50,13 +53,21 @@ export async function fit(model: ModelProto, train: ImageDataset, test: ImageDat
         const r = await trainer.train(b, lr);
         lossSum += r.loss * b.size;
         correct += r.correct;
+        r.outputs.forEach((o, k) => {
+          const sum = perOutput[k] as { loss: number; correct: number };
+          sum.loss += o.loss * b.size;
+          sum.correct += o.correct;
+        });
         seen += b.size;
         step++;
         options.onStep?.({ epoch, step, steps: stepsPerEpoch, loss: lossSum / seen, accuracy: correct / seen });
       }
       const seconds = (performance.now() - t0) / 1000;
       const testAccuracy = test ? (await trainer.evaluate(test)).accuracy : undefined;
-      const stats: EpochStats = { epoch, loss: lossSum / Math.max(1, seen), trainAccuracy: correct / Math.max(1, seen), testAccuracy, seconds, samplesPerSecond: seen / seconds };
+      const outputs = perOutput.length > 1
+        ? perOutput.map((o, k) => ({ logits: (trainer.step.outputs[k] as { logits: string }).logits, loss: o.loss / Math.max(1, seen), trainAccuracy: o.correct / Math.max(1, seen) }))
+        : undefined;
+      const stats: EpochStats = { epoch, loss: lossSum / Math.max(1, seen), trainAccuracy: correct / Math.max(1, seen), testAccuracy, seconds, samplesPerSecond: seen / seconds, ...(outputs ? { outputs } : {}) };
       history.push(stats);
       options.onEpoch?.(stats);
     }

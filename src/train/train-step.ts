@@ -9,7 +9,7 @@ import { type DType, dtypeFromCode } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import { optimiseForOrt } from '../passes/optimise.js';
-import { crossEntropy } from './loss.js';
+import { weightedCrossEntropy, type WeightedLossTensors, type WeightedOutput } from './loss.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, emitUpdate, LR_INPUT, type OptimizerSpec, stateSlots, validateOptimizer } from './optimizers.js';
 
 export interface TrainStepOptions {
@@ -25,10 +25,21 @@ export interface TrainStepOptions {
   /** the class scores; default: the model's first output */
   readonly logits?: string;
   /**
+   * several class-score outputs trained together (a model with early exits): the loss is
+   * sum_k weight_k CE(logits_k), each weight > 0; instead of `logits`
+   */
+  readonly outputs?: readonly WeightedOutput[];
+  /**
    * 'train' (default): BatchNormalization uses batch statistics and updates its running
    * statistics; 'frozen': BN stays in inference mode with its stored statistics.
    */
   readonly batchNorm?: 'train' | 'frozen';
+  /**
+   * the BatchNormalization and Dropout nodes that run in training mode (default: all of them);
+   * the others run as in inference, so a frozen part of the model computes exactly what it
+   * computes at inference and keeps its statistics
+   */
+  readonly trainModeNodes?: readonly string[];
   /**
    * Run the step's group-1 Convs on ONNX Runtime's NCHWc kernels with this channel block (the
    * CPU's, from probeNchwcBlock; the Trainer does this by default): faster, but the model then
@@ -63,9 +74,20 @@ export interface TrainStep {
   readonly inputDims: readonly number[];
   readonly params: readonly ParamSlot[];
   readonly buffers: readonly BufferSlot[];
+  /** the (weighted) loss, a scalar */
+  readonly loss: string;
+  /** right answers of the first output */
+  readonly correct: string;
+  /** per trained output, in the order given: its logits, weight, own loss and right answers */
+  readonly outputs: readonly TrainedOutput[];
+  readonly optimizer: OptimizerSpec;
+}
+
+/** One output of a training step and the step's tensors of it. */
+export interface TrainedOutput extends WeightedOutput {
+  /** its unweighted mean cross-entropy */
   readonly loss: string;
   readonly correct: string;
-  readonly optimizer: OptimizerSpec;
 }
 
 export const LABELS_INPUT = 'train/labels';
@@ -89,12 +111,13 @@ function defaultTrainable(graph: Graph, inf: Inference, input: string): string[]
 }
 
 /** Rewrites BatchNormalization and Dropout nodes into training mode (and lets MaxPool return its arg-max); returns the BN buffers. */
-function trainingMode(model: ModelProto, opset: number, bn: 'train' | 'frozen'): { model: ModelProto; buffers: { name: string; output: string }[]; extraInits: TensorProto[] } {
+function trainingMode(model: ModelProto, opset: number, bn: 'train' | 'frozen', only?: ReadonlySet<string>): { model: ModelProto; buffers: { name: string; output: string }[]; extraInits: TensorProto[] } {
   const buffers: { name: string; output: string }[] = [];
   const extraInits: TensorProto[] = [];
   let trueName: string | undefined;
+  const training = (n: NodeProto) => only === undefined || only.has(n.name);
   const nodes: NodeProto[] = model.graph.node.map((n) => {
-    if (n.opType === 'BatchNormalization' && bn === 'train') {
+    if (n.opType === 'BatchNormalization' && bn === 'train' && training(n)) {
       if (opset < 14) throw new BadRequestError(`training BatchNormalization "${n.name}" needs opset >= 14 (the model has ${opset}); use batchNorm: 'frozen' (cleave train --freeze-bn)`);
       const [mean, variance] = [n.input[3] as string, n.input[4] as string];
       const outs = [n.output[0] as string, `${n.name}/running_mean_new`, `${n.name}/running_var_new`];
@@ -107,7 +130,7 @@ function trainingMode(model: ModelProto, opset: number, bn: 'train' | 'frozen'):
       // recomputing the pooling in the backward pass.
       return { ...n, output: [n.output[0] as string, `${n.name}/indices`] };
     }
-    if (n.opType === 'Dropout') {
+    if (n.opType === 'Dropout' && training(n)) {
       if (opset < 12) throw new BadRequestError(`training Dropout "${n.name}" needs opset >= 12 (the model has ${opset})`);
       if (!trueName) {
         trueName = 'train/true';
@@ -123,6 +146,24 @@ function trainingMode(model: ModelProto, opset: number, bn: 'train' | 'frozen'):
     return n;
   });
   return { model: { ...model, graph: { ...model.graph, node: nodes, initializer: [...model.graph.initializer, ...extraInits] } }, buffers, extraInits };
+}
+
+type TrainedOutputTensors = WeightedLossTensors['outputs'][number];
+
+/** Checks the outputs to train (distinct tensors, [batch, classes] each, one class count, weights > 0); returns the classes. */
+function checkHeads(graph: Graph, inf: Inference, heads: readonly WeightedOutput[]): number {
+  let classes: number | undefined;
+  heads.forEach(({ logits, weight }, k) => {
+    if (!graph.producer.has(logits)) throw new BadRequestError(`"${logits}" is no tensor computed by the model`);
+    if (heads.findIndex((h) => h.logits === logits) !== k) throw new BadRequestError(`output "${logits}" is listed twice`);
+    if (!(Number.isFinite(weight) && weight > 0)) throw new BadRequestError(`the weight of output "${logits}" must be a finite number > 0, got ${weight}`);
+    const info = inf.tensors.get(logits);
+    if (!info || info.shape.length !== 2) throw new BadRequestError(`logits "${logits}" must have shape [batch, classes]; got ${info ? `[${info.shape.join(', ')}]` : 'an unknown shape'}`);
+    const c = info.shape[1] as number;
+    if (classes !== undefined && c !== classes) throw new BadRequestError(`output "${logits}" has ${c} classes, "${(heads[0] as WeightedOutput).logits}" ${classes}: outputs trained together share the labels`);
+    classes = c;
+  });
+  return classes as number;
 }
 
 function dimsOf(model: ModelProto, name: string): number[] {
@@ -145,14 +186,14 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
   if (!options.input && graph0.inputs.length !== 1) throw new BadRequestError(`the model has ${graph0.inputs.length} inputs; say which one is the image with --input`);
   const input = options.input ?? (graph0.inputs[0] as ValueInfoProto).name;
   if (!graph0.inputs.some((v) => v.name === input)) throw new BadRequestError(`"${input}" is no graph input of the model`);
-  const logits = options.logits ?? (graph0.outputs[0] as ValueInfoProto).name;
-  if (!graph0.producer.has(logits)) throw new BadRequestError(`"${logits}" is no tensor computed by the model`);
-
+  if (options.logits !== undefined && options.outputs !== undefined) throw new BadRequestError('give logits (one output) or outputs (several, weighted), not both');
+  const heads = options.outputs ?? [{ logits: options.logits ?? (graph0.outputs[0] as ValueInfoProto).name, weight: 1 }];
+  if (heads.length === 0) throw new BadRequestError('outputs is empty: name at least one output to train');
   const inf0 = inferShapes(graph0, { batch });
-  const logitsInfo = inf0.tensors.get(logits);
-  if (!logitsInfo || logitsInfo.shape.length !== 2) throw new BadRequestError(`logits "${logits}" must have shape [batch, classes]; got ${logitsInfo ? `[${logitsInfo.shape.join(', ')}]` : 'an unknown shape'}`);
-  const classes = logitsInfo.shape[1] as number;
+  const classes = checkHeads(graph0, inf0, heads);
   const inputDims = inf0.tensors.get(input)?.shape ?? [];
+  const only = options.trainModeNodes === undefined ? undefined : new Set(options.trainModeNodes);
+  for (const n of only ?? []) if (!graph0.nodeNames.includes(n)) throw new BadRequestError(`trainModeNodes: "${n}" is no node of the model`);
 
   const inits = new Map(model.graph.initializer.map((t) => [t.name, t]));
   const frozen = new Set(options.frozen ?? []);
@@ -166,22 +207,23 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
   const trainable = requested.filter((t) => !frozen.has(t));
   if (trainable.length === 0) throw new BadRequestError('nothing to train: every weight is frozen');
 
-  const { model: trainingModel, buffers: bnBuffers } = trainingMode(model, opsetOf(graph0, '') ?? 1, options.batchNorm ?? 'train');
+  const { model: trainingModel, buffers: bnBuffers } = trainingMode(model, opsetOf(graph0, '') ?? 1, options.batchNorm ?? 'train', only);
   const buffers = bnBuffers.filter((b) => !trainable.includes(b.name));
   const { model: lifted } = liftInitializers(trainingModel, [...trainable, ...buffers.map((b) => b.name)]);
 
-  // Loss head: appended before differentiation so that the seed (p - y) / N is a model tensor.
+  // Loss head: appended before differentiation so that each seed w (p - y) / N is a model tensor.
   const headEmitter = nodeEmitter(lifted);
   headEmitter.reserve(LABELS_INPUT);
-  const head = crossEntropy(headEmitter, logits, LABELS_INPUT, batch);
+  const head = weightedCrossEntropy(headEmitter, heads, LABELS_INPUT, batch);
+  const first = head.outputs[0] as TrainedOutputTensors;
   const withHead = headEmitter.appendTo(lifted, {
     inputs: lifted.graph.input.map((v) => (v.name === input ? valueInfo(input, 'float32', inputDims) : v)),
     extraInputs: [valueInfo(LABELS_INPUT, 'float32', [batch, classes])],
   });
   const grad = buildGradientModel(withHead, {
-    seeds: [{ tensor: logits, grad: head.logitsGrad }],
+    seeds: heads.map((h, k) => ({ tensor: h.logits, grad: (head.outputs[k] as TrainedOutputTensors).logitsGrad })),
     wrt: trainable,
-    outputs: [head.loss, head.correct],
+    outputs: [head.loss, first.correct, ...(heads.length > 1 ? head.outputs.flatMap((o) => [o.loss, o.correct]) : [])],
     binding: { batch },
   });
 
@@ -203,7 +245,8 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
   const scalars = [LR_INPUT, ...(options.optimizer.kind === 'adam' ? [ADAM_BC1_INPUT, ADAM_BC2_INPUT] : [])];
   const f32 = (n: string, dims: readonly number[], dtype: DType = 'float32') => valueInfo(n, dtype, dims);
   const outputs = [
-    f32(head.loss, []), f32(head.correct, []),
+    f32(head.loss, []), f32(first.correct, []),
+    ...(heads.length > 1 ? head.outputs.flatMap((o) => [f32(o.loss, []), f32(o.correct, [])]) : []),
     ...params.flatMap((p) => [f32(p.output, p.dims), ...p.state.map((s) => f32(s.output, p.dims))]),
     ...buffers.map((b) => f32(b.output, dimsOf(model, b.name))),
   ];
@@ -215,6 +258,7 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
   return {
     model: fast, input, labels: LABELS_INPUT, classes, batch, inputDims,
     params, buffers: buffers.map((b) => ({ ...b, dims: dimsOf(model, b.name) })),
-    loss: head.loss, correct: head.correct, optimizer: options.optimizer,
+    loss: head.loss, correct: first.correct, optimizer: options.optimizer,
+    outputs: heads.map((h, k) => ({ ...h, loss: (head.outputs[k] as TrainedOutputTensors).loss, correct: (head.outputs[k] as TrainedOutputTensors).correct })),
   };
 }

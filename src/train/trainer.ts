@@ -11,9 +11,12 @@ import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, LR_INPUT } from './optimizers.js';
 import { buildTrainStep, type TrainStep, type TrainStepOptions } from './train-step.js';
 
 export interface StepResult {
+  /** the step's (weighted) loss */
   readonly loss: number;
-  /** samples of the batch classified correctly (before the update) */
+  /** samples of the batch the first output classified correctly (before the update) */
   readonly correct: number;
+  /** per trained output (TrainStep.outputs): its own loss and right answers */
+  readonly outputs: readonly { readonly loss: number; readonly correct: number }[];
 }
 
 export interface TrainerOptions extends TrainStepOptions {
@@ -95,7 +98,9 @@ export class Trainer {
       for (const st of p.state) this.values.set(st.input, get(st.output));
     }
     for (const b of s.buffers) this.values.set(b.name, get(b.output));
-    return { loss: get(s.loss)[0] as number, correct: get(s.correct)[0] as number };
+    const loss = get(s.loss)[0] as number;
+    const correct = get(s.correct)[0] as number;
+    return { loss, correct, outputs: s.outputs.length === 1 ? [{ loss, correct }] : s.outputs.map((o) => ({ loss: get(o.loss)[0] as number, correct: get(o.correct)[0] as number })) };
   }
 
   /** The inference model with the current weights and statistics (a checkpoint). */

@@ -165,6 +165,8 @@ export class ShapedLink {
   private receiver: ChildProcess | undefined;
   private closed = false;
   private cc = '';
+  /** the settings of the last configure(), which setRate() keeps but for the rate */
+  private settings: LinkSettings | undefined;
 
   private constructor() {
     counter += 1;
@@ -225,6 +227,7 @@ export class ShapedLink {
 
   /** Apply rate, delay, loss and buffer to both directions. */
   async configure(s: LinkSettings): Promise<void> {
+    this.settings = s;
     const rate = `${Math.round(s.rateBps)}bit`;
     const burst = String(s.burstBytes ?? DEFAULT_BURST_BYTES);
     for (const ns of [this.nsA, this.nsB]) {
@@ -266,6 +269,30 @@ export class ShapedLink {
         );
       });
     });
+  }
+
+  /**
+   * Change the rate of both directions in place (tc qdisc change: the packets queued in tbf
+   * stay queued, connections carry on), keeping the delay, loss, buffer and bucket of the last
+   * configure(). For runs that change the link under a running client.
+   */
+  setRate(rateBps: number): void {
+    const s = this.settings;
+    if (!s) throw new Error('setRate needs a configure() first');
+    this.settings = { ...s, rateBps };
+    const burst = String(s.burstBytes ?? DEFAULT_BURST_BYTES);
+    for (const ns of [this.nsA, this.nsB]) {
+      inNs(ns, ['tc', 'qdisc', 'change', 'dev', TUN, 'root', 'tbf', 'rate', `${Math.round(rateBps)}bit`, 'burst', burst, 'limit', String(Math.round(s.queueBytes))]);
+    }
+  }
+
+  /** The tbf rate in force on the sender's side, bit/s, as tc reports it. */
+  rateBps(): number {
+    const out = inNs(this.nsA, ['tc', '-j', 'qdisc', 'show', 'dev', TUN]);
+    const tbf = (JSON.parse(out) as { kind: string; options?: { rate?: number } }[]).find((q) => q.kind === 'tbf');
+    if (tbf?.options?.rate === undefined) throw new Error(`no tbf rate on ${TUN}: ${out}`);
+    // tc -j gives the rate in bytes per second.
+    return tbf.options.rate * 8;
   }
 
   /** Remove everything this link made. Safe to call twice. */

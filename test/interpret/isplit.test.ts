@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isplit, isplitLayers, rankCuts, scanSaliency } from '../../src/interpret/isplit.js';
 import { buildModel } from '../../src/models/catalogue.js';
-import { tinyDataset, tinyIsplitModel } from '../../test-support/isplit/tiny.js';
+import { TINY_V, tinyDataset, tinyIsplitModel } from '../../test-support/isplit/tiny.js';
 
 // Pixels are fed as x / 255; mean 0, std 1/255 turns them back into the raw values below.
 const RAW = { mean: [0], std: [1 / 255] };
@@ -36,6 +36,17 @@ describe('isplit on a hand-made model', () => {
     assert.deepEqual(r.cuts.map((c) => c.bytes), [32, 32]);
     assert.deepEqual(r.cuts.map((c) => c.bytesRank), [1.5, 1.5]);
     assert.equal(r.images, 2);
+  });
+
+  it('counts correct predictions over all the model\'s classes when it has more than the folder', async () => {
+    // 10 classes: V's first two columns as TINY_V, column 5 reads A1(1,1) = x11 with weight 2.
+    const v = TINY_V.map((row, k) => Array.from({ length: 10 }, (_, c) => (c < 2 ? (row[c] as number) : c === 5 && k === 3 ? 2 : 0)));
+    // Image 1 (label 1): logits y0 = -7, y1 = 4, y5 = 8, others 0 -> top class 5: wrong.
+    // Image 2 (label 0): y0 = 3, y1 = 1, y5 = 2 -> top class 0: right.
+    const scan = await scanSaliency(tinyIsplitModel(v), tinyDataset(IMAGES, [1, 0]), { normalisation: RAW, batch: 2 });
+    assert.deepEqual(scan.counts, [1, 1]);
+    // A stride of the folder's 2 classes would read image 1 as class 1 (right) and image 2 from image 1's row.
+    assert.deepEqual(scan.correct, [1, 0]);
   });
 
   it('averages over the images of a class subset only', async () => {

@@ -11,6 +11,7 @@ import { ModelBuilder } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { decodeModel, encodeModel } from '../../src/onnx/codec.js';
 import { LAZY_RAW_BYTES, readModelLazily } from '../../src/onnx/lazy-read.js';
+import { chainModel } from '../../test-support/deep-graphs.js';
 
 /** An MLP whose weights are above and below the lazy threshold, plus an int64 shape constant. */
 function mlp() {
@@ -41,6 +42,14 @@ describe('readModelLazily', () => {
     const lazyCut = cutModel(a, ['act1']);
     assert.deepEqual(Buffer.from(encodeModel(lazyCut.tail)), Buffer.from(encodeModel(cutModel(b, ['act1']).tail)));
     assert.ok((await verifyCut(a, lazyCut)).ok);
+  });
+
+  it('reads a graph of 30,000 nodes, whose fields outnumber what a call takes as arguments, to the same bytes', () => {
+    const deep = join(dir, 'chain.onnx');
+    writeFileSync(deep, encodeModel(chainModel(30_000)));
+    const lazy = readModelLazily(deep, statSync(deep).size);
+    assert.equal(lazy.graph.node.length, 30_000);
+    assert.ok(Buffer.from(encodeModel(lazy)).equals(readFileSync(deep)));
   });
 
   it('a truncated file is a BadModelError', () => {

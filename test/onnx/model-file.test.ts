@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { cutModel } from '../../src/cut/extract.js';
 import { verifyCut } from '../../src/cut/verify.js';
-import { BadModelError } from '../../src/errors.js';
+import { BadModelError, UnsafePathError } from '../../src/errors.js';
 import { ModelBuilder } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { encodeModel } from '../../src/onnx/codec.js';
@@ -47,6 +47,43 @@ describe('readModel', () => {
     const path = join(dir, 'escape.onnx');
     writeFileSync(path, encodeModel(withExternalData(residualNet(), dir, '../weights.bin')));
     assert.throws(() => readModel(path), (e: unknown) => e instanceof BadModelError && /outside the model's folder/.test(e.message));
+  });
+
+  it('external data reached through a symbolic link that leaves the folder is refused: a file, a folder, `..`, an absolute path', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'cleave-outside-'));
+    try {
+      const secret = join(outside, 'secret.bin');
+      writeFileSync(secret, new Uint8Array(4096).fill(7));
+      const refused = (folder: string, location: string) => {
+        mkdirSync(folder, { recursive: true });
+        const model = withExternalData(residualNet(), folder);
+        for (const t of model.graph.initializer) (t.externalData as { key: string; value: string }[])[0] = { key: 'location', value: location };
+        const path = join(folder, 'model.onnx');
+        writeFileSync(path, encodeModel(model));
+        assert.throws(() => readModel(path), (e: unknown) => e instanceof UnsafePathError && e.code === 'UNSAFE_PATH' && e instanceof BadModelError && /outside the model's folder/.test(e.message), location);
+      };
+      // A link to a file outside; a linked folder inside that points outside.
+      symlinkSync(secret, join(dir, 'link.bin'));
+      refused(dir, 'link.bin');
+      symlinkSync(outside, join(dir, 'linked-folder'));
+      refused(dir, 'linked-folder/secret.bin');
+      refused(dir, `sub/../../${basename(outside)}/secret.bin`);
+      refused(dir, secret);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('a model folder reached through a symbolic link, and `..` that stays inside, still read their data', () => {
+    const real = join(dir, 'real-folder');
+    mkdirSync(join(real, 'sub'), { recursive: true });
+    writeFileSync(join(real, 'model.onnx'), encodeModel(withExternalData(residualNet(), real)));
+    symlinkSync(real, join(dir, 'alias'));
+    assert.equal(analyze(graphFromModel(readModel(join(dir, 'alias', 'model.onnx')))).totals.params, 4 * 3 * 9 + 4 + 2 * 4 * 4 * 9 + 2 * 4 * 64);
+    const model = withExternalData(residualNet(), real);
+    for (const t of model.graph.initializer) (t.externalData as { key: string; value: string }[])[0] = { key: 'location', value: 'sub/../weights.bin' };
+    writeFileSync(join(real, 'dotdot.onnx'), encodeModel(model));
+    assert.equal(readModel(join(dir, 'alias', 'dotdot.onnx')).graph.initializer.length, model.graph.initializer.length);
   });
 
   it('a missing external-data file is named', () => {

@@ -1,0 +1,250 @@
+/**
+ * bench/sparsity/cnn: the small VGG on Fashion-MNIST, split at a cut (default block3.pool)
+ * with early exits in the head (default after block1.pool and block2.pool, "conv" branches),
+ * its head and exits made sparse before training at densities 1/2, 1/4, 1/8, unstructured
+ * (compact) and structured (grouped), against the dense model with the same seed, data order
+ * and epochs. The tail stays dense.
+ *
+ * Per model: test accuracy (Fashion-MNIST's 10,000 held-out images) of the whole model and of
+ * each exit; of the edge part (head alone, and head + exits): file bytes, FLOPs and params
+ * counted from nonzeros, the median ONNX Runtime latency of one inference here (batch 1, one
+ * thread, all models interleaved), and the energy of one inference on a device profile
+ * (busy power x roofline time; "as run": a compact layer counted dense, as ORT runs it once
+ * the mask is folded into the weight). Also the density from which accuracy drops by more
+ * than 1 point against dense, per form.
+ *
+ * Training: the backbone first (Adam lr 1e-3, cosine, batch 64, BN in training mode); then
+ * the exits are added (exits/), made sparse like the head, and each is trained on the frozen
+ * backbone (only its own weights; BN frozen), as exit branches are trained after the fact.
+ * Prints tables; writes bench/results/sparsity-cnn.json.
+ *
+ *   npm run build && node build/bench/sparsity/cnn.js [--epochs E] [--exit-epochs X] [--limit N]
+ *     [--densities D1,D2] [--cut T] [--exits T1,T2 | --no-exits] [--device NAME] [--seed S]
+ *     [--threads T] [--repeats R] [--quick]
+ */
+import { parseArgs } from 'node:util';
+import { table } from '../../src/cli/format.js';
+import { loadDataset } from '../../src/data/datasets.js';
+import { addExits } from '../../src/exits/add.js';
+import { graphFromModel } from '../../src/graph/graph.js';
+import { smallVgg } from '../../src/models/small-vgg.js';
+import { dtypeFromCode } from '../../src/onnx/dtype.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import { getDevice } from '../../src/profile/device-catalogue.js';
+import { randomFeeds } from '../../src/runtime/random-feeds.js';
+import { densify } from '../../src/sparsity/densify.js';
+import { formatDensity } from '../../src/sparsity/degrees.js';
+import { sparsify } from '../../src/sparsity/sparsify.js';
+import { fit } from '../../src/train/fit.js';
+import type { OptimizerSpec } from '../../src/train/optimizers.js';
+import {
+  accuracies, deviceLatencyMs, fileBytes, load1m, machine, machineLine, parseDensities, positiveInt, sparseAnalysis, subModel, type Timing, timeModels, writeResult,
+} from './shared.js';
+
+const USAGE = `Usage: node build/bench/sparsity/cnn.js [options]
+  --epochs E       backbone training epochs (default 3)
+  --exit-epochs X  epochs of each exit on the frozen backbone (default 1)
+  --limit N        train on the first N of the 60,000 training images (default all)
+  --densities D,D  densities of the head and exits (default 1/2,1/4,1/8)
+  --cut T          the head ends at tensor T (default block3.pool)
+  --exits T1,T2    exits after these tensors (default block1.pool,block2.pool)
+  --no-exits       no exits: the head alone
+  --device NAME    device profile for the energy (default raspberry-pi-4)
+  --seed S         weights, masks and data order (default 1)
+  --threads T      ORT threads for training and evaluation (default 2); latency runs on 1
+  --repeats R      timed rounds per model (default 200)
+  --quick          1 epoch on 3,000 images, 1,000 test images, density 1/4, 30 rounds (a smoke run)
+  --help           this text
+Writes bench/results/sparsity-cnn.json.`;
+
+const { values } = parseArgs({
+  options: {
+    epochs: { type: 'string' }, 'exit-epochs': { type: 'string' }, limit: { type: 'string' }, densities: { type: 'string' },
+    cut: { type: 'string', default: 'block3.pool' }, exits: { type: 'string', default: 'block1.pool,block2.pool' }, 'no-exits': { type: 'boolean', default: false },
+    device: { type: 'string', default: 'raspberry-pi-4' }, seed: { type: 'string', default: '1' }, threads: { type: 'string', default: '2' },
+    repeats: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const quick = values.quick ?? false;
+const epochs = positiveInt(values.epochs ?? (quick ? '1' : '3'), 'epochs', USAGE);
+const exitEpochs = positiveInt(values['exit-epochs'] ?? '1', 'exit-epochs', USAGE);
+const limit = values.limit === undefined ? (quick ? 3000 : undefined) : positiveInt(values.limit, 'limit', USAGE);
+const densities = parseDensities(values.densities ?? (quick ? '1/4' : '1/2,1/4,1/8'), USAGE);
+const cut = values.cut as string;
+const exitsAt = values['no-exits'] ? [] : (values.exits as string).split(',').map((t) => t.trim()).filter(Boolean);
+const device = getDevice(values.device as string);
+const seed = positiveInt(values.seed, 'seed', USAGE, 0);
+const threads = positiveInt(values.threads, 'threads', USAGE);
+const repeats = positiveInt(values.repeats ?? (quick ? '30' : '200'), 'repeats', USAGE);
+const BATCH = 64;
+const OPTIMIZER: OptimizerSpec = { kind: 'adam', lr: 1e-3 };
+
+const m = machine();
+console.log(`small VGG on Fashion-MNIST, cut at ${cut}, exits after ${exitsAt.join(', ') || '(none)'}; ${epochs} epoch(s) + ${exitEpochs} per exit, batch ${BATCH}, Adam lr ${OPTIMIZER.lr} (cosine), seed ${seed}`);
+console.log(`${machineLine(m)}\n`);
+
+const train = loadDataset('fashion-mnist', 'train', { limit });
+const test = loadDataset('fashion-mnist', 'test', { limit: quick ? 1000 : undefined });
+
+interface Config {
+  readonly name: string;
+  readonly form: 'dense' | 'compact' | 'structured';
+  readonly density: number;
+}
+const configs: Config[] = [
+  { name: 'dense', form: 'dense', density: 1 },
+  ...densities.flatMap((d): Config[] => [
+    { name: `compact ${formatDensity(d)}`, form: 'compact', density: d },
+    { name: `structured ${formatDensity(d)}`, form: 'structured', density: d },
+  ]),
+];
+
+const log = (name: string) => (e: { epoch: number; loss: number; testAccuracy?: number; seconds: number }) =>
+  console.log(`${name} epoch ${e.epoch}: loss ${e.loss.toFixed(4)}${e.testAccuracy === undefined ? '' : `, test ${(100 * e.testAccuracy).toFixed(2)}%`}, ${e.seconds.toFixed(0)} s, load ${load1m().toFixed(1)}`);
+
+/** Float initializers of exit `k`'s branch that are weights (not BN running statistics). */
+function exitWeights(model: ModelProto, k: number): string[] {
+  return model.graph.initializer
+    .filter((t) => t.name.startsWith(`exit_${k}/`) && dtypeFromCode(t.dataType, t.name) === 'float32' && !/running_(mean|var)$/.test(t.name))
+    .map((t) => t.name);
+}
+
+/** The model with the initializers of `from` named in `names`. */
+function withWeights(model: ModelProto, from: ModelProto, names: readonly string[]): ModelProto {
+  const by = new Map(from.graph.initializer.filter((t) => names.includes(t.name)).map((t) => [t.name, t]));
+  return { ...model, graph: { ...model.graph, initializer: model.graph.initializer.map((t) => by.get(t.name) ?? t) } };
+}
+
+interface Trained {
+  readonly config: Config;
+  readonly model: ModelProto;
+  readonly exitOutputs: readonly string[];
+  readonly backboneHistory: readonly { epoch: number; loss: number; testAccuracy?: number; seconds: number }[];
+  readonly exitHistory: Readonly<Record<string, readonly { epoch: number; loss: number; seconds: number }[]>>;
+  readonly layers: readonly { node: string; density: number; kept: number; weights: number; groups?: number; note?: string }[];
+  readonly loadAvg1m: { readonly start: number; readonly end: number };
+}
+
+async function run(c: Config): Promise<Trained> {
+  const start = load1m();
+  const sparseOptions = { density: c.density, seed, structured: c.form === 'structured' };
+  const dense = smallVgg({ seed });
+  const backbone = c.form === 'dense' ? { model: dense, layers: [] } : sparsify(dense, { ...sparseOptions, headOf: cut });
+  const trained = await fit(backbone.model, train, test, {
+    batch: BATCH, optimizer: OPTIMIZER, epochs, seed, schedule: 'cosine', threads, onEpoch: log(c.name),
+  });
+  let model = trained.model;
+  let layers = [...backbone.layers];
+  const exitOutputs: string[] = [];
+  const exitHistory: Record<string, { epoch: number; loss: number; seconds: number }[]> = {};
+  if (exitsAt.length) {
+    const added = await addExits(model, { at: exitsAt }, { branch: 'conv', seed });
+    model = added.model;
+    exitOutputs.push(...added.exits.map((e) => e.output));
+    if (c.form !== 'dense') {
+      const exitLayers = model.graph.node.filter((n) => n.name.startsWith('exit_') && (n.opType === 'Conv' || n.opType === 'Gemm')).map((n) => n.name);
+      const s = sparsify(model, { ...sparseOptions, layers: exitLayers });
+      model = s.model;
+      layers = [...layers, ...s.layers];
+    }
+    for (const e of added.exits) {
+      const weights = exitWeights(model, e.index);
+      const r = await fit(subModel(model, [e.output]), train, undefined, {
+        batch: BATCH, optimizer: OPTIMIZER, epochs: exitEpochs, seed, schedule: 'cosine', threads,
+        logits: e.output, trainable: weights, batchNorm: 'frozen', onEpoch: log(`${c.name} ${e.output}`),
+      });
+      model = withWeights(model, r.model, weights);
+      exitHistory[e.output] = r.history.map((h) => ({ epoch: h.epoch, loss: h.loss, seconds: h.seconds }));
+    }
+  }
+  return {
+    config: c, model, exitOutputs,
+    backboneHistory: trained.history.map((h) => ({ epoch: h.epoch, loss: h.loss, testAccuracy: h.testAccuracy, seconds: h.seconds })),
+    exitHistory,
+    layers: layers.map((l) => ({ node: l.node, density: l.density, kept: l.kept, weights: l.weights, ...(l.groups ? { groups: l.groups } : {}), ...(l.note ? { note: l.note } : {}) })),
+    loadAvg1m: { start, end: load1m() },
+  };
+}
+
+const runs: Trained[] = [];
+for (const c of configs) runs.push(await run(c));
+
+/** Edge figures of one part (the head, or the head with its exits). */
+function part(model: ModelProto, form: Config['form']) {
+  const a = sparseAnalysis(model, 1);
+  // ORT folds a compact layer's mask into a dense weight at load and runs the dense layer.
+  const asRun = form === 'compact' ? densify(model) : model;
+  const ms = deviceLatencyMs(model, device);
+  const asRunMs = deviceLatencyMs(asRun, device);
+  return {
+    bytes: fileBytes(model), flops: a.totals.flops, params: a.totals.params,
+    deviceMs: ms, energyMj: device.busyW * ms, energyAsRunMj: device.busyW * asRunMs,
+  };
+}
+
+interface Row {
+  readonly name: string;
+  readonly form: Config['form'];
+  readonly density: number;
+  readonly accuracy: Record<string, number>;
+  readonly head: ReturnType<typeof part>;
+  readonly edge: ReturnType<typeof part>;
+  readonly run: Trained;
+}
+const rows: Row[] = [];
+const heads: Record<string, ModelProto> = {};
+const edges: Record<string, ModelProto> = {};
+for (const r of runs) {
+  const head = subModel(r.model, [cut]);
+  const edge = subModel(r.model, [cut, ...r.exitOutputs]);
+  heads[r.config.name] = head;
+  edges[r.config.name] = edge;
+  const acc = await accuracies(r.model, test, [graphFromModel(r.model).outputs[0]?.name as string, ...r.exitOutputs], 'input', 500, threads);
+  rows.push({ name: r.config.name, form: r.config.form, density: r.config.density, accuracy: acc, head: part(head, r.config.form), edge: part(edge, r.config.form), run: r });
+}
+const feeds = randomFeeds(graphFromModel(heads.dense as ModelProto), sparseAnalysis(heads.dense as ModelProto, 1).inference, seed);
+const timingLoad = load1m();
+const headTimes = await timeModels(heads, feeds, { repeats, threads: 1 });
+const edgeTimes = exitsAt.length ? await timeModels(edges, feeds, { repeats, threads: 1 }) : headTimes;
+
+const main = 'logits';
+const base = rows[0] as Row;
+const pct = (x: number | undefined) => (x === undefined ? '' : `${(100 * x).toFixed(2)}%`);
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+console.log(`\nFashion-MNIST test set (${test.count} images); latency: batch 1, 1 ORT thread, median of ${repeats} rounds, load ${timingLoad.toFixed(1)}; energy on ${device.name} (${device.busyW} W busy)`);
+console.log(table(
+  ['model', 'whole acc', 'vs dense', ...runs[0]!.exitOutputs.map((o) => `${o.replace('_logits', '')} acc`), 'head KiB', 'head+exits KiB', 'smaller', 'head+exits MFLOPs', 'fewer', 'head ms', 'head+exits ms', 'speed-up', 'mJ', 'mJ as run'],
+  rows.map((r) => [
+    r.name, pct(r.accuracy[main]), (100 * ((r.accuracy[main] ?? 0) - (base.accuracy[main] ?? 0))).toFixed(2), ...r.run.exitOutputs.map((o) => pct(r.accuracy[o])),
+    (r.head.bytes / 1024).toFixed(1), (r.edge.bytes / 1024).toFixed(1), ratio(base.edge.bytes, r.edge.bytes), (r.edge.flops / 1e6).toFixed(2), ratio(base.edge.flops, r.edge.flops),
+    (headTimes[r.name] as Timing).medianMs.toFixed(3), (edgeTimes[r.name] as Timing).medianMs.toFixed(3), ratio((edgeTimes.dense as Timing).medianMs, (edgeTimes[r.name] as Timing).medianMs),
+    r.edge.energyMj.toFixed(3), r.edge.energyAsRunMj.toFixed(3),
+  ]),
+));
+
+/** Per form: the first density (densest first) whose whole-model or exit accuracy is more than 1 point below dense. */
+const drops = (['compact', 'structured'] as const).map((form) => {
+  const worst = (r: Row) => Math.max(...Object.keys(base.accuracy).map((o) => 100 * ((base.accuracy[o] ?? 0) - (r.accuracy[o] ?? 0))));
+  const byDensity = rows.filter((r) => r.form === form).sort((a, b) => b.density - a.density);
+  const first = byDensity.find((r) => worst(r) > 1);
+  const within = [...byDensity].reverse().find((r) => worst(r) <= 1);
+  console.log(`${form}: more than 1 point below dense (whole model or an exit) from density ${first ? formatDensity(first.density) : '- (none measured)'}; sparsest within 1 point: ${within ? formatDensity(within.density) : 'none'}`);
+  return { form, moreThanOnePointFrom: first?.density ?? null, sparsestWithinOnePoint: within?.density ?? null };
+});
+
+writeResult('cnn', {
+  machine: m,
+  options: {
+    epochs, exitEpochs, limit: limit ?? null, trainImages: train.count, testImages: test.count, densities, cut, exits: exitsAt, exitBranch: 'conv',
+    device: device.name, seed, threads, batch: BATCH, optimizer: OPTIMIZER, schedule: 'cosine', latency: { batch: 1, threads: 1, repeats, loadAvg1m: timingLoad },
+  },
+  rows: rows.map((r) => ({
+    name: r.name, form: r.form, density: r.density, accuracy: r.accuracy, head: { ...r.head, latency: headTimes[r.name] }, edge: { ...r.edge, latency: edgeTimes[r.name] },
+    layers: r.run.layers, backboneHistory: r.run.backboneHistory, exitHistory: r.run.exitHistory, loadAvg1m: r.run.loadAvg1m,
+  })),
+  accuracyDrop: drops,
+});

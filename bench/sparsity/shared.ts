@@ -1,0 +1,190 @@
+/**
+ * What the sparsity benches share: interleaved ORT timing of several forms of a model, FLOPs
+ * counted from nonzeros, the machine line, and where results go.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Analysis, analyze } from '../../src/analysis/analyze.js';
+import { makeBatch } from '../../src/data/batches.js';
+import type { ImageDataset } from '../../src/data/image-dataset.js';
+import { valueInfo } from '../../src/graph/builder.js';
+import { graphFromModel } from '../../src/graph/graph.js';
+import { summarize } from '../../src/net/stats.js';
+import { encodeModel } from '../../src/onnx/codec.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import { type DeviceProfile, estimateNodeLatencyMs } from '../../src/profile/device-profile.js';
+import { machineFacts } from '../../src/profile/machine.js';
+import { opClassOf } from '../../src/profile/op-class.js';
+import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { sparseNodeCounts } from '../../src/sparsity/counts.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root (the benches run from build/bench/sparsity/). */
+export const ROOT = resolve(here, '../../..');
+
+/** The 1-minute load average now: other processes on this shared machine stretch timings. */
+export function load1m(): number {
+  return Math.round((loadavg()[0] as number) * 100) / 100;
+}
+
+/** The analysis of a model with sparse layers counted from their nonzeros. */
+export function sparseAnalysis(model: ModelProto, batch: number): Analysis {
+  const graph = graphFromModel(model);
+  return analyze(graph, { batch, nodeCounts: sparseNodeCounts(graph) });
+}
+
+/** FLOPs of one inference at `batch`, sparse layers counted from their nonzeros. */
+export function countedFlops(model: ModelProto, batch = 1): number {
+  return sparseAnalysis(model, batch).totals.flops;
+}
+
+export interface Timing {
+  readonly medianMs: number;
+  readonly p10Ms: number;
+}
+
+/**
+ * Median and p10 latency of one run of each model on `feeds`. The models run interleaved, one
+ * run each per round after `warmup` rounds, so load from other processes stretches all alike.
+ */
+export async function timeModels<K extends string>(
+  models: Readonly<Record<K, ModelProto>>, feeds: Readonly<Record<string, RunTensor>>, options: { readonly repeats: number; readonly threads: number; readonly warmup?: number },
+): Promise<Record<K, Timing>> {
+  const keys = Object.keys(models) as K[];
+  const sessions = await Promise.all(keys.map((k) => Session.fromModel(encodeModel(models[k]), { threads: options.threads })));
+  const samples: number[][] = keys.map(() => []);
+  try {
+    for (let round = -(options.warmup ?? Math.min(20, options.repeats)); round < options.repeats; round++) {
+      for (let i = 0; i < keys.length; i++) {
+        const t0 = performance.now();
+        await (sessions[i] as Session).run(feeds);
+        if (round >= 0) (samples[i] as number[]).push(performance.now() - t0);
+      }
+    }
+  } finally {
+    await Promise.all(sessions.map((s) => s.release()));
+  }
+  const out = {} as Record<K, Timing>;
+  keys.forEach((k, i) => {
+    const s = summarize(samples[i] as number[]);
+    out[k] = { medianMs: s.medianMs, p10Ms: s.p10Ms };
+  });
+  return out;
+}
+
+/** The machine, for the header line and the JSON. */
+export function machine(): ReturnType<typeof machineFacts> {
+  return machineFacts();
+}
+
+export function machineLine(m = machine()): string {
+  return `${m.cpuModel}, ${m.cpus} CPUs, ONNX Runtime ${m.onnxruntime}; 1-min load average ${load1m().toFixed(1)}`;
+}
+
+/** Writes bench/results/sparsity-NAME.json and says so. */
+export function writeResult(name: string, value: unknown): string {
+  const out = join(ROOT, `bench/results/sparsity-${name}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(value, null, 1)}\n`);
+  console.log(`wrote ${out}`);
+  return out;
+}
+
+/** A positive integer flag, or a message naming it. */
+export function positiveInt(text: string | undefined, flag: string, usage: string, min = 1): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < min) {
+    console.error(`--${flag} must be an integer >= ${min}, got "${text}"\n${usage}`);
+    process.exit(2);
+  }
+  return v;
+}
+
+/** Bytes of a model as one ONNX file. */
+export function fileBytes(model: ModelProto): number {
+  return encodeModel(model).length;
+}
+
+/** Densities separated by commas, each a decimal or a fraction (0.5, 1/4), each in (0, 1). */
+export function parseDensities(text: string, usage: string): number[] {
+  const out = text.split(',').map((t) => {
+    const [a, b] = t.trim().split('/');
+    return b === undefined ? Number(a) : Number(a) / Number(b);
+  });
+  if (out.length === 0 || out.some((d) => !(d > 0 && d < 1))) {
+    console.error(`--densities must be densities in (0, 1) such as 1/2,1/4, got "${text}"\n${usage}`);
+    process.exit(2);
+  }
+  return out;
+}
+
+/**
+ * The part of `model` that computes `outputs` (a head, or a head with its exits): the nodes
+ * they depend on, the initializers and inputs those read, and `outputs` as its outputs (batch
+ * axis symbolic). Metadata is kept; sparse records of dropped layers then name absent nodes.
+ */
+export function subModel(model: ModelProto, outputs: readonly string[]): ModelProto {
+  const g = graphFromModel(model);
+  const keep = new Set<number>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const p = g.producer.get(stack.pop() as string);
+    if (p === undefined || keep.has(p)) continue;
+    keep.add(p);
+    stack.push(...(g.nodes[p]?.input ?? []).filter(Boolean));
+  }
+  const node = model.graph.node.filter((_, i) => keep.has(i));
+  const read = new Set(node.flatMap((n) => n.input));
+  const shapes = analyze(g, { batch: 1 }).inference.tensors;
+  const output = outputs.map((t) => {
+    const info = shapes.get(t);
+    if (!info) throw new Error(`subModel: no shape for "${t}"`);
+    return valueInfo(t, info.dtype, ['N', ...info.shape.slice(1)]);
+  });
+  return {
+    ...model,
+    graph: { ...model.graph, node, initializer: model.graph.initializer.filter((t) => read.has(t.name)), input: model.graph.input.filter((v) => read.has(v.name)), output, valueInfo: [] },
+  };
+}
+
+/**
+ * Roofline latency (ms) of one inference of `model` on `device` at batch 1, its layers counted
+ * from their nonzeros: max(FLOPs / throughput, bytes / bandwidth) per node, times calibration.
+ */
+export function deviceLatencyMs(model: ModelProto, device: DeviceProfile): number {
+  let ms = 0;
+  for (const n of sparseAnalysis(model, 1).nodes) {
+    if (n.folded || !n.known) continue;
+    ms += estimateNodeLatencyMs(n.flops, n.bytesRead + n.bytesWritten, opClassOf(n.opType), device);
+  }
+  return ms;
+}
+
+/** Arg-max accuracy of each of `outputs` on a labelled dataset, run by ONNX Runtime in batches. */
+export async function accuracies(model: ModelProto, ds: ImageDataset, outputs: readonly string[], input = 'input', batchSize = 500, threads = 2): Promise<Record<string, number>> {
+  const session = await Session.fromModel(encodeModel(model), { threads });
+  const correct = new Map(outputs.map((o) => [o, 0]));
+  try {
+    for (let start = 0; start < ds.count; start += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, ds.count - start) }, (_, k) => start + k);
+      const b = makeBatch(ds, idx);
+      const out = await session.run({ [input]: { dtype: 'float32', dims: [b.size, ds.channels, ds.height, ds.width], data: b.x } }, [...outputs]);
+      for (const o of outputs) {
+        const z = (out[o] as RunTensor).data as Float32Array;
+        const classes = z.length / b.size;
+        let hits = 0;
+        for (let i = 0; i < b.size; i++) {
+          let best = 0;
+          for (let c = 1; c < classes; c++) if ((z[i * classes + c] as number) > (z[i * classes + best] as number)) best = c;
+          if (best === b.labels[i]) hits++;
+        }
+        correct.set(o, (correct.get(o) as number) + hits);
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  return Object.fromEntries(outputs.map((o) => [o, (correct.get(o) as number) / ds.count]));
+}

@@ -1,0 +1,153 @@
+/**
+ * bench/sparsity/tables: the tables of docs/sparsity.md, generated from the benches' JSON
+ * (bench/results/sparsity-{latency,mlp,cnn}.json). Each table sits in docs/sparsity.md between
+ * `<!-- table:NAME -->` and `<!-- /table -->`; this script rewrites what is between them, so
+ * every figure there is one a bench wrote. A missing JSON leaves its tables as they are.
+ *
+ *   npm run build && node build/bench/sparsity/tables.js [--check]
+ *     --check: exit 1 when docs/sparsity.md differs from what the JSON gives (nothing written)
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDensity } from '../../src/sparsity/degrees.js';
+import { ROOT } from './shared.js';
+
+const USAGE = `Usage: node build/bench/sparsity/tables.js [--check]
+Rewrites the tables of docs/sparsity.md from bench/results/sparsity-*.json.`;
+const { values } = parseArgs({ options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+type Cell = string | number;
+function markdown(header: readonly string[], rows: readonly (readonly Cell[])[], right: readonly boolean[]): string {
+  const line = (cells: readonly Cell[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(right.map((r) => (r ? '---:' : '---'))), ...rows.map(line)].join('\n');
+}
+
+const kib = (b: number) => (b / 1024).toFixed(1);
+const pct = (x: number | undefined) => (x === undefined ? '-' : `${(100 * x).toFixed(2)}%`);
+const times = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+
+function readJson<T>(name: string): T | undefined {
+  const path = join(ROOT, `bench/results/sparsity-${name}.json`);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}
+
+interface Timing { medianMs: number; p10Ms: number }
+
+interface LatencyRow { scope: string; density: number; form: string; bytes: number; sparseInitializerBytes?: number; mflops: number; medianMs: number; p10Ms: number; loadAvg1m: number; channelsPerGroup?: number[] }
+interface LatencyJson { options: { repeats: number; batch: number; threads: number }; rows: LatencyRow[] }
+
+function latencyTables(j: LatencyJson): Record<string, string> {
+  const dense = new Map(j.rows.filter((r) => r.form === 'dense').map((r) => [`${r.scope}@${r.density}`, r]));
+  const speed = (r: LatencyRow) => times((dense.get(`${r.scope}@${r.density}`) as LatencyRow).medianMs, r.medianMs);
+  const head = j.rows.filter((r) => r.scope === 'head');
+  const headTable = markdown(
+    ['density', 'form', 'file KiB', 'as sparse_initializer KiB', 'MFLOPs', 'median ms', 'p10 ms', 'speed-up'],
+    head.map((r) => [formatDensity(r.density), r.form, kib(r.bytes), r.sparseInitializerBytes === undefined ? '' : kib(r.sparseInitializerBytes), r.mflops.toFixed(2), r.medianMs.toFixed(3), r.p10Ms.toFixed(3), speed(r)]),
+    [false, false, true, true, true, true, true, true],
+  );
+  // Per layer: dense, compact and structured side by side, with the effective rate.
+  const scopes = [...new Set(j.rows.filter((r) => r.scope !== 'head').map((r) => r.scope))];
+  const densities = [...new Set(j.rows.map((r) => r.density))];
+  const layerRows: Cell[][] = [];
+  for (const d of densities) {
+    for (const s of scopes) {
+      const at = (form: string) => j.rows.find((r) => r.scope === s && r.density === d && r.form === form);
+      const [de, co, st, gr] = [at('dense'), at('compact'), at('structured'), at('grouped')];
+      if (!de || !co || !st || !gr) continue;
+      const rate = (r: LatencyRow) => ((r.mflops * 1e6) / (r.medianMs * 1e6)).toFixed(0);
+      layerRows.push([s, formatDensity(d), gr.channelsPerGroup?.[0] ?? '-', de.medianMs.toFixed(3), `${co.medianMs.toFixed(3)} (${speed(co)})`, `${st.medianMs.toFixed(3)} (${speed(st)})`, `${gr.medianMs.toFixed(3)} (${speed(gr)})`, rate(de), rate(gr)]);
+    }
+  }
+  const layerTable = markdown(
+    ['layer', 'density', 'input channels per group', 'dense ms', 'compact ms', 'structured ms', 'grouped only ms', 'dense GFLOP/s', 'grouped GFLOP/s'],
+    layerRows, [false, false, true, true, true, true, true, true, true],
+  );
+  return { 'latency-head': headTable, 'latency-layers': layerTable };
+}
+
+interface MlpRow {
+  name: string; form: string; weights: number; nonzeroWeights: number; bytes: number; flops: number; testAccuracy: number; bestTestAccuracy: number;
+  latencyBatch1?: Timing; latencyBatch256?: Timing; layers?: { node: string; density: number; fo: number; fi: number }[];
+}
+interface MlpJson { rows: MlpRow[]; maskedDense: { bytes: number; latencyBatch1?: Timing; latencyBatch256?: Timing }; accuracyDrop: { moreThanOnePointFrom: string | null; sparsestWithinOnePoint: string | null } }
+
+function mlpTables(j: MlpJson): Record<string, string> {
+  const base = j.rows[0] as MlpRow;
+  const ms = (t: Timing | undefined) => (t ? t.medianMs.toFixed(4) : '-');
+  const rows: Cell[][] = j.rows.map((r) => [
+    r.name, r.layers ? r.layers.map((l) => formatDensity(l.density)).join(', ') : '1, 1, 1', r.weights, times(base.weights, r.weights), r.nonzeroWeights,
+    pct(r.testAccuracy), signed(100 * (r.testAccuracy - base.testAccuracy)), r.bytes, times(base.bytes, r.bytes), r.flops, times(base.flops, r.flops),
+    ms(r.latencyBatch1), ms(r.latencyBatch256),
+  ]);
+  rows.push(['dey, as masked dense', '', '', '', '', '', '', j.maskedDense.bytes, times(base.bytes, j.maskedDense.bytes), base.flops, '1.00x', ms(j.maskedDense.latencyBatch1), ms(j.maskedDense.latencyBatch256)]);
+  return {
+    mlp: markdown(
+      ['model', 'density fc1, fc2, fc3', 'weights', 'fewer', 'nonzero after training', 'test accuracy', 'points vs dense', 'file bytes', 'smaller', 'FLOPs', 'fewer', 'ms, batch 1', 'ms, batch 256'],
+      rows, [false, false, true, true, true, true, true, true, true, true, true, true, true],
+    ),
+  };
+}
+
+interface Part { bytes: number; flops: number; params: number; deviceMs: number; energyMj: number; energyAsRunMj: number; latency: Timing }
+interface CnnRow { name: string; form: string; density: number; accuracy: Record<string, number>; head: Part; edge: Part }
+interface CnnJson { options: { device: string }; rows: CnnRow[]; accuracyDrop: { form: string; moreThanOnePointFrom: number | null; sparsestWithinOnePoint: number | null }[] }
+
+function cnnTables(j: CnnJson): Record<string, string> {
+  const base = j.rows[0] as CnnRow;
+  const outputs = Object.keys(base.accuracy);
+  const accuracy = markdown(
+    ['model', ...outputs.map((o) => (o === 'logits' ? 'whole model' : o.replace('_logits', ''))), 'worst points vs dense'],
+    j.rows.map((r) => [
+      r.name, ...outputs.map((o) => pct(r.accuracy[o])),
+      signed(Math.min(...outputs.map((o) => 100 * ((r.accuracy[o] ?? 0) - (base.accuracy[o] ?? 0))))),
+    ]),
+    [false, ...outputs.map(() => true), true],
+  );
+  const cost = markdown(
+    ['model', 'head KiB', 'head + exits KiB', 'smaller', 'head + exits MFLOPs', 'fewer', 'params (head + exits)', 'head ms', 'head + exits ms', 'speed-up', `energy mJ (${j.options.device})`, 'energy mJ as ORT runs it'],
+    j.rows.map((r) => [
+      r.name, kib(r.head.bytes), kib(r.edge.bytes), times(base.edge.bytes, r.edge.bytes), (r.edge.flops / 1e6).toFixed(2), times(base.edge.flops, r.edge.flops), r.edge.params,
+      r.head.latency.medianMs.toFixed(3), r.edge.latency.medianMs.toFixed(3), times(base.edge.latency.medianMs, r.edge.latency.medianMs), r.edge.energyMj.toFixed(2), r.edge.energyAsRunMj.toFixed(2),
+    ]),
+    [false, true, true, true, true, true, true, true, true, true, true, true],
+  );
+  return { 'cnn-accuracy': accuracy, 'cnn-cost': cost };
+}
+
+const tables: Record<string, string> = {};
+const latency = readJson<LatencyJson>('latency');
+if (latency) Object.assign(tables, latencyTables(latency));
+const mlp = readJson<MlpJson>('mlp');
+if (mlp) Object.assign(tables, mlpTables(mlp));
+const cnn = readJson<CnnJson>('cnn');
+if (cnn) Object.assign(tables, cnnTables(cnn));
+
+const docPath = join(ROOT, 'docs/sparsity.md');
+const doc = readFileSync(docPath, 'utf8');
+const missing: string[] = [];
+// Each marker pair, whatever (possibly nothing) is between them.
+const out = doc.replace(/(<!-- table:([\w-]+) -->)[\s\S]*?(<!-- \/table -->)/g, (all, open: string, name: string, close: string) => {
+  const t = tables[name];
+  if (t === undefined) {
+    missing.push(name);
+    return all;
+  }
+  return `${open}\n${t}\n${close}`;
+});
+if (missing.length) console.log(`no JSON for: ${missing.join(', ')} (left as they were)`);
+if (values.check) {
+  if (out !== doc) {
+    console.error('docs/sparsity.md differs from the tables the JSON gives: run node build/bench/sparsity/tables.js');
+    process.exit(1);
+  }
+  console.log('docs/sparsity.md matches the JSON');
+} else {
+  writeFileSync(docPath, out);
+  console.log(`wrote ${docPath} (${Object.keys(tables).length} tables)`);
+}

@@ -1,0 +1,33 @@
+/**
+ * Which held-out images each step of the exits' pipeline uses. The test split is cut in two
+ * halves: temperatures are fitted on the first ("calibration") and everything measured after
+ * calibration (ECE after, the policy's statistics, the plan's samples, the bench's measured
+ * figures) uses the second ("evaluation"), so no figure is measured on the images that tuned
+ * it. Both halves are balanced when the split is (cleave's loaders interleave the classes).
+ */
+import type { ImageDataset } from '../data/image-dataset.js';
+import { BadRequestError } from '../errors.js';
+
+export type HeldOutPart = 'calibration' | 'evaluation';
+
+/** The images [from, from + count) of a data set, sharing its bytes. */
+export function sliceImages(ds: ImageDataset, from: number, count: number): ImageDataset {
+  const pixels = ds.channels * ds.height * ds.width;
+  const n = Math.max(0, Math.min(count, ds.count - from));
+  return {
+    ...ds,
+    name: `${ds.name}[${from}:${from + n}]`,
+    images: ds.images.subarray(from * pixels, (from + n) * pixels),
+    labels: ds.labels.subarray(from, from + n),
+    count: n,
+  };
+}
+
+/** One half of a held-out set, its first `limit` images when given. */
+export function heldOutPart(ds: ImageDataset, part: HeldOutPart, limit?: number): ImageDataset {
+  if (ds.count < 2) throw new BadRequestError(`${ds.name} has ${ds.count} image(s); calibration and evaluation need at least one each`);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new BadRequestError(`the image limit must be a positive integer, got ${limit}`);
+  const half = Math.floor(ds.count / 2);
+  const [from, size] = part === 'calibration' ? [0, half] : [half, ds.count - half];
+  return sliceImages(ds, from, Math.min(size, limit ?? size));
+}

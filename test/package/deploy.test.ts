@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { decodeTensor, encodeTensor, parseCodec } from '../../src/compress/codec.js';
+import { makeBatch } from '../../src/data/batches.js';
+import { loadMnist } from '../../src/data/datasets.js';
+import { readModel, writeModel } from '../../src/onnx/model-file.js';
+import { parseDeployEdgeConfig } from '../../src/package/edge-config.js';
+import type { PlanComparison } from '../../src/package/measured.js';
+import { parsePlan, type PlanDocument } from '../../src/qos/plan-file.js';
+import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { runCli } from '../../test-support/cli/run-cli.js';
+import { trainedLenetExits } from '../../test-support/exits/lenet-exits.js';
+import { filesUnder, frontIndex, lenetPlan, serveFolder } from '../../test-support/package/deploy-fixtures.js';
+import { exitStatisticsFile } from '../../test-support/package/exit-statistics.js';
+import { LENET_PATH } from '../../test-support/qos/specs.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cleave-deploy-'));
+/** Images the plans measure accuracy on, and the runs classify (the plan's by default). */
+const IMAGES = 60;
+
+type RunJson = PlanComparison & { plan: string; server: string };
+
+/** deploy, serve the folder, run --plan against it; the run's JSON and the edge config. */
+async function deployServeRun(plan: string, out: string, ...deployArgs: string[]) {
+  const d = await runCli('deploy', plan, '-o', out, '--json', ...deployArgs);
+  assert.equal(d.code, EXIT.OK, d.stderr);
+  const server = await serveFolder(out);
+  try {
+    const r = await runCli('run', '--plan', join(out, 'plan.json'), '--server', server.url, '--json');
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    const text = await runCli('run', '--plan', join(out, 'plan.json'), '--server', server.url, '--count', '5');
+    assert.equal(text.code, EXIT.OK, text.stderr);
+    return { deploy: JSON.parse(d.stdout) as { files: string[]; verification: unknown }, run: JSON.parse(r.stdout) as RunJson, text: text.stdout, server };
+  } finally {
+    await server.stop();
+  }
+}
+
+describe('cleave deploy -> serve -> run --plan (LeNet on MNIST, loopback)', () => {
+  const planPath = join(dir, 'plan.json');
+  let doc: PlanDocument;
+  before(async () => {
+    const r = await lenetPlan(planPath, '--codec', 'fp32,int8', '--data', 'mnist', '--images', String(IMAGES));
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    doc = parsePlan(r.stdout);
+  });
+
+  it('a split entry: the folder holds the plan, edge config, head, tail, cut.json and a Triton repository; serve runs it with the page; run measures what the plan measured', async () => {
+    const i = frontIndex(doc, (e) => e.placement === 'split' && e.codec === 'int8', 'int8 split');
+    const entry = doc.front[i];
+    assert.ok(entry);
+    const out = join(dir, 'split');
+    const { deploy, run, text } = await deployServeRun(planPath, out, '--entry', String(i));
+    const expected = ['cut.json', 'edge.json', 'head.onnx', 'plan.json', 'tail.onnx', 'triton/inference-service.yaml', 'triton/tail/1/model.onnx', 'triton/tail/config.pbtxt'];
+    assert.deepEqual(filesUnder(out), expected);
+    assert.deepEqual([...deploy.files].sort(), expected);
+    assert.deepEqual(readFileSync(join(out, 'plan.json')), readFileSync(planPath));
+    assert.deepEqual(readFileSync(join(out, 'triton/tail/1/model.onnx')), readFileSync(join(out, 'tail.onnx')));
+    const config = parseDeployEdgeConfig(readFileSync(join(out, 'edge.json'), 'utf8'));
+    assert.equal(config.plan.entry, entry.id);
+    assert.equal(config.codec, 'int8');
+    assert.deepEqual(config.cuts[0], { after: entry.cut[0], head: 'head.onnx', model: 'tail', cutOutput: entry.cut[0], tailInput: entry.cut[0], tailOutput: 'logits' });
+    assert.deepEqual(readModel(join(out, 'head.onnx')).graph.output.map((o) => o.name), entry.cut);
+
+    // What the plan measured on these images is what the deployment does on them.
+    assert.equal(run.entry, entry.id);
+    assert.equal(run.measured.inferences, IMAGES);
+    assert.deepEqual(run.measured.origins, { server: IMAGES });
+    assert.equal(run.predicted.accuracySource, 'measured');
+    assert.equal(run.measured.accuracy, run.predicted.accuracy);
+    assert.equal(run.predicted.accuracy, entry.objectives.accuracy);
+    assert.equal(run.measured.bytes, entry.objectives.bytes);
+    assert.equal(run.measured.uploadFraction, 1);
+    assert.ok(run.measured.requestBytes > run.measured.bytes);
+    assert.ok(run.measured.latencyMs > 0 && run.measured.p99Ms >= run.measured.latencyMs);
+    assert.deepEqual(Object.keys(run).sort(), ['device', 'entry', 'measured', 'network', 'plan', 'predicted', 'server']);
+    assert.deepEqual(Object.keys(run.measured).sort(), ['accuracy', 'bytes', 'inferences', 'labelled', 'latencyMs', 'origins', 'p99Ms', 'requestBytes', 'uploadFraction']);
+    assert.deepEqual(Object.keys(run.predicted).sort(), ['accuracy', 'accuracySource', 'bytes', 'latencyMs', 'latencySource', 'p99Ms', 'uploadFraction']);
+    assert.match(text, /latency p50 ms\s+[\d.]+\s+[\d.]+\n/);
+    assert.match(text, /latency p99 ms\s+[\d.]+\s+[\d.]+\n/);
+    assert.match(text, /bytes per inference\s+[\d.]+\s+[\d.]+\n/);
+    assert.match(text, /accuracy\s+[\d.]+% \(measured\)\s+[\d.]+% on 5\n/);
+  });
+
+  it('serve DIR offers the browser page for the deployed head and tail', async () => {
+    const out = join(dir, 'split');
+    const server = await serveFolder(out);
+    try {
+      assert.deepEqual(server.models, ['head', 'tail']);
+      assert.ok(server.page);
+      const config = parseDeployEdgeConfig(readFileSync(join(out, 'edge.json'), 'utf8'));
+      const page = await (await fetch(`${server.url}/web/config.json`)).json() as { cutOutput: string; tailModel: string; tailInput: string };
+      assert.deepEqual([page.cutOutput, page.tailModel, page.tailInput], [config.cuts[0].cutOutput, config.cuts[0].model, config.cuts[0].tailInput]);
+      assert.deepEqual(new Uint8Array(await (await fetch(`${server.url}/web/head.onnx`)).arrayBuffer()), new Uint8Array(readFileSync(join(out, 'head.onnx'))));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('the deployed head and tail reproduce the model: exactly through fp32, to int8 quantisation through int8', async () => {
+    const ds = loadMnist('test', { limit: 20 });
+    const x = makeBatch(ds, Array.from({ length: ds.count }, (_, k) => k)).x;
+    const pixels = 28 * 28;
+    const exact = { optimization: 'disabled' } as const;
+    const full = await Session.fromModel(readModel(LENET_PATH), exact);
+    // The models do not depend on the codec; the edge client and the server apply it around them.
+    const i = frontIndex(doc, (e) => e.placement === 'split' && e.cut[0] === 'pool2', 'split at pool2');
+    const out = join(dir, 'reproduce');
+    assert.equal((await runCli('deploy', planPath, '-o', out, '--entry', String(i))).code, EXIT.OK);
+    const head = await Session.fromModel(readModel(join(out, 'head.onnx')), exact);
+    const tail = await Session.fromModel(readModel(join(out, 'tail.onnx')), exact);
+    for (const codec of ['fp32', 'int8']) {
+      let worst = 0;
+      let agree = 0;
+      for (let k = 0; k < ds.count; k++) {
+        const image: RunTensor = { dtype: 'float32', dims: [1, 1, 28, 28], data: x.slice(k * pixels, (k + 1) * pixels) };
+        const want = (await full.run({ input: image }, ['logits'])).logits?.data as Float32Array;
+        const cut = (await head.run({ input: image }, ['pool2'])).pool2 as RunTensor;
+        const e = await encodeTensor({ dims: cut.dims, data: cut.data as Float32Array }, parseCodec(codec));
+        const sent = await decodeTensor(e.datatype, e.shape, e.bytes, e.parameters);
+        const got = (await tail.run({ pool2: { dtype: 'float32', dims: sent.dims, data: sent.data } }, ['logits'])).logits?.data as Float32Array;
+        const range = Math.max(...want) - Math.min(...want);
+        for (let c = 0; c < 10; c++) worst = Math.max(worst, Math.abs((got[c] as number) - (want[c] as number)) / range);
+        if (got.indexOf(Math.max(...got)) === want.indexOf(Math.max(...want))) agree++;
+      }
+      if (codec === 'fp32') assert.equal(worst, 0);
+      else {
+        // int8: one step of 1/255 of the cut tensor's range per element; the logits move by a few percent of theirs at most.
+        assert.ok(worst > 0 && worst < 0.05, `int8 relative error ${worst}`);
+        assert.ok(agree >= ds.count - 1, `${agree} of ${ds.count} labels agree`);
+      }
+    }
+    await Promise.all([full.release(), head.release(), tail.release()]);
+  });
+
+  it('a remote entry: the head passes the image on, the tail is the whole model; the run sends every image', async () => {
+    const i = frontIndex(doc, (e) => e.placement === 'remote', 'remote entry');
+    const entry = doc.front[i];
+    assert.ok(entry);
+    const out = join(dir, 'remote');
+    const { run } = await deployServeRun(planPath, out, '--entry', String(i));
+    const head = readModel(join(out, 'head.onnx'));
+    assert.deepEqual(head.graph.node.map((n) => n.opType), ['Identity']);
+    const config = parseDeployEdgeConfig(readFileSync(join(out, 'edge.json'), 'utf8'));
+    assert.equal(config.cuts[0].after, 'input');
+    assert.equal(config.cuts[0].tailInput, 'input');
+    assert.equal(config.inputBytes, entry.breakdown.payloadBytes);
+    assert.deepEqual(run.measured.origins, { server: IMAGES });
+    assert.equal(run.measured.accuracy, entry.objectives.accuracy);
+    assert.equal(run.measured.bytes, entry.objectives.bytes);
+  });
+
+  it('run --plan takes its settings from the deployment: --head and friends are refused, a changed plan is caught', async () => {
+    const out = join(dir, 'split');
+    const r = await runCli('run', '--plan', join(out, 'plan.json'), '--head', out, '--codec', 'fp16');
+    assert.equal(r.code, EXIT.USAGE);
+    assert.match(r.stderr, /--plan configures the client from .*; drop --head, --codec/);
+    const changed = join(dir, 'changed');
+    assert.equal((await runCli('deploy', planPath, '-o', changed, '--entry', String(frontIndex(doc, (e) => e.placement === 'split', 'split')))).code, EXIT.OK);
+    writeFileSync(join(changed, 'plan.json'), `${readFileSync(join(changed, 'plan.json'), 'utf8')} `);
+    const c = await runCli('run', '--plan', join(changed, 'plan.json'), '--server', 'http://127.0.0.1:9');
+    assert.equal(c.code, EXIT.BAD_PROFILE);
+    assert.match(c.stderr, /edge\.json: field "plan\.sha256" is [0-9a-f]{64}, but .*plan\.json hashes to [0-9a-f]{64}: the plan changed since it was deployed/);
+    const none = await runCli('run', '--dataset', 'mnist');
+    assert.equal(none.code, EXIT.USAGE);
+    assert.match(none.stderr, /run needs --server URL and --head HEAD, or --plan DIR\/plan\.json/);
+  });
+});
+
+describe('cleave deploy with early exits (LeNet with trained exits on MNIST, loopback)', () => {
+  const planPath = join(dir, 'plan-exits.json');
+  const exitsModel = join(dir, 'lenet-exits.onnx');
+  let doc: PlanDocument;
+  before(async () => {
+    const model = await trainedLenetExits();
+    writeModel(exitsModel, model);
+    const stats = join(dir, 'exits.json');
+    writeFileSync(stats, JSON.stringify(await exitStatisticsFile(model, loadMnist('test', { limit: IMAGES }), [0.9, 0.99])));
+    const r = await lenetPlan(planPath, '--codec', 'int8', '--data', 'mnist', '--images', String(IMAGES), '--exits', stats);
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    doc = parsePlan(r.stdout);
+  });
+
+  it('the head answers from its exit when sure and sends nothing: share sent, bytes and accuracy as the plan measured them', async () => {
+    const i = frontIndex(doc, (e) => e.placement === 'split' && e.exits.length > 0 && e.breakdown.uploadFraction !== null && e.breakdown.uploadFraction < 1, 'split entry with exits');
+    const entry = doc.front[i];
+    assert.ok(entry);
+    const out = join(dir, 'exits');
+    const { run } = await deployServeRun(planPath, out, '--entry', String(i), '--exits-model', exitsModel);
+    const head = readModel(join(out, 'head.onnx'));
+    assert.deepEqual(head.graph.output.map((o) => o.name), [...entry.cut, ...entry.exits.map((e) => e.name)]);
+    const config = parseDeployEdgeConfig(readFileSync(join(out, 'edge.json'), 'utf8'));
+    assert.equal(config.policy, 'max-softmax');
+    assert.deepEqual(config.exits.map((e) => [e.output, e.after, e.threshold]), entry.exits.map((e) => [e.name, e.after, e.threshold]));
+    const exited = IMAGES - (run.measured.origins.server ?? 0);
+    assert.ok(exited > 0, 'some images answered at an exit');
+    assert.equal(exited, Object.entries(run.measured.origins).filter(([k]) => k.startsWith('exit-')).reduce((s, [, n]) => s + n, 0));
+    // The plan computes 1 - (share exited); the run counts what was sent: equal up to rounding.
+    assert.ok(Math.abs(run.measured.uploadFraction - (entry.breakdown.uploadFraction ?? NaN)) < 1e-12, `${run.measured.uploadFraction} vs ${entry.breakdown.uploadFraction}`);
+    assert.equal(run.measured.accuracy, entry.objectives.accuracy);
+    assert.equal(entry.objectives.accuracySource, 'measured');
+    assert.ok(Math.abs(run.measured.bytes - (entry.objectives.bytes ?? NaN)) < 1e-9);
+  });
+
+  it('an entry with exits needs the exits model; it must be the plan model with exits added', async () => {
+    const i = frontIndex(doc, (e) => e.placement === 'split' && e.exits.length > 0, 'split entry with exits');
+    const out = join(dir, 'no-exits-model');
+    const r = await runCli('deploy', planPath, '-o', out, '--entry', String(i));
+    assert.equal(r.code, EXIT.USAGE);
+    assert.match(r.stderr, /enables exits exit_\d_logits.*give --exits-model FILE/);
+    const other = join(dir, 'other-exits.onnx');
+    const model = readModel(exitsModel);
+    // The same branches on a backbone whose first weight changed: not the planned model.
+    const init = model.graph.initializer.map((t) => (t.name === 'conv1.weight' ? { ...t, rawData: new Uint8Array(t.rawData ?? []).map((b, k) => (k === 0 ? b ^ 1 : b)) } : t));
+    writeModel(other, { ...model, graph: { ...model.graph, initializer: init } });
+    const w = await runCli('deploy', planPath, '-o', out, '--entry', String(i), '--exits-model', other);
+    assert.equal(w.code, EXIT.USAGE);
+    assert.match(w.stderr, /weight "conv1\.weight" differs from the plan's model/);
+  });
+});
