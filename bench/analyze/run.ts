@@ -118,4 +118,4 @@ for (const m of MODELS.filter((x) => v.models.includes(x.name))) {
 if (!onnx) process.stdout.write(`${notInstalled('the onnx Python package')}\n`);
 process.stdout.write(table(['work', 'cleave ms', 'onnx ms', 'time cleave / onnx', 'peak RSS MiB cleave / onnx', 'memory cleave / onnx', 'whole process ms CLI / python', 'whole process cleave / onnx', 'load'], rows));
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results/analyze.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, onnx: onnx?.versions.onnx ?? null, pairs: v.pairs, results }, null, 2)}\n`);
+writeFileSync(join(root, 'bench/results/analyze.json'), `${JSON.stringify({ date: new Date().toISOString(), command: ['node', 'build/bench/analyze/run.js', ...process.argv.slice(2)].join(' '), node: process.version, onnx: onnx?.versions.onnx ?? null, pairs: v.pairs, results }, null, 2)}\n`);

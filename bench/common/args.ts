@@ -94,8 +94,12 @@ export function benchArgs<const O extends OptionTable>(spec: BenchSpec<O>, argv:
   try {
     return parse(spec, argv);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`${spec.script}: ${message}\nSee: node build/${spec.script} --help\n`);
-    process.exit(2);
+    return usageError(spec, e instanceof Error ? e.message : String(e));
   }
+}
+
+/** A bad argument the table cannot check (e.g. a positional's value): says what and exits 2. */
+export function usageError(spec: Pick<BenchSpec<OptionTable>, 'script'>, message: string): never {
+  process.stderr.write(`${spec.script}: ${message}\nSee: node build/${spec.script} --help\n`);
+  process.exit(2);
 }

@@ -7,8 +7,15 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-/** Debian's packages are seen by Debian's Python; a pyenv or venv `python3` does not see them. */
-const PYTHONS = ['/usr/bin/python3', 'python3'];
+/**
+ * The interpreters tried, in order: Debian's packages are seen by Debian's Python; a pyenv or
+ * venv `python3` does not see them. CLEAVE_BENCH_PYTHON (space-separated) replaces the list, e.g.
+ * to point at another environment or to see how a bench runs without its reference.
+ */
+function pythons(): string[] {
+  const list = process.env.CLEAVE_BENCH_PYTHON?.split(/\s+/).filter(Boolean);
+  return list && list.length > 0 ? list : ['/usr/bin/python3', 'python3'];
+}
 
 export const INSTALL_HINT = 'sh scripts/install-bench-references.sh (as root; or: apt-get install -y python3-torch python3-onnx)';
 
@@ -21,7 +28,7 @@ export interface PythonReference {
 /** The first Python that imports all `modules` (e.g. ['torch']), or undefined. */
 export function findPython(modules: readonly string[]): PythonReference | undefined {
   const probe = `import json, importlib; print(json.dumps({m: getattr(importlib.import_module(m), '__version__', '?') for m in ${JSON.stringify(modules)}}))`;
-  for (const python of PYTHONS) {
+  for (const python of pythons()) {
     const r = spawnSync(python, ['-c', probe], { encoding: 'utf8' });
     if (r.status === 0) return { python, versions: JSON.parse(r.stdout) as Record<string, string> };
   }
@@ -30,7 +37,7 @@ export function findPython(modules: readonly string[]): PythonReference | undefi
 
 /** The line a bench prints when a reference is missing. */
 export function notInstalled(what: string): string {
-  return `reference not installed (${what}): ratios skipped, cleave's own figures below. Install: ${INSTALL_HINT}`;
+  return `reference not installed (${what}): ratios skipped, cleave's own figures still reported. Install: ${INSTALL_HINT}`;
 }
 
 /** What a reference run gives: its JSON on stdout and its whole-process wall time. */

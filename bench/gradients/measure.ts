@@ -19,19 +19,20 @@ import { convsToNchwc, probeNchwcBlock } from '../../src/passes/nchwc.js';
 import { optimiseForOrt } from '../../src/passes/optimise.js';
 import type { NodeSink } from '../../src/passes/shaped-model.js';
 import { option } from '../../src/cli/option-table.js';
-import { text } from '../../src/cli/option-types.js';
+import { integer, positive, text } from '../../src/cli/option-types.js';
 import { benchArgs } from '../common/args.js';
 import { peakRssMiB } from '../common/peak-rss.js';
 import { modelWeights, parameterCount, writeTensors } from '../common/tensor-file.js';
 
 const { values, positionals } = benchArgs({
   script: 'bench/gradients/measure.js',
-  description: `Child process of bench/gradients (run.js): times one configuration with ONNX Runtime (2 threads)
+  description: `Child process of bench/gradients (run.js): times one configuration with ONNX Runtime
 in a fresh process and prints JSON (median ms, peak RSS). KIND is conv:VARIANT (forward, dw-rule,
 dw-im2col-slices, dw-textbook, dx-rule, dx-convtranspose, dx-flipped-conv), vgg:C,COUT,H,
 resnet18-forward, resnet18-backward or resnet18-gradcam; BATCH the batch size, RUNS the timed runs
 (default 10).`,
   options: {
+    threads: option(integer, { default: 2, check: positive, help: 'ONNX Runtime intra-op threads' }),
     export: option(text, { arg: 'PREFIX', help: 'resnet18-gradcam: also write the weights, the input and cleave\'s outputs for the PyTorch reference' }),
   },
   positionals: { min: 2, max: 3, usage: 'KIND BATCH [RUNS]' },
@@ -39,7 +40,7 @@ resnet18-forward, resnet18-backward or resnet18-gradcam; BATCH the batch size, R
 const [kind, batchText, runsText] = positionals as [string, string, string | undefined];
 const batch = Number(batchText);
 const runs = Number(runsText ?? 10);
-const THREADS = 2;
+const THREADS = values.threads;
 
 function random(dims: readonly number[], seed = 1): RunTensor {
   let s = seed >>> 0;

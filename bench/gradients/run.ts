@@ -1,4 +1,4 @@
-// bench/gradients: gradient graphs made by cleave, run by ONNX Runtime (2 threads).
+// bench/gradients: gradient graphs made by cleave, run by ONNX Runtime (--threads, default 2).
 //  conv: a ResNet layer's conv (64 -> 64, 3x3, 56x56): weight gradient as cleave runs it (the
 //     rule's im2col by a one-hot grouped Conv + batched MatMul, then optimiseForOrt) vs im2col
 //     by strided Slices vs the textbook Conv over transposed tensors; input gradient as cleave
@@ -16,11 +16,11 @@
 //     ORT forward in the same process.
 // Each configuration runs in a fresh process (its own peak RSS); medians of --runs runs.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { table } from '../../src/cli/format.js';
 import { option } from '../../src/cli/option-table.js';
-import { integer, list, oneOf, positive } from '../../src/cli/option-types.js';
+import { integer, list, oneOf, positive, text } from '../../src/cli/option-types.js';
 import { benchArgs } from '../common/args.js';
 import { runNode } from '../common/child.js';
 import { alternate, formatLoad, formatRatio, loadNow, pairRatios, spread } from '../common/pairs.js';
@@ -29,7 +29,7 @@ import { findPython, notInstalled, runPython } from '../common/reference.js';
 const PARTS = ['conv', 'vgg', 'resnet18', 'gradcam'] as const;
 const { values: v } = benchArgs({
   script: 'bench/gradients/run.js',
-  description: `Gradient graphs made by cleave, run by ONNX Runtime with 2 threads. conv: a ResNet layer's weight
+  description: `Gradient graphs made by cleave, run by ONNX Runtime. conv: a ResNet layer's weight
 and input gradient formulations; vgg: the small VGG's conv layers at batch 64, each formulation
 interleaved in one process; resnet18: ResNet-18's forward and full backward at batch 1 and 8;
 gradcam: Grad-CAM at ResNet-18's 4 block outputs, batch 1 and 8, against PyTorch autograd on the
@@ -39,10 +39,12 @@ per-pair ratios cleave / PyTorch (time: lower is better), with its range.`,
     runs: option(integer, { default: 10, check: positive, help: 'timed runs per configuration (batch 8: half)' }),
     pairs: option(integer, { default: 5, check: positive, help: 'gradcam: cleave/PyTorch pairs per batch size' }),
     only: option(list(oneOf(...PARTS), 'parts'), { default: PARTS, arg: 'P1,P2', help: 'which parts to run' }),
+    threads: option(integer, { default: 2, check: positive, help: 'intra-op threads of ONNX Runtime and of PyTorch (1 on a loaded machine: spinning OpenMP workers that lose their core slow PyTorch far more than the work)' }),
+    out: option(text, { default: 'bench/results/gradients.json', arg: 'FILE', help: 'result file (relative to the repository)' }),
   },
   notes: `PyTorch: Debian's python3-torch under /usr/bin/python3 (sh scripts/install-bench-references.sh).
 Without it the Grad-CAM ratio is skipped and cleave's own figures are still reported.
-Writes bench/results/gradients.json (parts not run keep their previous figures).`,
+Writes --out (parts not run keep their previous figures from that file).`,
 });
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -56,13 +58,14 @@ interface Check { maxAbsDiff: number; maxAbs: number }
 interface TorchGradCam { medianMs: number; minMs: number; peakRssMiB: number; parameters: number; checks: Record<string, Check>; torch: string }
 
 const measure = <T extends Row = Row>(kind: string, batch: number, n = v.runs, extra: readonly string[] = []): T =>
-  runNode<T>(measureJs, [kind, String(batch), String(n), ...extra]).result;
+  runNode<T>(measureJs, [kind, String(batch), String(n), '--threads', String(v.threads), ...extra]).result;
 const runsAt = (batch: number) => (batch === 8 ? Math.max(3, Math.floor(v.runs / 2)) : v.runs);
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 const lines: string[] = [];
 /** Each part's figures, stamped with when they were taken and the load then. */
 const results: Record<string, unknown> = {};
-const stamp = <T>(figures: T) => ({ date: new Date().toISOString(), load: loadNow(), runs: v.runs, figures });
+const command = ['node', 'build/bench/gradients/run.js', ...process.argv.slice(2)].join(' ');
+const stamp = <T>(figures: T) => ({ date: new Date().toISOString(), command, threads: v.threads, load: loadNow(), runs: v.runs, figures });
 
 if (v.only.includes('conv')) {
   const convFlops = 2 * 8 * 64 * 64 * 9 * 56 * 56;
@@ -116,7 +119,7 @@ if (v.only.includes('gradcam')) {
     const runs = alternate(
       v.pairs,
       () => measure<GradCamRow>('resnet18-gradcam', batch, runsAt(batch)),
-      torch ? () => runPython<TorchGradCam>(torch, root, 'bench/gradients/reference.py', [prefix, '--runs', String(runsAt(batch))]).result : undefined,
+      torch ? () => runPython<TorchGradCam>(torch, root, 'bench/gradients/reference.py', [prefix, '--runs', String(runsAt(batch)), '--threads', String(v.threads)]).result : undefined,
     );
     const ours = spread(runs.cleave.map((r) => r.medianMs));
     const toForward = spread(runs.cleave.map((r) => r.ratioToForward));
@@ -146,8 +149,9 @@ if (v.only.includes('gradcam')) {
   lines.push(table(header, rows).trimEnd(), ...checks);
 }
 process.stdout.write(`${lines.join('\n')}\n`);
-const file = join(root, 'bench/results/gradients.json');
+const file = resolve(root, v.out);
 const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 const kept = Object.fromEntries(PARTS.filter((p) => stored[p] !== undefined).map((p) => [p, stored[p]]));
-mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(file, `${JSON.stringify({ node: process.version, threads: 2, ...kept, ...results }, null, 2)}\n`);
+mkdirSync(join(file, '..'), { recursive: true });
+// Each part carries its own threads, date, load and command (stamp).
+writeFileSync(file, `${JSON.stringify({ node: process.version, ...kept, ...results }, null, 2)}\n`);

@@ -13,22 +13,26 @@ import { Session } from '../../src/runtime/session.js';
 import { fit } from '../../src/train/fit.js';
 import type { OptimizerSpec } from '../../src/train/optimizers.js';
 import { Trainer } from '../../src/train/trainer.js';
+import { option } from '../../src/cli/option-table.js';
+import { integer, positive } from '../../src/cli/option-types.js';
 import { benchArgs } from '../common/args.js';
 import { peakRssMiB } from '../common/peak-rss.js';
 import { modelWeights, parameterCount, writeTensors } from '../common/tensor-file.js';
 
-const { positionals } = benchArgs({
+const { values, positionals } = benchArgs({
   script: 'bench/train/measure.js',
   description: `Child process of bench/train (run.js): one training measurement of a catalogue model in a fresh
 process, printed as JSON. MODE steps N: samples/s over N steps after 5 warm-up steps; export N
 PREFIX: the weights, batches and a forward output for the PyTorch reference; full EPOCHS [OUT]:
 a whole training run with test accuracy (the settings of models/make-models.sh).`,
-  options: {},
+  options: {
+    threads: option(integer, { default: 2, check: positive, help: 'ONNX Runtime intra-op threads' }),
+  },
   positionals: { min: 4, max: 5, usage: 'ARCH DATA MODE COUNT [PREFIX|OUT]' },
 });
 const [arch, data, mode, countText, out] = positionals as [string, string, string, string, string | undefined];
 const BATCH = 64;
-const THREADS = 2;
+const THREADS = values.threads;
 const WARMUP = 5;
 /** The settings of models/make-models.sh; cleave's 'adam' is AdamW (decoupled decay, none here). */
 const OPTIMIZER: Readonly<Record<string, OptimizerSpec>> = {
@@ -58,7 +62,7 @@ async function main(): Promise<Record<string, unknown>> {
     await trainer.release();
     const n = all.length - WARMUP;
     // CPU time per step is less sensitive than wall time to other processes on a shared
-    // machine; with 2 threads fully busy, wall time would be about half of it.
+    // machine; with THREADS threads fully busy, wall time would be 1/THREADS of it.
     const cpuMsPerStep = (cpu.user + cpu.system) / 1000 / n;
     return { optimizer, steps: n, samplesPerSecond: (n * BATCH) / seconds, msPerStep: (1000 * seconds) / n, cpuMsPerStep, cpuBoundSamplesPerSecond: (BATCH * 1000) / (cpuMsPerStep / THREADS) };
   }

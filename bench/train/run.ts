@@ -1,14 +1,14 @@
 // bench/train: training throughput of LeNet (MNIST) and the small VGG (Fashion-MNIST) at batch
-// 64, 2 threads, against PyTorch on the same architecture, weights, batches and optimiser,
+// 64, the same number of threads on both sides (--threads), against PyTorch on the same architecture, weights, batches and optimiser,
 // run alternately in fresh processes (cleave, PyTorch, cleave, ...); the ratio quoted is the
 // median of the per-pair ratios. With --full, also the full training of both (the settings of
 // models/make-models.sh): epoch times and test accuracy.
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { table } from '../../src/cli/format.js';
 import { flag, option } from '../../src/cli/option-table.js';
-import { integer, list, oneOf, positive } from '../../src/cli/option-types.js';
+import { integer, list, oneOf, positive, text } from '../../src/cli/option-types.js';
 import { benchArgs } from '../common/args.js';
 import { runNode } from '../common/child.js';
 import { alternate, formatLoad, formatRatio, pairRatios, spread } from '../common/pairs.js';
@@ -16,7 +16,7 @@ import { findPython, notInstalled, runPython } from '../common/reference.js';
 
 const { values: v } = benchArgs({
   script: 'bench/train/run.js',
-  description: `Training throughput (samples/s at batch 64, 2 threads) of LeNet on MNIST and the small VGG (BatchNorm,
+  description: `Training throughput (samples/s at batch 64) of LeNet on MNIST and the small VGG (BatchNorm,
 Dropout, AdamW) on Fashion-MNIST, against PyTorch training the same architecture from the same
 weights on the same batches. cleave and PyTorch run alternately, each in a fresh process; the
 ratio is the median of the per-pair ratios cleave / PyTorch, with its range.`,
@@ -24,11 +24,13 @@ ratio is the median of the per-pair ratios cleave / PyTorch, with its range.`,
     steps: option(integer, { default: 100, check: positive, help: 'timed steps per run (after 5 warm-up steps)' }),
     pairs: option(integer, { default: 5, check: positive, help: 'cleave/PyTorch pairs per model' }),
     models: option(list(oneOf('lenet', 'small-vgg'), 'models'), { default: ['lenet', 'small-vgg'], arg: 'M1,M2', help: 'which models' }),
+    threads: option(integer, { default: 2, check: positive, help: 'intra-op threads of both ONNX Runtime and PyTorch (1 on a loaded machine: spinning OpenMP workers that lose their core slow PyTorch far more than the work)' }),
+    out: option(text, { default: 'bench/results/train.json', arg: 'FILE', help: 'result file (relative to the repository)' }),
     full: flag('also train both models fully (minutes to an hour) and report test accuracy'),
   },
   notes: `PyTorch: Debian's python3-torch under /usr/bin/python3 (sh scripts/install-bench-references.sh).
 Without it the ratios are skipped and cleave's own figures are still reported.
-Writes bench/results/train.json.`,
+Writes --out (the full runs of --full are kept from the previous file when not re-run).`,
 });
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -53,8 +55,8 @@ const throughput = MODELS.filter((m) => v.models.includes(m.arch)).map((m) => {
   const exported = runNode<{ parameters: number; optimizer: { lr: number } }>(measure, [m.arch, m.data, 'export', String(v.steps), prefix]).result;
   const runs = alternate(
     v.pairs,
-    () => runNode<Ours>(measure, [m.arch, m.data, 'steps', String(v.steps)]).result,
-    torch ? () => runPython<Theirs>(torch, root, 'bench/train/reference.py', [m.arch, prefix, '--lr', String(exported.optimizer.lr)]).result : undefined,
+    () => runNode<Ours>(measure, [m.arch, m.data, 'steps', String(v.steps), '--threads', String(v.threads)]).result,
+    torch ? () => runPython<Theirs>(torch, root, 'bench/train/reference.py', [m.arch, prefix, '--lr', String(exported.optimizer.lr), '--threads', String(v.threads)]).result : undefined,
   );
   const ours = spread(runs.cleave.map((r) => r.samplesPerSecond));
   const first = runs.reference[0];
@@ -86,11 +88,11 @@ const throughput = MODELS.filter((m) => v.models.includes(m.arch)).map((m) => {
   return { arch: m.arch, data: m.data, target: m.target, optimizer: exported.optimizer, architecture, cleaveSamplesPerSecond: ours, pytorchSamplesPerSecond: theirs ?? null, ratio: ratio ?? null, cpuTimeRatio: cpuRatio ?? null, load: runs.load, runs };
 });
 
-const resultsFile = join(root, 'bench/results/train.json');
+const resultsFile = resolve(root, v.out);
 const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { full?: unknown }) : {};
 let full = previous.full ?? null;
 if (v.full) {
-  full = MODELS.filter((m) => v.models.includes(m.arch)).map((m) => runNode<Record<string, unknown>>(measure, [m.arch, m.data, 'full', String(m.epochs)]).result);
+  full = MODELS.filter((m) => v.models.includes(m.arch)).map((m) => runNode<Record<string, unknown>>(measure, [m.arch, m.data, 'full', String(m.epochs), '--threads', String(v.threads)]).result);
   for (const r of full as Record<string, unknown>[]) {
     const epochs = r.epochs as { seconds: number }[];
     notes.push(`full ${r.arch}/${r.data}: test accuracy ${(100 * (r.testAccuracy as number)).toFixed(2)}%, epoch ${epochs.map((e) => `${e.seconds.toFixed(0)} s`).join(' / ')}, peak RSS ${(r.peakRssMiB as number).toFixed(0)} MiB`);
@@ -98,5 +100,5 @@ if (v.full) {
 }
 process.stdout.write(table(['model', 'cleave samples/s', 'PyTorch samples/s', 'cleave / PyTorch', 'target', 'CPU time PyTorch / cleave', 'peak RSS MiB cleave / PyTorch', 'load'], rows));
 process.stdout.write(`${notes.join('\n')}\n`);
-mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, torch: torch?.versions.torch ?? null, batch: 64, threads: 2, steps: v.steps, pairs: v.pairs, throughput, full }, null, 2)}\n`);
+mkdirSync(join(resultsFile, '..'), { recursive: true });
+writeFileSync(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), command: ['node', 'build/bench/train/run.js', ...process.argv.slice(2)].join(' '), node: process.version, torch: torch?.versions.torch ?? null, batch: 64, threads: v.threads, steps: v.steps, pairs: v.pairs, throughput, full }, null, 2)}\n`);

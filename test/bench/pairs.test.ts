@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LOADED_ABOVE, alternate, formatRatio, loadRecord, pairRatios, spread } from '../../bench/common/pairs.js';
+import { findPython, notInstalled } from '../../bench/common/reference.js';
 
 describe('bench pairs', () => {
   it('spread gives the median, quartiles (linear, as NumPy) and range', () => {
@@ -29,5 +30,20 @@ describe('bench pairs', () => {
     assert.equal(loadRecord([1.2, LOADED_ABOVE]).loaded, false);
     assert.equal(loadRecord([1.2, LOADED_ABOVE + 0.1, 1.9]).loaded, true);
     assert.equal(loadRecord([1, 3, 2]).median, 2);
+  });
+
+  it('finds no reference when no interpreter imports its modules, and says how to install it', () => {
+    // No interpreter at all, and Python without the module: both read as "not installed".
+    const saved = process.env.CLEAVE_BENCH_PYTHON;
+    try {
+      process.env.CLEAVE_BENCH_PYTHON = '/nonexistent/python3';
+      assert.equal(findPython(['json']), undefined);
+      process.env.CLEAVE_BENCH_PYTHON = 'python3';
+      assert.equal(findPython(['cleave_no_such_module']), undefined);
+    } finally {
+      if (saved === undefined) delete process.env.CLEAVE_BENCH_PYTHON;
+      else process.env.CLEAVE_BENCH_PYTHON = saved;
+    }
+    assert.match(notInstalled('PyTorch'), /^reference not installed \(PyTorch\): .*install-bench-references\.sh/);
   });
 });
