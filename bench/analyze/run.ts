@@ -5,11 +5,11 @@
 // from bench/analyze/measure.js, the whole-process figures (start-up included) from the CLI.
 // Quoted: the median of the per-pair ratios cleave / onnx, with their range.
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { table } from '../../src/cli/format.js';
 import { option } from '../../src/cli/option-table.js';
-import { integer, list, oneOf, positive } from '../../src/cli/option-types.js';
+import { integer, list, oneOf, positive, text } from '../../src/cli/option-types.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { writeModel } from '../../src/onnx/model-file.js';
 import { benchArgs } from '../common/args.js';
@@ -29,10 +29,11 @@ better), with their range.`,
   options: {
     pairs: option(integer, { default: 5, check: positive, help: 'cleave/onnx pairs per comparison' }),
     models: option(list(oneOf('resnet50', 'vgg16'), 'models'), { default: ['resnet50', 'vgg16'], arg: 'M1,M2', help: 'which models' }),
+    out: option(text, { default: 'bench/results/analyze.json', arg: 'FILE', help: 'result file (relative to the repository)' }),
   },
   notes: `The onnx package: Debian's python3-onnx under /usr/bin/python3 (sh scripts/install-bench-references.sh).
 Without it the ratios are skipped and cleave's own figures are still reported.
-The models are built once into bench/.cache/. Writes bench/results/analyze.json.`,
+The models are built once into bench/.cache/. Writes --out.`,
 });
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -117,5 +118,6 @@ for (const m of MODELS.filter((x) => v.models.includes(x.name))) {
 }
 if (!onnx) process.stdout.write(`${notInstalled('the onnx Python package')}\n`);
 process.stdout.write(table(['work', 'cleave ms', 'onnx ms', 'time cleave / onnx', 'peak RSS MiB cleave / onnx', 'memory cleave / onnx', 'whole process ms CLI / python', 'whole process cleave / onnx', 'load'], rows));
-mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results/analyze.json'), `${JSON.stringify({ date: new Date().toISOString(), command: ['node', 'build/bench/analyze/run.js', ...process.argv.slice(2)].join(' '), node: process.version, onnx: onnx?.versions.onnx ?? null, pairs: v.pairs, results }, null, 2)}\n`);
+const resultsFile = resolve(root, v.out);
+mkdirSync(join(resultsFile, '..'), { recursive: true });
+writeFileSync(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), command: ['node', 'build/bench/analyze/run.js', ...process.argv.slice(2)].join(' '), node: process.version, onnx: onnx?.versions.onnx ?? null, pairs: v.pairs, results }, null, 2)}\n`);

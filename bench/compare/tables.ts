@@ -88,7 +88,7 @@ function trainTable(j: TrainJson, file: string): string {
   );
 }
 
-interface GradCamFigure { batch: number; architecture: { same?: boolean }; cleaveMs: Spread; ratioToForward: Spread; pytorchMs: Spread | null; ratio: Spread | null; load: LoadRecord; torch: string | null; runs: { cleave: { peakRssMiB: number }[]; reference: { peakRssMiB: number }[] } }
+interface GradCamFigure { batch: number; architecture: { same?: boolean }; cleaveMs: Spread; ratioToForward: Spread; pytorchMs: Spread | null; ratio: Spread | null; cpuTimeRatio?: Spread | null; load: LoadRecord; torch: string | null; runs: { cleave: { peakRssMiB: number }[]; reference: { peakRssMiB: number }[] } }
 interface GradientsJson { gradcam?: { date: string; command?: string; threads?: number; runs: number; figures: GradCamFigure[] } }
 
 function gradcamTable(j: GradientsJson, file: string): string | undefined {
@@ -98,12 +98,12 @@ function gradcamTable(j: GradientsJson, file: string): string | undefined {
   const pairs = g.figures[0]?.runs.cleave.length ?? 0;
   const command = g.command ?? `node build/bench/gradients/run.js --only gradcam --runs ${g.runs}`;
   return source(command, file, g.date, `, ${threads} thread${threads === 1 ? '' : 's'} each, PyTorch ${g.figures[0]?.torch ?? 'not installed'}, ${pairs} pairs`) + markdown(
-    ['batch', 'same architecture', 'cleave ms', 'cleave / ORT forward (same process)', 'PyTorch ms', 'time cleave / PyTorch', 'peak RSS MiB cleave / PyTorch', 'load average'],
+    ['batch', 'same architecture', 'cleave ms', 'cleave / ORT forward (same process)', 'PyTorch ms', 'time cleave / PyTorch', 'CPU time cleave / PyTorch', 'peak RSS MiB cleave / PyTorch', 'load average'],
     g.figures.map((f) => [
       f.batch, f.architecture.same === undefined ? '-' : f.architecture.same ? 'yes' : 'NO',
-      range(f.cleaveMs, 1), ratio(f.ratioToForward), range(f.pytorchMs, 1), ratio(f.ratio), rss(f.runs.cleave, f.runs.reference), load(f.load),
+      range(f.cleaveMs, 1), ratio(f.ratioToForward), range(f.pytorchMs, 1), ratio(f.ratio), f.cpuTimeRatio ? ratio(f.cpuTimeRatio) : 'not measured', rss(f.runs.cleave, f.runs.reference), load(f.load),
     ]),
-    [true, false, true, true, true, true, true, true],
+    [true, false, true, true, true, true, true, true, true],
   );
 }
 

@@ -53,9 +53,9 @@ const cache = join(root, 'bench/.cache');
 const measureJs = join(here, 'measure.js');
 
 interface Row { kind: string; batch: number; medianMs: number; peakRssMiB: number; nodes: number; [k: string]: unknown }
-interface GradCamRow extends Row { forwardMs: number; ratioToForward: number; parameters: number }
+interface GradCamRow extends Row { forwardMs: number; ratioToForward: number; parameters: number; cpuMs: number }
 interface Check { maxAbsDiff: number; maxAbs: number }
-interface TorchGradCam { medianMs: number; minMs: number; peakRssMiB: number; parameters: number; checks: Record<string, Check>; torch: string }
+interface TorchGradCam { medianMs: number; minMs: number; cpuMs: number; peakRssMiB: number; parameters: number; checks: Record<string, Check>; torch: string }
 
 const measure = <T extends Row = Row>(kind: string, batch: number, n = v.runs, extra: readonly string[] = []): T =>
   runNode<T>(measureJs, [kind, String(batch), String(n), '--threads', String(v.threads), ...extra]).result;
@@ -109,7 +109,7 @@ if (v.only.includes('gradcam')) {
   const torch = findPython(['torch']);
   if (!torch) lines.push(notInstalled('PyTorch'));
   lines.push(`Grad-CAM at ResNet-18's 4 block outputs, 224x224: cleave and PyTorch alternating (${v.pairs} pairs per batch)`);
-  const header = ['batch', 'cleave ms', 'x ORT forward (same process)', 'PyTorch ms', 'cleave / PyTorch', 'peak RSS MiB cleave / PyTorch', 'load'];
+  const header = ['batch', 'cleave ms', 'x ORT forward (same process)', 'PyTorch ms', 'cleave / PyTorch', 'CPU time cleave / PyTorch', 'peak RSS MiB cleave / PyTorch', 'load'];
   const rows: string[][] = [];
   const checks: string[] = [];
   results.gradcam = stamp([1, 8].map((batch) => {
@@ -126,6 +126,8 @@ if (v.only.includes('gradcam')) {
     const first = runs.reference[0];
     const theirs = first ? spread(runs.reference.map((r) => r.medianMs)) : undefined;
     const ratio = first ? pairRatios(runs, (a) => a.medianMs, (b) => b.medianMs) : undefined;
+    // CPU time per Grad-CAM run, every thread of each process: less moved by other jobs than wall time.
+    const cpuRatio = first ? pairRatios(runs, (a) => a.cpuMs, (b) => b.cpuMs) : undefined;
     const parameters = runs.cleave[0]?.parameters;
     // The same network: equal parameter counts; PyTorch's logits and maps from cleave's weights match cleave's.
     const worst = first ? Math.max(...Object.values(first.checks).map((c) => c.maxAbsDiff / Math.max(1e-12, c.maxAbs))) : undefined;
@@ -141,10 +143,11 @@ if (v.only.includes('gradcam')) {
       formatRatio(toForward, 2, 'run'),
       theirs ? `${theirs.median.toFixed(1)} (${theirs.min.toFixed(1)}-${theirs.max.toFixed(1)})` : 'not installed',
       ratio ? formatRatio(ratio) : '-',
+      cpuRatio ? formatRatio(cpuRatio) : '-',
       `${spread(runs.cleave.map((r) => r.peakRssMiB)).median.toFixed(0)} / ${first ? spread(runs.reference.map((r) => r.peakRssMiB)).median.toFixed(0) : '-'}`,
       formatLoad(runs.load),
     ]);
-    return { batch, architecture, cleaveMs: ours, ratioToForward: toForward, pytorchMs: theirs ?? null, ratio: ratio ?? null, load: runs.load, torch: torch?.versions.torch ?? null, runs };
+    return { batch, architecture, cleaveMs: ours, ratioToForward: toForward, pytorchMs: theirs ?? null, ratio: ratio ?? null, cpuTimeRatio: cpuRatio ?? null, load: runs.load, torch: torch?.versions.torch ?? null, runs };
   }));
   lines.push(table(header, rows).trimEnd(), ...checks);
 }
