@@ -194,11 +194,11 @@ export function parsePlan(text: string, source = 'plan.json'): PlanDocument {
   return doc;
 }
 
-/** Checks that `bytes` are the model the plan was made for. */
-export function checkPlanModel(doc: PlanDocument, bytes: Uint8Array, source = 'plan.json'): void {
+/** Checks that `bytes` (read from `modelPath`, by default the plan's) are the model the plan was made for. */
+export function checkPlanModel(doc: PlanDocument, bytes: Uint8Array, source = 'plan.json', modelPath = doc.model.path): void {
   const actual = sha256Hex(bytes);
   if (actual !== doc.model.sha256) {
-    throw new BadProfileError(`${source}: field "model.sha256" is ${doc.model.sha256}, but ${doc.model.path} hashes to ${actual}: the model changed since the plan was made; re-run \`cleave plan\``);
+    throw new BadProfileError(`${source}: field "model.sha256" is ${doc.model.sha256}, but ${modelPath} hashes to ${actual}: the model changed since the plan was made; re-run \`cleave plan\``);
   }
 }
 
