@@ -32,10 +32,10 @@ import { SplitRig, WARM_CASES, scoreSplit, type SplitCaseName, type SplitRow } f
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
 
-const HELP = `bench/net/warm: predicted vs measured split-inference latency on the real shaped link,
-new and kept-alive connections (BBR, CUBIC; pauses below and above the RTO).
+const HELP = `Usage: node build/bench/net/warm.js [options]
 
-  node build/bench/net/warm.js [options]
+Predicted vs measured split-inference latency on the real shaped link, new and kept-alive
+connections (BBR, CUBIC; pauses below and above the RTO).
 
   --rates LIST     Mbit/s, default 1,5,20,50
   --rtts LIST      ms, default 10,50,100
