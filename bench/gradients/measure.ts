@@ -1,9 +1,10 @@
 // Child process of bench/gradients: one configuration in a fresh process (so peak RSS is its
-// own), timing ORT runs after warm-up; prints JSON.
+// own), timing ORT runs after warm-up; prints JSON. Also run by hand to compare builds, e.g.
+// `node build/bench/gradients/measure.js resnet18-gradcam 8 7`.
 import { buildGradientModel, type GradientModel } from '../../src/autodiff/backward.js';
 import { liftInitializers } from '../../src/autodiff/lift.js';
 import { ModelBuilder, nodeAttribute } from '../../src/graph/builder.js';
-import { buildGradCamModel } from '../../src/interpret/gradcam.js';
+import { buildGradCamModel, type GradCamModel } from '../../src/interpret/gradcam.js';
 import { Attrs } from '../../src/graph/attributes.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import { tensorValue } from '../../src/onnx/tensor.js';
@@ -17,11 +18,29 @@ import { convByGemm, convByGemmPays } from '../../src/passes/conv-gemm.js';
 import { convsToNchwc, probeNchwcBlock } from '../../src/passes/nchwc.js';
 import { optimiseForOrt } from '../../src/passes/optimise.js';
 import type { NodeSink } from '../../src/passes/shaped-model.js';
+import { option } from '../../src/cli/option-table.js';
+import { integer, positive, text } from '../../src/cli/option-types.js';
+import { benchArgs } from '../common/args.js';
+import { peakRssMiB } from '../common/peak-rss.js';
+import { modelWeights, parameterCount, writeTensors } from '../common/tensor-file.js';
 
-const [kind, batchText, runsText] = process.argv.slice(2);
-const batch = Number(batchText ?? 1);
+const { values, positionals } = benchArgs({
+  script: 'bench/gradients/measure.js',
+  description: `Child process of bench/gradients (run.js): times one configuration with ONNX Runtime
+in a fresh process and prints JSON (median ms, peak RSS). KIND is conv:VARIANT (forward, dw-rule,
+dw-im2col-slices, dw-textbook, dx-rule, dx-convtranspose, dx-flipped-conv), vgg:C,COUT,H,
+resnet18-forward, resnet18-backward or resnet18-gradcam; BATCH the batch size, RUNS the timed runs
+(default 10).`,
+  options: {
+    threads: option(integer, { default: 2, check: positive, help: 'ONNX Runtime intra-op threads' }),
+    export: option(text, { arg: 'PREFIX', help: 'resnet18-gradcam: also write the weights, the input and cleave\'s outputs for the PyTorch reference' }),
+  },
+  positionals: { min: 2, max: 3, usage: 'KIND BATCH [RUNS]' },
+});
+const [kind, batchText, runsText] = positionals as [string, string, string | undefined];
+const batch = Number(batchText);
 const runs = Number(runsText ?? 10);
-const THREADS = 2;
+const THREADS = values.threads;
 
 function random(dims: readonly number[], seed = 1): RunTensor {
   let s = seed >>> 0;
@@ -212,6 +231,20 @@ async function interleaved(variants: Record<string, { model: ModelProto; feeds: 
 
 const BLOCKS = ['layer1.1.relu2', 'layer2.1.relu2', 'layer3.1.relu2', 'layer4.1.relu2'];
 
+/** What the PyTorch reference needs to run the same network on the same input and check its outputs: cleave's weights, the input, cleave's logits and maps. */
+async function exportGradCam(resnet: ModelProto, g: GradCamModel, input: RunTensor, prefix: string): Promise<void> {
+  const session = await Session.fromModel(g.model, { threads: THREADS });
+  const out = await session.run({ [g.input]: input });
+  await session.release();
+  const tensor = (name: string, from: string) => {
+    const t = out[from];
+    if (!t) throw new Error(`the Grad-CAM model has no output ${from}`);
+    return { name, dims: t.dims, data: t.data as Float32Array };
+  };
+  writeTensors(`${prefix}-weights`, modelWeights(resnet));
+  writeTensors(`${prefix}-data`, [{ name: 'input', dims: input.dims, data: input.data as Float32Array }, tensor('logits', g.logits), ...g.layers.map((l, i) => tensor(`cam${i + 1}`, l.cam))]);
+}
+
 async function main(): Promise<Record<string, unknown>> {
   if (kind?.startsWith('vgg:')) {
     const [c, cout, h] = kind.slice(4).split(',').map(Number) as [number, number, number];
@@ -239,17 +272,24 @@ async function main(): Promise<Record<string, unknown>> {
     // run by run, each session's spinning thread pool would steal the other's cores (2 threads
     // on 2 CPUs) and slow both down ~2x; blocks still let load drifts hit both alike.
     const g = buildGradCamModel(resnet, { layers: BLOCKS, batch });
+    if (values.export) await exportGradCam(resnet, g, input, values.export);
     const fwd = await Session.fromModel(resnet, { threads: THREADS });
     const cam = await Session.fromModel(g.model, { threads: THREADS });
     const tf: number[] = [];
     const tc: number[] = [];
+    // CPU time (user + system, every thread of the process) of the timed Grad-CAM runs: other
+    // jobs on a shared machine stretch wall time far more than the work's CPU time.
+    let camCpuMicros = 0;
     const block = async (session: Session, times: number[], n: number) => {
       for (let i = 0; i < 2; i++) await session.run({ input });
+      const cpu0 = process.cpuUsage();
       for (let i = 0; i < n; i++) {
         const t0 = performance.now();
         await session.run({ input });
         times.push(performance.now() - t0);
       }
+      const cpu = process.cpuUsage(cpu0);
+      if (session === cam) camCpuMicros += cpu.user + cpu.system;
     };
     for (let rep = 0; rep < 3; rep++) {
       await block(fwd, tf, Math.ceil(runs / 3));
@@ -257,10 +297,10 @@ async function main(): Promise<Record<string, unknown>> {
     }
     await fwd.release();
     await cam.release();
-    return { medianMs: median(tc), forwardMs: median(tf), ratioToForward: median(tc) / median(tf), nodes: g.model.graph.node.length, layers: BLOCKS };
+    return { medianMs: median(tc), cpuMs: camCpuMicros / 1000 / tc.length, forwardMs: median(tf), ratioToForward: median(tc) / median(tf), nodes: g.model.graph.node.length, layers: BLOCKS, parameters: parameterCount(resnet) };
   }
   throw new Error(`unknown configuration ${kind}`);
 }
 
 const result = await main();
-process.stdout.write(JSON.stringify({ kind, batch, ...result, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
+process.stdout.write(JSON.stringify({ kind, batch, ...result, peakRssMiB: peakRssMiB() }));

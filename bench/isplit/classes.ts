@@ -3,15 +3,24 @@
 // per-class test accuracies that bench/isplit/run.js measured at each retrained cut
 // (bench/results/isplit-<model>.json). Ranked twice: over every cut, and over the spatial
 // cuts only (the paper's conv/pool candidates).
-// Usage: node build/bench/isplit/classes.js [--images N] [--lenet FILE] [--vgg FILE]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { readClassifier } from '../../src/interpret/isplit-data.js';
 import { rankCuts, scanSaliency } from '../../src/interpret/isplit.js';
 import { spearman } from '../../src/interpret/isplit-stats.js';
 import { loadDataset } from '../../src/data/datasets.js';
+import { option } from '../../src/cli/option-table.js';
+import { integer, positive } from '../../src/cli/option-types.js';
+import { benchArgs } from '../common/args.js';
 
-const { values } = parseArgs({ options: { images: { type: 'string', default: '2000' } } });
+const { values } = benchArgs({
+  script: 'bench/isplit/classes.js',
+  description: `Does the best cut change with the class subset, and do the per-class accuracies after retraining
+agree? Re-scans Grad-CAM per class and joins it with the per-class test accuracies that
+bench/isplit/run.js measured at each retrained cut (bench/results/isplit-<model>.json, and the
+model files named there).`,
+  options: { images: option(integer, { default: 2000, check: positive, help: 'test images scanned' }) },
+  notes: 'Writes bench/results/isplit-classes.json and isplit-classes.md.',
+});
 
 interface Retrained { cut: string; accuracy: number; perClassAccuracy: number[] }
 interface RunResult { model: string; file: string; data: 'mnist' | 'fashion-mnist'; retrained: Retrained[] }
@@ -23,8 +32,8 @@ for (const key of ['lenet', 'vgg']) {
   if (!existsSync(file)) continue;
   const run = JSON.parse(readFileSync(file, 'utf8')) as RunResult;
   const modelFile = run.file;
-  const test = loadDataset(run.data, 'test', { limit: Number(values.images) });
-  const scan = await scanSaliency(readClassifier(modelFile), test, { images: Number(values.images), batch: 50 });
+  const test = loadDataset(run.data, 'test', { limit: values.images });
+  const scan = await scanSaliency(readClassifier(modelFile), test, { images: values.images, batch: 50 });
   for (const spatialOnly of [false, true]) {
     const retrained = run.retrained.filter((r) => scan.layers.some((l) => l.tensor === r.cut && (!spatialOnly || l.spatial.some((d) => d > 1))));
     const perClass = Array.from({ length: scan.classes }, (_, c) => {

@@ -9,7 +9,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { trainBottleneck } from '../../src/bottleneck/train.js';
 import { accuracyOf } from '../../src/bottleneck/evaluate.js';
 import { graphFromModel } from '../../src/graph/graph.js';
@@ -22,24 +21,34 @@ import type { ModelProto } from '../../src/onnx/types.js';
 import { isplitPlotSvg } from '../../src/report/isplit-plot.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { fit } from '../../src/train/fit.js';
+import { flag, option } from '../../src/cli/option-table.js';
+import { integer, oneOf, positive, text } from '../../src/cli/option-types.js';
+import { benchArgs } from '../common/args.js';
 
-const { values } = parseArgs({
+const { values } = benchArgs({
+  script: 'bench/isplit/run.js',
+  description: `Does the I-SPLIT saliency S(l) predict the accuracy a cut keeps after a bottleneck is trained there,
+better than the bytes at the cut? Ranks every cut of LeNet (MNIST) and the small VGG
+(Fashion-MNIST) by S(l), retrains the bottleneck at the post-activation cuts and every I-SPLIT
+candidate, and reports Spearman's rho of S and of bytes against the accuracies. Takes tens of
+minutes.`,
   options: {
-    only: { type: 'string' },
-    'rank-images': { type: 'string', default: '1000' },
-    test: { type: 'string', default: '2000' },
-    lenet: { type: 'string' },
-    vgg: { type: 'string' },
-    'lenet-train': { type: 'string', default: '60000' },
-    'vgg-train': { type: 'string', default: '6400' },
-    epochs: { type: 'string', default: '1' },
-    threads: { type: 'string' },
+    only: option(oneOf('lenet', 'vgg'), { help: 'one model only' }),
+    'rank-images': option(integer, { default: 1000, check: positive, help: 'test images I-SPLIT ranks with' }),
+    test: option(integer, { default: 2000, check: positive, help: 'test images accuracy is measured on' }),
+    lenet: option(text, { arg: 'FILE', help: 'LeNet model (default models/lenet-mnist.onnx)' }),
+    vgg: option(text, { arg: 'FILE', help: 'small VGG model (default models/small-vgg-fashion.onnx)' }),
+    'lenet-train': option(integer, { default: 60000, check: positive, help: 'training images per LeNet cut' }),
+    'vgg-train': option(integer, { default: 6400, check: positive, help: 'training images per small VGG cut' }),
+    epochs: option(integer, { default: 1, check: positive, help: 'bottleneck training epochs per cut' }),
+    threads: option(integer, { check: positive, help: 'ORT threads (default ORT\'s)' }),
     // a variant run: results go to isplit-<model>-<tag>.json, outside the summary
-    tag: { type: 'string' },
-    'spatial-only': { type: 'boolean' },
+    tag: option(text, { help: 'a variant run: results to bench/results/isplit-<model>-<tag>.json, outside the summary' }),
+    'spatial-only': flag('retrain only at cuts with a spatial map (the paper\'s candidates)'),
   },
+  notes: 'Writes bench/results/isplit.json, isplit.md, isplit-<model>.json and .svg.',
 });
-const threads = values.threads ? Number(values.threads) : undefined;
+const threads = values.threads;
 
 interface Setup {
   readonly key: string;
@@ -50,8 +59,8 @@ interface Setup {
 }
 
 const SETUPS: Setup[] = [
-  { key: 'lenet', arch: 'lenet', data: 'mnist' as const, file: values.lenet ?? 'models/lenet-mnist.onnx', trainImages: Number(values['lenet-train']) },
-  { key: 'vgg', arch: 'small-vgg', data: 'fashion-mnist' as const, file: values.vgg ?? 'models/small-vgg-fashion.onnx', trainImages: Number(values['vgg-train']) },
+  { key: 'lenet', arch: 'lenet', data: 'mnist' as const, file: values.lenet ?? 'models/lenet-mnist.onnx', trainImages: values['lenet-train'] },
+  { key: 'vgg', arch: 'small-vgg', data: 'fashion-mnist' as const, file: values.vgg ?? 'models/small-vgg-fashion.onnx', trainImages: values['vgg-train'] },
 ].filter((s) => !values.only || s.key === values.only);
 
 /** The trained model: the given file, or a short training run of the architecture when it is missing. */
@@ -77,13 +86,13 @@ const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 async function benchModel(s: Setup): Promise<Record<string, unknown>> {
   const { model, source, file } = await trainedModel(s);
-  const test = loadDataset(s.data, 'test', { limit: Number(values.test) });
+  const test = loadDataset(s.data, 'test', { limit: values.test });
   const train = loadDataset(s.data, 'train', { limit: s.trainImages });
   const base = await accuracyOf(model, test, { threads });
 
   // I-SPLIT scans test images: with the predicted class it reads no label (labels only pick the
   // class subsets) and trains nothing, so it cannot fit the accuracies measured on them.
-  const scan = await scanSaliency(model, test, { images: Number(values['rank-images']), batch: 50, threads });
+  const scan = await scanSaliency(model, test, { images: values['rank-images'], batch: 50, threads });
   const all = rankCuts(scan);
   const perClass = Array.from({ length: scan.classes }, (_, c) => rankCuts(scan, [c]));
   if (!values.tag) writeFileSync(`bench/results/isplit-${s.key}.svg`, isplitPlotSvg(all.cuts.map((c) => ({ label: c.tensor, logScore: c.logScore, bytes: c.bytes, candidate: c.candidate, recommended: c.tensor === all.recommended })), { title: `I-SPLIT: ${s.arch} on ${s.data}` }));
@@ -93,7 +102,7 @@ async function benchModel(s: Setup): Promise<Record<string, unknown>> {
   const rows: Record<string, unknown>[] = [];
   let retrainSeconds = 0;
   for (const cut of chosen) {
-    const r = await trainBottleneck(model, cut.tensor, train, test, { epochs: Number(values.epochs), batch: 64, lr: 1e-3, seed: 1, threads });
+    const r = await trainBottleneck(model, cut.tensor, train, test, { epochs: values.epochs, batch: 64, lr: 1e-3, seed: 1, threads });
     retrainSeconds += r.seconds;
     rows.push({
       cut: cut.tensor, shape: cut.shape.slice(1), bytes: cut.bytes, codeShape: r.bottleneck.codeShape, codeBytes: r.bottleneck.codeBytes,
@@ -118,7 +127,7 @@ async function benchModel(s: Setup): Promise<Record<string, unknown>> {
   });
   const distinct = [...new Set(classes.map((c) => c.recommended))];
   return {
-    model: s.arch, source, file, data: s.data, baseAccuracy: base.accuracy, testImages: test.count, trainImages: train.count, epochs: Number(values.epochs),
+    model: s.arch, source, file, data: s.data, baseAccuracy: base.accuracy, testImages: test.count, trainImages: train.count, epochs: values.epochs,
     isplit: { images: all.images, seconds: scan.seconds, candidates: all.candidates, recommended: all.recommended, smallest: all.smallest, cuts: all.cuts },
     retrained: rows, retrainSeconds,
     spearmanScoreAccuracy: rhoScore, spearmanBaselineAccuracy: rhoBytes, spearmanBytesAccuracy: rhoBytesRaw,

@@ -25,6 +25,25 @@ import { median } from '../../src/net/stats.js';
 import type { GridPoint } from '../../test-support/net/netem-grid.js';
 import { netnsUnavailableReason } from '../../test-support/net/shaped-link.js';
 import { CLIENT_WARMUP, SPLIT_CASES, SplitRig, type SplitRow, scoreSplit } from '../../test-support/net/split-inference.js';
+import { flag, option } from '../../src/cli/option-table.js';
+import { integer, number, positive, text } from '../../src/cli/option-types.js';
+import { benchArgs } from '../common/args.js';
+
+const { values: v } = benchArgs({
+  script: 'bench/netem-inference/run.js',
+  description: `Real split inferences through a shaped link: the edge client (head in ORT, HTTP POST) in one network
+namespace, \`cleave serve\`'s tail in the other; rate 1/10/100 Mbit/s x RTT 5/50 ms x two cuts x
+a new connection per request or one kept-alive, against the analytic model and the simulator.
+Needs root; takes about 4 minutes.`,
+  options: {
+    quick: flag('10 Mbit/s only'),
+    loss: option(number, { default: 0, check: { test: (x: number) => x >= 0 && x < 50, says: () => 'a percentage in [0, 50)' }, arg: 'PCT', help: 'random loss on every point' }),
+    count: option(integer, { default: 7, check: positive, help: 'timed frames per point and connection mode (after 2 warm-up frames)' }),
+    table: option(text, { arg: 'FILE', help: 'print the table of a stored results file, re-scored by the current models (no root)' }),
+    write: flag('with --table: store the re-scored figures in that file'),
+  },
+  notes: 'Prints a markdown table; writes bench/results/netem-inference.json (-lossPCT.json with --loss).',
+});
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -77,18 +96,12 @@ function table(rows: readonly SplitRow[], when: string): string {
 }
 
 async function main(): Promise<void> {
-  const tableIndex = process.argv.indexOf('--table');
-  if (tableIndex > 0) {
-    const file = process.argv[tableIndex + 1];
-    if (!file) {
-      process.stderr.write('bench/netem-inference: --table takes a results file\n');
-      process.exitCode = 2;
-      return;
-    }
+  if (v.table) {
+    const file = v.table;
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { date: string; rows: SplitRow[] } & Record<string, unknown>;
     const rows = stored.rows.map((r) => scoreSplit(r));
     process.stdout.write(`${table(rows, stored.date)}\n`);
-    if (process.argv.includes('--write')) writeFileSync(file, `${JSON.stringify({ ...stored, rescoredAt: new Date().toISOString(), medianAbsError: errorSummary(rows), rows }, null, 2)}\n`);
+    if (v.write) writeFileSync(file, `${JSON.stringify({ ...stored, rescoredAt: new Date().toISOString(), medianAbsError: errorSummary(rows), rows }, null, 2)}\n`);
     return;
   }
   const why = netnsUnavailableReason();
@@ -97,18 +110,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const arg = (name: string): string | undefined => {
-    const i = process.argv.indexOf(name);
-    return i > 0 ? process.argv[i + 1] : undefined;
-  };
-  const quick = process.argv.includes('--quick');
-  const lossPct = Number(arg('--loss') ?? 0);
-  const count = Number(arg('--count') ?? 7);
-  if (!(lossPct >= 0 && lossPct < 50) || !(Number.isInteger(count) && count >= 1)) {
-    process.stderr.write('bench/netem-inference: --loss takes a percentage in [0, 50), --count a positive integer\n');
-    process.exitCode = 2;
-    return;
-  }
+  const { quick, loss: lossPct, count } = v;
   const points: GridPoint[] = [];
   for (const rateBps of quick ? [10e6] : [1e6, 10e6, 100e6]) for (const rttMs of [5, 50]) points.push({ rateBps, rttMs, lossPct });
   const started = Date.now();

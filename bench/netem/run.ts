@@ -19,6 +19,22 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { medianAbsError, modelRow, runGrid, type GridPoint, type GridRow } from '../../test-support/net/netem-grid.js';
 import { netnsUnavailableReason } from '../../test-support/net/shaped-link.js';
+import { flag, option } from '../../src/cli/option-table.js';
+import { oneOf, text } from '../../src/cli/option-types.js';
+import { benchArgs } from '../common/args.js';
+
+const { values: v } = benchArgs({
+  script: 'bench/netem/run.js',
+  description: `Real kernel TCP between two network namespaces (tc tbf rate, nftables loss, the C delay line for
+the RTT) against the analytic model and the simulator, over rate 1/10/100 Mbit/s x RTT 5/50/200 ms
+x loss 0/1 % x payload 10 KB/100 KB/1 MB. Needs root; takes about 6 minutes.`,
+  options: {
+    quick: flag('1 and 100 Mbit/s at 50 ms only'),
+    cc: option(oneOf('bbr', 'cubic', 'reno'), { help: 'congestion control (per route); default the kernel\'s, results to bench/results/netem.json, else netem-CC.json' }),
+    rescore: option(text, { arg: 'FILE', help: 'recompute the model columns of the measurements stored in FILE and rewrite it (no transfers, no root)' }),
+  },
+  notes: 'Prints a markdown table; writes bench/results/netem.json (or netem-CC.json).',
+});
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -59,15 +75,8 @@ function rescore(file: string): void {
 }
 
 async function main(): Promise<void> {
-  const rescoreIndex = process.argv.indexOf('--rescore');
-  if (rescoreIndex > 0) {
-    const file = process.argv[rescoreIndex + 1];
-    if (!file) {
-      process.stderr.write('bench/netem: --rescore takes a results file\n');
-      process.exitCode = 2;
-      return;
-    }
-    rescore(file);
+  if (v.rescore) {
+    rescore(v.rescore);
     return;
   }
   const why = netnsUnavailableReason();
@@ -76,14 +85,8 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const quick = process.argv.includes('--quick');
-  const ccIndex = process.argv.indexOf('--cc');
-  const ccArg = ccIndex > 0 ? process.argv[ccIndex + 1] : undefined;
-  if (ccIndex > 0 && !['bbr', 'cubic', 'reno'].includes(ccArg ?? '')) {
-    process.stderr.write('bench/netem: --cc takes bbr, cubic or reno\n');
-    process.exitCode = 2;
-    return;
-  }
+  const quick = v.quick;
+  const ccArg = v.cc;
   const points: GridPoint[] = [];
   for (const rateBps of quick ? [1e6, 100e6] : [1e6, 10e6, 100e6])
     for (const rttMs of quick ? [50] : [5, 50, 200]) for (const lossPct of [0, 1]) points.push({ rateBps, rttMs, lossPct });

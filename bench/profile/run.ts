@@ -21,11 +21,21 @@ import { machineFacts, measureCopyBandwidthGBps } from '../../src/profile/machin
 import { measuredDevice } from '../../src/profile/measured-device.js';
 import { profileModel } from '../../src/profile/profile-model.js';
 import { median } from '../../src/net/stats.js';
+import { option } from '../../src/cli/option-table.js';
+import { integer, positive } from '../../src/cli/option-types.js';
+import { benchArgs } from '../common/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
-const arg = process.argv.indexOf('--repeats');
-const repeats = arg > 0 ? Number(process.argv[arg + 1]) : 30;
+const { values: v } = benchArgs({
+  script: 'bench/profile/run.js',
+  description: `\`cleave profile\` on ResNet-18, MobileNetV2 (64x64) and the small VGG at 1 and 2 ORT threads:
+end-to-end times, per-node sums, conv GFLOP/s, the derived device profile's calibration, and
+head/tail predicted from node sums against the cuts run apart, with the load average per row.`,
+  options: { repeats: option(integer, { default: 30, check: positive, help: 'profiled runs per model' }) },
+  notes: 'Prints a table; writes bench/results/profile.json.',
+});
+const repeats = v.repeats;
 
 const MODELS = [
   { name: 'resnet18', inputSize: 64 },

@@ -6,10 +6,18 @@ import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../src/onnx/codec.js';
 import { BARE_SESSION_OPTIONS, onFloatMessages } from './bare-split.js';
 import { CUT_SHAPE, benchNet } from './bench-net.js';
+import { benchArgs } from '../common/args.js';
 
-const width = Number(process.argv[2] ?? 1);
-const cutBytes = Number(process.argv[3]);
-if (!Number.isSafeInteger(cutBytes) || cutBytes <= 0 || cutBytes % 4 !== 0) throw new Error(`bare-server: cut bytes must be a positive multiple of 4, got ${process.argv[3]}`);
+const { positionals } = benchArgs({
+  script: 'bench/serve/bare-server.js',
+  description: `Child process of bench/serve's bare split: the tail of the bench model (WIDTH) behind a raw TCP
+socket, CUT_BYTES of float32 in, logits out; prints its port.`,
+  options: {},
+  positionals: { min: 2, max: 2, usage: 'WIDTH CUT_BYTES' },
+});
+const width = Number(positionals[0]);
+const cutBytes = Number(positionals[1]);
+if (!Number.isSafeInteger(cutBytes) || cutBytes <= 0 || cutBytes % 4 !== 0) throw new Error(`bare-server: cut bytes must be a positive multiple of 4, got ${positionals[1]}`);
 const session = await ort.InferenceSession.create(encodeModel(benchNet('tail', width)), BARE_SESSION_OPTIONS);
 const server = createServer((socket) => {
   socket.setNoDelay(true);

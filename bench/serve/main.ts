@@ -33,8 +33,23 @@ import { rawReplyLogits, startRawStreamClient } from './raw-stream-client.js';
 import { firstLine } from './first-line.js';
 import { STEADY_JIT_FLAGS, ensureSteadyJit } from './steady-jit.js';
 import { type StreamLoad, streamLoad } from './stream-load.js';
+import { flag, option } from '../../src/cli/option-table.js';
+import { matches, text } from '../../src/cli/option-types.js';
+import { benchArgs } from '../common/args.js';
 
-ensureSteadyJit();
+const { values: v } = benchArgs({
+  script: 'bench/serve/main.js',
+  description: `The tail behind cleave's KServe v2 server on loopback: the whole model in ORT against the split
+path (head here + encode + HTTP or the stream transport + server tail) for tails of ~3, ~6 and
+~12 ms, beside a bare Node + ORT split and a C floor; then autocannon against the infer endpoint:
+throughput and p50/p99 latency, with and without dynamic batching. Run under \`taskset -c K\` to
+put client and server on one CPU (the JSON records the affinity).`,
+  options: {
+    quick: flag('fewer requests per path (100 instead of 300)'),
+    out: option(text, { default: 'serve', check: matches(/^[\w.-]+$/, 'a file name without a folder'), arg: 'NAME', help: 'write bench/results/NAME.json' }),
+  },
+});
+
 
 interface AutocannonResult {
   requests: { average: number };
@@ -45,10 +60,8 @@ interface AutocannonResult {
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const quick = process.argv.includes('--quick');
-const outArg = process.argv.indexOf('--out');
-const outName = outArg > 0 ? process.argv[outArg + 1] ?? 'serve' : 'serve';
-if (!/^[\w.-]+$/.test(outName)) throw new Error(`--out takes a file name without a folder, got "${outName}"`);
+const { quick, out: outName } = v;
+ensureSteadyJit();
 // Which CPUs this process (and the server child, which inherits it) may run on.
 const cpusAllowed = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 'unknown';
 const here = dirname(fileURLToPath(import.meta.url));

@@ -6,8 +6,17 @@ import { join } from 'node:path';
 import { writeModel } from '../../src/onnx/model-file.js';
 import { serveModels } from '../../src/serve/serve-models.js';
 import { benchNet } from './bench-net.js';
+import { benchArgs } from '../common/args.js';
 
-const [threadsArg, maxBatchArg, widthArg] = process.argv.slice(2);
+const { positionals } = benchArgs({
+  script: 'bench/serve/server-child.js',
+  description: `Child process of bench/serve (main.js): serves the bench model's tail and whole model with cleave's
+v2 server (THREADS ORT threads, dynamic batching up to MAX_BATCH when > 0, model WIDTH) and
+prints its URLs as one JSON line.`,
+  options: {},
+  positionals: { min: 0, max: 3, usage: '[THREADS [MAX_BATCH [WIDTH]]]' },
+});
+const [threadsArg, maxBatchArg, widthArg] = positionals;
 const width = Number(widthArg ?? 1);
 const dir = mkdtempSync(join(tmpdir(), 'cleave-bench-serve-'));
 writeModel(join(dir, 'tail.onnx'), benchNet('tail', width));

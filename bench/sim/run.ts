@@ -17,6 +17,16 @@ import { EventCore } from '../../src/net/event-core.js';
 import { Random } from '../../src/net/random.js';
 import { simulateScenario } from '../../src/net/scenario.js';
 import { median } from '../../src/net/stats.js';
+import { benchArgs } from '../common/args.js';
+
+benchArgs({
+  script: 'bench/sim/run.js',
+  description: `Speed of the network models: the event core alone (events/s, 1000 pending), the simulator on a
+multi-device scenario (TCP, loss, shared uplink, server queue: events/s), and the analytic model
+over a 10^4-point sweep (configurations/s). Medians of 5.`,
+  options: {},
+  notes: 'Prints a table; writes bench/results/sim.json.',
+});
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');

@@ -7,10 +7,11 @@
  *   npm run build && node build/bench/sparsity/tables.js [--check]
  *     --check: exit 1 when docs/sparsity.md differs from what the JSON gives (nothing written)
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDensity } from '../../src/sparsity/degrees.js';
+import { type Cell, markdown, updatePage } from '../common/doc-tables.js';
 import { ROOT } from './shared.js';
 
 const USAGE = `Usage: node build/bench/sparsity/tables.js [--check]
@@ -19,12 +20,6 @@ const { values } = parseArgs({ options: { check: { type: 'boolean', default: fal
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
-}
-
-type Cell = string | number;
-function markdown(header: readonly string[], rows: readonly (readonly Cell[])[], right: readonly boolean[]): string {
-  const line = (cells: readonly Cell[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(right.map((r) => (r ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
 
 const kib = (b: number) => (b / 1024).toFixed(1);
@@ -128,26 +123,4 @@ if (mlp) Object.assign(tables, mlpTables(mlp));
 const cnn = readJson<CnnJson>('cnn');
 if (cnn) Object.assign(tables, cnnTables(cnn));
 
-const docPath = join(ROOT, 'docs/sparsity.md');
-const doc = readFileSync(docPath, 'utf8');
-const missing: string[] = [];
-// Each marker pair, whatever (possibly nothing) is between them.
-const out = doc.replace(/(<!-- table:([\w-]+) -->)[\s\S]*?(<!-- \/table -->)/g, (all, open: string, name: string, close: string) => {
-  const t = tables[name];
-  if (t === undefined) {
-    missing.push(name);
-    return all;
-  }
-  return `${open}\n${t}\n${close}`;
-});
-if (missing.length) console.log(`no JSON for: ${missing.join(', ')} (left as they were)`);
-if (values.check) {
-  if (out !== doc) {
-    console.error('docs/sparsity.md differs from the tables the JSON gives: run node build/bench/sparsity/tables.js');
-    process.exit(1);
-  }
-  console.log('docs/sparsity.md matches the JSON');
-} else {
-  writeFileSync(docPath, out);
-  console.log(`wrote ${docPath} (${Object.keys(tables).length} tables)`);
-}
+updatePage(join(ROOT, 'docs/sparsity.md'), tables, values.check, 'bench/sparsity/tables.js');

@@ -14,17 +14,29 @@ import { loadDataset } from '../../src/data/datasets.js';
 import { probeNchwcBlock } from '../../src/passes/nchwc.js';
 import { buildTrainStep } from '../../src/train/train-step.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, LR_INPUT } from '../../src/train/optimizers.js';
+import { flag, option } from '../../src/cli/option-table.js';
+import { integer, positive } from '../../src/cli/option-types.js';
+import { benchArgs } from '../common/args.js';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, d: number) => (argv.indexOf(name) >= 0 ? Number(argv[argv.indexOf(name) + 1]) : d);
-const arch = argv[0] && !argv[0].startsWith('--') ? argv[0] : 'small-vgg';
-const steps = opt('--steps', 10);
-const top = opt('--top', 30);
+const { values: v, positionals } = benchArgs({
+  script: 'bench/train/profile-step.js',
+  description: `Where one training step's time goes: builds the training step of a catalogue model (default
+small-vgg; batch 64, Adam), runs warm-up steps, then steps under ORT's profiler, and prints the
+kernels' total time by op type and the slowest nodes (median per run).`,
+  options: {
+    steps: option(integer, { default: 10, check: positive, help: 'profiled steps' }),
+    top: option(integer, { default: 30, check: positive, arg: 'K', help: 'slowest nodes to list' }),
+    portable: flag("without ORT's NCHWc kernels (as the Trainer where the CPU lacks them)"),
+  },
+  positionals: { min: 0, max: 1, usage: '[ARCH]' },
+});
+const arch = positionals[0] ?? 'small-vgg';
+const { steps, top } = v;
 const BATCH = 64;
 
 const model = buildModel(arch, { seed: 1 });
 // As the Trainer builds it: with ORT's NCHWc kernels where this CPU has them (--portable: without).
-const nchwcBlock = argv.includes('--portable') ? undefined : await probeNchwcBlock();
+const nchwcBlock = v.portable ? undefined : await probeNchwcBlock();
 const step = buildTrainStep(model, { batch: BATCH, optimizer: { kind: 'adam', lr: 0.001 }, nchwcBlock });
 // onnxruntime-node 1.30's endProfiling returns no path: the trace is the one file in `dir`.
 const dir = mkdtempSync(join(tmpdir(), 'cleave-train-profile-'));

@@ -58,6 +58,8 @@ export class Link {
   private qLen = 0;
   private qBytes = 0;
   private busy = false;
+  /** Bytes of the packet being transmitted (0 when idle). */
+  private inService = 0;
   private tokens: number;
   private tokensAt = 0;
   private lastArrival = 0;
@@ -91,6 +93,11 @@ export class Link {
     return this.qLen;
   }
 
+  /** Bytes waiting or being transmitted. */
+  get backlogBytes(): number {
+    return this.qBytes + this.inService;
+  }
+
   /** Hand a packet to the link at the current time. */
   send(p: Packet): void {
     const now = this.core.now;
@@ -119,6 +126,7 @@ export class Link {
 
   private transmit(p: Packet, now: number): void {
     this.busy = true;
+    this.inService = p.bytes;
     let wait: number;
     if (this.burst > 0) {
       // Token bucket: refill since the last look, leave as soon as the packet's bytes are there.
@@ -144,6 +152,7 @@ export class Link {
     this.lastArrival = at;
     this.core.scheduleAt(at, this.onArrive, p);
     this.busy = false;
+    this.inService = 0;
     if (this.qLen > 0) {
       this.accountQueue(now);
       const next = this.queue[this.qHead]!; // qHead < queue.length: the queue is not empty when a transmission ends
@@ -153,6 +162,8 @@ export class Link {
       this.qBytes -= next.bytes;
       this.transmit(next, now);
     }
+    // Last: the sender may hand over more at once (TCP small queues), into a link in a consistent state.
+    p.sink?.departed?.(p, now);
   }
 
   private arrive(p: Packet, now: number): void {

@@ -94,10 +94,9 @@ function evaluateInto(t: Tables, v: number, c: number, k: number, e: number, d: 
   const mean = local ? 0 : t.transferMeanMs[ckn]!;
   out[LAT] = x >= 0.5 ? near : near + encode + upQ + typical + srvQ + tail;
   out[P99] = x >= 0.99 ? near : near + encode + upQ99 + mean + srvQ99 + tail;
-  const cke = ck * E + e;
-  const delta = t.accuracyDelta[v]!;
-  out[ACC] = Math.min(1, Math.max(0, t.accuracy[cke]! + delta));
-  out[MEASURED] = t.measured[cke] === 1 && delta === 0 ? 1 : 0;
+  const vcke = (v * C * K + ck) * E + e;
+  out[ACC] = t.accuracy[vcke]!;
+  out[MEASURED] = t.measured[vcke]!;
   out[MEM] = t.headParamBytes[vc]! + t.peakBytes[c]! + t.exitParamBytes[e]!;
   out[ENERGY] = t.busyW[d]! * (near + r * encode) + (local ? 0 : r * t.radioMj[ckn]!);
   const payload = local ? 0 : t.payloadBytes[ck]!;
@@ -156,7 +155,7 @@ export function sweep(spec: SweepSpec): SweepResult {
               choices[ch + 3] = e;
               choices[ch + 4] = d;
               choices[ch + 5] = n;
-              // out has SLOTS > OBJECTIVE_COUNT entries, MEASURED among them.
+              // out has SLOTS > OBJECTIVE_COUNT entries
               for (let j = 0; j < OBJECTIVE_COUNT; j++) objectives[i * OBJECTIVE_COUNT + j] = out[j]!;
               measured[i] = out[MEASURED]!; // MEASURED < SLOTS
               i++;
@@ -171,9 +170,9 @@ export function sweep(spec: SweepSpec): SweepResult {
 
 /** The objectives of configuration `i` of a sweep. */
 export function objectivesOf(r: SweepResult, i: number): Objectives {
+  // Bounds: o is a subarray of OBJECTIVE_COUNT entries, and each slot constant is below that.
   const o = r.objectives.subarray(i * OBJECTIVE_COUNT, (i + 1) * OBJECTIVE_COUNT);
   const source: AccuracySource = r.measured[i] ? 'measured' : 'predicted';
-  // o is a subarray of OBJECTIVE_COUNT entries, and each slot constant is below that.
   return {
     latencyMs: o[LAT]!,
     p99Ms: o[P99]!,
@@ -187,7 +186,7 @@ export function objectivesOf(r: SweepResult, i: number): Objectives {
 
 /** Configuration `i` of a sweep, with its choices named and its latency broken down. */
 export function configurationOf(r: SweepResult, i: number): Configuration {
-  // Bounds: a configuration's choices are CHOICE_COUNT entries, so all six destructured values are there; the spec lookups are checked just below.
+  // Bounds: a configuration's choices are CHOICE_COUNT entries, so all six destructured values are there (the spec lookups are checked just below), and out has SLOTS entries, one per slot constant.
   const t = r.tables;
   const [v, c, k, e, d, n] = Array.from(r.choices.subarray(i * CHOICE_COUNT, (i + 1) * CHOICE_COUNT));
   const { spec } = t;
@@ -200,7 +199,6 @@ export function configurationOf(r: SweepResult, i: number): Configuration {
   if (!cut || !exits || !variant || !device || !network || !codec) throw new BadRequestError(`configuration ${i} is not in the sweep`);
   const out = new Float64Array(SLOTS);
   evaluateInto(t, v!, c!, k!, e!, d!, n!, out);
-  // out has SLOTS entries, one per slot constant.
   const breakdown: LatencyBreakdown = {
     headMs: out[HEAD]!,
     exitMs: out[EXIT]!,

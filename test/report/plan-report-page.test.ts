@@ -108,7 +108,7 @@ describe('plan report in headless Chromium', () => {
       const r = (window as unknown as { cleaveReport: { charts: Record<string, ChartView>; paretoFront: number[]; paretoMarker: number } }).cleaveReport;
       const chart = r.charts.pareto!;
       const data = (JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as { pareto: { series: { points: { entry: number }[] }[] } }).pareto;
-      const points = data.series.flatMap((s, i) => s.points.map((p, k) => ({ entry: p.entry, ...chart.getDatasetMeta(r.paretoFront[i] as number).data[k]! })));
+      const points = data.series.flatMap((s, i) => s.points.map((p, k) => ({ entry: p.entry, ...chart.getDatasetMeta(r.paretoFront[i]!).data[k]! })));
       const ring = r.paretoMarker >= 0 ? chart.getDatasetMeta(r.paretoMarker).data : [];
       const others = (p: { x: number; y: number }) => [...points.filter((q) => q !== p), ...ring].map((q) => Math.hypot(q.x - p.x, q.y - p.y));
       const best = points.map((p) => ({ p, gap: Math.min(Infinity, ...others(p)) })).sort((a, b) => b.gap - a.gap)[0];
