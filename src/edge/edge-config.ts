@@ -24,7 +24,7 @@ import { BadFieldError, readArray, readNumber, readObject, readString } from '..
 import { type CheckedPopexProblem, MAX_POPEX_EXITS, parsePopexProblem, type PopexLayer } from '../exits/popex.js';
 import { CutTable } from './cut-table.js';
 import type { SwitchingOptions } from './cut-switcher.js';
-import { EXIT_POLICIES, type ExitPolicy } from '../exits/policy.js';
+import { type DeployedExit, EXIT_POLICIES, type ExitPolicy } from '../exits/policy.js';
 import { type ExitRule, exitIndexOf } from './exit-decision.js';
 import { MAX_RATE_WINDOW, type RateEstimatorOptions } from './rate-estimator.js';
 import type { CutRoute } from './routes.js';
@@ -37,17 +37,7 @@ export const EDGE_CONFIG_VERSION = 1;
 export const MAX_EDGE_CUTS = 32;
 
 /** An exit as the edge config lists it: where it is, what POPEX needs, and its threshold. */
-export interface EdgeConfigExit {
-  /** the head output with its logits, `exit_<k>_logits` */
-  readonly output: string;
-  /** the layer it follows */
-  readonly after: string;
-  readonly edgeMs: number;
-  /** fraction of the samples reaching it that leave there at `threshold` (from `cleave exits evaluate`) */
-  readonly exitProbability: number;
-  /** max softmax >= threshold, or entropy <= threshold (nats) */
-  readonly threshold: number;
-}
+export type EdgeConfigExit = DeployedExit;
 
 /** A candidate cut: its head here and its tail on the server. */
 export interface EdgeConfigCut {

@@ -13,6 +13,19 @@ import { type Confidences, softmaxConfidences } from './reliability.js';
 export type ExitPolicy = 'max-softmax' | 'entropy';
 export const EXIT_POLICIES: readonly ExitPolicy[] = ['max-softmax', 'entropy'];
 
+/** An exit as a deployment runs it: where it is, what POPEX needs of it, and its threshold. */
+export interface DeployedExit {
+  /** the head output with its logits, `exit_<k>_logits` */
+  readonly output: string;
+  /** the layer it follows */
+  readonly after: string;
+  readonly edgeMs: number;
+  /** fraction of the samples reaching it that leave there at `threshold` (from `cleave exits evaluate`) */
+  readonly exitProbability: number;
+  /** max softmax >= threshold, or entropy <= threshold (nats) */
+  readonly threshold: number;
+}
+
 /** The default tau grids: max-softmax confidences; entropies in nats (10 classes: at most ln 10 = 2.30). */
 export const DEFAULT_TAUS: Readonly<Record<ExitPolicy, readonly number[]>> = {
   'max-softmax': [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99],

@@ -6,6 +6,7 @@
  */
 import { BadModelError, BadRequestError } from '../errors.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
+import { declaredOutput, keepOutputs } from '../graph/prune.js';
 import type { ModelProto, NodeProto } from '../onnx/types.js';
 import { probabilitiesName, temperatureTensor } from './apply-temperatures.js';
 import { EXITS_METADATA_KEY } from './insert.js';
@@ -111,21 +112,5 @@ export function exitStructure(model: ModelProto, mainOutput?: string): ExitStruc
  * would otherwise make that tensor cross every later cut).
  */
 export function backboneModel(model: ModelProto, structure: ExitStructure): ModelProto {
-  const keep = new Set(structure.backboneNodes);
-  const graph = graphFromModel(model);
-  // Unnamed nodes take the names the whole model's graph gave them, so times keyed by node name match.
-  const nodes = model.graph.node.flatMap((n, i) => (keep.has(graph.nodeNames[i] as string) ? [{ ...n, name: graph.nodeNames[i] as string }] : []));
-  const read = new Set(nodes.flatMap((n) => n.input));
-  const known = new Set([...read, ...nodes.flatMap((n) => n.output)]);
-  return {
-    ...model,
-    graph: {
-      ...model.graph,
-      node: nodes,
-      initializer: model.graph.initializer.filter((t) => read.has(t.name)),
-      input: model.graph.input.filter((v) => !graph.initializers.has(v.name) || read.has(v.name)),
-      output: model.graph.output.filter((o) => o.name === structure.mainOutput),
-      valueInfo: (model.graph.valueInfo ?? []).filter((v) => known.has(v.name)),
-    },
-  };
+  return keepOutputs(model, [declaredOutput(model, structure.mainOutput)]);
 }

@@ -18,7 +18,7 @@ import { type ExitStructure, exitStructure } from '../exits/structure.js';
 import { tensorValue } from '../onnx/tensor.js';
 import type { ModelProto } from '../onnx/types.js';
 import type { PlannedExit } from '../qos/configuration.js';
-import { declaredOutput, keepOutputs } from './prune.js';
+import { declaredOutput, keepOutputs } from '../graph/prune.js';
 
 /** An exit as deployed: its output in the head, the tensor it reads, its threshold and temperature. */
 export interface DeployedExit {

@@ -27,7 +27,7 @@ import type { PlanDocument, PlanEntry } from '../qos/plan-file.js';
 import { VERSION } from '../version.js';
 import { type DeployedExit, enabledExits } from './deploy-exits.js';
 import { checkSparseModel } from './deploy-sparsity.js';
-import { keepOutputs } from './prune.js';
+import { keepOutputs } from '../graph/prune.js';
 
 /** A model file a deployment reads. */
 export interface ModelSource {

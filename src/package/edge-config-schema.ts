@@ -9,7 +9,7 @@
  * meanings and bounds; the others say where the config comes from and what to expect of it
  * (docs/planning.md, "deploy").
  */
-import type { JsonSchema } from '../qos/json-schema.js';
+import { closedObject as object, FRACTION, type JsonSchema, NON_NEGATIVE } from '../qos/json-schema.js';
 
 export const EDGE_CONFIG_FORMAT = 'cleave-edge-config';
 export const EDGE_CONFIG_VERSION = 1;
@@ -17,18 +17,8 @@ export const EDGE_CONFIG_VERSION = 1;
 /** A file inside the deployment folder: a plain name, never a path out of it. */
 export const DEPLOYED_FILE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 
-const NON_NEGATIVE: JsonSchema = { type: 'number', minimum: 0 };
 const NON_NEGATIVE_OR_NULL: JsonSchema = { type: ['number', 'null'], minimum: 0 };
-const FRACTION: JsonSchema = { type: 'number', minimum: 0, maximum: 1 };
 const NAME: JsonSchema = { type: 'string', minLength: 1 };
-
-const object = (properties: Readonly<Record<string, JsonSchema>>, optional: readonly string[] = [], description?: string): JsonSchema => ({
-  type: 'object',
-  ...(description ? { description } : {}),
-  properties,
-  required: Object.keys(properties).filter((k) => !optional.includes(k)),
-  additionalProperties: false,
-});
 
 /** edge.json, version 1. */
 export const EDGE_CONFIG_SCHEMA: JsonSchema = {

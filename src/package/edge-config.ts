@@ -12,18 +12,13 @@
  * before every layer, "input", which that format does not list as a candidate).
  */
 import { BadProfileError } from '../errors.js';
-import type { ExitPolicy } from '../exits/policy.js';
+import type { DeployedExit, ExitPolicy } from '../exits/policy.js';
 import type { PopexLayer } from '../exits/popex.js';
 import { validate } from '../qos/json-schema.js';
 import { EDGE_CONFIG_FORMAT, EDGE_CONFIG_SCHEMA, EDGE_CONFIG_VERSION } from './edge-config-schema.js';
 
 /** An enabled exit: POPEX's figures, its threshold in the policy's terms, and its temperature. */
-export interface EdgeConfigExit {
-  readonly output: string;
-  readonly after: string;
-  readonly edgeMs: number;
-  readonly exitProbability: number;
-  readonly threshold: number;
+export interface EdgeConfigExit extends DeployedExit {
   readonly temperature: number | null;
 }
 

@@ -34,6 +34,19 @@ export interface JsonSchema {
   readonly anyOf?: readonly JsonSchema[];
 }
 
+/** Fragments both cleave's schemas (plan.json, edge.json) are written with. */
+export const NON_NEGATIVE: JsonSchema = { type: 'number', minimum: 0 };
+export const FRACTION: JsonSchema = { type: 'number', minimum: 0, maximum: 1 };
+
+/** An object with exactly `properties`, all required but `optional`. */
+export const closedObject = (properties: Readonly<Record<string, JsonSchema>>, optional: readonly string[] = [], description?: string): JsonSchema => ({
+  type: 'object',
+  ...(description ? { description } : {}),
+  properties,
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  additionalProperties: false,
+});
+
 export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
 
 /** One violation: where, and what the value must be. */

@@ -9,7 +9,7 @@ import { NETWORK_PROFILE_SCHEMA } from '../net/profiles.js';
 import type { Field, Schema } from '../net/schema.js';
 import { DEVICE_PROFILE_SCHEMA } from '../profile/device-profile.js';
 import { SPARSITY_VARIANT_SCHEMA } from './inputs.js';
-import type { JsonSchema } from './json-schema.js';
+import { closedObject as object, FRACTION, type JsonSchema, NON_NEGATIVE } from './json-schema.js';
 
 /** The format tag and version a plan carries; readers refuse other versions. */
 export const PLAN_FORMAT = 'cleave-plan';
@@ -44,18 +44,8 @@ export function jsonSchemaOfProfile(schema: Schema): JsonSchema {
 }
 
 const NUMBER_OR_NULL: JsonSchema = { type: ['number', 'null'] };
-const NON_NEGATIVE: JsonSchema = { type: 'number', minimum: 0 };
-const FRACTION: JsonSchema = { type: 'number', minimum: 0, maximum: 1 };
 const NAMES: JsonSchema = { type: 'array', items: { type: 'string', minLength: 1 } };
 const REQUIREMENT_NAMES = ['max-latency', 'min-accuracy', 'max-edge-memory', 'max-energy', 'max-bytes'];
-
-const object = (properties: Readonly<Record<string, JsonSchema>>, optional: readonly string[] = [], description?: string): JsonSchema => ({
-  type: 'object',
-  ...(description ? { description } : {}),
-  properties,
-  required: Object.keys(properties).filter((k) => !optional.includes(k)),
-  additionalProperties: false,
-});
 
 const ENTRY = object({
   id: { type: 'string', minLength: 1, description: 'every choice of the configuration, as key=value words' },

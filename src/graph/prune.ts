@@ -5,7 +5,7 @@
  * give a head the exits it runs.
  */
 import { BadRequestError } from '../errors.js';
-import { graphFromModel } from '../graph/graph.js';
+import { graphFromModel } from './graph.js';
 import type { ModelProto, NodeProto, ValueInfoProto } from '../onnx/types.js';
 
 /** `model` computing only `outputs` (declared as given, in that order). */
