@@ -11,8 +11,17 @@
  *   NETNS_x is a path such as /var/run/netns/NAME. The program enters each namespace in turn
  *   (setns) to create the TUN device there, prints "ready" on stdout, and then forwards.
  *   Commands on stdin, one per line: "delay US" changes the one-way delay for packets read from
- *   then on; "stats" prints "stats FORWARDED DROPPED"; end of file or "quit" exits (the TUN
- *   devices vanish with the process).
+ *   then on; "stats" prints "stats FORWARDED DROPPED"; "trace N" starts recording the next N
+ *   packets (see below) and prints "ok"; "dump" prints "trace K", the K records, one a line, then
+ *   "end", and stops recording; end of file or "quit" exits (the TUN devices vanish with the
+ *   process).
+ *
+ * Trace records, "T_NS DIR EV LEN PAYLOAD FLAGS": T_NS the CLOCK_MONOTONIC time in ns (the clock
+ * Node's process.hrtime reads, so a process on the same machine can line its own timestamps up
+ * with the wire); DIR 0 for A->B, 1 for B->A; EV 0 when the packet left the sender's qdisc (read
+ * here), 1 when it was handed to the receiver's device (written); LEN the IP length; PAYLOAD the
+ * TCP payload bytes; FLAGS the TCP flags byte. They let a measurement tell the network's share of
+ * a request from the time the hosts took (compute, scheduling) on either side.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,7 +52,38 @@ struct ring {
   struct slot *slots;
   uint32_t head, tail; /* head: next to write out; tail: next free */
   uint64_t forwarded, dropped;
+  uint8_t dir; /* 0: A->B, 1: B->A (trace records) */
 };
+
+struct trace_rec {
+  uint64_t t_ns;
+  uint16_t len, payload;
+  uint8_t dir, ev, flags;
+};
+
+static struct trace_rec *trace_buf;
+static uint32_t trace_cap, trace_len;
+
+/* Record one packet event if tracing (IPv4/TCP fields when present, zeros otherwise). */
+static void trace_packet(const unsigned char *p, uint32_t n, uint8_t dir, uint8_t ev, uint64_t t) {
+  if (trace_len >= trace_cap) return;
+  struct trace_rec *r = &trace_buf[trace_len++];
+  r->t_ns = t;
+  r->len = (uint16_t)n;
+  r->dir = dir;
+  r->ev = ev;
+  r->payload = 0;
+  r->flags = 0;
+  if (n >= 20 && (p[0] >> 4) == 4 && p[9] == 6) {
+    uint32_t ihl = (uint32_t)(p[0] & 15) * 4;
+    uint32_t tot = ((uint32_t)p[2] << 8) | p[3];
+    if (n >= ihl + 20 && tot <= n) {
+      uint32_t doff = (uint32_t)(p[ihl + 12] >> 4) * 4;
+      r->flags = p[ihl + 13];
+      if (tot >= ihl + doff) r->payload = (uint16_t)(tot - ihl - doff);
+    }
+  }
+}
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -88,7 +128,9 @@ static void drain_input(int in, struct ring *r, uint64_t delay_ns) {
       continue;
     }
     s->len = (uint32_t)n;
-    s->due_ns = now_ns() + delay_ns;
+    uint64_t t = now_ns();
+    s->due_ns = t + delay_ns;
+    if (trace_buf) trace_packet(s->data, s->len, r->dir, 0, t);
     r->tail++;
   }
 }
@@ -99,6 +141,7 @@ static void flush_due(int out, struct ring *r, uint64_t t) {
     struct slot *s = &r->slots[r->head % SLOTS];
     if (s->due_ns > t) return;
     if (write(out, s->data, s->len) < 0 && errno != EAGAIN && errno != EINVAL && errno != EIO) die("write");
+    if (trace_buf) trace_packet(s->data, s->len, r->dir, 1, now_ns());
     r->head++;
     r->forwarded++;
   }
@@ -118,6 +161,7 @@ int main(int argc, char **argv) {
   int fa = open_tun_in(argv[1], argv[2]);
   int fb = open_tun_in(argv[3], argv[4]);
   struct ring ab = {0}, ba = {0};
+  ba.dir = 1;
   ab.slots = calloc(SLOTS, sizeof(struct slot));
   ba.slots = calloc(SLOTS, sizeof(struct slot));
   if (!ab.slots || !ba.slots) die("calloc");
@@ -160,6 +204,27 @@ int main(int argc, char **argv) {
         } else if (strcmp(line, "stats") == 0) {
           printf("stats %llu %llu\n", (unsigned long long)(ab.forwarded + ba.forwarded),
                  (unsigned long long)(ab.dropped + ba.dropped));
+        } else if (strncmp(line, "trace ", 6) == 0) {
+          /* Records are kept in memory and printed only on "dump", so tracing adds no output
+           * (and no blocking write) to the forwarding path. */
+          uint32_t cap = (uint32_t)strtoul(line + 6, NULL, 10);
+          if (cap > 4000000) cap = 4000000;
+          free(trace_buf);
+          trace_buf = cap ? calloc(cap, sizeof *trace_buf) : NULL;
+          if (cap && !trace_buf) die("calloc trace");
+          trace_cap = cap;
+          trace_len = 0;
+          printf("ok\n");
+        } else if (strcmp(line, "dump") == 0) {
+          printf("trace %u\n", trace_len);
+          for (uint32_t i = 0; i < trace_len; i++) {
+            const struct trace_rec *r = &trace_buf[i];
+            printf("%llu %u %u %u %u %u\n", (unsigned long long)r->t_ns, r->dir, r->ev, r->len, r->payload, r->flags);
+          }
+          printf("end\n");
+          free(trace_buf);
+          trace_buf = NULL;
+          trace_cap = trace_len = 0;
         } else if (strcmp(line, "quit") == 0) {
           return 0;
         }

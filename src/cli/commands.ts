@@ -16,6 +16,7 @@ import { popexCommand } from './popex.js';
 import { planCommand } from './plan.js';
 import { profileCommand } from './profile.js';
 import { rankCommand } from './rank.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   exitsCommand,
   popexCommand,
   planCommand,
+  reportCommand,
   deployCommand,
   serveCommand,
   runCommand,

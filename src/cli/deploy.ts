@@ -18,8 +18,9 @@ thresholds, the plan's predictions; schemas/edge-config.schema.json), a Triton m
 and KServe manifest for the tail (triton/), cut.json and a copy of plan.json. The model must hash
 to the plan's model.sha256, and head -> tail must reproduce it in ONNX Runtime; nothing is
 written otherwise, and DIR appears whole or not at all. Then: cleave serve DIR, and
-cleave run --plan DIR/plan.json. An entry with exits needs --exits-model, one with a sparsity
-variant --sparse-model (the trained sparse model; deploy never sparsifies).`,
+cleave run --plan DIR/plan.json. An entry with exits needs --exits-model, unless the plan was
+made from the model with exits (then they come from it); one with a sparsity variant needs
+--sparse-model (the trained sparse model; deploy never sparsifies).`,
   args: { min: 1, max: 1, says: 'one plan.json' },
   options: {
     out: option(text, { required: true, short: 'o', arg: 'DIR', help: 'the deployment folder (absent or empty, or --force)' }),

@@ -3,26 +3,20 @@
  * and the four scenarios, recommend the configuration that meets the requirements with the most
  * margin, and write plan.json. Thin over src/qos: parse, call, print.
  */
-import { analyze } from '../analysis/analyze.js';
-import { codecLabel, parseCodec } from '../compress/codec.js';
+import { basename } from 'node:path';
+import { parseCodec } from '../compress/codec.js';
 import { BadRequestError, NoFeasiblePlanError } from '../errors.js';
-import { graphFromModel } from '../graph/graph.js';
 import { loadImages, readClassifier } from '../interpret/isplit-data.js';
 import { writeFileAtomic } from '../onnx/model-file.js';
 import { getDevice } from '../profile/device-catalogue.js';
-import { predictAccuracy } from '../qos/accuracy.js';
-import { cutCandidates } from '../qos/candidates.js';
-import { DEFAULT_CODECS } from '../qos/codec-model.js';
-import { checkBranches, exitOptions, NO_EXITS } from '../qos/exit-option.js';
 import { parseExitStatistics, parseRanking, parseSparsityVariants } from '../qos/inputs.js';
-import { measureAccuracy } from '../qos/measure.js';
-import { makePlan } from '../qos/plan.js';
-import { planDocument, planJson } from '../qos/plan-file.js';
+import { planModel } from '../qos/plan-model.js';
+import { planJson } from '../qos/plan-file.js';
 import { checkRequirements, type Requirements } from '../qos/requirements.js';
-import { DENSE } from '../qos/sparsity-variant.js';
 import { defineCommand } from './command.js';
 import { deviceType, networkType, normalisationOptions, threadsOption } from './common-options.js';
 import { EXIT } from './exit-codes.js';
+import { policyOption, tausOption } from './exits-options.js';
 import { readBytes, readText } from './io.js';
 import { flag, option } from './option-table.js';
 import { atLeast, between, duration, integer, list, number, oneOf, positive, size, text, type ValueType } from './option-types.js';
@@ -59,7 +53,11 @@ from I-SPLIT's order and labelled so), edge memory, energy per inference on the 
 sent per inference. Prints the Pareto front, Split-Et-Impera's four scenarios (local, remote,
 split, early exit) side by side, and the recommendation: the feasible configuration with the
 largest margin, the least normalised slack over the requirements (docs/planning.md). When none
-meets the requirements, the nearest misses are listed and the exit code is 9.`,
+meets the requirements, the nearest misses are listed and the exit code is 9.
+
+A MODEL with exits (cleave exits add/train/calibrate) is planned on its backbone, and with --data
+its exits are measured on the same images (every subset of exits with every --taus threshold):
+no --exits file is needed, and cleave deploy takes the exits from MODEL.`,
   args: { min: 1, says: 'one MODEL file' },
   options: {
     device: option(list(deviceType, 'devices'), { group: SWEEP, required: true, repeat: true, arg: 'D[,D2]', help: 'edge devices: catalogue names (raspberry-pi-4, jetson-nano, snapdragon-865, ...) or profile JSON files' }),
@@ -67,8 +65,10 @@ meets the requirements, the nearest misses are listed and the exit code is 9.`,
     server: option(deviceType, { group: SWEEP, default: getDevice('xeon-server'), help: 'the server that runs the tail' }),
     codec: option(list(text, 'codecs'), { group: SWEEP, arg: 'C1,C2', help: 'codecs to try (default: fp32, fp16, int8, int8-channel, each plain and +deflate)' }),
     'max-tensors': option(integer, { group: SWEEP, default: 1, check: between(1, 8), help: 'also sweep cuts where up to N tensors cross' }),
-    exits: option(text, { group: SWEEP, arg: 'FILE', help: 'exit statistics JSON (branches, thresholds, per-sample confidences; docs/planning.md)' }),
-    sparsity: option(text, { group: SWEEP, arg: 'FILE', help: 'sparsity variants JSON (density, structured, accuracy change; docs/planning.md)' }),
+    exits: option(text, { group: SWEEP, arg: 'FILE', help: 'exit statistics JSON (branches, thresholds, per-sample confidences; docs/planning.md); not needed when MODEL has exits and --data is given' }),
+    taus: { ...tausOption, group: SWEEP, help: `when MODEL has exits: the thresholds swept on each, ${tausOption.help}` },
+    policy: { ...policyOption, group: SWEEP, help: `when MODEL has exits: ${policyOption.help}` },
+    sparsity: option(list(text, 'files'), { group: SWEEP, repeat: true, arg: 'FILE[,FILE2]', help: 'sparsity variants: sparse models (.onnx, made by cleave sparsify from MODEL and trained; with --data their accuracy is measured) or a variants JSON (density, structured, accuracy change; docs/planning.md)' }),
     data: option(text, { group: ACCURACY, arg: 'SRC', help: 'measure accuracy on held-out images: mnist | fashion-mnist (test split) | DIR of class subfolders' }),
     images: option(integer, { group: ACCURACY, default: 1000, check: positive, help: 'images to measure on' }),
     rank: option(text, { group: ACCURACY, arg: 'FILE', help: 'without --data: the I-SPLIT ranking (`cleave rank --json`) that orders predicted accuracy' }),
@@ -116,52 +116,27 @@ device or network.`,
     if (v.p99 && v['max-latency'] === undefined) throw new BadRequestError('--p99 says which latency --max-latency bounds: give --max-latency too');
     if (v.data !== undefined && (v.rank !== undefined || v['base-accuracy'] !== undefined)) throw new BadRequestError('--rank and --base-accuracy are for predicted accuracy; with --data it is measured');
     checkRequirements(requirements);
-    const bytes = readBytes(path, `model ${path}`);
+    const modelBytes = readBytes(path, `model ${path}`);
     const model = readClassifier(path);
-    const analysis = analyze(graphFromModel(model), { batch: 1, maxTensors: v['max-tensors'] });
-    const cuts = cutCandidates(analysis);
-    const given = (v.codec ?? []).map(parseCodec);
-    const codecs = given.length ? given.filter((c, i) => given.findIndex((d) => codecLabel(d) === codecLabel(c)) === i) : DEFAULT_CODECS;
-    const exitStats = v.exits === undefined ? undefined : parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits);
-    if (exitStats && v.exits !== undefined) checkBranches(analysis, exitStats.stats.branches, v.exits);
-    const exits = exitStats ? exitOptions(exitStats.stats, exitStats.thresholds) : [NO_EXITS];
-    const variants = [DENSE, ...(v.sparsity === undefined ? [] : parseSparsityVariants(readText(v.sparsity, `sparsity variants ${v.sparsity}`), v.sparsity))];
-
-    let accuracy;
-    if (v.data !== undefined) {
-      const { data } = loadImages(v.data, 'test', model, v.images);
-      const bar = progressBar('accuracy [{bar}] {value}/{total} cuts', v.json);
-      accuracy = await measureAccuracy(model, analysis, cuts, codecs, data, { images: v.images, normalisation: { mean: v.mean, std: v.std }, threads: v.threads, onProgress: (d, t) => bar.update(d, t) });
-      bar.stop();
-    } else {
-      const scores = v.rank === undefined ? undefined : parseRanking(readText(v.rank, `ranking ${v.rank}`), v.rank);
-      accuracy = predictAccuracy(cuts, codecs, v['base-accuracy'] ?? 1, scores);
-    }
-    const load = { devices: v.devices, fps: v.fps ?? 0, workers: v.workers, connection: v.connection };
-    const spec = { analysis, cuts, codecs, exits, variants, devices: v.device, networks: v.network, server: v.server, load, accuracy };
-    const result = makePlan(spec, { requirements, simulateMax: v['simulate-max'], frames: v.frames, arrivals: v.arrivals, seed: v.seed, misses: v.misses });
-    const doc = planDocument(result, {
-      modelPath: path,
-      modelBytes: bytes,
-      modelName: analysis.model.name,
-      inputs: cuts.find((c) => c.placement === 'remote')?.tensors ?? [],
-      outputs: analysis.dataflow.graph.outputs.map((o) => o.name),
-      server: v.server,
-      devices: v.device,
-      networks: v.network,
-      load: { ...load, arrivals: v.arrivals },
-      requirements,
-      accuracy: {
-        source: accuracy.source,
-        base: accuracy.base,
-        ...(v.data !== undefined ? { data: v.data, images: accuracy.images } : {}),
-        ...(v.rank !== undefined ? { saliency: v.rank } : {}),
-      },
-      maxTensors: v['max-tensors'],
-      codecs,
-      variants: variants.slice(1),
-      exitConfigurations: exits.length,
-    }, v['best-effort']);
+    const files = v.sparsity ?? [];
+    const bar = progressBar('accuracy [{bar}] {value}/{total} cuts', v.json || v.data === undefined);
+    const { result, doc, planned } = await planModel({
+      model, modelPath: path, modelBytes,
+      devices: v.device, networks: v.network, server: v.server,
+      load: { devices: v.devices, fps: v.fps ?? 0, workers: v.workers, connection: v.connection, arrivals: v.arrivals },
+      requirements, simulateMax: v['simulate-max'], frames: v.frames, seed: v.seed, misses: v.misses, bestEffort: v['best-effort'],
+      codecs: (v.codec ?? []).map(parseCodec), maxTensors: v['max-tensors'],
+      ...(v.exits !== undefined ? { exitStatistics: { ...parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits), source: v.exits } } : {}),
+      ...(v.taus !== undefined ? { taus: v.taus } : {}), exitPolicy: v.policy,
+      variants: files.filter((f) => !f.endsWith('.onnx')).flatMap((f) => parseSparsityVariants(readText(f, `sparsity variants ${f}`), f)),
+      sparseModels: files.filter((f) => f.endsWith('.onnx')).map((f) => ({ label: basename(f, '.onnx'), model: readClassifier(f), source: f })),
+      ...(v.data !== undefined ? { data: { name: v.data, images: loadImages(v.data, 'test', model, v.images).data, count: v.images } } : {}),
+      normalisation: { mean: v.mean, std: v.std }, threads: v.threads, onProgress: (d, t) => bar.update(d, t),
+      ...(v.rank !== undefined ? { saliency: { scores: parseRanking(readText(v.rank, `ranking ${v.rank}`), v.rank), source: v.rank } } : {}),
+      ...(v['base-accuracy'] !== undefined ? { baseAccuracy: v['base-accuracy'] } : {}),
+    });
+    bar.stop();
+    if (planned.exits && v.data === undefined && !v.json) io.stderr(`note: ${path} has exits; give --data to measure them and sweep them too\n`);
     if (!doc) {
       const nearest = result.misses.map((m) => `  ${missLine(m)}`).join('\n');
       throw new NoFeasiblePlanError(`no configuration of the ${result.sweep.count} swept meets the requirements${nearest ? `; nearest:\n${nearest}\n` : ' '}relax a requirement, or pass --best-effort to write the nearest plan anyway`);

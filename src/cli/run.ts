@@ -6,15 +6,12 @@ import { readImageFile } from '../edge/image-file.js';
 import { nodeTransport } from '../edge/node-transport.js';
 import { loadRunner } from '../edge/node-runtime.js';
 import { imageToTensor } from '../edge/pixels.js';
+import { datasetInputs, headInput, runDeployment } from '../edge/plan-run.js';
 import { type NamedInput, predictEach, predictionReport } from '../edge/predict-each.js';
 import type { ModelRunner } from '../edge/runtime.js';
 import { BadRequestError } from '../errors.js';
-import { readModel } from '../onnx/model-file.js';
-import { type Deployment, readDeployment } from '../package/deployment.js';
-import { comparePlan, type PlanComparison } from '../package/measured.js';
-import { modelSignature } from '../serve/metadata.js';
-import { makeBatch } from '../data/batches.js';
-import { loadDataset } from '../data/datasets.js';
+import { readDeployment } from '../package/deployment.js';
+import type { PlanComparison } from '../package/measured.js';
 import { defineCommand } from './command.js';
 import { option } from './option-table.js';
 import { EXIT } from './exit-codes.js';
@@ -22,29 +19,11 @@ import { table } from './format.js';
 import { printJson } from './io.js';
 import { atLeast, integer, matches, positive, text } from './option-types.js';
 
-/** Test images of a dataset as inputs of shape [channels, height, width], labelled. */
-function datasetInputs(name: string, count: number, chw: readonly [number, number, number]): NamedInput[] {
-  const ds = loadDataset(name, 'test', { limit: count });
-  if ([ds.channels, ds.height, ds.width].join('x') !== chw.join('x')) throw new BadRequestError(`${name} images are ${ds.channels}x${ds.height}x${ds.width}; the head takes ${chw.join('x')}`);
-  const b = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
-  const n = chw[0] * chw[1] * chw[2];
-  return Array.from({ length: ds.count }, (_, i) => ({ name: `${name}[${i}]`, data: b.x.slice(i * n, (i + 1) * n), truth: ds.labels[i] as number }));
-}
-
-/** The client's settings from a deployment's edge config (run --plan). */
-function planSettings(d: Deployment) {
-  const cut = d.config.cuts[0];
-  return {
-    head: d.headPath, model: cut.model, codec: d.config.codec, cutOutput: cut.cutOutput, tailInput: cut.tailInput, tailOutput: cut.tailOutput,
-    exits: d.config.exits.map((e) => ({ output: e.output, threshold: e.threshold })), exitPolicy: d.config.policy,
-  };
-}
-
 const figure = (x: number | null, digits = 2): string => (x === null ? 'unbounded' : x.toFixed(digits));
 const percent = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
 
 /** Measured against predicted, one row per figure. */
-function comparisonText(c: PlanComparison): string {
+export function comparisonText(c: PlanComparison): string {
   const { predicted: p, measured: m } = c;
   return `${c.entry}
 ${table(['', 'predicted', 'measured'], [
@@ -92,51 +71,53 @@ accuracy beside the plan's predictions (after one warm-up request, not counted).
     'cleave run --plan deploy/plan.json            # after: cleave deploy plan.json -o deploy/ && cleave serve deploy/',
   ],
   async run({ values: v, positionals }, io) {
-    const deployment = v.plan === undefined ? undefined : readDeployment(v.plan);
-    if (deployment) {
+    const retry = { timeoutMs: v['timeout-ms'], retries: v.retries };
+    const images = (chw: readonly [number, number, number], dataset: string | undefined, count: number): NamedInput[] => [
+      ...(dataset ? datasetInputs(dataset, count, chw) : []),
+      ...positionals.map((file) => ({ name: file, data: imageToTensor(readImageFile(file), chw[0], chw[1], chw[2]) })),
+    ];
+    const loadFull = async (): Promise<ModelRunner | undefined> => (v.full ? loadRunner(new Uint8Array(readFileSync(v.full))) : undefined);
+    if (v.plan !== undefined) {
+      const deployment = readDeployment(v.plan);
       const given = (['head', 'model', 'codec', 'cut-output', 'tail-input', 'exit-output'] as const).filter((k) => v[k] !== undefined);
       if (given.length) throw new BadRequestError(`--plan configures the client from ${v.plan} and its edge.json; drop --${given.join(', --')}`);
-    } else if (v.server === undefined || v.head === undefined) throw new BadRequestError('run needs --server URL and --head HEAD, or --plan DIR/plan.json');
-    const fromPlan = deployment && planSettings(deployment);
-    const data = deployment?.plan.accuracy.data;
-    const dataset = v.dataset ?? (fromPlan && (data === 'mnist' || data === 'fashion-mnist') && positionals.length === 0 ? data : undefined);
-    const count = v.count ?? (fromPlan && v.dataset === undefined ? deployment?.plan.accuracy.images : undefined) ?? 100;
+      const data = deployment.plan.accuracy.data;
+      const dataset = v.dataset ?? ((data === 'mnist' || data === 'fashion-mnist') && positionals.length === 0 ? data : undefined);
+      const count = v.count ?? (v.dataset === undefined ? deployment.plan.accuracy.images : undefined) ?? 100;
+      if (positionals.length === 0 && !dataset) throw new BadRequestError('run needs image files or --dataset NAME');
+      const { chw } = headInput(new Uint8Array(readFileSync(deployment.headPath)), deployment.headPath);
+      const full = await loadFull();
+      try {
+        const { comparison } = await runDeployment(deployment, { inputs: images(chw, dataset, count), retry, ...(v.server ? { serverUrl: v.server } : {}), ...(full ? { full } : {}) });
+        if (v.json) printJson(io, { plan: v.plan, server: v.server ?? deployment.config.server, ...comparison });
+        else io.stdout(comparisonText(comparison));
+        return EXIT.OK;
+      } finally {
+        await full?.release();
+      }
+    }
+    if (v.server === undefined || v.head === undefined) throw new BadRequestError('run needs --server URL and --head HEAD, or --plan DIR/plan.json');
+    const dataset = v.dataset;
     if (positionals.length === 0 && !dataset) throw new BadRequestError('run needs image files or --dataset NAME');
-    const hp = fromPlan?.head ?? cutHalfPath(v.head as string, 'head');
-    const input = modelSignature(readModel(hp)).inputs;
-    if (input.length !== 1 || !input[0]) throw new BadRequestError(`${hp}: the head must have one image input`);
-    const [, channels = 1, height = 28, width = 28] = input[0].shape;
-    const codec = parseCodec(fromPlan?.codec ?? v.codec ?? 'fp32');
+    const hp = cutHalfPath(v.head, 'head');
+    const headBytes = new Uint8Array(readFileSync(hp));
+    const input = headInput(headBytes, hp);
     const runners: ModelRunner[] = [];
     try {
-      const head = await loadRunner(new Uint8Array(readFileSync(hp)));
+      const head = await loadRunner(headBytes);
       runners.push(head);
-      const full = v.full ? await loadRunner(new Uint8Array(readFileSync(v.full))) : undefined;
+      const full = await loadFull();
       if (full) runners.push(full);
       const client = new EdgeClient({
-        serverUrl: v.server ?? (deployment?.config.server as string), model: fromPlan?.model ?? v.model ?? 'tail', head, transport: nodeTransport, codec,
-        ...(fromPlan ? { cutOutput: fromPlan.cutOutput, tailInput: fromPlan.tailInput, tailOutput: fromPlan.tailOutput, exits: fromPlan.exits, exitPolicy: fromPlan.exitPolicy } : {}),
+        serverUrl: v.server, model: v.model ?? 'tail', head, transport: nodeTransport, codec: parseCodec(v.codec ?? 'fp32'),
         ...(v['tail-input'] ? { tailInput: v['tail-input'] } : {}),
         ...(v['cut-output'] ? { cutOutput: v['cut-output'] } : {}),
-        retry: { timeoutMs: v['timeout-ms'], retries: v.retries },
+        retry,
         fallback: { ...(v['exit-output'] ? { exitOutput: v['exit-output'] } : {}), ...(full ? { full } : {}) },
       });
-      const items = [
-        ...(dataset ? datasetInputs(dataset, count, [channels, height, width]) : []),
-        ...positionals.map((file) => ({ name: file, data: imageToTensor(readImageFile(file), channels, height, width) })),
-      ];
-      // A warm-up request (sessions, connection), not counted: the plan predicts a warm client.
-      if (deployment && items[0]) await predictEach(client, input[0].name, [channels, height, width], [items[0]]);
-      const report = predictionReport(await predictEach(client, input[0].name, [channels, height, width], items));
-      const comparison = deployment && comparePlan(deployment.config, report.results.map((r) => ({
-        origin: r.origin, totalMs: r.timing.totalMs, cutBytes: r.cutBytes, requestBytes: r.bytesSent, correct: r.truth === null ? null : r.label === r.truth,
-      })));
+      const report = predictionReport(await predictEach(client, input.name, input.chw, images(input.chw, dataset, v.count ?? 100)));
       if (v.json) {
-        printJson(io, comparison ? { plan: v.plan, server: v.server ?? deployment?.config.server, ...comparison } : report);
-        return EXIT.OK;
-      }
-      if (comparison) {
-        io.stdout(comparisonText(comparison));
+        printJson(io, report);
         return EXIT.OK;
       }
       const shown = report.results.slice(0, 20);

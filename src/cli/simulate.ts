@@ -36,7 +36,7 @@ const OPTIONS = {
   mtu: option(integer, { group: NET, check: between(576, 65535), arg: 'BYTES', help: "IP MTU (default: the profile's, else 1500)" }),
   cc: option(oneOf(...CONGESTION_CONTROLS), { group: NET, arg: 'NAME', help: "TCP congestion control (default: the profile's, else bbr, the Linux default on the machines cleave was validated on)" }),
   payload: option(size, { group: TRANSFER, help: 'bytes of the cut tensor (e.g. 250KB, 1.5MiB, 4096)' }),
-  connection: option(oneOf('new', 'kept-alive', 'warm'), { group: TRANSFER, arg: 'C', help: 'new (default: handshake and slow start), kept-alive (no handshake, window restarted, as CUBIC/Reno after an idle RTO) or warm (an open connection after earlier frames, as BBR keeps it: the simulator sends 2 frames first, the analytic model takes the window as open)' }),
+  connection: option(oneOf('new', 'kept-alive', 'warm'), { group: TRANSFER, arg: 'C', help: 'new (default: handshake and slow start), kept-alive (no handshake, window restarted, as CUBIC/Reno after an idle RTO) or warm (kept alive after 2 earlier frames 50 ms apart: no restart after a gap under the RTO, BBR keeps its model; both models start from the state those frames left)' }),
   runs: option(integer, { group: TRANSFER, default: 21, check: positive, help: 'simulated transfers (seeds) per figure' }),
   seed: option(integer, { group: TRANSFER, default: 1, check: positive, help: 'first seed' }),
   model: option(text, { group: CUT, arg: 'FILE', help: 'the model to cut' }),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +15,23 @@ import { decodeModel, encodeModel } from '../onnx/codec.js';
 import { readModel } from '../onnx/model-file.js';
 import { formatLoopbackReport, runLoopbackDemo } from './loopback.js';
 import { loadMnist } from '../data/datasets.js';
+import { comparisonText } from '../cli/run.js';
+import { parseCodec } from '../compress/codec.js';
+import { runDeployment } from '../edge/plan-run.js';
+import { loadImages, readClassifier } from '../interpret/isplit-data.js';
+import { getNetworkProfile } from '../net/profiles.js';
+import { DEPLOY_FILES, deployPlan } from '../package/deploy.js';
+import { readDeployment } from '../package/deployment.js';
+import { getDevice } from '../profile/device-catalogue.js';
+import { planJson } from '../qos/plan-file.js';
+import { planModel } from '../qos/plan-model.js';
+import { serveModels } from '../serve/serve-models.js';
 import { PIXEL_SCALE } from '../data/batches.js';
 
 /**
  * `npm start`: the whole path on a small CNN built by cleave: analyse, list the cut points,
- * cut at the most promising one and verify that head -> tail reproduces the model.
+ * cut at the most promising one and verify that head -> tail reproduces the model; then the
+ * trained LeNet split for real over loopback, and planned, deployed and run under a requirement.
  */
 async function demo(): Promise<void> {
   const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -53,6 +65,8 @@ async function demo(): Promise<void> {
   if (!check.ok) process.exitCode = 1;
   say();
   await splitTrainedModel(say);
+  say();
+  await planDeployRun(say);
 }
 
 /** The trained LeNet shipped in models/ (made by `cleave train`, see models/README.md). */
@@ -80,6 +94,59 @@ async function splitTrainedModel(say: (s?: string) => void): Promise<void> {
   const streamed = await runLoopbackDemo({ head: parts.head, tail: parts.tail, images, labels: test.labels, count, codecs: [{ name: 'fp32' }], transport: 'stream' });
   const [http, tcp] = [report.results[0], streamed.results[0]];
   if (http && tcp) say(`   fp32 over the stream transport (${streamed.url}): accuracy ${(tcp.accuracy * 100).toFixed(2)}%, p50 ${tcp.latencyMs.p50.toFixed(2)} ms (HTTP: ${http.latencyMs.p50.toFixed(2)} ms)`);
+}
+
+/** The requirement of step 5, stated once: what the plan must meet and what the demo prints. */
+const REQUIREMENT = {
+  text: 'a Raspberry Pi 4 that gives the model at most 256 KiB, over 4G, at most 128 bytes sent per image, median latency <= 60 ms, accuracy >= 98%',
+  requirements: { maxLatencyMs: 60, latencyPercentile: 'p50', minAccuracy: 0.98, maxEdgeMemoryBytes: 256 * 1024, maxBytes: 128 },
+} as const;
+
+/**
+ * From a requirement to a running deployment: `cleave plan` (measured on 300 MNIST test images),
+ * `cleave deploy` into a temporary folder, `cleave serve` of that folder on 127.0.0.1 and
+ * `cleave run --plan` against it, each as the library call the command makes.
+ */
+async function planDeployRun(say: (s?: string) => void): Promise<void> {
+  say('== 5. Plan the trained LeNet under a requirement, deploy the plan, run it over loopback');
+  say(`   requirement: ${REQUIREMENT.text}`);
+  const images = 300;
+  const model = readClassifier(TRAINED);
+  const { result, doc } = await planModel({
+    model, modelPath: TRAINED, modelBytes: new Uint8Array(readFileSync(TRAINED)),
+    devices: [getDevice('raspberry-pi-4')], networks: [getNetworkProfile('4g')], server: getDevice('xeon-server'),
+    load: { devices: 1, fps: 0, workers: 1, connection: 'kept-alive', arrivals: 'periodic' },
+    requirements: REQUIREMENT.requirements, simulateMax: 20, frames: 200,
+    codecs: ['fp32', 'fp16', 'int8', 'int8+deflate'].map(parseCodec),
+    data: { name: 'mnist', images: loadImages('mnist', 'test', model, images).data, count: images },
+  });
+  if (!doc) throw new Error(`no configuration meets the demo's requirement; nearest: ${result.misses.map((m) => m.id).join('; ')}`);
+  const r = doc.recommended;
+  const o = r.objectives;
+  const ms = (x: number | null): string => (x === null ? 'unbounded' : `${x.toFixed(1)} ms`);
+  say(`   swept ${doc.sweep.configurations} configurations (${doc.sweep.cuts} cuts x ${doc.sweep.codecs.length} codecs), accuracy measured on ${images} MNIST test images; front of ${doc.front.length}`);
+  say(`   recommended: ${r.id}`);
+  say(`     predicted: p50 ${ms(o.latencyMs)}, p99 ${ms(o.p99Ms)} (${r.latencySource}), accuracy ${((o.accuracy ?? 0) * 100).toFixed(2)}% (${o.accuracySource}), edge memory ${bytes(o.edgeMemoryBytes ?? 0)}, ${(o.bytes ?? 0).toFixed(1)} B sent per image, margin ${(r.margin ?? Infinity).toFixed(3)}`);
+  const dir = mkdtempSync(join(tmpdir(), 'cleave-plan-'));
+  try {
+    const planPath = join(dir, 'plan.json');
+    writeFileSync(planPath, planJson(doc));
+    // ---- report: `cleave report plan.json -o report.html` will be written here (issue 17, item 6) ----
+    const out = join(dir, 'deploy');
+    const deployed = await deployPlan(planPath, { out });
+    say(`   deployed to <tmp>/deploy: ${deployed.files.join(', ')}`);
+    const { server } = await serveModels([out], { port: 0, page: false });
+    try {
+      const { comparison } = await runDeployment(readDeployment(join(out, DEPLOY_FILES.plan)), { serverUrl: server.url });
+      say(`   served the tail on ${server.url}; the edge client ran the head from edge.json:`);
+      say(comparisonText(comparison).trimEnd().replace(/^/gm, '   '));
+      say('   (latency: the plan times a Raspberry Pi 4 over 4G, the run this machine over loopback; bytes and accuracy are the same images and agree)');
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 await demo();

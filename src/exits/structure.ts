@@ -69,6 +69,11 @@ function dependencies(graph: Graph, target: string): Set<number> {
   return seen;
 }
 
+/** Whether a model holds exits written by `addExits` (its "cleave.exits" metadata). */
+export function hasExits(model: ModelProto): boolean {
+  return (model.metadataProps ?? []).some((e) => e.key === EXITS_METADATA_KEY);
+}
+
 /** Reads the exits of a model; `mainOutput` names the classifier when the model has several other outputs. */
 export function exitStructure(model: ModelProto, mainOutput?: string): ExitStructure {
   const listed = listedExits(model);

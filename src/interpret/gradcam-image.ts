@@ -36,9 +36,12 @@ export function camInput(bytes: Uint8Array, dims: readonly number[], what: strin
 /** Pixels across an overlay at least: small inputs (28x28 digits) are enlarged to be seen. */
 const MIN_OVERLAY_SIDE = 224;
 
-/** One PNG per layer: the map (normalised to [0, 1]) as a heat map over the picture with opacity `alpha`. */
-export function camOverlays(picture: RgbaImage, result: GradCamResult, alpha: number): { layer: string; png: Uint8Array }[] {
-  const big = upscaleNearest(picture, Math.max(1, Math.floor(MIN_OVERLAY_SIDE / Math.max(picture.width, picture.height))));
+/**
+ * One PNG per layer: the map (normalised to [0, 1]) as a heat map over the picture with opacity
+ * `alpha`, the picture enlarged by a whole factor to at least `minSide` pixels across.
+ */
+export function camOverlays(picture: RgbaImage, result: GradCamResult, alpha: number, minSide = MIN_OVERLAY_SIDE): { layer: string; png: Uint8Array }[] {
+  const big = upscaleNearest(picture, Math.max(1, Math.floor(minSide / Math.max(picture.width, picture.height))));
   return result.maps.map((m) => {
     const [h, w] = m.spatial.length === 2 ? (m.spatial as [number, number]) : [1, m.values.length];
     return { layer: m.layer, png: encodePng(overlayHeatmap(big, normaliseMap(m.values), h, w, alpha)) };

@@ -20,9 +20,16 @@
  *                   a lost SYN or SYN-ACK costs the 1 s initial RTO.
  * Both the mean (expected losses) and the typical (median: round(n*p) data losses, no handshake
  * loss) times are returned, since measured medians are what the validation compares.
+ *
+ * A kept-alive connection (`warm`) starts from what its earlier frames left: the window (Reno,
+ * CUBIC; restarted after an idle longer than the RTO when net.ipv4.tcp_slow_start_after_idle is
+ * on) or BBR's bandwidth estimate and pacing rate (kept over any gap); warm-state.ts has the math.
  */
-import { checkPath, type PathSpec } from './path.js';
+import { checkPath, queueBytesOf, type PathSpec } from './path.js';
 import { INITIAL_RTO_S, INITIAL_WINDOW, IP_TCP_HEADER_BYTES, SYN_BYTES, mssForMtu } from './tcp.js';
+import { sendFrame, WARM_DEFAULTS, warmConnectionState, type Geometry, type WarmConnection } from './warm-state.js';
+
+export type { WarmConnection } from './warm-state.js';
 
 export interface TransferEstimate {
   /** Expected (mean) time, ms. */
@@ -48,13 +55,14 @@ export interface TransferModelOptions {
   /** Host processing per transfer (sockets, event loop), ms; calibrated on the real runs. */
   readonly hostOverheadMs?: number;
   /**
-   * A kept-alive connection whose congestion window already covers the transfer (or the BDP):
-   * no handshake and no slow start, the data leaves at the bottleneck rate. Linux's BBR keeps
-   * its window and pacing rate over idle gaps, so a connection that carried earlier frames is
-   * warm; CUBIC and Reno restart from the initial window after an idle RTO
-   * (tcp_slow_start_after_idle), so theirs is warm only when frames follow closer than that.
+   * A kept-alive connection that carried earlier frames: no handshake, and the transfer starts
+   * from the state those frames left (warm-state.ts). Linux's BBR keeps its bandwidth estimate
+   * and pacing rate over idle gaps (small frames stay paced at 2.89 x their delivery rate);
+   * CUBIC and Reno keep their window unless the gap exceeds the RTO and
+   * net.ipv4.tcp_slow_start_after_idle is on. `true` means WARM_DEFAULTS: two earlier frames of
+   * the same size, 50 ms apart.
    */
-  readonly warm?: boolean;
+  readonly warm?: boolean | WarmConnection;
 }
 
 /** Calibrated on bench/netem (Node sender and receiver in namespaces): socket setup and two event-loop turns, ~1 ms over the network time at 5 ms RTT. */
@@ -115,6 +123,85 @@ function lossBasedSendS(n: number, cc: 'reno' | 'cubic', p: number, rtt: number,
   }
 }
 
+/** How a transfer's packets leave: time until the last has been serialised (before the bucket's credit), rounds, and what loss costs in them. */
+interface SendModel {
+  readonly t: number;
+  readonly rounds: number;
+  /** Expected growth stall from loss during the rounds, s. */
+  readonly startupLossS: number;
+  /** The window the transfer starts from (for the loss-based recovery model). */
+  readonly initialWindow: number;
+  /**
+   * Packets of the last flight of a warm transfer: nothing sent after them overlaps the repair
+   * of a loss among them, which costs a round trip (RACK sees it when the packets after it are
+   * acknowledged, the retransmission takes another). Measured: 91 packets at 100 Mbit/s x 50 ms,
+   * one in a flight, took 137 ms with 1% loss against 86 ms without (bench/netem-inference).
+   */
+  readonly lastFlight?: number;
+  /** The last round left paced below the link rate. */
+  readonly paced?: boolean;
+}
+
+/**
+ * A new connection: slow start by rounds. A round's window leaves back to back (paced by BBR at
+ * about the same spacing) and its first ACK returns RTT + one packet later; when the window
+ * takes longer to send than that, the pipe is full and the rest streams at the bottleneck rate.
+ */
+function freshSend(n: number, cc: string, rtt: number, pkt: number, bdpPackets: number, p: number): SendModel {
+  let t = 0;
+  let rem = n;
+  let w = INITIAL_WINDOW;
+  let rounds = 0;
+  let startupLossS = 0;
+  for (;;) {
+    const s = Math.min(w, rem);
+    rounds++;
+    if (s === rem || s * pkt >= rtt + pkt) {
+      t += rem * pkt;
+      break;
+    }
+    t += rtt + pkt;
+    rem -= s;
+    startupLossS += roundLossStallS(s, p, rtt + pkt);
+    // BBR's second round: its pacing rate is 2/ln2 x the first round's delivery rate (~IW per
+    // RTT) and never lower, so on a long fat pipe the second window leaves spread over ~0.7 RTT
+    // and the flight only starts doubling from the third round. Measured on the real-link grid
+    // (bench/netem): 100 KB at 10 Mbit/s x 200 ms and 100 Mbit/s x 50 ms take one more RTT than
+    // plain doubling predicts, at 10 Mbit/s x 50 ms (BDP 42 packets) they do not.
+    if (!(cc === 'bbr' && rounds === 1 && bdpPackets > BBR_PACED_SECOND_ROUND_BDP * INITIAL_WINDOW)) w *= 2;
+  }
+  return { t, rounds, startupLossS, initialWindow: INITIAL_WINDOW };
+}
+
+/**
+ * A loss while the window is still growing stalls the growth: recovery holds the flight (packet
+ * conservation in BBR, a cut window in Reno/CUBIC) for about a round, though what is delivered
+ * meanwhile still counts. Expected cost: P(loss in this round) x 3/4 round, the fraction
+ * measured on the real-link grid (bench/netem, 1 MB at 1%).
+ */
+function roundLossStallS(flight: number, p: number, roundS: number): number {
+  return (1 - (1 - p) ** flight) * STARTUP_LOSS_STALL_ROUNDS * roundS;
+}
+
+/** A kept-alive connection: the earlier frames' state (warm-state.ts), then this frame's rounds. */
+function warmSend(n: number, bytes: number, warm: WarmConnection, path: PathSpec, mss: number, overhead: number, fullPkt: number, upBit: number, p: number): SendModel {
+  const frames = warm.frames ?? WARM_DEFAULTS.frames;
+  if (!(Number.isInteger(frames) && frames >= 0)) throw new RangeError(`warm.frames must be a non-negative integer, got ${frames}`);
+  const gapMs = warm.gapMs ?? WARM_DEFAULTS.gapMs;
+  if (!(gapMs >= 0) || !Number.isFinite(gapMs)) throw new RangeError(`warm.gapMs must be >= 0, got ${gapMs}`);
+  const frameBytes = warm.frameBytes ?? bytes;
+  if (!(frameBytes > 0)) throw new RangeError(`warm.frameBytes must be > 0, got ${frameBytes}`);
+  const rtt = path.rttMs / 1000;
+  const g: Geometry = { packetS: fullPkt, rttS: rtt, queuePackets: queueBytesOf(path) / (mss + overhead), cc: path.congestionControl ?? 'bbr' };
+  const handshakeRtt = rtt + 2 * SYN_BYTES * upBit;
+  const state = warmConnectionState(Math.ceil(frameBytes / mss), frames, gapMs / 1000, g, handshakeRtt, warm.slowStartAfterIdle ?? WARM_DEFAULTS.slowStartAfterIdle);
+  const initialWindow = state.w;
+  const sent = sendFrame(state, n, g);
+  let startupLossS = 0;
+  for (const flight of sent.flights) startupLossS += roundLossStallS(flight, p, rtt + fullPkt);
+  return { t: sent.sendS, rounds: sent.rounds, startupLossS, initialWindow, lastFlight: sent.lastFlight, paced: sent.paced };
+}
+
 export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferModelOptions = {}): TransferEstimate {
   checkPath(path);
   if (!(bytes > 0)) throw new RangeError(`bytes must be > 0, got ${bytes}`);
@@ -128,47 +215,21 @@ export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferMo
   const fullPkt = (mss + overhead) * upBit; // one full packet's time on the uplink
   const bucket = path.burstBytes ?? 0;
   const p = path.lossRate;
-
   const pkt = fullPkt;
-
-  // Slow start by rounds. A round's window leaves back to back (paced by BBR at about the same
-  // spacing) and its first ACK returns RTT + one packet later; when the window takes longer to
-  // send than that, the pipe is full and the rest streams at the bottleneck rate.
-  const bdpPackets = rtt / fullPkt;
-  let t = 0;
-  let rem = n;
-  const initialWindow = opts.warm ? Infinity : INITIAL_WINDOW;
-  let w = initialWindow;
-  let rounds = 0;
-  let startupLossS = 0;
-  const credit = bucket >= mss + overhead ? fullPkt : 0; // an idle bucket lets one packet pass at once
-  for (;;) {
-    const s = Math.min(w, rem);
-    rounds++;
-    if (s === rem || s * pkt >= rtt + pkt) {
-      t += rem * pkt - credit;
-      break;
-    }
-    t += rtt + pkt;
-    rem -= s;
-    // A loss while the window is still growing stalls the growth: recovery holds the flight
-    // (packet conservation in BBR, a cut window in Reno/CUBIC) for about a round, though what
-    // is delivered meanwhile still counts. Expected cost: P(loss in this round) x 3/4 round,
-    // the fraction measured on the real-link grid (bench/netem, 1 MB at 1%).
-    startupLossS += (1 - (1 - p) ** s) * STARTUP_LOSS_STALL_ROUNDS * (rtt + pkt);
-    // BBR's second round: its pacing rate is 2/ln2 x the first round's delivery rate (~IW per
-    // RTT) and never lower, so on a long fat pipe the second window leaves spread over ~0.7 RTT
-    // and the flight only starts doubling from the third round. Measured on the real-link grid
-    // (bench/netem): 100 KB at 10 Mbit/s x 200 ms and 100 Mbit/s x 50 ms take one more RTT than
-    // plain doubling predicts, at 10 Mbit/s x 50 ms (BDP 42 packets) they do not.
-    if (!(cc === 'bbr' && rounds === 1 && bdpPackets > BBR_PACED_SECOND_ROUND_BDP * INITIAL_WINDOW)) w *= 2;
-  }
+  // An idle token bucket (tc tbf) lets as many packets as it holds pass at once; a paced
+  // sender finds it refilled before every packet, which saves each only its own wait.
+  const bucketPackets = Math.floor(bucket / (mss + overhead));
+  const warm = opts.warm === true ? WARM_DEFAULTS : opts.warm || undefined;
+  const send = warm ? warmSend(n, bytes, warm, path, mss, overhead, fullPkt, upBit, p) : freshSend(n, cc, rtt, pkt, rtt / fullPkt, p);
+  const credit = Math.min(bucketPackets, send.paced ? 1 : n) * fullPkt;
+  let t = send.t - credit;
+  const { rounds, startupLossS, initialWindow } = send;
   // The last packet is usually partial: subtract the part of a full packet it does not carry.
   const lastPayload = bytes - (n - 1) * mss;
   t -= (mss - lastPayload) * upBit;
   const replyS = ((opts.replyBytes ?? 1) + overhead) * (8 / path.downlinkBps);
   const dataS = t + rtt + replyS; // last byte: RTT/2 there; reply: RTT/2 back + its serialisation
-  const handshake = opts.handshake !== false && !opts.warm;
+  const handshake = opts.handshake !== false && !warm;
   const handshakeS = handshake ? rtt + 2 * SYN_BYTES * upBit : 0;
   const host = (opts.hostOverheadMs ?? DEFAULT_HOST_OVERHEAD_MS) / 1000;
 
@@ -185,10 +246,12 @@ export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferMo
   // Growth lost to loss: BBR keeps its rate but stalls during recovery rounds (startupLossS);
   // Reno and CUBIC cut their windows (the round model above, minus the loss-free time).
   const growthLossS = cc === 'bbr' || p === 0 ? startupLossS : Math.max(0, lossBasedSendS(n, cc, p, rtt, pkt, credit, initialWindow) - (t + (mss - lastPayload) * upBit));
-  const lossS = expectedLosses * perLoss + growthLossS + tailCost + synLoss + replyLoss;
+  const lastFlightClean = send.lastFlight === undefined ? 1 : (1 - p) ** send.lastFlight;
+  const recoveryRoundS = send.lastFlight === undefined ? 0 : srtt;
+  const lossS = expectedLosses * perLoss + growthLossS + tailCost + synLoss + replyLoss + (1 - lastFlightClean) * recoveryRoundS;
   const typicalLosses = Math.round(expectedLosses);
   // Typical (median) transfers see a loss only when one is expected more often than not.
-  const typicalLossS = typicalLosses > 0 ? typicalLosses * perLoss + growthLossS + tailCost : 0;
+  const typicalLossS = (typicalLosses > 0 ? typicalLosses * perLoss + growthLossS + tailCost : 0) + (lastFlightClean < 0.5 ? recoveryRoundS : 0);
 
   const base = handshakeS + dataS + host;
   return {

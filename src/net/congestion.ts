@@ -3,7 +3,8 @@
  * packets (segments); times in seconds; rates in packets per second.
  *
  * - Reno (RFC 5681): slow start by one packet per packet acked, congestion avoidance by one
- *   packet per window, halve on loss.
+ *   packet per window, halve on loss. Reno and CUBIC grow only while the window limits the
+ *   sender (tcp_is_cwnd_limited; the connection works that out, CcState.cwndLimited).
  * - CUBIC (RFC 9438, Linux `tcp_cubic.c`): beta 0.7, C 0.4, fast convergence, the TCP-friendly
  *   region, and HyStart's delay test (leave slow start when a round's minimum RTT grows by
  *   clamp(minRtt/8, 4 ms, 16 ms)); HyStart's ACK-train test is not modelled.
@@ -11,8 +12,15 @@
  *   gain 2/ln 2 until the bottleneck bandwidth stops growing by 25% for 3 rounds, DRAIN, then
  *   PROBE_BW's 8-phase gain cycle; pacing at gain x max-filtered delivery rate; cwnd = gain x
  *   BDP; loss does not lower the rate, only packet conservation during the first recovery round.
+ *   The bandwidth estimate is a windowed maximum over 10 rounds fed only samples that are not
+ *   application-limited or beat it, and STARTUP ends only on rounds that are not app-limited:
+ *   a kept-alive connection whose frames never fill the pipe stays in STARTUP, pacing at
+ *   2.89 x the delivery rate of its frames (measured with `ss -ti` on the real link). After an
+ *   idle, PROBE_BW resumes pacing at the estimate (gain 1) until the next ACK.
  *   PROBE_RTT (every 10 s) is left out: transfers here are shorter.
  */
+
+import { WindowedMax } from './windowed-max.js';
 
 /** What a congestion controller sees of its connection. */
 export interface CcState {
@@ -29,6 +37,10 @@ export interface CcState {
   inRecovery: boolean;
   /** Segment size, bytes (to turn a bottleneck rate into bytes). */
   mss: number;
+  /** The window limits the sender (Linux tcp_is_cwnd_limited), at this ACK. */
+  cwndLimited: boolean;
+  /** This ACK's delivery-rate sample came from packets sent while the application ran dry. */
+  appLimitedSample: boolean;
 }
 
 export interface CongestionControl {
@@ -43,9 +55,13 @@ export interface CongestionControl {
   onExitRecovery(s: CcState, now: number): void;
   /** The retransmission timer fired. */
   onTimeout(s: CcState, now: number): void;
+  /** Sending resumes with nothing in flight after `idleS` of silence (Linux CA_EVENT_TX_START). */
+  onTransmitStart?(s: CcState, idleS: number, appLimited: boolean, now: number): void;
 }
 
 export type CongestionControlName = 'reno' | 'cubic' | 'bbr';
+/** Initial window, segments (RFC 6928; Linux's TCP_INIT_CWND). */
+export const INITIAL_WINDOW = 10;
 export const CONGESTION_CONTROLS: readonly CongestionControlName[] = ['bbr', 'cubic', 'reno'];
 
 export function makeCongestionControl(name: CongestionControlName): CongestionControl {
@@ -65,7 +81,7 @@ class Reno implements CongestionControl {
     return Infinity;
   }
   onAck(s: CcState, acked: number): void {
-    if (s.inRecovery) return;
+    if (s.inRecovery || !s.cwndLimited) return;
     if (s.cwnd < s.ssthresh) s.cwnd = Math.min(s.cwnd + acked, Math.max(s.ssthresh, s.cwnd));
     else s.cwnd += acked / s.cwnd;
   }
@@ -101,12 +117,12 @@ class Cubic implements CongestionControl {
 
   onAck(s: CcState, acked: number, rtt: number, _rate: number, now: number, roundStart: boolean): void {
     if (s.inRecovery) return;
+    // HyStart watches every ACK in slow start (bictcp_acked); growth needs a limiting window.
+    if (s.cwnd < s.ssthresh) this.hystart(s, rtt, roundStart);
+    if (!s.cwndLimited) return;
     if (s.cwnd < s.ssthresh) {
-      this.hystart(s, rtt, roundStart);
-      if (s.cwnd < s.ssthresh) {
-        s.cwnd += acked;
-        return;
-      }
+      s.cwnd += acked;
+      return;
     }
     if (this.epochStart < 0) {
       this.epochStart = now;
@@ -162,10 +178,15 @@ class Cubic implements CongestionControl {
     this.reduce(s);
     s.cwnd = 1;
   }
+  /** bictcp_cwnd_event: an idle does not count as time on the cubic curve. */
+  onTransmitStart(_s: CcState, idleS: number, _appLimited: boolean, now: number): void {
+    if (this.epochStart >= 0 && idleS > 0) this.epochStart = Math.min(this.epochStart + idleS, now);
+  }
 }
 
 const BBR_HIGH_GAIN = 2 / Math.LN2; // 2.885: doubles the sending rate every round in STARTUP
 const BBR_CYCLE = [1.25, 0.75, 1, 1, 1, 1, 1, 1];
+
 const BBR_BW_ROUNDS = 10;
 
 const enum BbrMode {
@@ -177,7 +198,7 @@ const enum BbrMode {
 class Bbr implements CongestionControl {
   readonly name = 'bbr';
   private mode = BbrMode.Startup;
-  private bwRounds = new Float64Array(BBR_BW_ROUNDS);
+  private readonly bw = new WindowedMax(BBR_BW_ROUNDS);
   private round = 0;
   private fullBw = 0;
   private fullBwCount = 0;
@@ -186,11 +207,11 @@ class Bbr implements CongestionControl {
   private priorCwnd = 0;
   private conservationUntilRound = -1;
   private pacing = 0;
+  /** Sending resumed from idle in PROBE_BW: pace at the estimate until the next ACK. */
+  private idlePacing = false;
 
   private btlBw(): number {
-    let m = 0;
-    for (let i = 0; i < BBR_BW_ROUNDS; i++) m = Math.max(m, this.bwRounds[i] as number);
-    return m;
+    return this.bw.value;
   }
 
   private pacingGain(): number {
@@ -202,10 +223,10 @@ class Bbr implements CongestionControl {
   pacingRate(s: CcState): number {
     // Before any delivery-rate sample: the initial window over the handshake RTT (Linux's
     // bbr_init_pacing_rate_from_rtt).
-    if (this.pacing === 0) this.pacing = (BBR_HIGH_GAIN * s.cwnd) / (s.srtt > 0 ? s.srtt : 0.001);
+    if (this.pacing === 0) this.pacing = (BBR_HIGH_GAIN * 0.99 * INITIAL_WINDOW) / (s.srtt > 0 ? s.srtt : 0.001);
     // Linux paces 1% below the estimate to keep the bottleneck queue drained, and never lowers
     // the rate before the pipe is full (bbr_set_pacing_rate): early samples are app/cwnd limited.
-    const rate = this.pacingGain() * this.btlBw() * 0.99;
+    const rate = (this.idlePacing ? 1 : this.pacingGain()) * this.btlBw() * 0.99;
     if (this.mode !== BbrMode.Startup || rate > this.pacing) this.pacing = rate;
     return this.pacing;
   }
@@ -217,16 +238,13 @@ class Bbr implements CongestionControl {
   }
 
   onAck(s: CcState, acked: number, _rtt: number, rate: number, now: number, roundStart: boolean): void {
-    if (roundStart) {
-      this.round++;
-      this.bwRounds[this.round % BBR_BW_ROUNDS] = 0;
-    }
-    if (rate > 0) {
-      const slot = this.round % BBR_BW_ROUNDS;
-      if (rate > (this.bwRounds[slot] as number)) this.bwRounds[slot] = rate;
-    }
+    this.idlePacing = false;
+    if (roundStart) this.round++;
+    // bbr_update_bw: an app-limited sample only counts when it beats the estimate.
+    if (rate > 0 && (!s.appLimitedSample || rate >= this.btlBw())) this.bw.update(this.round, rate);
     const bw = this.btlBw();
-    if (this.mode === BbrMode.Startup && roundStart && bw > 0) {
+    // bbr_check_full_bw_reached: only rounds the application did not limit say the pipe is full.
+    if (this.mode === BbrMode.Startup && roundStart && bw > 0 && !s.appLimitedSample) {
       if (bw >= this.fullBw * 1.25) {
         this.fullBw = bw;
         this.fullBwCount = 0;
@@ -239,7 +257,7 @@ class Bbr implements CongestionControl {
       this.cycleIndex = 2; // Linux starts at a random phase other than the 0.75 one; 1.0 is typical
       this.cycleStart = now;
     }
-    if (this.mode === BbrMode.ProbeBw && now - this.cycleStart > s.minRtt) {
+    if (this.mode === BbrMode.ProbeBw && this.nextCyclePhase(s, acked, now)) {
       this.cycleIndex = (this.cycleIndex + 1) % BBR_CYCLE.length;
       this.cycleStart = now;
     }
@@ -253,6 +271,24 @@ class Bbr implements CongestionControl {
     if (this.mode !== BbrMode.Startup) s.cwnd = Math.min(s.cwnd + acked, target);
     else if (s.cwnd < target || s.delivered < 10) s.cwnd += acked;
     s.cwnd = Math.max(s.cwnd, 4);
+  }
+
+  /**
+   * bbr_is_next_cycle_phase: a phase lasts at least min RTT; the probing phase (1.25) also until
+   * the flight reaches 1.25 BDP, the draining one (0.75) at most until it is down to one BDP.
+   */
+  private nextCyclePhase(s: CcState, acked: number, now: number): boolean {
+    const fullLength = now - this.cycleStart > s.minRtt;
+    const gain = BBR_CYCLE[this.cycleIndex] as number;
+    if (gain === 1) return fullLength;
+    const priorInflight = s.inflight + acked;
+    if (gain > 1) return fullLength && priorInflight >= this.targetCwnd(s, gain);
+    return fullLength || priorInflight <= this.targetCwnd(s, 1);
+  }
+
+  /** bbr_cwnd_event(CA_EVENT_TX_START): restarting from idle, pace at the estimate, not above it. */
+  onTransmitStart(_s: CcState, _idleS: number, appLimited: boolean): void {
+    if (appLimited && this.mode === BbrMode.ProbeBw) this.idlePacing = true;
   }
 
   onEnterRecovery(s: CcState): void {

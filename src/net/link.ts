@@ -57,6 +57,8 @@ export class Link {
   private qLen = 0;
   private qBytes = 0;
   private busy = false;
+  /** Bytes of the packet being transmitted (0 when idle). */
+  private inService = 0;
   private tokens: number;
   private tokensAt = 0;
   private lastArrival = 0;
@@ -90,6 +92,11 @@ export class Link {
     return this.qLen;
   }
 
+  /** Bytes waiting or being transmitted. */
+  get backlogBytes(): number {
+    return this.qBytes + this.inService;
+  }
+
   /** Hand a packet to the link at the current time. */
   send(p: Packet): void {
     const now = this.core.now;
@@ -118,6 +125,7 @@ export class Link {
 
   private transmit(p: Packet, now: number): void {
     this.busy = true;
+    this.inService = p.bytes;
     let wait: number;
     if (this.burst > 0) {
       // Token bucket: refill since the last look, leave as soon as the packet's bytes are there.
@@ -143,6 +151,7 @@ export class Link {
     this.lastArrival = at;
     this.core.scheduleAt(at, this.onArrive, p);
     this.busy = false;
+    this.inService = 0;
     if (this.qLen > 0) {
       this.accountQueue(now);
       const next = this.queue[this.qHead] as Packet;
@@ -152,6 +161,8 @@ export class Link {
       this.qBytes -= next.bytes;
       this.transmit(next, now);
     }
+    // Last: the sender may hand over more at once (TCP small queues), into a link in a consistent state.
+    p.sink?.departed?.(p, now);
   }
 
   private arrive(p: Packet, now: number): void {

@@ -14,6 +14,8 @@ export interface PacketSink {
   receive(packet: Packet, now: number): void;
   /** Called instead of `receive` when the packet was dropped (queue full or random loss). */
   dropped(packet: Packet, now: number): void;
+  /** The packet has left the link's transmitter (the sender's transmit completion). */
+  departed?(packet: Packet, now: number): void;
 }
 
 export class Packet {

@@ -25,6 +25,13 @@ export interface PathSpec {
   readonly linkOverheadBytes?: number;
   /** TCP congestion control of the sender. */
   readonly congestionControl?: CongestionControlName;
+  /**
+   * The bottleneck queue is the sender's own (a qdisc on the edge device, as tc is in the
+   * real-link validation, or its radio's driver queue): Linux's TCP small queues then keep a
+   * burst in the socket, a millisecond or so of it in the queue, so a window larger than the
+   * buffer does not overflow it. Default false: a router further on, where it would.
+   */
+  readonly bottleneckAtSender?: boolean;
 }
 
 /** Default bottleneck buffer: two bandwidth-delay products, at least 64 KB. */

@@ -5,7 +5,7 @@
  * The reply is the receiver's answer in the transfer model (replyBytes), so its serialisation
  * and the return half-RTT are already inside the transfer time.
  */
-import { estimateTransfer, type TransferEstimate } from './analytic.js';
+import { estimateTransfer, type TransferEstimate, type WarmConnection } from './analytic.js';
 import type { PathSpec } from './path.js';
 import { waitMD1, waitMDk, waitMMk } from './queueing.js';
 
@@ -49,15 +49,19 @@ export interface SplitLatencyEstimate {
 
 /**
  * How the frame's connection stands: 'new' pays the handshake and slow start; 'kept-alive'
- * skips the handshake but restarts from the initial window (CUBIC/Reno after an idle RTO);
- * 'warm' skips both (BBR, which keeps its window over idle gaps, or frames closer than an RTO).
+ * skips the handshake but starts from the initial window (a window restarted after a long
+ * idle, as CUBIC/Reno do); 'warm' is a kept-alive connection after two earlier frames 50 ms
+ * apart, and a WarmConnection object describes its history (frames, their size, the gap between
+ * a reply and the next frame, tcp_slow_start_after_idle): BBR keeps its model over any gap,
+ * CUBIC/Reno keep their window over gaps shorter than the RTO (analytic.ts, warm-state.ts).
  * `true` and `false` are the older spelling of 'new' and 'kept-alive'.
  */
-export type ConnectionState = 'new' | 'kept-alive' | 'warm' | boolean;
+export type ConnectionState = 'new' | 'kept-alive' | 'warm' | boolean | WarmConnection;
 
 export function estimateSplitLatency(frame: SplitFrame, path: PathSpec, load?: ServerLoad, connection: ConnectionState = false): SplitLatencyEstimate {
   const state = connection === true ? 'new' : connection === false ? 'kept-alive' : connection;
-  const transfer = estimateTransfer(frame.payloadBytes, path, { handshake: state === 'new', warm: state === 'warm', replyBytes: frame.replyBytes ?? 64 });
+  const warm = typeof state === 'object' ? state : state === 'warm';
+  const transfer = estimateTransfer(frame.payloadBytes, path, { handshake: state === 'new', warm, replyBytes: frame.replyBytes ?? 64 });
   let queueS = 0;
   let utilisation = 0;
   if (load && load.arrivalsPerS > 0) {

@@ -8,20 +8,32 @@
  *   Linux grows per packet acked);
  * - loss detection by RACK with no reordering window (a segment is lost once one sent after it
  *   has been delivered; links here never reorder), the tail loss probe after 2 SRTT, and the
- *   retransmission timer (RTO = SRTT + 4 RTTVAR, min 200 ms, doubled on each expiry);
- * - pacing when the congestion control asks for it (BBR), ACK clocking otherwise.
+ *   retransmission timer (Linux's RTO, about SRTT + 200 ms, rto.ts; doubled on each expiry);
+ * - pacing when the congestion control asks for it (BBR), ACK clocking otherwise; with the
+ *   bottleneck on the sender's own device, TCP small queues;
+ * - the delivery-rate estimator with its application-limited marks (a write to a sender with
+ *   less than a segment unsent and room in its window marks the samples of the flight then in
+ *   the network as app-limited; tcp_rate.c), which keeps BBR in STARTUP on a kept-alive
+ *   connection whose frames never fill the pipe;
+ * - window validation (window-validation.ts): Reno and CUBIC grow their window only while it
+ *   limits the sender, and with net.ipv4.tcp_slow_start_after_idle a window unused for an RTO
+ *   decays and an idle of more than an RTO restarts it; BBR keeps its window and its bandwidth
+ *   and RTT estimates over idle gaps;
+ * - paced bursts as Linux sends them (pacer.ts).
  * The application writes messages (frames) into the stream; each starts on a segment boundary
  * (the socket has TCP_NODELAY), and the receiver reports a message when all of it has arrived.
  */
-import { makeCongestionControl, type CcState, type CongestionControl, type CongestionControlName } from './congestion.js';
+import { INITIAL_WINDOW, makeCongestionControl, type CcState, type CongestionControl, type CongestionControlName } from './congestion.js';
 import type { EventCore } from './event-core.js';
 import type { Link } from './link.js';
 import { PacketKind, type Packet, type PacketPool, type PacketSink } from './packet.js';
+import { Pacer } from './pacer.js';
+import { LinuxRtoEstimator, MIN_RTO_S } from './rto.js';
+import { WindowValidation } from './window-validation.js';
 
+export { INITIAL_WINDOW, MIN_RTO_S };
 export const IP_TCP_HEADER_BYTES = 52; // IPv4 20 + TCP 20 + timestamp option 12
 export const SYN_BYTES = 60; // SYN/SYN-ACK carry MSS, SACK-permitted, timestamps, window scale
-export const INITIAL_WINDOW = 10;
-export const MIN_RTO_S = 0.2;
 export const INITIAL_RTO_S = 1;
 
 export function mssForMtu(mtu: number): number {
@@ -33,8 +45,17 @@ export interface TcpOptions {
   readonly congestionControl: CongestionControlName;
   /** Bytes of link-layer framing added to every packet on the wire (0 on a TUN/tbf link). */
   readonly linkOverheadBytes?: number;
-  /** Restart from the initial window after an idle longer than the RTO (Linux default: on). */
+  /**
+   * Linux's net.ipv4.tcp_slow_start_after_idle (default on): an idle longer than the RTO
+   * restarts the window, and a window left unused for an RTO decays. Ignored by BBR.
+   */
   readonly slowStartAfterIdle?: boolean;
+  /**
+   * The uplink is the sender's own queue (PathSpec.bottleneckAtSender): TCP small queues keep
+   * about a millisecond of data (at least two packets of two segments) in it and the rest in
+   * the socket until the link has sent some (tcp_small_queue_check).
+   */
+  readonly smallQueues?: boolean;
 }
 
 export interface TcpEvents {
@@ -71,6 +92,8 @@ export class TcpConnection implements PacketSink {
   private delAtSend = new Float64Array(256);
   private delTimeAtSend = new Float64Array(256);
   private firstSentAtSend = new Float64Array(256);
+  /** 1 when the segment was sent while the connection was application-limited. */
+  private appLimitedAtSend = new Uint8Array(256);
   private segCount = 0;
   /** Message id -> last segment + 1. */
   private messageEnds: number[] = [];
@@ -85,18 +108,22 @@ export class TcpConnection implements PacketSink {
   private lossScan = 0;
   private retxScan = 0;
   private recoveryPoint = 0;
-  private rttvar = 0;
-  private rto = INITIAL_RTO_S;
+  private readonly rtt = new LinuxRtoEstimator(INITIAL_RTO_S);
   private backoff = 1;
   private deliveredTime = 0;
   private firstSentTime = 0;
   private nextRoundDelivered = 0;
-  private pacingNext = 0;
+  private readonly pacer: Pacer;
+  private readonly validation: WindowValidation;
+  /** Waiting for the uplink to send some of our packets (TCP small queues). */
+  private tsqThrottled = false;
   private rtoDeadline = Infinity;
   private tlpDeadline = Infinity;
   private tlpUsed = false;
   private timerAt = Infinity;
   private lastSendTime = 0;
+  /** Delivered count up to which samples are application-limited (0: not limited). */
+  private appLimited = 0;
 
   // Receiver side.
   private rcvNxt = 0;
@@ -125,6 +152,8 @@ export class TcpConnection implements PacketSink {
     this.mss = mssForMtu(options.mtu);
     this.overhead = options.linkOverheadBytes ?? 0;
     this.cc = makeCongestionControl(options.congestionControl);
+    this.pacer = new Pacer(this.mss);
+    this.validation = new WindowValidation(options.slowStartAfterIdle !== false && this.cc.name !== 'bbr');
     this.state = {
       cwnd: INITIAL_WINDOW,
       ssthresh: Infinity,
@@ -134,6 +163,8 @@ export class TcpConnection implements PacketSink {
       inflight: 0,
       inRecovery: false,
       mss: this.mss,
+      cwndLimited: true,
+      appLimitedSample: false,
     };
     this.timerHandler = function tcpTimer(this: TcpConnection, _g: number): void {
       this.onTimer(this.core.now);
@@ -156,19 +187,27 @@ export class TcpConnection implements PacketSink {
   /** Skip the handshake (a connection kept open from earlier), with an RTT estimate to start from. */
   assumeEstablished(rttS: number): void {
     this.established = true;
-    this.state.srtt = rttS;
+    this.rtt.sample(rttS, 0, 0);
+    this.state.srtt = this.rtt.srtt;
     this.state.minRtt = rttS;
-    this.rttvar = rttS / 2;
-    this.rto = Math.max(MIN_RTO_S, rttS + 4 * this.rttvar);
+  }
+
+  /** The retransmission timeout now, s. */
+  get rto(): number {
+    return this.rtt.rto;
   }
 
   /** Append a message of `bytes` to the stream (sent once established and the window allows). */
   write(id: number, bytes: number): void {
     const now = this.core.now;
-    if (this.una === this.nxt && this.segCount === this.nxt && this.options.slowStartAfterIdle !== false && this.established) {
-      // RFC 5681 4.1 / Linux tcp_slow_start_after_idle: a window is stale after an idle RTO.
-      if (now - this.lastSendTime > this.rto && this.cc.name !== 'bbr') this.state.cwnd = Math.min(this.state.cwnd, INITIAL_WINDOW);
+    const s = this.state;
+    if (this.established) {
+      // tcp_rate_check_app_limited: less than a segment unsent, room in the window and no
+      // loss to repair: what is in flight now was sent by an application that ran dry.
+      this.updateInflight();
+      if (this.segCount === this.nxt && s.inflight < s.cwnd && this.lostOut <= this.retransOut) this.appLimited = s.delivered + s.inflight || 1;
     }
+    if (this.una === this.nxt && this.segCount === this.nxt && this.established) this.validation.beforeWrite(s, now - this.lastSendTime, this.rto, now);
     let left = bytes;
     do {
       const b = Math.min(left, this.mss);
@@ -230,8 +269,7 @@ export class TcpConnection implements PacketSink {
       this.synRetries = p.seq + 1;
       this.core.scheduleAt(Math.max(now, p.sentAt + INITIAL_RTO_S * 2 ** p.seq), this.synRetry, p.kind);
     } else if (p.kind === PacketKind.Reply) {
-      const rto = Math.max(MIN_RTO_S, this.state.srtt + 4 * this.rttvar);
-      this.core.scheduleAt(Math.max(this.core.now, p.sentAt + rto), this.replyRetry, p.message);
+      this.core.scheduleAt(Math.max(this.core.now, p.sentAt + this.rto), this.replyRetry, p.message);
     }
   }
 
@@ -346,6 +384,8 @@ export class TcpConnection implements PacketSink {
     let roundStart = false;
     if (newest >= 0) {
       s.delivered += newlyDelivered;
+      if (this.appLimited !== 0 && s.delivered > this.appLimited) this.appLimited = 0;
+      s.appLimitedSample = this.appLimitedAtSend[newest] === 1;
       // Delivery-rate sample (draft-cheng-iccrg-delivery-rate-estimation).
       const sendElapsed = (this.sentTime[newest] as number) - (this.firstSentAtSend[newest] as number);
       const ackElapsed = now - (this.delTimeAtSend[newest] as number);
@@ -361,6 +401,7 @@ export class TcpConnection implements PacketSink {
     }
     this.detectLosses(now);
     this.updateInflight();
+    s.cwndLimited = this.validation.limits(s);
     if (newlyDelivered > 0) this.cc.onAck(s, newlyDelivered, rtt, rate, now, roundStart);
     if (s.inRecovery && this.una >= this.recoveryPoint) {
       s.inRecovery = false;
@@ -418,9 +459,15 @@ export class TcpConnection implements PacketSink {
     // The initial window leaves unpaced: measured 10 KB transfers on Linux BBR take 2 RTT flat
     // even at 200 ms, where pacing it at BBR's initial rate would add ~50 ms.
     const rate = s.delivered === 0 ? Infinity : this.cc.pacingRate(s);
+    let sent = 0;
+    let windowFull = false;
+    let pacedWait = false;
     for (;;) {
       this.updateInflight();
-      if (s.inflight >= Math.floor(s.cwnd)) break;
+      if (s.inflight >= Math.floor(s.cwnd)) {
+        windowFull = this.nxt < this.segCount || this.lostOut > this.retransOut;
+        break;
+      }
       // Retransmit lost segments first, in order.
       if (this.retxScan < this.una) this.retxScan = this.una;
       let seg = -1;
@@ -436,22 +483,56 @@ export class TcpConnection implements PacketSink {
       }
       if (seg < 0 && this.nxt < this.segCount) seg = this.nxt;
       if (seg < 0) break;
-      if (rate !== Infinity && this.pacingNext > now + 1e-9) {
-        this.armTimer(this.pacingNext);
-        return;
+      if (this.options.smallQueues && this.uplink.backlogBytes >= this.smallQueueLimitBytes(rate)) {
+        this.tsqThrottled = true;
+        break;
+      }
+      if (rate !== Infinity && !this.pacer.maysend(rate, now)) {
+        this.armTimer(this.pacer.next);
+        pacedWait = true;
+        break;
       }
       this.transmit(seg, now);
-      if (rate !== Infinity) this.pacingNext = Math.max(this.pacingNext, now) + 1 / rate;
+      sent++;
+      this.pacer.sent();
     }
-    this.armTlp(now);
+    if (rate !== Infinity && !pacedWait) this.pacer.endBurst(rate);
+    if (sent > 0 || windowFull) this.validation.afterSend(s, windowFull, this.nxt - this.una, this.una, this.nxt, this.rto, now);
+    if (!pacedWait) this.armTlp(now);
+  }
+
+  /**
+   * tcp_small_queue_check: at most about 1 ms of the pacing rate (Linux sets one for every
+   * connection: 2x cwnd / SRTT in slow start, 1.2x after) and at least two 2-segment packets
+   * (their truesize) in the sender's queue.
+   */
+  private smallQueueLimitBytes(pacing: number): number {
+    const s = this.state;
+    const packet = this.mss + IP_TCP_HEADER_BYTES + this.overhead;
+    const minimum = 2 * (2 * packet + 1024);
+    let rate = pacing;
+    if (rate === Infinity) {
+      if (s.srtt === 0) return Infinity;
+      rate = ((s.cwnd < s.ssthresh / 2 ? 2 : 1.2) * s.cwnd) / s.srtt;
+    }
+    return Math.max(minimum, (rate * packet) / 1024);
+  }
+
+  /** A packet of ours left the uplink: a sender held back by TCP small queues continues. */
+  departed(p: Packet, now: number): void {
+    if (p.kind !== PacketKind.Data || !this.tsqThrottled) return;
+    this.tsqThrottled = false;
+    this.trySend(now);
   }
 
   private transmit(seg: number, now: number): void {
     const s = this.state;
     if (this.nxt === this.una && this.sackedOut === 0) {
-      // Flight empty: delivery-rate intervals restart here.
+      // Flight empty: delivery-rate intervals restart here, and the congestion control hears
+      // that sending resumes (CA_EVENT_TX_START).
       this.firstSentTime = now;
       this.deliveredTime = now;
+      if (this.segmentsSent > 0) this.cc.onTransmitStart?.(s, now - this.lastSendTime, this.appLimited !== 0, now);
     }
     if (seg === this.nxt) this.nxt++;
     else {
@@ -463,6 +544,7 @@ export class TcpConnection implements PacketSink {
     this.delAtSend[seg] = s.delivered;
     this.delTimeAtSend[seg] = this.deliveredTime;
     this.firstSentAtSend[seg] = this.firstSentTime;
+    this.appLimitedAtSend[seg] = this.appLimited !== 0 ? 1 : 0;
     this.segmentsSent++;
     this.lastSendTime = now;
     const p = this.pool.take(PacketKind.Data, (this.segBytes[seg] as number) + IP_TCP_HEADER_BYTES + this.overhead, this);
@@ -515,7 +597,7 @@ export class TcpConnection implements PacketSink {
       this.backoff = Math.min(this.backoff * 2, 64);
       this.rtoDeadline = Infinity;
       this.tlpUsed = true;
-      this.pacingNext = now;
+      this.pacer.reset(now);
       this.trySend(now);
       if (this.rtoDeadline !== Infinity) this.armTimer(this.rtoDeadline);
       return;
@@ -549,17 +631,9 @@ export class TcpConnection implements PacketSink {
   private rttSample(rtt: number): void {
     if (!(rtt > 0)) return;
     const s = this.state;
-    if (s.srtt === 0) {
-      s.srtt = rtt;
-      this.rttvar = rtt / 2;
-      s.minRtt = rtt;
-    } else {
-      // RFC 6298 with alpha 1/8, beta 1/4.
-      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(s.srtt - rtt);
-      s.srtt = 0.875 * s.srtt + 0.125 * rtt;
-      if (rtt < s.minRtt) s.minRtt = rtt;
-    }
-    this.rto = Math.max(MIN_RTO_S, s.srtt + 4 * this.rttvar);
+    this.rtt.sample(rtt, this.una, this.nxt);
+    s.srtt = this.rtt.srtt;
+    if (s.minRtt === 0 || rtt < s.minRtt) s.minRtt = rtt;
   }
 
   private ensureSeg(n: number): void {
@@ -577,5 +651,6 @@ export class TcpConnection implements PacketSink {
     this.delAtSend = grow(this.delAtSend, (k) => new Float64Array(k));
     this.delTimeAtSend = grow(this.delTimeAtSend, (k) => new Float64Array(k));
     this.firstSentAtSend = grow(this.firstSentAtSend, (k) => new Float64Array(k));
+    this.appLimitedAtSend = grow(this.appLimitedAtSend, (k) => new Uint8Array(k));
   }
 }

@@ -32,6 +32,8 @@ export interface TransferSimOptions {
   readonly warmup?: number;
   /** Idle time between a reply and the next message, ms (default 50). */
   readonly gapMs?: number;
+  /** Linux's net.ipv4.tcp_slow_start_after_idle for the sender (default true, Linux's default). */
+  readonly slowStartAfterIdle?: boolean;
 }
 
 export interface TransferSimResult {
@@ -68,7 +70,7 @@ export function simulateTransfer(o: TransferSimOptions): TransferSimResult {
     up,
     down,
     pool,
-    { mtu: p.mtu, congestionControl: cc, linkOverheadBytes: p.linkOverheadBytes ?? 0 },
+    { mtu: p.mtu, congestionControl: cc, linkOverheadBytes: p.linkOverheadBytes ?? 0, slowStartAfterIdle: o.slowStartAfterIdle ?? true, smallQueues: p.bottleneckAtSender ?? false },
     {
       onReply: (id, now) => {
         if (id < warmup) core.schedule(gapS, sendNext, id + 1);

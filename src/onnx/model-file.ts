@@ -50,7 +50,10 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     }
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    // When the folder is not there or is a file (ENOTDIR), there is no temporary file to remove either.
+    try {
+      rmSync(tmp, { force: true });
+    } catch { /* nothing was written */ }
     throw ioFailure(`cannot write ${path}`, e);
   }
 }

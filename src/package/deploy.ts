@@ -15,10 +15,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { CUT_FILES } from '../cut/write.js';
 import { BadRequestError, ioFailure } from '../errors.js';
+import { backboneModel, exitStructure, hasExits } from '../exits/structure.js';
 import { encodeModel } from '../onnx/codec.js';
 import { readModel } from '../onnx/model-file.js';
 import type { ModelProto } from '../onnx/types.js';
-import { checkPlanModel, type PlanDocument, type PlanEntry, parsePlan, sha256Hex } from '../qos/plan-file.js';
+import { checkPlanModel, type PlanDocument, type PlanEntry, parsePlan, planEntry, sha256Hex } from '../qos/plan-file.js';
 import { type DeployedModels, deployModels, type ModelSource } from './deploy-models.js';
 import { checkTarget, writeFiles, writeFolderAtomic } from './deploy-dir.js';
 import { deployEdgeConfig } from './deploy-edge-config.js';
@@ -62,15 +63,6 @@ export interface DeployResult {
   readonly entry: PlanEntry;
   readonly config: DeployEdgeConfig;
   readonly models: DeployedModels;
-}
-
-/** The plan entry `which` names: 'recommended' or a front index. */
-export function planEntry(doc: PlanDocument, which: string, source: string): { entry: PlanEntry; field: string } {
-  if (which === 'recommended') return { entry: doc.recommended, field: 'recommended' };
-  const i = /^\d+$/.test(which) ? Number(which) : NaN;
-  const entry = doc.front[i];
-  if (!entry) throw new BadRequestError(`--entry must be recommended or a front index 0..${doc.front.length - 1} of ${source}, got "${which}"`);
-  return { entry, field: `front[${i}]` };
 }
 
 function readFile(path: string, what: string): Uint8Array {
@@ -117,9 +109,14 @@ export async function deployPlan(planPath: string, o: DeployOptions): Promise<De
   checkPlanModel(doc, bytes, planPath);
   if (entry.exits.length === 0 && o.exitsModel !== undefined) throw new BadRequestError(`--exits-model is for an entry with exits; ${field} enables none`);
   if (entry.sparsity === 'dense' && o.sparseModel !== undefined) throw new BadRequestError(`--sparse-model is for an entry with a sparsity variant; ${field} is dense`);
+  // A plan made from a model with exits planned its backbone; the exits come from the model itself.
+  const given = readModel(path);
+  const withExits = hasExits(given);
+  if (withExits && o.exitsModel !== undefined) throw new BadRequestError(`--exits-model: ${path} holds its exits already, and the plan took them from it; drop --exits-model`);
+  const exitsSource = withExits ? { model: given, path } : source(o.exitsModel, 'exits model');
   const models = await deployModels({
-    plan: doc, entry, field, model: { model: readModel(path), path },
-    ...(o.exitsModel !== undefined ? { exits: source(o.exitsModel, 'exits model') } : {}),
+    plan: doc, entry, field, model: { model: withExits ? backboneModel(given, exitStructure(given, doc.model.outputs[0])) : given, path },
+    ...(exitsSource !== undefined && entry.exits.length > 0 ? { exits: exitsSource } : {}),
     ...(o.sparseModel !== undefined ? { sparse: source(o.sparseModel, 'sparse model') } : {}),
     ...(o.rtol !== undefined ? { rtol: o.rtol } : {}),
   });

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { CodecSpec } from '../compress/codec.js';
 import { codecLabel } from '../compress/codec.js';
-import { BadProfileError } from '../errors.js';
+import { BadProfileError, BadRequestError } from '../errors.js';
 import type { Connection } from '../net/compare.js';
 import { checkNetworkProfile, type NetworkProfile } from '../net/profiles.js';
 import { checkDeviceProfile, type DeviceProfile } from '../profile/device-profile.js';
@@ -194,12 +194,21 @@ export function parsePlan(text: string, source = 'plan.json'): PlanDocument {
   return doc;
 }
 
-/** Checks that `bytes` are the model the plan was made for. */
-export function checkPlanModel(doc: PlanDocument, bytes: Uint8Array, source = 'plan.json'): void {
+/** Checks that `bytes` (read from `modelPath`, by default the plan's) are the model the plan was made for. */
+export function checkPlanModel(doc: PlanDocument, bytes: Uint8Array, source = 'plan.json', modelPath = doc.model.path): void {
   const actual = sha256Hex(bytes);
   if (actual !== doc.model.sha256) {
-    throw new BadProfileError(`${source}: field "model.sha256" is ${doc.model.sha256}, but ${doc.model.path} hashes to ${actual}: the model changed since the plan was made; re-run \`cleave plan\``);
+    throw new BadProfileError(`${source}: field "model.sha256" is ${doc.model.sha256}, but ${modelPath} hashes to ${actual}: the model changed since the plan was made; re-run \`cleave plan\``);
   }
+}
+
+/** The plan entry `which` names: 'recommended' or the index of a front member; `field` says where it is (`front[3]`). */
+export function planEntry(doc: PlanDocument, which: string, source = 'plan.json'): { entry: PlanEntry; field: string } {
+  if (which === 'recommended') return { entry: doc.recommended, field: 'recommended' };
+  const i = /^\d+$/.test(which) ? Number(which) : NaN;
+  const entry = doc.front[i];
+  if (!entry) throw new BadRequestError(`--entry must be recommended or a front index 0..${doc.front.length - 1} of ${source}, got "${which}"`);
+  return { entry, field: `front[${i}]` };
 }
 
 /** A plan entry's configuration with unbounded figures back as Infinity. */

@@ -13,6 +13,7 @@
 import { pathFromProfile, type NetworkProfile } from '../net/profiles.js';
 import { simulateScenario } from '../net/scenario.js';
 import type { Configuration } from './configuration.js';
+import { configurationOfEntry, type PlanDocument, type PlanEntry } from './plan-file.js';
 import type { Load } from './tables.js';
 
 export interface SimulationOptions {
@@ -80,4 +81,23 @@ export function simulateConfiguration(config: Configuration, network: NetworkPro
     framesLost: result.framesLost,
     events: result.events,
   };
+}
+
+/** A plan entry re-simulated: the load used (the plan's, with devices and fps replaced when given) and the figures. */
+export interface PlanEntrySimulation {
+  readonly load: Load;
+  readonly simulated: SimulatedLatency;
+}
+
+/**
+ * Runs a plan entry through the simulator with the plan's load, or with `devices`/`fps`
+ * replaced (`cleave simulate plan.json`). A local entry sends nothing: its latency is its head's.
+ */
+export function simulatePlanEntry(doc: PlanDocument, entry: PlanEntry, o: { readonly devices?: number; readonly fps?: number; readonly frames?: number; readonly seed?: number } = {}): PlanEntrySimulation {
+  const network = doc.networks[entry.network];
+  const load = { ...doc.load, devices: o.devices ?? doc.load.devices, fps: o.fps ?? doc.load.fps };
+  const simulated = entry.placement === 'local' || !network
+    ? { p50Ms: entry.breakdown.headMs ?? 0, p99Ms: entry.breakdown.headMs ?? 0, framesSent: 0, framesLost: 0, events: 0 }
+    : simulateConfiguration(configurationOfEntry(entry), network, { load, frames: o.frames ?? DEFAULT_SIMULATED_FRAMES, arrivals: doc.load.arrivals, seed: o.seed });
+  return { load, simulated };
 }

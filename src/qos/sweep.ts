@@ -93,10 +93,9 @@ function evaluateInto(t: Tables, v: number, c: number, k: number, e: number, d: 
   const mean = local ? 0 : (t.transferMeanMs[ckn] as number);
   out[LAT] = x >= 0.5 ? near : near + encode + upQ + typical + srvQ + tail;
   out[P99] = x >= 0.99 ? near : near + encode + upQ99 + mean + srvQ99 + tail;
-  const cke = ck * E + e;
-  const delta = t.accuracyDelta[v] as number;
-  out[ACC] = Math.min(1, Math.max(0, (t.accuracy[cke] as number) + delta));
-  out[MEASURED] = t.measured[cke] === 1 && delta === 0 ? 1 : 0;
+  const vcke = (v * C * K + ck) * E + e;
+  out[ACC] = t.accuracy[vcke] as number;
+  out[MEASURED] = t.measured[vcke] as number;
   out[MEM] = (t.headParamBytes[vc] as number) + (t.peakBytes[c] as number) + (t.exitParamBytes[e] as number);
   out[ENERGY] = (t.busyW[d] as number) * (near + r * encode) + (local ? 0 : r * (t.radioMj[ckn] as number));
   const payload = local ? 0 : (t.payloadBytes[ck] as number);

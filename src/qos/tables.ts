@@ -15,6 +15,7 @@ import { opClassOf } from '../profile/op-class.js';
 import { accuracyWithExits, type CutAccuracy } from './accuracy.js';
 import { type CutCandidate, headComputes } from './candidates.js';
 import { codedBytes, decodeMs, encodeMs } from './codec-model.js';
+import type { AccuracySource } from './configuration.js';
 import type { ExitOption } from './exit-option.js';
 import { DENSE, keptFraction, type SparsityVariant } from './sparsity-variant.js';
 
@@ -42,6 +43,12 @@ export interface SweepSpec {
   readonly server: DeviceProfile;
   readonly load: Load;
   readonly accuracy: CutAccuracy;
+  /**
+   * Per variant (aligned with `variants`), its own accuracy at every (cut, codec) when it was
+   * measured on a sparse model (NaN where it could not be); undefined: the dense figure plus
+   * the variant's accuracyDelta.
+   */
+  readonly variantAccuracy?: readonly (CutAccuracy | undefined)[];
 }
 
 /** The precomputed figures; index helpers name the layout of each array. */
@@ -71,15 +78,14 @@ export interface Tables {
   readonly transferMeanMs: Float64Array;
   readonly wireBytes: Float64Array;
   readonly radioMj: Float64Array;
-  /** [c][k][e] accuracy and whether it was measured */
+  /** [v][c][k][e] accuracy (the variant's change included) and whether it was measured */
   readonly accuracy: Float64Array;
   readonly measured: Uint8Array;
   /** [c] 1 when local; [c] the head's peak activation bytes; [e] fraction answered at the exits */
   readonly local: Uint8Array;
   readonly peakBytes: Float64Array;
   readonly exitFraction: Float64Array;
-  /** [v] accuracy change; [d] busy power W; [n] uplink bit/s */
-  readonly accuracyDelta: Float64Array;
+  /** [d] busy power W; [n] uplink bit/s */
   readonly busyW: Float64Array;
   readonly uplinkBps: Float64Array;
 }
@@ -116,6 +122,22 @@ function headParams(analysis: Analysis, weights: ReturnType<typeof nodeWeights>,
     }
   }
   return total;
+}
+
+/**
+ * Accuracy of variant `variant` at (cut, codec) `ck` with exits `e`. Measured on the sparse
+ * model itself (`own`): its figure, measured when no exit is on (the exits' per-sample figures
+ * are the dense model's), else combined as accuracy.ts does. Otherwise the dense figure plus
+ * the variant's change, measured only when there is no change to add.
+ */
+function variantAccuracy(dense: CutAccuracy, own: CutAccuracy | undefined, variant: SparsityVariant, ck: number, e: ExitOption): { accuracy: number; source: AccuracySource } {
+  if (own && Number.isFinite(own.at[ck])) {
+    if (e.exits.length === 0) return { accuracy: own.at[ck] as number, source: own.source };
+    return { accuracy: accuracyWithExits({ source: 'predicted', base: dense.base, at: own.at }, ck, e).accuracy, source: 'predicted' };
+  }
+  const a = accuracyWithExits(dense, ck, e);
+  const delta = own ? own.base - dense.base : variant.accuracyDelta;
+  return { accuracy: a.accuracy + delta, source: a.source === 'measured' && delta === 0 && !own ? 'measured' : 'predicted' };
 }
 
 export function buildTables(spec: SweepSpec): Tables {
@@ -186,16 +208,20 @@ export function buildTables(spec: SweepSpec): Tables {
     });
   });
 
-  const acc = new Float64Array(C * K * E);
-  const measured = new Uint8Array(C * K * E);
-  for (let ck = 0; ck < C * K; ck++) {
-    exits.forEach((e, ei) => {
-      if (!exitFits[Math.floor(ck / K) * E + ei]) return;
-      const a = accuracyWithExits(accuracy, ck, e);
-      acc[ck * E + ei] = a.accuracy;
-      measured[ck * E + ei] = a.source === 'measured' ? 1 : 0;
-    });
-  }
+  const acc = new Float64Array(V * C * K * E);
+  const measured = new Uint8Array(V * C * K * E);
+  variants.forEach((variant, v) => {
+    const own = spec.variantAccuracy?.[v];
+    for (let ck = 0; ck < C * K; ck++) {
+      exits.forEach((e, ei) => {
+        if (!exitFits[Math.floor(ck / K) * E + ei]) return;
+        const a = variantAccuracy(accuracy, own, variant, ck, e);
+        const at = (v * C * K + ck) * E + ei;
+        acc[at] = Math.min(1, Math.max(0, a.accuracy));
+        measured[at] = a.source === 'measured' ? 1 : 0;
+      });
+    }
+  });
 
   return {
     spec,
@@ -218,7 +244,6 @@ export function buildTables(spec: SweepSpec): Tables {
     local: Uint8Array.from(cuts, (c) => (c.placement === 'local' ? 1 : 0)),
     peakBytes: Float64Array.from(cuts, (c) => c.headPeakActivationBytes),
     exitFraction: Float64Array.from(exits, (e) => e.exitFraction),
-    accuracyDelta: Float64Array.from(variants, (v) => v.accuracyDelta),
     busyW: Float64Array.from(devices, (d) => d.busyW),
     uplinkBps: Float64Array.from(networks, (n) => n.uplinkBps),
   };

@@ -7,12 +7,19 @@ import { estimateTransfer } from '../../src/net/analytic.js';
 import { median } from '../../src/net/stats.js';
 import type { PathSpec } from '../../src/net/path.js';
 import { simulateTransferStats } from '../../src/net/transfer-sim.js';
-import { DEFAULT_BURST_BYTES, ShapedLink } from './shaped-link.js';
+import { burstBytesFor, LEGACY_BURST_BYTES, ShapedLink } from './shaped-link.js';
 
 export interface GridPoint {
   readonly rateBps: number;
   readonly rttMs: number;
   readonly lossPct: number;
+  /** tbf bucket the point was measured with (stored runs without it used LEGACY_BURST_BYTES). */
+  readonly burstBytes?: number;
+}
+
+/** A point as the link shapes it: its bucket made explicit (burstBytesFor its rate unless given). */
+export function shapedPoint(p: GridPoint): GridPoint & { readonly burstBytes: number } {
+  return { ...p, burstBytes: p.burstBytes ?? burstBytesFor(p.rateBps) };
 }
 
 export interface GridRow extends GridPoint {
@@ -52,9 +59,11 @@ export function pathForPoint(p: GridPoint, congestionControl: string): PathSpec 
     lossRate: p.lossPct / 100,
     mtu: 1500,
     queueBytes: queueBytesForPoint(p),
-    burstBytes: DEFAULT_BURST_BYTES,
+    burstBytes: p.burstBytes ?? LEGACY_BURST_BYTES,
     linkOverheadBytes: 0,
     congestionControl: congestionControl === 'cubic' || congestionControl === 'reno' ? congestionControl : 'bbr',
+    // tbf is the sender's own qdisc: TCP small queues hold bursts in the socket.
+    bottleneckAtSender: true,
   };
 }
 
@@ -71,6 +80,7 @@ export function modelRow(point: GridPoint, bytes: number, congestionControl: str
   const analyticMs = estimateTransfer(wire, path).typicalMs;
   const simulatedMs = simulateTransferStats({ bytes: wire, path }, point.lossPct > 0 ? simRuns : 1).medianMs;
   return {
+    ...(point.burstBytes === undefined ? {} : { burstBytes: point.burstBytes }),
     rateBps: point.rateBps,
     rttMs: point.rttMs,
     lossPct: point.lossPct,
@@ -90,8 +100,9 @@ export async function runGrid(o: GridOptions): Promise<GridRow[]> {
   const rows: GridRow[] = [];
   try {
     const cc = link.congestionControl();
-    for (const point of o.points) {
-      await link.configure({ rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, queueBytes: queueBytesForPoint(point) });
+    for (const given of o.points) {
+      const point = shapedPoint(given);
+      await link.configure({ rateBps: point.rateBps, rttMs: point.rttMs, lossPct: point.lossPct, queueBytes: queueBytesForPoint(point), burstBytes: point.burstBytes });
       const samples = await link.transfer(o.sizes, point.lossPct > 0 ? o.repeatsWithLoss : o.repeats);
       for (const bytes of o.sizes) {
         const ms = samples.filter((s) => s.bytes === bytes).map((s) => s.ms);

@@ -28,14 +28,30 @@ const delaySource = join(repoRoot, 'native/delay-line/delay-line.c');
 const probeScript = resolve(here, 'tcp-probe.js');
 const TUN = 'ctun';
 /**
- * The machines this runs on are shared and often loaded; a starved delay line or probe adds
- * milliseconds that are not the network's. Run them under a real-time policy (they sleep almost
- * all the time, so this costs the other processes nothing) when `chrt` exists.
+ * The machines this runs on are shared and often loaded (load averages of 20 on 2 cores): a
+ * process of the measurement that waits for a CPU adds milliseconds that are not the network's
+ * (issue 17 item 5 found 25 ms on a 70 ms kept-alive inference, all of it the edge client's and
+ * the server's Node processes waiting behind other jobs). So every process of a measurement runs
+ * under SCHED_FIFO when the machine allows it: they sleep almost all the time, so this costs the
+ * other jobs nothing. The delay line, which is the wire, sits above the Node processes, so their
+ * compute can never hold a packet back.
  */
-const RT: readonly string[] = spawnSync('sh', ['-c', 'command -v chrt']).status === 0 ? ['chrt', '-f', '20'] : [];
-function withRt(cmd: readonly string[]): [string, string[]] {
-  const all = [...RT, ...cmd];
+export const RT_PRIORITY = { wire: 30, host: 20 } as const;
+/**
+ * To see what a loaded machine does to a measurement: CLEAVE_NET_REALTIME=wire keeps only the
+ * delay line real-time (the harness before issue 17), =0 nothing.
+ */
+const RT_MODE = process.env.CLEAVE_NET_REALTIME ?? 'all';
+const RT_OK = RT_MODE !== '0' && spawnSync('chrt', ['-f', '1', 'true']).status === 0;
+/** `cmd` under SCHED_FIFO at `priority` when chrt works here; else `cmd` as it is. */
+export function withRt(cmd: readonly string[], priority: number = RT_PRIORITY.host): [string, string[]] {
+  const rt = RT_OK && (RT_MODE !== 'wire' || priority === RT_PRIORITY.wire);
+  const all = rt ? ['chrt', '-f', String(priority), ...cmd] : [...cmd];
   return [all[0] as string, all.slice(1)];
+}
+/** Whether measurements run under a real-time policy here (reported next to the figures). */
+export function realTimeAvailable(): boolean {
+  return RT_OK && RT_MODE !== 'wire';
 }
 const PORT = 5201;
 
@@ -49,15 +65,46 @@ export interface LinkSettings {
   /** Drop-tail buffer of the bottleneck (tbf limit), bytes. */
   readonly queueBytes: number;
   /**
-   * tbf bucket, bytes. The default, one full packet (1500), is the smallest tbf accepts; after
-   * an idle gap it lets exactly one packet through at once, which the simulator's token-bucket
-   * link reproduces with the same figure.
+   * net.ipv4.tcp_slow_start_after_idle in both namespaces (a new namespace starts with Linux's
+   * default, on); unset leaves it as it is.
+   */
+  readonly slowStartAfterIdle?: boolean;
+  /**
+   * tbf bucket, bytes (default burstBytesFor(rateBps)). After an idle gap it lets that many
+   * bytes through at once, which the simulator's token-bucket link reproduces with the same
+   * figure.
    */
   readonly burstBytes?: number;
 }
 
-/** The tbf bucket used unless a run asks otherwise. */
-export const DEFAULT_BURST_BYTES = 1500;
+/** The tbf bucket of the runs stored before issue 17 (rows that do not say which they used). */
+export const LEGACY_BURST_BYTES = 1500;
+
+/**
+ * The tbf bucket for a rate: a millisecond of it, at least one full packet. A one-packet bucket
+ * makes tbf wait for its watchdog timer before every packet and lose the timer's latency each
+ * time: 2 MB transfers measured 46.6 Mbit/s on a 50 Mbit/s link and 83 on a 100 Mbit/s one
+ * (load 18); with a bucket of two or three packets, 49.8 and 94.9.
+ */
+export function burstBytesFor(rateBps: number): number {
+  return Math.max(1500, Math.round(rateBps / 8000));
+}
+
+/** One packet event seen by the delay line (native/delay-line/delay-line.c, "trace"). */
+export interface WirePacket {
+  /** CLOCK_MONOTONIC, ns: the clock of process.hrtime.bigint() on this machine. */
+  readonly tNs: number;
+  /** 0: A -> B (edge to server), 1: B -> A. */
+  readonly dir: 0 | 1;
+  /** 0: left the sender's qdisc (tbf); 1: handed to the receiver after the one-way delay. */
+  readonly ev: 0 | 1;
+  /** IP bytes. */
+  readonly len: number;
+  /** TCP payload bytes. */
+  readonly payload: number;
+  /** TCP flags (SYN 0x02, FIN 0x01). */
+  readonly flags: number;
+}
 
 export interface TransferSample {
   readonly bytes: number;
@@ -120,13 +167,13 @@ function inNs(ns: string, args: readonly string[], input?: string): string {
   return run(['ip', 'netns', 'exec', ns, ...args], input);
 }
 
-/** Wait for a line on a child's stdout that satisfies `ok`, or fail on exit/timeout. */
-export function waitForLine(child: ChildProcess, ok: (line: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+/** Feed a child's stdout lines to `onLine` until it returns true; fail on the child's exit or a timeout. */
+function untilLine(child: ChildProcess, onLine: (line: string) => boolean, what: string, timeoutMs: number): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     if (!child.stdout) return reject(new Error(`${what}: no stdout`));
     const rl = createInterface({ input: child.stdout });
     const timer = setTimeout(() => done(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
-    const onExit = (code: number | null): void => done(new Error(`${what} exited (${code}) before it was ready`));
+    const onExit = (code: number | null): void => done(new Error(`${what} exited (${code}) before it answered`));
     function done(err?: Error): void {
       clearTimeout(timer);
       rl.removeAllListeners('line');
@@ -136,10 +183,28 @@ export function waitForLine(child: ChildProcess, ok: (line: string) => boolean, 
       else resolvePromise();
     }
     rl.on('line', (line) => {
-      if (ok(line)) done();
+      if (onLine(line)) done();
     });
     child.once('exit', onExit);
   });
+}
+
+/** Wait for a line on a child's stdout that satisfies `ok`, or fail on exit/timeout. */
+export function waitForLine(child: ChildProcess, ok: (line: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return untilLine(child, ok, what, timeoutMs);
+}
+
+/** The lines a child prints between a line that satisfies `first` and one that satisfies `last`. */
+async function collectLines(child: ChildProcess, first: (line: string) => boolean, last: (line: string) => boolean, what: string, timeoutMs = 30_000): Promise<string[]> {
+  const got: string[] = [];
+  let started = false;
+  await untilLine(child, (line) => {
+    if (!started) started = first(line);
+    else if (last(line)) return true;
+    else got.push(line);
+    return false;
+  }, what, timeoutMs);
+  return got;
 }
 
 let counter = 0;
@@ -196,7 +261,7 @@ export class ShapedLink {
     const exe = buildDelayLine();
     run(['ip', 'netns', 'add', this.nsA]);
     run(['ip', 'netns', 'add', this.nsB]);
-    this.delayLine = spawn(...withRt([exe, `/var/run/netns/${this.nsA}`, TUN, `/var/run/netns/${this.nsB}`, TUN, '0']), {
+    this.delayLine = spawn(...withRt([exe, `/var/run/netns/${this.nsA}`, TUN, `/var/run/netns/${this.nsB}`, TUN, '0'], RT_PRIORITY.wire), {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     await waitForLine(this.delayLine, (l) => l === 'ready', 'delay-line');
@@ -220,6 +285,11 @@ export class ShapedLink {
     await waitForLine(this.receiver, (l) => l === 'listening', 'tcp-probe receiver');
   }
 
+  /** The sender's net.ipv4.tcp_slow_start_after_idle, read from its namespace. */
+  slowStartAfterIdle(): boolean {
+    return inNs(this.nsA, ['sysctl', '-n', 'net.ipv4.tcp_slow_start_after_idle']).trim() !== '0';
+  }
+
   /** Congestion control of the sender's connections (the route's, else the kernel default). */
   congestionControl(): string {
     return this.cc;
@@ -229,18 +299,47 @@ export class ShapedLink {
   async configure(s: LinkSettings): Promise<void> {
     this.settings = s;
     const rate = `${Math.round(s.rateBps)}bit`;
-    const burst = String(s.burstBytes ?? DEFAULT_BURST_BYTES);
+    const burst = String(s.burstBytes ?? burstBytesFor(s.rateBps));
     for (const ns of [this.nsA, this.nsB]) {
       inNs(ns, ['tc', 'qdisc', 'replace', 'dev', TUN, 'root', 'tbf', 'rate', rate, 'burst', burst, 'limit', String(Math.round(s.queueBytes))]);
       const perTenThousand = Math.round(s.lossPct * 100);
       const rule = perTenThousand > 0 ? `iifname "${TUN}" numgen random mod 10000 < ${perTenThousand} drop` : '';
       inNs(ns, ['nft', '-f', '-'], `flush ruleset\ntable inet cleave_loss {\n chain pre {\n  type filter hook prerouting priority -300; policy accept;\n  ${rule}\n }\n}\n`);
     }
+    if (s.slowStartAfterIdle !== undefined) {
+      for (const ns of [this.nsA, this.nsB]) inNs(ns, ['sysctl', '-q', '-w', `net.ipv4.tcp_slow_start_after_idle=${s.slowStartAfterIdle ? 1 : 0}`]);
+    }
     const dl = this.delayLine;
     if (!dl?.stdin) throw new Error('delay line is not running');
     const acked = waitForLine(dl, (l) => l === 'ok', 'delay-line delay change');
     dl.stdin.write(`delay ${Math.round((s.rttMs / 2) * 1000)}\n`);
     await acked;
+  }
+
+  /** Start recording packets on the wire (up to `capacity` events; a previous trace is dropped). */
+  async startTrace(capacity = 400_000): Promise<void> {
+    const dl = this.delayLine;
+    if (!dl?.stdin) throw new Error('delay line is not running');
+    const acked = waitForLine(dl, (l) => l === 'ok', 'delay-line trace');
+    dl.stdin.write(`trace ${capacity}\n`);
+    await acked;
+  }
+
+  /** The packets recorded since startTrace, in the order the delay line saw them; stops recording. */
+  async dumpTrace(): Promise<WirePacket[]> {
+    const dl = this.delayLine;
+    if (!dl?.stdin) throw new Error('delay line is not running');
+    const lines = collectLines(dl, (l) => l.startsWith('trace '), (l) => l === 'end', 'delay-line dump');
+    dl.stdin.write('dump\n');
+    return (await lines).map((l) => {
+      const [t, dir, ev, len, payload, flags] = l.split(' ').map(Number);
+      return { tNs: t as number, dir: dir === 1 ? 1 : 0, ev: ev === 1 ? 1 : 0, len: len as number, payload: payload as number, flags: flags as number };
+    });
+  }
+
+  /** Pid of the delay line (its CPU starvation is part of a measurement's). */
+  delayLinePid(): number | undefined {
+    return this.delayLine?.pid;
   }
 
   /** Run `repeats` fresh TCP transfers of each size from A to B; one sample per transfer. */
@@ -274,13 +373,14 @@ export class ShapedLink {
   /**
    * Change the rate of both directions in place (tc qdisc change: the packets queued in tbf
    * stay queued, connections carry on), keeping the delay, loss, buffer and bucket of the last
-   * configure(). For runs that change the link under a running client.
+   * configure() (a bucket it left to the default follows the new rate, as burstBytesFor says).
+   * For runs that change the link under a running client.
    */
   setRate(rateBps: number): void {
     const s = this.settings;
     if (!s) throw new Error('setRate needs a configure() first');
     this.settings = { ...s, rateBps };
-    const burst = String(s.burstBytes ?? DEFAULT_BURST_BYTES);
+    const burst = String(s.burstBytes ?? burstBytesFor(rateBps));
     for (const ns of [this.nsA, this.nsB]) {
       inNs(ns, ['tc', 'qdisc', 'change', 'dev', TUN, 'root', 'tbf', 'rate', `${Math.round(rateBps)}bit`, 'burst', burst, 'limit', String(Math.round(s.queueBytes))]);
     }

@@ -18,6 +18,7 @@ import { EdgeClient, argmaxRows } from '../../src/edge/client.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
 import type { EdgeTensor } from '../../src/edge/runtime.js';
 import type { Transport } from '../../src/edge/transport.js';
+import { runDelayNs } from './starvation.js';
 
 export type ConnectionMode = 'fresh' | 'keep-alive';
 
@@ -37,6 +38,8 @@ export interface SplitClientConfig {
   readonly count: number;
   /** pause between frames, ms */
   readonly gapMs: number;
+  /** other processes of the measurement (server, delay line) whose CPU waits count per frame */
+  readonly watchPids?: readonly number[];
 }
 
 /** One timed frame as the client saw it. */
@@ -56,6 +59,11 @@ export interface FrameRecord {
   readonly wireDownBytes: number;
   /** a new TCP connection was opened for this request */
   readonly newConnection: boolean;
+  /** CLOCK_MONOTONIC ns (the delay line's clock): the request handed to node:http, the reply's end */
+  readonly requestNs: number;
+  readonly replyNs: number;
+  /** time the client's, the server's and the delay line's threads waited for a CPU during the frame, ms */
+  readonly runDelayMs: number;
   readonly reason?: string;
 }
 
@@ -72,7 +80,11 @@ interface Wire {
   up: number;
   down: number;
   fresh: boolean;
+  requestNs: number;
+  replyNs: number;
 }
+
+const monoNs = (): number => Number(process.hrtime.bigint());
 
 /** node:http POSTs that record the bytes each request moved on its socket. */
 function countingTransport(mode: ConnectionMode, last: Wire): Transport {
@@ -82,11 +94,13 @@ function countingTransport(mode: ConnectionMode, last: Wire): Transport {
       let socket: Socket | undefined;
       let w0 = 0;
       let r0 = 0;
+      last.requestNs = monoNs();
       const req = httpRequest(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.byteLength) }, signal }, (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
+          last.replyNs = monoNs();
           if (socket) {
             last.up = socket.bytesWritten - w0;
             last.down = socket.bytesRead - r0;
@@ -143,7 +157,8 @@ async function main(configPath: string): Promise<void> {
     return { [c.inputName]: { dtype: 'float32', dims: c.inputDims, data: all.slice(k * per, (k + 1) * per) } };
   };
   const head = await loadRunner(new Uint8Array(readFileSync(c.headPath)), { threads: 1 });
-  const last: Wire = { up: 0, down: 0, fresh: false };
+  const last: Wire = { up: 0, down: 0, fresh: false, requestNs: 0, replyNs: 0 };
+  const watched: (number | 'self')[] = ['self', ...(c.watchPids ?? [])];
   const client = new EdgeClient({
     serverUrl: c.serverUrl,
     model: c.model,
@@ -164,15 +179,21 @@ async function main(configPath: string): Promise<void> {
     const frame = c.warmup + i;
     frames.push(frame);
     let rec: FrameRecord;
+    const waited0 = runDelayNs(watched);
     try {
       const p = await client.predict(input(frame));
+      const runDelayMs = (runDelayNs(watched) - waited0) / 1e6;
       rec = {
         frame, origin: p.origin, label: p.labels[0] ?? -1,
         headMs: p.timing.headMs, encodeMs: p.timing.encodeMs, networkMs: p.timing.networkMs, totalMs: p.timing.totalMs,
         cutBytes: p.cutBytes, bodyBytes: p.bytesSent, wireUpBytes: last.up, wireDownBytes: last.down, newConnection: last.fresh,
+        requestNs: last.requestNs, replyNs: last.replyNs, runDelayMs,
       };
     } catch (e) {
-      rec = { frame, origin: 'failed', label: -1, headMs: 0, encodeMs: 0, networkMs: 0, totalMs: 0, cutBytes: 0, bodyBytes: 0, wireUpBytes: 0, wireDownBytes: 0, newConnection: false, reason: (e as Error).message };
+      rec = {
+        frame, origin: 'failed', label: -1, headMs: 0, encodeMs: 0, networkMs: 0, totalMs: 0, cutBytes: 0, bodyBytes: 0, wireUpBytes: 0, wireDownBytes: 0,
+        newConnection: false, requestNs: 0, replyNs: 0, runDelayMs: 0, reason: (e as Error).message,
+      };
     }
     process.stdout.write(`${JSON.stringify(rec)}\n`);
     await sleep(c.gapMs);

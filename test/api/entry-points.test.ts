@@ -26,6 +26,7 @@ describe('entry points', () => {
     assert.deepEqual(ENTRIES.map((e) => e.specifier), [
       'cleave', 'cleave/edge', 'cleave/edge/node', 'cleave/protocol', 'cleave/serve',
       'cleave/data', 'cleave/train', 'cleave/interpret', 'cleave/net', 'cleave/profile', 'cleave/exits', 'cleave/sparsity',
+      'cleave/qos',
     ]);
     const files = readdirSync(join(ROOT, 'src', 'api')).map((f) => `src/api/${f}`);
     assert.deepEqual(ENTRIES.map((e) => e.source).sort(), ['src/index.ts', ...files].sort());

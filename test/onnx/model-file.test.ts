@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { cutModel } from '../../src/cut/extract.js';
 import { verifyCut } from '../../src/cut/verify.js';
-import { BadModelError, UnsafePathError } from '../../src/errors.js';
+import { BadModelError, IoError, UnsafePathError } from '../../src/errors.js';
 import { ModelBuilder } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { encodeModel } from '../../src/onnx/codec.js';
-import { readModel } from '../../src/onnx/model-file.js';
+import { readModel, writeFileAtomic } from '../../src/onnx/model-file.js';
 import { EXTERNAL_DATA, type ModelProto } from '../../src/onnx/types.js';
 import { residualNet } from '../../test-support/tiny-models.js';
 
@@ -106,5 +106,24 @@ describe('readModel', () => {
     assert.equal(analysis.model.opset, 21);
     assert.equal(analysis.totals.macs, 5 * (6 * 8 + 8 * 3));
     assert.ok((await verifyCut(analysis, cutModel(analysis, ['act']))).ok);
+  });
+});
+
+describe('writeFileAtomic', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cleave-atomic-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the whole file, leaves no temporary file, and replaces an old one', () => {
+    const path = join(dir, 'a.bin');
+    writeFileSync(path, 'old');
+    writeFileAtomic(path, new Uint8Array([1, 2, 3]));
+    assert.deepEqual([...readFileSync(path)], [1, 2, 3]);
+    assert.deepEqual(readdirSync(dir), ['a.bin']);
+  });
+
+  it('a folder that is a file: an IoError naming the path and the reason, not a crash', () => {
+    const file = join(dir, 'plain');
+    writeFileSync(file, 'x');
+    assert.throws(() => writeFileAtomic(join(file, 'b.bin'), new Uint8Array(1)), (e: unknown) => e instanceof IoError && /cannot write .*plain\/b\.bin: (ENOTDIR|EEXIST)/.test(e.message));
   });
 });

@@ -12,6 +12,7 @@ import { parseDeployEdgeConfig } from '../../src/package/edge-config.js';
 import type { PlanComparison } from '../../src/package/measured.js';
 import { parsePlan, type PlanDocument } from '../../src/qos/plan-file.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { sparsify } from '../../src/sparsity/sparsify.js';
 import { runCli } from '../../test-support/cli/run-cli.js';
 import { trainedLenetExits } from '../../test-support/exits/lenet-exits.js';
 import { filesUnder, frontIndex, lenetPlan, serveFolder } from '../../test-support/package/deploy-fixtures.js';
@@ -206,6 +207,32 @@ describe('cleave deploy with early exits (LeNet with trained exits on MNIST, loo
     assert.ok(Math.abs(run.measured.bytes - (entry.objectives.bytes ?? NaN)) < 1e-9);
   });
 
+  it('a plan made from the model with exits needs no statistics file: the same exits, thresholds and measured figures as with --exits, and deploy takes the exits from the model', async () => {
+    const direct = join(dir, 'plan-direct.json');
+    const r = await runCli('plan', exitsModel, '--device', 'raspberry-pi-4', '--network', '4g', '--max-latency', '200ms', '--simulate-max', '20', '--frames', '50', '-o', direct, '--json',
+      '--codec', 'int8', '--data', 'mnist', '--images', String(IMAGES), '--taus', '0.9,0.99');
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    const got = parsePlan(r.stdout);
+    // The statistics file was measured independently (test-support); both plans sweep the same configurations to the same figures.
+    const strip = (e: PlanDocument['recommended']) => ({ id: e.id, exits: e.exits, objectives: e.objectives, breakdown: e.breakdown });
+    assert.equal(got.sweep.configurations, doc.sweep.configurations);
+    assert.equal(got.sweep.exitConfigurations, doc.sweep.exitConfigurations);
+    assert.deepEqual(got.front.map(strip), doc.front.map(strip));
+    assert.deepEqual(strip(got.recommended), strip(doc.recommended));
+    assert.deepEqual(got.model.outputs, ['logits']);
+    const i = frontIndex(got, (e) => e.placement === 'split' && e.exits.length > 0 && e.breakdown.uploadFraction !== null && e.breakdown.uploadFraction < 1, 'split entry with exits');
+    const entry = got.front[i];
+    assert.ok(entry);
+    assert.equal(entry.objectives.accuracySource, 'measured');
+    const refused = await runCli('deploy', direct, '-o', join(dir, 'direct-refused'), '--entry', String(i), '--exits-model', exitsModel);
+    assert.equal(refused.code, EXIT.USAGE);
+    assert.match(refused.stderr, /holds its exits already.*drop --exits-model/);
+    const { run } = await deployServeRun(direct, join(dir, 'direct'), '--entry', String(i));
+    assert.equal(run.measured.accuracy, entry.objectives.accuracy);
+    assert.ok(Math.abs(run.measured.uploadFraction - (entry.breakdown.uploadFraction ?? NaN)) < 1e-12);
+    assert.ok(Math.abs(run.measured.bytes - (entry.objectives.bytes ?? NaN)) < 1e-9);
+  });
+
   it('an entry with exits needs the exits model; it must be the plan model with exits added', async () => {
     const i = frontIndex(doc, (e) => e.placement === 'split' && e.exits.length > 0, 'split entry with exits');
     const out = join(dir, 'no-exits-model');
@@ -220,5 +247,61 @@ describe('cleave deploy with early exits (LeNet with trained exits on MNIST, loo
     const w = await runCli('deploy', planPath, '-o', out, '--entry', String(i), '--exits-model', other);
     assert.equal(w.code, EXIT.USAGE);
     assert.match(w.stderr, /weight "conv1\.weight" differs from the plan's model/);
+  });
+});
+
+describe('cleave plan --sparsity with a sparse model (LeNet on MNIST): measured, deployed and run over loopback', () => {
+  const planPath = join(dir, 'plan-sparse.json');
+  const sparsePath = join(dir, 'lenet-half.onnx');
+  let doc: PlanDocument;
+  before(async () => {
+    // conv2 keeps half its kernels in 2 groups; conv1 (one input channel) cannot be grouped and stays dense.
+    writeModel(sparsePath, sparsify(readModel(LENET_PATH), { density: 0.5, headOf: 'pool2', structured: true }).model);
+    const r = await lenetPlan(planPath, '--codec', 'int8', '--data', 'mnist', '--images', String(IMAGES), '--sparsity', sparsePath);
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    doc = parsePlan(r.stdout);
+  });
+
+  it('the variant is read from the model (layers, form) and its accuracy measured on it; deploy -> serve -> run measures what the plan did', async () => {
+    assert.equal(doc.sweep.sparsity.length, 1);
+    const variant = doc.sweep.sparsity[0];
+    assert.ok(variant);
+    assert.deepEqual({ ...variant, accuracyDelta: 0 }, { label: 'lenet-half', density: 1, nodeDensity: { conv2: 0.5 }, structured: true, accuracyDelta: 0 });
+    // The whole sparse model against the dense one, each run directly in ORT on the same images.
+    const ds = loadMnist('test', { limit: IMAGES });
+    const x = makeBatch(ds, Array.from({ length: ds.count }, (_, k) => k)).x;
+    const right = async (path: string): Promise<number> => {
+      const s = await Session.fromModel(readModel(path));
+      const out = (await s.run({ input: { dtype: 'float32', dims: [IMAGES, 1, 28, 28], data: x } }, ['logits'])).logits?.data as Float32Array;
+      await s.release();
+      let n = 0;
+      for (let i = 0; i < IMAGES; i++) {
+        const row = Array.from(out.subarray(i * 10, (i + 1) * 10));
+        if (row.indexOf(Math.max(...row)) === ds.labels[i]) n++;
+      }
+      return n;
+    };
+    assert.ok(Math.abs(variant.accuracyDelta - ((await right(sparsePath)) - (await right(LENET_PATH))) / IMAGES) < 1e-12);
+
+    const i = frontIndex(doc, (e) => e.sparsity === 'lenet-half' && e.placement === 'split' && ['pool2', 'flatten', 'fc1', 'relu3', 'fc2'].includes(e.cut[0] as string), 'sparse split entry after conv2');
+    const entry = doc.front[i];
+    assert.ok(entry);
+    assert.equal(entry.objectives.accuracySource, 'measured');
+    const { run } = await deployServeRun(planPath, join(dir, 'sparse'), '--entry', String(i), '--sparse-model', sparsePath);
+    assert.equal(run.measured.accuracy, entry.objectives.accuracy);
+    assert.equal(run.measured.bytes, entry.objectives.bytes);
+  });
+
+  it('without --data the variant is read all the same, its accuracy change unknown: taken as none and labelled predicted', async () => {
+    const r = await lenetPlan(join(dir, 'plan-sparse-predicted.json'), '--codec', 'int8', '--sparsity', sparsePath);
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    const p = parsePlan(r.stdout);
+    assert.equal(p.sweep.sparsity[0]?.accuracyDelta, 0);
+    const sparseEntries = [...p.front, ...p.misses].filter((e) => e.sparsity === 'lenet-half');
+    assert.ok(sparseEntries.length > 0);
+    for (const e of sparseEntries) assert.equal(e.objectives.accuracySource, 'predicted');
+    const bad = await lenetPlan(join(dir, 'plan-bad.json'), '--sparsity', LENET_PATH);
+    assert.equal(bad.code, EXIT.USAGE);
+    assert.match(bad.stderr, /lenet-mnist\.onnx has no sparse layer/);
   });
 });
