@@ -14,8 +14,10 @@
  * than 1 point against dense, per form.
  *
  * Training: the backbone first (Adam lr 1e-3, cosine, batch 64, BN in training mode); then
- * the exits are added (exits/), made sparse like the head, and each is trained on the frozen
- * backbone (only its own weights; BN frozen), as exit branches are trained after the fact.
+ * the exits are added (exits/), made sparse like the head, and trained together on the frozen
+ * backbone as `cleave exits train` does (trainExits: only the branches' weights, the branches'
+ * BN in training mode, the backbone's outputs unchanged). Accuracy is measured once, after
+ * training, on the test set (no per-epoch evaluation: it would cost more than it tells).
  * Prints tables; writes bench/results/sparsity-cnn.json.
  *
  *   npm run build && node build/bench/sparsity/cnn.js [--epochs E] [--exit-epochs X] [--limit N]
@@ -26,9 +28,9 @@ import { parseArgs } from 'node:util';
 import { table } from '../../src/cli/format.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { addExits } from '../../src/exits/add.js';
+import { trainExits } from '../../src/exits/train-exits.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { smallVgg } from '../../src/models/small-vgg.js';
-import { dtypeFromCode } from '../../src/onnx/dtype.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { getDevice } from '../../src/profile/device-catalogue.js';
 import { randomFeeds } from '../../src/runtime/random-feeds.js';
@@ -103,28 +105,17 @@ const configs: Config[] = [
   ]),
 ];
 
-const log = (name: string) => (e: { epoch: number; loss: number; testAccuracy?: number; seconds: number }) =>
-  console.log(`${name} epoch ${e.epoch}: loss ${e.loss.toFixed(4)}${e.testAccuracy === undefined ? '' : `, test ${(100 * e.testAccuracy).toFixed(2)}%`}, ${e.seconds.toFixed(0)} s, load ${load1m().toFixed(1)}`);
-
-/** Float initializers of exit `k`'s branch that are weights (not BN running statistics). */
-function exitWeights(model: ModelProto, k: number): string[] {
-  return model.graph.initializer
-    .filter((t) => t.name.startsWith(`exit_${k}/`) && dtypeFromCode(t.dataType, t.name) === 'float32' && !/running_(mean|var)$/.test(t.name))
-    .map((t) => t.name);
-}
-
-/** The model with the initializers of `from` named in `names`. */
-function withWeights(model: ModelProto, from: ModelProto, names: readonly string[]): ModelProto {
-  const by = new Map(from.graph.initializer.filter((t) => names.includes(t.name)).map((t) => [t.name, t]));
-  return { ...model, graph: { ...model.graph, initializer: model.graph.initializer.map((t) => by.get(t.name) ?? t) } };
-}
+interface EpochLine { readonly epoch: number; readonly loss: number; readonly trainAccuracy: number; readonly seconds: number }
+const epochLine = (e: EpochLine): EpochLine => ({ epoch: e.epoch, loss: e.loss, trainAccuracy: e.trainAccuracy, seconds: e.seconds });
+const log = (name: string) => (e: EpochLine) =>
+  console.log(`${name} epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, train ${(100 * e.trainAccuracy).toFixed(2)}%, ${e.seconds.toFixed(0)} s, load ${load1m().toFixed(1)}`);
 
 interface Trained {
   readonly config: Config;
   readonly model: ModelProto;
   readonly exitOutputs: readonly string[];
-  readonly backboneHistory: readonly { epoch: number; loss: number; testAccuracy?: number; seconds: number }[];
-  readonly exitHistory: Readonly<Record<string, readonly { epoch: number; loss: number; seconds: number }[]>>;
+  readonly backboneHistory: readonly EpochLine[];
+  readonly exitHistory: readonly EpochLine[];
   readonly layers: readonly { node: string; density: number; kept: number; weights: number; groups?: number; note?: string }[];
   readonly loadAvg1m: { readonly start: number; readonly end: number };
 }
@@ -134,13 +125,13 @@ async function run(c: Config): Promise<Trained> {
   const sparseOptions = { density: c.density, seed, structured: c.form === 'structured' };
   const dense = smallVgg({ seed });
   const backbone = c.form === 'dense' ? { model: dense, layers: [] } : sparsify(dense, { ...sparseOptions, headOf: cut });
-  const trained = await fit(backbone.model, train, test, {
+  const trained = await fit(backbone.model, train, undefined, {
     batch: BATCH, optimizer: OPTIMIZER, epochs, seed, schedule: 'cosine', threads, onEpoch: log(c.name),
   });
   let model = trained.model;
   let layers = [...backbone.layers];
   const exitOutputs: string[] = [];
-  const exitHistory: Record<string, { epoch: number; loss: number; seconds: number }[]> = {};
+  let exitHistory: EpochLine[] = [];
   if (exitsAt.length) {
     const added = await addExits(model, { at: exitsAt }, { branch: 'conv', seed });
     model = added.model;
@@ -151,19 +142,15 @@ async function run(c: Config): Promise<Trained> {
       model = s.model;
       layers = [...layers, ...s.layers];
     }
-    for (const e of added.exits) {
-      const weights = exitWeights(model, e.index);
-      const r = await fit(subModel(model, [e.output]), train, undefined, {
-        batch: BATCH, optimizer: OPTIMIZER, epochs: exitEpochs, seed, schedule: 'cosine', threads,
-        logits: e.output, trainable: weights, batchNorm: 'frozen', onEpoch: log(`${c.name} ${e.output}`),
-      });
-      model = withWeights(model, r.model, weights);
-      exitHistory[e.output] = r.history.map((h) => ({ epoch: h.epoch, loss: h.loss, seconds: h.seconds }));
-    }
+    const r = await trainExits(model, train, undefined, {
+      batch: BATCH, optimizer: OPTIMIZER, epochs: exitEpochs, seed, schedule: 'cosine', threads, onEpoch: log(`${c.name} exits`),
+    });
+    model = r.model;
+    exitHistory = r.history.map(epochLine);
   }
   return {
     config: c, model, exitOutputs,
-    backboneHistory: trained.history.map((h) => ({ epoch: h.epoch, loss: h.loss, testAccuracy: h.testAccuracy, seconds: h.seconds })),
+    backboneHistory: trained.history.map(epochLine),
     exitHistory,
     layers: layers.map((l) => ({ node: l.node, density: l.density, kept: l.kept, weights: l.weights, ...(l.groups ? { groups: l.groups } : {}), ...(l.note ? { note: l.note } : {}) })),
     loadAvg1m: { start, end: load1m() },

@@ -11,6 +11,7 @@ import { makeBatch } from '../../src/data/batches.js';
 import type { ImageDataset } from '../../src/data/image-dataset.js';
 import { valueInfo } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
+import { keepOutputs } from '../../src/graph/prune.js';
 import { summarize } from '../../src/net/stats.js';
 import { encodeModel } from '../../src/onnx/codec.js';
 import type { ModelProto } from '../../src/onnx/types.js';
@@ -121,32 +122,17 @@ export function parseDensities(text: string, usage: string): number[] {
 }
 
 /**
- * The part of `model` that computes `outputs` (a head, or a head with its exits): the nodes
- * they depend on, the initializers and inputs those read, and `outputs` as its outputs (batch
- * axis symbolic). Metadata is kept; sparse records of dropped layers then name absent nodes.
+ * The part of `model` that computes `outputs` (a head, or a head with its exits): keepOutputs
+ * with each output declared at its inferred shape, batch axis symbolic. Metadata is kept;
+ * sparse records of dropped layers then name absent nodes.
  */
 export function subModel(model: ModelProto, outputs: readonly string[]): ModelProto {
-  const g = graphFromModel(model);
-  const keep = new Set<number>();
-  const stack = [...outputs];
-  while (stack.length) {
-    const p = g.producer.get(stack.pop()!);
-    if (p === undefined || keep.has(p)) continue;
-    keep.add(p);
-    stack.push(...(g.nodes[p]?.input ?? []).filter(Boolean));
-  }
-  const node = model.graph.node.filter((_, i) => keep.has(i));
-  const read = new Set(node.flatMap((n) => n.input));
-  const shapes = analyze(g, { batch: 1 }).inference.tensors;
-  const output = outputs.map((t) => {
+  const shapes = analyze(graphFromModel(model), { batch: 1 }).inference.tensors;
+  return keepOutputs(model, outputs.map((t) => {
     const info = shapes.get(t);
     if (!info) throw new Error(`subModel: no shape for "${t}"`);
     return valueInfo(t, info.dtype, ['N', ...info.shape.slice(1)]);
-  });
-  return {
-    ...model,
-    graph: { ...model.graph, node, initializer: model.graph.initializer.filter((t) => read.has(t.name)), input: model.graph.input.filter((v) => read.has(v.name)), output, valueInfo: [] },
-  };
+  }));
 }
 
 /**

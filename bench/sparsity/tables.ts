@@ -49,6 +49,8 @@ function latencyTables(j: LatencyJson): Record<string, string> {
   // Per layer: dense, compact and structured side by side, with the effective rate.
   const scopes = [...new Set(j.rows.filter((r) => r.scope !== 'head').map((r) => r.scope))];
   const densities = [...new Set(j.rows.map((r) => r.density))];
+  // Runs before the rows carried channels per group (latency.ts writes them now) get no such column.
+  const perGroup = j.rows.some((r) => r.channelsPerGroup !== undefined);
   const layerRows: Cell[][] = [];
   for (const d of densities) {
     for (const s of scopes) {
@@ -56,12 +58,12 @@ function latencyTables(j: LatencyJson): Record<string, string> {
       const [de, co, st, gr] = [at('dense'), at('compact'), at('structured'), at('grouped')];
       if (!de || !co || !st || !gr) continue;
       const rate = (r: LatencyRow) => ((r.mflops * 1e6) / (r.medianMs * 1e6)).toFixed(0);
-      layerRows.push([s, formatDensity(d), gr.channelsPerGroup?.[0] ?? '-', de.medianMs.toFixed(3), `${co.medianMs.toFixed(3)} (${speed(co)})`, `${st.medianMs.toFixed(3)} (${speed(st)})`, `${gr.medianMs.toFixed(3)} (${speed(gr)})`, rate(de), rate(gr)]);
+      layerRows.push([s, formatDensity(d), ...(perGroup ? [gr.channelsPerGroup?.[0] ?? '-'] : []), de.medianMs.toFixed(3), `${co.medianMs.toFixed(3)} (${speed(co)})`, `${st.medianMs.toFixed(3)} (${speed(st)})`, `${gr.medianMs.toFixed(3)} (${speed(gr)})`, rate(de), rate(gr)]);
     }
   }
   const layerTable = markdown(
-    ['layer', 'density', 'input channels per group', 'dense ms', 'compact ms', 'structured ms', 'grouped only ms', 'dense GFLOP/s', 'grouped GFLOP/s'],
-    layerRows, [false, false, true, true, true, true, true, true, true],
+    ['layer', 'density', ...(perGroup ? ['input channels per group'] : []), 'dense ms', 'compact ms', 'structured ms', 'grouped only ms', 'dense GFLOP/s', 'grouped GFLOP/s'],
+    layerRows, [false, false, ...(perGroup ? [true] : []), true, true, true, true, true, true, true],
   );
   return { 'latency-head': headTable, 'latency-layers': layerTable };
 }
