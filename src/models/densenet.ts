@@ -1,7 +1,8 @@
 import { BadRequestError } from '../errors.js';
 import type { ModelProto } from '../onnx/types.js';
-import { avgPool, batchNorm, concat, conv2d, convBnRelu, flatten, globalAvgPool, linear, maxPool, relu } from './layers.js';
-import { finishModel, type ModelOptions, requireSpatial, startModel, windowOut } from './options.js';
+import { avgPool, batchNorm, concat, conv2d, convBnRelu, maxPool, relu } from './layers.js';
+import { type ModelOptions, requireSpatial, startModel, windowOut } from './options.js';
+import { poolAndClassify } from './classifier-head.js';
 
 export interface DenseNetOptions extends ModelOptions {
   /** Layers per dense block (default DenseNet-121's [6, 12, 24, 16]); fewer or shorter blocks make a smaller stack. */
@@ -74,11 +75,7 @@ export function densenet(options: DenseNetOptions = {}): ModelProto {
     }
   });
   x = relu(b, batchNorm(b, x, 'features.norm5', features, { stats }), 'features.relu5');
-  x = globalAvgPool(b, x, 'avgpool');
-  x = flatten(b, x, 'flatten');
-  const numClasses = options.numClasses ?? 1000;
-  x = linear(b, x, 'classifier', { inFeatures: features, outFeatures: numClasses });
-  return finishModel(s, x, numClasses, options.batch);
+  return poolAndClassify(s, x, features, options, { fc: 'classifier' });
 }
 
 /** DenseNet-121: blocks [6, 12, 24, 16], growth 32. */

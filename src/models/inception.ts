@@ -1,8 +1,9 @@
 import { BadRequestError } from '../errors.js';
 import type { ModelBuilder } from '../graph/builder.js';
 import type { ModelProto } from '../onnx/types.js';
-import { concat, convBnRelu, dropout, flatten, globalAvgPool, linear, maxPool } from './layers.js';
-import { type BatchNormStats, finishModel, type ModelOptions, requireSpatial, startModel, windowOut } from './options.js';
+import { concat, convBnRelu, maxPool } from './layers.js';
+import { type BatchNormStats, type ModelOptions, requireSpatial, startModel, windowOut } from './options.js';
+import { poolAndClassify } from './classifier-head.js';
 
 export interface InceptionOptions extends ModelOptions {
   /** How many of GoogLeNet's nine inception modules to keep (3a, 3b, 4a..4e, 5a, 5b), default 9. */
@@ -98,10 +99,5 @@ export function inception(options: InceptionOptions = {}): ModelProto {
     x = inceptionModule(b, x, channels, mod, unit);
     channels = inceptionOutChannels(mod);
   }
-  x = globalAvgPool(b, x, 'avgpool');
-  x = flatten(b, x, 'flatten');
-  x = dropout(b, x, 'dropout', 0.2);
-  const numClasses = options.numClasses ?? 1000;
-  x = linear(b, x, 'fc', { inFeatures: channels, outFeatures: numClasses });
-  return finishModel(s, x, numClasses, options.batch);
+  return poolAndClassify(s, x, channels, options, { fc: 'fc', dropout: { name: 'dropout', ratio: 0.2 } });
 }

@@ -1,8 +1,9 @@
 import { BadRequestError } from '../errors.js';
 import type { ModelBuilder } from '../graph/builder.js';
 import type { ModelProto } from '../onnx/types.js';
-import { add, batchNorm, conv2d, dropout, flatten, globalAvgPool, linear, relu6 } from './layers.js';
-import { type BatchNormStats, finishModel, type ModelOptions, startModel } from './options.js';
+import { add, batchNorm, conv2d, relu6 } from './layers.js';
+import { type BatchNormStats, type ModelOptions, startModel } from './options.js';
+import { poolAndClassify } from './classifier-head.js';
 
 export interface MobileNetV2Options extends ModelOptions {
   /** Width multiplier (torchvision's `width_mult`), default 1. */
@@ -62,10 +63,5 @@ export function mobilenetV2(options: MobileNetV2Options = {}): ModelProto {
   }
   const last = makeDivisible(1280 * Math.max(1, width));
   x = convBnRelu6(b, x, `features.${index}`, inC, last, 1, 1, 1, stats);
-  x = globalAvgPool(b, x, 'avgpool');
-  x = flatten(b, x, 'flatten');
-  x = dropout(b, x, 'classifier.0', 0.2);
-  const numClasses = options.numClasses ?? 1000;
-  x = linear(b, x, 'classifier.1', { inFeatures: last, outFeatures: numClasses });
-  return finishModel(s, x, numClasses, options.batch);
+  return poolAndClassify(s, x, last, options, { fc: 'classifier.1', dropout: { name: 'classifier.0', ratio: 0.2 } });
 }

@@ -1,8 +1,9 @@
 import { BadRequestError } from '../errors.js';
 import type { ModelBuilder } from '../graph/builder.js';
 import type { ModelProto } from '../onnx/types.js';
-import { add, batchNorm, conv2d, convBnRelu, flatten, globalAvgPool, linear, maxPool, relu } from './layers.js';
-import { type BatchNormStats, finishModel, type ModelOptions, startModel } from './options.js';
+import { add, batchNorm, conv2d, convBnRelu, maxPool, relu } from './layers.js';
+import { type BatchNormStats, type ModelOptions, startModel } from './options.js';
+import { poolAndClassify } from './classifier-head.js';
 
 export interface ResNetOptions extends ModelOptions {
   /** Multiplies every stage's width (64, 128, 256, 512 planes), default 1. */
@@ -90,11 +91,7 @@ export function resnet(depth: ResNetDepth, options: ResNetOptions = {}): ModelPr
       [x, inplanes] = block({ b, x, prefix: `layer${stage + 1}.${k}`, inplanes, planes, stride, stats });
     }
   });
-  x = globalAvgPool(b, x, 'avgpool');
-  x = flatten(b, x, 'flatten');
-  const numClasses = options.numClasses ?? 1000;
-  x = linear(b, x, 'fc', { inFeatures: inplanes, outFeatures: numClasses });
-  return finishModel(s, x, numClasses, options.batch);
+  return poolAndClassify(s, x, inplanes, options, { fc: 'fc' });
 }
 
 /** ResNet-18: BasicBlocks [2, 2, 2, 2]; 11,689,512 parameters, 1.814 GMACs at 224x224. */

@@ -9,6 +9,7 @@
  */
 import type { EventCore } from './event-core.js';
 import { type Packet, type PacketPool } from './packet.js';
+import { queueBytesOf, type PathSpec } from './path.js';
 import type { Random } from './random.js';
 import { BadProfileError } from '../errors.js';
 
@@ -196,4 +197,16 @@ export class Link {
     this.queue = grown;
     this.qHead = 0;
   }
+}
+
+/**
+ * The two links of a path: the uplink with the path's queue, the downlink with a queue of at
+ * least 64 kB (replies are small; a tiny downlink queue would only add losses the path did not
+ * describe). Propagation is half the RTT each way; each link draws from its own fork of `rng`.
+ */
+export function linksOfPath(core: EventCore, p: PathSpec, rng: Random, pool: PacketPool): { readonly up: Link; readonly down: Link } {
+  const shared = { propagationS: p.rttMs / 2000, lossRate: p.lossRate, jitterS: (p.jitterMs ?? 0) / 1000, burstBytes: p.burstBytes ?? 0 };
+  const up = new Link(core, { ...shared, bandwidthBps: p.uplinkBps, queueBytes: queueBytesOf(p) }, rng.fork(), pool);
+  const down = new Link(core, { ...shared, bandwidthBps: p.downlinkBps, queueBytes: Math.max(queueBytesOf({ ...p, uplinkBps: p.downlinkBps }), 64_000) }, rng.fork(), pool);
+  return { up, down };
 }

@@ -9,9 +9,9 @@
 import { nearestRank } from './stats.js';
 import type { CongestionControlName } from './congestion.js';
 import { EventCore } from './event-core.js';
-import { Link } from './link.js';
+import { linksOfPath } from './link.js';
 import { PacketKind, PacketPool, type Packet, type PacketSink } from './packet.js';
-import { checkPath, queueBytesOf, type PathSpec } from './path.js';
+import { checkPath, type PathSpec } from './path.js';
 import { Random } from './random.js';
 import { ServerQueue } from './server-queue.js';
 import type { SplitFrame } from './split-latency.js';
@@ -113,16 +113,8 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   const serviceRng = rng.fork();
   const pool = new PacketPool();
   const path = o.path;
-  const oneWay = path.rttMs / 2000;
-  const jitterS = (path.jitterMs ?? 0) / 1000;
   const overhead = path.linkOverheadBytes ?? 0;
-  const uplink = new Link(core, { bandwidthBps: path.uplinkBps, propagationS: oneWay, queueBytes: queueBytesOf(path), lossRate: path.lossRate, jitterS, burstBytes: path.burstBytes ?? 0 }, rng.fork(), pool);
-  const downlink = new Link(
-    core,
-    { bandwidthBps: path.downlinkBps, propagationS: oneWay, queueBytes: Math.max(queueBytesOf({ ...path, uplinkBps: path.downlinkBps }), 64_000), lossRate: path.lossRate, jitterS, burstBytes: path.burstBytes ?? 0 },
-    rng.fork(),
-    pool,
-  );
+  const { up: uplink, down: downlink } = linksOfPath(core, path, rng, pool);
   const frame = o.frame;
   const replyBytes = frame.replyBytes ?? 64;
   const headS = (frame.headMs + (frame.encodeMs ?? 0)) / 1000;

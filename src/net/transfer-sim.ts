@@ -6,9 +6,9 @@ import { nearestRank } from './stats.js';
 import { DEFAULT_HOST_OVERHEAD_MS } from './analytic.js';
 import type { CongestionControlName } from './congestion.js';
 import { EventCore, type EventObserver } from './event-core.js';
-import { Link } from './link.js';
+import { linksOfPath } from './link.js';
 import { PacketPool } from './packet.js';
-import { checkPath, queueBytesOf, type PathSpec } from './path.js';
+import { checkPath, type PathSpec } from './path.js';
 import { Random } from './random.js';
 import { TcpConnection } from './tcp.js';
 import { BadRequestError, InternalError } from '../errors.js';
@@ -55,15 +55,7 @@ export function simulateTransfer(o: TransferSimOptions): TransferSimResult {
   const rng = new Random(o.seed ?? 1);
   const pool = new PacketPool();
   const p = o.path;
-  const oneWay = p.rttMs / 2000;
-  const jitterS = (p.jitterMs ?? 0) / 1000;
-  const up = new Link(core, { bandwidthBps: p.uplinkBps, propagationS: oneWay, queueBytes: queueBytesOf(p), lossRate: p.lossRate, jitterS, burstBytes: p.burstBytes ?? 0 }, rng.fork(), pool);
-  const down = new Link(
-    core,
-    { bandwidthBps: p.downlinkBps, propagationS: oneWay, queueBytes: Math.max(queueBytesOf({ ...p, uplinkBps: p.downlinkBps }), 64_000), lossRate: p.lossRate, jitterS, burstBytes: p.burstBytes ?? 0 },
-    rng.fork(),
-    pool,
-  );
+  const { up, down } = linksOfPath(core, p, rng, pool);
   let doneAt = -1;
   const cc = p.congestionControl ?? 'bbr';
   const conn = new TcpConnection(

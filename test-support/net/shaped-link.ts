@@ -49,6 +49,29 @@ export function withRt(cmd: readonly string[], priority: number = RT_PRIORITY.ho
   const all = rt ? ['chrt', '-f', String(priority), ...cmd] : [...cmd];
   return [all[0]!, all.slice(1)];
 }
+
+/**
+ * Runs `cmd` (under real-time priority where allowed, as withRt does) and parses each line it
+ * prints as JSON; killed after `timeoutMs`, and refused on a non-zero exit with its stderr.
+ */
+export function runJsonLines<T>(cmd: readonly string[], what: string, timeoutMs: number): Promise<T[]> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(...withRt(cmd), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+      reject(new Error(`${what} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`${what} exited ${code}: ${err.trim()}`));
+      resolvePromise(out.split('\n').filter((l) => l.trim().length > 0).map((l) => JSON.parse(l) as T));
+    });
+  });
+}
 /** Whether measurements run under a real-time policy here (reported next to the figures). */
 export function realTimeAvailable(): boolean {
   return RT_OK && RT_MODE !== 'wire';
@@ -344,30 +367,8 @@ export class ShapedLink {
 
   /** Run `repeats` fresh TCP transfers of each size from A to B; one sample per transfer. */
   transfer(sizes: readonly number[], repeats: number, timeoutMs = 120_000): Promise<TransferSample[]> {
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(...withRt(['ip', 'netns', 'exec', this.nsA, process.execPath, probeScript, 'send', this.addrB, String(PORT), sizes.join(','), String(repeats), '50']), {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const timer = setTimeout(() => {
-        if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-        reject(new Error(`transfer timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        if (code !== 0) return reject(new Error(`tcp-probe send exited ${code}: ${err.trim()}`));
-        resolvePromise(
-          out
-            .trim()
-            .split('\n')
-            .filter((l) => l.length > 0)
-            .map((l) => JSON.parse(l) as TransferSample),
-        );
-      });
-    });
+    const cmd = ['ip', 'netns', 'exec', this.nsA, process.execPath, probeScript, 'send', this.addrB, String(PORT), sizes.join(','), String(repeats), '50'];
+    return runJsonLines<TransferSample>(cmd, 'tcp-probe send', timeoutMs);
   }
 
   /**

@@ -26,7 +26,7 @@ import { writeModel } from '../../src/onnx/model-file.js';
 import { modelSignature } from '../../src/serve/metadata.js';
 import { median } from '../../src/net/stats.js';
 import { queueBytesForPoint, shapedPoint, type GridPoint } from './netem-grid.js';
-import { ShapedLink, waitForLine, withRt } from './shaped-link.js';
+import { runJsonLines, ShapedLink, waitForLine, withRt } from './shaped-link.js';
 import { FRAMES, splitCase, type SplitCaseName } from './split-cases.js';
 import type { ClientSummary, ConnectionMode, FrameRecord, SplitClientConfig } from './split-client.js';
 import { CLIENT_GAP_MS, CLIENT_WARMUP, scoreSplit, type SplitMeasurement, type SplitRow } from './split-score.js';
@@ -189,25 +189,5 @@ export class SplitRig {
 }
 
 function runClient(ns: string, configPath: string, timeoutMs: number): Promise<Array<FrameRecord | ClientSummary>> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(...withRt(['ip', 'netns', 'exec', ns, process.execPath, clientScript, configPath]), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-      reject(new Error(`split-client timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`split-client exited ${code}: ${err.trim()}`));
-      resolvePromise(
-        out
-          .split('\n')
-          .filter((l) => l.trim().length > 0)
-          .map((l) => JSON.parse(l) as FrameRecord | ClientSummary),
-      );
-    });
-  });
+  return runJsonLines<FrameRecord | ClientSummary>(['ip', 'netns', 'exec', ns, process.execPath, clientScript, configPath], 'split-client', timeoutMs);
 }
