@@ -12,6 +12,17 @@ export class CleaveError extends Error {
   }
 }
 
+/**
+ * Something cleave's own code guarantees did not hold (an index past the end of an array the
+ * code sized, a key missing from a map it filled): a bug in cleave, not in the input. The CLI
+ * exits with 1 and asks for a report.
+ */
+export class InternalError extends CleaveError {
+  constructor(message: string) {
+    super('INTERNAL', message);
+  }
+}
+
 /** The model file is not ONNX, is truncated, or is structurally invalid. */
 export class BadModelError extends CleaveError {
   /** `code`: a subclass's own, finer one (its exit code stays the bad-model one) */

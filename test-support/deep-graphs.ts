@@ -79,7 +79,7 @@ export function randomDagModel(rng: Random, nodes: number): ModelProto {
   // some graphs have many single-tensor cuts and some have none.
   const span = 1 + rng.int(6);
   const ends = 0.12 * rng.next();
-  const pick = () => live[Math.max(0, live.length - 1 - rng.int(Math.min(live.length, span)))] as string;
+  const pick = () => live[Math.max(0, live.length - 1 - rng.int(Math.min(live.length, span)))]!;
   const constant = () => b.node('Constant', [], { value: makeTensor('value', 'float32', [W], [0.1, -0.2, 0.3, -0.4]) });
   for (let i = 0; i < nodes; i++) {
     const r = rng.next();
@@ -90,13 +90,13 @@ export function randomDagModel(rng: Random, nodes: number): ModelProto {
     else if (r < 0.48) y = b.node('Sum', [pick(), pick(), pick()]);
     else if (r < 0.58) {
       // Sometimes a weight read before (tied weights): a head may already hold it.
-      const weight = weights.length && rng.next() < 0.3 ? (weights[rng.int(weights.length)] as string) : b.param(`w${i}`, [W, W], { kind: 'normal', std: 0.4 });
+      const weight = weights.length && rng.next() < 0.3 ? weights[rng.int(weights.length)]! : b.param(`w${i}`, [W, W], { kind: 'normal', std: 0.4 });
       weights.push(weight);
       y = b.node('MatMul', [pick(), rng.next() < 0.3 ? b.node('Identity', [weight]) : weight]);
     } else if (r < 0.66) y = b.node('Add', [pick(), rng.next() < 0.5 ? constant() : b.param(`bias${i}`, [W], { kind: 'normal', std: 0.1 })]);
     else if (r < 0.74) {
       const [lo, hi] = b.nodeN('Split', [pick(), b.ints(`split${i}`, [2, 2])], 2, { axis: 1 });
-      y = b.node('Concat', [hi as string, lo as string], { axis: 1 });
+      y = b.node('Concat', [hi!, lo!], { axis: 1 });
     } else if (r < 0.84) {
       // Shape of a tensor that may have no other reader: a layer tied to later ones only by shape arithmetic.
       const source = rng.next() < 0.5 ? b.node('Relu', [pick()]) : pick();
@@ -109,7 +109,7 @@ export function randomDagModel(rng: Random, nodes: number): ModelProto {
     } else y = b.node('Mul', [pick(), pick()]);
     live.push(y);
   }
-  outputs.push(live[live.length - 1] as string);
+  outputs.push(live[live.length - 1]!);
   for (const o of new Set(outputs)) b.output(o);
   const model = b.build();
   // Half the files list their nodes shuffled: the topological order then puts constants and

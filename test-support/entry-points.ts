@@ -40,7 +40,7 @@ export function entryExports(path: string): EntryExports {
   const otherStatements: string[] = [];
   for (const st of sf.statements) {
     if (!ts.isExportDeclaration(st) || !st.moduleSpecifier) {
-      otherStatements.push(st.getText(sf).split('\n')[0] as string);
+      otherStatements.push(st.getText(sf).split('\n')[0]!);
       continue;
     }
     const clause = st.exportClause;
@@ -60,7 +60,7 @@ export interface ReachedImport {
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 function isBuiltin(path: string): boolean {
-  return path.startsWith('node:') || BUILTINS.has(path.split('/')[0] as string);
+  return path.startsWith('node:') || BUILTINS.has(path.split('/')[0]!);
 }
 
 /**

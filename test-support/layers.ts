@@ -11,7 +11,7 @@ import ts from 'typescript';
  */
 export const LAYERS: readonly (readonly string[])[] = [
   ['errors', 'version'], // CleaveError and its subclasses; the package version (src/version.ts)
-  ['onnx', 'image'], // file formats: ONNX protobuf and external data; PNG, JPEG, .npy pixels
+  ['onnx', 'image', 'checked'], // file formats: ONNX protobuf and external data; PNG, JPEG, .npy pixels; checked access (src/checked.ts, throws InternalError)
   ['graph'], // graph IR, builder DSL, tensor vocabulary (graph/tensor-meta.ts)
   ['ops'], // one rule per ONNX op: shapes, costs, folding, gradient
   ['analysis', 'data', 'models'], // shapes and costs of a graph; data sets; reference models
@@ -50,14 +50,15 @@ export interface ImportEdge {
 
 /** The layer unit of a path relative to src/ (POSIX separators): its first folder, or the file's name for a file at the top. */
 export function unitOf(pathInSrc: string): string {
-  const first = pathInSrc.split('/')[0] as string;
+  const first = pathInSrc.split('/')[0]!;
   return first.replace(/\.(ts|js)$/, '');
 }
 
-function walk(dir: string, out: string[]): string[] {
+/** The .ts files (not .d.ts) below `dir`, at any depth. */
+export function tsFilesUnder(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, out);
+    if (entry.isDirectory()) tsFilesUnder(path, out);
     else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(path);
   }
   return out;
@@ -66,7 +67,7 @@ function walk(dir: string, out: string[]): string[] {
 /** The package name of a bare specifier ('@scope/pkg/sub' -> '@scope/pkg', 'node:fs' stays). */
 function packageName(specifier: string): string {
   const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
 /**
@@ -76,7 +77,7 @@ function packageName(specifier: string): string {
  */
 export function importsOf(srcDir: string, root: string): ImportEdge[] {
   const edges: ImportEdge[] = [];
-  for (const path of walk(srcDir, [])) {
+  for (const path of tsFilesUnder(srcDir)) {
     const inSrc = relative(srcDir, path).split(sep).join('/');
     const text = readFileSync(path, 'utf8');
     for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
@@ -102,7 +103,7 @@ function layerIndex(layers: readonly (readonly string[])[]): Map<string, number>
 }
 
 function describeLayer(layers: readonly (readonly string[])[], unit: string, index: number): string {
-  return `${unit} (layer ${index + 1}: ${(layers[index] as readonly string[]).join(', ')})`;
+  return `${unit} (layer ${index + 1}: ${layers[index]!.join(', ')})`;
 }
 
 /** Units that have no place in the list. */
@@ -146,14 +147,14 @@ export function folderCycles(edges: readonly ImportEdge[]): string[] {
   const components: string[][] = [];
   const visit = (v: string): void => {
     order.set(v, order.size);
-    low.set(v, order.get(v) as number);
+    low.set(v, order.get(v)!);
     stack.push(v);
     onStack.add(v);
     for (const w of [...(graph.get(v)?.keys() ?? [])].sort()) {
       if (!order.has(w)) {
         visit(w);
-        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, order.get(w) as number));
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, order.get(w)!));
     }
     if (low.get(v) !== order.get(v)) return;
     const component: string[] = [];
@@ -176,8 +177,8 @@ export function folderCycles(edges: readonly ImportEdge[]): string[] {
 /** Imports of a restricted package from a folder not allowed to use it. */
 export function restrictedImports(edges: readonly ImportEdge[], restricted: Readonly<Record<string, readonly string[]>>): string[] {
   return edges
-    .filter((e) => e.bare && Object.hasOwn(restricted, e.to) && !(restricted[e.to] as readonly string[]).includes(e.from))
-    .map((e) => `${e.file}:${e.line} imports '${e.specifier}', which only ${(restricted[e.to] as readonly string[]).join(', ')}/ may import`);
+    .filter((e) => e.bare && Object.hasOwn(restricted, e.to) && !restricted[e.to]!.includes(e.from))
+    .map((e) => `${e.file}:${e.line} imports '${e.specifier}', which only ${restricted[e.to]!.join(', ')}/ may import`);
 }
 
 /** The units present under `srcDir`: its folders and its top-level .ts files. */

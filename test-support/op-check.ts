@@ -59,7 +59,7 @@ export async function checkOp(
   const session = await Session.fromModel(model);
   try {
     const result = await session.run(feeds);
-    const actual = outs.map((o) => result[o] as RunTensor);
+    const actual = outs.map((o) => result[o]!);
     const node = graph.nodes[0];
     const rule = findOp('', opType, options.opset ?? 17);
     if (!node || !rule) throw new Error(`no rule for ${opType}`);

@@ -53,7 +53,7 @@ describe('layers', () => {
     });
     const found = upwardImports(importsOf(dir, dirname(dir)), LAYERS);
     assert.equal(found.length, 1);
-    assert.match(found[0] as string, /^src\/net\/scenario\.ts:1 imports '\.\.\/cli\/format\.js': net \(layer 8: net, protocol\) imports only from lower layers, not from cli \(layer 14: cli\)$/);
+    assert.match(found[0]!, /^src\/net\/scenario\.ts:1 imports '\.\.\/cli\/format\.js': net \(layer 8: net, protocol\) imports only from lower layers, not from cli \(layer 14: cli\)$/);
   });
 
   it('finds a cycle between folders and the sideways imports that make it, type-only and dynamic imports included', () => {
@@ -64,7 +64,7 @@ describe('layers', () => {
     });
     const found = folderCycles(importsOf(dir, dirname(dir)));
     assert.equal(found.length, 1);
-    assert.match(found[0] as string, /^folder cycle among interpret, train: interpret -> train \(src\/interpret\/b\.ts:2 imports '\.\.\/train\/a\.js'\); train -> interpret \(src\/train\/a\.ts:1 imports '\.\.\/interpret\/b\.js'\)$/);
+    assert.match(found[0]!, /^folder cycle among interpret, train: interpret -> train \(src\/interpret\/b\.ts:2 imports '\.\.\/train\/a\.js'\); train -> interpret \(src\/train\/a\.ts:1 imports '\.\.\/interpret\/b\.js'\)$/);
     const sideways = upwardImports(importsOf(dir, dirname(dir)), LAYERS);
     assert.equal(sideways.length, 3);
     assert.match(sideways.join('\n'), /^src\/profile\/c\.ts:1 imports '\.\.\/interpret\/b\.js': profile \(layer 9: train, interpret, profile, compress\) imports only from lower layers, not from interpret \(layer 9: /m);

@@ -103,14 +103,14 @@ function cli(args: readonly string[]): Run {
 /** Medians of the runs, or the first failure. */
 function summary(xs: readonly Run[]): { ms: number; cpuMs: number; peakRssMiB: number } | { error: string } {
   const failed = xs.find((x) => x.error);
-  if (failed) return { error: failed.error as string };
+  if (failed) return { error: failed.error! };
   return { ms: median(xs.map((x) => x.ms)), cpuMs: median(xs.map((x) => x.cpuMs)), peakRssMiB: median(xs.map((x) => x.peakRssMiB)) };
 }
 
 mkdirSync(cache, { recursive: true });
 // Wall times on a shared machine move with its load: the run records it, and CPU times beside.
 const startedAt = new Date().toISOString();
-const loadBefore = loadavg()[0] as number;
+const loadBefore = loadavg()[0]!;
 const results: Record<string, unknown>[] = [];
 const rows: (string | number)[][] = [];
 const ms = (x: number) => (x < 10_000 ? x.toFixed(0) : `${(x / 1000).toFixed(1)} s`);
@@ -161,6 +161,6 @@ for (const c of cases) {
 process.stdout.write(table(['model', 'nodes', 'max tensors', 'file MiB', 'cuts', 'library: analyze + cut ms / CPU ms / peak RSS MiB', 'CLI analyze: ms / CPU ms / MiB', 'CLI cut: ms / CPU ms / MiB'], rows));
 const out = values.out ?? join(root, 'bench/results/analyze-deep.json');
 mkdirSync(join(out, '..'), { recursive: true });
-const loadAverage = { before: loadBefore, after: loadavg()[0] as number };
+const loadAverage = { before: loadBefore, after: loadavg()[0]! };
 process.stdout.write(`${startedAt}, load average ${loadAverage.before.toFixed(1)} before, ${loadAverage.after.toFixed(1)} after\n`);
 writeFileSync(out, `${JSON.stringify({ runs, node: process.version, startedAt, loadAverage, timeoutS: timeoutMs / 1000, results }, null, 2)}\n`);

@@ -45,19 +45,19 @@ export function measure(chain: Chain, c: Configuration, m: SampleMatrix, uplinkM
     let ms = 0;
     let answer: number | undefined;
     for (let k = 1; k <= c.edgeLayers && answer === undefined; k++) {
-      ms += (chain.layers[k - 1] as PopexLayer).edgeMs;
+      ms += chain.layers[k - 1]!.edgeMs;
       const j = exitAfter.get(k);
       const tau = j === undefined ? null : c.thresholds[j];
       if (j === undefined || tau === null || tau === undefined) continue;
-      ms += chain.exitMs[j] as number;
-      if ((m.confidence[i * m.exits + j] as number) >= tau) answer = m.correct[i * m.exits + j] as number;
+      ms += chain.exitMs[j]!;
+      if (m.confidence[i * m.exits + j]! >= tau) answer = m.correct[i * m.exits + j]!;
     }
     if (answer === undefined) {
-      answer = m.mainCorrect[i] as number;
+      answer = m.mainCorrect[i]!;
       if (c.edgeLayers < n) {
         uploaded++;
-        ms += transmitMs(c.edgeLayers === 0 ? chain.inputBytes : (chain.layers[c.edgeLayers - 1] as PopexLayer).outputBytes, uplinkMbps);
-        for (let k = c.edgeLayers + 1; k <= n; k++) ms += (chain.layers[k - 1] as PopexLayer).cloudMs;
+        ms += transmitMs(c.edgeLayers === 0 ? chain.inputBytes : chain.layers[c.edgeLayers - 1]!.outputBytes, uplinkMbps);
+        for (let k = c.edgeLayers + 1; k <= n; k++) ms += chain.layers[k - 1]!.cloudMs;
       }
     }
     total += ms;
@@ -76,12 +76,12 @@ export interface Choice {
 }
 
 function cutName(chain: Chain, s: number): string {
-  return s === 0 ? 'input' : s === chain.layers.length ? 'output' : (chain.layers[s - 1] as PopexLayer).name;
+  return s === 0 ? 'input' : s === chain.layers.length ? 'output' : chain.layers[s - 1]!.name;
 }
 
 function choice(chain: Chain, configuration: Configuration, expectedMs: number, plan: SampleMatrix): Choice {
   const o = policyOutcome(plan, configuration.thresholds);
-  const exits = configuration.thresholds.flatMap((t, j) => (t === null ? [] : [`${(chain.layers[(chain.exitAt[j] as number) - 1] as PopexLayer).name}@${t}`]));
+  const exits = configuration.thresholds.flatMap((t, j) => (t === null ? [] : [`${chain.layers[chain.exitAt[j]! - 1]!.name}@${t}`]));
   const uploaded = configuration.edgeLayers === chain.layers.length ? 0 : o.mainAnswered / plan.samples;
   return { configuration, cut: cutName(chain, configuration.edgeLayers), expected: { ms: expectedMs, accuracy: o.accuracy, uploaded }, exits };
 }
@@ -92,14 +92,14 @@ const off = (chain: Chain) => chain.exitAt.map(() => null);
 function popex(chain: Chain, uplinkMbps: number, p: readonly (number | null)[]) {
   return solvePopex({
     inputBytes: chain.inputBytes, uplinkMbps, layers: chain.layers,
-    exits: p.flatMap((q, j) => (q === null ? [] : [{ after: (chain.layers[(chain.exitAt[j] as number) - 1] as PopexLayer).name, edgeMs: chain.exitMs[j] as number, exitProbability: q }])),
+    exits: p.flatMap((q, j) => (q === null ? [] : [{ after: chain.layers[chain.exitAt[j]! - 1]!.name, edgeMs: chain.exitMs[j]!, exitProbability: q }])),
   });
 }
 
 /** Edge only, cloud only and the best cut without exits (POPEX with no exits). */
 export function withoutExits(chain: Chain, uplinkMbps: number, plan: SampleMatrix): { edgeOnly: Choice; cloudOnly: Choice; bestCut: Choice } {
   const s = popex(chain, uplinkMbps, off(chain));
-  const at = (k: number) => choice(chain, { edgeLayers: k, thresholds: off(chain) }, s.cuts[k]?.expectedMs as number, plan);
+  const at = (k: number) => choice(chain, { edgeLayers: k, thresholds: off(chain) }, s.cuts[k]!.expectedMs, plan);
   return { edgeOnly: at(chain.layers.length), cloudOnly: at(0), bestCut: at(s.edgeLayers) };
 }
 
@@ -110,7 +110,7 @@ export function withoutExits(chain: Chain, uplinkMbps: number, plan: SampleMatri
 export function popexChoice(chain: Chain, uplinkMbps: number, plan: SampleMatrix, pTar: number): Choice {
   const all = chain.exitAt.map(() => pTar);
   const o = policyOutcome(plan, all);
-  const p = o.reached.map((r, j) => (r ? (o.left[j] as number) / r : 0));
+  const p = o.reached.map((r, j) => (r ? o.left[j]! / r : 0));
   const s = popex(chain, uplinkMbps, p);
   const thresholds = chain.exitAt.map((k) => (k <= s.edgeLayers ? pTar : null));
   return choice(chain, { edgeLayers: s.edgeLayers, thresholds }, s.expectedMs, plan);
@@ -120,11 +120,11 @@ export function popexChoice(chain: Chain, uplinkMbps: number, plan: SampleMatrix
 export function jointChoice(chain: Chain, uplinkMbps: number, plan: SampleMatrix, taus: readonly number[], minAccuracy: number): Choice | null {
   const result = planExits({
     inputBytes: chain.inputBytes, uplinkMbps: [uplinkMbps], layers: chain.layers,
-    exits: chain.exitAt.map((k, j) => ({ after: (chain.layers[k - 1] as PopexLayer).name, edgeMs: chain.exitMs[j] as number })),
+    exits: chain.exitAt.map((k, j) => ({ after: chain.layers[k - 1]!.name, edgeMs: chain.exitMs[j]! })),
     thresholds: taus, samples: samplesJson(plan), objective: { minAccuracy },
   });
   const best = result.decisions[0]?.best;
   if (!best) return null;
-  const thresholds = chain.exitAt.map((k) => best.exits.find((e) => e.after === (chain.layers[k - 1] as PopexLayer).name)?.threshold ?? null);
+  const thresholds = chain.exitAt.map((k) => best.exits.find((e) => e.after === chain.layers[k - 1]!.name)?.threshold ?? null);
   return choice(chain, { edgeLayers: best.edgeLayers, thresholds }, best.expectedMs, plan);
 }

@@ -89,7 +89,7 @@ const CONDITIONS: readonly Distortion[] = [
   { kind: 'clean' }, { kind: 'noise', strength: 0.1 }, { kind: 'noise', strength: 0.2 }, { kind: 'blur', strength: 0.8 }, { kind: 'blur', strength: 1.2 },
 ];
 const started = performance.now();
-const load0 = loadavg()[0] as number;
+const load0 = loadavg()[0]!;
 const log = (s: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${s}\n`);
 
 // 1. The model with exits, trained on the frozen backbone (cached by its settings).
@@ -146,7 +146,7 @@ const chainAt = (variant: Variant, gamma: number): Chain => {
   return {
     inputBytes: layers.inputBytes,
     layers: layers.layers.map((l) => ({ ...l, edgeMs: l.edgeMs * edge, cloudMs: l.edgeMs * cloud })),
-    exitAt: layers.exits.map((e) => position.get(e.after) as number),
+    exitAt: layers.exits.map((e) => position.get(e.after)!),
     exitMs: layers.exits.map((e) => e.edgeMs * edge),
   };
 };
@@ -157,7 +157,7 @@ const scaled = (set: LogitSet, t: number): LogitSet => ({ ...set, logits: Float3
 interface Matrices { readonly raw: SampleMatrix; readonly calibrated: SampleMatrix }
 async function matrices(data: typeof planHalf, d: Distortion): Promise<Matrices> {
   const l = await exitLogits(trained, data, { distortion: d, seed: 1 });
-  return { raw: sampleMatrix(l.exits, l.main, 'max-softmax'), calibrated: sampleMatrix(l.exits.map((s, j) => scaled(s, temperatures[j] as number)), l.main, 'max-softmax') };
+  return { raw: sampleMatrix(l.exits, l.main, 'max-softmax'), calibrated: sampleMatrix(l.exits.map((s, j) => scaled(s, temperatures[j]!)), l.main, 'max-softmax') };
 }
 const byCondition = new Map<string, { plan: Matrices; evaluation: Matrices }>();
 for (const d of CONDITIONS) {
@@ -167,7 +167,7 @@ for (const d of CONDITIONS) {
 
 const meanColumns = (m: SampleMatrix) => Array.from({ length: m.exits }, (_, j) => {
   let s = 0;
-  for (let i = 0; i < m.samples; i++) s += m.confidence[i * m.exits + j] as number;
+  for (let i = 0; i < m.samples; i++) s += m.confidence[i * m.exits + j]!;
   return s / m.samples;
 });
 
@@ -190,7 +190,7 @@ function strategies(chain: Chain, rate: number, plan: Matrices, evaluation: Matr
   }
   return rows;
 }
-const clean = byCondition.get('clean') as { plan: Matrices; evaluation: Matrices };
+const clean = byCondition.get('clean')!;
 const grid: { variant: Variant; uplinkMbps: number; gamma: number; condition: string; planOn: string; rows: Row[] }[] = [];
 for (const variant of VARIANTS) {
   for (const gamma of GAMMAS) {

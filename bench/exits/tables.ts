@@ -34,7 +34,7 @@ function render(style: Style, head: readonly string[], rows: readonly (readonly 
     return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
   }
   const width = head.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] ?? '').length)));
-  const line = (r: readonly string[]) => r.map((c, k) => c.padEnd(width[k] as number)).join('  ').trimEnd();
+  const line = (r: readonly string[]) => r.map((c, k) => c.padEnd(width[k]!)).join('  ').trimEnd();
   return [line(head), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 

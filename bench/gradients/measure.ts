@@ -74,7 +74,7 @@ async function time(model: ModelProto, feeds: Record<string, RunTensor>): Promis
   }
   await session.release();
   ms.sort((a, b) => a - b);
-  return { medianMs: ms[Math.floor(ms.length / 2)] as number, nodes: model.graph.node.length };
+  return { medianMs: ms[Math.floor(ms.length / 2)]!, nodes: model.graph.node.length };
 }
 
 /** A ResNet layer's conv (64 -> 64, 3x3, pad 1, 56x56) with dY as an input: gradient formulations. */

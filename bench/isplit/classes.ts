@@ -38,10 +38,10 @@ for (const key of ['lenet', 'vgg']) {
     const retrained = run.retrained.filter((r) => scan.layers.some((l) => l.tensor === r.cut && (!spatialOnly || l.spatial.some((d) => d > 1))));
     const perClass = Array.from({ length: scan.classes }, (_, c) => {
       const rk = rankCuts(scan, [c], { spatialOnly });
-      const s = retrained.map((r) => rk.cuts.find((x) => x.tensor === r.cut)?.score as number);
-      const a = retrained.map((r) => r.perClassAccuracy[c] as number);
-      const bestS = retrained[s.indexOf(Math.max(...s))]?.cut as string;
-      const bestA = retrained[a.indexOf(Math.max(...a))]?.cut as string;
+      const s = retrained.map((r) => rk.cuts.find((x) => x.tensor === r.cut)?.score!);
+      const a = retrained.map((r) => r.perClassAccuracy[c]!);
+      const bestS = retrained[s.indexOf(Math.max(...s))]!.cut;
+      const bestA = retrained[a.indexOf(Math.max(...a))]!.cut;
       return { class: c, name: scan.classNames[c], images: rk.images, recommended: rk.recommended, candidates: rk.candidates, bestRetrainedByScore: bestS, bestRetrainedByAccuracy: bestA, spearman: spearman(s, a), accuracyAt: Object.fromEntries(retrained.map((r) => [r.cut, r.perClassAccuracy[c]])) };
     });
     // Pairs of classes whose recommended (retrained) cuts differ: does each class keep more accuracy at its own cut?
@@ -49,7 +49,7 @@ for (const key of ['lenet', 'vgg']) {
     for (const p of perClass) {
       for (const q of perClass) {
         if (q.class <= p.class || p.bestRetrainedByScore === q.bestRetrainedByScore) continue;
-        const own = (x: typeof p, cut: string) => x.accuracyAt[cut] as number;
+        const own = (x: typeof p, cut: string) => x.accuracyAt[cut]!;
         pairs.push({
           classes: [p.class, q.class], cuts: [p.bestRetrainedByScore, q.bestRetrainedByScore],
           agrees: own(p, p.bestRetrainedByScore) >= own(p, q.bestRetrainedByScore) && own(q, q.bestRetrainedByScore) >= own(q, p.bestRetrainedByScore),
@@ -58,8 +58,8 @@ for (const key of ['lenet', 'vgg']) {
     }
     const overall = rankCuts(scan, undefined, { spatialOnly });
     const acc = retrained.map((r) => r.accuracy);
-    const rhoScore = spearman(retrained.map((r) => overall.cuts.find((x) => x.tensor === r.cut)?.score as number), acc);
-    const rhoBaseline = spearman(retrained.map((r) => -(scan.layers.find((l) => l.tensor === r.cut)?.bytes as number)), acc);
+    const rhoScore = spearman(retrained.map((r) => overall.cuts.find((x) => x.tensor === r.cut)?.score!), acc);
+    const rhoBaseline = spearman(retrained.map((r) => -scan.layers.find((l) => l.tensor === r.cut)?.bytes!), acc);
     const rhos = perClass.map((p) => p.spearman).filter(Number.isFinite);
     const meanRho = rhos.reduce((a, b) => a + b, 0) / Math.max(1, rhos.length);
     out.push({ model: run.model, data: run.data, spatialOnly, spearmanScoreAccuracy: rhoScore, spearmanBaselineAccuracy: rhoBaseline, recommended: overall.recommended, candidates: overall.candidates, images: scan.counts.reduce((a, b) => a + b, 0), perClass, differingPairs: pairs.length, pairsWhereAccuracyAgrees: pairs.filter((x) => x.agrees).length, pairs, meanPerClassSpearman: meanRho });

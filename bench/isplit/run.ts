@@ -112,7 +112,7 @@ async function benchModel(s: Setup): Promise<Record<string, unknown>> {
     process.stderr.write(`  ${cut.tensor.padEnd(14)} bytes ${String(cut.bytes).padStart(6)} -> ${String(r.bottleneck.codeBytes).padStart(5)}  S ${cut.score.toExponential(3)}  acc ${pct(r.accuracy)}  ${r.seconds.toFixed(0)} s\n`);
   }
   const acc = rows.map((r) => r.accuracy as number);
-  const sub = (rk: IsplitRanking) => chosen.map((c) => rk.cuts.find((x) => x.tensor === c.tensor)?.score as number);
+  const sub = (rk: IsplitRanking) => chosen.map((c) => rk.cuts.find((x) => x.tensor === c.tensor)?.score!);
   const rhoScore = spearman(sub(all), acc);
   const rhoBytes = spearman(chosen.map((c) => -c.bytes), acc);
   const rhoBytesRaw = spearman(chosen.map((c) => c.bytes), acc);
@@ -120,7 +120,7 @@ async function benchModel(s: Setup): Promise<Record<string, unknown>> {
   // Per class: the best cut by S for that class among the retrained cuts, and by that class's accuracy.
   const classes = perClass.map((rk, c) => {
     const scores = sub(rk);
-    const accs = rows.map((r) => (r.perClassAccuracy as number[])[c] as number);
+    const accs = rows.map((r) => (r.perClassAccuracy as number[])[c]!);
     const bestS = chosen[scores.indexOf(Math.max(...scores))]?.tensor;
     const bestA = chosen[accs.indexOf(Math.max(...accs))]?.tensor;
     return { class: c, name: scan.classNames[c], images: rk.images, recommended: rk.recommended, candidates: rk.candidates, bestRetrainedByScore: bestS, bestByAccuracy: bestA, spearman: spearman(scores, accs) };

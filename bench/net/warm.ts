@@ -229,11 +229,11 @@ async function main(): Promise<void> {
       load, realTime: realTimeAvailable(), count, shortGapMs: shortGap, longGapMs: longGap, medianAbsError: summary(rows), rows,
     }, null, 2)}\n`);
   };
-  const gapOf = (m: Mode): number => (m.gap === 'short' ? (shortGap as number) : (longGap as number));
+  const gapOf = (m: Mode): number => (m.gap === 'short' ? shortGap! : longGap!);
   for (const cc of ccs) {
     for (const name of cases) {
       const cells = rates.flatMap((rateBps) => rtts.flatMap((rttMs) => modes(cc).map((m) => ({ rateBps, rttMs, m }))))
-        .filter((c) => (cutBytes[name] * 8) / c.rateBps <= (maxFrameS as number))
+        .filter((c) => (cutBytes[name] * 8) / c.rateBps <= maxFrameS!)
         .filter((c) => !measured.has(cellKey({ case: name, congestionControl: cc, rateBps: c.rateBps, rttMs: c.rttMs, connection: c.m.connection, gapMs: gapOf(c.m), slowStartAfterIdle: c.m.slowStartAfterIdle })));
       if (cells.length === 0) continue;
       const rig = await SplitRig.create(name, cc);
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
         for (const { rateBps, rttMs, m } of cells) {
           const point: GridPoint = { rateBps, rttMs, lossPct: 0 };
           const load = loadavg()[0] ?? 0;
-          const r = await rig.measure(point, { connection: m.connection, count: count as number, gapMs: gapOf(m), slowStartAfterIdle: m.slowStartAfterIdle, maxRuns: 8 });
+          const r = await rig.measure(point, { connection: m.connection, count: count!, gapMs: gapOf(m), slowStartAfterIdle: m.slowStartAfterIdle, maxRuns: 8 });
           rows.push({ ...r, load1: load });
           cellLoads.push(load);
           process.stderr.write(`${((Date.now() - started) / 60_000).toFixed(1)} min, load ${load.toFixed(1)}: ${name} ${rateBps / 1e6} Mbit/s ${rttMs} ms ${cc} ${kind(r)}: measured ${r.measuredMs.toFixed(1)} ms, analytic ${r.analyticMs.toFixed(1)} (${pct(r.analyticError)}), simulated ${r.simulatedMs.toFixed(1)} (${pct(r.simulatedError)}), starved ${r.starvedFrames}\n`);

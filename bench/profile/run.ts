@@ -49,7 +49,7 @@ const rows: Record<string, unknown>[] = [];
 for (const m of MODELS) {
   const analysis = analyze(graphFromModel(buildModel(m.name, { inputSize: m.inputSize })));
   for (const threads of [1, 2]) {
-    const load = loadavg()[0] as number;
+    const load = loadavg()[0]!;
     const p = await profileModel(analysis, { warmup: 5, repeats, threads, measureCuts: 3 });
     const d = measuredDevice(analysis, p, machine, { name: 'bench', copyBandwidthGBps: copy });
     const cal = d.calibration ?? 1;

@@ -57,11 +57,11 @@ const grid = [0.6, 0.8, 0.9, 0.95, 0.97, 0.99].slice(0, Number(values.thresholds
 const analysis = analyze(graphFromModel(readModel(modelPath)), { batch: 1 });
 const cuts = cutCandidates(analysis);
 // Three exits on the pooled maps of the first, middle and last thirds of the single-tensor cuts.
-const maps = analysis.cutPoints.filter((c) => c.tensors.length === 1 && (analysis.inference.tensors.get(c.tensors[0] as string)?.shape.length ?? 0) === 4);
+const maps = analysis.cutPoints.filter((c) => c.tensors.length === 1 && (analysis.inference.tensors.get(c.tensors[0]!)?.shape.length ?? 0) === 4);
 const picks = [maps[Math.floor(maps.length / 4)], maps[Math.floor(maps.length / 2)], maps[Math.floor((3 * maps.length) / 4)]].filter((c) => c !== undefined);
 const branches = picks.map((c, j) => {
-  const [, ch, h, w] = analysis.inference.tensors.get(c.tensors[0] as string)?.shape ?? [];
-  return gapGemmBranch(`exit_${j}_logits`, c.tensors[0] as string, ch ?? 1, h ?? 1, w ?? 1);
+  const [, ch, h, w] = analysis.inference.tensors.get(c.tensors[0]!)?.shape ?? [];
+  return gapGemmBranch(`exit_${j}_logits`, c.tensors[0]!, ch ?? 1, h ?? 1, w ?? 1);
 });
 const exits = exitOptions(syntheticExitStatistics(branches, 1000), grid);
 const variants = [DENSE, { label: 'half-structured', density: 0.5, structured: true, accuracyDelta: -0.002 }, { label: 'quarter-structured', density: 0.25, structured: true, accuracyDelta: -0.008 }];
@@ -85,7 +85,7 @@ const count = samples[0]?.count ?? 0;
 const result = {
   model: modelPath.startsWith(root) ? modelPath.slice(root.length + 1) : modelPath,
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadAverage1m: loadavg()[0] },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadAverage1m: loadavg()[0] ?? 0 },
   sizes: { cuts: cuts.length, codecs: DEFAULT_CODECS.length, exitConfigurations: exits.length, sparsityVariants: variants.length, devices: devices.length, networks: networks.length },
   configurations: count,
   runs,

@@ -23,7 +23,7 @@ const server = createServer((socket) => {
   socket.setNoDelay(true);
   onFloatMessages(socket, cutBytes, (cut) => {
     void session.run({ cut: new ort.Tensor('float32', cut, [...CUT_SHAPE]) }).then((out) => {
-      const y = (out.logits as ort.Tensor).data as Float32Array;
+      const y = out.logits!.data as Float32Array;
       socket.write(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
     });
   });

@@ -58,7 +58,7 @@ export async function startBareSplit(width: number): Promise<BareSplit> {
   return {
     run: async (x) => {
       const out = await head.run({ x: new ort.Tensor('float32', x, [...INPUT_SHAPE]) });
-      const cut = (out.cut as ort.Tensor).data as Float32Array;
+      const cut = out.cut!.data as Float32Array;
       const reply = new Promise<Float32Array>((resolve) => { waiting = resolve; });
       socket.write(Buffer.from(cut.buffer, cut.byteOffset, cut.byteLength));
       return reply;

@@ -62,7 +62,7 @@ export async function startFloor(headMs: number, tailMs: number, cutBytes: numbe
       child.stdin?.write('\n');
       const [one, split] = (await reply).split(' ').map(Number);
       if (!(Number.isFinite(one) && Number.isFinite(split))) throw new Error('floor printed something that is not two times');
-      return { oneProcessMs: one as number, splitMs: split as number };
+      return { oneProcessMs: one!, splitMs: split! };
     },
     close: () => {
       child.stdin?.end();

@@ -33,7 +33,7 @@ const dataset = values.dataset;
 
 let modelPath = values.model;
 if (!modelPath && existsSync(join(root, 'models'))) {
-  const files = readdirSync(join(root, 'models')).filter((f) => f.endsWith('.onnx') && f.includes(dataset.split('-')[0] as string)).sort();
+  const files = readdirSync(join(root, 'models')).filter((f) => f.endsWith('.onnx') && f.includes(dataset.split('-')[0]!)).sort();
   if (files[0]) modelPath = join(root, 'models', files[0]);
 }
 const model: ModelProto = modelPath ? readModel(modelPath) : buildModel('small-cnn', { seed: 1 });

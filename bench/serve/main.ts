@@ -88,10 +88,11 @@ type Stats = { mean: number; min: number; p10: number; p50: number; p99: number 
 function stats(xs: number[]): Stats {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => nearestRank(s, p);
-  return { mean: s.reduce((a, b) => a + b, 0) / s.length, min: s[0] as number, p10: q(0.1), p50: q(0.5), p99: q(0.99) };
+  return { mean: s.reduce((a, b) => a + b, 0) / s.length, min: s[0]!, p10: q(0.1), p50: q(0.5), p99: q(0.99) };
 }
 
-const input = (i: number): Record<string, EdgeTensor> => ({
+/** The bench's input: one tensor `x` (typed as such, so its data needs no lookup that could miss). */
+const input = (i: number): { x: EdgeTensor } => ({
   x: { dtype: 'float32', dims: INPUT_SHAPE, data: Float32Array.from({ length: INPUT_SHAPE.reduce((a, b) => a * b, 1) }, (_, k) => ((k * 13 + i * 101) % 256) / 255) },
 });
 
@@ -144,7 +145,7 @@ async function batch1(width: number): Promise<Batch1> {
     const client = edge(url);
     const inClient = edge(inproc.url);
     const streamClient = edge(streamUrl);
-    const inStreamClient = edge(inproc.streamUrl as string);
+    const inStreamClient = edge(inproc.streamUrl!);
     const serverAnswer = async (c: EdgeClient, x: Record<string, EdgeTensor>): Promise<Prediction> => {
       const p = await c.predict(x);
       if (p.origin !== 'server') throw new Error(`request answered by ${p.origin}: ${p.fallbackReason}`);
@@ -158,7 +159,7 @@ async function batch1(width: number): Promise<Batch1> {
       let t0 = performance.now();
       const fullY = (await full.run(x)).logits?.data as Float32Array;
       warmFull.push(performance.now() - t0);
-      const cut = (await head.run(x)).cut as EdgeTensor;
+      const cut = (await head.run(x)).cut!;
       t0 = performance.now();
       await tail.run({ cut });
       warmTail.push(performance.now() - t0);
@@ -166,7 +167,7 @@ async function batch1(width: number): Promise<Batch1> {
       requestBytes = (await serverAnswer(streamClient, x)).bytesSent;
       // The references must compute what the whole model does, or they would be no references.
       const reproduces = (y: Float32Array, what: string) => {
-        if (y.some((v, k) => Math.abs(v - (fullY[k] as number)) > 1e-4)) throw new Error(`${what} does not reproduce the whole model`);
+        if (y.some((v, k) => Math.abs(v - fullY[k]!) > 1e-4)) throw new Error(`${what} does not reproduce the whole model`);
       };
       reproduces(await bare.run(x.x.data as Float32Array), 'the bare split');
       reproduces(rawReplyLogits(await raw.run(x.x.data as Float32Array)), 'the raw stream client');
@@ -206,7 +207,7 @@ async function batch1(width: number): Promise<Batch1> {
       const steps: (() => Promise<unknown>)[] = [
         () => timed(direct, () => full.run(x)),
         async () => {
-          const cut = (await head.run(x)).cut as EdgeTensor;
+          const cut = (await head.run(x)).cut!;
           await timed(tailOnly, () => tail.run({ cut }));
         },
         async () => split.push((await serverAnswer(client, x)).timing.totalMs),
@@ -287,7 +288,7 @@ for (const w of WIDTHS) b1.push(await batch1(w));
 
 // autocannon: the width-1 tail endpoint with a pre-encoded binary body.
 const head = await loadRunner(encodeModel(benchNet('head')), { threads: THREADS });
-const cut = (await head.run(input(1))).cut as EdgeTensor;
+const cut = (await head.run(input(1))).cut!;
 await head.release();
 const enc = await encodeTensor({ dims: cut.dims, data: cut.data as Float32Array }, { name: 'fp32' });
 const body = encodeInferRequest({ inputs: [{ name: 'cut', datatype: enc.datatype, shape: enc.shape, data: fromBinary(enc.datatype, enc.shape, enc.bytes, 'cut') }], parameters: { binary_data_output: true } });

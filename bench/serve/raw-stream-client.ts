@@ -45,7 +45,7 @@ export async function startRawStreamClient(streamUrl: string, model: string, wid
   return {
     run: async (x) => {
       const out = await head.run({ x: new ort.Tensor('float32', x, [...INPUT_SHAPE]) });
-      const cut = (out.cut as ort.Tensor).data as Float32Array;
+      const cut = out.cut!.data as Float32Array;
       const reply = new Promise<ReplyFrame>((resolve) => { waiting = resolve; });
       socket.cork();
       socket.write(prefix);

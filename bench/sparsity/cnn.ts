@@ -40,7 +40,7 @@ import { sparsify } from '../../src/sparsity/sparsify.js';
 import { fit } from '../../src/train/fit.js';
 import type { OptimizerSpec } from '../../src/train/optimizers.js';
 import {
-  accuracies, deviceLatencyMs, fileBytes, load1m, machine, machineLine, parseDensities, positiveInt, sparseAnalysis, subModel, type Timing, timeModels, writeResult,
+  accuracies, deviceLatencyMs, fileBytes, load1m, machine, machineLine, parseDensities, positiveInt, sparseAnalysis, subModel, timeModels, writeResult,
 } from './shared.js';
 
 const USAGE = `Usage: node build/bench/sparsity/cnn.js [options]
@@ -190,16 +190,16 @@ for (const r of runs) {
   const edge = subModel(r.model, [cut, ...r.exitOutputs]);
   heads[r.config.name] = head;
   edges[r.config.name] = edge;
-  const acc = await accuracies(r.model, test, [graphFromModel(r.model).outputs[0]?.name as string, ...r.exitOutputs], 'input', 500, threads);
+  const acc = await accuracies(r.model, test, [graphFromModel(r.model).outputs[0]!.name, ...r.exitOutputs], 'input', 500, threads);
   rows.push({ name: r.config.name, form: r.config.form, density: r.config.density, accuracy: acc, head: part(head, r.config.form), edge: part(edge, r.config.form), run: r });
 }
-const feeds = randomFeeds(graphFromModel(heads.dense as ModelProto), sparseAnalysis(heads.dense as ModelProto, 1).inference, seed);
+const feeds = randomFeeds(graphFromModel(heads.dense!), sparseAnalysis(heads.dense!, 1).inference, seed);
 const timingLoad = load1m();
 const headTimes = await timeModels(heads, feeds, { repeats, threads: 1 });
 const edgeTimes = exitsAt.length ? await timeModels(edges, feeds, { repeats, threads: 1 }) : headTimes;
 
 const main = 'logits';
-const base = rows[0] as Row;
+const base = rows[0]!;
 const pct = (x: number | undefined) => (x === undefined ? '' : `${(100 * x).toFixed(2)}%`);
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 console.log(`\nFashion-MNIST test set (${test.count} images); latency: batch 1, 1 ORT thread, median of ${repeats} rounds, load ${timingLoad.toFixed(1)}; energy on ${device.name} (${device.busyW} W busy)`);
@@ -208,7 +208,7 @@ console.log(table(
   rows.map((r) => [
     r.name, pct(r.accuracy[main]), (100 * ((r.accuracy[main] ?? 0) - (base.accuracy[main] ?? 0))).toFixed(2), ...r.run.exitOutputs.map((o) => pct(r.accuracy[o])),
     (r.head.bytes / 1024).toFixed(1), (r.edge.bytes / 1024).toFixed(1), ratio(base.edge.bytes, r.edge.bytes), (r.edge.flops / 1e6).toFixed(2), ratio(base.edge.flops, r.edge.flops),
-    (headTimes[r.name] as Timing).medianMs.toFixed(3), (edgeTimes[r.name] as Timing).medianMs.toFixed(3), ratio((edgeTimes.dense as Timing).medianMs, (edgeTimes[r.name] as Timing).medianMs),
+    headTimes[r.name]!.medianMs.toFixed(3), edgeTimes[r.name]!.medianMs.toFixed(3), ratio(edgeTimes.dense!.medianMs, edgeTimes[r.name]!.medianMs),
     r.edge.energyMj.toFixed(3), r.edge.energyAsRunMj.toFixed(3),
   ]),
 ));

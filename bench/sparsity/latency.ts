@@ -26,7 +26,7 @@ import { CleaveError } from '../../src/errors.js';
 import { valueInfo } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { smallVgg } from '../../src/models/small-vgg.js';
-import type { ModelProto, NodeProto, TensorProto } from '../../src/onnx/types.js';
+import type { ModelProto, TensorProto } from '../../src/onnx/types.js';
 import { randomFeeds } from '../../src/runtime/random-feeds.js';
 import { densify } from '../../src/sparsity/densify.js';
 import { formatDensity } from '../../src/sparsity/degrees.js';
@@ -71,10 +71,10 @@ type Form = 'dense' | 'masked-dense' | 'compact' | 'structured' | 'gather' | 'gr
 /** A model of one layer of `model`: its input at the analysed shape, the node, its weights. */
 function layerModel(model: ModelProto, analysis: Analysis, name: string): ModelProto {
   const graph = analysis.dataflow.graph;
-  const node = graph.nodes[graph.nodeNames.indexOf(name)] as NodeProto;
+  const node = graph.nodes[graph.nodeNames.indexOf(name)]!;
   const shape = (t: string) => analysis.inference.tensors.get(t)?.shape ?? [];
-  const x = node.input[0] as string;
-  const y = node.output[0] as string;
+  const x = node.input[0]!;
+  const y = node.output[0]!;
   const inits = node.input.slice(1).map((t) => graph.initializers.get(t)).filter((t): t is TensorProto => t !== undefined);
   return {
     irVersion: model.irVersion, opsetImport: model.opsetImport, producerName: 'cleave-bench', producerVersion: '0',
@@ -87,8 +87,8 @@ function layerModel(model: ModelProto, analysis: Analysis, name: string): ModelP
  * function, but the same work as a layer whose permutation was folded into the one before.
  */
 function withoutGathers(model: ModelProto): ModelProto {
-  const gone = new Map(model.graph.node.filter((n) => n.opType === 'Gather' && n.name.endsWith('/permute')).map((n) => [n.output[0] as string, n.input[0] as string]));
-  const node = model.graph.node.filter((n) => !gone.has(n.output[0] as string)).map((n) => ({ ...n, input: n.input.map((t) => gone.get(t) ?? t) }));
+  const gone = new Map(model.graph.node.filter((n) => n.opType === 'Gather' && n.name.endsWith('/permute')).map((n) => [n.output[0]!, n.input[0]!]));
+  const node = model.graph.node.filter((n) => !gone.has(n.output[0]!)).map((n) => ({ ...n, input: n.input.map((t) => gone.get(t) ?? t) }));
   return { ...model, graph: { ...model.graph, node } };
 }
 
@@ -168,7 +168,7 @@ for (const density of DENSITIES) {
 
 const dense = new Map(rows.filter((r) => r.form === 'dense').map((r) => [`${r.scope}@${r.density}`, r]));
 const show = (r: Row) => {
-  const d = dense.get(`${r.scope}@${r.density}`) as Row;
+  const d = dense.get(`${r.scope}@${r.density}`)!;
   return [r.scope, formatDensity(r.density), r.form, (r.bytes / 1024).toFixed(1), r.sparseInitializerBytes === undefined ? '' : (r.sparseInitializerBytes / 1024).toFixed(1),
     r.mflops.toFixed(2), r.medianMs.toFixed(3), r.p10Ms.toFixed(3), (d.medianMs / r.medianMs).toFixed(2), ((r.mflops * 1e6) / (r.medianMs * 1e6)).toFixed(1), r.loadAvg1m.toFixed(1)];
 };

@@ -107,7 +107,7 @@ for (const c of configs) runs.push(await trained(c));
 /** Gemm weights that are nonzero after training, read from the masked dense form. */
 function nonzeroWeights(model: ModelProto): number {
   const masked = densify(model);
-  const weights = new Set(masked.graph.node.filter((n) => n.opType === 'Gemm').map((n) => n.input[1] as string));
+  const weights = new Set(masked.graph.node.filter((n) => n.opType === 'Gemm').map((n) => n.input[1]!));
   let count = 0;
   for (const t of masked.graph.initializer) {
     if (!weights.has(t.name)) continue;
@@ -118,8 +118,8 @@ function nonzeroWeights(model: ModelProto): number {
 }
 
 const deyIndex = configs.findIndex((c) => c.name === 'dey');
-const timed: Record<string, ModelProto> = Object.fromEntries(configs.map((c, i) => [c.name, (runs[i] as Trained).model]));
-timed['dey masked-dense'] = densify((runs[deyIndex] as Trained).model);
+const timed: Record<string, ModelProto> = Object.fromEntries(configs.map((c, i) => [c.name, runs[i]!.model]));
+timed['dey masked-dense'] = densify(runs[deyIndex]!.model);
 const latency: Record<number, { loadAvg1m: number; times: Record<string, Timing> }> = {};
 for (const batch of LATENCY_BATCHES) {
   const graph = graphFromModel(dense);
@@ -129,7 +129,7 @@ for (const batch of LATENCY_BATCHES) {
 
 const denseWeights = (configs[1]?.layers ?? []).reduce((s, l) => s + l.weights, 0);
 const rows = configs.map((c, i) => {
-  const run = runs[i] as Trained;
+  const run = runs[i]!;
   const last = run.history[run.history.length - 1];
   return {
     name: c.name,
@@ -155,7 +155,7 @@ const rows = configs.map((c, i) => {
 });
 const maskedDense = { bytes: fileBytes(timed['dey masked-dense'] as ModelProto), latencyBatch1: latency[1]?.times['dey masked-dense'], latencyBatch256: latency[BATCH]?.times['dey masked-dense'] };
 
-const base = rows[0] as (typeof rows)[number];
+const base = rows[0]!;
 /** Ordered from dense to sparsest: the first model more than 1 point below dense, and the sparsest within 1 point. */
 const bySize = [...rows].sort((a, b) => b.weights - a.weights);
 const drop = (r: (typeof rows)[number]) => 100 * (base.testAccuracy - r.testAccuracy);

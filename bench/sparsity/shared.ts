@@ -27,7 +27,7 @@ export const ROOT = resolve(here, '../../..');
 
 /** The 1-minute load average now: other processes on this shared machine stretch timings. */
 export function load1m(): number {
-  return Math.round((loadavg()[0] as number) * 100) / 100;
+  return Math.round(loadavg()[0]! * 100) / 100;
 }
 
 /** The analysis of a model with sparse layers counted from their nonzeros. */
@@ -60,8 +60,8 @@ export async function timeModels<K extends string>(
     for (let round = -(options.warmup ?? Math.min(20, options.repeats)); round < options.repeats; round++) {
       for (let i = 0; i < keys.length; i++) {
         const t0 = performance.now();
-        await (sessions[i] as Session).run(feeds);
-        if (round >= 0) (samples[i] as number[]).push(performance.now() - t0);
+        await sessions[i]!.run(feeds);
+        if (round >= 0) samples[i]!.push(performance.now() - t0);
       }
     }
   } finally {
@@ -69,7 +69,7 @@ export async function timeModels<K extends string>(
   }
   const out = {} as Record<K, Timing>;
   keys.forEach((k, i) => {
-    const s = summarize(samples[i] as number[]);
+    const s = summarize(samples[i]!);
     out[k] = { medianMs: s.medianMs, p10Ms: s.p10Ms };
   });
   return out;
@@ -158,19 +158,19 @@ export async function accuracies(model: ModelProto, ds: ImageDataset, outputs: r
       const b = makeBatch(ds, idx);
       const out = await session.run({ [input]: { dtype: 'float32', dims: [b.size, ds.channels, ds.height, ds.width], data: b.x } }, [...outputs]);
       for (const o of outputs) {
-        const z = (out[o] as RunTensor).data as Float32Array;
+        const z = out[o]!.data as Float32Array;
         const classes = z.length / b.size;
         let hits = 0;
         for (let i = 0; i < b.size; i++) {
           let best = 0;
-          for (let c = 1; c < classes; c++) if ((z[i * classes + c] as number) > (z[i * classes + best] as number)) best = c;
+          for (let c = 1; c < classes; c++) if (z[i * classes + c]! > z[i * classes + best]!) best = c;
           if (best === b.labels[i]) hits++;
         }
-        correct.set(o, (correct.get(o) as number) + hits);
+        correct.set(o, correct.get(o)! + hits);
       }
     }
   } finally {
     await session.release();
   }
-  return Object.fromEntries(outputs.map((o) => [o, (correct.get(o) as number) / ds.count]));
+  return Object.fromEntries(outputs.map((o) => [o, correct.get(o)! / ds.count]));
 }

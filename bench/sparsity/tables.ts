@@ -39,7 +39,7 @@ interface LatencyJson { options: { repeats: number; batch: number; threads: numb
 
 function latencyTables(j: LatencyJson): Record<string, string> {
   const dense = new Map(j.rows.filter((r) => r.form === 'dense').map((r) => [`${r.scope}@${r.density}`, r]));
-  const speed = (r: LatencyRow) => times((dense.get(`${r.scope}@${r.density}`) as LatencyRow).medianMs, r.medianMs);
+  const speed = (r: LatencyRow) => times(dense.get(`${r.scope}@${r.density}`)!.medianMs, r.medianMs);
   const head = j.rows.filter((r) => r.scope === 'head');
   const headTable = markdown(
     ['density', 'form', 'file KiB', 'as sparse_initializer KiB', 'MFLOPs', 'median ms', 'p10 ms', 'speed-up'],
@@ -75,7 +75,7 @@ interface MlpRow {
 interface MlpJson { rows: MlpRow[]; maskedDense: { bytes: number; latencyBatch1?: Timing; latencyBatch256?: Timing }; accuracyDrop: { moreThanOnePointFrom: string | null; sparsestWithinOnePoint: string | null } }
 
 function mlpTables(j: MlpJson): Record<string, string> {
-  const base = j.rows[0] as MlpRow;
+  const base = j.rows[0]!;
   const ms = (t: Timing | undefined) => (t ? t.medianMs.toFixed(4) : '-');
   const rows: Cell[][] = j.rows.map((r) => [
     r.name, r.layers ? r.layers.map((l) => formatDensity(l.density)).join(', ') : '1, 1, 1', r.weights, times(base.weights, r.weights), r.nonzeroWeights,
@@ -96,7 +96,7 @@ interface CnnRow { name: string; form: string; density: number; accuracy: Record
 interface CnnJson { options: { device: string }; rows: CnnRow[]; accuracyDrop: { form: string; moreThanOnePointFrom: number | null; sparsestWithinOnePoint: number | null }[] }
 
 function cnnTables(j: CnnJson): Record<string, string> {
-  const base = j.rows[0] as CnnRow;
+  const base = j.rows[0]!;
   const outputs = Object.keys(base.accuracy);
   const accuracy = markdown(
     ['model', ...outputs.map((o) => (o === 'logits' ? 'whole model' : o.replace('_logits', ''))), 'worst points vs dense'],

@@ -69,7 +69,7 @@ async function main(): Promise<Record<string, unknown>> {
   if (mode === 'export') {
     if (!out) throw new Error('export needs a PREFIX');
     const all = trainingBatches(count);
-    const first = all[0] as Batch;
+    const first = all[0]!;
     const session = await Session.fromModel(model, { threads: THREADS });
     const logits = (await session.run({ input: { dtype: 'float32', dims: [BATCH, 1, 28, 28], data: first.x } })).logits;
     await session.release();

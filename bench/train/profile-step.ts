@@ -9,7 +9,6 @@ import { buildModel } from '../../src/models/catalogue.js';
 import { parseOrtTrace } from '../../src/profile/ort-trace.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
 import { tensorValue } from '../../src/onnx/tensor.js';
-import type { TensorProto } from '../../src/onnx/types.js';
 import { makeBatch } from '../../src/data/batches.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { probeNchwcBlock } from '../../src/passes/nchwc.js';
@@ -54,7 +53,7 @@ feeds[ADAM_BC2_INPUT] = f32([], 0.001);
 // The model's own initial weights, and each step's outputs fed back: the values (and so any
 // denormal floats) of real training.
 const inits = new Map(model.graph.initializer.map((t) => [t.name, t]));
-const initial = (name: string, dims: readonly number[]): RunTensor => ({ dtype: 'float32', dims, data: Float32Array.from(tensorValue(inits.get(name) as TensorProto).data) });
+const initial = (name: string, dims: readonly number[]): RunTensor => ({ dtype: 'float32', dims, data: Float32Array.from(tensorValue(inits.get(name)!).data) });
 for (const p of step.params) {
   feeds[p.name] = initial(p.name, p.dims);
   for (const s of p.state) feeds[s.input] = f32(p.dims);
@@ -63,30 +62,30 @@ for (const b of step.buffers) feeds[b.name] = initial(b.name, b.dims);
 for (let i = 0; i < 3 + steps; i++) {
   const out = await session.run(feeds);
   for (const p of step.params) {
-    feeds[p.name] = out[p.output] as RunTensor;
-    for (const s of p.state) feeds[s.input] = out[s.output] as RunTensor;
+    feeds[p.name] = out[p.output]!;
+    for (const s of p.state) feeds[s.input] = out[s.output]!;
   }
-  for (const b of step.buffers) feeds[b.name] = out[b.output] as RunTensor;
+  for (const b of step.buffers) feeds[b.name] = out[b.output]!;
 }
 session.endProfiling();
-const file = join(dir, readdirSync(dir)[0] as string);
+const file = join(dir, readdirSync(dir)[0]!);
 const runs = parseOrtTrace(readFileSync(file, 'utf8'), file).slice(3);
 rmSync(dir, { recursive: true });
 await session.release();
 
-const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] as number; };
+const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 const runMs = median(runs.map((r) => r.durUs / 1000));
 const byNode = new Map<string, { op: string; us: number[] }>();
 runs.forEach((r) => {
   const seen = new Map<string, number>();
   for (const k of r.kernels) seen.set(`${k.name}\u0000${k.opType}`, (seen.get(`${k.name}\u0000${k.opType}`) ?? 0) + k.durUs);
   for (const [key, us] of seen) {
-    const e = byNode.get(key) ?? { op: key.split('\u0000')[1] as string, us: [] };
+    const e = byNode.get(key) ?? { op: key.split('\u0000')[1]!, us: [] };
     e.us.push(us);
     byNode.set(key, e);
   }
 });
-const nodes = [...byNode.entries()].map(([key, e]) => ({ name: key.split('\u0000')[0] as string, op: e.op, ms: median(e.us) / 1000 }));
+const nodes = [...byNode.entries()].map(([key, e]) => ({ name: key.split('\u0000')[0]!, op: e.op, ms: median(e.us) / 1000 }));
 const kernelMs = nodes.reduce((a, n) => a + n.ms, 0);
 const byOp = new Map<string, { ms: number; count: number }>();
 for (const n of nodes) { const e = byOp.get(n.op) ?? { ms: 0, count: 0 }; e.ms += n.ms; e.count++; byOp.set(n.op, e); }
@@ -98,7 +97,7 @@ const byPhase = new Map<string, number>();
 for (const n of nodes) byPhase.set(phaseOf(n.name), (byPhase.get(phaseOf(n.name)) ?? 0) + n.ms);
 lines.push('', `by phase: ${[...byPhase.entries()].map(([k, ms]) => `${k} ${ms.toFixed(1)} ms`).join(', ')}`);
 const byLayer = new Map<string, number>();
-for (const n of nodes) if (phaseOf(n.name) === 'backward') { const layer = n.name.split('/grad/')[0] as string; byLayer.set(layer, (byLayer.get(layer) ?? 0) + n.ms); }
+for (const n of nodes) if (phaseOf(n.name) === 'backward') { const layer = n.name.split('/grad/')[0]!; byLayer.set(layer, (byLayer.get(layer) ?? 0) + n.ms); }
 lines.push('backward by forward node:', ...[...byLayer.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, ms]) => `  ${ms.toFixed(2).padStart(8)} ms  ${k}`));
 lines.push('', `slowest ${top} nodes:`);
 for (const n of nodes.sort((a, b) => b.ms - a.ms).slice(0, top)) lines.push(`  ${n.ms.toFixed(2).padStart(8)} ms  ${n.op.padEnd(22)}${n.name}`);

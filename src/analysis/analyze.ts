@@ -102,6 +102,7 @@ function bytesOf(t: TensorInfo | undefined): number {
 
 /** Analyses a model: per-node and per-tensor table, totals, and every cut point. */
 export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
+  // Bounds: i indexes graph.nodes, and nodeNames and inference.folded have one entry per node; every learned initializer has inferred info (it was read from tensors to count it).
   const inference = inferShapes(graph, options);
   const { tensors } = inference;
   const nodes: NodeRow[] = [];
@@ -117,8 +118,8 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
     const known = rule !== undefined
       && inputs.every((t, k) => t !== undefined || !node.input[k])
       && outputs.every((o, k) => o !== undefined || !node.output[k])
-      && !withIssues.has(graph.nodeNames[i] as string);
-    const folded = inference.folded[i] as boolean;
+      && !withIssues.has(graph.nodeNames[i]!);
+    const folded = inference.folded[i]!;
     let cost = ZERO;
     if (known && !folded && rule) cost = rule.cost(nodeContext(graph, node, i), inputs, outputs as TensorInfo[]);
     const seen = new Set<string>();
@@ -142,7 +143,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
     cumulative += cost.flops;
     nodes.push({
       index: i,
-      name: graph.nodeNames[i] as string,
+      name: graph.nodeNames[i]!,
       opType: node.opType,
       inputs: node.input,
       outputs: node.output,
@@ -176,8 +177,8 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
       dtype: info?.dtype ?? 'unknown',
       shape: info ? info.shape : null,
       bytes: bytesOf(info),
-      producer: p === undefined ? null : (graph.nodeNames[p] as string),
-      consumers: (graph.consumers.get(name) ?? []).map((c) => graph.nodeNames[c] as string),
+      producer: p === undefined ? null : graph.nodeNames[p]!,
+      consumers: (graph.consumers.get(name) ?? []).map((c) => graph.nodeNames[c]!),
     });
   }
 
@@ -187,7 +188,7 @@ export function analyze(graph: Graph, options: AnalyzeOptions = {}): Analysis {
     layers: nodes.filter((n) => !n.folded).length,
     flops: cumulative,
     macs: nodes.reduce((s, n) => s + n.macs, 0),
-    params: [...learned].reduce((s, t) => s + numelOf((tensors.get(t) as TensorInfo).shape), 0) + paramsCorrection,
+    params: [...learned].reduce((s, t) => s + numelOf(tensors.get(t)!.shape), 0) + paramsCorrection,
     paramBytes: paramsAll.reduce((s, t) => s + bytesOf(t), 0),
     inputBytes: graph.inputs.reduce((s, v) => s + bytesOf(tensors.get(v.name)), 0),
     outputBytes: graph.outputs.reduce((s, v) => s + bytesOf(tensors.get(v.name)), 0),

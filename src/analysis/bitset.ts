@@ -6,16 +6,17 @@ export class BitSet {
   }
 
   add(i: number): void {
-    this.words[i >>> 5] = (this.words[i >>> 5] as number) | (1 << (i & 31));
+    this.words[i >>> 5] = this.words[i >>> 5]! | (1 << (i & 31)); // i < the set's size, so i >>> 5 < words.length
   }
 
   has(i: number): boolean {
-    return (((this.words[i >>> 5] as number) >>> (i & 31)) & 1) === 1;
+    return ((this.words[i >>> 5]! >>> (i & 31)) & 1) === 1; // i < the set's size, so i >>> 5 < words.length
   }
 
   /** this |= other */
   union(other: BitSet): void {
-    for (let k = 0; k < this.words.length; k++) this.words[k] = (this.words[k] as number) | (other.words[k] as number);
+    // Bounds: both sets hold the same number of words (bitsets of one graph's nodes).
+    for (let k = 0; k < this.words.length; k++) this.words[k] = this.words[k]! | other.words[k]!;
   }
 
   clone(): BitSet {
@@ -26,7 +27,7 @@ export class BitSet {
 
   *[Symbol.iterator](): IterableIterator<number> {
     for (let k = 0; k < this.words.length; k++) {
-      let w = this.words[k] as number;
+      let w = this.words[k]!; // k < words.length
       while (w !== 0) {
         const bit = 31 - Math.clz32(w & -w);
         yield k * 32 + bit;

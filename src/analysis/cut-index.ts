@@ -100,7 +100,7 @@ export class CutIndex {
     const { graph, inference } = flow;
     const n = graph.nodes.length;
     const lastReader = new Map<string, number>();
-    for (const [t, readers] of flow.layerConsumers) if (readers.length) lastReader.set(t, readers[readers.length - 1] as number);
+    for (const [t, readers] of flow.layerConsumers) if (readers.length) lastReader.set(t, readers[readers.length - 1]!); // readers is not empty (checked)
     this.lastReader = lastReader;
     this.layerCount = inference.folded.reduce((c, f) => c + (f ? 0 : 1), 0);
     this.totalFlops = costs.flops.reduce((s, f) => s + f, 0);
@@ -136,7 +136,7 @@ export class CutIndex {
   /** Layers in a head. */
   layers(head: Head): number {
     const folded = this.flow.inference.folded;
-    let count = head.base >= 0 ? (this.base[head.base] as BaseFigures).layers : 0;
+    let count = head.base >= 0 ? this.base[head.base]!.layers : 0; // base >= 0 is a single cut's index, one base entry each
     for (const i of head.extra) if (!folded[i]) count++;
     return count;
   }
@@ -147,16 +147,18 @@ export class CutIndex {
    * it holds whole: every layer after a single cut depends on it.
    */
   closure(tensors: readonly string[]): Head {
+    // Bounds: producers are node indices (rank has one entry per node), and j < singles.length is checked before singles[j].
     const producers = tensors.map((t) => this.flow.graph.producer.get(t)).filter((p): p is number => p !== undefined);
     if (producers.length === 0) return EMPTY_HEAD;
-    const j = producers.reduce((m, p) => Math.max(m, this.rank[p] as number), 0);
+    const j = producers.reduce((m, p) => Math.max(m, this.rank[p]!), 0);
     const top = producers.filter((p) => this.rank[p] === j);
-    if (j < this.singles.length && top.every((p) => p === (this.singles[j] as SingleCut).node)) return this.singleHead(j);
+    if (j < this.singles.length && top.every((p) => p === this.singles[j]!.node)) return this.singleHead(j);
     return { base: j - 1, extra: this.ancestorsOfRank(top, j) };
   }
 
   /** Nodes of rank `j` that `starts` (of rank j) depend on, themselves included, ascending. */
   private ancestorsOfRank(starts: readonly number[], j: number): number[] {
+    // Bounds: nodes are graph indices < n; predStart has n + 1 entries (CSR offsets) and preds predStart[n] entries.
     const { mark, rank, predStart, preds } = this;
     const stamp = ++this.stamp;
     const out: number[] = [];
@@ -167,10 +169,10 @@ export class CutIndex {
       stack.push(s);
     }
     while (stack.length) {
-      const i = stack.pop() as number;
+      const i = stack.pop()!;
       out.push(i);
-      for (let k = predStart[i] as number; k < (predStart[i + 1] as number); k++) {
-        const p = preds[k] as number;
+      for (let k = predStart[i]!; k < predStart[i + 1]!; k++) {
+        const p = preds[k]!;
         if (mark[p] === stamp || rank[p] !== j) continue;
         mark[p] = stamp;
         stack.push(p);
@@ -189,7 +191,7 @@ export class CutIndex {
     const inHead = this.stampOf(head.extra);
     const out: string[] = [];
     const crosses = (t: string) => (layerConsumers.get(t) ?? []).some((r) => !inHead(r));
-    const from = head.base >= 0 ? [(this.singles[head.base] as SingleCut).tensor] : [...new Set(graph.inputs.map((v) => v.name))];
+    const from = head.base >= 0 ? [this.singles[head.base]!.tensor] : [...new Set(graph.inputs.map((v) => v.name))]; // base >= 0 is a single cut's index
     for (const t of from) {
       if (crosses(t)) out.push(t);
       if (out.length > limit) return out;
@@ -206,10 +208,11 @@ export class CutIndex {
 
   /** The cut whose head is `head` and whose crossing tensors are `tensors`. */
   describe(head: Head, tensors: readonly string[]): CutPoint {
+    // Bounds: b >= 0 (checked), a single cut's index, and base has one entry per single cut.
     const b = head.base;
     if (b < 0) return describeHead(this.flow, this.costs, head.extra, tensors, this.totalFlops);
-    const figures = this.base[b] as BaseFigures;
-    const cut = this.singles[b] as SingleCut;
+    const figures = this.base[b]!;
+    const cut = this.singles[b]!;
     // A single cut's own head: its figures as they are.
     if (head.extra.length === 0 && tensors.length === 1 && tensors[0] === cut.tensor) {
       const { graph, inference } = this.flow;
@@ -217,7 +220,7 @@ export class CutIndex {
       return {
         tensors: [cut.tensor],
         bytes,
-        afterNode: graph.nodeNames[cut.node] as string,
+        afterNode: graph.nodeNames[cut.node]!,
         headLayers: figures.layers,
         headFlops: figures.flops,
         tailFlops: this.totalFlops - figures.flops,
@@ -248,6 +251,7 @@ export function singleCutHeadSums(flow: Dataflow, values: readonly number[]): Ma
 
 /** The single cuts, by conditions (a) and (b) of CutIndex, in one pass over the nodes. */
 function findSingles(flow: Dataflow, lastReader: ReadonlyMap<string, number>): SingleCut[] {
+  // Bounds: p, i and the consumers c are node indices < n, the length of reach (and delta has n + 1).
   const { graph, inference } = flow;
   const n = graph.nodes.length;
   // (a): how many data tensors computed up to p are read after p, as a difference array.
@@ -255,15 +259,16 @@ function findSingles(flow: Dataflow, lastReader: ReadonlyMap<string, number>): S
   for (const t of flow.dataTensors) {
     const last = lastReader.get(t);
     if (last === undefined) continue;
-    delta[graph.producer.get(t) ?? 0]++;
-    delta[last]--;
+    // Node indices (a producer, a reader) are < n, inside delta's n + 1 entries.
+    delta[graph.producer.get(t) ?? 0]!++;
+    delta[last]!--;
   }
   // (b): per node, the first layer its outputs reach through folded nodes only (n: none).
   const reach = new Int32Array(n).fill(n);
   for (let i = n - 1; i >= 0; i--) {
     let r = n;
     for (const o of (graph.nodes[i] as { output: string[] }).output) {
-      for (const c of (o && graph.consumers.get(o)) || []) r = Math.min(r, inference.folded[c] ? (reach[c] as number) : c);
+      for (const c of (o && graph.consumers.get(o)) || []) r = Math.min(r, inference.folded[c] ? reach[c]! : c);
     }
     reach[i] = r;
   }
@@ -271,11 +276,11 @@ function findSingles(flow: Dataflow, lastReader: ReadonlyMap<string, number>): S
   let crossing = 0;
   let deadEndsReach = -1;
   for (let p = 0; p < n; p++) {
-    crossing += delta[p] as number;
+    crossing += delta[p]!;
     if (inference.folded[p]) continue;
     let read: string | undefined;
     for (const o of (graph.nodes[p] as { output: string[] }).output) if (read === undefined && o && lastReader.has(o)) read = o;
-    if (read === undefined) deadEndsReach = Math.max(deadEndsReach, reach[p] as number);
+    if (read === undefined) deadEndsReach = Math.max(deadEndsReach, reach[p]!);
     else if (crossing === 1 && deadEndsReach <= p) singles.push({ node: p, tensor: read });
   }
   return singles;
@@ -293,6 +298,7 @@ function rankNodes(flow: Dataflow, singles: readonly SingleCut[]): Int32Array {
 
 /** Layers, FLOPs, weights and peak live bytes of each single cut's head. */
 function baseFigures(flow: Dataflow, costs: NodeCosts, singles: readonly SingleCut[], rank: Int32Array, lastReader: ReadonlyMap<string, number>) {
+  // Bounds: rank maps every node to 0..m (m: no single cut's head holds it) and layers, flops, params have m + 1 entries; next < m indexes singles.
   const { graph, inference } = flow;
   const bytes = (t: string) => byteSize(inference.tensors.get(t));
   const m = singles.length;
@@ -301,14 +307,15 @@ function baseFigures(flow: Dataflow, costs: NodeCosts, singles: readonly SingleC
   const params = new Array<number>(m + 1).fill(0);
   const initRank = new Map<string, number>();
   graph.nodes.forEach((node, i) => {
-    const r = rank[i] as number;
-    if (!inference.folded[i]) layers[r]++;
-    flops[r] += costs.flops[i] ?? 0;
+    // rank maps every node to 0..m (m: no single cut's head holds it), and these arrays have m + 1 entries.
+    const r = rank[i]!;
+    if (!inference.folded[i]) layers[r]!++;
+    flops[r]! += costs.flops[i] ?? 0;
     for (const t of node.input) {
       if (t && graph.initializers.has(t)) initRank.set(t, Math.min(initRank.get(t) ?? r, r));
     }
   });
-  for (const [t, r] of initRank) params[r] += bytes(t);
+  for (const [t, r] of initRank) params[r]! += bytes(t); // r is a rank, 0..m, as above
   // One live-tensor account over all layers in order; a single cut's head runs its prefix.
   let live = 0;
   for (const v of graph.inputs) if (lastReader.has(v.name)) live += bytes(v.name);
@@ -325,10 +332,10 @@ function baseFigures(flow: Dataflow, costs: NodeCosts, singles: readonly SingleC
     for (const t of touched(node)) {
       if (flow.dataTensors.has(t) && (lastReader.get(t) ?? i) <= i) live -= bytes(t);
     }
-    if ((singles[next] as SingleCut).node !== i) continue;
-    sumLayers += layers[next] as number;
-    sumFlops += flops[next] as number;
-    sumParams += params[next] as number;
+    if (singles[next]!.node !== i) continue;
+    sumLayers += layers[next]!;
+    sumFlops += flops[next]!;
+    sumParams += params[next]!;
     base.push({ layers: sumLayers, flops: sumFlops, paramBytes: sumParams, peak, liveEnd: live });
     next++;
   }
@@ -357,6 +364,7 @@ export function touched(node: { readonly input: readonly string[]; readonly outp
  * can be read by them, so its run is the base's own up to freeing that tensor.
  */
 export function describeHead(flow: Dataflow, costs: NodeCosts, nodes: Iterable<number>, tensors: readonly string[], totalFlops: number, base?: Base): CutPoint {
+  // Bounds: a base's initRank holds every initializer a node reads (baseFigures ranks them all), and last is a node index when >= 0.
   const { graph, inference } = flow;
   const bytes = (t: string) => byteSize(inference.tensors.get(t));
   const order = (t: string) => graph.producer.get(t) ?? -1;
@@ -373,7 +381,7 @@ export function describeHead(flow: Dataflow, costs: NodeCosts, nodes: Iterable<n
     headFlops += costs.flops[i] ?? 0;
     const node = graph.nodes[i] as { input: string[] };
     for (const t of node.input) {
-      if (!t || seen.has(t) || !graph.initializers.has(t) || (base && (base.initRank.get(t) as number) <= base.rank)) continue;
+      if (!t || seen.has(t) || !graph.initializers.has(t) || (base && base.initRank.get(t)! <= base.rank)) continue;
       seen.add(t);
       paramBytes += bytes(t);
     }
@@ -400,7 +408,7 @@ export function describeHead(flow: Dataflow, costs: NodeCosts, nodes: Iterable<n
   return {
     tensors: sorted,
     bytes: sorted.reduce((s, t) => s + bytes(t), 0),
-    afterNode: last >= 0 ? (graph.nodeNames[last] as string) : '(input)',
+    afterNode: last >= 0 ? graph.nodeNames[last]! : '(input)',
     headLayers,
     headFlops,
     tailFlops: totalFlops - headFlops,

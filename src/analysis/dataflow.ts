@@ -64,7 +64,7 @@ export function ancestorNodes(graph: Graph, starts: Iterable<number>, inside: (n
   const stack: number[] = [];
   for (const s of starts) if (!seen.has(s) && inside(s)) { seen.add(s); stack.push(s); }
   while (stack.length) {
-    const i = stack.pop() as number;
+    const i = stack.pop()!; // popped only while not empty
     for (const t of (graph.nodes[i] as { input: string[] }).input) {
       const p = t ? graph.producer.get(t) : undefined;
       if (p !== undefined && !seen.has(p) && inside(p)) {

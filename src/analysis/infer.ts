@@ -103,7 +103,7 @@ function declaredInfo(v: ValueInfoProto | undefined, batch: number): TensorInfo 
 }
 
 export function nodeContext(graph: Graph, node: NodeProto, index: number): OpContext {
-  return { node, name: graph.nodeNames[index] as string, opset: opsetOf(graph, node.domain) ?? 1, attrs: new Attrs(node) };
+  return { node, name: graph.nodeNames[index]!, opset: opsetOf(graph, node.domain) ?? 1, attrs: new Attrs(node) }; // index is a node of the graph
 }
 
 /**

@@ -13,10 +13,11 @@ export const MAX_REGION_STATES = 2000;
  * cross, in exploration order; returns how many regions were too large to explore whole.
  */
 export function regionCutHeads(index: CutIndex, maxTensors: number, visit: (crossing: readonly string[]) => void): number {
+  // Bounds: rank maps each node to 0..singles.length (regions has one more entry than singles), k and x index the region, and the stack is popped only while it is not empty.
   const { graph, inference } = index.flow;
   const regions: number[][] = Array.from({ length: index.singles.length + 1 }, () => []);
   graph.nodes.forEach((_, i) => {
-    if (!inference.folded[i]) (regions[index.rank[i] as number] as number[]).push(i);
+    if (!inference.folded[i]) regions[index.rank[i]!]!.push(i);
   });
   const local = new Int32Array(graph.nodes.length);
   let truncated = 0;
@@ -28,16 +29,16 @@ export function regionCutHeads(index: CutIndex, maxTensors: number, visit: (cros
       const list: number[] = [];
       for (const t of graph.nodes[i]?.input ?? []) {
         const p = t && !inference.constant.has(t) ? graph.producer.get(t) : undefined;
-        if (p !== undefined && !inference.folded[p] && index.rank[p] === j) list.push(local[p] as number);
+        if (p !== undefined && !inference.folded[p] && index.rank[p] === j) list.push(local[p]!);
       }
       return list;
     });
     const seen = new Set<string>();
     const stack: BitSet[] = [new BitSet(region.length)];
     while (stack.length) {
-      const state = stack.pop() as BitSet;
+      const state = stack.pop()!;
       for (let k = 0; k < region.length; k++) {
-        if (state.has(k) || !(preds[k] as number[]).every((p) => state.has(p))) continue;
+        if (state.has(k) || !preds[k]!.every((p) => state.has(p))) continue;
         const next = state.clone();
         next.add(k);
         const key = next.words.join(',');
@@ -49,7 +50,7 @@ export function regionCutHeads(index: CutIndex, maxTensors: number, visit: (cros
         }
         seen.add(key);
         stack.push(next);
-        const head: Head = { base: j - 1, extra: [...next].map((x) => region[x] as number) };
+        const head: Head = { base: j - 1, extra: [...next].map((x) => region[x]!) };
         const crossing = index.crossing(head, maxTensors);
         if (crossing.length <= maxTensors) visit(crossing);
       }

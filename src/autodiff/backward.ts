@@ -65,7 +65,7 @@ function dependents(graph: Graph, sources: readonly string[]): Set<string> {
 function ancestors(graph: Graph, targets: readonly string[]): Set<string> {
   const anc = new Set(targets);
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
-    const n = graph.nodes[i] as NodeProto;
+    const n = graph.nodes[i]!; // i is a producer from the graph
     if (n.output.some((o) => o && anc.has(o))) for (const t of n.input) if (t) anc.add(t);
   }
   return anc;
@@ -154,7 +154,7 @@ export function buildGradientModel(original: ModelProto, request: GradientReques
 
   let active = 0;
   for (let index = graph.nodes.length - 1; index >= 0; index--) {
-    const node = graph.nodes[index] as NodeProto;
+    const node = graph.nodes[index]!; // index < graph.nodes.length
     if (!node.output.some((o) => o && anc.has(o) && dep.has(o))) continue;
     const ctx = nodeContext(graph, node, index);
     const rule = inference.rules[index];
@@ -185,7 +185,7 @@ export function buildGradientModel(original: ModelProto, request: GradientReques
     g.inputGrads.forEach((grad, i) => {
       if (!wanted[i]) return;
       if (grad === undefined) throw new BadModelError(`gradient rule of ${node.opType} (node "${ctx.name}") gave no gradient for input ${i}`);
-      contribute(node.input[i] as string, grad);
+      contribute(node.input[i]!, grad); // inputGrads has one entry per node input
     });
     active++;
   }

@@ -61,15 +61,16 @@ function intsInput(u: Upgrade, purpose: string, values: readonly number[]): stri
 
 /** A scalar of the node's first input's dtype. */
 function scalarInput(u: Upgrade, purpose: string, value: number): string {
-  return u.e.constant(`${u.name}/${purpose}`, u.dtypeOf(u.node.input[0] as string), [], [value]);
+  return u.e.constant(`${u.name}/${purpose}`, u.dtypeOf(u.node.input[0]!), [], [value]); // the ops upgraded here all have input 0
 }
 
 /** Resize-11 equivalent of Upsample and Resize-10: asymmetric coordinates, nearest rounding down. */
 function asResize(u: Upgrade, scales: string): NodeProto {
   const mode = u.attrs.string('mode', 'nearest') as string;
   const roi = u.e.constant(`${u.name}/roi`, 'float32', [0], []);
+  // Upsample has input 0
   return {
-    ...rewritten(u, [u.node.input[0] as string, roi, scales], ['mode', 'scales'], {
+    ...rewritten(u, [u.node.input[0]!, roi, scales], ['mode', 'scales'], {
       mode, coordinate_transformation_mode: 'asymmetric', ...(mode === 'nearest' ? { nearest_mode: 'floor' } : {}),
     }),
     opType: 'Resize',
@@ -95,7 +96,7 @@ const CONVERT: Readonly<Record<string, Converter>> = {
     convert: (u) => {
       const min = u.attrs.float('min');
       const max = u.attrs.float('max');
-      return rewritten(u, [u.node.input[0] as string, min === undefined ? '' : scalarInput(u, 'min', min), max === undefined ? '' : scalarInput(u, 'max', max)], ['min', 'max']);
+      return rewritten(u, [u.node.input[0]!, min === undefined ? '' : scalarInput(u, 'min', min), max === undefined ? '' : scalarInput(u, 'max', max)], ['min', 'max']);
     },
   },
   // Pad-2: pads and value attributes -> inputs.
@@ -103,7 +104,7 @@ const CONVERT: Readonly<Record<string, Converter>> = {
     before: 11,
     convert: (u) => {
       const value = u.attrs.float('value', 0) as number;
-      return rewritten(u, [u.node.input[0] as string, intsInput(u, 'pads', u.attrs.ints('pads') ?? []), value === 0 ? '' : scalarInput(u, 'value', value)], ['pads', 'value']);
+      return rewritten(u, [u.node.input[0]!, intsInput(u, 'pads', u.attrs.ints('pads') ?? []), value === 0 ? '' : scalarInput(u, 'value', value)], ['pads', 'value']);
     },
   },
   // Slice-1: starts, ends, axes attributes -> inputs (steps did not exist: all 1). Slice-11 only allows negative indices.
@@ -111,11 +112,11 @@ const CONVERT: Readonly<Record<string, Converter>> = {
     before: 10,
     convert: (u) => {
       const axes = u.attrs.ints('axes');
-      return rewritten(u, [u.node.input[0] as string, intsInput(u, 'starts', u.attrs.ints('starts') ?? []), intsInput(u, 'ends', u.attrs.ints('ends') ?? []), axes ? intsInput(u, 'axes', axes) : ''], ['starts', 'ends', 'axes']);
+      return rewritten(u, [u.node.input[0]!, intsInput(u, 'starts', u.attrs.ints('starts') ?? []), intsInput(u, 'ends', u.attrs.ints('ends') ?? []), axes ? intsInput(u, 'axes', axes) : ''], ['starts', 'ends', 'axes']);
     },
   },
   // TopK-1: attribute k -> a 1-element input K. TopK-11 adds `largest` and `sorted`, defaults as before.
-  TopK: { before: 10, convert: (u) => rewritten(u, [u.node.input[0] as string, intsInput(u, 'k', [u.attrs.int('k') ?? 1])], ['k']) },
+  TopK: { before: 10, convert: (u) => rewritten(u, [u.node.input[0]!, intsInput(u, 'k', [u.attrs.int('k') ?? 1])], ['k']) },
   // Upsample-7 (scales attribute), Upsample-9 (scales input) -> Resize-11.
   Upsample: {
     before: 11,
@@ -125,7 +126,7 @@ const CONVERT: Readonly<Record<string, Converter>> = {
     },
   },
   // Resize-10 (X, scales) -> Resize-11 (X, roi, scales) with Resize-10's coordinate rule.
-  Resize: { before: 11, convert: (u) => asResize(u, u.node.input[1] as string) },
+  Resize: { before: 11, convert: (u) => asResize(u, u.node.input[1]!) },
   // Scatter-9: renamed ScatterElements at 11, same inputs and meaning.
   Scatter: { before: 11, convert: (u) => ({ ...u.node, opType: 'ScatterElements' }) },
   // BatchNormalization-7: `spatial` went at 9; 1 (the default) is what later versions do.
@@ -157,7 +158,7 @@ export function raiseOpset(model: ModelProto, target: number, binding: ShapeBind
   const replaced = new Map<NodeProto, NodeProto[]>();
   graph.nodes.forEach((node, index) => {
     if (node.domain && node.domain !== 'ai.onnx') return;
-    const name = graph.nodeNames[index] as string;
+    const name = graph.nodeNames[index]!; // index is a node of the graph
     const changes = changesBetween(node.opType, opset, target);
     if (changes.length === 0) return;
     const converter = CONVERT[node.opType];

@@ -35,15 +35,16 @@ const ints = (name: string, v: readonly number[]): AttributeProto => ({ name, ty
 
 /** Tensors whose values are >= 0 by construction: a ReLU output, seen through pools and views. */
 function nonNegative(model: ModelProto, tensor: string): boolean {
+  // Bounds: p is a producer from the graph, and every op followed here (pools, views, Dropout) has input 0.
   const g = graphFromModel(model);
   let t = tensor;
   for (;;) {
     const p = g.producer.get(t);
     if (p === undefined) return false;
-    const n = g.nodes[p] as NodeProto;
+    const n = g.nodes[p]!;
     if (n.opType === 'Relu') return true;
     if (!['MaxPool', 'AveragePool', 'Flatten', 'Reshape', 'Identity', 'Dropout', 'Squeeze', 'Unsqueeze'].includes(n.opType)) return false;
-    t = n.input[0] as string;
+    t = n.input[0]!;
   }
 }
 
@@ -67,7 +68,7 @@ export function insertBottleneck(model: ModelProto, at: string, options: Bottlen
     throw new BadRequestError(`"${at}" has shape ${info ? `[${info.shape.join(', ')}]` : 'unknown'}; the bottleneck needs a float [N, C, H, W] or [N, F] tensor`);
   }
   const dense = info.shape.length === 2;
-  const [c, h, w] = dense ? [info.shape[1] as number, 1, 1] : (info.shape.slice(1) as [number, number, number]);
+  const [c, h, w] = dense ? [info.shape[1]!, 1, 1] : (info.shape.slice(1) as [number, number, number]); // a dense cut is [N, F]
   const c1 = Math.max(1, Math.round(c / 8));
   const c2 = Math.max(1, Math.round(c / 4));
   const half = (n: number) => Math.ceil(n / 2);

@@ -31,7 +31,7 @@
  */
 import { parseArgs } from 'node:util';
 import { distance } from 'fastest-levenshtein';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, InternalError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import { argOf, renderHelp } from './help.js';
 import type { CliIo } from './io.js';
@@ -131,7 +131,7 @@ export interface GroupSpec {
  */
 export function defineGroup(spec: GroupSpec): Command {
   const word = (c: Command) => c.name.slice(spec.name.length + 1);
-  for (const c of spec.commands) if (!c.name.startsWith(`${spec.name} `)) throw new Error(`command "${c.name}" of group "${spec.name}" must be named "${spec.name} <word>"`);
+  for (const c of spec.commands) if (!c.name.startsWith(`${spec.name} `)) throw new InternalError(`command "${c.name}" of group "${spec.name}" must be named "${spec.name} <word>"`);
   const options: OptionTable = { json: flag('(give it to a command: see its --help)'), help: flag('show this help', { short: 'h' }) };
   const width = Math.max(...spec.commands.map((c) => word(c).length));
   const help = [

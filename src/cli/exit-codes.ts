@@ -16,6 +16,8 @@ export const EXIT = {
 } as const;
 
 const BY_CODE: Readonly<Record<string, number>> = {
+  // a guarantee of cleave's own code failed: a bug, reported as one
+  INTERNAL: EXIT.INTERNAL,
   BAD_REQUEST: EXIT.USAGE,
   BAD_MODEL: EXIT.BAD_MODEL,
   UNSUPPORTED_OP: EXIT.UNSUPPORTED_OP,

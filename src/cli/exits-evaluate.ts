@@ -18,7 +18,8 @@ const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`
 
 /** One condition as text: each exit alone, then a row per tau. */
 function conditionText(c: ConditionStats, exits: readonly string[], policy: string): string {
-  const alone = exits.map((e, j) => `${e} ${pct(c.accuracy.exits[j] as number)} (mean ${policy === 'entropy' ? 'entropy' : 'confidence'} ${Math.abs(c.meanConfidence[j] as number).toFixed(3)})`).join(', ');
+  // Bounds: the condition's per-exit figures have one entry per exit.
+  const alone = exits.map((e, j) => `${e} ${pct(c.accuracy.exits[j]!)} (mean ${policy === 'entropy' ? 'entropy' : 'confidence'} ${Math.abs(c.meanConfidence[j]!).toFixed(3)})`).join(', ');
   const head = ['tau', ...exits.map((_, j) => `exit ${j}: leave | acc`), 'main: share | acc', 'accuracy'];
   const rows = c.taus.map((t) => [
     String(t.tau),
@@ -56,7 +57,8 @@ confidences and correctness of every condition: the input of \`cleave exits plan
   json: 'print the statistics of every condition as JSON',
   examples: ['cleave exits evaluate vgg-exits-calibrated.onnx --data fashion-mnist --noise 0.1,0.2 --blur 1,2 --samples samples.json'],
   async run({ values: v, positionals: [file] }, io) {
-    const model = readModel(file as string);
+    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
+    const model = readModel(file!);
     const taus = checkTaus(v.policy, v.taus ?? DEFAULT_TAUS[v.policy]);
     const distortions: Distortion[] = [
       { kind: 'clean' },

@@ -39,7 +39,8 @@ BranchyNet loss, with the weights linspace(0.15, 1) over the exits then the main
   json: 'print the per-epoch figures and the accuracies as JSON',
   examples: ['cleave exits train vgg-exits.onnx --data fashion-mnist --epochs 2 -o vgg-exits-trained.onnx', 'cleave exits train lenet-exits.onnx --data mnist --joint --weights 0.3,1 -o lenet-joint.onnx'],
   async run({ values: v, positionals: [file] }, io) {
-    const model = readModel(file as string);
+    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run; the accuracies have one entry per exit of the structure.
+    const model = readModel(file!);
     const train = loadImages(v.data, 'train', model, v.limit).data;
     const test = loadImages(v.data, 'test', model, v['test-limit']).data;
     if (train.count < v.batch) throw new BadRequestError(`${train.count} training images are fewer than one batch of ${v.batch}`);
@@ -47,7 +48,7 @@ BranchyNet loss, with the weights linspace(0.15, 1) over the exits then the main
     writeModel(v.out, result.model);
     const logits = await exitLogits(result.model, test, { threads: v.threads });
     const accuracy = exitAccuracies(sampleMatrix(logits.exits, logits.main, 'max-softmax'));
-    const testAccuracy = { exits: result.structure.exits.map((e, k) => ({ output: e.output, accuracy: accuracy.exits[k] as number })), main: accuracy.main };
+    const testAccuracy = { exits: result.structure.exits.map((e, k) => ({ output: e.output, accuracy: accuracy.exits[k]! })), main: accuracy.main };
     if (v.json) {
       printJson(io, { out: v.out, mode: result.mode, data: v.data, trainImages: train.count, testImages: test.count, outputs: result.outputs, epochs: result.history, testAccuracy });
       return EXIT.OK;

@@ -21,8 +21,8 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
   const width = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
   const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^[-\d.,%]+( ?[kMGTiB]+)?( ?[A-Za-z/]+)?$/.test(String(r[c] ?? '')) || r[c] === ''));
   const line = (r: readonly string[]) =>
-    r.map((v, c) => (numeric[c] ? v.padStart(width[c] as number) : v.padEnd(width[c] as number))).join('  ').trimEnd();
-  return [line(cells[0] as string[]), width.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n') + '\n';
+    r.map((v, c) => (numeric[c] ? v.padStart(width[c]!) : v.padEnd(width[c]!))).join('  ').trimEnd(); // width and numeric have one entry per column
+  return [line(header), width.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n') + '\n';
 }
 
 /** RFC 4180 CSV. */

@@ -104,7 +104,8 @@ device or network.`,
     'cleave plan model.onnx --device raspberry-pi-4 --network 4g --devices 20 --fps 5 --max-latency 100ms --p99 --json',
   ],
   async run({ values: v, positionals: [file] }, io) {
-    const path = file as string;
+    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
+    const path = file!;
     const requirements: Requirements = {
       maxLatencyMs: v['max-latency'],
       latencyPercentile: v.p99 ? 'p99' : 'p50',

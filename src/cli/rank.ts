@@ -16,14 +16,15 @@ const sci = (v: number) => (Number.isFinite(v) && v > 0 ? v.toExponential(3) : S
 
 /** The ranking as a fixed-width table. */
 export function rankTable(r: IsplitRanking, title: string): string {
+  // Bounds: every row has one cell per header column.
   const rows = r.cuts.map((c, i) => [
     String(i + 1), c.tensor, `[${c.shape.slice(1).join('x')}]`, String(c.bytes), String(c.bytesRank), sci(c.score),
     Number.isFinite(c.logScore) ? c.logScore.toFixed(3) : '-inf', String(c.rank),
     `${c.candidate ? 'local max' : ''}${c.tensor === r.recommended ? ' <- recommended' : ''}${c.tensor === r.smallest ? ' (fewest bytes)' : ''}`.trim(),
   ]);
   const head = ['#', 'cut', 'shape', 'bytes', 'bytes rank', 'S(l)', 'log S', 'S rank', ''];
-  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => (row[k] as string).length)));
-  const line = (cells: string[]) => cells.map((c, k) => (k === 1 || k === 2 || k === 8 ? c.padEnd(widths[k] as number) : c.padStart(widths[k] as number))).join('  ').trimEnd();
+  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));
+  const line = (cells: string[]) => cells.map((c, k) => (k === 1 || k === 2 || k === 8 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ').trimEnd(); // widths has one entry per column
   return [
     `${title} (${r.images} images)`,
     line(head),
@@ -63,7 +64,8 @@ the cut (rank 1 = fewest bytes). Dense cuts ([N, F]) count as F channels at 1 x 
   json: 'print the ranking(s) as JSON',
   examples: ['cleave rank models/small-vgg-fashion.onnx --data fashion-mnist --classes 0,2,4,6 --plot rank.svg'],
   async run({ values: v, positionals: [file] }, io) {
-    const model = readClassifier(file as string);
+    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
+    const model = readClassifier(file!);
     const { data } = loadImages(v.data, 'test', model);
     if (v.classes?.some((c) => c >= data.classes)) throw new BadRequestError(`--classes must be class indexes 0..${data.classes - 1} separated by commas, got "${v.classes.join(',')}"`);
     const classes = v.classes && [...new Set(v.classes)].sort((a, b) => a - b);

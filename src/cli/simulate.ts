@@ -119,7 +119,7 @@ p50 and p99 beside the plan's. When the plan's model file is present, its SHA-25
     const { path, label } = pathFromArgs(v);
     const o = { connection: v.connection, runs: v.runs, seed: v.seed };
     if (v.model === undefined) {
-      const bytes = v.payload as number;
+      const bytes = v.payload!; // --payload is required without --model (checked above)
       if (many) return runMany(v, { headMs: v['head-ms'], payloadBytes: bytes, tailMs: v['service-ms'] }, path, label, io);
       const r = compareTransfer(bytes, path, o);
       if (v.json) printJson(io, r);

@@ -36,7 +36,7 @@ x / 255 in [0, 1]; BatchNormalization trains with batch statistics, Dropout drop
   async run({ values: v, positionals }, io) {
     const [file] = positionals;
     if ((file === undefined) === (v.arch === undefined)) throw new BadRequestError('train takes one MODEL file or --arch NAME; see `cleave train --help`');
-    const model = v.arch ? buildModel(v.arch, { seed: v.seed }) : readModel(file as string);
+    const model = v.arch ? buildModel(v.arch, { seed: v.seed }) : readModel(file!); // one of MODEL and --arch is given (checked above)
     const settings = fitSettings(v);
     const train = loadDataset(v.data, 'train', { limit: v.limit });
     const test = loadDataset(v.data, 'test', { limit: v['test-limit'] });

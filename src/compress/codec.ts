@@ -67,7 +67,7 @@ export async function encodeTensor(t: FloatTensor, spec: CodecSpec): Promise<Enc
       break;
     case 'fp16': {
       const h = new Uint16Array(t.data.length);
-      for (let i = 0; i < h.length; i++) h[i] = floatToHalf(t.data[i] as number);
+      for (let i = 0; i < h.length; i++) h[i] = floatToHalf(t.data[i]!); // i < h.length = t.data.length
       datatype = 'FP16';
       bytes = bytesOf(h);
       break;
@@ -113,6 +113,7 @@ function aligned(bytes: Uint8Array): ArrayBuffer {
  */
 export async function decodeTensor(datatype: string, shape: readonly number[], bytes: Uint8Array, parameters: CodecParameters, maxElements = 1 << 28): Promise<FloatTensor> {
   // No cleave_codec: a plain FP32 tensor (the raw codec adds no parameters).
+  // Bounds: inner is a key of INNER_BYTES (checked), i < h.length, axis < dims.length (checked) and c < channels = z's length (checked).
   const name = parameters.cleave_codec ?? 'fp32';
   if (typeof name !== 'string' || !CODEC_NAMES.includes(name as CodecName)) throw new BadRequestError(`unknown cleave_codec ${JSON.stringify(name)}: use one of ${CODEC_NAMES.join(', ')}`);
   const codec = name as CodecName;
@@ -124,20 +125,20 @@ export async function decodeTensor(datatype: string, shape: readonly number[], b
     dims = shapeParameter(parameters.cleave_shape, maxElements);
     inner = String(parameters.cleave_datatype);
     if (!(inner in INNER_BYTES)) throw new BadRequestError(`cleave_datatype ${inner} is not FP32, FP16 or INT8`);
-    const expect = dims.reduce((a, b) => a * b, 1) * (INNER_BYTES[inner] as number);
+    const expect = dims.reduce((a, b) => a * b, 1) * INNER_BYTES[inner]!;
     raw = await inflate(bytes, expect);
     if (raw.length !== expect) throw new BadRequestError(`deflated data inflates to ${raw.length} bytes, shape [${dims.join(', ')}] of ${inner} needs ${expect}`);
   }
   if (inner !== CODEC_DATATYPE[codec]) throw new BadRequestError(`codec ${codec} travels as ${CODEC_DATATYPE[codec]}, not ${inner}`);
   const count = dims.reduce((a, b) => a * b, 1);
-  if (raw.length !== count * (INNER_BYTES[inner] as number)) throw new BadRequestError(`codec ${codec}: ${raw.length} bytes do not fit shape [${dims.join(', ')}]`);
+  if (raw.length !== count * INNER_BYTES[inner]!) throw new BadRequestError(`codec ${codec}: ${raw.length} bytes do not fit shape [${dims.join(', ')}]`);
   switch (codec) {
     case 'fp32':
       return { dims, data: new Float32Array(aligned(raw)) };
     case 'fp16': {
       const h = new Uint16Array(aligned(raw));
       const out = new Float32Array(h.length);
-      for (let i = 0; i < h.length; i++) out[i] = halfToFloat(h[i] as number);
+      for (let i = 0; i < h.length; i++) out[i] = halfToFloat(h[i]!);
       return { dims, data: out };
     }
     case 'int8': {
@@ -147,13 +148,13 @@ export async function decodeTensor(datatype: string, shape: readonly number[], b
     case 'int8-channel': {
       const axis = numberParameter(parameters, 'cleave_axis');
       if (!Number.isInteger(axis) || axis < 0 || axis >= dims.length) throw new BadRequestError(`cleave_axis ${axis} is outside a tensor of rank ${dims.length}`);
-      const channels = dims[axis] as number;
+      const channels = dims[axis]!;
       const scales = fromBase64(String(parameters.cleave_scales), 'cleave_scales');
       const zps = fromBase64(String(parameters.cleave_zero_points), 'cleave_zero_points');
       if (scales.length !== channels * 4 || zps.length !== channels) throw new BadRequestError(`int8-channel: need ${channels} scales and zero points for axis ${axis}`);
       const s = new Float32Array(aligned(scales));
       const z = new Int8Array(aligned(zps));
-      const params = Array.from(s, (scale, c) => ({ scale, zeroPoint: z[c] as number }));
+      const params = Array.from(s, (scale, c) => ({ scale, zeroPoint: z[c]! }));
       return { dims, data: dequantizePerChannel(new Int8Array(aligned(raw)), dims, axis, params) };
     }
   }

@@ -22,7 +22,7 @@ function quantizeRange(x: Float32Array, q: Int8Array, idx: (k: number) => number
   const inv = 1 / p.scale;
   for (let k = 0; k < n; k++) {
     const i = idx(k);
-    const v = Math.round((x[i] as number) * inv) + p.zeroPoint;
+    const v = Math.round(x[i]! * inv) + p.zeroPoint; // i < x.length
     q[i] = v < -128 ? -128 : v > 127 ? 127 : Number.isNaN(v) ? p.zeroPoint : v;
   }
 }
@@ -39,7 +39,7 @@ export function quantizePerTensor(x: Float32Array): { q: Int8Array; params: Affi
 
 export function dequantizePerTensor(q: Int8Array, p: AffineParams): Float32Array {
   const out = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) out[i] = ((q[i] as number) - p.zeroPoint) * p.scale;
+  for (let i = 0; i < q.length; i++) out[i] = (q[i]! - p.zeroPoint) * p.scale; // i < q.length
   return out;
 }
 
@@ -61,7 +61,7 @@ export function quantizePerChannel(x: Float32Array, dims: readonly number[], axi
     const n = outer * inner;
     let lo = Infinity;
     let hi = -Infinity;
-    for (let k = 0; k < n; k++) { const v = x[idx(k)] as number; if (v < lo) lo = v; if (v > hi) hi = v; }
+    for (let k = 0; k < n; k++) { const v = x[idx(k)]!; if (v < lo) lo = v; if (v > hi) hi = v; } // idx(k) is an element of channel c, inside x
     const p = affineParams(Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 0);
     quantizeRange(x, q, idx, n, p);
     params.push(p);
@@ -70,13 +70,14 @@ export function quantizePerChannel(x: Float32Array, dims: readonly number[], axi
 }
 
 export function dequantizePerChannel(q: Int8Array, dims: readonly number[], axis: number, params: readonly AffineParams[]): Float32Array {
+  // Bounds: c < channels, one params entry each (the caller quantised per channel of this axis), and every offset is < outer x channels x inner = q.length.
   const { outer, channels, inner } = layout(dims, axis);
   const out = new Float32Array(q.length);
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
-      const p = params[c] as AffineParams;
+      const p = params[c]!;
       const base = (o * channels + c) * inner;
-      for (let k = 0; k < inner; k++) out[base + k] = ((q[base + k] as number) - p.zeroPoint) * p.scale;
+      for (let k = 0; k < inner; k++) out[base + k] = (q[base + k]! - p.zeroPoint) * p.scale;
     }
   }
   return out;

@@ -18,7 +18,7 @@ export async function readCapped(stream: ReadableStream<Uint8Array>, maxBytes: n
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  if (chunks.length === 1) return chunks[0]!; // one chunk
   const out = new Uint8Array(total);
   let p = 0;
   for (const c of chunks) { out.set(c, p); p += c.length; }

@@ -64,6 +64,7 @@ function validateNames(analysis: Analysis, tensors: readonly string[]): void {
  * cross (a Shape of the graph input, say) is left out; buildSide stores its value instead.
  */
 function tailNodes(analysis: Analysis, targets: readonly string[], cut: ReadonlySet<string>): number[] {
+  // Bounds: the stacks are popped or read only while not empty, and p is a producer from the graph (computable(t) holds, so t has one).
   const { graph, inference } = analysis.dataflow;
   // A folded tensor with a known value can be stored in the tail as a weight.
   const storable = (t: string): boolean => inference.constant.has(t) && inference.tensors.get(t)?.value !== undefined;
@@ -73,15 +74,16 @@ function tailNodes(analysis: Analysis, targets: readonly string[], cut: Readonly
   // every input of its producer can be computed or stored. Decided inputs first, with an
   // explicit stack: a chain of thousands of nodes must not meet the call stack's depth.
   const computable = (target: string): boolean => {
+    // Bounds: the stack is read only while not empty, and p is a producer from the graph.
     const stack = [target];
     while (stack.length) {
-      const t = stack[stack.length - 1] as string;
+      const t = stack[stack.length - 1]!;
       if (given(t) || memo.has(t)) {
         stack.pop();
         continue;
       }
       const p = graph.producer.get(t);
-      const inputs = p === undefined ? [] : (graph.nodes[p] as NodeProto).input;
+      const inputs = p === undefined ? [] : graph.nodes[p]!.input;
       const open = inputs.filter((i) => !given(i) && !memo.has(i));
       if (open.length) {
         stack.push(...open);
@@ -95,16 +97,16 @@ function tailNodes(analysis: Analysis, targets: readonly string[], cut: Readonly
   const include = new Set<number>();
   const stack = [...targets];
   while (stack.length) {
-    const t = stack.pop() as string;
+    const t = stack.pop()!;
     if (!t || cut.has(t) || graph.initializers.has(t)) continue;
     if (!computable(t)) {
       if (storable(t)) continue;
       throw new CutError(`the tail needs tensor "${t}", which only the head can compute; add it to the cut`);
     }
-    const p = graph.producer.get(t) as number;
+    const p = graph.producer.get(t)!;
     if (include.has(p)) continue;
     include.add(p);
-    stack.push(...(graph.nodes[p] as NodeProto).input);
+    stack.push(...graph.nodes[p]!.input);
   }
   return [...include].sort((a, b) => a - b);
 }
@@ -138,15 +140,16 @@ function symbolicBatchOf(analysis: Analysis): string | undefined {
  * on the other side).
  */
 function buildSide(analysis: Analysis, name: string, nodes: readonly number[], inputs: readonly string[], outputs: readonly string[], batch: string | undefined, stored: string[] = []): ModelProto {
+  // Bounds: nodes holds node indices of the graph.
   const { graph, inference } = analysis.dataflow;
   const model = graph.model;
-  const produced = new Set<string>(nodes.flatMap((i) => (graph.nodes[i] as NodeProto).output));
+  const produced = new Set<string>(nodes.flatMap((i) => graph.nodes[i]!.output));
   const available = new Set<string>([...inputs, ...produced]);
   const initializers: TensorProto[] = [];
   const inits = new Set<string>();
   const keptNodes: NodeProto[] = [];
   for (const i of nodes) {
-    const node = graph.nodes[i] as NodeProto;
+    const node = graph.nodes[i]!;
     keptNodes.push(node);
     for (const t of node.input) {
       if (!t || available.has(t) || inits.has(t)) continue;
@@ -227,6 +230,7 @@ export function resolveCut(analysis: Analysis, tensors: readonly string[]): Reso
  * the graph outputs from them. Fails with CutError when other tensors would also cross.
  */
 export function cutModel(analysis: Analysis, tensors: readonly string[]): CutModels {
+  // Bounds: head holds node indices of the graph, and leaked is read only when not empty.
   const { head, tensors: cut } = resolveCut(analysis, tensors);
   const { graph, inference } = analysis.dataflow;
   const batch = symbolicBatchOf(analysis);
@@ -236,12 +240,12 @@ export function cutModel(analysis: Analysis, tensors: readonly string[]): CutMod
   });
   const headOutputs = [...cut, ...outputsInHead.filter((o) => !cut.includes(o))];
   const headNodes = [...head].sort((a, b) => a - b);
-  const headInputs = graph.inputs.map((v) => v.name).filter((n) => headNodes.some((i) => (graph.nodes[i] as NodeProto).input.includes(n)));
+  const headInputs = graph.inputs.map((v) => v.name).filter((n) => headNodes.some((i) => graph.nodes[i]!.input.includes(n)));
 
   const tailTargets = graph.outputs.map((o) => o.name).filter((o) => !outputsInHead.includes(o));
   const tail = tailNodes(analysis, tailTargets, new Set(cut));
   const leaked = tail.filter((i) => head.has(i) && !inference.folded[i]);
-  if (leaked.length) throw new CutError(`internal: head layer "${graph.nodeNames[leaked[0] as number]}" would run in the tail too`);
+  if (leaked.length) throw new CutError(`internal: head layer "${graph.nodeNames[leaked[0]!]}" would run in the tail too`);
   const head_ = buildSide(analysis, 'head', headNodes, headInputs, headOutputs, batch);
   const stored: string[] = [];
   let tailModel = buildSide(analysis, 'tail', tail, cut, tailTargets, batch, stored);

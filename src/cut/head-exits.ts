@@ -7,7 +7,7 @@
  */
 import type { BitSet } from '../analysis/bitset.js';
 import type { Graph } from '../graph/graph.js';
-import type { ModelProto, NodeProto } from '../onnx/types.js';
+import type { ModelProto } from '../onnx/types.js';
 
 /**
  * The metadata key listing a model's exits as JSON ({ output, at }[]). The exits layer writes it
@@ -36,6 +36,7 @@ function listedExits(model: ModelProto): { readonly output: string; readonly at:
  * `applyTemperatures` can add). Returns the exit outputs that joined the head.
  */
 export function addHeadExits(graph: Graph, head: BitSet): string[] {
+  // Bounds: the stack is popped only while not empty, and it and p hold producers from the graph.
   const inputs = new Set(graph.inputs.map((v) => v.name));
   const inHead = (t: string): boolean => {
     const p = graph.producer.get(t);
@@ -50,7 +51,7 @@ export function addHeadExits(graph: Graph, head: BitSet): string[] {
     const stack = [out];
     head.add(out);
     while (stack.length) {
-      for (const t of (graph.nodes[stack.pop() as number] as NodeProto).input) {
+      for (const t of graph.nodes[stack.pop()!]!.input) {
         const p = t ? graph.producer.get(t) : undefined;
         if (p !== undefined && !head.has(p)) {
           head.add(p);
@@ -64,7 +65,7 @@ export function addHeadExits(graph: Graph, head: BitSet): string[] {
   for (const o of graph.outputs) {
     const p = graph.producer.get(o.name);
     if (p === undefined || head.has(p)) continue;
-    const node = graph.nodes[p] as NodeProto;
+    const node = graph.nodes[p]!;
     if (node.input.some((t) => exitOutputs.has(t)) && node.input.every((t) => !t || inHead(t))) head.add(p);
   }
   return joined;

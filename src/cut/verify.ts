@@ -67,6 +67,7 @@ export async function referenceOutputs(analysis: Analysis, seed = 1, maxTensorBy
 }
 
 export async function verifyCut(analysis: Analysis, cut: CutModels, options: VerifyOptions = {}): Promise<Verification> {
+  // Bounds: randomFeeds gives every graph input, the head's inputs are graph inputs and the tail's are head outputs (the cut's models), and expected holds every graph output.
   const rtol = options.rtol ?? CUT_RTOL;
   const { graph, inference } = analysis.dataflow;
   const seed = options.seed ?? 1;
@@ -75,13 +76,13 @@ export async function verifyCut(analysis: Analysis, cut: CutModels, options: Ver
   const sessions = await Promise.all([Session.fromModel(cut.head, VERIFY_SESSION), Session.fromModel(cut.tail, VERIFY_SESSION)]);
   const [head, tail] = sessions as [Session, Session];
   try {
-    const headFeeds = Object.fromEntries(head.inputNames.map((n) => [n, feeds[n] as RunTensor]));
+    const headFeeds = Object.fromEntries(head.inputNames.map((n) => [n, feeds[n]!]));
     const headOut = await head.run(headFeeds);
-    const tailOut = await tail.run(Object.fromEntries(tail.inputNames.map((n) => [n, headOut[n] as RunTensor])));
+    const tailOut = await tail.run(Object.fromEntries(tail.inputNames.map((n) => [n, headOut[n]!])));
     const outputs = graph.outputs.map((o) => {
       const got = tailOut[o.name] ?? headOut[o.name];
       if (!got) throw new CutError(`output "${o.name}" is produced by neither the head nor the tail`);
-      return compare(o.name, expected[o.name] as RunTensor, got);
+      return compare(o.name, expected[o.name]!, got);
     });
     return { ok: outputs.every((o) => o.relativeError <= rtol), rtol, outputs };
   } finally {

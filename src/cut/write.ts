@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ioFailure } from '../errors.js';
+import { IoError, ioFailure } from '../errors.js';
 import { encodeModel } from '../onnx/codec.js';
 import type { CutModels } from './extract.js';
 import type { CutManifest } from './manifest.js';
@@ -13,9 +13,10 @@ export const CUT_FILES = { head: 'head.onnx', tail: 'tail.onnx', manifest: 'cut.
  * name first and renamed only once all are written, so a failure leaves no partial output.
  */
 export function writeCut(dir: string, cut: CutModels, manifest: CutManifest): string[] {
+  // Bounds: tmp has one entry per file.
   try {
     mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    if (!statSync(dir).isDirectory()) throw new IoError('not a directory');
   } catch (e) {
     throw ioFailure(`cannot write to ${dir}`, e);
   }
@@ -26,8 +27,8 @@ export function writeCut(dir: string, cut: CutModels, manifest: CutManifest): st
   ];
   const tmp = files.map(([name]) => join(dir, `.${name}.${process.pid}.tmp`));
   try {
-    files.forEach(([, data], i) => writeFileSync(tmp[i] as string, data));
-    files.forEach(([name], i) => renameSync(tmp[i] as string, join(dir, name)));
+    files.forEach(([, data], i) => writeFileSync(tmp[i]!, data));
+    files.forEach(([name], i) => renameSync(tmp[i]!, join(dir, name)));
   } catch (e) {
     for (const t of tmp) rmSync(t, { force: true });
     throw ioFailure(`cannot write the cut into ${dir}`, e);

@@ -18,7 +18,7 @@ export const PIXEL_SCALE = 1 / 255;
 /** Throws a BadRequestError when a label is not a class index of a `classes`-way classifier. */
 export function checkLabels(labels: ArrayLike<number>, classes: number): void {
   for (let i = 0; i < labels.length; i++) {
-    const l = labels[i] as number;
+    const l = labels[i]!; // i < labels.length
     if (!Number.isInteger(l) || l < 0 || l >= classes) {
       throw new BadRequestError(`label ${l} of sample ${i} is out of range: the model has ${classes} classes (0..${classes - 1})`);
     }
@@ -29,22 +29,23 @@ export function checkLabels(labels: ArrayLike<number>, classes: number): void {
 export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array {
   checkLabels(labels, classes);
   const out = new Float32Array(labels.length * classes);
-  for (let i = 0; i < labels.length; i++) out[i * classes + (labels[i] as number)] = 1;
+  for (let i = 0; i < labels.length; i++) out[i * classes + labels[i]!] = 1; // i < labels.length
   return out;
 }
 
 /** Gathers the images at `indices` into a batch. */
 export function makeBatch(ds: ImageDataset, indices: ArrayLike<number>, classes = ds.classes): Batch {
+  // Bounds: indices are images of ds (< ds.count), so each image's pixels and label exist.
   const pixels = ds.channels * ds.height * ds.width;
   const size = indices.length;
   const x = new Float32Array(size * pixels);
   const labels = new Uint8Array(size);
   for (let k = 0; k < size; k++) {
-    const i = indices[k] as number;
+    const i = indices[k]!;
     const src = ds.images.subarray(i * pixels, (i + 1) * pixels);
     const base = k * pixels;
-    for (let p = 0; p < pixels; p++) x[base + p] = (src[p] as number) * PIXEL_SCALE;
-    labels[k] = ds.labels[i] as number;
+    for (let p = 0; p < pixels; p++) x[base + p] = src[p]! * PIXEL_SCALE;
+    labels[k] = ds.labels[i]!;
   }
   return { x, labels, onehot: oneHot(labels, classes), size };
 }

@@ -93,7 +93,7 @@ export function scanJsonImages(bytes: Uint8Array, pixels: number, max: number, s
   let image = 0;
   let kept = 0;
   for (let i = 0; i < bytes.length && kept < max; i++) {
-    const c = bytes[i] as number;
+    const c = bytes[i]!; // i < bytes.length
     if (c >= 48 && c <= 57) {
       value = value < 0 ? c - 48 : value * 10 + (c - 48);
     } else {
@@ -124,7 +124,7 @@ function countJsonImages(bytes: Uint8Array): number {
   let n = 0;
   let digits = false;
   for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i] as number;
+    const c = bytes[i]!; // i < bytes.length
     if (c >= 48 && c <= 57) digits = true;
     else if (c === 91) depth++;
     else if (c === 93) {
@@ -144,6 +144,7 @@ function countJsonImages(bytes: Uint8Array): number {
  * a prefix (`limit`) is balanced.
  */
 export function loadFashionMnist(split: Split, options: LoadOptions = {}): ImageDataset {
+  // Bounds: c < 10, the class count, and parts, counts and next have one entry per class.
   const dir = join(packageDir('fashion-mnist'), 'src', 'clothes');
   const pixels = 28 * 28;
   const perClassLimit = options.limit === undefined ? Infinity : Math.ceil(options.limit / 10);
@@ -167,10 +168,10 @@ export function loadFashionMnist(split: Split, options: LoadOptions = {}): Image
   const labels = new Uint8Array(count);
   const next = new Array<number>(10).fill(0);
   for (let k = 0, c = 0; k < count; c = (c + 1) % 10) {
-    if ((next[c] as number) >= (counts[c] as number)) continue;
-    images.set((parts[c] as Uint8Array).subarray((next[c] as number) * pixels, ((next[c] as number) + 1) * pixels), k * pixels);
+    if (next[c]! >= counts[c]!) continue;
+    images.set(parts[c]!.subarray(next[c]! * pixels, (next[c]! + 1) * pixels), k * pixels);
     labels[k] = c;
-    next[c] = (next[c] as number) + 1;
+    next[c] = next[c]! + 1;
     k++;
   }
   return { name: `fashion-mnist-${split}`, images, labels, count, channels: 1, height: 28, width: 28, classes: 10, classNames: FASHION_CLASSES };

@@ -42,6 +42,7 @@ export function splitFolder(dir: string, split: Split): { folder: string; shared
  * and stored as bytes 0..255 like the MNIST sets (batches feed x / 255, cleave's scale).
  */
 export function loadImageFolder(dir: string, options: ImageFolderOptions): ImageDataset {
+  // Bounds: i < list.length, and imageToTensor returns pixels = channels x height x width values.
   const [channels, height, width] = options.input;
   if (!existsSync(dir) || !isDir(dir)) throw new IoError(`${dir} is not a folder`);
   const found = listDir(dir).filter((n) => !n.startsWith('.') && isDir(join(dir, n)));
@@ -52,7 +53,7 @@ export function loadImageFolder(dir: string, options: ImageFolderOptions): Image
   // Round-robin order over the classes, so that a limit keeps the classes balanced.
   const order: { path: string; label: number }[] = [];
   const longest = Math.max(...files.map((f) => f.length));
-  for (let i = 0; i < longest; i++) files.forEach((list, label) => { if (i < list.length) order.push({ path: list[i] as string, label }); });
+  for (let i = 0; i < longest; i++) files.forEach((list, label) => { if (i < list.length) order.push({ path: list[i]!, label }); });
   const limit = options.limit ?? Infinity;
   const pixels = channels * height * width;
   const images: Uint8Array[] = [];
@@ -63,7 +64,7 @@ export function loadImageFolder(dir: string, options: ImageFolderOptions): Image
     if (!sniffImage(bytes)) continue;
     const x = imageToTensor(decodeImage(bytes, path), channels, height, width);
     const u8 = new Uint8Array(pixels);
-    for (let p = 0; p < pixels; p++) u8[p] = Math.max(0, Math.min(255, Math.round((x[p] as number) * 255)));
+    for (let p = 0; p < pixels; p++) u8[p] = Math.max(0, Math.min(255, Math.round(x[p]! * 255)));
     images.push(u8);
     labels.push(label);
   }

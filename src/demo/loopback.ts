@@ -71,6 +71,7 @@ const proto = (m: ModelProto | Uint8Array): ModelProto => (m instanceof Uint8Arr
  * accuracy, bytes on the wire and latency next to the whole model run directly in ORT.
  */
 export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<LoopbackDemoReport> {
+  // Bounds: a runner has at least one output, and its run returns it; argmaxRows gives one label per row (the batch is 1).
   const tailProto = proto(options.tail);
   const headProto = proto(options.head);
   const headSig = modelSignature(headProto);
@@ -85,7 +86,7 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
 
   const stream = options.transport === 'stream';
   const server = await startServer([await ServedModel.load('tail', options.tail, tailProto)], stream ? { streamPort: 0 } : {});
-  const url = stream ? server.streamUrl as string : server.url;
+  const url = stream ? server.streamUrl! : server.url;
   const runners: ModelRunner[] = [];
   try {
     const head = await loadRunner(options.head);
@@ -106,7 +107,7 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
         const t0 = performance.now();
         const out = await full.run(sample(i));
         times.push(performance.now() - t0);
-        fullLabels.push(argmaxRows(out[full.outputNames[0] as string] as EdgeTensor)[0] as number);
+        fullLabels.push(argmaxRows(out[full.outputNames[0]!]!)[0]!);
       }
       fullAccuracy = fullLabels.filter((l, i) => l === Number(options.labels[i])).length / options.count;
       fullLatencyMs = quantile([...times].sort((a, b) => a - b), 0.5);
@@ -168,14 +169,15 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions): Promise<Loo
 
 /** The report as a fixed-width table. */
 export function formatLoopbackReport(r: LoopbackDemoReport): string {
+  // Bounds: rows starts with the header and every row has its columns, one per widths entry.
   const pct = (v: number | null, sign = false) => (v === null ? '-' : `${sign && v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}%`);
   const rows = [['codec', 'accuracy', 'change', 'same as whole', 'cut bytes', 'request bytes', 'p50 ms', 'p99 ms', 'origins']];
   for (const c of r.results) {
     rows.push([c.codec, pct(c.accuracy), pct(c.accuracyChange, true), pct(c.agreement), String(Math.round(c.cutBytes)), String(Math.round(c.bytesSent)),
       c.latencyMs.p50.toFixed(2), c.latencyMs.p99.toFixed(2), Object.entries(c.origins).map(([k, v]) => `${k}:${v}`).join(' ')]);
   }
-  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
-  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
   const head = `${r.count} images through head (here) -> ${r.url.startsWith('tcp:') ? 'stream' : 'HTTP'} ${r.url} -> tail; whole model in ORT: ${pct(r.fullAccuracy)}${r.fullLatencyMs !== null ? `, p50 ${r.fullLatencyMs.toFixed(2)} ms` : ''}`;
   return `${head}\n${lines.join('\n')}\n`;
 }

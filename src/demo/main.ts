@@ -28,6 +28,7 @@ import { planModel } from '../qos/plan-model.js';
 import { planReport } from '../report/plan-report.js';
 import { serveModels } from '../serve/serve-models.js';
 import { PIXEL_SCALE } from '../data/batches.js';
+import { CutError, NoFeasiblePlanError } from '../errors.js';
 
 /**
  * `npm start`: the whole path on a small CNN built by cleave: analyse, list the cut points,
@@ -49,7 +50,7 @@ async function demo(): Promise<void> {
     analysis.cutPoints.map((c) => [c.tensors.join(','), bytes(c.bytes), si(c.headFlops), si(c.tailFlops), bytes(c.headParamBytes), bytes(c.headPeakActivationBytes)]),
   ));
   const best = suggestCut(analysis.cutPoints);
-  if (!best) throw new Error('the demo model has no cut point');
+  if (!best) throw new CutError('the demo model has no cut point');
   say(`== 3. Cut at "${best.tensors[0]}": the fewest bytes (${bytes(best.bytes)}, input is ${bytes(t.inputBytes)}) with at most half the FLOPs on the edge`);
   if (best.bytes >= t.inputBytes) {
     say('   (early activations of a small CNN outweigh its input: a codec at the cut, step 4, or a trained bottleneck shrink them)');
@@ -83,13 +84,13 @@ async function splitTrainedModel(say: (s?: string) => void): Promise<void> {
   const model = readModel(TRAINED);
   const analysis = analyze(graphFromModel(model), { batch: 1 });
   const best = suggestCut(analysis.cutPoints);
-  if (!best) throw new Error('the trained model has no cut point');
+  if (!best) throw new CutError('the trained model has no cut point');
   const parts = cutModel(analysis, best.tensors);
   say(`   cut at "${best.tensors[0]}" (${bytes(best.bytes)} per image); tail served on 127.0.0.1, head run here by the edge client`);
   const count = 500;
   const test = loadMnist('test', { limit: count });
   const images = new Float32Array(test.images.length);
-  for (let i = 0; i < images.length; i++) images[i] = (test.images[i] as number) * PIXEL_SCALE;
+  for (let i = 0; i < images.length; i++) images[i] = test.images[i]! * PIXEL_SCALE; // images has test.images.length entries
   const report = await runLoopbackDemo({ head: parts.head, tail: parts.tail, full: model, images, labels: test.labels, count });
   say(formatLoopbackReport(report).trimEnd().replace(/^/gm, '   '));
   // The same fp32 requests as frames on one persistent connection (cleave serve --stream-port).
@@ -124,7 +125,7 @@ async function planDeployRun(say: (s?: string) => void): Promise<void> {
     codecs: ['fp32', 'fp16', 'int8', 'int8+deflate'].map(parseCodec),
     data: { name: 'mnist', images: testImages, count: images },
   });
-  if (!doc) throw new Error(`no configuration meets the demo's requirement; nearest: ${result.misses.map((m) => m.id).join('; ')}`);
+  if (!doc) throw new NoFeasiblePlanError(`no configuration meets the demo's requirement; nearest: ${result.misses.map((m) => m.id).join('; ')}`);
   const r = doc.recommended;
   const o = r.objectives;
   const ms = (x: number | null): string => (x === null ? 'unbounded' : `${x.toFixed(1)} ms`);

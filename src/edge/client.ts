@@ -198,7 +198,7 @@ export class EdgeClient {
     this.routes = new Map(resolved.map((r) => [r.cut, r]));
     const replan = options.replan;
     if (!replan && resolved.length > 1) throw new BadRequestError(`${resolved.length} routes but no table to choose among them: give replan.table`);
-    this.initialCut = replan?.initialCut ?? (resolved[0] as ResolvedRoute).cut;
+    this.initialCut = replan?.initialCut ?? resolved[0]!.cut; // resolveRoutes gives at least one route
     if (!this.routes.has(this.initialCut)) throw new BadRequestError(`the initial cut "${this.initialCut}" has no route (routes: ${[...this.routes.keys()].join(', ')})`);
     if (replan) {
       const candidates = replan.table.costs.map((c) => c.cut);
@@ -210,7 +210,7 @@ export class EdgeClient {
 
   /** The route new requests take. */
   private route(): ResolvedRoute {
-    return this.routes.get(this.switcher?.current ?? this.initialCut) as ResolvedRoute;
+    return this.routes.get(this.switcher?.current ?? this.initialCut)!; // every cut the switcher can pick, and the initial one, has a route (checked in the constructor)
   }
 
   /** Runs one request; it is counted when it starts and once when it ends, answered or failed. */
@@ -303,7 +303,7 @@ export class EdgeClient {
    */
   private async send(route: ResolvedRoute, body: Uint8Array, headerLength: number | undefined, requestId: string): Promise<{ scores?: EdgeTensor; attempts: number; reason: string }> {
     const admission = this.circuit?.admit() ?? 'send';
-    if (admission === 'local') return { attempts: 0, reason: (this.circuit as CircuitBreaker).reason() };
+    if (admission === 'local') return { attempts: 0, reason: this.circuit!.reason() }; // admit() answered, so the circuit exists
     const probe = admission === 'probe';
     const policy = this.options.retry ?? {};
     // A probe tries once: a dead server must not cost the whole retry budget again.
@@ -343,13 +343,14 @@ export class EdgeClient {
    * model, else the deepest exit of the head (whatever its confidence).
    */
   private async local(route: ResolvedRoute, input: Readonly<Record<string, EdgeTensor>>, headOut: Record<string, EdgeTensor>, reason: string): Promise<{ origin: Origin; scores: EdgeTensor }> {
+    // Bounds: a model runner has at least one output, and its run returns every output.
     const named = route.fallbackExit ? headOut[route.fallbackExit] : undefined;
     if (named) return { origin: 'local-exit', scores: named };
     const full = this.options.fallback?.full;
     if (full) {
       const out = await full.run(input);
-      const name = full.outputNames[0] as string;
-      return { origin: 'local-full', scores: out[name] as EdgeTensor };
+      const name = full.outputNames[0]!;
+      return { origin: 'local-full', scores: out[name]! };
     }
     const deepest = route.deepestExit ? headOut[route.deepestExit] : undefined;
     if (deepest) return { origin: 'local-exit', scores: deepest };

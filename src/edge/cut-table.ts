@@ -10,7 +10,7 @@
  * with the cut that is best inside it, computed once per candidate set.
  */
 import { BadRequestError } from '../errors.js';
-import { type CheckedPopexProblem, type PopexLayer, solveCheckedPopex, transmitMs } from '../exits/popex.js';
+import { type CheckedPopexProblem, solveCheckedPopex, transmitMs } from '../exits/popex.js';
 
 /** A candidate cut's expected time as a function of the rate. */
 export interface CutCost {
@@ -59,7 +59,7 @@ export class CutTable {
       const row = solved.cuts.find((c) => c.cut === cut);
       if (!row) throw new BadRequestError(`candidate cut "${cut}" names no layer (layers: ${problem.layers.slice(0, 8).map((l) => l.name).join(', ')}${n > 8 ? ', ...' : ''})`);
       const s = row.edgeLayers;
-      const uploadBytes = s === n ? 0 : s === 0 ? problem.inputBytes : (problem.layers[s - 1] as PopexLayer).outputBytes;
+      const uploadBytes = s === n ? 0 : s === 0 ? problem.inputBytes : problem.layers[s - 1]!.outputBytes; // s in 1..n - 1 here: a layer index + 1
       const uploadMsAt1Mbps = row.uploadProbability * transmitMs(uploadBytes, 1, 0);
       return { cut, edgeLayers: s, fixedMs: row.expectedMs - uploadMsAt1Mbps, uploadMsAt1Mbps, uploadBytes, uploadProbability: row.uploadProbability };
     });
@@ -80,10 +80,10 @@ export class CutTable {
     // The last band whose fromMbps <= mbps.
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if ((this.bands[mid] as RateBand).fromMbps <= mbps) lo = mid;
+      if (this.bands[mid]!.fromMbps <= mbps) lo = mid;
       else hi = mid - 1;
     }
-    return (this.bands[lo] as RateBand).cut;
+    return this.bands[lo]!.cut; // lo < bands.length (a binary search over the bands)
   }
 
   has(cut: string): boolean {

@@ -138,7 +138,7 @@ export function parseEdgeConfig(value: unknown): CheckedEdgeConfig {
   });
   // POPEX sorts exits by depth; the config lists them so, which keeps `exits[j]` one exit.
   problem.exits.forEach((e, j) => {
-    if (e.after !== (exits[j] as EdgeConfigExit).after) throw new BadFieldError(`exits[${j}].after`, 'exits must be listed in order of depth (the order of their layers)');
+    if (e.after !== exits[j]!.after) throw new BadFieldError(`exits[${j}].after`, 'exits must be listed in order of depth (the order of their layers)');
   });
   const outputs = new Set<string>();
   exits.forEach((e, j) => {
@@ -153,7 +153,7 @@ export function parseEdgeConfig(value: unknown): CheckedEdgeConfig {
     if (s === undefined) throw new BadFieldError(`cuts[${i}].after`, `names no layer: "${c.after}"`);
     if (s === n) throw new BadFieldError(`cuts[${i}].after`, `"${c.after}" is the last layer: a cut after it leaves nothing for the server`);
     // The exits at or before the cut's layer run in its head; one at the cut runs before the upload.
-    const inHead = exits.flatMap((e, j) => ((problem.exitAt[j] as number) <= s ? [{ output: e.output, threshold: e.threshold, index: exitIndexOf(e.output) ?? j }] : []));
+    const inHead = exits.flatMap((e, j) => (problem.exitAt[j]! <= s ? [{ output: e.output, threshold: e.threshold, index: exitIndexOf(e.output) ?? j }] : []));
     return { ...c, exits: inHead };
   });
   cuts.forEach((c, i) => {
@@ -161,7 +161,7 @@ export function parseEdgeConfig(value: unknown): CheckedEdgeConfig {
   });
   const switching = readSwitching(top.switching);
   const table = CutTable.fromProblem(problem, cuts.map((c) => c.after));
-  const initialCut = switching.initialCut ?? (top.uplinkMbps !== undefined ? table.best(problem.uplinkMbps) : (cuts[0] as CheckedEdgeCut).after);
+  const initialCut = switching.initialCut ?? (top.uplinkMbps !== undefined ? table.best(problem.uplinkMbps) : cuts[0]!.after); // the schema requires at least one cut
   if (!table.has(initialCut)) throw new BadFieldError('switching.initialCut', `"${initialCut}" is not one of the cuts (${cuts.map((c) => c.after).join(', ')})`);
   const full = optionalString(top.full, 'full');
   return {

@@ -2,6 +2,7 @@ import { Agent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { streamTransport } from './stream-transport.js';
 import { MAX_REPLY_BYTES, type Transport, type TransportReply, declaresTooMuch, replyTooLarge } from './transport.js';
+import { NetworkError } from '../errors.js';
 
 const agents = { http: new Agent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) };
 
@@ -28,13 +29,13 @@ function send(url: string, method: string, body: Uint8Array | undefined, headers
         else chunks.push(c);
       });
       res.on('error', reject);
-      res.on('aborted', () => reject(new Error('the connection closed before the reply was complete')));
+      res.on('aborted', () => reject(new NetworkError('the connection closed before the reply was complete')));
       res.on('end', () => {
-        if (!res.complete) reject(new Error('the connection closed before the reply was complete'));
-        else resolve({ res, data: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) });
+        if (!res.complete) reject(new NetworkError('the connection closed before the reply was complete'));
+        else resolve({ res, data: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }); // one chunk
       });
     });
-    req.on('error', (e: NodeJS.ErrnoException) => reject(Object.assign(new Error(e.message), { cause: { code: e.code } })));
+    req.on('error', (e: NodeJS.ErrnoException) => reject(Object.assign(new NetworkError(e.message), { cause: { code: e.code } })));
     req.end(body);
   });
 }

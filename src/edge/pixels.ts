@@ -19,11 +19,12 @@ export function imageToTensor(img: RawImage, channels: number, height: number, w
   if (img.data.length !== img.width * img.height * img.channels) throw new BadRequestError('image data does not match its size');
   const out = new Float32Array(channels * height * width);
   const sample = (x: number, y: number, c: number): number => {
+    // Bounds: x < img.width, y < img.height and c < channels, and the data holds width x height x channels values (checked above), so i + 3 < its length for 4 channels, i + 2 for 3.
     const i = (y * img.width + x) * img.channels;
-    const a = img.channels === 4 ? (img.data[i + 3] as number) / 255 : 1;
-    if (img.channels === 1) return img.data[i] as number;
-    if (channels === 1) return a * (0.299 * (img.data[i] as number) + 0.587 * (img.data[i + 1] as number) + 0.114 * (img.data[i + 2] as number));
-    return a * (img.data[i + c] as number);
+    const a = img.channels === 4 ? img.data[i + 3]! / 255 : 1;
+    if (img.channels === 1) return img.data[i]!;
+    if (channels === 1) return a * (0.299 * img.data[i]! + 0.587 * img.data[i + 1]! + 0.114 * img.data[i + 2]!);
+    return a * img.data[i + c]!;
   };
   const sx = img.width / width;
   const sy = img.height / height;

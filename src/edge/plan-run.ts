@@ -27,7 +27,7 @@ export function datasetInputs(name: string, count: number, chw: readonly [number
   if ([ds.channels, ds.height, ds.width].join('x') !== chw.join('x')) throw new BadRequestError(`${name} images are ${ds.channels}x${ds.height}x${ds.width}; the head takes ${chw.join('x')}`);
   const b = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
   const n = chw[0] * chw[1] * chw[2];
-  return Array.from({ length: ds.count }, (_, i) => ({ name: `${name}[${i}]`, data: b.x.slice(i * n, (i + 1) * n), truth: ds.labels[i] as number }));
+  return Array.from({ length: ds.count }, (_, i) => ({ name: `${name}[${i}]`, data: b.x.slice(i * n, (i + 1) * n), truth: ds.labels[i]! })); // i < ds.count, one label each
 }
 
 /** The edge client's settings a deployment's edge config gives (all but the head runner and the transport). */

@@ -68,7 +68,7 @@ export class RateEstimator {
     const sorted = [...this.recent].sort((a, b) => a - b);
     const mid = n >> 1;
     // An even count takes the geometric mean of the middle two: rates are compared as ratios.
-    return n % 2 === 1 ? (sorted[mid] as number) : Math.sqrt((sorted[mid - 1] as number) * (sorted[mid] as number));
+    return n % 2 === 1 ? sorted[mid]! : Math.sqrt(sorted[mid - 1]! * sorted[mid]!);
   }
 
   /** Requests measured, and requests whose time could not be read. */

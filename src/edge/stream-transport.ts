@@ -2,6 +2,7 @@ import { type Socket, connect } from 'node:net';
 import { FRAME_HEADER_BYTES, type Frame, FrameReader, FrameStreamError, requestFramePrefix } from '../protocol/stream-frame.js';
 import { HEADER_LENGTH } from '../protocol/v2-wire.js';
 import { MAX_REPLY_BYTES, type Transport, type TransportReply } from './transport.js';
+import { NetworkError } from '../errors.js';
 
 interface Pending {
   resolve(r: TransportReply): void;
@@ -9,7 +10,7 @@ interface Pending {
 }
 
 function failure(message: string, code?: string): Error {
-  return Object.assign(new Error(message), code ? { cause: { code } } : {});
+  return Object.assign(new NetworkError(message), code ? { cause: { code } } : {});
 }
 
 /** One persistent connection to a stream port, with the requests waiting on it. */

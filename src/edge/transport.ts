@@ -1,4 +1,5 @@
 import { readCapped } from '../compress/stream-bytes.js';
+import { TooLargeError } from '../errors.js';
 
 /**
  * How the edge client POSTs a request: the least it needs (status, one header, the body, an
@@ -22,8 +23,8 @@ export type Transport = (url: string, body: Uint8Array, headers: Readonly<Record
 export const MAX_REPLY_BYTES = 64 * 1024 * 1024;
 
 /** The error for a reply over MAX_REPLY_BYTES (`bytes`: declared, or read so far). */
-export function replyTooLarge(bytes: number): Error {
-  return new Error(`the reply is ${bytes} bytes or more, over the ${MAX_REPLY_BYTES}-byte limit for replies`);
+export function replyTooLarge(bytes: number): TooLargeError {
+  return new TooLargeError(`the reply is ${bytes} bytes or more, over the ${MAX_REPLY_BYTES}-byte limit for replies`);
 }
 
 /** A Content-Length over the limit, read before any of the body is. */

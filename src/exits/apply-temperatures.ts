@@ -56,7 +56,7 @@ export function applyTemperatures(model: ModelProto, temperatures: Readonly<Reco
     if (options.probabilities && !outputs.has(probs)) {
       const softmax: NodeProto = { name: `${name}/softmax`, opType: 'Softmax', domain: '', input: [name], output: [probs], attribute: [{ name: 'axis', type: AttrType.INT, i: 1 }] };
       nodes.push(softmax);
-      const declared = graph.outputs.find((o) => o.name === name) as ValueInfoProto;
+      const declared = graph.outputs.find((o) => o.name === name)!; // name is an output of the graph (the loop runs over them)
       added.push({ ...declared, name: probs });
     }
   }
@@ -75,7 +75,7 @@ export function readTemperatures(model: ModelProto): Record<string, number> {
   if (!entry) return {};
   try {
     const value = JSON.parse(entry.value) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((t) => typeof t === 'number' && t > 0)) throw new Error('not an object of positive numbers');
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((t) => typeof t === 'number' && t > 0)) throw new BadModelError('not an object of positive numbers');
     return value as Record<string, number>;
   } catch (e) {
     throw new BadModelError(`metadata "${TEMPERATURES_METADATA_KEY}" is malformed (${(e as Error).message}): ${entry.value.slice(0, 80)}`);

@@ -59,7 +59,7 @@ export function buildBranch(spec: BranchSpec, rng: Random): Branch {
   const uniform = (bound: number) => (d: Float32Array) => { for (let i = 0; i < d.length; i++) d[i] = (2 * rng.next() - 1) * bound; };
 
   let x = spec.at;
-  let features = spec.shape[0] as number;
+  let features = spec.shape[0]!; // an exit site's shape is [C, H, W] or [F]: never empty
   if (spec.shape.length === 3) {
     const [c, h, w] = spec.shape as [number, number, number];
     if (spec.kind === 'conv') {

@@ -48,16 +48,17 @@ export interface CalibratedExits {
 
 /** Fits the exits' temperatures on `fitData`, checks them on `checkData`, and writes them into the model. */
 export async function calibrateExits(model: ModelProto, fitData: ImageDataset, checkData: ImageDataset, options: CalibrateExitsOptions = {}): Promise<CalibratedExits> {
+  // Bounds: exitLogits returns one logit set per exit of the structure, in its order (names), and fitTemperatures one fit per set it was given.
   const fitLogits = await exitLogits(model, fitData, options);
   const check = await exitLogits(model, checkData, options);
   const names = fitLogits.structure.exits.map((e) => e.output);
   const sets: Record<string, LogitSet> = {};
-  names.forEach((n, k) => { sets[n] = fitLogits.exits[k] as LogitSet; });
+  names.forEach((n, k) => { sets[n] = fitLogits.exits[k]!; });
   const fits = fitTemperatures(sets);
   const prior = readTemperatures(model);
   const exits = names.map((output, k): ExitCalibration => {
-    const fit = options.global ? fits.global : (fits.perExit[output] as TemperatureFit);
-    const set = check.exits[k] as LogitSet;
+    const fit = options.global ? fits.global : fits.perExit[output]!;
+    const set = check.exits[k]!;
     const binsBefore = reliabilityBins(softmaxConfidences(set), ECE_BINS);
     const binsAfter = reliabilityBins(softmaxConfidences(set, fit.temperature), ECE_BINS);
     return {
@@ -79,7 +80,7 @@ export async function calibrateExits(model: ModelProto, fitData: ImageDataset, c
     return reliabilityBins({ confidence, correct }, ECE_BINS);
   };
   const binsBefore = pool(() => 1);
-  const binsAfter = pool((k) => (exits[k] as ExitCalibration).fit.temperature);
+  const binsAfter = pool((k) => exits[k]!.fit.temperature);
   const pooled = { eceBefore: expectedCalibrationError(binsBefore), eceAfter: expectedCalibrationError(binsAfter), binsBefore, binsAfter };
   const calibrated = applyTemperatures(model, Object.fromEntries(exits.map((e) => [e.output, e.temperature])));
   return {

@@ -38,16 +38,17 @@ export const MIN_TEMPERATURE = 1e-2;
 export const MAX_TEMPERATURE = 1e2;
 
 function check(sets: readonly LogitSet[]): number {
+  // Bounds: i < rows = labels.length, and i < logits.length.
   let n = 0;
   sets.forEach((s, k) => {
     const rows = s.labels.length;
     if (!Number.isInteger(s.classes) || s.classes < 2) throw new BadRequestError(`logit set ${k}: classes must be an integer >= 2, got ${s.classes}`);
     if (s.logits.length !== rows * s.classes) throw new BadRequestError(`logit set ${k}: ${s.logits.length} logits for ${rows} labels x ${s.classes} classes`);
     for (let i = 0; i < rows; i++) {
-      const y = s.labels[i] as number;
+      const y = s.labels[i]!;
       if (!Number.isInteger(y) || y < 0 || y >= s.classes) throw new BadRequestError(`logit set ${k}: label ${i} is ${y}, not a class in [0, ${s.classes})`);
     }
-    for (let i = 0; i < s.logits.length; i++) if (!Number.isFinite(s.logits[i] as number)) throw new BadRequestError(`logit set ${k}: logit ${i} is ${s.logits[i]}`);
+    for (let i = 0; i < s.logits.length; i++) if (!Number.isFinite(s.logits[i]!)) throw new BadRequestError(`logit set ${k}: logit ${i} is ${s.logits[i]}`);
     n += rows;
   });
   if (n === 0) throw new BadRequestError('no samples to calibrate on');
@@ -56,6 +57,7 @@ function check(sets: readonly LogitSet[]): number {
 
 /** Mean NLL and its first two derivatives in beta = 1/T, over every sample of every set. */
 function nllAndDerivatives(sets: readonly LogitSet[], beta: number, n: number): [number, number, number] {
+  // Bounds: a LogitSet holds labels.length rows of classes logits, and a label is < classes.
   let nll = 0;
   let d1 = 0;
   let d2 = 0;
@@ -63,19 +65,19 @@ function nllAndDerivatives(sets: readonly LogitSet[], beta: number, n: number): 
     for (let i = 0; i < labels.length; i++) {
       const row = i * classes;
       let max = -Infinity;
-      for (let c = 0; c < classes; c++) max = Math.max(max, beta * (logits[row + c] as number));
+      for (let c = 0; c < classes; c++) max = Math.max(max, beta * logits[row + c]!);
       let sum = 0;
       let mean = 0;
       let square = 0;
       for (let c = 0; c < classes; c++) {
-        const z = logits[row + c] as number;
+        const z = logits[row + c]!;
         const e = Math.exp(beta * z - max);
         sum += e;
         mean += e * z;
         square += e * z * z;
       }
       mean /= sum;
-      const zy = logits[row + (labels[i] as number)] as number;
+      const zy = logits[row + labels[i]!]!;
       nll += max + Math.log(sum) - beta * zy;
       d1 += mean - zy;
       d2 += Math.max(0, square / sum - mean * mean);

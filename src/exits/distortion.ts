@@ -35,9 +35,10 @@ export function checkDistortion(d: Distortion): Distortion {
  * `rng` carries on from batch to batch, so a data set gets one seeded noise field.
  */
 export function addNoise(x: Float32Array, sigma: number, rng: Random): void {
+  // Bounds: noise has x.length values.
   const noise = new Float32Array(x.length);
   rng.fillNormal(noise, sigma);
-  for (let i = 0; i < x.length; i++) x[i] = Math.min(1, Math.max(0, (x[i] as number) + (noise[i] as number)));
+  for (let i = 0; i < x.length; i++) x[i] = Math.min(1, Math.max(0, x[i]! + noise[i]!));
 }
 
 /** The normalised 1-D Gaussian kernel of `sigma`, radius ceil(3 sigma). */
@@ -54,6 +55,7 @@ export function gaussianKernel(sigma: number): Float64Array {
  * borders replicated (so a flat image stays flat).
  */
 export function blur(x: Float32Array, planes: number, height: number, width: number, sigma: number): void {
+  // Bounds: the kernel has 2 r + 1 taps, j + r in 0..2 r; the clamped pixel indices stay inside the planes x height x width values of x and tmp.
   const k = gaussianKernel(sigma);
   const r = (k.length - 1) / 2;
   const tmp = new Float64Array(height * width);
@@ -62,14 +64,14 @@ export function blur(x: Float32Array, planes: number, height: number, width: num
     for (let h = 0; h < height; h++) {
       for (let w = 0; w < width; w++) {
         let s = 0;
-        for (let j = -r; j <= r; j++) s += (k[j + r] as number) * (x[base + h * width + Math.min(width - 1, Math.max(0, w + j))] as number);
+        for (let j = -r; j <= r; j++) s += k[j + r]! * x[base + h * width + Math.min(width - 1, Math.max(0, w + j))]!;
         tmp[h * width + w] = s;
       }
     }
     for (let h = 0; h < height; h++) {
       for (let w = 0; w < width; w++) {
         let s = 0;
-        for (let j = -r; j <= r; j++) s += (k[j + r] as number) * (tmp[Math.min(height - 1, Math.max(0, h + j)) * width + w] as number);
+        for (let j = -r; j <= r; j++) s += k[j + r]! * tmp[Math.min(height - 1, Math.max(0, h + j)) * width + w]!;
         x[base + h * width + w] = s;
       }
     }

@@ -47,9 +47,10 @@ export interface ExitEvaluation {
 
 /** Mean of each column of a samples x exits matrix of confidences. */
 function columnMeans(matrix: SampleMatrix): number[] {
+  // Bounds: j < m, the length of sum, and the matrix holds n rows of m.
   const { samples: n, exits: m } = matrix;
   const sum = new Array<number>(m).fill(0);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) sum[j] = (sum[j] as number) + (matrix.confidence[i * m + j] as number);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) sum[j] = sum[j]! + matrix.confidence[i * m + j]!;
   return sum.map((s) => s / n);
 }
 
@@ -68,7 +69,7 @@ export async function evaluateExits(model: ModelProto, data: ImageDataset, optio
       accuracy: exitAccuracies(matrix), meanConfidence: columnMeans(matrix), taus: tauTable(matrix, options.policy, options.taus),
     });
   }
-  return { structure: structure as ExitStructure, policy: options.policy, images: data.count, conditions };
+  return { structure: structure!, policy: options.policy, images: data.count, conditions }; // at least one condition runs (clean when none is given), and each sets structure
 }
 
 /** The samples file of an evaluation (what `cleave exits plan` reads). */

@@ -5,6 +5,7 @@
  * and each exit after the layer whose output it reads, with its branch's time on the edge.
  * Node times come from the caller: roofline estimates from device profiles, or ORT's profiler.
  */
+import { lookup } from '../checked.js';
 import { analyze, type NodeRow } from '../analysis/analyze.js';
 import { BadRequestError } from '../errors.js';
 import { graphFromModel } from '../graph/graph.js';
@@ -41,6 +42,7 @@ export function rooflineTime(device: DeviceProfile): NodeTime {
 
 /** The layer chain of a model with exits, timed by `edge` and `cloud` per node. */
 export function exitLayers(model: ModelProto, structure: ExitStructure, edge: NodeTime, cloud: NodeTime): ExitLayers {
+  // Bounds: sums gives one time per cut plus the whole backbone (cuts.length + 1 = layers.length entries), and cuts are single-tensor.
   const full = analyze(graphFromModel(model), { batch: 1 });
   const backbone = analyze(graphFromModel(backboneModel(model, structure)), { batch: 1 });
   const last = backbone.tensors.find((t) => t.name === structure.mainOutput);
@@ -53,17 +55,17 @@ export function exitLayers(model: ModelProto, structure: ExitStructure, edge: No
   };
   const edgeHeads = sums(edge);
   const cloudHeads = sums(cloud);
-  const layers: PopexLayer[] = [...cuts.map((c) => c.tensors[0] as string), structure.mainOutput].map((name, i) => ({
+  const layers: PopexLayer[] = [...cuts.map((c) => c.tensors[0]!), structure.mainOutput].map((name, i) => ({
     name,
-    edgeMs: Math.max(0, (edgeHeads[i] as number) - (i ? (edgeHeads[i - 1] as number) : 0)),
-    cloudMs: Math.max(0, (cloudHeads[i] as number) - (i ? (cloudHeads[i - 1] as number) : 0)),
+    edgeMs: Math.max(0, edgeHeads[i]! - (i ? edgeHeads[i - 1]! : 0)),
+    cloudMs: Math.max(0, cloudHeads[i]! - (i ? cloudHeads[i - 1]! : 0)),
     outputBytes: i < cuts.length ? (cuts[i] as { bytes: number }).bytes : (last?.bytes ?? 0),
   }));
   const byName = new Map(full.nodes.map((n) => [n.name, n]));
   const names = new Set(layers.map((l) => l.name));
   const exits = structure.exits.map((e): LayerExit => {
     if (!names.has(e.at)) throw new BadRequestError(`exit "${e.output}" reads "${e.at}", which is no single-tensor cut point of the backbone; POPEX needs each exit after a layer of the chain`);
-    const edgeMs = e.nodes.reduce((s, n) => s + edge(byName.get(n) as NodeRow), 0);
+    const edgeMs = e.nodes.reduce((s, n) => s + edge(lookup(byName, n, 'node of an exit branch')), 0);
     return { output: e.output, after: e.at, edgeMs };
   });
   return { inputBytes: backbone.totals.inputBytes, layers, exits };

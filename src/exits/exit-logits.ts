@@ -8,7 +8,7 @@ import type { ImageDataset } from '../data/image-dataset.js';
 import { BadRequestError } from '../errors.js';
 import { modelInputChw } from '../interpret/isplit-data.js';
 import type { ModelProto } from '../onnx/types.js';
-import { type RunTensor, Session } from '../runtime/session.js';
+import { Session } from '../runtime/session.js';
 import type { LogitSet } from './calibration.js';
 import { type Distortion, distorter } from './distortion.js';
 import { type ExitStructure, exitStructure } from './structure.js';
@@ -34,6 +34,7 @@ export interface ExitLogits {
 
 /** The logits of every exit and of the main output on every image of `data`. */
 export async function exitLogits(model: ModelProto, data: ImageDataset, options: ExitLogitsOptions = {}): Promise<ExitLogits> {
+  // Bounds: the model has one image input (modelInputChw checked), the run returns every output asked for, 2-D (checked), and k < names.length = parts.length; sets has names.length >= 1 entries.
   const structure = exitStructure(model, options.mainOutput);
   const [c, h, w] = modelInputChw(model);
   if (data.channels !== c || data.height !== h || data.width !== w) throw new BadRequestError(`the images are ${data.channels}x${data.height}x${data.width} but the model takes ${c}x${h}x${w}`);
@@ -43,7 +44,7 @@ export async function exitLogits(model: ModelProto, data: ImageDataset, options:
   const names = [...structure.exits.map((e) => e.output), structure.mainOutput];
   const distort = options.distortion ? distorter(options.distortion, options.seed ?? 1) : undefined;
   const session = await Session.fromModel(model, { threads: options.threads });
-  const input = session.inputNames[0] as string;
+  const input = session.inputNames[0]!;
   const parts: Float32Array[][] = names.map(() => []);
   let classes = 0;
   try {
@@ -54,10 +55,10 @@ export async function exitLogits(model: ModelProto, data: ImageDataset, options:
       distort?.(b.x, dims);
       const out = await session.run({ [input]: { dtype: 'float32', dims, data: b.x } }, names);
       names.forEach((n, k) => {
-        const t = out[n] as RunTensor;
+        const t = out[n]!;
         if (t.dims.length !== 2 || t.dims[0] !== size) throw new BadRequestError(`output "${n}" has shape [${t.dims.join(', ')}], expected [${size}, classes]`);
-        classes = t.dims[1] as number;
-        (parts[k] as Float32Array[]).push(Float32Array.from(t.data as Float32Array));
+        classes = t.dims[1]!;
+        parts[k]!.push(Float32Array.from(t.data as Float32Array));
       });
     }
   } finally {
@@ -73,5 +74,5 @@ export async function exitLogits(model: ModelProto, data: ImageDataset, options:
     }
     return { logits, labels: data.labels, classes };
   });
-  return { structure, exits: sets.slice(0, -1), main: sets[sets.length - 1] as LogitSet };
+  return { structure, exits: sets.slice(0, -1), main: sets[sets.length - 1]! };
 }

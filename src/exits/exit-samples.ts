@@ -85,6 +85,7 @@ export interface PolicyOutcome {
  * samples; `thresholds[j]` null switches exit j off.
  */
 export function policyOutcome(matrix: SampleMatrix, thresholds: readonly (number | null)[]): PolicyOutcome {
+  // Bounds: j < m, the length of the per-exit arrays; the matrix holds n rows of m, and i < n.
   const { samples: n, exits: m } = matrix;
   const reached = new Array<number>(m).fill(0);
   const left = new Array<number>(m).fill(0);
@@ -94,16 +95,17 @@ export function policyOutcome(matrix: SampleMatrix, thresholds: readonly (number
   for (let i = 0; i < n; i++) {
     let j = 0;
     for (; j < m; j++) {
-      reached[j]++;
+      // j < m, the length of these per-exit arrays; the matrix holds n rows of m, and i < n.
+      reached[j]!++;
       const tau = thresholds[j];
-      if (tau === null || tau === undefined || (matrix.confidence[i * m + j] as number) < tau) continue;
-      left[j]++;
-      leftCorrect[j] += matrix.correct[i * m + j] as number;
+      if (tau === null || tau === undefined || matrix.confidence[i * m + j]! < tau) continue;
+      left[j]!++;
+      leftCorrect[j]! += matrix.correct[i * m + j]!;
       break;
     }
     if (j === m) {
       mainAnswered++;
-      mainRight += matrix.mainCorrect[i] as number;
+      mainRight += matrix.mainCorrect[i]!;
     }
   }
   const right = leftCorrect.reduce((a, b) => a + b, 0) + mainRight;

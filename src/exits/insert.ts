@@ -66,13 +66,14 @@ export function inputsWith(model: ModelProto, added: readonly TensorProto[]): Va
 
 /** Inserts the exit branches (no verification: `addExits` runs the model to check it). */
 export function insertExits(model: ModelProto, where: ExitPlacement, options: ExitOptions = {}): ModelWithExits {
+  // Bounds: a one-output model has outputs[0]; the main output is [N, classes] (checked).
   const graph = graphFromModel(model);
   const opset = opsetOf(graph, '') ?? 0;
   if (opset < MIN_EXITS_OPSET) throw new BadRequestError(`exit branches need ai.onnx opset >= ${MIN_EXITS_OPSET}; the model has ${opset}`);
   const branch = options.branch ?? 'bn-gap';
   if (branch !== 'bn-gap' && branch !== 'conv') throw new BadRequestError(`branch must be "bn-gap" or "conv", got "${String(branch)}"`);
   const outputs = graph.outputs.map((o) => o.name);
-  const mainOutput = options.output ?? (outputs.length === 1 ? (outputs[0] as string) : undefined);
+  const mainOutput = options.output ?? (outputs.length === 1 ? outputs[0]! : undefined);
   if (mainOutput === undefined) throw new BadRequestError(`the model has ${outputs.length} outputs (${outputs.join(', ')}); name the classifier output the exits imitate`);
   const main = graph.outputs.find((o) => o.name === mainOutput);
   if (!main) throw new BadRequestError(`the model has no output "${mainOutput}" (outputs: ${outputs.join(', ')})`);
@@ -82,7 +83,7 @@ export function insertExits(model: ModelProto, where: ExitPlacement, options: Ex
   if (!info || info.dtype !== 'float32' || info.shape.length !== 2) {
     throw new BadRequestError(`output "${mainOutput}" has shape ${info ? `[${info.shape.join(', ')}] (${info.dtype})` : 'unknown'}; exits need a classifier with float [N, classes] logits`);
   }
-  const classes = info.shape[1] as number;
+  const classes = info.shape[1]!;
   const sites = placeExits(analysis, where);
 
   const taken = new Set([...analysis.tensors.map((t) => t.name), ...graph.nodeNames]);

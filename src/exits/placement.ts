@@ -38,7 +38,7 @@ export function exitSites(analysis: Analysis): ExitSite[] {
   const sites: (ExitSite & { readonly order: number })[] = [];
   for (const cut of analysis.cutPoints) {
     if (cut.tensors.length !== 1) continue;
-    const tensor = cut.tensors[0] as string;
+    const tensor = cut.tensors[0]!; // a single-tensor cut has one tensor
     const producer = graph.producer.get(tensor);
     if (unfit(analysis, tensor) !== undefined || producer === undefined) continue;
     sites.push({ tensor, shape: (analysis.inference.tensors.get(tensor)?.shape ?? []).slice(1), headFlops: cut.headFlops, headMacs: macs.get(tensor) ?? 0, order: producer });
@@ -49,15 +49,16 @@ export function exitSites(analysis: Analysis): ExitSite[] {
 
 /** Why a single-tensor cut point cannot feed an exit, or undefined when it can. */
 function unfit(analysis: Analysis, tensor: string): string | undefined {
+  // Bounds: readers[0] is read only when there is one reader, a node index of the graph.
   const { graph, inference, layerConsumers } = analysis.dataflow;
   const info = inference.tensors.get(tensor);
   if (!info || info.dtype !== 'float32' || (info.shape.length !== 2 && info.shape.length !== 4)) {
     return `is ${info ? `a ${info.dtype} [${info.shape.join(', ')}] tensor` : 'a tensor of unknown shape'}, not a float [N, C, H, W] map or [N, F] vector`;
   }
   const readers = layerConsumers.get(tensor) ?? [];
-  const bn = readers.length === 1 ? graph.nodes[readers[0] as number] : undefined;
+  const bn = readers.length === 1 ? graph.nodes[readers[0]!] : undefined;
   if (bn?.opType === 'BatchNormalization') {
-    return `is read only by BatchNormalization "${graph.nodeNames[readers[0] as number]}", which ONNX Runtime folds into the layer before unless something else reads "${tensor}"; put the exit on its output "${bn.output[0]}"`;
+    return `is read only by BatchNormalization "${graph.nodeNames[readers[0]!]}", which ONNX Runtime folds into the layer before unless something else reads "${tensor}"; put the exit on its output "${bn.output[0]}"`;
   }
   return undefined;
 }
@@ -80,6 +81,7 @@ function listSites(sites: readonly ExitSite[]): string {
  * pool; no two exits share a layer, and each comes after the one before.
  */
 export function placeExits(analysis: Analysis, where: ExitPlacement): ExitSite[] {
+  // Bounds: from <= best, k <= to < layerEnds.length, since at least count layer ends exist (checked) and each pick leaves room for the rest.
   const sites = exitSites(analysis);
   if ('at' in where) {
     if (where.at.length === 0 || where.at.length > MAX_EXITS) throw new BadRequestError(`give 1 to ${MAX_EXITS} tensors for exits, got ${where.at.length}`);
@@ -105,13 +107,13 @@ export function placeExits(analysis: Analysis, where: ExitPlacement): ExitSite[]
   const picked: number[] = [];
   placementTargets(analysis.totals.flops, count, placement).forEach((target, i) => {
     // Leave room for the exits still to place after this one.
-    const from = picked.length ? (picked[picked.length - 1] as number) + 1 : 0;
+    const from = picked.length ? picked[picked.length - 1]! + 1 : 0;
     const to = layerEnds.length - (count - i);
     let best = from;
     for (let k = from + 1; k <= to; k++) {
-      if (Math.abs((layerEnds[k] as ExitSite).headFlops - target) < Math.abs((layerEnds[best] as ExitSite).headFlops - target)) best = k;
+      if (Math.abs(layerEnds[k]!.headFlops - target) < Math.abs(layerEnds[best]!.headFlops - target)) best = k;
     }
     picked.push(best);
   });
-  return picked.map((k) => layerEnds[k] as ExitSite);
+  return picked.map((k) => layerEnds[k]!);
 }

@@ -132,7 +132,7 @@ export function parseExitPlanInput(value: unknown): CheckedPlan {
     const o = readObject(v, f, ['after', 'edgeMs'], ['thresholds']);
     const at = readExitPosition(o.after, `${f}.after`, position, taken, j);
     if (o.thresholds === undefined && shared === undefined) throw new BadFieldError(`${f}.thresholds`, 'is missing, and there is no shared "thresholds" grid');
-    const grid = o.thresholds === undefined ? (shared as number[]) : readGrid(o.thresholds, `${f}.thresholds`);
+    const grid = o.thresholds === undefined ? shared! : readGrid(o.thresholds, `${f}.thresholds`); // shared exists when this exit has no grid (checked above)
     return { column: j, exit: { after: o.after as string, edgeMs: readNumber(o.edgeMs, `${f}.edgeMs`, { min: 0, unit: 'ms' }), at, grid } };
   });
   exits.sort((a, b) => a.exit.at - b.exit.at);
@@ -142,8 +142,9 @@ export function parseExitPlanInput(value: unknown): CheckedPlan {
 
 /** The POPEX problem of enabled exits (in layer order) with their probabilities, at one rate. */
 function popexProblem(plan: CheckedPlan, rate: number, enabled: readonly number[], probability: (j: number) => number): CheckedPopexProblem {
-  const exits: PopexExit[] = enabled.map((j) => ({ after: (plan.exits[j] as CheckedExit).after, edgeMs: (plan.exits[j] as CheckedExit).edgeMs, exitProbability: probability(j) }));
-  return { ...plan.base, uplinkMbps: rate, exits, exitAt: enabled.map((j) => (plan.exits[j] as CheckedExit).at) };
+  // Bounds: enabled holds exit indices of the plan.
+  const exits: PopexExit[] = enabled.map((j) => ({ after: plan.exits[j]!.after, edgeMs: plan.exits[j]!.edgeMs, exitProbability: probability(j) }));
+  return { ...plan.base, uplinkMbps: rate, exits, exitAt: enabled.map((j) => plan.exits[j]!.at) };
 }
 
 /**
@@ -153,15 +154,16 @@ function popexProblem(plan: CheckedPlan, rate: number, enabled: readonly number[
  * at each enabled exit, so each combination costs one pass over the samples that reach it.
  */
 function enumeratePolicies(plan: CheckedPlan, visit: (choice: Int32Array, reached: Int32Array, left: Int32Array, right: number) => void): void {
+  // Bounds: i < n samples and j < m exits index the n x m matrix and the per-exit arrays (m entries), k < a grid's length; list holds sample indices < n.
   const { matrix, exits } = plan;
   const { samples: n, exits: m } = matrix;
   // passes[i m + j]: how many grid thresholds of exit j sample i meets (confidence >= threshold).
   const passes = new Int32Array(n * m);
   exits.forEach((e, j) => {
     for (let i = 0; i < n; i++) {
-      const c = matrix.confidence[i * m + j] as number;
+      const c = matrix.confidence[i * m + j]!;
       let k = 0;
-      while (k < e.grid.length && c >= (e.grid[k] as number)) k++;
+      while (k < e.grid.length && c >= e.grid[k]!) k++;
       passes[i * m + j] = k;
     }
   });
@@ -170,8 +172,9 @@ function enumeratePolicies(plan: CheckedPlan, visit: (choice: Int32Array, reache
   const left = new Int32Array(m);
   const buffers = Array.from({ length: m }, () => new Int32Array(n));
   let mainRight = 0;
-  for (let i = 0; i < n; i++) mainRight += matrix.mainCorrect[i] as number;
+  for (let i = 0; i < n; i++) mainRight += matrix.mainCorrect[i]!;
   const go = (j: number, list: Int32Array, size: number, rightSoFar: number, mainRightLeft: number): void => {
+    // Bounds: j < m exits (buffers, choice, reached, left and exits have m entries), r < size <= n indexes list, and i < n samples indexes the n x m matrix.
     if (j === m) {
       visit(choice, reached, left, rightSoFar + mainRightLeft);
       return;
@@ -181,18 +184,18 @@ function enumeratePolicies(plan: CheckedPlan, visit: (choice: Int32Array, reache
     left[j] = 0;
     go(j + 1, list, size, rightSoFar, mainRightLeft);
     const stay = buffers[j] as Int32Array;
-    const grid = (exits[j] as CheckedExit).grid.length;
+    const grid = exits[j]!.grid.length;
     for (let t = 0; t < grid; t++) {
       let kept = 0;
       let leaving = 0;
       let leavingRight = 0;
       let leavingMainRight = 0;
       for (let r = 0; r < size; r++) {
-        const i = list[r] as number;
-        if ((passes[i * m + j] as number) > t) {
+        const i = list[r]!;
+        if (passes[i * m + j]! > t) {
           leaving++;
-          leavingRight += matrix.correct[i * m + j] as number;
-          leavingMainRight += matrix.mainCorrect[i] as number;
+          leavingRight += matrix.correct[i * m + j]!;
+          leavingMainRight += matrix.mainCorrect[i]!;
         } else stay[kept++] = i;
       }
       choice[j] = t;
@@ -223,23 +226,24 @@ function better(objective: PlanObjective, a: Candidate, b: Candidate | undefined
 
 /** The configuration of a choice at a rate, with its statistics recounted on the samples. */
 function configuration(plan: CheckedPlan, rate: number, choice: Int32Array): ExitConfiguration {
-  const thresholds = plan.exits.map((e, j) => ((choice[j] as number) < 0 ? null : (e.grid[choice[j] as number] as number)));
+  // Bounds: j runs over the plan's exits (choice, thresholds and the outcome's per-exit arrays have one entry each, a choice >= 0 indexes that exit's grid), and cut.edgeLayers - 1 is a layer when the cut is neither input nor output.
+  const thresholds = plan.exits.map((e, j) => (choice[j]! < 0 ? null : e.grid[choice[j]!]!));
   const outcome = policyOutcome(plan.matrix, thresholds);
   const enabled = thresholds.flatMap((t, j) => (t === null ? [] : [j]));
-  const p = (j: number) => ((outcome.reached[j] as number) === 0 ? 0 : (outcome.left[j] as number) / (outcome.reached[j] as number));
-  const minEdge = enabled.length ? (plan.exits[enabled[enabled.length - 1] as number] as CheckedExit).at : 0;
+  const p = (j: number) => (outcome.reached[j]! === 0 ? 0 : outcome.left[j]! / outcome.reached[j]!); // j is an enabled exit: the outcome has one entry per exit
+  const minEdge = enabled.length ? plan.exits[enabled[enabled.length - 1]!]!.at : 0;
   const cut = bestCheckedCut(popexProblem(plan, rate, enabled, p), minEdge);
   const n = plan.matrix.samples;
   const layers = plan.base.layers;
   return {
-    cut: cut.edgeLayers === 0 ? 'input' : cut.edgeLayers === layers.length ? 'output' : (layers[cut.edgeLayers - 1] as PopexLayer).name,
+    cut: cut.edgeLayers === 0 ? 'input' : cut.edgeLayers === layers.length ? 'output' : layers[cut.edgeLayers - 1]!.name,
     edgeLayers: cut.edgeLayers,
     exits: enabled.map((j) => ({
-      after: (plan.exits[j] as CheckedExit).after,
-      threshold: thresholds[j] as number,
+      after: plan.exits[j]!.after,
+      threshold: thresholds[j]!,
       exitProbability: p(j),
-      answeredFraction: (outcome.left[j] as number) / n,
-      accuracy: (outcome.left[j] as number) === 0 ? null : (outcome.leftCorrect[j] as number) / (outcome.left[j] as number),
+      answeredFraction: outcome.left[j]! / n,
+      accuracy: outcome.left[j]! === 0 ? null : outcome.leftCorrect[j]! / outcome.left[j]!,
     })),
     expectedMs: cut.expectedMs,
     expectedAccuracy: outcome.accuracy,
@@ -266,6 +270,7 @@ function checkSearchSize(plan: CheckedPlan): number {
  * exit) that is best for the objective, found by exhaustive search.
  */
 export function planExits(input: ExitPlanInput | unknown): ExitPlan {
+  // Bounds: enabled holds exit indices of the plan, read last only when not empty.
   const plan = parseExitPlanInput(input);
   const configurations = checkSearchSize(plan);
   const { objective, rates } = plan;
@@ -278,8 +283,8 @@ export function planExits(input: ExitPlanInput | unknown): ExitPlan {
     if (right / n < floor) return;
     enabled.length = 0;
     choice.forEach((t, j) => { if (t >= 0) enabled.push(j); });
-    const minEdge = enabled.length ? (plan.exits[enabled[enabled.length - 1] as number] as CheckedExit).at : 0;
-    const p = (j: number) => ((reached[j] as number) === 0 ? 0 : (left[j] as number) / (reached[j] as number));
+    const minEdge = enabled.length ? plan.exits[enabled[enabled.length - 1]!]!.at : 0;
+    const p = (j: number) => (reached[j]! === 0 ? 0 : left[j]! / reached[j]!); // j is an enabled exit: reached and left have one entry per exit
     rates.forEach((rate, r) => {
       const current = best[r];
       // Under a latency bound a less accurate configuration can never win: skip its shortest path.

@@ -54,16 +54,17 @@ export function checkTaus(policy: ExitPolicy, taus: readonly number[]): readonly
 
 /** Per sample: the entropy (nats) of softmax(logits). */
 export function entropies(set: LogitSet): Float64Array {
+  // Bounds: a LogitSet holds labels.length rows of classes logits.
   const { logits, labels, classes } = set;
   const out = new Float64Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const row = i * classes;
     let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, logits[row + c] as number);
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits[row + c]!);
     let sum = 0;
     let weighted = 0;
     for (let c = 0; c < classes; c++) {
-      const d = (logits[row + c] as number) - max;
+      const d = logits[row + c]! - max;
       const e = Math.exp(d);
       sum += e;
       weighted += e * d;
@@ -85,6 +86,7 @@ export function policyConfidences(set: LogitSet, policy: ExitPolicy): Confidence
 
 /** The sample matrix of exits (in order of depth) and the main output: the planner's input. */
 export function sampleMatrix(exits: readonly LogitSet[], main: LogitSet, policy: ExitPolicy): SampleMatrix {
+  // Bounds: i < n samples, and every set has n (checked); j < m exits.
   const n = main.labels.length;
   const m = exits.length;
   const confidence = new Float64Array(n * m);
@@ -93,8 +95,8 @@ export function sampleMatrix(exits: readonly LogitSet[], main: LogitSet, policy:
     if (set.labels.length !== n) throw new BadRequestError(`exit ${j} has ${set.labels.length} samples, the main output ${n}`);
     const c = policyConfidences(set, policy);
     for (let i = 0; i < n; i++) {
-      confidence[i * m + j] = c.confidence[i] as number;
-      correct[i * m + j] = c.correct[i] as number;
+      confidence[i * m + j] = c.confidence[i]!;
+      correct[i * m + j] = c.correct[i]!;
     }
   });
   return { samples: n, exits: m, confidence, correct, mainCorrect: policyConfidences(main, policy).correct };
@@ -141,22 +143,24 @@ export interface ExitAccuracies {
 
 /** The accuracy of each exit and of the main output, each on every sample. */
 export function exitAccuracies(matrix: SampleMatrix): ExitAccuracies {
+  // Bounds: j < m, the length of right, and the matrix holds n rows of m.
   const { samples: n, exits: m } = matrix;
   const right = new Array<number>(m).fill(0);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) right[j] = (right[j] as number) + (matrix.correct[i * m + j] as number);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) right[j] = right[j]! + matrix.correct[i * m + j]!;
   return { exits: right.map((r) => r / n), main: matrix.mainCorrect.reduce((s, v) => s + v, 0) / n };
 }
 
 /** For each tau of the grid, applied to every exit: the exits' fractions and accuracies and the policy's. */
 export function tauTable(matrix: SampleMatrix, policy: ExitPolicy, taus: readonly number[]): TauRow[] {
+  // Bounds: the outcome has one entry per exit in each array.
   checkTaus(policy, taus);
   return taus.map((tau) => {
     const o = policyOutcome(matrix, new Array<number>(matrix.exits).fill(thresholdOf(policy, tau)));
     return {
       tau,
       exits: o.reached.map((reached, j) => {
-        const left = o.left[j] as number;
-        return { reached, left, exitFraction: reached ? left / reached : null, accuracyLeaving: left ? (o.leftCorrect[j] as number) / left : null };
+        const left = o.left[j]!;
+        return { reached, left, exitFraction: reached ? left / reached : null, accuracyLeaving: left ? o.leftCorrect[j]! / left : null };
       }),
       mainFraction: o.mainAnswered / matrix.samples,
       mainAccuracy: o.mainAnswered ? o.mainRight / o.mainAnswered : null,

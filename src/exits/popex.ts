@@ -178,6 +178,7 @@ export interface PopexGraph {
 
 /** The graph of a checked problem; cuts with fewer than `minEdgeLayers` layers on the edge get no crossing edge. */
 export function popexGraph(problem: CheckedPopexProblem, minEdgeLayers = 0): PopexGraph {
+  // Bounds: a checked problem's exits sit after layers 1..n (exitAt[j] in 1..n, one exit per layer); exitAfter, cutVertex, crossing are indexed by k, s in 0..n (n + 1 entries), reachBefore by k + 1 <= n + 1 (n + 2), layers by k - 1 < n, bounds by m + 1 < its length.
   const { layers, exits, exitAt } = problem;
   const n = layers.length;
   const graph = new WeightedGraph();
@@ -197,8 +198,8 @@ export function popexGraph(problem: CheckedPopexProblem, minEdgeLayers = 0): Pop
   const reachBefore = new Float64Array(n + 2);
   reachBefore[1] = 1;
   for (let k = 1; k <= n; k++) {
-    const j = exitAfter[k] as number;
-    reachBefore[k + 1] = (reachBefore[k] as number) * (j < 0 ? 1 : 1 - (exits[j] as PopexExit).exitProbability);
+    const j = exitAfter[k]!;
+    reachBefore[k + 1] = reachBefore[k]! * (j < 0 ? 1 : 1 - exits[j]!.exitProbability);
   }
 
   const source = vertex('input', 0);
@@ -206,12 +207,12 @@ export function popexGraph(problem: CheckedPopexProblem, minEdgeLayers = 0): Pop
   cutVertex[0] = source;
   for (let k = 1; k <= n; k++) {
     const v = vertex('edge', k);
-    edge(cutVertex[k - 1] as number, v, (reachBefore[k] as number) * (layers[k - 1] as PopexLayer).edgeMs);
+    edge(cutVertex[k - 1]!, v, reachBefore[k]! * layers[k - 1]!.edgeMs);
     cutVertex[k] = v;
-    const j = exitAfter[k] as number;
+    const j = exitAfter[k]!;
     if (j >= 0) {
       const x = vertex('exit', k);
-      edge(v, x, (reachBefore[k] as number) * (exits[j] as PopexExit).edgeMs);
+      edge(v, x, reachBefore[k]! * exits[j]!.edgeMs);
       cutVertex[k] = x;
     }
   }
@@ -221,15 +222,15 @@ export function popexGraph(problem: CheckedPopexProblem, minEdgeLayers = 0): Pop
   const crossing = new Int32Array(n + 1).fill(-1);
   const bounds = [0, ...exitAt, n];
   for (let m = 0; m + 1 < bounds.length; m++) {
-    const first = Math.max(bounds[m] as number, minEdgeLayers);
-    const last = Math.min((bounds[m + 1] as number) - (m + 2 < bounds.length ? 1 : 0), n - 1);
+    const first = Math.max(bounds[m]!, minEdgeLayers);
+    const last = Math.min(bounds[m + 1]! - (m + 2 < bounds.length ? 1 : 0), n - 1);
     if (first > last) continue;
-    const R = reachBefore[first + 1] as number;
+    const R = reachBefore[first + 1]!;
     let prev = vertex('cloud', first);
     crossing[first] = prev;
     for (let k = first + 1; k <= n; k++) {
       const v = vertex('cloud', k);
-      edge(prev, v, R * (layers[k - 1] as PopexLayer).cloudMs);
+      edge(prev, v, R * layers[k - 1]!.cloudMs);
       if (k <= last) crossing[k] = v;
       prev = v;
     }
@@ -241,25 +242,26 @@ export function popexGraph(problem: CheckedPopexProblem, minEdgeLayers = 0): Pop
   const crossingMs = new Float64Array(n + 1);
   const uploadProbability = new Float64Array(n + 1);
   for (let s = 0; s < n; s++) {
-    const R = reachBefore[s + 1] as number;
+    const R = reachBefore[s + 1]!;
     uploadProbability[s] = R;
-    crossingMs[s] = R * transmitMs(s === 0 ? problem.inputBytes : (layers[s - 1] as PopexLayer).outputBytes, problem.uplinkMbps, problem.rttMs);
+    crossingMs[s] = R * transmitMs(s === 0 ? problem.inputBytes : layers[s - 1]!.outputBytes, problem.uplinkMbps, problem.rttMs);
   }
-  for (let s = minEdgeLayers; s <= n; s++) edge(cutVertex[s] as number, crossing[s] as number, crossingMs[s] as number);
+  for (let s = minEdgeLayers; s <= n; s++) edge(cutVertex[s]!, crossing[s]!, crossingMs[s]!);
   return { graph, source, sink, kind, layer: Int32Array.from(layerOf), cutVertex, crossing, crossingMs, uploadProbability };
 }
 
 /** A vertex's name in a path: "input", "edge:<layer>", "exit:<layer>", "cloud:<layer>" or "cloud:input", "output". */
 function vertexLabel(problem: PopexProblem, g: PopexGraph, v: number): string {
-  const k = g.kind[v] as PopexVertexKind;
-  const k0 = g.layer[v] as number;
+  // Bounds: v is a vertex of g, and kind and layer have one entry per vertex; a vertex's layer k0 is 0..n, so k0 - 1 indexes the layers.
+  const k = g.kind[v]!;
+  const k0 = g.layer[v]!;
   if (k === 'input' || k === 'output') return k;
-  return `${k}:${k0 === 0 ? 'input' : (problem.layers[k0 - 1] as PopexLayer).name}`;
+  return `${k}:${k0 === 0 ? 'input' : problem.layers[k0 - 1]!.name}`;
 }
 
 function cutName(problem: PopexProblem, s: number): string {
   const n = problem.layers.length;
-  return s === 0 ? 'input' : s === n ? 'output' : (problem.layers[s - 1] as PopexLayer).name;
+  return s === 0 ? 'input' : s === n ? 'output' : problem.layers[s - 1]!.name; // s in 1..n - 1 here: a layer index + 1
 }
 
 /** The shortest path of the graph and its cut: where the path leaves the edge. */
@@ -267,7 +269,7 @@ function shortest(g: PopexGraph): { paths: ShortestPaths; path: number[]; edgeLa
   const paths = dijkstra(g.graph, g.source);
   const path = pathTo(paths, g.sink);
   let edgeLayers = 0;
-  for (const v of path) if (g.kind[v] === 'input' || g.kind[v] === 'edge' || g.kind[v] === 'exit') edgeLayers = g.layer[v] as number;
+  for (const v of path) if (g.kind[v] === 'input' || g.kind[v] === 'edge' || g.kind[v] === 'exit') edgeLayers = g.layer[v]!; // path holds g's vertices, one layer entry each
   return { paths, path, edgeLayers };
 }
 
@@ -275,11 +277,12 @@ function shortest(g: PopexGraph): { paths: ShortestPaths; path: number[]; edgeLa
 export function bestCheckedCut(problem: CheckedPopexProblem, minEdgeLayers = 0): { readonly edgeLayers: number; readonly expectedMs: number; readonly uploadProbability: number } {
   const g = popexGraph(problem, minEdgeLayers);
   const { paths, edgeLayers } = shortest(g);
-  return { edgeLayers, expectedMs: paths.distance[g.sink] as number, uploadProbability: g.uploadProbability[edgeLayers] as number };
+  return { edgeLayers, expectedMs: paths.distance[g.sink]!, uploadProbability: g.uploadProbability[edgeLayers]! }; // the sink is g's vertex, edgeLayers a cut 0..n with one probability each
 }
 
 /** The best cut of a checked problem by Dijkstra, and every cut's time read off the same graph. */
 export function solveCheckedPopex(problem: CheckedPopexProblem): PopexSolution {
+  // Bounds: s in 0..n, the cuts the graph has (cutVertex, crossing, crossingMs, uploadProbability: n + 1 entries each), and both distance arrays hold every vertex; cuts gets n + 1 entries before it is read.
   const n = problem.layers.length;
   const g = popexGraph(problem);
   const { paths, path, edgeLayers } = shortest(g);
@@ -287,15 +290,15 @@ export function solveCheckedPopex(problem: CheckedPopexProblem): PopexSolution {
   const toSink = dijkstra(g.graph.reversed(), g.sink);
   const cuts: PopexCut[] = [];
   for (let s = 0; s <= n; s++) {
-    const expectedMs = (paths.distance[g.cutVertex[s] as number] as number) + (g.crossingMs[s] as number) + (toSink.distance[g.crossing[s] as number] as number);
-    cuts.push({ cut: cutName(problem, s), edgeLayers: s, expectedMs, uploadProbability: g.uploadProbability[s] as number });
+    const expectedMs = paths.distance[g.cutVertex[s]!]! + g.crossingMs[s]! + toSink.distance[g.crossing[s]!]!;
+    cuts.push({ cut: cutName(problem, s), edgeLayers: s, expectedMs, uploadProbability: g.uploadProbability[s]! });
   }
   return {
     cut: cutName(problem, edgeLayers),
     edgeLayers,
-    expectedMs: paths.distance[g.sink] as number,
-    edgeOnlyMs: (cuts[n] as PopexCut).expectedMs,
-    cloudOnlyMs: (cuts[0] as PopexCut).expectedMs,
+    expectedMs: paths.distance[g.sink]!,
+    edgeOnlyMs: cuts[n]!.expectedMs,
+    cloudOnlyMs: cuts[0]!.expectedMs,
     path: path.map((v) => vertexLabel(problem, g, v)),
     cuts,
   };

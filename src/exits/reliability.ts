@@ -26,6 +26,7 @@ export const ECE_BINS = 15;
 
 /** Max softmax of logits / T per sample, and whether its argmax is the label (ties: the first class). */
 export function softmaxConfidences(set: LogitSet, temperature = 1): Confidences {
+  // Bounds: a LogitSet holds labels.length rows of classes logits.
   if (!(temperature > 0)) throw new BadRequestError(`the temperature must be > 0, got ${temperature}`);
   const { logits, labels, classes } = set;
   const n = labels.length;
@@ -34,10 +35,10 @@ export function softmaxConfidences(set: LogitSet, temperature = 1): Confidences 
   for (let i = 0; i < n; i++) {
     const row = i * classes;
     let best = 0;
-    for (let c = 1; c < classes; c++) if ((logits[row + c] as number) > (logits[row + best] as number)) best = c;
-    const max = (logits[row + best] as number) / temperature;
+    for (let c = 1; c < classes; c++) if (logits[row + c]! > logits[row + best]!) best = c;
+    const max = logits[row + best]! / temperature;
     let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp((logits[row + c] as number) / temperature - max);
+    for (let c = 0; c < classes; c++) sum += Math.exp(logits[row + c]! / temperature - max);
     confidence[i] = 1 / sum;
     correct[i] = best === labels[i] ? 1 : 0;
   }
@@ -46,23 +47,25 @@ export function softmaxConfidences(set: LogitSet, temperature = 1): Confidences 
 
 /** The samples binned by confidence. */
 export function reliabilityBins(c: Confidences, bins = ECE_BINS): ReliabilityBin[] {
+  // Bounds: b is clamped to 0..bins - 1 and each bin array has bins entries; correct has one entry per confidence (a Confidences pair).
   if (!Number.isInteger(bins) || bins < 1) throw new BadRequestError(`bins must be a positive integer, got ${bins}`);
   const count = new Float64Array(bins);
   const conf = new Float64Array(bins);
   const right = new Float64Array(bins);
   c.confidence.forEach((v, i) => {
     if (!(v >= 0 && v <= 1)) throw new BadRequestError(`confidence ${i} is ${v}, not in [0, 1]`);
+    // b is clamped to 0..bins - 1, the length of each bin array; correct runs beside confidence (checked by the caller).
     const b = Math.min(bins - 1, Math.max(0, Math.ceil(v * bins) - 1));
-    count[b]++;
-    conf[b] += v;
-    right[b] += c.correct[i] as number;
+    count[b]!++;
+    conf[b]! += v;
+    right[b]! += c.correct[i]!;
   });
   return Array.from({ length: bins }, (_, b) => ({
     lower: b / bins,
     upper: (b + 1) / bins,
-    count: count[b] as number,
-    confidence: (count[b] as number) ? (conf[b] as number) / (count[b] as number) : 0,
-    accuracy: (count[b] as number) ? (right[b] as number) / (count[b] as number) : 0,
+    count: count[b]!,
+    confidence: count[b]! ? conf[b]! / count[b]! : 0,
+    accuracy: count[b]! ? right[b]! / count[b]! : 0,
   }));
 }
 

@@ -1,4 +1,5 @@
 import { MinHeap } from '../graph/min-heap.js';
+import { InternalError } from '../errors.js';
 
 /**
  * A directed graph with non-negative edge weights, vertices numbered 0..n-1, edges in flat
@@ -23,7 +24,7 @@ export class WeightedGraph {
   }
 
   addEdge(from: number, to: number, weight: number): void {
-    this.next.push(this.head[from] as number);
+    this.next.push(this.head[from]!); // from is a vertex: head has one entry per vertex
     this.target.push(to);
     this.weight.push(weight);
     this.head[from] = this.target.length - 1;
@@ -31,10 +32,11 @@ export class WeightedGraph {
 
   /** The same graph with every edge reversed (distances to a vertex become distances from it). */
   reversed(): WeightedGraph {
+    // Bounds: v < vertices and e is one of the graph's edges or -1, which ends the list; head, next, target and weight are sized by addVertex and addEdge.
     const r = new WeightedGraph();
     for (let v = 0; v < this.vertices; v++) r.addVertex();
     for (let v = 0; v < this.vertices; v++) {
-      for (let e = this.head[v] as number; e !== -1; e = this.next[e] as number) r.addEdge(this.target[e] as number, v, this.weight[e] as number);
+      for (let e = this.head[v]!; e !== -1; e = this.next[e]!) r.addEdge(this.target[e]!, v, this.weight[e]!);
     }
     return r;
   }
@@ -53,6 +55,7 @@ export interface ShortestPaths {
  * as the algorithm would silently give wrong paths).
  */
 export function dijkstra(graph: WeightedGraph, source: number): ShortestPaths {
+  // Bounds: vertices and edges are the graph's own (head, next, target and weight arrays sized by addVertex and addEdge), so v, w < n and e is an edge or -1, which ends the list.
   const n = graph.vertices;
   const distance = new Float64Array(n).fill(Infinity);
   const previous = new Int32Array(n).fill(-1);
@@ -64,14 +67,14 @@ export function dijkstra(graph: WeightedGraph, source: number): ShortestPaths {
     const top = heap.pop();
     if (top === undefined) break;
     const [d, v] = top;
-    if (done[v] || d > (distance[v] as number)) continue;
+    if (done[v] || d > distance[v]!) continue;
     done[v] = 1;
-    for (let e = graph.head[v] as number; e !== -1; e = graph.next[e] as number) {
-      const w = graph.target[e] as number;
-      const weight = graph.weight[e] as number;
-      if (!(weight >= 0)) throw new RangeError(`edge ${v} -> ${w} has weight ${weight}; Dijkstra needs non-negative weights`);
+    for (let e = graph.head[v]!; e !== -1; e = graph.next[e]!) {
+      const w = graph.target[e]!;
+      const weight = graph.weight[e]!;
+      if (!(weight >= 0)) throw new InternalError(`edge ${v} -> ${w} has weight ${weight}; Dijkstra needs non-negative weights`);
       const alt = d + weight;
-      if (alt < (distance[w] as number)) {
+      if (alt < distance[w]!) {
         distance[w] = alt;
         previous[w] = v;
         heap.push(alt, w);
@@ -85,6 +88,6 @@ export function dijkstra(graph: WeightedGraph, source: number): ShortestPaths {
 export function pathTo(paths: ShortestPaths, target: number): number[] {
   if (paths.distance[target] === Infinity) return [];
   const path: number[] = [];
-  for (let v = target; v !== -1; v = paths.previous[v] as number) path.push(v);
+  for (let v = target; v !== -1; v = paths.previous[v]!) path.push(v); // each vertex on the path has a previous entry (-1 at the source)
   return path.reverse();
 }

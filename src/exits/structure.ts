@@ -7,7 +7,7 @@
 import { BadModelError, BadRequestError } from '../errors.js';
 import { type Graph, graphFromModel } from '../graph/graph.js';
 import { declaredOutput, keepOutputs } from '../graph/prune.js';
-import type { ModelProto, NodeProto } from '../onnx/types.js';
+import type { ModelProto } from '../onnx/types.js';
 import { probabilitiesName, temperatureTensor } from './apply-temperatures.js';
 import { EXITS_METADATA_KEY } from './insert.js';
 
@@ -58,13 +58,14 @@ function listedExits(model: ModelProto): ListedExit[] {
 
 /** Indices of the nodes `target` depends on, by a backward walk over the producers. */
 function dependencies(graph: Graph, target: string): Set<number> {
+  // Bounds: the stack is popped only while not empty, and p is a producer from the graph.
   const seen = new Set<number>();
   const stack = [target];
   while (stack.length) {
-    const p = graph.producer.get(stack.pop() as string);
+    const p = graph.producer.get(stack.pop()!);
     if (p === undefined || seen.has(p)) continue;
     seen.add(p);
-    for (const t of (graph.nodes[p] as NodeProto).input) if (t) stack.push(t);
+    for (const t of graph.nodes[p]!.input) if (t) stack.push(t);
   }
   return seen;
 }
@@ -76,6 +77,7 @@ export function hasExits(model: ModelProto): boolean {
 
 /** Reads the exits of a model; `mainOutput` names the classifier when the model has several other outputs. */
 export function exitStructure(model: ModelProto, mainOutput?: string): ExitStructure {
+  // Bounds: node indices come from dependencies (producers in the graph), and nodeNames has one entry per node.
   const listed = listedExits(model);
   const graph = graphFromModel(model);
   const outputs = graph.outputs.map((o) => o.name);
@@ -101,14 +103,14 @@ export function exitStructure(model: ModelProto, mainOutput?: string): ExitStruc
     const own = [...dependencies(graph, e.output)].filter((i) => !backbone.has(i)).sort((a, b) => a - b);
     const mine = new Set(own);
     const buffers = new Set(own.flatMap((i) => {
-      const n = graph.nodes[i] as NodeProto;
+      const n = graph.nodes[i]!;
       return n.opType === 'BatchNormalization' ? [n.input[3], n.input[4]].filter((t): t is string => Boolean(t)) : [];
     }));
-    const params = [...new Set(own.flatMap((i) => (graph.nodes[i] as NodeProto).input))]
+    const params = [...new Set(own.flatMap((i) => graph.nodes[i]!.input))]
       .filter((t) => graph.initializers.get(t)?.dataType === 1 && !buffers.has(t) && t !== temperatureTensor(e.output) && [...(readers.get(t) ?? [])].every((r) => mine.has(r)));
-    return { ...e, nodes: own.map((i) => graph.nodeNames[i] as string), params, buffers: [...buffers].filter((t) => graph.initializers.has(t)) };
+    return { ...e, nodes: own.map((i) => graph.nodeNames[i]!), params, buffers: [...buffers].filter((t) => graph.initializers.has(t)) };
   });
-  return { mainOutput: main, exits, backboneNodes: [...backbone].sort((a, b) => a - b).map((i) => graph.nodeNames[i] as string) };
+  return { mainOutput: main, exits, backboneNodes: [...backbone].sort((a, b) => a - b).map((i) => graph.nodeNames[i]!) };
 }
 
 /**

@@ -58,7 +58,7 @@ export async function trainExits(model: ModelProto, train: ImageDataset, test: I
   if (mode !== 'exits' && mode !== 'joint') throw new BadRequestError(`the training mode must be "exits" or "joint", got "${String(mode)}"`);
   const weights = exitLossWeights(mode, structure.exits.length, options.weights);
   const logits = [...structure.exits.map((e) => e.output), ...(mode === 'joint' ? [structure.mainOutput] : [])];
-  const outputs = logits.map((l, k) => ({ logits: l, weight: weights[k] as number }));
+  const outputs = logits.map((l, k) => ({ logits: l, weight: weights[k]! })); // weights has one entry per output (checked)
   const branchNodes = structure.exits.flatMap((e) => e.nodes);
   const fitOptions: FitOptions = mode === 'joint'
     ? { ...options, outputs }

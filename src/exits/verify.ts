@@ -72,14 +72,15 @@ function relativeError(a: RunTensor, b: RunTensor): number {
 
 /** Runs the original and the model with exits on one seeded random batch and compares them. */
 export async function verifyExits(original: ModelProto, withExits: ModelProto, exitOutputs: readonly string[], classes: number, options: VerifyExitsOptions = {}): Promise<ExitVerification> {
+  // Bounds: both models run on the same feeds and return every output of the original (the model with exits keeps them all) and every exit output (checked in the loop).
   const graph = graphFromModel(original);
   const batch = options.batch ?? 2;
   const feeds = randomFeeds(graph, inferShapes(graph, { batch }), options.seed ?? 1);
   const names = graph.outputs.map((o) => o.name);
   const [plainA, plainB] = await runBoth(original, withExits, feeds, { optimization: 'disabled' });
   const [optA, optB] = await runBoth(original, withExits, feeds, { optimization: 'all' });
-  const bitIdentical = names.every((n) => sameBits(plainA[n] as RunTensor, plainB[n] as RunTensor));
-  const optimisedRelativeError = Math.max(0, ...names.map((n) => relativeError(optA[n] as RunTensor, optB[n] as RunTensor)));
+  const bitIdentical = names.every((n) => sameBits(plainA[n]!, plainB[n]!));
+  const optimisedRelativeError = Math.max(0, ...names.map((n) => relativeError(optA[n]!, optB[n]!)));
   const exitShapes: Record<string, readonly number[]> = {};
   const inputBatch = Object.values(feeds)[0]?.dims[0] ?? batch;
   for (const name of exitOutputs) {
@@ -88,7 +89,7 @@ export async function verifyExits(original: ModelProto, withExits: ModelProto, e
       if (out.dims.length !== 2 || out.dims[0] !== inputBatch || out.dims[1] !== classes) throw new CutError(`exit output "${name}" has shape [${out.dims.join(', ')}], expected [${inputBatch}, ${classes}]`);
       for (let i = 0; i < out.data.length; i++) if (!Number.isFinite(Number(out.data[i]))) throw new CutError(`exit output "${name}" holds ${out.data[i]} at ${i}`);
     }
-    exitShapes[name] = (plainB[name] as RunTensor).dims;
+    exitShapes[name] = plainB[name]!.dims;
   }
   return { bitIdentical, optimisedRelativeError, exitShapes, batch: inputBatch };
 }

@@ -138,7 +138,7 @@ export class ModelBuilder {
 
   /** Adds a node with one output and returns that output's name. */
   node(opType: string, inputs: readonly string[], attrs: Readonly<Record<string, AttrValue>> = {}, name?: string): string {
-    return this.nodeN(opType, inputs, 1, attrs, name)[0] as string;
+    return this.nodeN(opType, inputs, 1, attrs, name)[0]!; // nodeN returns the one output asked for
   }
 
   /** Adds a node with `outputs` outputs and returns their names. */

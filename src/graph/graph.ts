@@ -71,6 +71,7 @@ export function graphFromModel(model: ModelProto): Graph {
 
 /** Kahn's algorithm, stable: among ready nodes, the one listed first in the file goes first. */
 function topologicalOrder(nodes: readonly NodeProto[], available: ReadonlySet<string>): NodeProto[] {
+  // Bounds: i, p and d are node indices, and waiting and dependents have one entry per node.
   const producedBy = new Map<string, number>();
   nodes.forEach((n, i) => {
     for (const o of n.output) {
@@ -88,8 +89,8 @@ function topologicalOrder(nodes: readonly NodeProto[], available: ReadonlySet<st
       if (p === undefined) {
         throw new BadModelError(`node "${n.name || n.opType}" reads tensor "${t}", which is no graph input, initializer or node output`);
       }
-      waiting[i]++;
-      (dependents[p] as number[]).push(i);
+      waiting[i]!++;
+      dependents[p]!.push(i);
     }
   });
   // Ready nodes in a min-heap of file positions: a file may list thousands of nodes that are
@@ -99,8 +100,8 @@ function topologicalOrder(nodes: readonly NodeProto[], available: ReadonlySet<st
   const order: NodeProto[] = [];
   for (let top = ready.pop(); top; top = ready.pop()) {
     const i = top[1];
-    order.push(nodes[i] as NodeProto);
-    for (const d of dependents[i] as number[]) if (--(waiting[d] as number) === 0) ready.push(d, d);
+    order.push(nodes[i]!);
+    for (const d of dependents[i]!) if (--waiting[d]! === 0) ready.push(d, d);
   }
   if (order.length !== nodes.length) throw new BadModelError('the graph has a cycle: ONNX graphs must be acyclic');
   return order;

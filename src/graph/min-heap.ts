@@ -19,9 +19,10 @@ export class MinHeap {
   }
 
   pop(): [number, number] | undefined {
+    // Bounds: n > 0 (checked), so position 0 holds the top.
     const n = this.keys.length;
     if (n === 0) return undefined;
-    const top: [number, number] = [this.keys[0] as number, this.items[0] as number];
+    const top: [number, number] = [this.keys[0]!, this.items[0]!];
     this.swap(0, n - 1);
     this.keys.pop();
     this.items.pop();
@@ -40,13 +41,15 @@ export class MinHeap {
   }
 
   private less(a: number, b: number): boolean {
-    const ka = this.keys[a] as number;
-    const kb = this.keys[b] as number;
-    return ka < kb || (ka === kb && (this.items[a] as number) < (this.items[b] as number));
+    // Bounds: a and b are heap positions < size, inside keys and items.
+    const ka = this.keys[a]!;
+    const kb = this.keys[b]!;
+    return ka < kb || (ka === kb && this.items[a]! < this.items[b]!);
   }
 
   private swap(a: number, b: number): void {
-    [this.keys[a], this.keys[b]] = [this.keys[b] as number, this.keys[a] as number];
-    [this.items[a], this.items[b]] = [this.items[b] as number, this.items[a] as number];
+    // Bounds: a and b are heap positions < size, inside keys and items.
+    [this.keys[a], this.keys[b]] = [this.keys[b]!, this.keys[a]!];
+    [this.items[a], this.items[b]] = [this.items[b]!, this.items[a]!];
   }
 }

@@ -6,16 +6,17 @@
  */
 import { BadRequestError } from '../errors.js';
 import { graphFromModel } from './graph.js';
-import type { ModelProto, NodeProto, ValueInfoProto } from '../onnx/types.js';
+import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
 
 /** `model` computing only `outputs` (declared as given, in that order). */
 export function keepOutputs(model: ModelProto, outputs: readonly ValueInfoProto[]): ModelProto {
+  // Bounds: the stack is popped only while not empty, and p is a producer from the graph.
   const graph = graphFromModel(model);
   const inputs = new Set(graph.inputs.map((v) => v.name));
   const keep = new Set<number>();
   const stack = outputs.map((o) => o.name);
   while (stack.length) {
-    const t = stack.pop() as string;
+    const t = stack.pop()!;
     const p = graph.producer.get(t);
     if (p === undefined) {
       if (!inputs.has(t) && !graph.initializers.has(t)) throw new BadRequestError(`the model computes no tensor "${t}"`);
@@ -23,10 +24,10 @@ export function keepOutputs(model: ModelProto, outputs: readonly ValueInfoProto[
     }
     if (keep.has(p)) continue;
     keep.add(p);
-    for (const i of (graph.nodes[p] as NodeProto).input) if (i) stack.push(i);
+    for (const i of graph.nodes[p]!.input) if (i) stack.push(i);
   }
   // Unnamed nodes keep the names the whole graph gave them, so node names match across models.
-  const nodes = graph.nodes.flatMap((n, i) => (keep.has(i) ? [{ ...n, name: graph.nodeNames[i] as string }] : []));
+  const nodes = graph.nodes.flatMap((n, i) => (keep.has(i) ? [{ ...n, name: graph.nodeNames[i]! }] : []));
   const read = new Set([...nodes.flatMap((n) => n.input), ...outputs.map((o) => o.name)]);
   const known = new Set([...read, ...nodes.flatMap((n) => n.output)]);
   const outputNames = new Set(outputs.map((o) => o.name));

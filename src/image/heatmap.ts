@@ -20,13 +20,14 @@ export function normaliseMap(map: Float32Array): Float32Array {
  * out = (1 - alpha) image + alpha jet(map).
  */
 export function overlayHeatmap(img: RgbaImage, map: Float32Array, mapH: number, mapW: number, alpha = 0.5): RgbaImage {
+  // Bounds: i < width x height, the pixels of up, and the RGBA data has 4 per pixel.
   const up = resizeBilinear(map, 1, mapH, mapW, img.height, img.width);
   const out = new Uint8Array(img.width * img.height * 4);
   for (let i = 0; i < img.width * img.height; i++) {
-    const [r, g, b] = jet(up[i] as number);
-    out[4 * i] = Math.round((1 - alpha) * (img.data[4 * i] as number) + alpha * r);
-    out[4 * i + 1] = Math.round((1 - alpha) * (img.data[4 * i + 1] as number) + alpha * g);
-    out[4 * i + 2] = Math.round((1 - alpha) * (img.data[4 * i + 2] as number) + alpha * b);
+    const [r, g, b] = jet(up[i]!);
+    out[4 * i] = Math.round((1 - alpha) * img.data[4 * i]! + alpha * r);
+    out[4 * i + 1] = Math.round((1 - alpha) * img.data[4 * i + 1]! + alpha * g);
+    out[4 * i + 2] = Math.round((1 - alpha) * img.data[4 * i + 2]! + alpha * b);
     out[4 * i + 3] = 255;
   }
   return { width: img.width, height: img.height, data: out };
@@ -46,7 +47,7 @@ export function tensorToImage(sample: Float32Array, channels: number, height: nu
   for (let i = 0; i < plane; i++) {
     for (let k = 0; k < 3; k++) {
       const c = channels === 1 ? 0 : k;
-      data[4 * i + k] = Math.round((255 * ((sample[c * plane + i] as number) - lo)) / span);
+      data[4 * i + k] = Math.round((255 * (sample[c * plane + i]! - lo)) / span); // c < channels, i < plane: inside sample
     }
     data[4 * i + 3] = 255;
   }

@@ -19,7 +19,7 @@ export function isNpy(bytes: Uint8Array): boolean {
 export function parseNpy(bytes: Uint8Array, what = '.npy file'): FloatTensor {
   if (!isNpy(bytes)) throw new BadRequestError(`${what} is not a NumPy .npy file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const major = bytes[6] as number;
+  const major = bytes[6]!; // isNpy checked the file has at least 10 bytes
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
   const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLen));

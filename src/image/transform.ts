@@ -11,6 +11,7 @@ export interface Normalisation {
 
 /** Bilinear resampling of a planar float image [channels, h, w] (pixel centres aligned, as PyTorch's align_corners=False). */
 export function resizeBilinear(src: Float32Array, channels: number, h: number, w: number, outH: number, outW: number): Float32Array {
+  // Bounds: y0, y1 < h and x0, x1 < w (clamped), c < channels, so every index is inside the channels x h x w source.
   if (h === outH && w === outW) return src;
   const out = new Float32Array(channels * outH * outW);
   const sy = h / outH;
@@ -27,8 +28,8 @@ export function resizeBilinear(src: Float32Array, channels: number, h: number, w
       const wx = fx - x0;
       for (let c = 0; c < channels; c++) {
         const base = c * h * w;
-        const top = (src[base + y0 * w + x0] as number) * (1 - wx) + (src[base + y0 * w + x1] as number) * wx;
-        const bottom = (src[base + y1 * w + x0] as number) * (1 - wx) + (src[base + y1 * w + x1] as number) * wx;
+        const top = src[base + y0 * w + x0]! * (1 - wx) + src[base + y0 * w + x1]! * wx;
+        const bottom = src[base + y1 * w + x0]! * (1 - wx) + src[base + y1 * w + x1]! * wx;
         out[c * outH * outW + y * outW + x] = top * (1 - wy) + bottom * wy;
       }
     }
@@ -42,11 +43,12 @@ export function resizeBilinear(src: Float32Array, channels: number, h: number, w
  * (x - mean) / std per channel.
  */
 export function imageToTensor(img: RgbaImage, channels: number, height: number, width: number, norm: Normalisation = {}): Float32Array {
+  // Bounds: i < height x width pixels, and the RGBA data has 4 per pixel.
   if (channels !== 1 && channels !== 3) throw new BadRequestError(`the model takes ${channels}-channel images; cleave converts images to 1 (grey) or 3 (RGB) channels only`);
   const planar = new Float32Array(channels * img.height * img.width);
   const plane = img.height * img.width;
   for (let i = 0; i < plane; i++) {
-    const [r, g, b] = [img.data[4 * i] as number, img.data[4 * i + 1] as number, img.data[4 * i + 2] as number];
+    const [r, g, b] = [img.data[4 * i]!, img.data[4 * i + 1]!, img.data[4 * i + 2]!];
     if (channels === 1) planar[i] = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
     else {
       planar[i] = r / 255;
@@ -71,7 +73,7 @@ export function normaliseInPlace(x: Float32Array, channels: number, plane: numbe
     const c = (start / plane) % channels;
     const m = mean[c] ?? mean[0] ?? 0;
     const s = std[c] ?? std[0] ?? 1;
-    for (let i = start; i < start + plane; i++) x[i] = ((x[i] as number) - m) / s;
+    for (let i = start; i < start + plane; i++) x[i] = (x[i]! - m) / s; // i < start + plane <= x.length
   }
 }
 

@@ -49,12 +49,12 @@ export class GradCam {
       feeds[s.targetInput] = { dtype: 'float32', dims: [s.batch, s.classes], data: onehot };
     }
     const out = await this.session.run(feeds);
-    const get = (n: string) => (out[n] as RunTensor).data as Float32Array;
+    const get = (n: string) => out[n]!.data as Float32Array; // the run returns every output of the model
     const target = get(s.target);
     const picked: number[] = [];
     for (let i = 0; i < s.batch; i++) {
       let c = 0;
-      for (let k = 0; k < s.classes; k++) if ((target[i * s.classes + k] as number) > 0) { c = k; break; }
+      for (let k = 0; k < s.classes; k++) if (target[i * s.classes + k]! > 0) { c = k; break; } // i < batch, k < classes: inside target
       picked.push(c);
     }
     return {

@@ -1,3 +1,4 @@
+import { lookup } from '../checked.js';
 import { inferShapes, type ShapeBinding } from '../analysis/infer.js';
 import { buildGradientModel } from '../autodiff/backward.js';
 import { emitReduce } from '../autodiff/emit-ops.js';
@@ -5,7 +6,7 @@ import { nodeEmitter } from '../autodiff/emitter.js';
 import { BadRequestError, UnsupportedOpError } from '../errors.js';
 import { valueInfo } from '../graph/builder.js';
 import { graphFromModel } from '../graph/graph.js';
-import type { ModelProto, ValueInfoProto } from '../onnx/types.js';
+import type { ModelProto } from '../onnx/types.js';
 import type { TensorInfo } from '../graph/tensor-meta.js';
 import { optimiseForOrt } from '../passes/optimise.js';
 import { checkRunSizes, DEFAULT_MAX_TENSOR_BYTES } from '../runtime/size-limit.js';
@@ -64,13 +65,14 @@ export const GRADCAM_TARGET_INPUT = 'gradcam/target';
  * ResNet-18 at batch 8: ~5% less time than the plain backward graph.
  */
 export function buildGradCamModel(model: ModelProto, options: GradCamOptions): GradCamModel {
+  // Bounds: one input or a named one (checked), a model has an output, the logits are [batch, classes] and each layer [batch, channels, ...] (checked).
   const graph = graphFromModel(model);
   if (options.layers.length === 0) throw new BadRequestError('give at least one layer (tensor) to explain');
   if (!Number.isInteger(options.batch) || options.batch < 1) throw new BadRequestError(`batch must be a positive integer, got ${options.batch}`);
   if (!options.input && graph.inputs.length !== 1) throw new BadRequestError(`the model has ${graph.inputs.length} inputs; name the image input`);
-  const input = options.input ?? (graph.inputs[0] as ValueInfoProto).name;
+  const input = options.input ?? graph.inputs[0]!.name;
   if (!graph.inputs.some((v) => v.name === input)) throw new BadRequestError(`"${input}" is no graph input of the model`);
-  const logits = options.logits ?? (graph.outputs[0] as ValueInfoProto).name;
+  const logits = options.logits ?? graph.outputs[0]!.name;
   const binding: ShapeBinding = { batch: options.batch };
   const forward = inferShapes(graph, binding);
   checkRunSizes(graph, forward, options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, 'Grad-CAM');
@@ -81,7 +83,7 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
   if (!logitsInfo || logitsInfo.shape.length !== 2) {
     throw new BadRequestError(`logits "${logits}" have shape ${logitsInfo ? `[${logitsInfo.shape.join(', ')}]` : 'unknown'}; Grad-CAM needs [batch, classes]`);
   }
-  const classes = logitsInfo.shape[1] as number;
+  const classes = logitsInfo.shape[1]!;
 
   const e = nodeEmitter(model);
   e.reserve(GRADCAM_TARGET_INPUT);
@@ -111,14 +113,14 @@ export function buildGradCamModel(model: ModelProto, options: GradCamOptions): G
     const info = infoOf(tensor);
     const spatial = info.shape.slice(2);
     // The gradient model may import a higher opset than the model (buildGradientModel raises old ones).
-    const sum = emitReduce(post, post.opset, 'ReduceSum', grad.grads.get(tensor) as string, spatial.map((_, i) => i + 2), false, `gradcam/${tensor}/grad_sum`);
+    const sum = emitReduce(post, post.opset, 'ReduceSum', lookup(grad.grads, tensor, 'gradient of a Grad-CAM layer'), spatial.map((_, i) => i + 2), false, `gradcam/${tensor}/grad_sum`);
     const positions = spatial.reduce((a, b) => a * b, 1);
     const mean = post.emitOne('Div', [sum, post.constant(`gradcam/${tensor}/positions`, 'float32', [], [positions])], `gradcam/${tensor}/grad_mean`);
     // sum_k alpha_k A_k per sample as one batched product [N, 1, C] x [N, C, positions]: one
     // pass over A (a Mul and a ReduceSum over channels took two and a temporary).
     const view = (t: string, dims: readonly number[], purpose: string) =>
       post.emitOne('Reshape', [t, post.constant(`gradcam/${tensor}/${purpose}_shape`, 'int64', [dims.length], dims)], `gradcam/${tensor}/${purpose}`);
-    const channels = info.shape[1] as number;
+    const channels = info.shape[1]!;
     const alpha = view(mean, [options.batch, 1, channels], 'alpha');
     const weighted = post.emitOne('MatMul', [alpha, view(tensor, [options.batch, channels, positions], 'maps')], `gradcam/${tensor}/weighted_sum`);
     const summed = view(weighted, [options.batch, ...spatial], 'sum');

@@ -9,14 +9,15 @@ import { checkTensorSizes, DEFAULT_MAX_TENSOR_BYTES } from '../runtime/size-limi
 
 /** [channels, height, width] of a model's only image input. */
 export function modelInputChw(model: ModelProto): [number, number, number] {
+  // Bounds: one input (checked) whose shape has 4 axes (checked).
   const g = graphFromModel(model);
   if (g.inputs.length !== 1) throw new BadRequestError(`the model has ${g.inputs.length} inputs; cleave feeds images to a model with one input`);
-  const name = g.inputs[0]?.name as string;
+  const name = g.inputs[0]!.name;
   const shape = inferShapes(g, { batch: 1 }).tensors.get(name)?.shape;
   if (!shape || shape.length !== 4) throw new BadRequestError(`input "${name}" has shape ${shape ? `[${shape.join(', ')}]` : 'unknown'}; cleave feeds images as [N, C, H, W]`);
   // Every image is resized to this shape: refuse a declared size no image should be blown up to.
   checkTensorSizes([[name, { dtype: 'float32', shape }]], DEFAULT_MAX_TENSOR_BYTES, 'converting images for the model');
-  return [shape[1] as number, shape[2] as number, shape[3] as number];
+  return [shape[1]!, shape[2]!, shape[3]!];
 }
 
 /**

@@ -5,17 +5,18 @@ import { BadRequestError } from '../errors.js';
  * mean of the ranks they span, as Spearman's coefficient needs.
  */
 export function averageRanks(values: readonly number[], descending = true): number[] {
+  // Bounds: order is a permutation of 0..values.length - 1, and i <= j, k stay below its length.
   const order = values.map((_, i) => i).sort((a, b) => {
-    const d = (values[a] as number) - (values[b] as number);
+    const d = values[a]! - values[b]!;
     return (descending ? -d : d) || a - b;
   });
   const ranks = new Array<number>(values.length).fill(0);
   let i = 0;
   while (i < order.length) {
     let j = i;
-    while (j + 1 < order.length && values[order[j + 1] as number] === values[order[i] as number]) j++;
+    while (j + 1 < order.length && values[order[j + 1]!] === values[order[i]!]) j++;
     const mean = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k] as number] = mean;
+    for (let k = i; k <= j; k++) ranks[order[k]!] = mean;
     i = j + 1;
   }
   return ranks;
@@ -23,6 +24,7 @@ export function averageRanks(values: readonly number[], descending = true): numb
 
 /** Pearson correlation of two equally long series; NaN when one of them is constant. */
 export function pearson(a: readonly number[], b: readonly number[]): number {
+  // Bounds: i < n = a.length = b.length (checked).
   if (a.length !== b.length) throw new BadRequestError(`correlation of series of different lengths (${a.length}, ${b.length})`);
   const n = a.length;
   if (n < 2) return Number.NaN;
@@ -32,8 +34,8 @@ export function pearson(a: readonly number[], b: readonly number[]): number {
   let saa = 0;
   let sbb = 0;
   for (let i = 0; i < n; i++) {
-    const da = (a[i] as number) - ma;
-    const db = (b[i] as number) - mb;
+    const da = a[i]! - ma;
+    const db = b[i]! - mb;
     sab += da * db;
     saa += da * da;
     sbb += db * db;

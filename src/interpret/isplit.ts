@@ -1,3 +1,4 @@
+import { lookup } from '../checked.js';
 import { analyze } from '../analysis/analyze.js';
 import { BadRequestError } from '../errors.js';
 import { graphFromModel, opsetOf } from '../graph/graph.js';
@@ -85,17 +86,18 @@ export interface IsplitRanking {
 
 /** The candidate layers of a model: single-tensor cuts whose tensor is a float activation [N, ...]. */
 export function isplitLayers(model: ModelProto, only?: readonly string[]): IsplitLayer[] {
+  // Bounds: a single-tensor cut has one tensor, and a float activation [1, C, ...] (checked) has its channels.
   const analysis = analyze(graphFromModel(model), { batch: 1 });
   const rows = new Map(analysis.tensors.map((t) => [t.name, t]));
   const layers: IsplitLayer[] = [];
   for (const cut of analysis.cutPoints) {
     if (cut.tensors.length !== 1) continue;
-    const tensor = cut.tensors[0] as string;
+    const tensor = cut.tensors[0]!;
     const row = rows.get(tensor);
     if (!row?.shape || row.dtype !== 'float32' || row.shape.length < 2 || row.shape[0] !== 1) continue;
     if (only && !only.includes(tensor)) continue;
     const shape = row.shape;
-    layers.push({ tensor, afterNode: cut.afterNode, shape, bytes: cut.bytes, channels: shape[1] as number, spatial: shape.length === 2 ? [1, 1] : shape.slice(2) });
+    layers.push({ tensor, afterNode: cut.afterNode, shape, bytes: cut.bytes, channels: shape[1]!, spatial: shape.length === 2 ? [1, 1] : shape.slice(2) });
   }
   if (only) {
     const known = new Set(layers.map((l) => l.tensor));
@@ -112,6 +114,7 @@ export function isplitLayers(model: ModelProto, only?: readonly string[]): Ispli
  * so that any class subset's mean map M^l follows without another pass.
  */
 export async function scanSaliency(model: ModelProto, data: ImageDataset, options: IsplitOptions = {}): Promise<SaliencyScan> {
+  // Bounds: picked holds image indices < data.count; a label < classes (a dataset's labels are its classes) indexes counts, correct and sums; j < layers.length indexes sizes, the maps and each class's sums; c < modelClasses stays inside a row of logits.
   const t0 = performance.now();
   const layers = isplitLayers(model, options.layers);
   const graph = graphFromModel(model);
@@ -121,7 +124,7 @@ export async function scanSaliency(model: ModelProto, data: ImageDataset, option
   const limit = options.images ?? 512;
   if (!Number.isInteger(limit) || limit < 1) throw new BadRequestError(`images must be a positive integer, got ${limit}`);
   const picked: number[] = [];
-  for (let i = 0; i < data.count && picked.length < limit; i++) if (wanted.has(data.labels[i] as number)) picked.push(i);
+  for (let i = 0; i < data.count && picked.length < limit; i++) if (wanted.has(data.labels[i]!)) picked.push(i);
   if (picked.length === 0) throw new BadRequestError(`the data holds no image of class ${[...wanted].join(', ')}`);
   const batch = Math.min(options.batch ?? 32, picked.length);
   const target = options.target ?? 'predicted';
@@ -129,7 +132,7 @@ export async function scanSaliency(model: ModelProto, data: ImageDataset, option
   const dense = layers.filter((l) => l.shape.length === 2).map((l) => l.tensor);
   const { model: viewed, views } = exposeDenseAsMaps(model, dense, opsetOf(graph, '') ?? 13);
   const camName = new Map(layers.map((l) => [l.tensor, views.find((v) => v.tensor === l.tensor)?.map ?? l.tensor]));
-  const cam = await GradCam.create(viewed, { layers: layers.map((l) => camName.get(l.tensor) as string), batch, target: target === 'true' ? 'given' : 'predicted' }, { threads: options.threads });
+  const cam = await GradCam.create(viewed, { layers: layers.map((l) => lookup(camName, l.tensor, 'map of an I-SPLIT layer')), batch, target: target === 'true' ? 'given' : 'predicted' }, { threads: options.threads });
 
   const sizes = layers.map((l) => l.spatial.reduce((a, b) => a * b, 1));
   const sums = Array.from({ length: classes }, () => sizes.map((n) => new Float64Array(n)));
@@ -143,22 +146,22 @@ export async function scanSaliency(model: ModelProto, data: ImageDataset, option
     for (let start = 0; start < picked.length; start += batch) {
       const real = Math.min(batch, picked.length - start);
       // The model has a static batch: a short last batch is padded with its first image, whose maps are ignored.
-      const idx = Array.from({ length: batch }, (_, k) => picked[start + (k < real ? k : 0)] as number);
+      const idx = Array.from({ length: batch }, (_, k) => picked[start + (k < real ? k : 0)]!);
       const b = makeBatch(data, idx, classes);
       normaliseInPlace(b.x, data.channels, plane, options.normalisation);
       const r = await cam.run(b.x, target === 'true' ? Array.from(b.labels) : undefined);
       for (let k = 0; k < real; k++) {
-        const label = b.labels[k] as number;
-        counts[label] = (counts[label] as number) + 1;
+        const label = b.labels[k]!;
+        counts[label] = counts[label]! + 1;
         let best = 0;
-        for (let c = 1; c < modelClasses; c++) if ((r.logits[k * modelClasses + c] as number) > (r.logits[k * modelClasses + best] as number)) best = c;
-        if (best === label) correct[label] = (correct[label] as number) + 1;
+        for (let c = 1; c < modelClasses; c++) if (r.logits[k * modelClasses + c]! > r.logits[k * modelClasses + best]!) best = c;
+        if (best === label) correct[label] = correct[label]! + 1;
         layers.forEach((l, j) => {
-          const n = sizes[j] as number;
+          const n = sizes[j]!;
           const values = (r.maps[j] as { values: Float32Array }).values;
-          const acc = (sums[label] as Float64Array[])[j] as Float64Array;
+          const acc = (sums[label] as Float64Array[])[j]!;
           // gradcam-run gives ReLU(sum_k alpha_k A_k); ReLU(v / K) = ReLU(v) / K for K > 0.
-          for (let p = 0; p < n; p++) acc[p] = (acc[p] as number) + (values[k * n + p] as number) / l.channels;
+          for (let p = 0; p < n; p++) acc[p] = acc[p]! + values[k * n + p]! / l.channels;
         });
       }
       options.onProgress?.(start + real, picked.length);
@@ -183,19 +186,20 @@ export interface RankOptions {
  * recommendation its global maximum; beside it the bytes-only baseline.
  */
 export function rankCuts(scan: SaliencyScan, classes?: readonly number[], options: RankOptions = {}): IsplitRanking {
+  // Bounds: j indexes the scan's layers (and scores, logs, the ranks, all one per kept layer), c a class the scan counted (sums has one entry per class).
   const keep = scan.layers.map((l) => !options.spatialOnly || l.spatial.some((d) => d > 1));
   if (!keep.some(Boolean)) throw new BadRequestError('no cut with a spatial map (H x W > 1) to rank');
-  const subset = classes ?? Array.from({ length: scan.classes }, (_, c) => c).filter((c) => (scan.counts[c] as number) > 0);
+  const subset = classes ?? Array.from({ length: scan.classes }, (_, c) => c).filter((c) => scan.counts[c]! > 0);
   const images = subset.reduce((s, c) => s + (scan.counts[c] ?? 0), 0);
   if (images === 0) throw new BadRequestError(`no image of class ${subset.join(', ')} was scanned`);
   const layers = scan.layers.filter((_, j) => keep[j]);
   const index = scan.layers.map((_, j) => j).filter((j) => keep[j]);
   const scores = index.map((j) => {
-    const l = scan.layers[j] as IsplitLayer;
+    const l = scan.layers[j]!;
     let total = 0;
     for (const c of subset) {
-      const acc = (scan.sums[c] as Float64Array[])[j] as Float64Array;
-      for (let p = 0; p < acc.length; p++) total += acc[p] as number;
+      const acc = (scan.sums[c] as Float64Array[])[j]!;
+      for (let p = 0; p < acc.length; p++) total += acc[p]!;
     }
     const hw = l.spatial.reduce((a, b) => a * b, 1);
     // sum_ij M_ij = sum_ij (sum over images H_ij) / images
@@ -206,7 +210,7 @@ export function rankCuts(scan: SaliencyScan, classes?: readonly number[], option
   const rank = averageRanks(scores, true);
   const bytesRank = averageRanks(layers.map((l) => l.bytes), false);
   const cuts: CutScore[] = layers.map((l, j) => ({
-    ...l, score: scores[j] as number, logScore: logs[j] as number, candidate: maxima.has(j), rank: rank[j] as number, bytesRank: bytesRank[j] as number,
+    ...l, score: scores[j]!, logScore: logs[j]!, candidate: maxima.has(j), rank: rank[j]!, bytesRank: bytesRank[j]!,
   }));
   const best = cuts.reduce((a, b) => (b.score > a.score ? b : a));
   const smallest = cuts.reduce((a, b) => (b.bytes < a.bytes ? b : a));

@@ -28,6 +28,7 @@
 import { checkPath, queueBytesOf, type PathSpec } from './path.js';
 import { INITIAL_RTO_S, INITIAL_WINDOW, IP_TCP_HEADER_BYTES, SYN_BYTES, mssForMtu } from './tcp.js';
 import { sendFrame, WARM_DEFAULTS, warmConnectionState, type Geometry, type WarmConnection } from './warm-state.js';
+import { BadRequestError } from '../errors.js';
 
 export type { WarmConnection } from './warm-state.js';
 
@@ -186,11 +187,11 @@ function roundLossStallS(flight: number, p: number, roundS: number): number {
 /** A kept-alive connection: the earlier frames' state (warm-state.ts), then this frame's rounds. */
 function warmSend(n: number, bytes: number, warm: WarmConnection, path: PathSpec, mss: number, overhead: number, fullPkt: number, upBit: number, p: number): SendModel {
   const frames = warm.frames ?? WARM_DEFAULTS.frames;
-  if (!(Number.isInteger(frames) && frames >= 0)) throw new RangeError(`warm.frames must be a non-negative integer, got ${frames}`);
+  if (!(Number.isInteger(frames) && frames >= 0)) throw new BadRequestError(`warm.frames must be a non-negative integer, got ${frames}`);
   const gapMs = warm.gapMs ?? WARM_DEFAULTS.gapMs;
-  if (!(gapMs >= 0) || !Number.isFinite(gapMs)) throw new RangeError(`warm.gapMs must be >= 0, got ${gapMs}`);
+  if (!(gapMs >= 0) || !Number.isFinite(gapMs)) throw new BadRequestError(`warm.gapMs must be >= 0, got ${gapMs}`);
   const frameBytes = warm.frameBytes ?? bytes;
-  if (!(frameBytes > 0)) throw new RangeError(`warm.frameBytes must be > 0, got ${frameBytes}`);
+  if (!(frameBytes > 0)) throw new BadRequestError(`warm.frameBytes must be > 0, got ${frameBytes}`);
   const rtt = path.rttMs / 1000;
   const g: Geometry = { packetS: fullPkt, rttS: rtt, queuePackets: queueBytesOf(path) / (mss + overhead), cc: path.congestionControl ?? 'bbr' };
   const handshakeRtt = rtt + 2 * SYN_BYTES * upBit;
@@ -204,7 +205,7 @@ function warmSend(n: number, bytes: number, warm: WarmConnection, path: PathSpec
 
 export function estimateTransfer(bytes: number, path: PathSpec, opts: TransferModelOptions = {}): TransferEstimate {
   checkPath(path);
-  if (!(bytes > 0)) throw new RangeError(`bytes must be > 0, got ${bytes}`);
+  if (!(bytes > 0)) throw new BadRequestError(`bytes must be > 0, got ${bytes}`);
   const cc = path.congestionControl ?? 'bbr';
   const mss = mssForMtu(path.mtu);
   const overhead = IP_TCP_HEADER_BYTES + (path.linkOverheadBytes ?? 0);

@@ -217,7 +217,7 @@ class Bbr implements CongestionControl {
   private pacingGain(): number {
     if (this.mode === BbrMode.Startup) return BBR_HIGH_GAIN;
     if (this.mode === BbrMode.Drain) return 1 / BBR_HIGH_GAIN;
-    return BBR_CYCLE[this.cycleIndex] as number;
+    return BBR_CYCLE[this.cycleIndex]!; // cycleIndex < BBR_CYCLE.length (advanced modulo it)
   }
 
   pacingRate(s: CcState): number {
@@ -279,7 +279,7 @@ class Bbr implements CongestionControl {
    */
   private nextCyclePhase(s: CcState, acked: number, now: number): boolean {
     const fullLength = now - this.cycleStart > s.minRtt;
-    const gain = BBR_CYCLE[this.cycleIndex] as number;
+    const gain = BBR_CYCLE[this.cycleIndex]!; // cycleIndex < BBR_CYCLE.length (advanced modulo it)
     if (gain === 1) return fullLength;
     const priorInflight = s.inflight + acked;
     if (gain > 1) return fullLength && priorInflight >= this.targetCwnd(s, gain);

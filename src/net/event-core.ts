@@ -2,13 +2,14 @@
  * A small deterministic discrete-event core, in the manner of SimPy's `Environment`: a clock and
  * a binary heap of pending events ordered by (time, priority, sequence). The sequence number is
  * the order of scheduling, so events at the same time and priority fire first-scheduled-first,
- * identically on every run. Standalone: it imports nothing from the rest of cleave.
+ * identically on every run. Standalone: it imports nothing from the rest of cleave but its errors.
  *
  * For speed, events are not objects: the heap holds slot numbers into parallel arrays (time,
  * priority, sequence, handler, datum), and freed slots are reused, so steady-state scheduling
  * allocates nothing. A handler is a function created once (not per event) that receives the
  * datum it was scheduled with.
  */
+import { InternalError } from '../errors.js';
 
 /**
  * Called when an event fires; read the clock from the core (`core.now`). The time is not passed
@@ -53,7 +54,7 @@ export class EventCore {
 
   /** Schedule at an absolute time, which must not lie in the past. */
   scheduleAt<T>(time: number, handler: EventHandler<T>, datum: T, priority = 0): void {
-    if (!(time >= this.now)) throw new RangeError(`event scheduled at ${time} s, before now (${this.now} s)`);
+    if (!(time >= this.now)) throw new InternalError(`event scheduled at ${time} s, before now (${this.now} s)`);
     const slot = this.allocSlot();
     this.times[slot] = time;
     this.prios[slot] = priority;
@@ -70,17 +71,19 @@ export class EventCore {
 
   /** Time of the next event, or Infinity when none is pending. */
   peek(): number {
-    return this.size === 0 ? Infinity : (this.times[this.heap[0] as number] as number);
+    // Bounds: size > 0, so heap[0] holds a slot below the slot arrays' capacity.
+    return this.size === 0 ? Infinity : this.times[this.heap[0]!]!;
   }
 
   /** Fire the next event; false when none is pending. */
   step(): boolean {
+    // Bounds: size > 0 (checked), so heap[0] and heap[size - 1] are events, each a slot below the slot arrays' capacity.
     if (this.size === 0) return false;
     const heap = this.heap;
-    const slot = heap[0] as number;
-    const last = heap[--this.size] as number;
+    const slot = heap[0]!;
+    const last = heap[--this.size]!;
     if (this.size > 0) this.siftDown(0, last);
-    const time = this.times[slot] as number;
+    const time = this.times[slot]!;
     const handler = this.handlers[slot] as EventHandler<unknown>;
     const datum = this.data[slot];
     this.handlers[slot] = undefined;
@@ -88,7 +91,7 @@ export class EventCore {
     this.freeSlots.push(slot);
     this.now = time;
     this.fired++;
-    if (this.observer) this.observer(time, this.prios[slot] as number, this.seqs[slot] as number, handler.name.replace(/^bound /, ''));
+    if (this.observer) this.observer(time, this.prios[slot]!, this.seqs[slot]!, handler.name.replace(/^bound /, ''));
     handler(datum);
     return true;
   }
@@ -122,20 +125,21 @@ export class EventCore {
 
   /** True when slot a fires before slot b. */
   private before(a: number, b: number): boolean {
-    const ta = this.times[a] as number;
-    const tb = this.times[b] as number;
+    // Bounds: a and b are heap slots, each below the slot arrays' capacity (allocSlot grows them first).
+    const ta = this.times[a]!;
+    const tb = this.times[b]!;
     if (ta !== tb) return ta < tb;
-    const pa = this.prios[a] as number;
-    const pb = this.prios[b] as number;
+    const pa = this.prios[a]!;
+    const pb = this.prios[b]!;
     if (pa !== pb) return pa < pb;
-    return (this.seqs[a] as number) < (this.seqs[b] as number);
+    return this.seqs[a]! < this.seqs[b]!;
   }
 
   private siftUp(pos: number, slot: number): void {
     const heap = this.heap;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
-      const p = heap[parent] as number;
+      const p = heap[parent]!; // parent < size: a heap position
       if (!this.before(slot, p)) break;
       heap[pos] = p;
       pos = parent;
@@ -144,14 +148,15 @@ export class EventCore {
   }
 
   private siftDown(pos: number, slot: number): void {
+    // Bounds: pos, child and right are heap positions < size, and each slot below the slot arrays' capacity.
     const heap = this.heap;
     const n = this.size;
     for (;;) {
       let child = 2 * pos + 1;
       if (child >= n) break;
       const right = child + 1;
-      if (right < n && this.before(heap[right] as number, heap[child] as number)) child = right;
-      const c = heap[child] as number;
+      if (right < n && this.before(heap[right]!, heap[child]!)) child = right;
+      const c = heap[child]!;
       if (!this.before(c, slot)) break;
       heap[pos] = c;
       pos = child;

@@ -11,6 +11,7 @@ import type { EventCore } from './event-core.js';
 import { type Packet, type PacketPool } from './packet.js';
 import { queueBytesOf, type PathSpec } from './path.js';
 import type { Random } from './random.js';
+import { BadProfileError } from '../errors.js';
 
 export interface LinkOptions {
   /** Transmission rate, bit/s (> 0). */
@@ -73,7 +74,7 @@ export class Link {
     private readonly rng: Random,
     private readonly pool: PacketPool,
   ) {
-    if (!(options.bandwidthBps > 0)) throw new RangeError(`link bandwidth must be > 0 bit/s, got ${options.bandwidthBps}`);
+    if (!(options.bandwidthBps > 0)) throw new BadProfileError(`link bandwidth must be > 0 bit/s, got ${options.bandwidthBps}`);
     this.bitTime = 8 / options.bandwidthBps;
     this.loss = options.lossRate ?? 0;
     this.jitter = options.jitterS ?? 0;
@@ -155,7 +156,7 @@ export class Link {
     this.inService = 0;
     if (this.qLen > 0) {
       this.accountQueue(now);
-      const next = this.queue[this.qHead] as Packet;
+      const next = this.queue[this.qHead]!; // qHead < queue.length: the queue is not empty when a transmission ends
       this.queue[this.qHead] = undefined;
       this.qHead = (this.qHead + 1) % this.queue.length;
       this.qLen--;

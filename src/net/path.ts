@@ -3,6 +3,7 @@
  * simulator both take it. Built from a NetworkProfile (profiles.ts) or given directly.
  */
 import type { CongestionControlName } from './congestion.js';
+import { BadProfileError } from '../errors.js';
 
 export interface PathSpec {
   /** Edge -> server rate, bit/s. */
@@ -46,7 +47,7 @@ export function queueBytesOf(p: PathSpec): number {
 /** Reject paths no model can run on, naming the bad field. */
 export function checkPath(p: PathSpec): void {
   const bad = (field: string, why: string): never => {
-    throw new RangeError(`path.${field} ${why}`);
+    throw new BadProfileError(`path.${field} ${why}`);
   };
   if (!(p.uplinkBps > 0) || !Number.isFinite(p.uplinkBps)) bad('uplinkBps', `must be a positive bit rate, got ${p.uplinkBps}`);
   if (!(p.downlinkBps > 0) || !Number.isFinite(p.downlinkBps)) bad('downlinkBps', `must be a positive bit rate, got ${p.downlinkBps}`);

@@ -16,6 +16,7 @@ import { Random } from './random.js';
 import { ServerQueue } from './server-queue.js';
 import type { SplitFrame } from './split-latency.js';
 import { TcpConnection } from './tcp.js';
+import { BadRequestError } from '../errors.js';
 
 export interface ScenarioOptions {
   readonly frame: SplitFrame;
@@ -65,19 +66,20 @@ export interface ScenarioResult {
 }
 
 export function percentiles(values: Float64Array | number[]): Percentiles {
+  // Bounds: i < n = sorted's length, and n > 0 (checked).
   const n = values.length;
   if (n === 0) return { p50: NaN, p95: NaN, p99: NaN, mean: NaN, max: NaN };
   const sorted = Float64Array.from(values).sort();
   const at = (q: number): number => nearestRank(sorted, q);
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += sorted[i] as number;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: sum / n, max: sorted[n - 1] as number };
+  for (let i = 0; i < n; i++) sum += sorted[i]!;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: sum / n, max: sorted[n - 1]! };
 }
 
 function checkScenario(o: ScenarioOptions): void {
   checkPath(o.path);
   const bad = (what: string): never => {
-    throw new RangeError(what);
+    throw new BadRequestError(what);
   };
   if (!(Number.isInteger(o.devices) && o.devices >= 1)) bad(`devices must be an integer >= 1, got ${o.devices}`);
   if (!(o.fps > 0)) bad(`fps must be > 0, got ${o.fps}`);
@@ -103,6 +105,7 @@ class UdpEndpoint implements PacketSink {
 }
 
 export function simulateScenario(o: ScenarioOptions): ScenarioResult {
+  // Bounds: a job is a frame number < frames <= maxFrames (the per-frame arrays' length; generate stops at maxFrames), and a device d < o.devices indexes conns and heads, both filled with one entry per device before the first event runs.
   checkScenario(o);
   const core = new EventCore();
   const rng = new Random(o.seed ?? 1);
@@ -136,14 +139,14 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
     o.workers ?? 1,
     o.service === 'exponential' ? () => serviceRng.exponential(tailS) : () => tailS,
     (job) => {
-      const dev = frameDevice[job] as number;
+      const dev = frameDevice[job]!;
       if (udp) {
         const p = pool.take(PacketKind.Reply, 28 + replyBytes + overhead, udpEndpoint);
         p.message = job;
         p.sentAt = core.now;
         downlink.send(p);
       } else {
-        (conns[dev] as TcpConnection).reply(job);
+        conns[dev]!.reply(job);
       }
     },
   );
@@ -151,7 +154,8 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   let completed = 0;
   let failed = 0;
   const complete = (job: number, now: number): void => {
-    if ((done[job] as number) < 0) {
+    // job < frames, within the per-frame arrays
+    if (done[job]! < 0) {
       done[job] = now;
       lastDone = now;
       completed++;
@@ -159,14 +163,14 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   };
   const udpEndpoint = new UdpEndpoint(
     (job) => {
-      fragmentsLeft[job] = (fragmentsLeft[job] as number) - 1;
+      fragmentsLeft[job] = fragmentsLeft[job]! - 1;
       if (fragmentsLeft[job] === 0 && !frameFailed[job]) server.submit(job);
     },
     complete,
     (job) => {
-      lostPackets[job] = (lostPackets[job] as number) + 1;
+      lostPackets[job] = lostPackets[job]! + 1;
       // A lost reply also loses the frame (UDP has no retransmission).
-      if (frameFailed[job] === 0 && (done[job] as number) < 0) {
+      if (frameFailed[job] === 0 && done[job]! < 0) {
         frameFailed[job] = 1;
         failed++;
       }
@@ -183,7 +187,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
         onMessageReceived: (job) => server.submit(job),
         onReply: complete,
         onDataLost: (job) => {
-          lostPackets[job] = (lostPackets[job] as number) + 1;
+          lostPackets[job] = lostPackets[job]! + 1;
         },
       },
       replyBytes,
@@ -197,6 +201,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   // Each device's head runs one frame at a time.
   const heads: ServerQueue[] = [];
   const sendFrame = (job: number): void => {
+    // Bounds: job < frames <= maxFrames, the per-frame arrays' length, and its device < o.devices indexes conns.
     if (udp) {
       fragmentsLeft[job] = fragments;
       let left = frame.payloadBytes;
@@ -210,7 +215,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
         uplink.send(p);
       }
     } else {
-      (conns[frameDevice[job] as number] as TcpConnection).write(job, frame.payloadBytes);
+      conns[frameDevice[job]!]!.write(job, frame.payloadBytes);
     }
   };
   for (let d = 0; d < o.devices; d++) heads.push(new ServerQueue(core, 1, () => headS, sendFrame));
@@ -221,7 +226,7 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
     const job = frames++;
     created[job] = now;
     frameDevice[job] = dev;
-    (heads[dev] as ServerQueue).submit(job);
+    heads[dev]!.submit(job); // dev < o.devices, one head each
     const gap = o.arrivals === 'poisson' ? arrivalRng.exponential(period) : period;
     core.schedule(gap, generate, dev);
   };
@@ -245,8 +250,8 @@ export function simulateScenario(o: ScenarioOptions): ScenarioResult {
   const lat: number[] = [];
   let lostSum = 0;
   for (let j = 0; j < frames; j++) {
-    if ((done[j] as number) >= 0) lat.push(((done[j] as number) - (created[j] as number)) * 1000);
-    lostSum += lostPackets[j] as number;
+    if (done[j]! >= 0) lat.push((done[j]! - created[j]!) * 1000);
+    lostSum += lostPackets[j]!;
   }
   const span = Math.max(now, 1e-9);
   const st = server.stats;

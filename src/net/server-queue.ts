@@ -4,6 +4,7 @@
  * distributions all fit. Keeps the time integrals needed for mean queue length and utilisation.
  */
 import type { EventCore } from './event-core.js';
+import { BadRequestError } from '../errors.js';
 
 export interface ServerStats {
   arrivals: number;
@@ -32,7 +33,7 @@ export class ServerQueue {
     private readonly serviceTimeS: (job: number) => number,
     private readonly onDone: (job: number, now: number) => void,
   ) {
-    if (!(Number.isInteger(workers) && workers >= 1)) throw new RangeError(`workers must be an integer >= 1, got ${workers}`);
+    if (!(Number.isInteger(workers) && workers >= 1)) throw new BadRequestError(`workers must be an integer >= 1, got ${workers}`);
     this.finish = function serverDone(this: ServerQueue, job: number): void {
       const now = this.core.now;
       this.account(now);
@@ -64,9 +65,10 @@ export class ServerQueue {
   }
 
   private startNext(now: number): void {
+    // Bounds: qHead < queue.length (the loop's test), and queueTimes runs beside queue.
     while (this.busy < this.workers && this.qHead < this.queue.length) {
-      const job = this.queue[this.qHead] as number;
-      this.stats.waitSum += now - (this.queueTimes[this.qHead] as number);
+      const job = this.queue[this.qHead]!;
+      this.stats.waitSum += now - this.queueTimes[this.qHead]!;
       this.qHead++;
       this.busy++;
       this.core.schedule(this.serviceTimeS(job), this.finish, job);

@@ -19,12 +19,13 @@ export interface LatencyStats {
 
 /** The q-quantile (0..1) of sorted values, linear between order statistics (NumPy's default). */
 export function quantile(sorted: readonly number[], q: number): number {
+  // Bounds: the list is not empty (checked), and lo <= hi <= length - 1 for q in 0..1.
   if (sorted.length === 0) return 0;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
   return a + (b - a) * (pos - lo);
 }
 
@@ -34,7 +35,7 @@ export function quantile(sorted: readonly number[], q: number): number {
  */
 export function nearestRank(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
-  return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number;
+  return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!; // the index is clamped to 0..n - 1
 }
 
 /** The median of values (0 for none). */

@@ -306,6 +306,7 @@ export class TcpConnection implements PacketSink {
   // ---- receiver -------------------------------------------------------------------------------
 
   private receiveData(p: Packet, now: number): void {
+    // Bounds: rcvMessageIdx < messageEnds.length (the loop's test), and messageIds runs beside messageEnds.
     const seq = p.seq;
     if (seq >= this.received.length) {
       const grown = new Uint8Array(Math.max(this.received.length * 2, seq + 1));
@@ -315,8 +316,8 @@ export class TcpConnection implements PacketSink {
     this.received[seq] = 1;
     while (this.rcvNxt < this.segCount && this.received[this.rcvNxt] === 1) this.rcvNxt++;
     let acked = false;
-    while (this.rcvMessageIdx < this.messageEnds.length && this.rcvNxt >= (this.messageEnds[this.rcvMessageIdx] as number)) {
-      const id = this.messageIds[this.rcvMessageIdx] as number;
+    while (this.rcvMessageIdx < this.messageEnds.length && this.rcvNxt >= this.messageEnds[this.rcvMessageIdx]!) {
+      const id = this.messageIds[this.rcvMessageIdx]!;
       this.rcvMessageIdx++;
       this.events.onMessageReceived?.(id, now);
       if (this.replyBytes > 0 && this.autoReply) {
@@ -344,19 +345,20 @@ export class TcpConnection implements PacketSink {
   // ---- sender ---------------------------------------------------------------------------------
 
   private receiveAck(p: Packet, now: number): void {
+    // Bounds: una <= a segment < nxt, and the per-segment arrays are grown before a segment is made (ensureSeg), so every segment up to nxt has its entries; newest is such a segment.
     const s = this.state;
     let newlyDelivered = 0;
     let newest = -1; // most recently sent segment delivered by this ACK
     const prevUna = this.una;
     // Cumulative part.
     while (this.una < p.ack) {
-      const f = this.segFlags[this.una] as number;
+      const f = this.segFlags[this.una]!;
       if (f & SEG_SACKED) this.sackedOut--;
       else {
         newlyDelivered++;
         if (f & SEG_LOST) this.lostOut--;
         if (f & SEG_RETRANS) this.retransOut--;
-        if (newest < 0 || (this.sentTime[this.una] as number) > (this.sentTime[newest] as number)) newest = this.una;
+        if (newest < 0 || this.sentTime[this.una]! > this.sentTime[newest]!) newest = this.una;
       }
       this.una++;
     }
@@ -364,14 +366,14 @@ export class TcpConnection implements PacketSink {
     // (real SACK options carry 3-4 blocks, so one lost ACK does not hide a delivery).
     for (let b = 0; b < 3; b++) {
       const sk = b === 0 ? p.sack : b === 1 ? p.sack2 : p.sack3;
-      if (sk < this.una || sk >= this.nxt || (this.segFlags[sk] as number) & SEG_SACKED) continue;
-      const f = this.segFlags[sk] as number;
+      if (sk < this.una || sk >= this.nxt || this.segFlags[sk]! & SEG_SACKED) continue;
+      const f = this.segFlags[sk]!;
       if (f & SEG_LOST) this.lostOut--;
       if (f & SEG_RETRANS) this.retransOut--;
       this.segFlags[sk] = SEG_SACKED;
       this.sackedOut++;
       newlyDelivered++;
-      if (newest < 0 || (this.sentTime[sk] as number) > (this.sentTime[newest] as number)) newest = sk;
+      if (newest < 0 || this.sentTime[sk]! > this.sentTime[newest]!) newest = sk;
     }
     if (this.una > prevUna) {
       this.backoff = 1;
@@ -387,17 +389,17 @@ export class TcpConnection implements PacketSink {
       if (this.appLimited !== 0 && s.delivered > this.appLimited) this.appLimited = 0;
       s.appLimitedSample = this.appLimitedAtSend[newest] === 1;
       // Delivery-rate sample (draft-cheng-iccrg-delivery-rate-estimation).
-      const sendElapsed = (this.sentTime[newest] as number) - (this.firstSentAtSend[newest] as number);
-      const ackElapsed = now - (this.delTimeAtSend[newest] as number);
+      const sendElapsed = this.sentTime[newest]! - this.firstSentAtSend[newest]!;
+      const ackElapsed = now - this.delTimeAtSend[newest]!;
       const interval = Math.max(sendElapsed, ackElapsed);
-      if (interval > 0) rate = (s.delivered - (this.delAtSend[newest] as number)) / interval;
-      this.firstSentTime = this.sentTime[newest] as number;
+      if (interval > 0) rate = (s.delivered - this.delAtSend[newest]!) / interval;
+      this.firstSentTime = this.sentTime[newest]!;
       this.deliveredTime = now;
-      if ((this.delAtSend[newest] as number) >= this.nextRoundDelivered) {
+      if (this.delAtSend[newest]! >= this.nextRoundDelivered) {
         roundStart = true;
         this.nextRoundDelivered = s.delivered;
       }
-      if ((this.sentTime[newest] as number) > this.rackXmitTime) this.rackXmitTime = this.sentTime[newest] as number;
+      if (this.sentTime[newest]! > this.rackXmitTime) this.rackXmitTime = this.sentTime[newest]!;
     }
     this.detectLosses(now);
     this.updateInflight();
@@ -418,8 +420,8 @@ export class TcpConnection implements PacketSink {
     if (this.lossScan < this.una) this.lossScan = this.una;
     let found = false;
     // Original transmissions: in sequence order, so stop at the first sent after rackXmitTime.
-    while (this.lossScan < this.nxt && (this.sentTime[this.lossScan] as number) < this.rackXmitTime) {
-      const f = this.segFlags[this.lossScan] as number;
+    while (this.lossScan < this.nxt && this.sentTime[this.lossScan]! < this.rackXmitTime) {
+      const f = this.segFlags[this.lossScan]!;
       if (!(f & (SEG_SACKED | SEG_LOST | SEG_RETRANS))) {
         this.segFlags[this.lossScan] = f | SEG_LOST;
         this.lostOut++;
@@ -431,8 +433,8 @@ export class TcpConnection implements PacketSink {
     // Retransmissions below the scan point that were themselves lost.
     if (this.retransOut > 0) {
       for (let i = this.una; i < this.lossScan; i++) {
-        const f = this.segFlags[i] as number;
-        if (f & SEG_RETRANS && !(f & SEG_SACKED) && (this.sentTime[i] as number) < this.rackXmitTime) {
+        const f = this.segFlags[i]!;
+        if (f & SEG_RETRANS && !(f & SEG_SACKED) && this.sentTime[i]! < this.rackXmitTime) {
           // Lost again: still counted in lostOut (the flag never left), no longer in flight.
           this.segFlags[i] = (f & ~SEG_RETRANS) | SEG_LOST;
           this.retransOut--;
@@ -473,7 +475,7 @@ export class TcpConnection implements PacketSink {
       let seg = -1;
       if (this.lostOut > this.retransOut) {
         while (this.retxScan < this.nxt) {
-          const f = this.segFlags[this.retxScan] as number;
+          const f = this.segFlags[this.retxScan]!; // retxScan < nxt, a segment made
           if (f & SEG_LOST && !(f & (SEG_RETRANS | SEG_SACKED))) {
             seg = this.retxScan;
             break;
@@ -526,6 +528,7 @@ export class TcpConnection implements PacketSink {
   }
 
   private transmit(seg: number, now: number): void {
+    // Bounds: seg <= nxt < segCount, and the per-segment arrays hold every segment made (ensureSeg).
     const s = this.state;
     if (this.nxt === this.una && this.sackedOut === 0) {
       // Flight empty: delivery-rate intervals restart here, and the congestion control hears
@@ -536,7 +539,7 @@ export class TcpConnection implements PacketSink {
     }
     if (seg === this.nxt) this.nxt++;
     else {
-      this.segFlags[seg] = (this.segFlags[seg] as number) | SEG_RETRANS;
+      this.segFlags[seg] = this.segFlags[seg]! | SEG_RETRANS;
       this.retransOut++;
       this.retransmissions++;
     }
@@ -547,10 +550,10 @@ export class TcpConnection implements PacketSink {
     this.appLimitedAtSend[seg] = this.appLimited !== 0 ? 1 : 0;
     this.segmentsSent++;
     this.lastSendTime = now;
-    const p = this.pool.take(PacketKind.Data, (this.segBytes[seg] as number) + IP_TCP_HEADER_BYTES + this.overhead, this);
+    const p = this.pool.take(PacketKind.Data, this.segBytes[seg]! + IP_TCP_HEADER_BYTES + this.overhead, this);
     p.seq = seg;
     p.echo = now;
-    p.message = this.segMessage[seg] as number;
+    p.message = this.segMessage[seg]!;
     p.sentAt = now;
     this.uplink.send(p);
     if (this.rtoDeadline === Infinity) {
@@ -576,6 +579,7 @@ export class TcpConnection implements PacketSink {
   }
 
   private onTimer(now: number): void {
+    // Bounds: una <= i < nxt <= segCount, and the per-segment arrays hold every segment made (ensureSeg); una < nxt here, so last = nxt - 1 is one.
     if (now < this.timerAt - 1e-12) return; // superseded by an earlier arming that already ran
     this.timerAt = Infinity;
     const s = this.state;
@@ -583,7 +587,7 @@ export class TcpConnection implements PacketSink {
       // Retransmission timeout: everything outstanding is presumed lost.
       this.timeouts++;
       for (let i = this.una; i < this.nxt; i++) {
-        const f = this.segFlags[i] as number;
+        const f = this.segFlags[i]!;
         if (f & SEG_SACKED) continue;
         if (f & SEG_RETRANS) this.retransOut--;
         if (!(f & SEG_LOST)) this.lostOut++;
@@ -608,15 +612,15 @@ export class TcpConnection implements PacketSink {
       if (this.nxt < this.segCount && s.inflight < s.cwnd) this.trySend(now);
       else {
         const last = this.nxt - 1;
-        if (!((this.segFlags[last] as number) & SEG_SACKED)) {
+        if (!(this.segFlags[last]! & SEG_SACKED)) {
           // Probe: a copy of the last segment, outside the window (it is not marked lost).
           this.segmentsSent++;
           this.retransmissions++;
           this.sentTime[last] = now;
-          const p = this.pool.take(PacketKind.Data, (this.segBytes[last] as number) + IP_TCP_HEADER_BYTES + this.overhead, this);
+          const p = this.pool.take(PacketKind.Data, this.segBytes[last]! + IP_TCP_HEADER_BYTES + this.overhead, this);
           p.seq = last;
           p.echo = now;
-          p.message = this.segMessage[last] as number;
+          p.message = this.segMessage[last]!;
           p.sentAt = now;
           this.uplink.send(p);
         }

@@ -11,6 +11,7 @@ import { PacketPool } from './packet.js';
 import { checkPath, type PathSpec } from './path.js';
 import { Random } from './random.js';
 import { TcpConnection } from './tcp.js';
+import { BadRequestError, InternalError } from '../errors.js';
 
 export interface TransferSimOptions {
   readonly bytes: number;
@@ -48,7 +49,7 @@ export interface TransferSimResult {
 
 export function simulateTransfer(o: TransferSimOptions): TransferSimResult {
   checkPath(o.path);
-  if (!(o.bytes > 0)) throw new RangeError(`bytes must be > 0, got ${o.bytes}`);
+  if (!(o.bytes > 0)) throw new BadRequestError(`bytes must be > 0, got ${o.bytes}`);
   const core = new EventCore();
   if (o.observer) core.observe(o.observer);
   const rng = new Random(o.seed ?? 1);
@@ -72,7 +73,7 @@ export function simulateTransfer(o: TransferSimOptions): TransferSimResult {
     o.replyBytes ?? 1,
   );
   const warmup = o.warmup ?? 0;
-  if (!(Number.isInteger(warmup) && warmup >= 0)) throw new RangeError(`warmup must be a non-negative integer, got ${warmup}`);
+  if (!(Number.isInteger(warmup) && warmup >= 0)) throw new BadRequestError(`warmup must be a non-negative integer, got ${warmup}`);
   const gapS = (o.gapMs ?? 50) / 1000;
   // The timed message starts when it is written; the warm-up ones before it are not timed.
   let startedAt = 0;
@@ -85,9 +86,9 @@ export function simulateTransfer(o: TransferSimOptions): TransferSimResult {
   if (o.handshake !== false) conn.connect();
   // Stop at the reply; a transfer that cannot finish in an hour of simulated time is a bug.
   while (doneAt < 0 && core.step()) {
-    if (core.now > 3600) throw new Error('simulated transfer did not finish within 3600 s');
+    if (core.now > 3600) throw new BadRequestError('the simulated transfer did not finish within 3600 s: the path is too slow or too lossy for these bytes');
   }
-  if (doneAt < 0) throw new Error('simulated transfer ended without a reply');
+  if (doneAt < 0) throw new InternalError('the simulated transfer ended without a reply');
   return {
     ms: (doneAt - startedAt) * 1000 + (o.hostOverheadMs ?? DEFAULT_HOST_OVERHEAD_MS),
     segmentsSent: conn.segmentsSent,
@@ -114,7 +115,8 @@ export interface TransferSimStats {
 
 /** Distribution of the transfer time over `runs` seeds (seed, seed+1, ...). */
 export function simulateTransferStats(o: TransferSimOptions, runs: number): TransferSimStats {
-  if (!(Number.isInteger(runs) && runs >= 1)) throw new RangeError(`runs must be an integer >= 1, got ${runs}`);
+  // Bounds: runs >= 1 (checked), and times has runs entries, so mid, mid - 1 (runs even: >= 2), 0 and runs - 1 are inside.
+  if (!(Number.isInteger(runs) && runs >= 1)) throw new BadRequestError(`runs must be an integer >= 1, got ${runs}`);
   const times = new Float64Array(runs);
   let retrans = 0;
   let timeouts = 0;
@@ -129,16 +131,16 @@ export function simulateTransferStats(o: TransferSimOptions, runs: number): Tran
   times.sort();
   const at = (q: number): number => nearestRank(times, q);
   let sum = 0;
-  for (let i = 0; i < runs; i++) sum += times[i] as number;
+  for (let i = 0; i < runs; i++) sum += times[i]!;
   const mid = runs >> 1;
-  const median = runs % 2 === 1 ? (times[mid] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
+  const median = runs % 2 === 1 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
   return {
     runs,
     medianMs: median,
     meanMs: sum / runs,
     p95Ms: at(0.95),
-    minMs: times[0] as number,
-    maxMs: times[runs - 1] as number,
+    minMs: times[0]!,
+    maxMs: times[runs - 1]!,
     retransmissions: retrans / runs,
     timeouts: timeouts / runs,
     events,

@@ -29,7 +29,7 @@ const TIME_S: Readonly<Record<string, number>> = { us: 1e-6, ms: 1e-3, s: 1 };
 function split(text: string, what: string, example: string): [number, string] {
   const m = /^\s*(-?[0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*([a-z%]*)\s*$/i.exec(text);
   if (!m) throw new BadRequestError(`${what}: cannot read "${text}" (e.g. ${example})`);
-  return [Number(m[1]), (m[2] as string).toLowerCase()];
+  return [Number(m[1]), m[2]!.toLowerCase()]; // the pattern's group 2 is not optional
 }
 
 /** "250KB" -> 250000, "1.5MiB" -> 1572864; a bare number is bytes. */

@@ -7,13 +7,13 @@
  * small frames keeps the estimate it had.
  */
 export class WindowedMax {
-  private readonly t = [0, 0, 0];
-  private readonly v = [0, 0, 0];
+  private readonly t: [number, number, number] = [0, 0, 0];
+  private readonly v: [number, number, number] = [0, 0, 0];
 
   constructor(private readonly window: number) {}
 
   get value(): number {
-    return this.v[0] as number;
+    return this.v[0];
   }
 
   private reset(t: number, v: number): number {
@@ -30,32 +30,32 @@ export class WindowedMax {
   }
 
   private shift(t: number, v: number): void {
-    this.set(0, this.t[1] as number, this.v[1] as number);
-    this.set(1, this.t[2] as number, this.v[2] as number);
+    this.set(0, this.t[1], this.v[1]);
+    this.set(1, this.t[2], this.v[2]);
     this.set(2, t, v);
   }
 
   /** Feed sample `v` taken at time `t` (non-decreasing); returns the windowed maximum. */
   update(t: number, v: number): number {
     const win = this.window;
-    if (v >= (this.v[0] as number) || t - (this.t[2] as number) > win) return this.reset(t, v);
-    if (v >= (this.v[1] as number)) {
+    if (v >= this.v[0] || t - this.t[2] > win) return this.reset(t, v);
+    if (v >= this.v[1]) {
       this.set(1, t, v);
       this.set(2, t, v);
-    } else if (v >= (this.v[2] as number)) {
+    } else if (v >= this.v[2]) {
       this.set(2, t, v);
     }
     // Sub-window bookkeeping: age the best samples out as the window passes them.
-    const dt = t - (this.t[0] as number);
+    const dt = t - this.t[0];
     if (dt > win) {
       this.shift(t, v);
-      if (t - (this.t[0] as number) > win) this.shift(t, v);
+      if (t - this.t[0] > win) this.shift(t, v);
     } else if (this.t[1] === this.t[0] && dt > win / 4) {
       this.set(1, t, v);
       this.set(2, t, v);
     } else if (this.t[2] === this.t[1] && dt > win / 2) {
       this.set(2, t, v);
     }
-    return this.v[0] as number;
+    return this.v[0];
   }
 }

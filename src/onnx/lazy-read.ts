@@ -29,7 +29,7 @@ class Cursor {
   byte(): number {
     if (this.pos >= this.size) throw new BadModelError(`${this.path} is truncated (a field runs past the end of the file)`);
     if (this.pos < this.start || this.pos >= this.end) this.fill();
-    return this.window[this.pos++ - this.start] as number;
+    return this.window[this.pos++ - this.start]!; // start <= pos < end after fill(), inside the window
   }
 
   varint(): number {

@@ -76,6 +76,7 @@ export function tensorValue(t: TensorProto): TensorValue {
 
 /** Typed storage for a dtype, used when cleave writes tensors. */
 export function toRawBytes(dtype: DType, data: ArrayLike<number>): Uint8Array {
+  // Bounds: i < n = data.length.
   const n = data.length;
   switch (dtype) {
     case 'float32': return bytesOf(Float32Array.from(data));
@@ -88,14 +89,14 @@ export function toRawBytes(dtype: DType, data: ArrayLike<number>): Uint8Array {
     case 'uint32': return bytesOf(Uint32Array.from(data));
     case 'float16': {
       const h = new Uint16Array(n);
-      for (let i = 0; i < n; i++) h[i] = floatToHalf(data[i] as number);
+      for (let i = 0; i < n; i++) h[i] = floatToHalf(data[i]!);
       return bytesOf(h);
     }
     case 'int64': {
       // Clamp: exporters write INT64_MAX as "to the end" (Slice ends), which reads back as 2^63.
       const b = new BigInt64Array(n);
       for (let i = 0; i < n; i++) {
-        const v = data[i] as number;
+        const v = data[i]!;
         b[i] = v >= 2 ** 63 ? 2n ** 63n - 1n : v <= -(2 ** 63) ? -(2n ** 63n) : BigInt(Math.trunc(v));
       }
       return bytesOf(b);
@@ -103,7 +104,7 @@ export function toRawBytes(dtype: DType, data: ArrayLike<number>): Uint8Array {
     case 'uint64': {
       const b = new BigUint64Array(n);
       for (let i = 0; i < n; i++) {
-        const v = data[i] as number;
+        const v = data[i]!;
         b[i] = v >= 2 ** 64 ? 2n ** 64n - 1n : v <= 0 ? 0n : BigInt(Math.trunc(v));
       }
       return bytesOf(b);
@@ -138,7 +139,7 @@ const u32 = new Uint32Array(f32.buffer);
 /** float -> IEEE 754 half, round to nearest even. */
 export function floatToHalf(v: number): number {
   f32[0] = v;
-  const x = u32[0] as number;
+  const x = u32[0]!; // u32 views the 4 bytes of f32
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;

@@ -3,7 +3,7 @@ import { broadcastOp } from './shared/elementwise.js';
 import { legacyBroadcast } from './shared/legacy-broadcast.js';
 
 /** Add (opset 7+): elementwise sum, NumPy broadcasting. One FLOP per output element. */
-export const add = broadcastOp('Add', 2, 1, ([a, b]) => (a as number) + (b as number), {
+export const add = broadcastOp('Add', 2, 1, ([a, b]) => a! + b!, {
   differentiable: [true, true],
   // dA = reduce-to-shape(dY, A); dB likewise.
   gradient(g) {

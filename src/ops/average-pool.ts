@@ -1,5 +1,5 @@
 import { type GradContext, windowAdjoint } from './grad-context.js';
-import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import { numel, totalBytes } from '../graph/tensor-meta.js';
 import type { OpDef } from './op.js';
 import { convParams, resolvedPads } from './shared/conv-geometry.js';
 import { poolShape, windowSize } from './shared/pool.js';
@@ -19,7 +19,7 @@ export const averagePool: OpDef = {
   },
   cost(ctx, inputs, [y]) {
     const { p } = poolShape(ctx, inputs);
-    return { flops: windowSize(p) * numel(y as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
+    return { flops: windowSize(p) * numel(y!), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) }; // cost runs once Y is inferred
   },
   gradient: averagePoolGradient,
 };
@@ -36,7 +36,7 @@ function averagePoolGradient(g: GradContext): void {
   const spatialIn = x.shape.slice(2);
   const spatialOut = y.shape.slice(2);
   const pads = resolvedPads(spatialIn, spatialOut, p);
-  const c = x.shape[1] as number;
+  const c = x.shape[1]!; // convParams checked X is [N, C, ...spatial]
   const k = p.kernel.reduce((a, b) => a * b, 1);
   const exact = g.attrs.int('count_include_pad', 0) === 1 || pads.every((v) => v === 0);
   const ones = new Float32Array(c * k).fill(exact ? 1 / k : 1);

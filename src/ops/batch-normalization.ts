@@ -11,7 +11,7 @@ function isTraining(ctx: OpContext): boolean {
 function channels(ctx: OpContext, inputs: Inputs): number {
   const x = required(ctx, inputs, 0);
   if (x.shape.length < 2) fail(ctx, `input has rank ${x.shape.length}, expected at least 2 (N, C, ...)`);
-  const c = x.shape[1] as number;
+  const c = x.shape[1]!; // X is [N, C, ...] (checked by the caller)
   // Before opset 9, spatial = 0 gave per-element statistics of shape (C, D1, ...): not checked against C.
   if (ctx.attrs.int('spatial', 1) === 1) {
     for (let i = 1; i <= 4; i++) {
@@ -58,7 +58,7 @@ export const batchNormalization: OpDef = {
 function batchNormalizationGradient(g: GradContext): void {
   const x = g.inputInfo(0);
   const rank = x.shape.length;
-  const c = x.shape[1] as number;
+  const c = x.shape[1]!; // inferShape checked X is [N, C, ...]
   const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
   const perChannel = [1, c, ...new Array<number>(rank - 2).fill(1)];
   const eps = scalar(g, 'eps', g.attrs.float('epsilon', 1e-5), x.dtype);

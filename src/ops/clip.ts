@@ -16,7 +16,7 @@ interface Bounds {
 function boundInput(ctx: OpContext, t: TensorInfo | undefined, fallback: number, what: string): number | undefined {
   if (!t) return fallback;
   if (numelOf(t.shape) !== 1) fail(ctx, `${what} must be a scalar, has shape [${t.shape.join(', ')}]`);
-  return t.value ? (t.value.data[0] as number) : undefined;
+  return t.value ? t.value.data[0]! : undefined; // a scalar (checked) has one value
 }
 
 /** Before opset 11 the bounds are the float attributes min and max; since 11, optional inputs 1 and 2. */
@@ -48,7 +48,7 @@ export const clip: OpDef = {
     return sameAsFirst(ctx, inputs);
   },
   cost(ctx, inputs, [y]) {
-    return { flops: bounds(ctx, inputs).count * numel(y as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
+    return { flops: bounds(ctx, inputs).count * numel(y!), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) }; // cost runs once Y is inferred
   },
   evaluate(ctx, inputs) {
     const x = inputs[0]?.value;

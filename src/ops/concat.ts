@@ -50,20 +50,21 @@ export const concat: OpDef = {
       for (const x of xs) {
         const block = numelOf(x.shape.slice(axis));
         const src = x.value!.data;
-        for (let k = 0; k < block; k++) data.push(src[o * block + k] as number);
+        for (let k = 0; k < block; k++) data.push(src[o * block + k]!);
       }
     }
     return [{ dtype: out.dtype, dims: out.shape, data }];
   },
   // dX_i = the slice of dY along the axis where X_i sits (one Split for all inputs).
   gradient(g) {
+    // Bounds: axis < rank (normAxis) and every input has that rank; Split gives one part per size.
     const rank = g.outputInfo(0).shape.length;
     const axis = normAxis(g.ctx, g.attrs.int('axis', 0), rank);
     const present = g.ctx.node.input.map((t, i) => (t ? i : -1)).filter((i) => i >= 0);
-    const sizes = present.map((i) => g.inputInfo(i).shape[axis] as number);
+    const sizes = present.map((i) => g.inputInfo(i).shape[axis]!);
     const parts = g.opset >= 13
       ? g.emitN('Split', [g.outGrad(0), ints(g, 'sizes', sizes)], sizes.length, 'parts', { axis })
       : g.emitN('Split', [g.outGrad(0)], sizes.length, 'parts', { axis, split: sizes });
-    present.forEach((i, k) => { if (g.needs(i)) g.setInputGrad(i, parts[k] as string); });
+    present.forEach((i, k) => { if (g.needs(i)) g.setInputGrad(i, parts[k]!); });
   },
 };

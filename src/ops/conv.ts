@@ -5,18 +5,19 @@ import { convOutputShape, convParams, im2colKernel, resolvedPads } from './share
 import { fail, required } from './shared/tensor-info.js';
 
 function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
+  // Bounds: convParams checked that X and W have one rank >= 3 ([N, C, ...spatial], [M, C/group, ...kernel]).
   const x = required(ctx, inputs, 0);
   const w = required(ctx, inputs, 1);
   const p = convParams(ctx, x.shape, w.shape.slice(2));
-  const cin = x.shape[1] as number;
-  if ((w.shape[1] as number) * p.group !== cin) {
-    fail(ctx, `weight expects ${(w.shape[1] as number) * p.group} input channels (group ${p.group}), input has ${cin}`);
+  const cin = x.shape[1]!;
+  if (w.shape[1]! * p.group !== cin) {
+    fail(ctx, `weight expects ${w.shape[1]! * p.group} input channels (group ${p.group}), input has ${cin}`);
   }
-  const cout = w.shape[0] as number;
+  const cout = w.shape[0]!;
   if (cout % p.group !== 0) fail(ctx, `${cout} output channels are not divisible by group ${p.group}`);
   const b = inputs[2];
   if (b && (b.shape.length !== 1 || b.shape[0] !== cout)) fail(ctx, `bias has shape [${b.shape.join(', ')}], expected [${cout}]`);
-  return [{ dtype: x.dtype, shape: [x.shape[0] as number, cout, ...convOutputShape(ctx, x.shape.slice(2), p)] }];
+  return [{ dtype: x.dtype, shape: [x.shape[0]!, cout, ...convOutputShape(ctx, x.shape.slice(2), p)] }];
 }
 
 /**
@@ -28,6 +29,7 @@ function infer(ctx: OpContext, inputs: Inputs): TensorInfo[] {
  * MatMul and a sum over the batch. Faster forms for ONNX Runtime are rewrites in passes/.
  */
 function convGradient(g: GradContext): void {
+  // Bounds: X, W and Y are [N, C, ...spatial] of one rank (inferShape checked), so i < rank indexes the spatial axes and the geometry's kernel, strides and dilations; pads has 2 rank entries.
   const x = g.inputInfo(0);
   const w = g.inputInfo(1);
   const y = g.outputInfo(0);
@@ -38,13 +40,13 @@ function convGradient(g: GradContext): void {
   const rank = spatialIn.length;
   const dY = g.outGrad(0);
   const [n, c] = x.shape as [number, number];
-  const cout = w.shape[0] as number;
+  const cout = w.shape[0]!;
   const group = p.group;
   if (g.needs(2)) g.setInputGrad(2, reduceSum(g, dY, [0, ...spatialOut.map((_, i) => i + 2)], false, 'db'));
   if (g.needs(0)) {
     const outputPadding = spatialIn.map((inDim, i) => {
-      const keff = (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
-      return inDim - (((spatialOut[i] as number) - 1) * (p.strides[i] as number) - (pads[i] as number) - (pads[i + rank] as number) + keff);
+      const keff = p.dilations[i]! * (p.kernel[i]! - 1) + 1;
+      return inDim - ((spatialOut[i]! - 1) * p.strides[i]! - pads[i]! - pads[i + rank]! + keff);
     });
     g.setInputGrad(0, g.emit('ConvTranspose', [dY, g.input(1)], 'dx', {
       strides: p.strides, pads, dilations: p.dilations, group, kernel_shape: p.kernel,
@@ -86,9 +88,10 @@ export const conv: OpDef = {
   differentiable: [true, true, true],
   inferShape: infer,
   cost(_ctx, inputs, [y]) {
-    const w = inputs[1] as TensorInfo;
-    const macsPerOutput = numel(w) / (w.shape[0] as number);
-    const out = numel(y as TensorInfo);
+    // Bounds: Conv has X and W (cost runs after inferShape checked them), and one output Y.
+    const w = inputs[1]!;
+    const macsPerOutput = numel(w) / w.shape[0]!;
+    const out = numel(y!);
     return {
       macs: macsPerOutput * out,
       flops: 2 * macsPerOutput * out + (inputs[2] ? out : 0),

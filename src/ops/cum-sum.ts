@@ -28,7 +28,7 @@ export const cumSum: OpDef = {
         for (let s = 0; s < dim; s++) {
           const j = reverse ? dim - 1 - s : s;
           const at = (o * dim + j) * inner + i;
-          const v = src[at] as number;
+          const v = src[at]!; // at < outer x dim x inner, inside src
           if (exclusive) {
             out[at] = acc;
             acc += v;

@@ -16,8 +16,8 @@ export const depthToSpace: OpDef = blockRearrangeOp({
     return [n, c / (b * b), h * b, w * b];
   },
   source(ctx, b, _x, out, s) {
+    // Bounds: X is 4-D (blockInput), so the output shape, strides and each coordinate have 4 entries.
     const crd = ctx.attrs.string('mode', 'DCR') === 'CRD';
-    // X is 4-D (blockInput), so the output shape, strides and each coordinate have 4 entries
     const c2 = out[1]!;
     return ([n, c, h, w]) => {
       const bh = h! % b;

@@ -7,7 +7,7 @@ import { legacyBroadcast } from './shared/legacy-broadcast.js';
  * On integer types the quotient truncates toward zero (broadcastOp truncates integral results),
  * which is what exporters rely on in shape arithmetic such as `H / 2`.
  */
-export const div = broadcastOp('Div', 2, 1, ([a, b]) => (a as number) / (b as number), {
+export const div = broadcastOp('Div', 2, 1, ([a, b]) => a! / b!, {
   differentiable: [true, true],
   gradient(g) {
     // dA = dY / B; dB = -dY * Y / B (each summed to its operand's shape)

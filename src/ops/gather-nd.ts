@@ -37,12 +37,12 @@ export const gatherNd: OpDef = {
   },
   cost: (_ctx, inputs, outputs) => ({ flops: 0, bytesRead: byteSize(inputs[1]) + byteSize(outputs[0]), bytesWritten: byteSize(outputs[0]) }),
   evaluate(ctx, inputs) {
+    // Bounds: plan() checks batch + k <= rank, so every stride and dim below exists; each offset is in range (checked) so inside src.
     const { data, indices, batch, k, shape } = plan(ctx, inputs);
     if (!data.value || !indices.value || !canFold(shape)) return undefined;
     const strides = stridesOf(data.shape);
     const slice = numelOf(data.shape.slice(batch + k));
     const batches = numelOf(data.shape.slice(0, batch));
-    // plan() checks batch + k <= rank, so every stride and dim below exists
     const perBatchData = batch > 0 ? strides[batch - 1]! : numelOf(data.shape);
     const tuples = numelOf(indices.shape.slice(batch, -1));
     const idx = indices.value.data;
@@ -58,7 +58,7 @@ export const gatherNd: OpDef = {
           if (i < 0 || i >= dim) fail(ctx, `index ${v} is out of range for axis ${batch + j} of size ${dim}`);
           o += i * strides[batch + j]!;
         }
-        for (let s = 0; s < slice; s++) out.push(src[o + s] as number);
+        for (let s = 0; s < slice; s++) out.push(src[o + s]!);
       }
     }
     return [{ dtype: data.dtype, dims: shape, data: out }];
@@ -80,7 +80,7 @@ function fullIndexTuples(g: GradContext, p: Plan): string {
   const wrapped = g.emit('Where', [negative, g.emit('Add', [idx, dims], 'idx_plus_dims'), idx], 'idx_wrapped');
   if (batch === 0) return wrapped;
   const grids = Array.from({ length: batch }, (_, i) => {
-    const range = g.emit('Range', [g.constant(`b${i}_start`, 'int64', [], [0]), g.constant(`b${i}_limit`, 'int64', [], [data.shape[i] as number]), g.constant(`b${i}_delta`, 'int64', [], [1])], `b${i}_range`);
+    const range = g.emit('Range', [g.constant(`b${i}_start`, 'int64', [], [0]), g.constant(`b${i}_limit`, 'int64', [], [data.shape[i]!]), g.constant(`b${i}_delta`, 'int64', [], [1])], `b${i}_range`); // i < batch <= rank (plan checks)
     const placed = reshape(g, range, [...lead.map((d, j) => (j === i ? d : 1)), 1], `b${i}_placed`);
     return g.emit('Expand', [placed, ints(g, `b${i}_grid_shape`, [...lead, 1])], `b${i}_grid`);
   });

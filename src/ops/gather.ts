@@ -46,7 +46,7 @@ export const gather: OpDef = {
     for (let o = 0; o < outer; o++) {
       for (const j of idx) {
         const base = (o * dim + j) * inner;
-        for (let k = 0; k < inner; k++) out.push(src[base + k] as number);
+        for (let k = 0; k < inner; k++) out.push(src[base + k]!); // base + k is an element of the selected slice, inside src
       }
     }
     return [{ dtype: data.dtype, dims: shape, data: out }];
@@ -66,7 +66,7 @@ function gatherGradient(g: GradContext): void {
   const axis = normAxis(g.ctx, g.attrs.int('axis', 0), rank);
   if (g.opset < 16) throw new UnsupportedOpError('Gather', g.ctx.name, g.opset, 'gradient rule before opset 16 (ScatterND reduction)');
   const q = indices.shape.length;
-  const dim = data.shape[axis] as number;
+  const dim = data.shape[axis]!; // axis < rank (normAxis)
   // Y axes: data[:axis] ++ indices ++ data[axis+1:]; move the index axes first.
   const yPerm = [...Array.from({ length: q }, (_, i) => axis + i), ...Array.from({ length: axis }, (_, i) => i), ...Array.from({ length: rank - axis - 1 }, (_, i) => axis + q + i)];
   const updates = yPerm.every((p, i) => p === i) ? g.outGrad(0) : g.emit('Transpose', [g.outGrad(0)], 'dy_index_first', { perm: yPerm });

@@ -1,5 +1,5 @@
 import { times } from './grad-context.js';
-import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import { numel, totalBytes } from '../graph/tensor-meta.js';
 import type { OpDef } from './op.js';
 import { globalPoolShape } from './shared/pool.js';
 
@@ -12,7 +12,7 @@ export const globalAveragePool: OpDef = {
   sinceVersion: 1,
   differentiable: [true],
   inferShape: globalPoolShape,
-  cost: (_ctx, inputs, [y]) => ({ flops: numel(inputs[0] as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) }),
+  cost: (_ctx, inputs, [y]) => ({ flops: numel(inputs[0]!), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) }),
   // dX = dY / (H W), broadcast over the spatial dims.
   gradient(g) {
     const x = g.inputInfo(0);

@@ -1,4 +1,4 @@
-import { type TensorInfo, numel, totalBytes } from '../graph/tensor-meta.js';
+import { numel, totalBytes } from '../graph/tensor-meta.js';
 import type { OpDef } from './op.js';
 import { globalPoolShape } from './shared/pool.js';
 
@@ -9,7 +9,7 @@ export const globalMaxPool: OpDef = {
   differentiable: [true],
   inferShape: globalPoolShape,
   cost: (_ctx, inputs, [y]) => ({
-    flops: numel(inputs[0] as TensorInfo) - numel(y as TensorInfo),
+    flops: numel(inputs[0]!) - numel(y!),
     bytesRead: totalBytes(inputs),
     bytesWritten: totalBytes([y]),
   }),

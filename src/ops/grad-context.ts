@@ -129,13 +129,14 @@ export interface WindowGeometry {
  * come back via output_padding when few, and a window past the end (ceil_mode) is cut by Slice.
  */
 export function windowAdjoint(g: GradContext, dy: string, weight: string, geo: WindowGeometry, spatialIn: readonly number[], spatialOut: readonly number[], purpose: string): string {
+  // Bounds: i < rank = spatialIn.length, and the geometry's kernel, strides, dilations (rank entries) and pads (2 rank), spatialOut and size all have one entry per spatial axis.
   const rank = spatialIn.length;
   const natural = spatialIn.map((_, i) => {
-    const keff = (geo.dilations[i] as number) * ((geo.kernel[i] as number) - 1) + 1;
-    return ((spatialOut[i] as number) - 1) * (geo.strides[i] as number) + keff - (geo.pads[i] as number) - (geo.pads[i + rank] as number);
+    const keff = geo.dilations[i]! * (geo.kernel[i]! - 1) + 1;
+    return (spatialOut[i]! - 1) * geo.strides[i]! + keff - geo.pads[i]! - geo.pads[i + rank]!;
   });
-  const outputPadding = natural.map((n, i) => Math.max(0, (spatialIn[i] as number) - n));
-  const usable = outputPadding.every((p, i) => p < Math.max(geo.strides[i] as number, geo.dilations[i] as number));
+  const outputPadding = natural.map((n, i) => Math.max(0, spatialIn[i]! - n));
+  const usable = outputPadding.every((p, i) => p < Math.max(geo.strides[i]!, geo.dilations[i]!));
   // Too much missing to pad in ConvTranspose (or an end pad larger than the input): pad dY's
   // end instead is equivalent only for stride 1, so fall back to output_padding = 0 and Pad.
   const attrs = {
@@ -143,13 +144,13 @@ export function windowAdjoint(g: GradContext, dy: string, weight: string, geo: W
     ...(usable && outputPadding.some((v) => v !== 0) ? { output_padding: outputPadding } : {}),
   };
   let dx = g.emit('ConvTranspose', [dy, weight], purpose, attrs);
-  const size = natural.map((n, i) => n + (usable ? (outputPadding[i] as number) : 0));
-  if (size.some((s, i) => s > (spatialIn[i] as number))) {
+  const size = natural.map((n, i) => n + (usable ? outputPadding[i]! : 0));
+  if (size.some((s, i) => s > spatialIn[i]!)) {
     const axes = spatialIn.map((_, i) => i + 2);
     dx = g.emit('Slice', [dx, ints(g, `${purpose}_starts`, axes.map(() => 0)), ints(g, `${purpose}_ends`, spatialIn), ints(g, `${purpose}_axes`, axes)], `${purpose}_crop`);
   }
-  if (size.some((s, i) => s < (spatialIn[i] as number))) {
-    const pads = [0, 0, ...spatialIn.map(() => 0), 0, 0, ...spatialIn.map((d, i) => Math.max(0, d - (size[i] as number)))];
+  if (size.some((s, i) => s < spatialIn[i]!)) {
+    const pads = [0, 0, ...spatialIn.map(() => 0), 0, 0, ...spatialIn.map((d, i) => Math.max(0, d - size[i]!))];
     dx = g.emit('Pad', [dx, ints(g, `${purpose}_pads`, pads)], `${purpose}_pad`);
   }
   return dx;
@@ -201,10 +202,11 @@ export function reductionAtInput(g: GradContext, axesInputSince: number): { dy()
  * not an integer.
  */
 export function blockSum(g: GradContext, dy: string, inShape: readonly number[], outShape: readonly number[], purpose: string): string | undefined {
-  const factors = outShape.map((d, i) => d / (inShape[i] as number));
+  // Bounds: inShape and outShape have one rank (a broadcast or tile of one tensor).
+  const factors = outShape.map((d, i) => d / inShape[i]!);
   if (factors.some((f) => !Number.isInteger(f) || f < 1)) return undefined;
   if (factors.every((f) => f === 1)) return g.emit('Identity', [dy], purpose);
-  const split = inShape.flatMap((d, i) => [d, factors[i] as number]);
+  const split = inShape.flatMap((d, i) => [d, factors[i]!]);
   const viewed = reshape(g, dy, split, `${purpose}_blocks`);
   return reduceSum(g, viewed, inShape.map((_, i) => 2 * i + 1), false, purpose);
 }

@@ -47,7 +47,7 @@ function instanceNormalizationGradient(g: GradContext): void {
   if (g.needs(2)) g.setInputGrad(2, reduceSum(g, dY, all, false, 'dbias'));
   if (g.needs(1)) g.setInputGrad(1, reduceSum(g, dyXhat, all, false, 'dscale'));
   if (g.needs(0)) {
-    const scale = reshape(g, g.input(1), [1, x.shape[1] as number, ...spatial.map(() => 1)], 'scale_c');
+    const scale = reshape(g, g.input(1), [1, x.shape[1]!, ...spatial.map(() => 1)], 'scale_c'); // inferShape checked X is [N, C, ...]
     const inner = g.emit('Sub', [g.emit('Sub', [dY, reduceMean(g, dY, spatial, true, 'mean_dy')], 'dy_centred'), g.emit('Mul', [xhat, reduceMean(g, dyXhat, spatial, true, 'mean_dy_xhat')], 'xhat_term')], 'inner');
     g.setInputGrad(0, g.emit('Mul', [inner, g.emit('Mul', [scale, invStd], 'k')], 'dx'));
   }

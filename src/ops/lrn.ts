@@ -20,6 +20,9 @@ export const lrn: OpDef = {
   differentiable: [true],
   inferShape(ctx, inputs) {
     size(ctx);
+    const x = required(ctx, inputs, 0);
+    // ONNX defines X as [N, C, D1, ...]: the window runs over C.
+    if (x.shape.length < 3) fail(ctx, `input has rank ${x.shape.length}; LRN needs [N, C, D1, ...]`);
     return sameAsFirst(ctx, inputs);
   },
   cost: (ctx, inputs, outputs) => ({
@@ -35,8 +38,9 @@ export const lrn: OpDef = {
  * with a [1, 1, size, 1] kernel of ones and pads `before`/`after` on the channel axis.
  */
 function channelWindowSum(g: GradContext, t: string, [n, c, r, k]: readonly number[], ones: string, before: number, after: number, purpose: string): string {
-  const viewed = reshape(g, t, [n as number, 1, c as number, r as number], `${purpose}_view`);
-  return g.emit('Conv', [viewed, ones], purpose, { kernel_shape: [k as number, 1], pads: [before, 0, after, 0] });
+  // Bounds: the caller passes [n, c, r, k], all four.
+  const viewed = reshape(g, t, [n!, 1, c!, r!], `${purpose}_view`);
+  return g.emit('Conv', [viewed, ones], purpose, { kernel_shape: [k!, 1], pads: [before, 0, after, 0] });
 }
 
 /**
@@ -46,8 +50,9 @@ function channelWindowSum(g: GradContext, t: string, [n, c, r, k]: readonly numb
  * mirrored (pads swapped). s is recomputed from x (not from y / x, which fails at x = 0).
  */
 function lrnGradient(g: GradContext): void {
+  // Bounds: LRN's X is [N, C, D1, ...] (its shape rule requires rank >= 3).
   const x = g.inputInfo(0);
-  const [n, c] = [x.shape[0] as number, x.shape[1] as number];
+  const [n, c] = [x.shape[0]!, x.shape[1]!];
   const r = x.shape.slice(2).reduce((a, b) => a * b, 1);
   const k = size(g.ctx);
   const dims = [n, c, r, k];

@@ -25,7 +25,7 @@ export const maxPool: OpDef = {
   },
   cost(ctx, inputs, outputs) {
     const { p } = poolShape(ctx, inputs);
-    return { flops: (windowSize(p) - 1) * numel(outputs[0] as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes(outputs) };
+    return { flops: (windowSize(p) - 1) * numel(outputs[0]!), bytesRead: totalBytes(inputs), bytesWritten: totalBytes(outputs) }; // cost runs once Y is inferred
   },
   gradient: maxPoolGradient,
 };
@@ -45,7 +45,7 @@ function argmaxAttrs(g: GradContext, p: ConvParams, pads: readonly number[]) {
 function argmaxIndices(g: GradContext, p: ConvParams, pads: readonly number[]): string {
   const own = g.output(1);
   if (own && g.attrs.int('storage_order', 0) === 0) return own;
-  return g.emitN('MaxPool', [g.input(0)], 2, 'argmax', argmaxAttrs(g, p, pads))[1] as string;
+  return g.emitN('MaxPool', [g.input(0)], 2, 'argmax', argmaxAttrs(g, p, pads))[1]!; // emitN returns the 2 outputs asked for
 }
 
 /**
@@ -56,11 +56,12 @@ function argmaxIndices(g: GradContext, p: ConvParams, pads: readonly number[]): 
  * offsetGradient.
  */
 function maxPoolGradient(g: GradContext): void {
+  // Bounds: i < rank, the length of the geometry's kernel, strides and dilations.
   const x = g.inputInfo(0);
   const y = g.outputInfo(0);
   const p = convParams(g.ctx, x.shape);
   const pads = resolvedPads(x.shape.slice(2), y.shape.slice(2), p);
-  const overlapping = p.kernel.some((k, i) => (p.dilations[i] as number) * (k - 1) + 1 > (p.strides[i] as number));
+  const overlapping = p.kernel.some((k, i) => p.dilations[i]! * (k - 1) + 1 > p.strides[i]!);
   if (g.opset < 8) throw new UnsupportedOpError('MaxPool', g.ctx.name, g.opset, 'gradient rule before opset 8 (no Indices output)');
   const indices = argmaxIndices(g, p, pads);
   if (g.opset < 11 || (g.opset < 16 && overlapping)) {
@@ -85,9 +86,10 @@ function maxPoolGradient(g: GradContext): void {
  * ((flat index / inner size) mod axis size - window start) / dilation per spatial axis.
  */
 function offsetGradient(g: GradContext, indices: string, p: ConvParams, pads: readonly number[]): string {
+  // Bounds: X and Y are [N, C, ...spatial] of one rank, and d < rank indexes the geometry's strides and dilations; pads has 2 rank entries.
   const x = g.inputInfo(0);
   const y = g.outputInfo(0);
-  const [n, c] = [x.shape[0] as number, x.shape[1] as number];
+  const [n, c] = [x.shape[0]!, x.shape[1]!];
   const spatialIn = x.shape.slice(2);
   const spatialOut = y.shape.slice(2);
   const r = spatialIn.length;
@@ -101,10 +103,10 @@ function offsetGradient(g: GradContext, indices: string, p: ConvParams, pads: re
     const dimC = i64(`dim${d}`, dim);
     const coord = g.emit('Sub', [row, g.emit('Mul', [g.emit('Div', [row, dimC], `wraps${d}`), dimC], `wrapped${d}`)], `coord${d}`);
     // window starts out * stride - pad_begin along axis d, broadcast over the other axes
-    const outDim = spatialOut[d] as number;
-    const starts = Array.from({ length: outDim }, (_, o) => o * (p.strides[d] as number) - (pads[d] as number));
+    const outDim = spatialOut[d]!;
+    const starts = Array.from({ length: outDim }, (_, o) => o * p.strides[d]! - pads[d]!);
     const placed = g.constant(`starts${d}`, 'int64', [1, 1, ...spatialOut.map((od, e) => (e === d ? od : 1))], starts);
-    const along = g.emit('Div', [g.emit('Sub', [coord, placed], `from_start${d}`), i64(`dilation${d}`, p.dilations[d] as number)], `offset${d}`);
+    const along = g.emit('Div', [g.emit('Sub', [coord, placed], `from_start${d}`), i64(`dilation${d}`, p.dilations[d]!)], `offset${d}`);
     const kernelInner = p.kernel.slice(d + 1).reduce((a, b) => a * b, 1);
     const weighted = kernelInner === 1 ? along : g.emit('Mul', [along, i64(`kernel_inner${d}`, kernelInner)], `offset${d}_flat`);
     offset = offset ? g.emit('Add', [offset, weighted], `offset_to${d}`) : weighted;

@@ -5,7 +5,7 @@ import { broadcastEvaluate, broadcastOp } from './shared/elementwise.js';
 import { inputValues } from './shared/const-input.js';
 import { canFold } from './shared/index-map.js';
 
-const base = broadcastOp('Mod', 2, 1, ([a, b]) => (a as number) % (b as number));
+const base = broadcastOp('Mod', 2, 1, ([a, b]) => a! % b!); // Mod has two inputs: each pair has both
 
 /**
  * Mod (opset 10+): with fmod=1 the C fmod (result takes the dividend's sign); with fmod=0
@@ -16,16 +16,17 @@ export const mod: OpDef = {
   sinceVersion: 10,
   differentiable: [true, false],
   evaluate(ctx, inputs) {
+    // Bounds: Mod has two inputs, so each element pair [a, b] has both.
     const vals = inputValues(inputs, 2);
     if (!vals) return undefined;
     const [out] = base.inferShape(ctx, inputs) as [TensorInfo];
     if (!canFold(out.shape)) return undefined;
     const fmod = ctx.attrs.int('fmod', 0) === 1;
     const f = fmod
-      ? ([a, b]: number[]) => (a as number) % (b as number)
+      ? ([a, b]: number[]) => a! % b!
       : ([a, b]: number[]) => {
-          const r = (a as number) % (b as number);
-          return r !== 0 && r < 0 !== (b as number) < 0 ? r + (b as number) : r;
+          const r = a! % b!;
+          return r !== 0 && r < 0 !== b! < 0 ? r + b! : r;
         };
     return [broadcastEvaluate(vals, out.shape, out.dtype, f)];
   },

@@ -3,7 +3,7 @@ import { broadcastOp } from './shared/elementwise.js';
 import { legacyBroadcast } from './shared/legacy-broadcast.js';
 
 /** Mul (opset 7+): elementwise product, NumPy broadcasting. One FLOP per output element. */
-export const mul = broadcastOp('Mul', 2, 1, ([a, b]) => (a as number) * (b as number), {
+export const mul = broadcastOp('Mul', 2, 1, ([a, b]) => a! * b!, {
   differentiable: [true, true],
   gradient(g) {
     // dA = reduce-to-shape(dY * B, A); dB likewise with A

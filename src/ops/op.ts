@@ -67,5 +67,5 @@ export interface OpDef {
 /** Whether input `i` of an op is differentiable, the last entry covering variadic inputs. */
 export function differentiableAt(def: OpDef, i: number): boolean {
   const d = def.differentiable;
-  return !!d && d.length > 0 && (d[Math.min(i, d.length - 1)] as boolean);
+  return !!d && d.length > 0 && d[Math.min(i, d.length - 1)]!; // d is not empty and the index is clamped to its last entry
 }

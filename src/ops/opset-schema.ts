@@ -49,7 +49,7 @@ const SCHEMAS: SchemaTable = (() => {
     const list = (out[op] ??= []);
     for (const change of later) {
       const before: OpSchema = list[list.length - 1] ?? { since: 0, in: [], nIn: [0, 0], nOut: [1, 1], attrs: {}, types: {} };
-      list.push({ ...before, ...change, since: change.since as number, deprecated: change.deprecated });
+      list.push({ ...before, ...change, since: change.since!, deprecated: change.deprecated });
     }
   }
   return out;

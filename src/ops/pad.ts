@@ -40,7 +40,7 @@ function padPlan(ctx: OpContext, inputs: Inputs): PadPlan {
     pads[a + rank] = given[i + ax.length]!;
   });
   x.shape.forEach((d, i) => {
-    if (d + pads[i]! + pads[i + rank]! < 0) fail(ctx, `pads [${given.join(', ')}] crop axis ${i} of size ${d} below zero`);
+    if (d + pads[i]! + pads[i + rank]! < 0) fail(ctx, `pads [${given.join(', ')}] crop axis ${i} of size ${d} below zero`); // pads has 2 rank entries, i < rank
   });
   return { x, pads, mode };
 }
@@ -72,6 +72,7 @@ export const pad: OpDef = {
   },
   cost: dataMovementCost,
   evaluate(ctx, inputs) {
+    // Bounds: padPlan gives 2 rank pads; coordinates and strides have rank entries.
     const { x, pads, mode } = padPlan(ctx, inputs);
     if (!x.value) return undefined;
     let fill = ctx.attrs.float('value', 0);
@@ -135,23 +136,24 @@ function padAxis(g: GradContext, x: string, rank: number, axis: number, begin: n
  * each placed by zero padding and added.
  */
 function padGradient(g: GradContext): void {
+  // Bounds: padPlan gives 2 rank pads for X's rank axes; axes and starts run in step.
   const { x, pads, mode } = padPlan(g.ctx, g.inputInfos());
   const rank = x.shape.length;
   if (mode === 'constant') {
     let dy = g.outGrad(0);
     const crop = pads.map((p) => Math.max(0, -p));
     if (crop.some((c) => c > 0)) dy = padZeros(g, dy, crop, 'uncropped');
-    const axes = x.shape.map((_, i) => i).filter((i) => (pads[i] as number) > 0 || (pads[i + rank] as number) > 0);
-    const starts = axes.map((i) => Math.max(0, pads[i] as number));
-    const ends = axes.map((i, j) => (starts[j] as number) + (x.shape[i] as number));
+    const axes = x.shape.map((_, i) => i).filter((i) => pads[i]! > 0 || pads[i + rank]! > 0);
+    const starts = axes.map((i) => Math.max(0, pads[i]!));
+    const ends = axes.map((i, j) => starts[j]! + x.shape[i]!);
     g.setInputGrad(0, axes.length ? sliceAxes(g, dy, axes, starts, ends, 'dx') : g.emit('Identity', [dy], 'dx'));
     return;
   }
   if (pads.some((p) => p < 0)) throw new UnsupportedOpError('Pad', g.ctx.name, g.opset, `gradient rule for mode ${mode} with negative (cropping) pads`);
   let cur = g.outGrad(0);
   x.shape.forEach((d, a) => {
-    const b = pads[a] as number;
-    const e = pads[a + rank] as number;
+    const b = pads[a]!;
+    const e = pads[a + rank]!;
     if (b === 0 && e === 0) return;
     const edge = mode === 'edge' || d === 1;
     const limit = edge ? Infinity : mode === 'reflect' ? d - 1 : d;

@@ -24,10 +24,11 @@ export const prelu: OpDef = {
   },
   cost: elementwiseCost(2),
   evaluate(ctx, inputs) {
+    // Bounds: PRelu has two inputs, so each element pair [v, s] has both.
     const [x, slope] = [inputs[0]?.value, inputs[1]?.value];
     const [y] = this.inferShape(ctx, inputs) as [TensorInfo];
     if (!x || !slope || numel(y) > MAX_FOLD_ELEMENTS) return undefined;
-    return [broadcastEvaluate([x, slope], y.shape, y.dtype, ([v, s]) => ((v as number) < 0 ? (s as number) * (v as number) : (v as number)))];
+    return [broadcastEvaluate([x, slope], y.shape, y.dtype, ([v, s]) => (v! < 0 ? s! * v! : v!))];
   },
   // dX = dY where X >= 0, slope dY elsewhere; dSlope = sum over broadcast axes of dY X where X < 0.
   gradient(g) {

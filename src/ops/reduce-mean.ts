@@ -16,7 +16,7 @@ export const reduceMean: OpDef = {
     // dX = dY / (elements per group), broadcast back over the reduced axes
     const axes = reducedAxes(g, 18);
     if (!axes.length) { g.setInputGrad(0, g.emit('Identity', [g.outGrad(0)], 'dx')); return; }
-    const count = axes.reduce((a, i) => a * (g.inputInfo(0).shape[i] as number), 1);
+    const count = axes.reduce((a, i) => a * g.inputInfo(0).shape[i]!, 1); // reduced axes are axes of the input
     const scaled = g.emit('Mul', [g.outGrad(0), g.constant('inv_count', g.inputInfo(0).dtype, [], [1 / count])], 'dy_mean');
     g.setInputGrad(0, expandReduced(g, scaled, axes, 'dx'));
   },

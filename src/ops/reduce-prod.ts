@@ -50,6 +50,7 @@ function exclusiveProducts(g: GradContext, a: string, k: number, up: boolean, pu
  * exclusive scans.
  */
 function reduceProdGradient(g: GradContext): void {
+  // Bounds: perm and axes hold axes of X (< rank).
   const axes = reducedAxes(g, 18);
   if (!axes.length) {
     g.setInputGrad(0, g.emit('Identity', [g.outGrad(0)], 'dx'));
@@ -59,13 +60,13 @@ function reduceProdGradient(g: GradContext): void {
   const rank = x.shape.length;
   const perm = [...x.shape.map((_, i) => i).filter((i) => !axes.includes(i)), ...axes];
   const inPlace = perm.every((p, i) => p === i);
-  const m = perm.slice(0, rank - axes.length).reduce((acc, p) => acc * (x.shape[p] as number), 1);
-  const k = axes.reduce((acc, a) => acc * (x.shape[a] as number), 1);
+  const m = perm.slice(0, rank - axes.length).reduce((acc, p) => acc * x.shape[p]!, 1);
+  const k = axes.reduce((acc, a) => acc * x.shape[a]!, 1);
   const xt = inPlace ? g.input(0) : g.emit('Transpose', [g.input(0)], 'x_reduced_last', { perm });
   const flat = reshape(g, xt, [m, k], 'x_groups');
   const others = g.emit('Mul', [exclusiveProducts(g, flat, k, true, 'before'), exclusiveProducts(g, flat, k, false, 'after')], 'others');
   const dFlat = g.emit('Mul', [others, reshape(g, g.outGrad(0), [m, 1], 'dy_groups')], 'dx_groups');
-  const dMoved = reshape(g, dFlat, perm.map((p) => x.shape[p] as number), 'dx_moved');
+  const dMoved = reshape(g, dFlat, perm.map((p) => x.shape[p]!), 'dx_moved');
   const inverse = perm.map((_, i) => perm.indexOf(i));
   g.setInputGrad(0, inPlace ? dMoved : g.emit('Transpose', [dMoved], 'dx', { perm: inverse }));
 }

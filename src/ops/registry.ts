@@ -1,4 +1,4 @@
-import { UnsupportedOpError } from '../errors.js';
+import { InternalError, UnsupportedOpError } from '../errors.js';
 import { NN_OPS } from './nn-ops.js';
 import type { OpDef } from './op.js';
 import { TENSOR_OPS } from './tensor-ops.js';
@@ -17,7 +17,7 @@ const BY_KEY: ReadonlyMap<string, readonly OpDef[]> = (() => {
     const k = key(def.domain, def.opType);
     const list = m.get(k) ?? [];
     if (list.some((d) => d.sinceVersion === def.sinceVersion)) {
-      throw new Error(`op registry: ${def.opType} since opset ${def.sinceVersion} is registered twice`);
+      throw new InternalError(`op registry: ${def.opType} since opset ${def.sinceVersion} is registered twice`);
     }
     list.push(def);
     list.sort((a, b) => a.sinceVersion - b.sinceVersion);

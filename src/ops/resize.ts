@@ -1,7 +1,7 @@
 import { UnsupportedOpError } from '../errors.js';
 import { float, type AttrValue } from '../graph/builder.js';
 import { blockSum, type GradContext } from './grad-context.js';
-import { type TensorInfo, numel } from '../graph/tensor-meta.js';
+import { numel } from '../graph/tensor-meta.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { type AxisWeights, identityRows, resampleAdjoint } from './shared/resample-adjoint.js';
 import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
@@ -19,6 +19,7 @@ function axesOf(ctx: OpContext, rank: number): number[] {
  * min (not_larger) or max (not_smaller) of sizes / input, and each size = round(scale * input).
  */
 function outShape(ctx: OpContext, inputs: Inputs): number[] {
+  // Bounds: axes are axes of X (axesOf checks them), and sizes and scales have one value per axis (checked before use).
   const x = required(ctx, inputs, 0);
   const axes = axesOf(ctx, x.shape.length);
   const scalesT = inputs[ctx.opset < 11 ? 1 : 2];
@@ -30,18 +31,18 @@ function outShape(ctx: OpContext, inputs: Inputs): number[] {
     if (sizes.length !== axes.length) fail(ctx, `sizes has ${sizes.length} values for ${axes.length} axes`);
     const policy = ctx.attrs.string('keep_aspect_ratio_policy', 'stretch');
     if (policy === 'stretch') {
-      axes.forEach((a, i) => (out[a] = sizes[i] as number));
+      axes.forEach((a, i) => (out[a] = sizes[i]!));
     } else {
-      const ratios = axes.map((a, i) => (sizes[i] as number) / (x.shape[a] as number));
+      const ratios = axes.map((a, i) => sizes[i]! / x.shape[a]!);
       const scale = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
-      axes.forEach((a) => (out[a] = Math.round(scale * (x.shape[a] as number))));
+      axes.forEach((a) => (out[a] = Math.round(scale * x.shape[a]!)));
     }
     return out;
   }
   if (!scalesT || numel(scalesT) === 0) fail(ctx, 'needs scales or sizes');
   const scales = constantValues(ctx, scalesT, 'scales');
   if (scales.length !== axes.length) fail(ctx, `scales has ${scales.length} values for ${axes.length} axes`);
-  axes.forEach((a, i) => (out[a] = scaledDim(x.shape[a] as number, scales[i] as number)));
+  axes.forEach((a, i) => (out[a] = scaledDim(x.shape[a]!, scales[i]!)));
   if (out.some((d) => d < 1)) fail(ctx, `output shape [${out.join(', ')}] has an empty dimension`);
   return out;
 }
@@ -59,7 +60,7 @@ export const resize: OpDef = {
   inferShape(ctx, inputs) {
     return [{ dtype: required(ctx, inputs, 0).dtype, shape: outShape(ctx, inputs) }];
   },
-  cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest'), inputs, y as TensorInfo),
+  cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest'), inputs, y!),
   gradient: resizeGradient,
 };
 
@@ -87,6 +88,7 @@ function interpolationAttrs(g: GradContext): Record<string, AttrValue> {
  * point outside the crop takes a constant, which does not depend on x.
  */
 function axisWeights(g: GradContext): AxisWeights[] {
+  // Bounds: axes are axes of X and Y (same rank), values has one per axis (as outShape checked), roi two per axis, and opset < 11 always has scales.
   const x = g.inputInfo(0);
   const y = g.outputInfo(0);
   const inputs = g.inputInfos();
@@ -105,18 +107,18 @@ function axisWeights(g: GradContext): AxisWeights[] {
   const attrs = { ...interpolationAttrs(g), ...(g.opset >= 11 ? { extrapolation_value: float(0) } : {}) };
   const out: AxisWeights[] = [];
   axes.forEach((a, i) => {
-    const n = x.shape[a] as number;
-    const m = y.shape[a] as number;
-    const v = values[i] as number;
+    const n = x.shape[a]!;
+    const m = y.shape[a]!;
+    const v = values[i]!;
     if (!shifts && (bySizes ? m === n : v === 1)) return;
     const rows = identityRows(g, n, x.dtype, `axis${a}_eye`);
     const scales = bySizes ? undefined : g.constant(`axis${a}_scales`, 'float32', [4], [1, 1, 1, v]);
     const sizes = bySizes ? g.constant(`axis${a}_sizes`, 'int64', [4], [n, 1, 1, m]) : undefined;
     let ins: string[];
     if (g.opset < 11) {
-      ins = [rows, scales as string];
+      ins = [rows, scales!];
     } else {
-      const roiC = roi ? g.constant(`axis${a}_roi`, 'float32', [8], [0, 0, 0, roi[i] as number, 1, 1, 1, roi[i + axes.length] as number]) : '';
+      const roiC = roi ? g.constant(`axis${a}_roi`, 'float32', [8], [0, 0, 0, roi[i]!, 1, 1, 1, roi[i + axes.length]!]) : '';
       // Opsets 11 and 12 need roi and scales present (empty when unused).
       const empty = () => g.constant(`axis${a}_empty`, 'float32', [0], []);
       ins = g.opset < 13 ? [roiC || empty(), scales ?? empty()] : [roiC, scales ?? ''];

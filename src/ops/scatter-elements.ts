@@ -32,13 +32,14 @@ function scatterElementsOp(opType: 'ScatterElements' | 'Scatter', sinceVersion: 
     },
     cost: elementwiseCost(0),
     evaluate(ctx, inputs) {
+      // Bounds: a < rank of indices = coord.length = istrides.length, axis < rank (axisOf), and at is an in-range offset of data (j < dim, checked), so inside out.
       const axis = axisOf(ctx, inputs);
       const f = scatterFoldInputs(ctx, inputs);
       if (!f) return undefined;
       const { data, indices, d, i, u, reduce } = f;
       const strides = stridesOf(data.shape);
       const istrides = stridesOf(indices.shape);
-      const dim = data.shape[axis] as number; // axisOf: axis < rank
+      const dim = data.shape[axis]!; // axisOf: axis < rank
       const out = Array.from(d.data, Number);
       const coord = new Array<number>(indices.shape.length).fill(0);
       const count = i.data.length;
@@ -46,15 +47,15 @@ function scatterElementsOp(opType: 'ScatterElements' | 'Scatter', sinceVersion: 
         // coordinates of element e of indices (row-major)
         let rest = e;
         for (let a = 0; a < coord.length; a++) {
-          const s = istrides[a] as number;
+          const s = istrides[a]!;
           coord[a] = Math.floor(rest / s);
-          rest -= (coord[a] as number) * s;
+          rest -= coord[a]! * s;
         }
         const v = Number(i.data[e]);
         const j = v < 0 ? v + dim : v;
         if (j < 0 || j >= dim) fail(ctx, `index ${v} is out of range for axis ${axis} of size ${dim}`);
-        const at = offsetOf(coord, strides) + (j - (coord[axis] as number)) * (strides[axis] as number);
-        out[at] = reduce(out[at] as number, Number(u.data[e]));
+        const at = offsetOf(coord, strides) + (j - coord[axis]!) * strides[axis]!;
+        out[at] = reduce(out[at]!, Number(u.data[e]));
       }
       return [{ dtype: data.dtype, dims: [...data.shape], data: out }];
     },

@@ -17,12 +17,12 @@ export const scatterNd: OpDef = {
   inferShape: sameAsFirst,
   cost: elementwiseCost(0),
   evaluate(ctx, inputs) {
+    // Bounds: k <= rank (checked below) and each offset is in range (checked), so the lookups exist.
     const f = scatterFoldInputs(ctx, inputs);
     if (!f) return undefined;
     const { data, indices, d, i, u, reduce } = f;
     const k = indices.shape[indices.shape.length - 1] ?? fail(ctx, 'indices must have rank at least 1');
     if (k > data.shape.length) fail(ctx, `index tuples of length ${k} do not fit data of rank ${data.shape.length}`);
-    // k <= rank (just checked) and each offset is in range (checked below), so the lookups exist
     const strides = stridesOf(data.shape);
     const slice = numelOf(data.shape.slice(k));
     const tuples = numelOf(indices.shape.slice(0, -1));

@@ -20,6 +20,7 @@ interface AxisRange {
  * [-1, dim-1]. Exporters write INT64_MAX for "to the end"; it clamps like any large value.
  */
 function ranges(ctx: OpContext, inputs: Inputs): [TensorInfo, AxisRange[]] {
+  // Bounds: axis < rank (normAxis); starts, ends, axes and steps have one entry per axis (checked equal lengths).
   const x = required(ctx, inputs, 0);
   const rank = x.shape.length;
   let starts: number[];
@@ -138,7 +139,7 @@ function sliceGradient(g: GradContext): void {
       shape[a] = extent;
     }
     pads[a] = low;
-    pads[a + rank] = (x.shape[a] as number) - low - (shape[a] as number);
+    pads[a + rank] = x.shape[a]! - low - shape[a]!; // a < rank, and shape has rank entries
   });
   g.setInputGrad(0, pads.every((p) => p === 0) ? g.emit('Identity', [dy], 'dx') : padZeros(g, dy, pads, 'dx'));
 }

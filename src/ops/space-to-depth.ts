@@ -12,7 +12,7 @@ export const spaceToDepth: OpDef = blockRearrangeOp({
     return [n, c * b * b, h / b, w / b];
   },
   source(_ctx, b, x, _out, s) {
-    // X is 4-D (blockInput), so its shape, strides and each coordinate have 4 entries
+    // Bounds: X is 4-D (blockInput), so its shape, strides and each coordinate have 4 entries.
     const c = x.shape[1]!;
     return ([n, oc, h, w]) => {
       const ic = oc! % c;

@@ -3,7 +3,7 @@ import { broadcastOp } from './shared/elementwise.js';
 import { legacyBroadcast } from './shared/legacy-broadcast.js';
 
 /** Sub (opset 7+): elementwise difference, NumPy broadcasting. One FLOP per output element. */
-export const sub = broadcastOp('Sub', 2, 1, ([a, b]) => (a as number) - (b as number), {
+export const sub = broadcastOp('Sub', 2, 1, ([a, b]) => a! - b!, {
   differentiable: [true, true],
   gradient(g) {
     // dA = dY, dB = -dY, each summed to its operand's shape

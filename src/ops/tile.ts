@@ -41,7 +41,7 @@ export const tile: OpDef = {
   gradient(g) {
     const x = g.inputInfo(0).shape;
     const y = g.outputInfo(0).shape;
-    const split = x.flatMap((d, i) => [(y[i] as number) / d, d]);
+    const split = x.flatMap((d, i) => [y[i]! / d, d]); // Y has X's rank
     const viewed = reshape(g, g.outGrad(0), split, 'dy_blocks');
     g.setInputGrad(0, reduceSum(g, viewed, x.map((_, i) => 2 * i), false, 'dx'));
   },

@@ -40,7 +40,7 @@ export const topK: OpDef = {
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const order = Array.from({ length: dim }, (_, j) => j);
-        const at = (j: number) => src[(o * dim + j) * inner + i] as number;
+        const at = (j: number) => src[(o * dim + j) * inner + i]!; // j < dim, i < inner, o < outer: inside src
         // Ties keep the lower index first, as ONNX specifies.
         order.sort((a, b) => (largest ? at(b) - at(a) : at(a) - at(b)) || a - b);
         // j < k <= dim = order.length (plan checks k)

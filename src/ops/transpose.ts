@@ -23,6 +23,7 @@ export const transpose: OpDef = {
   },
   cost: dataMovementCost,
   evaluate(ctx, inputs) {
+    // Bounds: perm is a permutation of 0..rank-1 (permOf checks), and coordinates have rank entries.
     const x = required(ctx, inputs, 0);
     if (!x.value || !canFold(x.shape)) return undefined;
     const perm = permOf(ctx, inputs);

@@ -13,7 +13,7 @@ function unsqueezed(ctx: OpContext, inputs: Inputs): [TensorInfo, number[]] {
   if (axes.size !== given.length) fail(ctx, `axes [${given.join(', ')}] repeat an axis`);
   const shape: number[] = [];
   let k = 0;
-  for (let i = 0; i < rank; i++) shape.push(axes.has(i) ? 1 : x.shape[k++]!);
+  for (let i = 0; i < rank; i++) shape.push(axes.has(i) ? 1 : x.shape[k++]!); // k counts the kept axes, fewer than x's rank
   return [x, shape];
 }
 

@@ -1,6 +1,5 @@
 import { float } from '../graph/builder.js';
 import { blockSum, type GradContext } from './grad-context.js';
-import type { TensorInfo } from '../graph/tensor-meta.js';
 import type { Inputs, OpContext, OpDef } from './op.js';
 import { type AxisWeights, identityRows, resampleAdjoint } from './shared/resample-adjoint.js';
 import { constantValues, resizeCost, scaledDim } from './shared/resize-geometry.js';
@@ -28,10 +27,10 @@ export const upsample: OpDef = {
     const x = required(ctx, inputs, 0);
     const scales = scalesOf(ctx, inputs);
     if (scales.length !== x.shape.length) fail(ctx, `scales has ${scales.length} values for an input of rank ${x.shape.length}`);
-    return [{ dtype: x.dtype, shape: x.shape.map((d, i) => scaledDim(d, scales[i] as number)) }];
+    return [{ dtype: x.dtype, shape: x.shape.map((d, i) => scaledDim(d, scales[i]!)) }]; // one scale per axis (checked)
   },
   // Older exports spell linear "bilinear"; both weight 2^d neighbours.
-  cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest') === 'nearest' ? 'nearest' : 'linear', inputs, y as TensorInfo),
+  cost: (ctx, inputs, [y]) => resizeCost(ctx.attrs.string('mode', 'nearest') === 'nearest' ? 'nearest' : 'linear', inputs, y!),
   gradient: upsampleGradient,
 };
 
@@ -54,7 +53,7 @@ function upsampleGradient(g: GradContext): void {
   const weights: AxisWeights[] = [];
   scales.forEach((v, a) => {
     if (v === 1) return;
-    const n = x.shape[a] as number;
+    const n = x.shape[a]!; // a < rank
     const rows = identityRows(g, n, x.dtype, `axis${a}_eye`);
     const axisScales = [1, 1, 1, v];
     const t = g.opset < 9

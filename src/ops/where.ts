@@ -5,7 +5,7 @@ import { broadcastOp } from './shared/elementwise.js';
 import { required } from './shared/tensor-info.js';
 
 /** Where (opset 9+): condition ? x : y with three-way broadcasting; output has x's type. */
-export const where = broadcastOp('Where', 3, 1, ([c, x, y]) => (c ? (x as number) : (y as number)), {
+export const where = broadcastOp('Where', 3, 1, ([c, x, y]) => (c ? x! : y!), {
   sinceVersion: 9,
   differentiable: [false, true, true],
   // dX = dY where the condition holds, dY2 = dY where it does not (each summed to its shape).

@@ -7,6 +7,7 @@
  * probability 1 - R^(1/m), which keeps the upload fraction (the product of the 1 - p) as
  * planned. The figures only weigh candidate cuts against each other when the edge re-plans.
  */
+import { InternalError } from '../errors.js';
 import { rooflineTime } from '../exits/exit-layers.js';
 import type { PlanDocument, PlanEntry } from '../qos/plan-file.js';
 import type { DeployedModels } from './deploy-models.js';
@@ -32,12 +33,12 @@ export function deployEdgeConfig(s: EdgeConfigSource): DeployEdgeConfig {
   const device = plan.devices[entry.device];
   const network = plan.networks[entry.network];
   // parsePlan has checked that every entry names a described device and (split, remote) network.
-  if (!device || !network) throw new Error(`internal: the plan describes no device "${entry.device}" or network "${entry.network}"`);
+  if (!device || !network) throw new InternalError(`the plan describes no device "${entry.device}" or network "${entry.network}"`);
   const b = entry.breakdown;
   const payloadBytes = b.payloadBytes ?? 0;
   const uploadFraction = b.uploadFraction ?? 1;
   const remote = entry.placement === 'remote';
-  const cut = entry.cut[0] as string;
+  const cut = entry.cut[0]!; // parsePlan checks every entry has a cut tensor
   const layers = layerChain({
     analysis: models.analysis,
     boundaries: remote ? [] : [...models.exits.map((e) => e.after), cut],

@@ -102,7 +102,8 @@ function cutSource(i: DeployModelInputs, planAnalysis: Analysis): ModelSource {
   if (entry.exits.length) throw new BadRequestError(`plan: ${field} combines exits with a sparsity variant; deploy supports one of them per entry`);
   const sig = graphFromModel(i.sparse.model);
   const io = [sig.inputs.map((v) => v.name), sig.outputs.map((v) => v.name)];
-  if (!sameNames(io[0] as string[], i.plan.model.inputs) || !sameNames(io[1] as string[], i.plan.model.outputs)) {
+  // io holds the cut's inputs and outputs, in that order
+  if (!sameNames(io[0]!, i.plan.model.inputs) || !sameNames(io[1]!, i.plan.model.outputs)) {
     throw new BadRequestError(`${i.sparse.path}: inputs ${io[0]?.join(', ')} and outputs ${io[1]?.join(', ')} are not the plan's model's (${i.plan.model.inputs.join(', ')}; ${i.plan.model.outputs.join(', ')})`);
   }
   checkSparseModel(planAnalysis, entry.cut, variant, i.sparse.model, i.sparse.path);
@@ -115,8 +116,9 @@ export async function deployModels(i: DeployModelInputs): Promise<DeployedModels
   if (entry.placement === 'local') throw new BadRequestError(`plan: ${field} runs everything on the edge (placement local): there is no tail to serve and nothing to send; deploy a split or remote entry (--entry N)`);
   if (entry.cut.length !== 1) throw new BadRequestError(`plan: ${field} cuts at ${entry.cut.length} tensors (${entry.cut.join(', ')}); the edge client sends one tensor per request: deploy a single-tensor entry (--entry N)`);
   const planAnalysis = analysisOf(i.model.model);
-  const mainOutput = i.plan.model.outputs[0] as string;
-  const cut = entry.cut[0] as string;
+  // a plan's model has an output and an entry's cut a tensor (parsePlan checks both)
+  const mainOutput = i.plan.model.outputs[0]!;
+  const cut = entry.cut[0]!; // as above
 
   if (entry.placement === 'remote') {
     if (entry.exits.length) throw new BadRequestError(`plan: ${field} is remote and enables exits, which need a head`);

@@ -80,6 +80,7 @@ export function edgeConfigJson(config: DeployEdgeConfig): string {
 
 /** Reads edge.json text: the schema, then the cross-references. */
 export function parseDeployEdgeConfig(text: string, source = 'edge.json'): DeployEdgeConfig {
+  // Bounds: the schema requires at least one cut; at and cutAt were found or bad() threw (it returns never).
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;
@@ -110,9 +111,9 @@ export function parseDeployEdgeConfig(text: string, source = 'edge.json'): Deplo
   c.exits.forEach((e, j) => {
     const at = position.get(e.after);
     if (at === undefined) bad(`exits[${j}].after`, `names no layer: "${e.after}"`);
-    if ((at as number) > (cutAt as number)) bad(`exits[${j}].after`, `is "${e.after}", beyond the cut: an exit runs in the head`);
-    if ((at as number) <= last) bad(`exits[${j}].after`, 'exits must be listed in order of depth, one per layer');
-    last = at as number;
+    if (at! > cutAt!) bad(`exits[${j}].after`, `is "${e.after}", beyond the cut: an exit runs in the head`);
+    if (at! <= last) bad(`exits[${j}].after`, 'exits must be listed in order of depth, one per layer');
+    last = at!;
     if (c.policy === 'max-softmax' && e.threshold > 1) bad(`exits[${j}].threshold`, `is ${e.threshold}; a max-softmax threshold is a probability in [0, 1]`);
   });
   return c;

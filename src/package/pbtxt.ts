@@ -16,7 +16,7 @@ function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text[i] as string;
+    const c = text[i]!; // i < text.length
     if (/\s/.test(c)) { i++; continue; }
     if (c === '#') { while (i < text.length && text[i] !== '\n') i++; continue; }
     if ('{}[]:,;'.includes(c)) { out.push({ kind: 'punct', text: c, pos: i }); i++; continue; }

@@ -25,7 +25,7 @@ export function batchNormScalesIntoWeights(m: ShapedModel): ShapedModel {
   const constants = constantTensors(graph);
   const e = nodeEmitter(model);
   const replaced = new Map<NodeProto, NodeProto[]>();
-  const readers = (t: string) => (graph.consumers.get(t) ?? []).map((i) => graph.nodes[i] as NodeProto);
+  const readers = (t: string) => (graph.consumers.get(t) ?? []).map((i) => graph.nodes[i]!); // consumers hold node indices
   const isOutput = new Set(graph.outputs.map((o) => o.name));
   const single = (t: string) => readers(t).length === 1 && !isOutput.has(t);
 
@@ -76,7 +76,7 @@ function scaleIntoWeight(
   const wShape = dims(shapes, w);
   const xShape = dims(shapes, x);
   if (!wShape || !xShape || shapes.get(w)?.dtype !== 'float32' || shapes.get(x)?.dtype !== 'float32') return undefined;
-  const c = xShape[1] as number;
+  const c = xShape[1]!; // a Conv's X is [N, C, ...]
   for (const side of [0, 1] as const) {
     const s = mul.input[side] ?? '';
     const dy = mul.input[1 - side] ?? '';

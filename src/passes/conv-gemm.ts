@@ -51,11 +51,12 @@ export function gatherPatches(
   g: NodeSink, src: string, shape: readonly number[], geo: PatchGeometry,
   pads: readonly number[], spatialOut: readonly number[], flip: boolean, purpose: string,
 ): string {
+  // Bounds: i < rank, the length of the geometry's kernel, strides and dilations, of spatialOut, pitch and tap; pads has 2 rank entries.
   const [n, c] = shape as [number, number];
   const spatial = shape.slice(2);
   const rank = spatial.length;
   let t = g.emit('Transpose', [src], `${purpose}_cs_n`, { perm: [1, ...spatial.map((_, i) => i + 2), 0] });
-  const padded = spatial.map((d, i) => d + (pads[i] as number) + (pads[i + rank] as number));
+  const padded = spatial.map((d, i) => d + pads[i]! + pads[i + rank]!);
   if (pads.some((v) => v !== 0)) {
     const all = [0, ...pads.slice(0, rank), 0, 0, ...pads.slice(rank), 0];
     t = g.opset >= 11
@@ -75,16 +76,16 @@ export function gatherPatches(
   for (let kk = 0; kk < k; kk++) {
     let rest = flip ? k - 1 - kk : kk;
     for (let i = rank - 1; i >= 0; i--) {
-      tap[i] = rest % (geo.kernel[i] as number);
-      rest = Math.floor(rest / (geo.kernel[i] as number));
+      tap[i] = rest % geo.kernel[i]!;
+      rest = Math.floor(rest / geo.kernel[i]!);
     }
     for (let ll = 0; ll < l; ll++) {
       let pos = ll;
       let offset = 0;
       for (let i = rank - 1; i >= 0; i--) {
-        const o = pos % (spatialOut[i] as number);
-        pos = Math.floor(pos / (spatialOut[i] as number));
-        offset += (o * (geo.strides[i] as number) + (tap[i] as number) * (geo.dilations[i] as number)) * (pitch[i] as number);
+        const o = pos % spatialOut[i]!;
+        pos = Math.floor(pos / spatialOut[i]!);
+        offset += (o * geo.strides[i]! + tap[i]! * geo.dilations[i]!) * pitch[i]!;
       }
       index[kk * l + ll] = offset;
     }
@@ -97,7 +98,7 @@ export function gatherPatches(
 export function channelRows(g: NodeSink, t: string, shape: readonly number[], purpose: string): string {
   const rank = shape.length - 2;
   const moved = g.emit('Transpose', [t], purpose, { perm: [1, ...Array.from({ length: rank }, (_, i) => i + 2), 0] });
-  return view(g, moved, [shape[1] as number, shape.slice(2).reduce((a, b) => a * b, 1) * (shape[0] as number)], `${purpose}_matrix`);
+  return view(g, moved, [shape[1]!, shape.slice(2).reduce((a, b) => a * b, 1) * shape[0]!], `${purpose}_matrix`); // shape is [N, C, ...spatial] (a Conv's tensor)
 }
 
 /**
@@ -128,6 +129,7 @@ export function convByGemm(
  * small VGG's step 0.94x the time.
  */
 export function forwardConvsAsGemm(m: ShapedModel, names: ReadonlySet<string>): ShapedModel {
+  // Bounds: a known Conv has X, W and Y with one rank >= 3 (convParams checks), inputs 0 and 1 and output 0.
   const { model, shapes } = m;
   const e = nodeEmitter(model);
   const replaced = new Map<NodeProto, NodeProto[]>();
@@ -137,11 +139,11 @@ export function forwardConvsAsGemm(m: ShapedModel, names: ReadonlySet<string>): 
     const ctx = opContext(model, node);
     const p = convParams(ctx, x.shape, w.shape.slice(2));
     const reduction = w.shape.slice(1).reduce((a, b) => a * b, 1);
-    if (!convByGemmPays(x.shape[0] as number, p.group, reduction, y.shape.slice(2).reduce((a, b) => a * b, 1))) continue;
+    if (!convByGemmPays(x.shape[0]!, p.group, reduction, y.shape.slice(2).reduce((a, b) => a * b, 1))) continue;
     const prefix = `${node.name}/gemm`;
     replaced.set(node, e.capture(() => {
-      const out = convByGemm(prefixedSink(e, prefix), node.input[0] as string, node.input[1] as string, node.input[2] ?? '', x.shape, w.shape, y.shape, p);
-      e.node('Identity', [out], [node.output[0] as string], `${prefix}/output`);
+      const out = convByGemm(prefixedSink(e, prefix), node.input[0]!, node.input[1]!, node.input[2] ?? '', x.shape, w.shape, y.shape, p);
+      e.node('Identity', [out], [node.output[0]!], `${prefix}/output`);
     }));
   }
   return shapedResult(m, replaced.size ? e.replaceIn(model, replaced) : model, e);

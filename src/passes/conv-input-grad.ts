@@ -15,7 +15,7 @@ const CONV_TRANSPOSE_MAX_CHANNELS = 16;
 
 /** Extent of the dilated kernel along spatial axis `i`. */
 function keff(p: ConvParams, i: number): number {
-  return (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
+  return p.dilations[i]! * (p.kernel[i]! - 1) + 1; // i is a spatial axis: below the kernel's and dilations' length
 }
 
 /**
@@ -26,7 +26,7 @@ function asFlippedConv(g: NodeSink, dy: string, w: string, wShape: readonly numb
   const k = p.kernel;
   const kk = k.reduce((a, b) => a * b, 1);
   const cg = c / p.group;
-  const cog = (wShape[0] as number) / p.group;
+  const cog = wShape[0]! / p.group; // W is a Conv weight, [M, C/group, ...kernel]
   const grouped = view(g, w, [p.group, cog, cg, ...k], 'w_groups');
   const swapped = g.emit('Transpose', [grouped], 'w_swapped', { perm: [0, 2, 1, ...k.map((_, i) => i + 3)] });
   // Flipping every spatial axis reverses the flattened kernel index: a MatMul with the
@@ -45,11 +45,12 @@ function asFlippedConv(g: NodeSink, dy: string, w: string, wShape: readonly numb
  * reversed (the flip lives in the gather index, so W needs only a transpose).
  */
 function asGemm(g: NodeSink, dy: string, w: string, dyShape: readonly number[], wShape: readonly number[], spatialIn: readonly number[], p: ConvParams, flipPads: readonly number[]): string {
+  // Bounds: W is [C, M/group, ...kernel] (a Conv weight, rank >= 3).
   const k = p.kernel;
   const [n] = dyShape as [number];
-  const c = wShape[1] as number;
+  const c = wShape[1]!;
   const wt = g.emit('Transpose', [w], 'w_t', { perm: [1, 0, ...k.map((_, i) => i + 2)] });
-  const wm = view(g, wt, [c, (wShape[0] as number) * k.reduce((a, b) => a * b, 1)], 'w_t_matrix');
+  const wm = view(g, wt, [c, wShape[0]! * k.reduce((a, b) => a * b, 1)], 'w_t_matrix');
   const pd = gatherPatches(g, dy, dyShape, { kernel: k, strides: k.map(() => 1), dilations: p.dilations }, flipPads, spatialIn, true, 'dy_patches');
   const dxm = g.emit('MatMul', [wm, pd], 'dx_matrix');
   const dxs = view(g, dxm, [c, ...spatialIn, n], 'dx_cs_n');
@@ -69,6 +70,7 @@ function asGemm(g: NodeSink, dy: string, w: string, dyShape: readonly number[], 
  * Other ConvTransposes (a model's own, the pools' adjoints) were not measured and stay.
  */
 export function convInputGradsAsConv(m: ShapedModel): ShapedModel {
+  // Bounds: a Conv-shaped ConvTranspose (known dY and W of the same rank, checked by convParams) has dY = [N, C, ...spatial], W = [C, M/group, ...kernel], inputs 0 and 1 and an output 0; the geometry has rank kernel entries and 2 rank pads; the captured node list ends with the node writing the result.
   const { model, shapes } = m;
   const convWeights = new Set(model.graph.node.filter((n) => n.opType === 'Conv' && (n.domain ?? '') === '').map((n) => n.input[1] ?? ''));
   const e = nodeEmitter(model);
@@ -83,24 +85,24 @@ export function convInputGradsAsConv(m: ShapedModel): ShapedModel {
     const p = convParams(ctx, dy.shape, w.shape.slice(2));
     const rank = p.kernel.length;
     if (p.autoPad !== 'NOTSET' || p.strides.some((s) => s !== 1)) continue;
-    if (!p.kernel.every((_, i) => (p.pads[i] as number) <= keff(p, i) - 1 && (p.pads[i + rank] as number) <= keff(p, i) - 1)) continue;
+    if (!p.kernel.every((_, i) => p.pads[i]! <= keff(p, i) - 1 && p.pads[i + rank]! <= keff(p, i) - 1)) continue;
     // ConvTranspose's output: in + keff - 1 - pads at stride 1, with C = W's second axis x group.
-    const c = (w.shape[1] as number) * p.group;
+    const c = w.shape[1]! * p.group;
     if (p.group === 1 && c < CONV_TRANSPOSE_MAX_CHANNELS) continue;
-    const spatialIn = dy.shape.slice(2).map((d, i) => d + keff(p, i) - 1 - (p.pads[i] as number) - (p.pads[i + rank] as number));
-    const flipPads = [...p.kernel.map((_, i) => keff(p, i) - 1 - (p.pads[i] as number)), ...p.kernel.map((_, i) => keff(p, i) - 1 - (p.pads[i + rank] as number))];
+    const spatialIn = dy.shape.slice(2).map((d, i) => d + keff(p, i) - 1 - p.pads[i]! - p.pads[i + rank]!);
+    const flipPads = [...p.kernel.map((_, i) => keff(p, i) - 1 - p.pads[i]!), ...p.kernel.map((_, i) => keff(p, i) - 1 - p.pads[i + rank]!)];
     const kk = p.kernel.reduce((a, b) => a * b, 1);
-    const gemm = convByGemmPays(dy.shape[0] as number, p.group, (w.shape[0] as number) * kk, spatialIn.reduce((a, b) => a * b, 1));
+    const gemm = convByGemmPays(dy.shape[0]!, p.group, w.shape[0]! * kk, spatialIn.reduce((a, b) => a * b, 1));
     const sink = prefixedSink(e, `${node.name || node.output[0]}/${gemm ? 'gemm' : 'flipped'}`);
-    const [dyName, wName] = [node.input[0] as string, node.input[1] as string];
+    const [dyName, wName] = [node.input[0]!, node.input[1]!];
     const nodes = e.capture(() => {
       if (gemm) asGemm(sink, dyName, wName, dy.shape, w.shape, spatialIn, p, flipPads);
       else asFlippedConv(sink, dyName, wName, w.shape, c, p, flipPads, w.dtype);
     });
     // The last node writes the ConvTranspose's output, so its readers are unchanged.
-    const last = nodes.pop() as NodeProto;
-    nodes.push({ ...last, output: [node.output[0] as string] });
-    if (!gemm) e.record(last.input[1] as string, { dtype: w.dtype, shape: [c, (w.shape[0] as number) / p.group, ...p.kernel] });
+    const last = nodes.pop()!;
+    nodes.push({ ...last, output: [node.output[0]!] });
+    if (!gemm) e.record(last.input[1]!, { dtype: w.dtype, shape: [c, w.shape[0]! / p.group, ...p.kernel] });
     replaced.set(node, nodes);
   }
   return shapedResult(m, replaced.size ? e.replaceIn(model, replaced) : model, e);

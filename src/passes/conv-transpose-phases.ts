@@ -46,21 +46,21 @@ export function convTransposesAsPhases(m: ShapedModel): ShapedModel {
   for (const node of graph.nodes) {
     if ((node.domain ?? '') !== '' || (node.opType !== 'Sum' && node.opType !== 'Add')) continue;
     const members = node.input.map((t) => producerOf(graph, t));
-    if (members.length < 2 || !members.every((m) => m && m.opType === 'ConvTranspose' && singleUse(m.output[0] as string))) continue;
-    const plans = members.map((m) => plan(graph, m as NodeProto, shapes, constants));
+    if (members.length < 2 || !members.every((m) => m && m.opType === 'ConvTranspose' && singleUse(m.output[0]!))) continue;
+    const plans = members.map((m) => plan(graph, m!, shapes, constants));
     const first = plans[0];
     if (!first || !plans.every((p) => p && p.stride === first.stride && sameDims(p.y.shape, first.y.shape))) continue;
     const start = e.nodes.length;
-    if (!emitPhases(e, plans as Plan[], node.output[0] as string, `${node.name || node.output[0]}/phases`)) continue;
+    if (!emitPhases(e, plans as Plan[], node.output[0]!, `${node.name || node.output[0]}/phases`)) continue;
     replaced.set(node, e.nodes.slice(start));
-    for (const m of members) removed.add(m as NodeProto);
+    for (const m of members) removed.add(m!);
   }
   for (const node of graph.nodes) {
     if ((node.domain ?? '') !== '' || node.opType !== 'ConvTranspose' || removed.has(node)) continue;
     const p = plan(graph, node, shapes, constants);
     if (!p) continue;
     const start = e.nodes.length;
-    if (!emitPhases(e, [p], node.output[0] as string, `${node.name || node.output[0]}/phases`)) continue;
+    if (!emitPhases(e, [p], node.output[0]!, `${node.name || node.output[0]}/phases`)) continue; // a ConvTranspose has output 0
     replaced.set(node, e.nodes.slice(start));
   }
   if (replaced.size === 0) return m;
@@ -87,6 +87,7 @@ function sameDims(a: readonly number[], b: readonly number[]): boolean {
 
 /** The phases of an eligible ConvTranspose, or undefined. */
 function plan(graph: Graph, node: NodeProto, shapes: ReadonlyMap<string, TensorInfo>, constants: ReadonlySet<string>): Plan | undefined {
+  // Bounds: X is 4-D (checked), so W and Y are too and the geometry has 2 strides and kernel entries, 4 pads; i < 2.
   const x = shapes.get(node.input[0] ?? '');
   const w = shapes.get(node.input[1] ?? '');
   const y = shapes.get(node.output[0] ?? '');
@@ -95,15 +96,15 @@ function plan(graph: Graph, node: NodeProto, shapes: ReadonlyMap<string, TensorI
   const ctx = nodeContext(graph, node, graph.nodes.indexOf(node));
   const p = convParams(ctx, x.shape, w.shape.slice(2));
   if (p.group !== 1 || p.autoPad !== 'NOTSET' || ctx.attrs.has('output_shape') || p.dilations.some((d) => d !== 1)) return undefined;
-  const stride = p.strides[0] as number;
+  const stride = p.strides[0]!;
   if (stride < 2 || p.strides.some((s) => s !== stride)) return undefined;
   const axes: AxisPhase[][] = [];
   for (let i = 0; i < 2; i++) {
-    const inDim = x.shape[i + 2] as number;
+    const inDim = x.shape[i + 2]!;
     // Equal phases: DepthToSpace interleaves s*s tensors of the input's size.
     if (y.shape[i + 2] !== stride * inDim) return undefined;
-    const k = p.kernel[i] as number;
-    const pad = p.pads[i] as number;
+    const k = p.kernel[i]!;
+    const pad = p.pads[i]!;
     const phases: AxisPhase[] = [];
     for (let a = 0; a < stride; a++) {
       // Output q = s*o + t - pad; q = s*j + a takes the taps t = t0 + m*s (t0 = (a + pad) mod s)
@@ -127,7 +128,8 @@ function plan(graph: Graph, node: NodeProto, shapes: ReadonlyMap<string, TensorI
  * `output`; false (nothing emitted) when some phase has no taps in any of them.
  */
 function emitPhases(e: NodeEmitter, plans: readonly Plan[], output: string, prefix: string): boolean {
-  const first = plans[0] as Plan;
+  // Bounds: plans is never empty (planned per ConvTranspose found), a written phase (a, b) has both axes' entries, a ConvTranspose has inputs 0 and 1, and emit returns as many outputs as asked for (1 here).
+  const first = plans[0]!;
   const s = first.stride;
   const written = (p: Plan, a: number, b: number) => (p.axes[0]?.[a]?.taps.length ?? 0) > 0 && (p.axes[1]?.[b]?.taps.length ?? 0) > 0;
   for (let a = 0; a < s; a++) {
@@ -142,23 +144,23 @@ function emitPhases(e: NodeEmitter, plans: readonly Plan[], output: string, pref
     for (let b = 0; b < s; b++) {
       const terms: string[] = [];
       plans.forEach((p, m) => {
-        const ra = p.axes[0]?.[a] as AxisPhase;
-        const rb = p.axes[1]?.[b] as AxisPhase;
+        const ra = p.axes[0]?.[a]!;
+        const rb = p.axes[1]?.[b]!;
         if (!written(p, a, b)) return;
         const name = `${prefix}/${m}/${a}${b}`;
-        const rows = e.emit('Gather', [p.node.input[1] as string, e.constant(`${name}/rows`, 'int64', [ra.taps.length], ra.taps)], 1, `${name}/w_rows`, { axis: 2 })[0] as string;
-        const taps = e.emit('Gather', [rows, e.constant(`${name}/cols`, 'int64', [rb.taps.length], rb.taps)], 1, `${name}/w_taps`, { axis: 3 })[0] as string;
+        const rows = e.emit('Gather', [p.node.input[1]!, e.constant(`${name}/rows`, 'int64', [ra.taps.length], ra.taps)], 1, `${name}/w_rows`, { axis: 2 })[0]!;
+        const taps = e.emit('Gather', [rows, e.constant(`${name}/cols`, 'int64', [rb.taps.length], rb.taps)], 1, `${name}/w_taps`, { axis: 3 })[0]!;
         // ConvTranspose weights are [C_in, C_out, k...]; a Conv's [C_out, C_in, k...].
-        const wt = e.emit('Transpose', [taps], 1, `${name}/w`, { perm: [1, 0, 2, 3] })[0] as string;
+        const wt = e.emit('Transpose', [taps], 1, `${name}/w`, { perm: [1, 0, 2, 3] })[0]!;
         const bias = p.node.input[2] ? [p.node.input[2]] : [];
-        terms.push(e.emit('Conv', [p.node.input[0] as string, wt, ...bias], 1, `${name}/conv`, {
+        terms.push(e.emit('Conv', [p.node.input[0]!, wt, ...bias], 1, `${name}/conv`, {
           pads: [ra.padBegin, rb.padBegin, ra.padEnd, rb.padEnd], kernel_shape: [ra.taps.length, rb.taps.length],
-        })[0] as string);
+        })[0]!);
       });
-      parts.push(terms.length === 1 ? terms[0] as string : e.emit('Sum', terms, 1, `${prefix}/${a}${b}`)[0] as string);
+      parts.push(terms.length === 1 ? terms[0]! : e.emit('Sum', terms, 1, `${prefix}/${a}${b}`)[0]!);
     }
   }
-  const stacked = e.emit('Concat', parts, 1, `${prefix}/stacked`, { axis: 1 })[0] as string;
+  const stacked = e.emit('Concat', parts, 1, `${prefix}/stacked`, { axis: 1 })[0]!;
   e.node('DepthToSpace', [stacked], [output], `${prefix}/interleave`, { blocksize: s, mode: 'DCR' });
   return true;
 }

@@ -71,12 +71,12 @@ function match(model: ModelProto, shapes: ReadonlyMap<string, TensorInfo>, ix: R
   const xInfo = shapes.get(x);
   const dyInfo = shapes.get(dym.input[0] ?? '');
   if (!known(xInfo) || !known(dyInfo) || xInfo.dtype !== 'float32' || xInfo.shape[1] !== c || dyInfo.shape[1] !== cout) return undefined;
-  const n = xInfo.shape[0] as number;
+  const n = xInfo.shape[0]!; // a matched Conv's X is [N, C, ...]
   const l = dyInfo.shape.slice(2).reduce((a, b) => a * b, 1);
   if (!sameInts(ix.ints(pm.input[1]), [n, 1, c * k, l]) || !sameInts(ix.ints(dym.input[1]), [n, 1, cout, l])) return undefined;
   const ones = kernel.map(() => 1);
   const zeros = [...kernel, ...kernel].map(() => 0);
-  const chain = { x, xShape: xInfo.shape, dy: dym.input[0] as string, dyShape: dyInfo.shape, wShape };
+  const chain = { x, xShape: xInfo.shape, dy: dym.input[0]!, dyShape: dyInfo.shape, wShape }; // dym is a node the match found, with its input 0
   if (!onehot) {
     // The input itself as patches: a 1x1 kernel at stride 1 without pads.
     if (k !== 1 || !sameInts(xInfo.shape.slice(2), dyInfo.shape.slice(2))) return undefined;
@@ -128,7 +128,7 @@ export function weightGradsAsGemm(m: ShapedModel): ShapedModel {
       const dwt = g.emit('MatMul', [pm, dyt], 'dw_t_matrix');
       view(g, g.emit('Transpose', [dwt], 'dw_matrix', { perm: [1, 0] }), chain.wShape, 'dw');
     });
-    const end = nodes.pop() as NodeProto;
+    const end = nodes.pop()!; // capture gave at least one node
     nodes.push({ ...end, output: [...last.output] });
     for (const old of chain.nodes) replaced.set(old, []);
     replaced.set(last, nodes);

@@ -16,7 +16,7 @@ export function withoutDeadNodes(m: ShapedModel): ShapedModel {
   const order = graphFromModel(model).nodes;
   const live = new Set<NodeProto>();
   for (let i = order.length - 1; i >= 0; i--) {
-    const node = order[i] as NodeProto;
+    const node = order[i]!; // i < order.length
     if (!node.output.some((o) => o && needed.has(o))) continue;
     live.add(node);
     for (const t of node.input) if (t) needed.add(t);

@@ -22,7 +22,7 @@ const NCHWC_CONV_ATTRIBUTES = new Set(['auto_pad', 'kernel_shape', 'dilations', 
 export async function probeNchwcBlock(): Promise<number | undefined> {
   const b = new ModelBuilder({ opset: 17 });
   const x = b.input('x', 'float32', [1, 4, 1, 1]);
-  b.output(b.nodeN('ReorderInput', [x], 1, {}, 'reorder', NCHWC_DOMAIN)[0] as string);
+  b.output(b.nodeN('ReorderInput', [x], 1, {}, 'reorder', NCHWC_DOMAIN)[0]!); // nodeN returns the one output asked for
   const model = b.build();
   let session: Session | undefined;
   try {
@@ -57,6 +57,7 @@ function nchwcTakes(node: NodeProto, w: readonly number[], block: number, m: Sha
  * Convs also faster than as GEMMs. The model then runs only in onnxruntime-node on such a CPU.
  */
 export function convsToNchwc(m: ShapedModel, block: number): ShapedModel {
+  // Bounds: a Conv has inputs 0 and 1 and output 0; nchwcTakes admits only 4-D weights.
   const { model, shapes } = m;
   const e = nodeEmitter(model);
   const replaced = new Map<NodeProto, NodeProto[]>();
@@ -72,14 +73,14 @@ export function convsToNchwc(m: ShapedModel, block: number): ShapedModel {
         e.add({ name: `${prefix}/${purpose}`, opType, domain: NCHWC_DOMAIN, input: [...inputs], output: [output], attribute });
         return output;
       };
-      const xr = contrib('ReorderInput', [node.input[0] as string], e.finalName(`${prefix}/x`), 'reorder_x', []);
-      const w6 = e.emitOne('Reshape', [node.input[1] as string, ints('w_blocks_shape', [cout / block, block, cin / block, block, kh, kw])], `${prefix}/w_blocks`);
+      const xr = contrib('ReorderInput', [node.input[0]!], e.finalName(`${prefix}/x`), 'reorder_x', []);
+      const w6 = e.emitOne('Reshape', [node.input[1]!, ints('w_blocks_shape', [cout / block, block, cin / block, block, kh, kw])], `${prefix}/w_blocks`);
       const wt = e.emitOne('Transpose', [w6], `${prefix}/w_oihwbibo`, { perm: [0, 2, 4, 5, 3, 1] });
       const wr = e.emitOne('Reshape', [wt, ints('w_shape', [cout, cin, kh, kw])], `${prefix}/w`);
       // The Conv keeps the node's attributes (pads, strides, dilations, auto_pad) with an explicit kernel_shape.
       const kernel = nodeAttribute('kernel_shape', [kh, kw]);
       const yc = contrib('Conv', [xr, wr, ...(node.input[2] ? [node.input[2]] : [])], e.finalName(`${prefix}/y`), 'conv', [...node.attribute.filter((a) => a.name !== 'kernel_shape'), kernel]);
-      contrib('ReorderOutput', [yc], node.output[0] as string, 'reorder_y', [nodeAttribute('channels', cout)]);
+      contrib('ReorderOutput', [yc], node.output[0]!, 'reorder_y', [nodeAttribute('channels', cout)]);
     }));
   }
   if (replaced.size === 0) return m;

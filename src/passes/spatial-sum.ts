@@ -37,7 +37,7 @@ function plan(c: SumContext, tensor: string, rank: number): SumPlan {
   const node = c.producer.get(tensor);
   if (!info || !node || (node.domain ?? '') !== '' || (c.readers.get(tensor) ?? 0) > 1) return { reduce: tensor, rank };
   const inputs = node.input.filter((t) => t);
-  if (node.opType === 'Identity') return plan(c, node.input[0] as string, rank);
+  if (node.opType === 'Identity') return plan(c, node.input[0]!, rank); // Identity has input 0
   if ((node.opType === 'Sum' || node.opType === 'Add') && inputs.every((t) => sameDims(c.shapes.get(t), info))) return { parts: inputs.map((t) => plan(c, t, rank)) };
   const geo = node.opType === 'Conv' || node.opType === 'ConvTranspose' ? convGeometry(c, node, info) : undefined;
   if (geo) return { conv: node, y: info, geo };
@@ -84,8 +84,8 @@ export function spatialSumsThroughConvs(m: ShapedModel): ShapedModel {
     if (rank < 3 || ctx.attrs.int('keepdims', 1) !== 0 || !spatialAxes(axes, rank)) continue;
     const p = plan(c, node.input[0], rank);
     if ('reduce' in p && p.reduce === node.input[0]) continue;
-    const nodes = e.capture(() => emitPlan(e, c, p, node.name || (node.output[0] as string)));
-    const last = nodes.pop() as NodeProto;
+    const nodes = e.capture(() => emitPlan(e, c, p, node.name || node.output[0]!)); // a node without a name has its output 0
+    const last = nodes.pop()!; // emitPlan emits at least one node
     nodes.push({ ...last, output: [...node.output] });
     for (const n of nodes) for (const t of new Set(n.input)) c.readers.set(t, (c.readers.get(t) ?? 0) + 1);
     replaced.set(node, nodes);
@@ -127,6 +127,7 @@ function convGeometry(c: SumContext, node: NodeProto, y: TensorInfo): ConvSumGeo
 
 /** The [N, Co] spatial sums of a group-1 Conv's or ConvTranspose's output `y`, from its input and weight. */
 function convSpatialSum(e: NodeEmitter, node: NodeProto, geo: ConvSumGeometry, y: TensorInfo, purpose: string): string {
+  // Bounds: axis, a < rank, the length of the geometry's strides and dilations, of spatialOut and the unravelled indices; pads has 2 rank entries; y is [N, Co, ...]; a Conv has inputs 0 and 1.
   const transpose = node.opType === 'ConvTranspose';
   const { x, p, pads } = geo;
   const spatialIn = x.shape.slice(2);
@@ -135,14 +136,15 @@ function convSpatialSum(e: NodeEmitter, node: NodeProto, geo: ConvSumGeometry, y
   const positions = spatialIn.reduce((a, b) => a * b, 1);
   const taps = p.kernel.reduce((a, b) => a * b, 1);
   const [n, ci] = x.shape as [number, number];
-  const co = y.shape[1] as number;
+  const co = y.shape[1]!;
 
   // M[pos, tap] = 1 where input position pos meets kernel tap `tap` at some output position
   // (per axis: Conv reads x[q*s + t*d - pad], ConvTranspose writes y[p*s + t*d - pad]).
   const hits = (axis: number, pos: number, tap: number): boolean => {
-    const s = p.strides[axis] as number;
-    const shift = tap * (p.dilations[axis] as number) - (pads[axis] as number);
-    const out = spatialOut[axis] as number;
+    // Bounds: axis < rank, the length of the geometry's strides and dilations and of spatialOut; pads has 2 rank.
+    const s = p.strides[axis]!;
+    const shift = tap * p.dilations[axis]! - pads[axis]!;
+    const out = spatialOut[axis]!;
     if (transpose) {
       const q = pos * s + shift;
       return q >= 0 && q < out;
@@ -158,22 +160,22 @@ function convSpatialSum(e: NodeEmitter, node: NodeProto, geo: ConvSumGeometry, y
     for (let tap = 0; tap < taps; tap++) {
       unravel(tap, p.kernel, tapIdx);
       let all = true;
-      for (let a = 0; a < rank && all; a++) all = hits(a, posIdx[a] as number, tapIdx[a] as number);
+      for (let a = 0; a < rank && all; a++) all = hits(a, posIdx[a]!, tapIdx[a]!);
       if (all) m[pos * taps + tap] = 1;
     }
   }
   const shape = (purposeOf: string, dims: readonly number[]) => e.constant(`${purpose}/${purposeOf}_shape`, 'int64', [dims.length], dims);
-  const rows = e.emitOne('Reshape', [node.input[0] as string, shape('x_rows', [n * ci, positions])], `${purpose}/x_rows`);
+  const rows = e.emitOne('Reshape', [node.input[0]!, shape('x_rows', [n * ci, positions])], `${purpose}/x_rows`);
   const perTap = e.emitOne('MatMul', [rows, e.constant(`${purpose}/tap_membership`, 'float32', [positions, taps], m)], `${purpose}/per_tap`);
   const gm = e.emitOne('Reshape', [perTap, shape('per_tap_rows', [n, ci * taps])], `${purpose}/per_tap_rows`);
   // Conv: W [Co, Ci, k...] is [Co, Ci*K] (transB). ConvTranspose: W [Ci, Co, k...] to [Ci*K, Co].
   let wm: string;
   if (transpose) {
-    const w3 = e.emitOne('Reshape', [node.input[1] as string, shape('w3', [ci, co, taps])], `${purpose}/w3`);
+    const w3 = e.emitOne('Reshape', [node.input[1]!, shape('w3', [ci, co, taps])], `${purpose}/w3`);
     const wt = e.emitOne('Transpose', [w3], `${purpose}/w_taps`, { perm: [0, 2, 1] });
     wm = e.emitOne('Reshape', [wt, shape('w_matrix', [ci * taps, co])], `${purpose}/w_matrix`);
   } else {
-    wm = e.emitOne('Reshape', [node.input[1] as string, shape('w_matrix', [co, ci * taps])], `${purpose}/w_matrix`);
+    wm = e.emitOne('Reshape', [node.input[1]!, shape('w_matrix', [co, ci * taps])], `${purpose}/w_matrix`);
   }
   const bias = node.input[2];
   // A bias adds b[co] at each output position.
@@ -183,8 +185,9 @@ function convSpatialSum(e: NodeEmitter, node: NodeProto, geo: ConvSumGeometry, y
 
 /** Row-major multi-index of `flat` in `dims`, written into `out`. */
 function unravel(flat: number, dims: readonly number[], out: number[]): void {
+  // Bounds: a < out.length = dims.length (the caller's index for these dims).
   for (let a = dims.length - 1; a >= 0; a--) {
-    out[a] = flat % (dims[a] as number);
-    flat = Math.floor(flat / (dims[a] as number));
+    out[a] = flat % dims[a]!;
+    flat = Math.floor(flat / dims[a]!);
   }
 }

@@ -41,7 +41,7 @@ export function cpuModelFrom(cpus: readonly { model: string }[], info: string): 
   if (fromOs && fromOs !== 'unknown') return fromOs;
   for (const key of ['model name', 'Model', 'Hardware', 'CPU part']) {
     const m = new RegExp(`^${key}\\s*:\\s*(.+)$`, 'm').exec(info);
-    if (m) return (m[1] as string).trim();
+    if (m) return m[1]!.trim(); // the pattern's group is not optional
   }
   return 'unknown';
 }
@@ -49,7 +49,7 @@ export function cpuModelFrom(cpus: readonly { model: string }[], info: string): 
 /** SIMD extensions listed in a /proc/cpuinfo text (x86 "flags", ARM "Features"). */
 export function simdFrom(info: string): string[] {
   const m = /^(?:flags|Features)\s*:\s*(.+)$/m.exec(info);
-  const flags = new Set(m ? (m[1] as string).split(/\s+/) : []);
+  const flags = new Set(m ? m[1]!.split(/\s+/) : []); // the pattern's group is not optional
   return SIMD_FLAGS.filter((f) => flags.has(f));
 }
 

@@ -112,6 +112,7 @@ function fusedOrigin(analysis: Analysis, named: number, kernelOpType: string, ha
  * graph had in the profiled model (cleave renames nodes to unique names before profiling).
  */
 export function attributeKernels(analysis: Analysis, profiledNames: readonly string[], runs: readonly TraceRun[]): KernelAttribution {
+  // Bounds: i is a node of the analysis (nodeForKernel and fusedOrigin return indices into its nodes; perNode, kernelNames and seen have one entry each) and r < runs.length, the length of every per-run row.
   const byName = new Map(profiledNames.map((n, i) => [n, i] as const));
   const perNode = analysis.nodes.map(() => runs.map(() => 0));
   const kernelNames = analysis.nodes.map(() => new Set<string>());
@@ -130,13 +131,13 @@ export function attributeKernels(analysis: Analysis, profiledNames: readonly str
       const named = nodeForKernel(k.name, byName, graph.producer);
       const i = named === undefined ? undefined : fusedOrigin(analysis, named, k.opType, hasOwnKernel);
       if (i !== undefined) {
-        (perNode[i] as number[])[r] = ((perNode[i] as number[])[r] as number) + k.durUs / 1000;
-        (kernelNames[i] as Set<string>).add(k.name);
+        perNode[i]![r] = perNode[i]![r]! + k.durUs / 1000;
+        kernelNames[i]!.add(k.name);
         seen[i] = true;
       } else {
         let u = unmapped.get(k.name);
         if (!u) unmapped.set(k.name, (u = { opType: k.opType, samples: runs.map(() => 0) }));
-        u.samples[r] = (u.samples[r] as number) + k.durUs / 1000;
+        u.samples[r] = u.samples[r]! + k.durUs / 1000;
       }
     }
   });
@@ -147,9 +148,9 @@ export function attributeKernels(analysis: Analysis, profiledNames: readonly str
     opClass: opClassOf(n.opType),
     flops: n.flops,
     bytes: n.bytesRead + n.bytesWritten,
-    stats: summarize(perNode[i] as number[]),
-    kernels: [...(kernelNames[i] as Set<string>)],
-    measured: seen[i] as boolean,
+    stats: summarize(perNode[i]!),
+    kernels: [...kernelNames[i]!],
+    measured: seen[i]!,
   }));
   const unmappedList = [...unmapped].map(([name, u]) => ({ name, opType: u.opType, stats: summarize(u.samples) }));
   return {

@@ -85,7 +85,7 @@ export function withUniqueNodeNames(analysis: Analysis): { model: ModelProto; na
   for (const n of graph.nodeNames) count.set(n, (count.get(n) ?? 0) + 1);
   const names = graph.nodeNames.map((n, i) => ((count.get(n) ?? 0) > 1 ? `${n}__${i}` : n));
   const model = graph.model;
-  const node = graph.nodes.map((n, i) => ({ ...n, name: names[i] as string }));
+  const node = graph.nodes.map((n, i) => ({ ...n, name: names[i]! })); // names has one entry per node
   return { model: { ...model, graph: { ...model.graph, node } }, names };
 }
 
@@ -135,7 +135,7 @@ export async function recordOrtTrace(
     }
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     if (files.length !== 1) throw new IoError(`ONNX Runtime wrote ${files.length} profile files in ${dir}, expected one`);
-    return readFileSync(join(dir, files[0] as string), 'utf8');
+    return readFileSync(join(dir, files[0]!), 'utf8'); // one file (checked)
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -165,7 +165,7 @@ export function pickCuts(cuts: readonly CutPoint[], n: number | 'all'): CutPoint
   if (n <= 0) return [];
   const picked = new Set<number>();
   for (let k = 1; k <= n; k++) picked.add(Math.min(cuts.length - 1, Math.round((k * cuts.length) / (n + 1))));
-  return [...picked].sort((a, b) => a - b).map((i) => cuts[i] as CutPoint);
+  return [...picked].sort((a, b) => a - b).map((i) => cuts[i]!); // indices are clamped below cuts.length
 }
 
 async function measureCut(analysis: Analysis, cut: CutPoint, feeds: Readonly<Record<string, RunTensor>>, plan: RunPlan): Promise<MeasuredCut> {
@@ -173,9 +173,9 @@ async function measureCut(analysis: Analysis, cut: CutPoint, feeds: Readonly<Rec
   const head = await Session.fromModel(models.head, { threads: plan.threads });
   const tail = await Session.fromModel(models.tail, { threads: plan.threads });
   try {
-    const headFeeds = Object.fromEntries(head.inputNames.map((n) => [n, feeds[n] as RunTensor]));
+    const headFeeds = Object.fromEntries(head.inputNames.map((n) => [n, feeds[n]!])); // feeds hold every graph input, and the head reads graph inputs
     const out = await head.run(headFeeds);
-    const tailFeeds = Object.fromEntries(tail.inputNames.map((n) => [n, out[n] as RunTensor]));
+    const tailFeeds = Object.fromEntries(tail.inputNames.map((n) => [n, out[n]!])); // the tail reads the head's outputs (the cut), which the head run returned
     const label = cut.tensors.join(',');
     const headStats = summarize(await timeRuns(head, headFeeds, { ...plan, phase: `head ${label}` }));
     const tailStats = summarize(await timeRuns(tail, tailFeeds, { ...plan, phase: `tail ${label}` }));
@@ -209,7 +209,7 @@ export async function profileModel(analysis: Analysis, options: ProfileOptions =
   const fusedNodeMs = fused.nodes.map((n) => n.stats.medianMs);
   const optimizedCuts = cutLatencies(analysis, fusedNodeMs);
   const cuts = cutLatencies(analysis, nodeMs).map((c, i): CutProfile => {
-    const o = optimizedCuts[i] as CutLatency;
+    const o = optimizedCuts[i]!; // both lists are cutLatencies of the same analysis: one entry per cut
     const m = measured.get(c.tensors.join('\u0000'));
     return { ...c, optimizedHeadMs: o.headMs, optimizedTailMs: o.tailMs, ...(m ? { measured: m } : {}) };
   });

@@ -121,6 +121,7 @@ const INT_RANGE: Partial<Record<V2Datatype, readonly [number, number]>> = {
 
 /** Flattens JSON tensor data (flat or nested row-major arrays) without recursion limits on width. */
 function flatten(data: unknown, what: string): unknown[] {
+  // Bounds: stack and index have depth + 1 entries, pushed and popped together.
   if (!Array.isArray(data)) return [data];
   if (!data.some(Array.isArray)) return data;
   const out: unknown[] = [];
@@ -128,9 +129,9 @@ function flatten(data: unknown, what: string): unknown[] {
   const index: number[] = [0];
   let depth = 0;
   while (depth >= 0) {
-    const arr = stack[depth] as unknown[];
-    const i = index[depth] as number;
-    if (i >= arr.length) { depth--; if (depth >= 0) (index[depth] as number)++; continue; }
+    const arr = stack[depth]!;
+    const i = index[depth]!;
+    if (i >= arr.length) { depth--; if (depth >= 0) index[depth]!++; continue; }
     const v = arr[i];
     if (Array.isArray(v)) {
       if (depth > 64) throw new BadRequestError(`${what}: data nested deeper than 64 levels`);

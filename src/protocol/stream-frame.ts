@@ -171,7 +171,7 @@ export class FrameReader {
   }
 
   private peekLength(): number {
-    const first = this.chunks[0] as Uint8Array;
+    const first = this.chunks[0]!; // called with buffered >= 4, so a chunk is there
     if (first.length >= 4) return new DataView(first.buffer, first.byteOffset, 4).getUint32(0, true);
     const b = this.copy(4, false);
     return new DataView(b.buffer).getUint32(0, true);
@@ -179,7 +179,7 @@ export class FrameReader {
 
   /** The next `n` bytes: a view when they lie 8-byte aligned in one chunk, else a fresh (aligned) copy. */
   private take(n: number): Uint8Array {
-    const first = this.chunks[0] as Uint8Array;
+    const first = this.chunks[0]!; // called with n <= buffered, so a chunk is there
     if (first.length >= n && first.byteOffset % 8 === 0) {
       const out = first.subarray(0, n);
       this.consume(n);
@@ -204,7 +204,7 @@ export class FrameReader {
   private consume(n: number): void {
     this.buffered -= n;
     while (n > 0) {
-      const c = this.chunks[0] as Uint8Array;
+      const c = this.chunks[0]!; // n > 0 bytes are still buffered, so a chunk is there
       if (c.length <= n) {
         this.chunks.shift();
         n -= c.length;
@@ -221,7 +221,7 @@ export function parseInferPath(path: string): { name: string; version?: string }
   const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?\/infer$/.exec(path);
   if (!m) throw new BadRequestError(`stream request path "${path}" is not /v2/models/NAME[/versions/VERSION]/infer`);
   try {
-    const name = decodeURIComponent(m[1] as string);
+    const name = decodeURIComponent(m[1]!); // group 1 is not optional: it matched
     return m[2] !== undefined ? { name, version: decodeURIComponent(m[2]) } : { name };
   } catch {
     throw new BadRequestError(`stream request path "${path}" has a malformed %-escape`);

@@ -214,11 +214,12 @@ export function decodeInferResponse(body: Uint8Array, headerLength?: number, lim
   if (typeof json.error === 'string') throw new BadRequestError(`the server answered with an error: ${json.error}`);
   if (typeof json.model_name !== 'string') throw new BadRequestError('the inference response has no "model_name"');
   const outputs = readTensors(json.outputs, binary, 'outputs', lim);
+  const parameters = isRecord(json.parameters) ? checkParameters(json.parameters, 'response') : undefined;
   return {
     model_name: json.model_name,
     ...(typeof json.model_version === 'string' ? { model_version: json.model_version } : {}),
     ...(typeof json.id === 'string' ? { id: json.id } : {}),
-    ...(isRecord(json.parameters) ? { parameters: checkParameters(json.parameters, 'response') as Parameters } : {}),
+    ...(parameters ? { parameters } : {}),
     outputs,
   };
 }

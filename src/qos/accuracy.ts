@@ -50,7 +50,7 @@ export function predictAccuracy(cuts: readonly CutCandidate[], codecs: readonly 
   const best = Math.max(0, ...scores.values());
   const at = new Float64Array(cuts.length * codecs.length);
   cuts.forEach((cut, c) => {
-    const single = cut.placement === 'split' && cut.tensors.length === 1 ? scores.get(cut.tensors[0] as string) : undefined;
+    const single = cut.placement === 'split' && cut.tensors.length === 1 ? scores.get(cut.tensors[0]!) : undefined; // a one-tensor cut
     const s = single !== undefined && best > 0 ? single / best : 0;
     codecs.forEach((codec, k) => {
       at[c * codecs.length + k] = cut.placement === 'local' ? base : base * (1 - relativeStep(codec) * (1 - s));
@@ -61,13 +61,14 @@ export function predictAccuracy(cuts: readonly CutCandidate[], codecs: readonly 
 
 /** Accuracy of (cut, codec) `ck` with the exit configuration `exits`, and how it was obtained. */
 export function accuracyWithExits(table: CutAccuracy, ck: number, exits: ExitOption): { accuracy: number; source: AccuracySource } {
-  const plain = table.at[ck] as number;
+  // Bounds: ck indexes the table's (cut, codec) pairs, and the per-sample arrays have correct.length entries (checked).
+  const plain = table.at[ck]!;
   if (exits.exits.length === 0) return { accuracy: plain, source: table.source };
   const correct = table.correct?.[ck];
   const per = exits.perSample;
   if (table.source === 'measured' && correct && per && per.exitTaken.length === correct.length) {
     let right = 0;
-    for (let i = 0; i < correct.length; i++) right += (per.exitTaken[i] as number) >= 0 ? (per.rightAtExit[i] as number) : (correct[i] as number);
+    for (let i = 0; i < correct.length; i++) right += per.exitTaken[i]! >= 0 ? per.rightAtExit[i]! : correct[i]!;
     return { accuracy: right / correct.length, source: 'measured' };
   }
   const ratio = table.base > 0 ? plain / table.base : 0;

@@ -91,13 +91,14 @@ export function exitOptions(stats: ExitStatistics, grid: readonly number[]): Exi
       choice[j] = c % (grid.length + 1);
       c = Math.floor(c / (grid.length + 1));
     }
-    options.push(evaluate(stats, choice.map((k) => (k === 0 ? null : (grid[k - 1] as number)))));
+    options.push(evaluate(stats, choice.map((k) => (k === 0 ? null : grid[k - 1]!)))); // k >= 1 indexes the grid from 1
   }
   return options;
 }
 
 /** The option for given thresholds (null = exit off), evaluated on the samples. */
 export function evaluate(stats: ExitStatistics, thresholds: readonly (number | null)[]): ExitOption {
+  // Bounds: i < n samples and j < m branches index the n x m statistics; on holds branches whose threshold is a number.
   const { samples: n, branches } = stats;
   const m = branches.length;
   const on = thresholds.map((t, j) => (t === null ? -1 : j)).filter((j) => j >= 0);
@@ -108,20 +109,20 @@ export function evaluate(stats: ExitStatistics, thresholds: readonly (number | n
   let rightMain = 0;
   for (let i = 0; i < n; i++) {
     for (let e = 0; e < on.length; e++) {
-      const j = on[e] as number;
-      if ((stats.confidence[i * m + j] as number) >= (thresholds[j] as number)) {
+      const j = on[e]!;
+      if (stats.confidence[i * m + j]! >= thresholds[j]!) {
         exitTaken[i] = e;
-        rightAtExit[i] = stats.correct[i * m + j] as number;
+        rightAtExit[i] = stats.correct[i * m + j]!;
         break;
       }
     }
-    if (exitTaken[i] === -1) rightMain += stats.mainCorrect[i] as number;
+    if (exitTaken[i] === -1) rightMain += stats.mainCorrect[i]!;
     else {
       exited++;
-      rightExit += rightAtExit[i] as number;
+      rightExit += rightAtExit[i]!;
     }
   }
-  const exits = on.map((j) => ({ ...(branches[j] as ExitBranch), threshold: thresholds[j] as number }));
+  const exits = on.map((j) => ({ ...branches[j]!, threshold: thresholds[j]! }));
   return {
     label: exits.map((e) => `${e.name}@${e.threshold}`).join('+'),
     exits,

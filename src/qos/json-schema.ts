@@ -7,6 +7,7 @@
  * checked. The first violation is reported as the path of the field ("front[2].objectives.bytes")
  * and what it must be.
  */
+import { InternalError } from '../errors.js';
 
 /** A schema of the supported subset. */
 export interface JsonSchema {
@@ -97,13 +98,13 @@ function resolve(s: JsonSchema, root: JsonSchema): JsonSchema {
   if (s.$ref === undefined) return s;
   const m = /^#\/\$defs\/([^/]+)$/.exec(s.$ref);
   const target = m?.[1] !== undefined ? root.$defs?.[m[1]] : undefined;
-  if (!target) throw new Error(`schema: unresolvable $ref ${s.$ref}`);
+  if (!target) throw new InternalError(`schema: unresolvable $ref ${s.$ref}`);
   return resolve(target, root);
 }
 
 /** The first violation of `schema` by `value`, or undefined when it conforms. */
 export function validate(value: unknown, schema: JsonSchema, root: JsonSchema = schema, path = ''): SchemaViolation | undefined {
-  for (const key of Object.keys(schema)) if (!KNOWN.has(key)) throw new Error(`schema: keyword "${key}" is not supported by this validator`);
+  for (const key of Object.keys(schema)) if (!KNOWN.has(key)) throw new InternalError(`schema: keyword "${key}" is not supported by this validator`);
   const s = resolve(schema, root);
   if (s !== schema) return validate(value, s, root, path);
   const bad = (message: string): SchemaViolation => ({ path, message });

@@ -28,8 +28,9 @@ export interface MeasureOptions {
 
 /** Index of the largest of `n` scores from `offset`. */
 function argmax(data: Float32Array, offset: number, n: number): number {
+  // Bounds: c < n, and the row at offset holds n values.
   let best = 0;
-  for (let c = 1; c < n; c++) if ((data[offset + c] as number) > (data[offset + best] as number)) best = c;
+  for (let c = 1; c < n; c++) if (data[offset + c]! > data[offset + best]!) best = c;
   return best;
 }
 
@@ -50,10 +51,11 @@ async function roundTrip(t: RunTensor, codec: CodecSpec): Promise<{ tensor: RunT
 
 /** Measured accuracy of every (cut, codec) on the first images of `data`. */
 export async function measureAccuracy(model: ModelProto, analysis: Analysis, cuts: readonly CutCandidate[], codecs: readonly CodecSpec[], data: ImageDataset, o: MeasureOptions = {}): Promise<CutAccuracy> {
+  // Bounds: one input (checked), ci < cuts.length and k < K index the cut x codec arrays of cuts.length * K entries, i < count the batch's labels, and a head run returns every cut tensor it was asked for.
   const graph = analysis.dataflow.graph;
   const inputs = graph.inputs.map((v) => v.name).filter((n) => analysis.dataflow.dataTensors.has(n));
   if (inputs.length !== 1) throw new BadRequestError(`measuring accuracy needs a model with one image input; this one has ${inputs.length}`);
-  const input = inputs[0] as string;
+  const input = inputs[0]!;
   const output = graph.outputs[0]?.name;
   if (!output) throw new BadRequestError('the model has no output');
   const count = Math.min(o.images ?? data.count, data.count);
@@ -63,7 +65,7 @@ export async function measureAccuracy(model: ModelProto, analysis: Analysis, cut
   const batch = makeBatch(data, Int32Array.from({ length: count }, (_, i) => i));
   normaliseInPlace(batch.x, data.channels, plane, o.normalisation);
   const image = (i: number): RunTensor => ({ dtype: 'float32', dims: [1, data.channels, data.height, data.width], data: batch.x.slice(i * pixels, (i + 1) * pixels) });
-  const label = (i: number): number => batch.labels[i] as number;
+  const label = (i: number): number => batch.labels[i]!; // i < count, the batch's size
 
   const K = codecs.length;
   const at = new Float64Array(cuts.length * K);
@@ -74,7 +76,7 @@ export async function measureAccuracy(model: ModelProto, analysis: Analysis, cut
   try {
     let base = 0;
     for (let ci = 0; ci < cuts.length; ci++) {
-      const cut = cuts[ci] as CutCandidate;
+      const cut = cuts[ci]!;
       // The three placements differ only in what runs before the codec and after it.
       let head: Session | undefined;
       let tail = full;
@@ -88,7 +90,7 @@ export async function measureAccuracy(model: ModelProto, analysis: Analysis, cut
           const x = image(i);
           if (cut.placement === 'local') {
             const right = isRight(await full.run({ [input]: x }, [output]), output, label(i));
-            for (let k = 0; k < K; k++) (correct[ci * K + k] as Uint8Array)[i] = right;
+            for (let k = 0; k < K; k++) correct[ci * K + k]![i] = right;
             continue;
           }
           const crossing = head ? await head.run({ [input]: x }, cut.tensors) : { [input]: x };
@@ -96,12 +98,12 @@ export async function measureAccuracy(model: ModelProto, analysis: Analysis, cut
             const feeds: Record<string, RunTensor> = {};
             let bytes = 0;
             for (const name of cut.tensors) {
-              const r = await roundTrip(crossing[name] as RunTensor, codecs[k] as CodecSpec);
+              const r = await roundTrip(crossing[name]!, codecs[k]!);
               feeds[name] = r.tensor;
               bytes += r.bytes;
             }
-            (correct[ci * K + k] as Uint8Array)[i] = isRight(await tail.run(feeds, [output]), output, label(i));
-            payloadBytes[ci * K + k] = (payloadBytes[ci * K + k] as number) + bytes;
+            correct[ci * K + k]![i] = isRight(await tail.run(feeds, [output]), output, label(i));
+            payloadBytes[ci * K + k] = payloadBytes[ci * K + k]! + bytes;
           }
         }
       } finally {
@@ -111,10 +113,10 @@ export async function measureAccuracy(model: ModelProto, analysis: Analysis, cut
         }
       }
       for (let k = 0; k < K; k++) {
-        at[ci * K + k] = (correct[ci * K + k] as Uint8Array).reduce((s, v) => s + v, 0) / count;
-        payloadBytes[ci * K + k] = (payloadBytes[ci * K + k] as number) / count;
+        at[ci * K + k] = correct[ci * K + k]!.reduce((s, v) => s + v, 0) / count;
+        payloadBytes[ci * K + k] = payloadBytes[ci * K + k]! / count;
       }
-      if (cut.placement === 'local') base = at[ci * K] as number;
+      if (cut.placement === 'local') base = at[ci * K]!;
       o.onProgress?.(ci + 1, cuts.length);
     }
     if (!cuts.some((c) => c.placement === 'local')) {

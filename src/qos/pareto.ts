@@ -10,6 +10,7 @@
  * loops against a window of candidates, O(n w k) for a window of at most w points (the front and
  * the candidates not yet evicted), without a sort.
  */
+import { BadRequestError } from '../errors.js';
 
 /** Objectives of n points, row-major: point i's objective j at i * k + j. */
 export interface ObjectiveMatrix {
@@ -20,11 +21,12 @@ export interface ObjectiveMatrix {
 
 /** Does point a dominate point b? */
 export function dominates(m: ObjectiveMatrix, a: number, b: number): boolean {
+  // Bounds: a, b < n points and j < k objectives: inside v's n x k values.
   const { values: v, k } = m;
   let strict = false;
   for (let j = 0; j < k; j++) {
-    const x = v[a * k + j] as number;
-    const y = v[b * k + j] as number;
+    const x = v[a * k + j]!;
+    const y = v[b * k + j]!;
     if (x > y) return false;
     if (x < y) strict = true;
   }
@@ -32,9 +34,9 @@ export function dominates(m: ObjectiveMatrix, a: number, b: number): boolean {
 }
 
 function check(m: ObjectiveMatrix): void {
-  if (!Number.isInteger(m.k) || m.k < 1) throw new RangeError(`objectives per point must be an integer >= 1, got ${m.k}`);
-  if (m.values.length !== m.n * m.k) throw new RangeError(`${m.values.length} values do not hold ${m.n} points of ${m.k} objectives`);
-  for (let i = 0; i < m.values.length; i++) if (Number.isNaN(m.values[i])) throw new RangeError(`objective ${i % m.k} of point ${Math.floor(i / m.k)} is NaN`);
+  if (!Number.isInteger(m.k) || m.k < 1) throw new BadRequestError(`objectives per point must be an integer >= 1, got ${m.k}`);
+  if (m.values.length !== m.n * m.k) throw new BadRequestError(`${m.values.length} values do not hold ${m.n} points of ${m.k} objectives`);
+  for (let i = 0; i < m.values.length; i++) if (Number.isNaN(m.values[i])) throw new BadRequestError(`objective ${i % m.k} of point ${Math.floor(i / m.k)} is NaN`);
 }
 
 /** Indexes of the points on the Pareto front, ascending. */
@@ -47,7 +49,7 @@ export function paretoFront(m: ObjectiveMatrix): Int32Array {
 
 function front1({ values, n }: ObjectiveMatrix): Uint8Array {
   let min = Infinity;
-  for (let i = 0; i < n; i++) min = Math.min(min, values[i] as number);
+  for (let i = 0; i < n; i++) min = Math.min(min, values[i]!); // i < n values
   return Uint8Array.from(values, (x) => (x === min ? 1 : 0));
 }
 
@@ -56,7 +58,7 @@ function lexOrder({ values, n, k }: ObjectiveMatrix): Int32Array {
   const order = Int32Array.from({ length: n }, (_, i) => i);
   return order.sort((a, b) => {
     for (let j = 0; j < k; j++) {
-      const d = (values[a * k + j] as number) - (values[b * k + j] as number);
+      const d = values[a * k + j]! - values[b * k + j]!; // a, b < n points and j < k
       if (d !== 0 && !Number.isNaN(d)) return d;
     }
     return a - b;
@@ -69,19 +71,20 @@ function lexOrder({ values, n, k }: ObjectiveMatrix): Int32Array {
  * smaller in the first, is no worse in the second) and is its group's least.
  */
 function front2(m: ObjectiveMatrix): Uint8Array {
+  // Bounds: v holds m.n points of 2 objectives, and order is a permutation of the points, read at s <= t < e <= its length.
   const { values: v } = m;
   const out = new Uint8Array(m.n);
   const order = lexOrder(m);
   let before = Infinity;
   let hasBefore = false;
   for (let s = 0; s < order.length;) {
-    const x = v[(order[s] as number) * 2] as number;
+    const x = v[order[s]! * 2]!;
     let e = s;
-    while (e < order.length && v[(order[e] as number) * 2] === x) e++;
-    const groupMin = v[(order[s] as number) * 2 + 1] as number; // lexicographic: the first is the least
+    while (e < order.length && v[order[e]! * 2] === x) e++;
+    const groupMin = v[order[s]! * 2 + 1]!; // lexicographic: the first is the least
     for (let t = s; t < e; t++) {
-      const i = order[t] as number;
-      const y = v[i * 2 + 1] as number;
+      const i = order[t]!;
+      const y = v[i * 2 + 1]!;
       if (y === groupMin && (!hasBefore || y < before)) out[i] = 1;
     }
     if (!hasBefore || groupMin < before) before = groupMin;
@@ -98,10 +101,11 @@ function front2(m: ObjectiveMatrix): Uint8Array {
  * Within a group (equal first objective) dominance is 2-D on the other two.
  */
 function front3(m: ObjectiveMatrix): Uint8Array {
+  // Bounds: v holds n points of 3 objectives, order and group hold point indices < n, ranks are 1..distinct.length (the tree has one more slot), and distinct is read below its length.
   const { values: v, n } = m;
   const out = new Uint8Array(n);
   const order = lexOrder(m);
-  const ys = Float64Array.from({ length: n }, (_, i) => v[i * 3 + 1] as number).sort();
+  const ys = Float64Array.from({ length: n }, (_, i) => v[i * 3 + 1]!).sort();
   const distinct: number[] = [];
   for (const y of ys) if (distinct.length === 0 || distinct[distinct.length - 1] !== y) distinct.push(y);
   const rankOf = (y: number): number => {
@@ -109,7 +113,7 @@ function front3(m: ObjectiveMatrix): Uint8Array {
     let hi = distinct.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((distinct[mid] as number) < y) lo = mid + 1;
+      if (distinct[mid]! < y) lo = mid + 1; // lo <= mid < hi < distinct.length
       else hi = mid;
     }
     return lo + 1; // Fenwick trees count from 1
@@ -119,24 +123,24 @@ function front3(m: ObjectiveMatrix): Uint8Array {
   const minUpTo = (r: number): number => {
     let best = Number.NaN;
     for (let p = r; p > 0; p -= p & -p) {
-      const z = tree[p] as number;
+      const z = tree[p]!; // p <= r < tree.length
       if (!Number.isNaN(z) && !(z >= best)) best = z;
     }
     return best;
   };
   const insert = (r: number, z: number): void => {
-    for (let p = r; p < tree.length; p += p & -p) if (!(z >= (tree[p] as number))) tree[p] = z;
+    for (let p = r; p < tree.length; p += p & -p) if (!(z >= tree[p]!)) tree[p] = z; // p < tree.length, the loop's test
   };
   for (let s = 0; s < order.length;) {
-    const x = v[(order[s] as number) * 3] as number;
+    const x = v[order[s]! * 3]!;
     let e = s;
-    while (e < order.length && v[(order[e] as number) * 3] === x) e++;
+    while (e < order.length && v[order[e]! * 3] === x) e++;
     const group = order.subarray(s, e);
-    const inner = front2({ values: Float64Array.from({ length: group.length * 2 }, (_, q) => v[(group[q >> 1] as number) * 3 + 1 + (q & 1)] as number), n: group.length, k: 2 });
+    const inner = front2({ values: Float64Array.from({ length: group.length * 2 }, (_, q) => v[group[q >> 1]! * 3 + 1 + (q & 1)]!), n: group.length, k: 2 });
     group.forEach((i, q) => {
-      if (inner[q] && !(minUpTo(rankOf(v[i * 3 + 1] as number)) <= (v[i * 3 + 2] as number))) out[i] = 1;
+      if (inner[q] && !(minUpTo(rankOf(v[i * 3 + 1]!)) <= v[i * 3 + 2]!)) out[i] = 1;
     });
-    for (const i of group) insert(rankOf(v[i * 3 + 1] as number), v[i * 3 + 2] as number);
+    for (const i of group) insert(rankOf(v[i * 3 + 1]!), v[i * 3 + 2]!);
     s = e;
   }
   return out;
@@ -152,12 +156,13 @@ function front3(m: ObjectiveMatrix): Uint8Array {
  * comparison.
  */
 function frontGeneral(m: ObjectiveMatrix): Uint8Array {
+  // Bounds: f < size <= m.n, the length of window.
   const window = new Int32Array(m.n);
   let size = 0;
   for (let i = 0; i < m.n; i++) {
     let dominated = false;
     for (let f = 0; f < size; f++) {
-      const member = window[f] as number;
+      const member = window[f]!;
       if (dominates(m, member, i)) {
         dominated = true;
         window.copyWithin(1, 0, f);
@@ -168,13 +173,13 @@ function frontGeneral(m: ObjectiveMatrix): Uint8Array {
     if (dominated) continue;
     let kept = 0;
     for (let f = 0; f < size; f++) {
-      const member = window[f] as number;
+      const member = window[f]!;
       if (!dominates(m, i, member)) window[kept++] = member;
     }
     window[kept] = i;
     size = kept + 1;
   }
   const out = new Uint8Array(m.n);
-  for (let f = 0; f < size; f++) out[window[f] as number] = 1;
+  for (let f = 0; f < size; f++) out[window[f]!] = 1;
   return out;
 }

@@ -80,8 +80,9 @@ export function sweepFront(s: SweepResult, r: Requirements): Int32Array {
   const values = new Float64Array(s.count * k);
   for (let i = 0; i < s.count; i++) {
     for (let j = 0; j < k; j++) {
-      const { column, sign } = cols[j] as { column: number; sign: number };
-      values[i * k + j] = sign * (s.objectives[i * all + column] as number);
+      // j < k = cols.length, i < the sweep's count, and a column is an objective slot < all
+      const { column, sign } = cols[j]!;
+      values[i * k + j] = sign * s.objectives[i * all + column]!; // as above
     }
   }
   return paretoFront({ values, n: s.count, k });
@@ -94,7 +95,7 @@ export function compareRanked(r: Requirements): (a: { margin: number; objectives
     if (a.margin !== b.margin) return b.margin - a.margin;
     const ka = keys(a);
     const kb = keys(b);
-    for (let j = 0; j < ka.length; j++) if (ka[j] !== kb[j]) return (ka[j] as number) - (kb[j] as number);
+    for (let j = 0; j < ka.length; j++) if (ka[j] !== kb[j]) return ka[j]! - kb[j]!; // j < ka.length = kb.length (rank keys have one length)
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   };
 }
@@ -122,8 +123,8 @@ export function makePlan(spec: SweepSpec, o: PlanOptions): PlanResult {
   const best = new Map<ScenarioName, { i: number; key: { margin: number; objectives: Objectives; id: string } }>();
   for (let i = 0; i < s.count; i++) {
     const objectives = objectivesOf(s, i);
-    const placement = s.tables.spec.cuts[s.choices[i * CHOICE_COUNT + 1] as number]?.placement ?? 'split';
-    const exits = s.tables.spec.exits[s.choices[i * CHOICE_COUNT + 3] as number]?.exits ?? [];
+    const placement = s.tables.spec.cuts[s.choices[i * CHOICE_COUNT + 1]!]?.placement ?? 'split'; // a configuration has CHOICE_COUNT choices
+    const exits = s.tables.spec.exits[s.choices[i * CHOICE_COUNT + 3]!]?.exits ?? []; // a configuration has CHOICE_COUNT choices
     const kind = scenarioOf({ placement, exits });
     const key = { margin: margin(r, objectives), objectives, id: '' };
     const held = best.get(kind);

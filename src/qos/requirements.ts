@@ -14,6 +14,7 @@
  * with the most room.
  */
 import type { Objectives } from './configuration.js';
+import { BadRequestError } from '../errors.js';
 
 /** What the application needs; absent fields are not required. */
 export interface Requirements {
@@ -45,13 +46,13 @@ export interface Miss {
 /** Checks bounds a user gave; errors name the requirement. */
 export function checkRequirements(r: Requirements): void {
   const positive = (v: number | undefined, name: RequirementName): void => {
-    if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new RangeError(`--${name} must be a positive finite number, got ${v}`);
+    if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new BadRequestError(`--${name} must be a positive finite number, got ${v}`);
   };
   positive(r.maxLatencyMs, 'max-latency');
   positive(r.maxEdgeMemoryBytes, 'max-edge-memory');
   positive(r.maxEnergyMj, 'max-energy');
   positive(r.maxBytes, 'max-bytes');
-  if (r.minAccuracy !== undefined && !(r.minAccuracy >= 0 && r.minAccuracy <= 1)) throw new RangeError(`--min-accuracy must be from 0 to 1, got ${r.minAccuracy}`);
+  if (r.minAccuracy !== undefined && !(r.minAccuracy >= 0 && r.minAccuracy <= 1)) throw new BadRequestError(`--min-accuracy must be from 0 to 1, got ${r.minAccuracy}`);
 }
 
 /** Slack of an upper bound; Infinity values (an unstable queue) overrun by -Infinity. */

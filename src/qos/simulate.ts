@@ -47,7 +47,7 @@ function mixtureQuantile(q: number, near: number, r: number, sorted: Float64Arra
   if (total === 0) return Infinity;
   const level = (q - x) / r;
   const rank = Math.min(total, Math.max(1, Math.ceil(level * total)));
-  return rank > sorted.length ? Infinity : (sorted[rank - 1] as number);
+  return rank > sorted.length ? Infinity : sorted[rank - 1]!; // 1 <= rank <= sorted.length here
 }
 
 /** Simulates `config` on `network`; a local configuration (nothing sent) is not simulated. */

@@ -56,7 +56,7 @@ export function sparseModelVariant(dense: Analysis, sparse: ModelProto, label: s
   const densities = new Set(records.map((r) => r.density));
   const uniform = densities.size === 1 && records.length === weighted.length;
   const variant: SparsityVariant = uniform
-    ? { label, density: records[0]?.density as number, structured: forms.has('structured'), accuracyDelta: 0 }
+    ? { label, density: records[0]!.density, structured: forms.has('structured'), accuracyDelta: 0 } // densities.size === 1, so records is not empty
     : { label, density: 1, nodeDensity: Object.fromEntries(records.map((r) => [r.node, r.density])), structured: forms.has('structured'), accuracyDelta: 0 };
   checkVariant(variant, where);
   return { model: sparse, variant };
@@ -85,19 +85,20 @@ function headHoldsSparseLayers(analysis: Analysis, tensors: readonly string[], s
  * `base` (the whole sparse model) minus `denseBase` is the variant's accuracy change.
  */
 export async function measureSparseVariant(v: SparseModelVariant, cutList: readonly CutCandidate[], codecs: readonly CodecSpec[], data: ImageDataset, o: MeasureOptions = {}): Promise<CutAccuracy> {
+  // Bounds: keep holds indices of cutList; j < keep.length and k < K index measureAccuracy's keep.length x K figures, which it fills all of (at, payloadBytes and correct).
   const analysis = analyze(graphFromModel(v.model), { batch: 1 });
   const sparseNodes = sparseRecords(v.model).map((r) => r.node);
   const keep = cutList.map((c, i) => (c.placement === 'local' || (c.placement === 'split' && headHoldsSparseLayers(analysis, c.tensors, sparseNodes)) ? i : -1)).filter((i) => i >= 0);
-  const measured = await measureAccuracy(v.model, analysis, keep.map((i) => cutList[i] as CutCandidate), codecs, data, o);
+  const measured = await measureAccuracy(v.model, analysis, keep.map((i) => cutList[i]!), codecs, data, o);
   const K = codecs.length;
   const at = new Float64Array(cutList.length * K).fill(NaN);
   const payloadBytes = new Float64Array(cutList.length * K).fill(NaN);
   const correct: Uint8Array[] = Array.from({ length: cutList.length * K }, () => new Uint8Array(0));
   keep.forEach((c, j) => {
     for (let k = 0; k < K; k++) {
-      at[c * K + k] = measured.at[j * K + k] as number;
-      payloadBytes[c * K + k] = measured.payloadBytes?.[j * K + k] as number;
-      correct[c * K + k] = measured.correct?.[j * K + k] as Uint8Array;
+      at[c * K + k] = measured.at[j * K + k]!;
+      payloadBytes[c * K + k] = measured.payloadBytes?.[j * K + k]!;
+      correct[c * K + k] = measured.correct?.[j * K + k]!;
     }
   });
   return { ...measured, at, payloadBytes, correct };

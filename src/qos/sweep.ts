@@ -63,24 +63,25 @@ function wait99(mean: number, rho: number): number {
 
 /** Evaluates one configuration into `out` (SLOTS values). */
 function evaluateInto(t: Tables, v: number, c: number, k: number, e: number, d: number, n: number, out: Float64Array): void {
+  // Bounds: v < V, c < C, k < K, e < E, d < D, n < N (the sweep's loops), and buildTables sized each table by those counts; out has SLOTS entries.
   const { C, K, E, D, N } = t.sizes;
   const { load } = t.spec;
   const vc = v * C + c;
   const ck = c * K + k;
   const ckn = ck * N + n;
   const local = t.local[c] === 1;
-  const head = t.headMs[vc * D + d] as number;
-  const exitMs = t.exitMs[e * D + d] as number;
-  const x = local ? 1 : (t.exitFraction[e] as number);
+  const head = t.headMs[vc * D + d]!;
+  const exitMs = t.exitMs[e * D + d]!;
+  const x = local ? 1 : t.exitFraction[e]!;
   const r = 1 - x;
   const near = head + exitMs;
-  const encode = local ? 0 : (t.encodeMs[ck * D + d] as number);
-  const tail = local ? 0 : (t.tailMs[c] as number) + (t.decodeMs[ck] as number);
-  const wire = local ? 0 : (t.wireBytes[ckn] as number);
+  const encode = local ? 0 : t.encodeMs[ck * D + d]!;
+  const tail = local ? 0 : t.tailMs[c]! + t.decodeMs[ck]!;
+  const wire = local ? 0 : t.wireBytes[ckn]!;
   const lambda = load.devices * load.fps * r;
   let upQ = 0, upQ99 = 0, srvQ = 0, srvQ99 = 0;
   if (!local && lambda > 0) {
-    const frameS = (wire * 8) / (t.uplinkBps[n] as number);
+    const frameS = (wire * 8) / t.uplinkBps[n]!;
     upQ = waitMD1(lambda, 1 / frameS) * 1000;
     upQ99 = wait99(upQ, lambda * frameS);
     if (tail > 0) {
@@ -89,16 +90,16 @@ function evaluateInto(t: Tables, v: number, c: number, k: number, e: number, d: 
       srvQ99 = wait99(srvQ, lambda / (load.workers * mu));
     }
   }
-  const typical = local ? 0 : (t.transferTypicalMs[ckn] as number);
-  const mean = local ? 0 : (t.transferMeanMs[ckn] as number);
+  const typical = local ? 0 : t.transferTypicalMs[ckn]!;
+  const mean = local ? 0 : t.transferMeanMs[ckn]!;
   out[LAT] = x >= 0.5 ? near : near + encode + upQ + typical + srvQ + tail;
   out[P99] = x >= 0.99 ? near : near + encode + upQ99 + mean + srvQ99 + tail;
   const vcke = (v * C * K + ck) * E + e;
-  out[ACC] = t.accuracy[vcke] as number;
-  out[MEASURED] = t.measured[vcke] as number;
-  out[MEM] = (t.headParamBytes[vc] as number) + (t.peakBytes[c] as number) + (t.exitParamBytes[e] as number);
-  out[ENERGY] = (t.busyW[d] as number) * (near + r * encode) + (local ? 0 : r * (t.radioMj[ckn] as number));
-  const payload = local ? 0 : (t.payloadBytes[ck] as number);
+  out[ACC] = t.accuracy[vcke]!;
+  out[MEASURED] = t.measured[vcke]!;
+  out[MEM] = t.headParamBytes[vc]! + t.peakBytes[c]! + t.exitParamBytes[e]!;
+  out[ENERGY] = t.busyW[d]! * (near + r * encode) + (local ? 0 : r * t.radioMj[ckn]!);
+  const payload = local ? 0 : t.payloadBytes[ck]!;
   out[BYTES] = r * payload;
   out[HEAD] = head;
   out[EXIT] = exitMs;
@@ -154,8 +155,9 @@ export function sweep(spec: SweepSpec): SweepResult {
               choices[ch + 3] = e;
               choices[ch + 4] = d;
               choices[ch + 5] = n;
-              for (let j = 0; j < OBJECTIVE_COUNT; j++) objectives[i * OBJECTIVE_COUNT + j] = out[j] as number;
-              measured[i] = out[MEASURED] as number;
+              // out has SLOTS > OBJECTIVE_COUNT entries
+              for (let j = 0; j < OBJECTIVE_COUNT; j++) objectives[i * OBJECTIVE_COUNT + j] = out[j]!;
+              measured[i] = out[MEASURED]!; // MEASURED < SLOTS
               i++;
             }
           }
@@ -168,44 +170,46 @@ export function sweep(spec: SweepSpec): SweepResult {
 
 /** The objectives of configuration `i` of a sweep. */
 export function objectivesOf(r: SweepResult, i: number): Objectives {
+  // Bounds: o is a subarray of OBJECTIVE_COUNT entries, and each slot constant is below that.
   const o = r.objectives.subarray(i * OBJECTIVE_COUNT, (i + 1) * OBJECTIVE_COUNT);
   const source: AccuracySource = r.measured[i] ? 'measured' : 'predicted';
   return {
-    latencyMs: o[LAT] as number,
-    p99Ms: o[P99] as number,
-    accuracy: o[ACC] as number,
+    latencyMs: o[LAT]!,
+    p99Ms: o[P99]!,
+    accuracy: o[ACC]!,
     accuracySource: source,
-    edgeMemoryBytes: o[MEM] as number,
-    energyMj: o[ENERGY] as number,
-    bytes: o[BYTES] as number,
+    edgeMemoryBytes: o[MEM]!,
+    energyMj: o[ENERGY]!,
+    bytes: o[BYTES]!,
   };
 }
 
 /** Configuration `i` of a sweep, with its choices named and its latency broken down. */
 export function configurationOf(r: SweepResult, i: number): Configuration {
+  // Bounds: a configuration's choices are CHOICE_COUNT entries, so all six destructured values are there (the spec lookups are checked just below), and out has SLOTS entries, one per slot constant.
   const t = r.tables;
   const [v, c, k, e, d, n] = Array.from(r.choices.subarray(i * CHOICE_COUNT, (i + 1) * CHOICE_COUNT));
   const { spec } = t;
-  const cut = spec.cuts[c as number];
-  const exits = spec.exits[e as number];
-  const variant = spec.variants[v as number];
-  const device = spec.devices[d as number];
-  const network = spec.networks[n as number];
-  const codec = spec.codecs[k as number];
-  if (!cut || !exits || !variant || !device || !network || !codec) throw new RangeError(`configuration ${i} is not in the sweep`);
+  const cut = spec.cuts[c!];
+  const exits = spec.exits[e!];
+  const variant = spec.variants[v!];
+  const device = spec.devices[d!];
+  const network = spec.networks[n!];
+  const codec = spec.codecs[k!];
+  if (!cut || !exits || !variant || !device || !network || !codec) throw new BadRequestError(`configuration ${i} is not in the sweep`);
   const out = new Float64Array(SLOTS);
-  evaluateInto(t, v as number, c as number, k as number, e as number, d as number, n as number, out);
+  evaluateInto(t, v!, c!, k!, e!, d!, n!, out);
   const breakdown: LatencyBreakdown = {
-    headMs: out[HEAD] as number,
-    exitMs: out[EXIT] as number,
-    encodeMs: out[ENCODE] as number,
-    uplinkQueueMs: out[UPQ] as number,
-    transferMs: out[TRANSFER] as number,
-    serverQueueMs: out[SRVQ] as number,
-    tailMs: out[TAIL] as number,
-    uploadFraction: out[UPLOAD] as number,
-    wireBytes: out[WIRE] as number,
-    payloadBytes: out[PAYLOAD] as number,
+    headMs: out[HEAD]!,
+    exitMs: out[EXIT]!,
+    encodeMs: out[ENCODE]!,
+    uplinkQueueMs: out[UPQ]!,
+    transferMs: out[TRANSFER]!,
+    serverQueueMs: out[SRVQ]!,
+    tailMs: out[TAIL]!,
+    uploadFraction: out[UPLOAD]!,
+    wireBytes: out[WIRE]!,
+    payloadBytes: out[PAYLOAD]!,
   };
   const codecText = cut.placement === 'local' ? 'none' : codecLabel(codec);
   const exitText = exits.label;

@@ -132,7 +132,7 @@ function headParams(analysis: Analysis, weights: ReturnType<typeof nodeWeights>,
  */
 function variantAccuracy(dense: CutAccuracy, own: CutAccuracy | undefined, variant: SparsityVariant, ck: number, e: ExitOption): { accuracy: number; source: AccuracySource } {
   if (own && Number.isFinite(own.at[ck])) {
-    if (e.exits.length === 0) return { accuracy: own.at[ck] as number, source: own.source };
+    if (e.exits.length === 0) return { accuracy: own.at[ck]!, source: own.source }; // ck indexes the table's (cut, codec) pairs
     return { accuracy: accuracyWithExits({ source: 'predicted', base: dense.base, at: own.at }, ck, e).accuracy, source: 'predicted' };
   }
   const a = accuracyWithExits(dense, ck, e);
@@ -141,6 +141,7 @@ function variantAccuracy(dense: CutAccuracy, own: CutAccuracy | undefined, varia
 }
 
 export function buildTables(spec: SweepSpec): Tables {
+  // Bounds: a cut's head holds node indices of the analysis, and nodeTimes gives one time per node; n < N networks.
   const { analysis, cuts, codecs, exits, variants, devices, networks, server, load, accuracy } = spec;
   const [V, C, K, E, D, N] = [variants.length, cuts.length, codecs.length, exits.length, devices.length, networks.length];
   const weights = nodeWeights(analysis);
@@ -153,7 +154,7 @@ export function buildTables(spec: SweepSpec): Tables {
       headParamBytes[vi * C + c] = headParams(analysis, weights, v, cut);
       times.forEach((t, d) => {
         let ms = 0;
-        for (const i of cut.head) ms += t[i] as number;
+        for (const i of cut.head) ms += t[i]!;
         headMs[(vi * C + c) * D + d] = ms;
       });
     });
@@ -163,7 +164,7 @@ export function buildTables(spec: SweepSpec): Tables {
   const total = serverTimes.reduce((a, b) => a + b, 0);
   const tailMs = Float64Array.from(cuts, (cut) => {
     let head = 0;
-    for (const i of cut.head) head += serverTimes[i] as number;
+    for (const i of cut.head) head += serverTimes[i]!;
     return Math.max(0, total - head);
   });
 
@@ -203,7 +204,7 @@ export function buildTables(spec: SweepSpec): Tables {
         transferTypicalMs[ck * N + n] = t.typicalMs;
         transferMeanMs[ck * N + n] = t.ms;
         wireBytes[ck * N + n] = t.wireBytes;
-        radioMj[ck * N + n] = radioEnergyJ(networks[n] as NetworkProfile, t.wireBytes, replyBytes + IP_TCP_HEADER_BYTES) * 1000;
+        radioMj[ck * N + n] = radioEnergyJ(networks[n]!, t.wireBytes, replyBytes + IP_TCP_HEADER_BYTES) * 1000;
       });
     });
   });

@@ -40,7 +40,7 @@ const dataUrl = (png: Uint8Array): string => `data:image/png;base64,${Buffer.fro
 /** The first image of each class in turn (class 0, 1, ...), `n` in all: a varied handful. */
 export function pickImages(labels: ArrayLike<number>, n: number): number[] {
   const firsts = new Map<number, number>();
-  for (let i = 0; i < labels.length; i++) if (!firsts.has(labels[i] as number)) firsts.set(labels[i] as number, i);
+  for (let i = 0; i < labels.length; i++) if (!firsts.has(labels[i]!)) firsts.set(labels[i]!, i); // i < labels.length
   const picked = [...firsts].sort((a, b) => a[0] - b[0]).map(([, i]) => i).slice(0, n);
   // Fewer classes than images wanted: fill with the next images in order.
   for (let i = 0; picked.length < Math.min(n, labels.length); i++) if (!picked.includes(i)) picked.push(i);

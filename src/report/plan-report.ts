@@ -64,7 +64,7 @@ export async function planReport(doc: PlanDocument, o: PlanReportOptions): Promi
     saliency = saliencyCurve(ranking.cuts.map((c) => ({ tensor: c.tensor, score: c.score, bytes: c.bytes })),
       `Grad-CAM of the predicted class over ${ranking.images} images of ${o.data.name}`, planCut);
   } else if (o.ranking) {
-    const bytes = new Map(analysis?.cutPoints.filter((c) => c.tensors.length === 1).map((c) => [c.tensors[0] as string, c.bytes]));
+    const bytes = new Map(analysis?.cutPoints.filter((c) => c.tensors.length === 1).map((c) => [c.tensors[0]!, c.bytes])); // a one-tensor cut
     saliency = saliencyCurve([...o.ranking.scores].map(([tensor, score]) => ({ tensor, score, bytes: bytes.get(tensor) ?? null })),
       `the scores of ${o.ranking.source} (cleave rank --json)`, planCut);
   }
@@ -76,7 +76,7 @@ export async function planReport(doc: PlanDocument, o: PlanReportOptions): Promi
     const shapes = new Map(analysis.tensors.map((t) => [t.name, t.shape]));
     const spatial = (t: string): boolean => {
       const s = shapes.get(t);
-      return !!s && s.length === 4 && (s[2] as number) * (s[3] as number) > 1;
+      return !!s && s.length === 4 && s[2]! * s[3]! > 1; // s has 4 entries (checked first)
     };
     const layers = camLayers(saliency, planCut, spatial, o.camLayers ?? 4);
     thumbnails = { layers, images: await gradcamThumbnails(o.model, o.data.images, layers, { images: o.thumbnails ?? 4, normalisation: o.normalisation, threads: o.threads }) };

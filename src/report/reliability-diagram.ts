@@ -40,7 +40,7 @@ export function reliabilityDiagramSvg(series: readonly ReliabilitySeries[], opti
   out.push('</g>');
   const width = series.length ? pw / Math.max(1, bins.length) / series.length : 0;
   series.forEach((s, k) => {
-    const colour = COLOURS[k % COLOURS.length] as string;
+    const colour = COLOURS[k % COLOURS.length]!; // modulo the list's length
     out.push(`<g fill="${colour}" fill-opacity="0.7" stroke="${colour}">`);
     s.bins.forEach((b, i) => {
       if (b.count === 0) return;

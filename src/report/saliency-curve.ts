@@ -38,13 +38,14 @@ export function saliencyCurve(cuts: readonly ScoredCut[], source: string, planCu
   const logs = cuts.map((c) => Math.log(c.score));
   const maxima = new Set(localMaxima(logs.map((v) => (Number.isNaN(v) ? -Infinity : v))));
   let best = -1;
-  cuts.forEach((c, j) => { if (best < 0 || c.score > (cuts[best] as ScoredCut).score) best = j; });
+  cuts.forEach((c, j) => { if (best < 0 || c.score > cuts[best]!.score) best = j; }); // best >= 0 is an index already visited
   const plan = planCut.length === 1 ? planCut[0] : undefined;
   return {
     source,
     points: cuts.map((c, j) => ({
       tensor: c.tensor,
-      logScore: Number.isFinite(logs[j]) ? (logs[j] as number) : null,
+      // logs has one entry per cut
+      logScore: Number.isFinite(logs[j]) ? logs[j]! : null,
       bytes: c.bytes,
       candidate: maxima.has(j),
       best: j === best,
@@ -60,8 +61,9 @@ export function saliencyCurve(cuts: readonly ScoredCut[], source: string, planCu
  */
 export function camLayers(curve: SaliencyCurve, planCut: readonly string[], spatial: (tensor: string) => boolean, max: number): string[] {
   const byScore = [...curve.points].sort((a, b) => (b.logScore ?? -Infinity) - (a.logScore ?? -Infinity));
+  // planCut[0] is read when the cut has one tensor
   const wanted = [
-    ...(planCut.length === 1 ? [planCut[0] as string] : []),
+    ...(planCut.length === 1 ? [planCut[0]!] : []),
     ...byScore.filter((p) => p.best).map((p) => p.tensor),
     ...byScore.filter((p) => p.candidate).map((p) => p.tensor),
     ...byScore.map((p) => p.tensor),

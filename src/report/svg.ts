@@ -11,7 +11,7 @@ export function ticks(lo: number, hi: number, n = 5): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / n;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) as number;
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!; // raw <= 10 mag, so 10 mag is found at the latest
   const out: number[] = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push(Number(v.toPrecision(12)));
   return out;

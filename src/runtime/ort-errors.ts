@@ -37,7 +37,7 @@ export function ortLoadFailure(e: unknown): CleaveError {
   if (ALLOCATION.test(reason)) return new TooLargeError(`ONNX Runtime ran out of memory loading the model: ${reason}`);
   // "Could not find an implementation for Relu(1) node with name 'relu'": a kernel ORT lacks.
   const kernel = /Could not find an implementation for (\S+)\((\d+)\) node with name '([^']*)'/.exec(reason);
-  if (kernel) return new UnsupportedOpError(kernel[1] as string, kernel[3] as string, Number(kernel[2]), 'kernel', 'ONNX Runtime');
+  if (kernel) return new UnsupportedOpError(kernel[1]!, kernel[3]!, Number(kernel[2]), 'kernel', 'ONNX Runtime'); // the pattern has three groups, all matched when it matches
   return new BadModelError(`ONNX Runtime cannot load the model: ${reason}`);
 }
 

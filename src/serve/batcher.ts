@@ -26,7 +26,7 @@ interface Pending {
 type Typed = RunTensor['data'];
 
 function concat(parts: readonly Typed[]): Typed {
-  const first = parts[0] as Typed;
+  const first = parts[0]!; // a batch has at least one job
   if (Array.isArray(first)) return (parts as readonly (readonly string[])[]).flat();
   const ctor = first.constructor as new (n: number) => Typed;
   let n = 0;
@@ -83,17 +83,18 @@ export class Batcher {
   }
 
   private async execute(jobs: readonly Job[]): Promise<void> {
+    // Bounds: a batch has at least one job, and every job of a batch feeds the same names (submit groups them by a key of their feeds' names, types and shapes).
     if (jobs.length === 1) {
-      const j = jobs[0] as Job;
+      const j = jobs[0]!;
       try { j.resolve(await this.run(j.feeds, this.outputs)); } catch (e) { j.reject(e); }
       return;
     }
-    const names = Object.keys((jobs[0] as Job).feeds);
+    const names = Object.keys(jobs[0]!.feeds);
     const total = jobs.reduce((s, j) => s + j.rows, 0);
     const feeds: Record<string, RunTensor> = {};
     for (const n of names) {
-      const first = (jobs[0] as Job).feeds[n] as RunTensor;
-      feeds[n] = { dtype: first.dtype, dims: [total, ...first.dims.slice(1)], data: concat(jobs.map((j) => (j.feeds[n] as RunTensor).data)) };
+      const first = jobs[0]!.feeds[n]!;
+      feeds[n] = { dtype: first.dtype, dims: [total, ...first.dims.slice(1)], data: concat(jobs.map((j) => j.feeds[n]!.data)) };
     }
     let result: Record<string, RunTensor>;
     try {

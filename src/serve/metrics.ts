@@ -36,7 +36,8 @@ export class Metrics {
     this.bytesIn.set(mk, (this.bytesIn.get(mk) ?? 0) + bodyBytes);
     let h = this.latency.get(model);
     if (!h) this.latency.set(model, (h = { counts: BUCKETS_S.map(() => 0), sum: 0, count: 0 }));
-    for (let i = 0; i < BUCKETS_S.length; i++) if (seconds <= (BUCKETS_S[i] as number)) h.counts[i]++;
+    // counts has one entry per bucket.
+    for (let i = 0; i < BUCKETS_S.length; i++) if (seconds <= BUCKETS_S[i]!) h.counts[i]!++;
     h.sum += seconds;
     h.count++;
   }

@@ -87,13 +87,13 @@ export class ServedModel {
   }
 
   get version(): string {
-    return this.metadata.versions[0] as string;
+    return this.metadata.versions[0]!; // a served model has one version
   }
 
   /** Decodes a cut-codec tensor to FP32, or returns the tensor as it came. */
   private async decode(t: WireTensor, meta: TensorMeta): Promise<{ datatype: V2Datatype; shape: readonly number[]; data: TensorData }> {
     if (!isEncoded(t.parameters)) return t;
-    const params = t.parameters as NonNullable<WireTensor['parameters']>;
+    const params = t.parameters!; // an encoded tensor has parameters (isEncoded checked)
     // A small compressed body must not inflate into more than the input can hold: its exact
     // size when the model fixes every dim, else a limit.
     const bound = meta.shape.every((d) => d > 0) ? elementCount(meta.shape) : this.options.maxElements ?? 1 << 24;
@@ -104,7 +104,7 @@ export class ServedModel {
   private check(meta: TensorMeta, t: { datatype: V2Datatype; shape: readonly number[] }): void {
     const what = `model "${this.name}" input "${meta.name}"`;
     if (t.datatype !== meta.datatype) throw new BadRequestError(`${what} takes ${meta.datatype}, got ${t.datatype}`);
-    const bad = t.shape.length !== meta.shape.length || meta.shape.some((d, i) => (d === -1 ? (t.shape[i] as number) < 1 : d !== t.shape[i]));
+    const bad = t.shape.length !== meta.shape.length || meta.shape.some((d, i) => (d === -1 ? t.shape[i]! < 1 : d !== t.shape[i])); // the ranks are equal (checked first in the same expression)
     if (bad) throw new BadRequestError(`${what} takes shape [${meta.shape.join(', ')}] (-1: any size), got [${t.shape.join(', ')}]`);
   }
 

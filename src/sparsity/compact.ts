@@ -31,19 +31,19 @@ export function keepInWeightOrder(mask: ConnectionMask, transposed: boolean): Ui
   if (!transposed) return mask.keep;
   const { inputs: p, outputs: n, keep } = mask;
   const out = new Uint8Array(p * n);
-  for (let o = 0; o < n; o++) for (let j = 0; j < p; j++) out[j * n + o] = keep[o * p + j] as number;
+  for (let o = 0; o < n; o++) for (let j = 0; j < p; j++) out[j * n + o] = keep[o * p + j]!; // o < n, j < p: inside keep's n x p
   return out;
 }
 
 export function packBits(keep: Uint8Array): Uint8Array {
   const bits = new Uint8Array(Math.ceil(keep.length / 8));
-  for (let i = 0; i < keep.length; i++) if (keep[i]) bits[i >> 3] = (bits[i >> 3] as number) | (1 << (i & 7));
+  for (let i = 0; i < keep.length; i++) if (keep[i]) bits[i >> 3] = bits[i >> 3]! | (1 << (i & 7)); // i >> 3 < ceil(keep.length / 8), the length of bits
   return bits;
 }
 
 export function unpackBits(bits: Uint8Array, count: number): Uint8Array {
   const keep = new Uint8Array(count);
-  for (let i = 0; i < count; i++) keep[i] = ((bits[i >> 3] as number) >> (i & 7)) & 1;
+  for (let i = 0; i < count; i++) keep[i] = (bits[i >> 3]! >> (i & 7)) & 1; // i < count <= 8 bits.length
   return keep;
 }
 
@@ -68,7 +68,7 @@ export function unpackWeight(values: ArrayLike<number>, bits: Uint8Array, connec
   let at = 0;
   for (let i = 0; i < connections; i++) {
     if (!keep[i]) continue;
-    for (let k = 0; k < blockSize; k++) out[i * blockSize + k] = values[at++] as number;
+    for (let k = 0; k < blockSize; k++) out[i * blockSize + k] = values[at++]!; // values holds blockSize values per kept block, read in order
   }
   return out;
 }

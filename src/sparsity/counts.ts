@@ -14,8 +14,9 @@ const FLOAT_BYTES = 4;
  * the weight read is the kept values plus the mask bits.
  */
 function compactCounts(r: SparseLayerRecord, graph: Graph, counts: NodeCounts): NodeCounts {
-  const values = graph.initializers.get(r.values as string);
-  const mask = graph.initializers.get(r.mask as string);
+  // Bounds: a compact record names its values and mask (checkRecord requires both for the compact form).
+  const values = graph.initializers.get(r.values!);
+  const mask = graph.initializers.get(r.mask!);
   const dense = numelOf(r.weightDims);
   const kept = values ? numelOf(values.dims.map(Number)) : Math.round(dense * r.density);
   const macs = counts.cost.macs ?? 0;

@@ -92,7 +92,7 @@ export function chooseDegrees(req: DegreeRequest): ChosenDegrees {
   const { inputs: p, outputs: n, density: asked } = req;
   if (!(asked > 0 && asked <= 1)) throw new BadRequestError(`layer "${req.node}": density must be in (0, 1], got ${asked}`);
   const workable = workableDensities(p, n, req.structured);
-  let best = workable[workable.length - 1] as number;
+  let best = workable[workable.length - 1]!; // density 1 (k = g, or one group) is always workable: the list is not empty
   // From the densest down, replacing only on a strictly nearer one: a tie keeps the denser.
   for (const d of [...workable].reverse()) if (Math.abs(d - asked) < Math.abs(best - asked) - 1e-12) best = d;
   if (Math.abs(best - asked) > 1e-9 && req.exact) {

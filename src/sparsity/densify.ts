@@ -21,7 +21,7 @@ function constantAncestors(nodes: readonly NodeProto[], t: string, layer: string
   const found = new Set<NodeProto>();
   const stack = [t];
   while (stack.length) {
-    const p = producer.get(stack.pop() as string);
+    const p = producer.get(stack.pop()!); // popped only while not empty
     if (!p || found.has(p)) continue;
     found.add(p);
     stack.push(...p.input.filter(Boolean));
@@ -47,7 +47,7 @@ function densifyCompact(model: ModelProto, r: SparseLayerRecord): { drop: Set<No
  * (a tail cut off from it) the input as it arrives, already permuted: the identity.
  */
 function foldedOrder(model: ModelProto, r: SparseLayerRecord): number[] {
-  const order = r.order as readonly number[];
+  const order = r.order!; // a folded structured record has its order (checkRecord)
   return model.graph.node.some((n) => n.name === r.folded?.node) ? [...order] : order.map((_, k) => k);
 }
 
@@ -60,8 +60,9 @@ function densifyStructured(model: ModelProto, r: SparseLayerRecord): { drop: Set
   const grouped = tensorValue(initializerOf(model, r.weight, r.node));
   const order = r.folded ? foldedOrder(model, r) : Array.from(tensorValue(initializerOf(model, r.permutation, r.node)).data, Number);
   const { data, dims } = denseFromStructured(r.op === 'Conv', r.transposed ?? false, grouped.data, grouped.dims, r.outputs, order);
-  const input = r.input as string;
-  const output = r.output as string;
+  // a structured record names its input and output (checkRecord requires both for the structured form)
+  const input = r.input!;
+  const output = r.output!; // as above
   let node: NodeProto;
   if (r.op === 'Conv') {
     node = { ...layer, input: [input, r.weight, ...layer.input.slice(2)], output: [output], attribute: layer.attribute.filter((a) => a.name !== 'group') };
@@ -87,7 +88,7 @@ export function densify(model: ModelProto): ModelProto {
   for (const r of records) {
     if (!r.folded || !model.graph.node.some((n) => n.name === r.folded?.node)) continue;
     for (const t of r.folded.tensors) initializerOf(unfolded, t.name, r.node);
-    unfolded = permuteInitializers(unfolded, r.folded.tensors, r.order as readonly number[], true);
+    unfolded = permuteInitializers(unfolded, r.folded.tensors, r.order!, true); // a folded record has its order (checkRecord)
   }
   let nodes = [...unfolded.graph.node];
   let initializers = [...unfolded.graph.initializer];

@@ -1,8 +1,9 @@
 import type { Graph } from '../graph/graph.js';
 import { graphFromModel } from '../graph/graph.js';
 import { Attrs } from '../graph/attributes.js';
+import { InternalError } from '../errors.js';
 import { makeTensor, tensorValue } from '../onnx/tensor.js';
-import type { ModelProto, NodeProto, TensorProto } from '../onnx/types.js';
+import type { ModelProto, TensorProto } from '../onnx/types.js';
 import type { FoldedPermutation, SparseLayerRecord } from './metadata.js';
 
 /**
@@ -48,12 +49,12 @@ function ownConstant(g: Graph, t: string | undefined, i: number): TensorProto | 
 
 /** The extra outputs of node `i` (Dropout's mask, MaxPool's indices) are unused. */
 function firstOutputOnly(g: Graph, i: number): boolean {
-  return (g.nodes[i] as NodeProto).output.slice(1).every((o) => !o || uniqueReaders(g, o).length === 0);
+  return g.nodes[i]!.output.slice(1).every((o) => !o || uniqueReaders(g, o).length === 0); // i is a node of the graph
 }
 
 /** What a channel-wise op on the way permutes (its per-channel parameters), or undefined if it cannot pass. */
 function passThrough(g: Graph, i: number, channelsFirst: boolean): Axis[] | undefined {
-  const node = g.nodes[i] as NodeProto;
+  const node = g.nodes[i]!; // i is a node of the graph
   if (node.domain && node.domain !== 'ai.onnx') return undefined;
   if (!firstOutputOnly(g, i)) return undefined;
   if (ELEMENTWISE.has(node.opType)) {
@@ -70,7 +71,7 @@ function passThrough(g: Graph, i: number, channelsFirst: boolean): Axis[] | unde
 
 /** The tensors of a dense producer that hold its output channels, or undefined if it cannot take the permutation. */
 function producerAxes(g: Graph, i: number, channelsFirst: boolean, outputs: number): Axis[] | undefined {
-  const node = g.nodes[i] as NodeProto;
+  const node = g.nodes[i]!; // i is a node of the graph
   if (node.domain && node.domain !== 'ai.onnx') return undefined;
   const attrs = new Attrs(node);
   const weight = ownConstant(g, node.input[1], i);
@@ -102,17 +103,18 @@ function producerAxes(g: Graph, i: number, channelsFirst: boolean, outputs: numb
 
 /** `t` with axis `axis` reordered: new index k holds old index order[k] (or the inverse). */
 export function permuteAxis(t: TensorProto, axis: number, order: readonly number[], inverse = false): TensorProto {
+  // Bounds: axis < dims.length (callers pass an axis of t), order has size entries (checked) and holds indices < size, so every offset is inside the data.
   const v = tensorValue(t);
   const dims = v.dims;
-  const size = dims[axis] as number;
-  if (size !== order.length) throw new RangeError(`permuteAxis: axis ${axis} of "${t.name}" has ${size} entries, the order ${order.length}`);
+  const size = dims[axis]!;
+  if (size !== order.length) throw new InternalError(`permuteAxis: axis ${axis} of "${t.name}" has ${size} entries, the order ${order.length}`);
   const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = dims.slice(0, axis).reduce((a, b) => a * b, 1);
   const out = new Array<number>(v.data.length);
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < size; k++) {
-      const [to, from] = inverse ? [order[k] as number, k] : [k, order[k] as number];
-      for (let e = 0; e < inner; e++) out[(o * size + to) * inner + e] = v.data[(o * size + from) * inner + e] as number;
+      const [to, from] = inverse ? [order[k]!, k] : [k, order[k]!];
+      for (let e = 0; e < inner; e++) out[(o * size + to) * inner + e] = v.data[(o * size + from) * inner + e]!;
     }
   }
   return makeTensor(t.name, v.dtype, dims, out);
@@ -135,12 +137,13 @@ export function permuteInitializers(model: ModelProto, tensors: readonly Axis[],
  * input does not come from such a layer through such ops alone.
  */
 export function foldPermutation(model: ModelProto, r: SparseLayerRecord, others: readonly SparseLayerRecord[]): { model: ModelProto; record: SparseLayerRecord } | undefined {
+  // Bounds: gather and entry were found (>= 0, checked), p is a producer from the graph, and the nodes on the way (Gather, pass-through ops) have their input 0 and output 0; r.input and r.permutation were checked at the top.
   if (r.form !== 'structured' || !r.permutation || !r.input || !r.nodes) return undefined;
   const g = graphFromModel(model);
   // The Gather that permutes, and the layer's first node (the Gather itself for a Conv, the
   // Transpose that puts the features first for a Gemm/MatMul), which reads the input.
   const gather = g.nodes.findIndex((n) => n.opType === 'Gather' && n.input[1] === r.permutation && r.nodes?.includes(n.name));
-  const entry = g.nodes.findIndex((n) => n.input.includes(r.input as string) && r.nodes?.includes(n.name));
+  const entry = g.nodes.findIndex((n) => n.input.includes(r.input!) && r.nodes?.includes(n.name));
   if (gather < 0 || entry < 0) return undefined;
   const orderTensor = g.initializers.get(r.permutation);
   if (!orderTensor) return undefined;
@@ -156,25 +159,25 @@ export function foldPermutation(model: ModelProto, r: SparseLayerRecord, others:
     if (outputs.has(t) || readers.length !== 1 || readers[0] !== reader) return undefined;
     const p = g.producer.get(t);
     if (p === undefined) return undefined;
-    const name = g.nodeNames[p] as string;
+    const name = g.nodeNames[p]!;
     if (sparseNodes.has(name)) return undefined;
     const through = passThrough(g, p, channelsFirst);
     if (through) {
       tensors.push(...through);
       reader = p;
-      t = (g.nodes[p] as NodeProto).input[0] as string;
+      t = g.nodes[p]!.input[0]!;
       continue;
     }
     const own = producerAxes(g, p, channelsFirst, order.length);
     if (!own) return undefined;
     tensors.push(...own);
     const permuted = permuteInitializers(model, tensors, order);
-    const gatherNode = g.nodes[gather] as NodeProto;
-    const [gathered, source] = [gatherNode.output[0] as string, gatherNode.input[0] as string];
+    const gatherNode = g.nodes[gather]!;
+    const [gathered, source] = [gatherNode.output[0]!, gatherNode.input[0]!];
     const node = permuted.graph.node
       .filter((n) => n !== gatherNode)
       .map((n) => (n.input.includes(gathered) ? { ...n, input: n.input.map((x) => (x === gathered ? source : x)) } : n));
-    const stillRead = node.some((n) => n.input.includes(r.permutation as string));
+    const stillRead = node.some((n) => n.input.includes(r.permutation!));
     const initializer = stillRead ? permuted.graph.initializer : permuted.graph.initializer.filter((x) => x.name !== r.permutation);
     const folded: FoldedPermutation = { node: name, tensors };
     const { permutation: _dropped, ...rest } = r;

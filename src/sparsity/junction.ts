@@ -53,8 +53,9 @@ function refuse(name: string, op: string, why: string): never {
  * with transA, a layer already sparse.
  */
 export function junctionOf(graph: Graph, index: number, records: readonly SparseLayerRecord[]): Junction {
-  const node = graph.nodes[index] as NodeProto;
-  const name = graph.nodeNames[index] as string;
+  // Bounds: index is a node of the graph, and a Conv weight has rank >= 3, a Gemm or MatMul weight rank 2 (checked before each read).
+  const node = graph.nodes[index]!;
+  const name = graph.nodeNames[index]!;
   const op = node.opType;
   if ((node.domain && node.domain !== 'ai.onnx') || !SPARSE_OPS.includes(op as SparseOp)) {
     refuse(name, op, 'only Conv, Gemm and MatMul with constant weights have connections to mask');
@@ -87,7 +88,7 @@ export function junctionOf(graph: Graph, index: number, records: readonly Sparse
   if (op === 'Conv') {
     if (dims.length < 3) refuse(name, op, `its weight has rank ${dims.length}; a Conv weight is [out, in, kernel...]`);
     if (attrs.int('group', 1) !== 1) refuse(name, op, `it is a grouped Conv (group ${attrs.int('group', 1)}); only group-1 Convs are masked`);
-    return { ...base, outputs: dims[0] as number, channels: dims[1] as number, kernel: numelOf(dims.slice(2)), transposed: false };
+    return { ...base, outputs: dims[0]!, channels: dims[1]!, kernel: numelOf(dims.slice(2)), transposed: false };
   }
   if (dims.length !== 2) refuse(name, op, `its weight has rank ${dims.length}; only 2-D weights are masked`);
   if (op === 'Gemm' && attrs.int('transA', 0) !== 0) refuse(name, op, 'it has transA=1; transpose its input instead');

@@ -34,6 +34,7 @@ export const SWAPS_PER_CONNECTION = 10;
  * The loop count is fixed, so the draw always terminates, in O(swaps + p·n) time.
  */
 export function drawMask(inputs: number, outputs: number, fo: number, rng: Random, swapsPerConnection = SWAPS_PER_CONNECTION): ConnectionMask {
+  // Bounds: e < edges and at < p n (an output o < n times p plus an input j < p), so at >>> 5 is inside bits (ceil(p n / 32) words); outPerm has n entries, inPerm p.
   const p = inputs;
   const n = outputs;
   if (!(Number.isInteger(p) && Number.isInteger(n) && Number.isInteger(fo) && p >= 1 && n >= 1)) {
@@ -53,20 +54,20 @@ export function drawMask(inputs: number, outputs: number, fo: number, rng: Rando
   for (let j = 0; j < p; j++) {
     for (let k = 0; k < fo; k++) {
       const e = j * fo + k;
-      const at = (outPerm[e % n] as number) * p + (inPerm[j] as number);
+      const at = outPerm[e % n]! * p + inPerm[j]!;
       edge[e] = at;
-      bits[at >>> 5] = (bits[at >>> 5] as number) | (1 << (at & 31));
+      bits[at >>> 5] = bits[at >>> 5]! | (1 << (at & 31));
     }
   }
-  const has = (at: number): boolean => (((bits[at >>> 5] as number) >>> (at & 31)) & 1) === 1;
-  const flip = (at: number): void => { bits[at >>> 5] = (bits[at >>> 5] as number) ^ (1 << (at & 31)); };
+  const has = (at: number): boolean => ((bits[at >>> 5]! >>> (at & 31)) & 1) === 1; // at < p n, so at >>> 5 is inside bits
+  const flip = (at: number): void => { bits[at >>> 5] = bits[at >>> 5]! ^ (1 << (at & 31)); }; // at < p n, so at >>> 5 is inside bits
   // A full row or column admits no swap (the checkerboard needs an absent pair).
   const attempts = fo === n || fi === p ? 0 : Math.round(swapsPerConnection * edges);
   for (let t = 0; t < attempts; t++) {
     const a = rng.int(edges);
     const b = rng.int(edges);
-    const ea = edge[a] as number;
-    const eb = edge[b] as number;
+    const ea = edge[a]!;
+    const eb = edge[b]!;
     const o1 = Math.floor(ea / p);
     const o2 = Math.floor(eb / p);
     const j1 = ea - o1 * p;
@@ -82,7 +83,7 @@ export function drawMask(inputs: number, outputs: number, fo: number, rng: Rando
     edge[b] = b2;
   }
   const keep = new Uint8Array(p * n);
-  for (let at = 0; at < p * n; at++) keep[at] = ((bits[at >>> 5] as number) >>> (at & 31)) & 1;
+  for (let at = 0; at < p * n; at++) keep[at] = (bits[at >>> 5]! >>> (at & 31)) & 1;
   return { inputs: p, outputs: n, fo, fi, density: fo / n, keep };
 }
 
@@ -102,9 +103,10 @@ export function maskSums(mask: Pick<ConnectionMask, 'inputs' | 'outputs' | 'keep
   const columns = new Int32Array(mask.inputs);
   for (let o = 0; o < mask.outputs; o++) {
     for (let j = 0; j < mask.inputs; j++) {
+      // o < outputs and j < inputs, the lengths of rows and columns.
       if (mask.keep[o * mask.inputs + j]) {
-        rows[o]++;
-        columns[j]++;
+        rows[o]!++;
+        columns[j]!++;
       }
     }
   }

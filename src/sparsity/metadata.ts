@@ -111,8 +111,8 @@ function checkRecord(v: unknown, k: number): SparseLayerRecord {
   if (!['channel', 'element'].includes(v.granularity as string)) throw new BadModelError(`${where}: granularity "${String(v.granularity)}" is not channel or element`);
   const dims = v.weightDims;
   if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d) && d > 0)) throw new BadModelError(`${where}: "weightDims" must be a list of positive integers`);
-  const [p, n, fo, fi] = [v.inputs, v.outputs, v.fo, v.fi] as number[];
-  if ((p as number) * (fo as number) !== (n as number) * (fi as number)) throw new BadModelError(`${where} (layer "${String(v.node)}"): inputs·fo must equal outputs·fi`);
+  const [p, n, fo, fi] = [v.inputs, v.outputs, v.fo, v.fi] as [number, number, number, number]; // among NUMBERS, checked above
+  if (p * fo !== n * fi) throw new BadModelError(`${where} (layer "${String(v.node)}"): inputs·fo must equal outputs·fi`);
   if (v.transposed !== undefined && typeof v.transposed !== 'boolean') throw new BadModelError(`${where}: "transposed" must be true or false`);
   if (v.form === 'compact' && (typeof v.values !== 'string' || typeof v.mask !== 'string')) throw new BadModelError(`${where}: a compact layer names its "values" and "mask"`);
   if (v.form === 'structured') {

@@ -25,7 +25,7 @@ export function sparseTensorOf(t: TensorProto): SparseTensorProto {
   const at: number[] = [];
   const kept: number[] = [];
   for (let i = 0; i < v.data.length; i++) {
-    const x = v.data[i] as number;
+    const x = v.data[i]!; // i < v.data.length
     if (x !== 0) {
       at.push(i);
       kept.push(x);

@@ -91,6 +91,7 @@ function nodeIndex(graph: Graph, name: string): number {
 }
 
 function select(graph: Graph, records: readonly SparseLayerRecord[], options: SparsifyOptions): Selection {
+  // Bounds: with per-layer densities the layers named are its keys; otherwise the density is one number (the option's other form); i is a node index.
   const perLayer = typeof options.density === 'object' ? options.density : undefined;
   const given = [perLayer && 'a per-layer density', options.layers && 'layers', options.headOf !== undefined && 'headOf'].filter(Boolean);
   if (given.length > 1) throw new BadRequestError(`give one of ${given.join(' and ')}, not both: each selects the layers`);
@@ -102,7 +103,7 @@ function select(graph: Graph, records: readonly SparseLayerRecord[], options: Sp
     const junctions = named
       .map((name) => junctionOf(graph, nodeIndex(graph, name), records))
       .sort((a, b) => a.index - b.index)
-      .map((junction) => ({ junction, density: perLayer ? (perLayer[junction.name] as number) : (options.density as number) }));
+      .map((junction) => ({ junction, density: perLayer ? perLayer[junction.name]! : (options.density as number) }));
     return { junctions, skipped: [] };
   }
   let candidates = graph.nodes.map((_, i) => i);
@@ -115,9 +116,9 @@ function select(graph: Graph, records: readonly SparseLayerRecord[], options: Sp
   const skipped: { node: string; reason: string }[] = [];
   const junctions: { junction: Junction; density: number }[] = [];
   for (const i of candidates) {
-    const node = graph.nodes[i] as NodeProto;
+    const node = graph.nodes[i]!;
     if (!SPARSE_OPS.includes(node.opType as SparseOp) || (node.domain && node.domain !== 'ai.onnx')) continue;
-    const name = graph.nodeNames[i] as string;
+    const name = graph.nodeNames[i]!;
     // A layer sparse already is an error here too (junctionOf says so), never a silent skip.
     if (records.some((r) => r.node === name)) junctionOf(graph, i, records);
     try {
@@ -196,7 +197,7 @@ export function sparsify(model: ModelProto, options: SparsifyOptions): SparsifyR
     if (options.structured) {
       const groups = j.outputs / d.fo;
       const mask = drawStructuredMask(inputs, j.outputs, groups, rng);
-      const inputShape = inference?.tensors.get(j.node.input[0] as string)?.shape;
+      const inputShape = inference?.tensors.get(j.node.input[0]!)?.shape; // a junction's node is a Conv, Gemm or MatMul, with input 0
       if (inputShape === undefined) throw new BadRequestError(`layer "${j.name}": the shape of its input "${j.node.input[0]}" is unknown; give input shapes`);
       const biasName = j.node.input[2];
       const s = structuredGraph(names, j, mask, inputShape, biasName ? graph.initializers.get(biasName) : undefined);
@@ -228,7 +229,7 @@ export function sparsify(model: ModelProto, options: SparsifyOptions): SparsifyR
   const added = [...edits.values()].map((e) => e.record);
   if (options.structured && options.foldPermutations !== false) {
     for (let k = 0; k < added.length; k++) {
-      const f = foldPermutation(edited, added[k] as SparseLayerRecord, [...records, ...added]);
+      const f = foldPermutation(edited, added[k]!, [...records, ...added]); // k < added.length
       if (!f) continue;
       edited = f.model;
       added[k] = f.record;

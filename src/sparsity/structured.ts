@@ -44,7 +44,7 @@ export function structuredMask(inputs: number, outputs: number, groups: number, 
 /** Weight element (o, j, k) of a junction's weight as stored (output-major or transposed). */
 function weightAt(j: Junction, w: ArrayLike<number>): (o: number, i: number, k: number) => number {
   const { outputs: n, channels: p, kernel: kk } = j;
-  return j.transposed ? (o, i) => w[i * n + o] as number : (o, i, k) => w[(o * p + i) * kk + k] as number;
+  return j.transposed ? (o, i) => w[i * n + o]! : (o, i, k) => w[(o * p + i) * kk + k]!; // o < n, i < p, k < kk: inside the junction's n x p x kk weights
 }
 
 /** The layer realised as a grouped Conv / block-diagonal MatMul, and what its record names. */
@@ -76,12 +76,13 @@ export interface StructuredLayer {
  * `inputShape` is the data input's shape (the Gemm/MatMul route needs its rank and inner dims).
  */
 export function structuredGraph(names: Names, j: Junction, m: StructuredMask, inputShape: readonly number[], biasTensor: TensorProto | undefined): StructuredLayer {
+  // Bounds: a junction node has input 0 and output 0; m.order is a permutation of the p inputs, read at base + c < p and g pg + c < p.
   const { node, name, weight, outputs: n, channels: p, kernel: kk } = j;
   const G = m.groups;
   const [pg, ng] = [p / G, n / G];
   const w = weightAt(j, tensorValue(j.weightTensor).data);
-  const input = node.input[0] as string;
-  const output = node.output[0] as string;
+  const input = node.input[0]!;
+  const output = node.output[0]!;
   const attrs = new Attrs(node);
   const permutation = names.tensor(`${name}/permutation`);
   const initializers: TensorProto[] = [makeTensor(permutation, 'int64', [p], m.order)];
@@ -92,7 +93,7 @@ export function structuredGraph(names: Names, j: Junction, m: StructuredMask, in
     const data = new Float32Array(n * pg * kk);
     for (let o = 0; o < n; o++) {
       const base = Math.floor(o / ng) * pg;
-      for (let c = 0; c < pg; c++) for (let k = 0; k < kk; k++) data[(o * pg + c) * kk + k] = w(o, m.order[base + c] as number, k);
+      for (let c = 0; c < pg; c++) for (let k = 0; k < kk; k++) data[(o * pg + c) * kk + k] = w(o, m.order[base + c]!, k);
     }
     initializers.push(makeTensor(weight, 'float32', [n, pg, ...j.weightDims.slice(2)], data));
     const attribute = [...node.attribute.filter((a) => a.name !== 'group'), nodeAttribute('group', G)];
@@ -103,7 +104,7 @@ export function structuredGraph(names: Names, j: Junction, m: StructuredMask, in
   const data = new Float32Array(G * ng * pg);
   for (let g = 0; g < G; g++) {
     for (let d = 0; d < ng; d++) {
-      for (let c = 0; c < pg; c++) data[(g * ng + d) * pg + c] = alpha * w(g * ng + d, m.order[g * pg + c] as number, 0);
+      for (let c = 0; c < pg; c++) data[(g * ng + d) * pg + c] = alpha * w(g * ng + d, m.order[g * pg + c]!, 0);
     }
   }
   initializers.push(makeTensor(weight, 'float32', [G, ng, pg], data));
@@ -153,6 +154,7 @@ export function structuredGraph(names: Names, j: Junction, m: StructuredMask, in
  * [n, p, k...]; Gemm/MatMul [n, p], or [p, n] when `transposed`): the inverse of structuredGraph.
  */
 export function denseFromStructured(conv: boolean, transposed: boolean, grouped: ArrayLike<number>, groupedDims: readonly number[], outputs: number, order: readonly number[]): { data: Float32Array; dims: number[] } {
+  // Bounds: order is a permutation of the p inputs, read below p; grouped holds the groupedDims product of values, and each index stays inside it.
   const p = order.length;
   if (conv) {
     const [n, pg] = groupedDims as [number, number];
@@ -162,8 +164,8 @@ export function denseFromStructured(conv: boolean, transposed: boolean, grouped:
     for (let o = 0; o < n; o++) {
       const base = Math.floor(o / ng) * pg;
       for (let c = 0; c < pg; c++) {
-        const i = order[base + c] as number;
-        for (let k = 0; k < kk; k++) data[(o * p + i) * kk + k] = grouped[(o * pg + c) * kk + k] as number;
+        const i = order[base + c]!;
+        for (let k = 0; k < kk; k++) data[(o * p + i) * kk + k] = grouped[(o * pg + c) * kk + k]!;
       }
     }
     return { data, dims: [n, p, ...groupedDims.slice(2)] };
@@ -173,10 +175,10 @@ export function denseFromStructured(conv: boolean, transposed: boolean, grouped:
   const data = new Float32Array(n * p);
   for (let g = 0; g < G; g++) {
     for (let c = 0; c < pg; c++) {
-      const i = order[g * pg + c] as number;
+      const i = order[g * pg + c]!;
       for (let d = 0; d < ng; d++) {
         const o = g * ng + d;
-        data[transposed ? i * n + o : o * p + i] = grouped[(g * ng + d) * pg + c] as number;
+        data[transposed ? i * n + o : o * p + i] = grouped[(g * ng + d) * pg + c]!;
       }
     }
   }

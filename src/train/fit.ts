@@ -54,7 +54,7 @@ export async function fit(model: ModelProto, train: ImageDataset, test: ImageDat
         lossSum += r.loss * b.size;
         correct += r.correct;
         r.outputs.forEach((o, k) => {
-          const sum = perOutput[k] as { loss: number; correct: number };
+          const sum = perOutput[k]!; // one entry per output of the step, as r.outputs
           sum.loss += o.loss * b.size;
           sum.correct += o.correct;
         });

@@ -27,7 +27,7 @@ export function crossEntropy(e: NodeEmitter, logits: string, onehot: string, bat
   const prefix = options.prefix ?? 'loss';
   const weight = options.weight ?? 1;
   const op = (type: string, inputs: readonly string[], name: string, attrs: Record<string, number | readonly number[]> = {}) =>
-    e.emit(type, inputs, 1, `${prefix}/${name}`, attrs)[0] as string;
+    e.emit(type, inputs, 1, `${prefix}/${name}`, attrs)[0]!; // emit returns the one output asked for
   const logp = op('LogSoftmax', [logits], 'log_softmax', { axis: 1 });
   const picked = op('Mul', [logp, onehot], 'picked');
   const total = op('ReduceSum', [picked], 'total', { keepdims: 0 });
@@ -38,7 +38,7 @@ export function crossEntropy(e: NodeEmitter, logits: string, onehot: string, bat
   const logitsGrad = op('Mul', [op('Sub', [p, onehot], 'p_minus_y'), gradScale], 'logits_grad');
   const predicted = op('ArgMax', [logits], 'predicted', { axis: 1, keepdims: 0 });
   const truth = op('ArgMax', [onehot], 'truth', { axis: 1, keepdims: 0 });
-  const hits = e.emit('Cast', [op('Equal', [predicted, truth], 'hit')], 1, `${prefix}/hit_float`, { to: 1 })[0] as string;
+  const hits = e.emit('Cast', [op('Equal', [predicted, truth], 'hit')], 1, `${prefix}/hit_float`, { to: 1 })[0]!; // emit returns the one output asked for
   const correct = op('ReduceSum', [hits], 'correct', { keepdims: 0 });
   return { loss, correct, logitsGrad };
 }
@@ -65,12 +65,13 @@ export interface WeightedLossTensors {
  * One output of weight 1 emits exactly crossEntropy's nodes.
  */
 export function weightedCrossEntropy(e: NodeEmitter, outputs: readonly WeightedOutput[], onehot: string, batch: number): WeightedLossTensors {
-  if (outputs.length === 1 && (outputs[0] as WeightedOutput).weight === 1) {
-    const only = crossEntropy(e, (outputs[0] as WeightedOutput).logits, onehot, batch);
+  // Bounds: outputs is not empty (buildTrainStep checks), heads and terms have one entry per output, and emit returns the one output asked for.
+  if (outputs.length === 1 && outputs[0]!.weight === 1) {
+    const only = crossEntropy(e, outputs[0]!.logits, onehot, batch);
     return { loss: only.loss, outputs: [only] };
   }
   const heads = outputs.map((o, k) => crossEntropy(e, o.logits, onehot, batch, { weight: o.weight, prefix: `loss${k}` }));
-  const terms = heads.map((h, k) => e.emit('Mul', [h.loss, e.constant(`loss${k}/weight`, 'float32', [], [(outputs[k] as WeightedOutput).weight])], 1, `loss${k}/weighted`)[0] as string);
-  const loss = e.emit('Sum', terms, 1, 'loss/weighted_sum')[0] as string;
+  const terms = heads.map((h, k) => e.emit('Mul', [h.loss, e.constant(`loss${k}/weight`, 'float32', [], [outputs[k]!.weight])], 1, `loss${k}/weighted`)[0]!);
+  const loss = e.emit('Sum', terms, 1, 'loss/weighted_sum')[0]!;
   return { loss, outputs: heads };
 }

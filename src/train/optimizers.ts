@@ -57,14 +57,14 @@ export function stateSlots(o: OptimizerSpec): readonly string[] {
  */
 export function emitUpdate(e: NodeEmitter, o: OptimizerSpec, param: string, grad: string, stateInputs: readonly string[]): ParamUpdate {
   const p = `opt/${param}`;
-  const op = (type: string, inputs: readonly string[], name: string) => e.emit(type, inputs, 1, `${p}/${name}`)[0] as string;
+  const op = (type: string, inputs: readonly string[], name: string) => e.emit(type, inputs, 1, `${p}/${name}`)[0]!; // emit returns the one output asked for
   const c = (name: string, v: number) => e.constant(`${p}/${name}`, 'float32', [], [v]);
   const wd = o.weightDecay ?? 0;
   if (o.kind === 'sgd') {
     const mu = o.momentum ?? 0;
     const g = wd > 0 ? op('Add', [grad, op('Mul', [param, c('wd', wd)], 'decay')], 'g_decayed') : grad;
     if (mu === 0) return { weight: op('Sub', [param, op('Mul', [g, LR_INPUT], 'step')], 'new'), state: [] };
-    const vIn = stateInputs[0] as string;
+    const vIn = stateInputs[0]!; // stateSlots gives SGD with momentum one slot
     const v = op('Add', [op('Mul', [vIn, c('mu', mu)], 'v_decay'), g], 'velocity_new');
     const dir = o.nesterov ? op('Add', [g, op('Mul', [v, c('mu_n', mu)], 'look')], 'nesterov') : v;
     return { weight: op('Sub', [param, op('Mul', [dir, LR_INPUT], 'step')], 'new'), state: [[vIn, v]] };

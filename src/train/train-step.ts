@@ -1,3 +1,4 @@
+import { lookup } from '../checked.js';
 import { type Inference, inferShapes } from '../analysis/infer.js';
 import { buildGradientModel } from '../autodiff/backward.js';
 import { nodeEmitter } from '../autodiff/emitter.js';
@@ -9,7 +10,7 @@ import { type DType, dtypeFromCode } from '../onnx/dtype.js';
 import { makeTensor } from '../onnx/tensor.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import { optimiseForOrt } from '../passes/optimise.js';
-import { weightedCrossEntropy, type WeightedLossTensors, type WeightedOutput } from './loss.js';
+import { weightedCrossEntropy, type WeightedOutput } from './loss.js';
 import { ADAM_BC1_INPUT, ADAM_BC2_INPUT, emitUpdate, LR_INPUT, type OptimizerSpec, stateSlots, validateOptimizer } from './optimizers.js';
 
 export interface TrainStepOptions {
@@ -112,6 +113,7 @@ function defaultTrainable(graph: Graph, inf: Inference, input: string): string[]
 
 /** Rewrites BatchNormalization and Dropout nodes into training mode (and lets MaxPool return its arg-max); returns the BN buffers. */
 function trainingMode(model: ModelProto, opset: number, bn: 'train' | 'frozen', only?: ReadonlySet<string>): { model: ModelProto; buffers: { name: string; output: string }[]; extraInits: TensorProto[] } {
+  // Bounds: ONNX fixes the inputs and outputs these rewrites read: BatchNormalization has 5 inputs (X, scale, B, mean, var) and output 0, MaxPool and Dropout output 0 and Dropout input 0; outs has its 3 entries.
   const buffers: { name: string; output: string }[] = [];
   const extraInits: TensorProto[] = [];
   let trueName: string | undefined;
@@ -119,16 +121,16 @@ function trainingMode(model: ModelProto, opset: number, bn: 'train' | 'frozen', 
   const nodes: NodeProto[] = model.graph.node.map((n) => {
     if (n.opType === 'BatchNormalization' && bn === 'train' && training(n)) {
       if (opset < 14) throw new BadRequestError(`training BatchNormalization "${n.name}" needs opset >= 14 (the model has ${opset}); use batchNorm: 'frozen' (cleave train --freeze-bn)`);
-      const [mean, variance] = [n.input[3] as string, n.input[4] as string];
-      const outs = [n.output[0] as string, `${n.name}/running_mean_new`, `${n.name}/running_var_new`];
-      buffers.push({ name: mean, output: outs[1] as string }, { name: variance, output: outs[2] as string });
+      const [mean, variance] = [n.input[3]!, n.input[4]!];
+      const outs = [n.output[0]!, `${n.name}/running_mean_new`, `${n.name}/running_var_new`];
+      buffers.push({ name: mean, output: outs[1]! }, { name: variance, output: outs[2]! });
       const attribute = [...n.attribute.filter((a) => a.name !== 'training_mode'), nodeAttribute('training_mode', 1)];
       return { ...n, output: outs, attribute };
     }
     if (n.opType === 'MaxPool' && n.output.length === 1 && opset >= 8) {
       // The arg-max Indices output feeds MaxPool's gradient; asking for it here saves
       // recomputing the pooling in the backward pass.
-      return { ...n, output: [n.output[0] as string, `${n.name}/indices`] };
+      return { ...n, output: [n.output[0]!, `${n.name}/indices`] };
     }
     if (n.opType === 'Dropout' && training(n)) {
       if (opset < 12) throw new BadRequestError(`training Dropout "${n.name}" needs opset >= 12 (the model has ${opset})`);
@@ -141,17 +143,17 @@ function trainingMode(model: ModelProto, opset: number, bn: 'train' | 'frozen', 
         ratio = `${n.name}/ratio`;
         extraInits.push(makeTensor(ratio, 'float32', [], [0.5]));
       }
-      return { ...n, input: [n.input[0] as string, ratio, trueName], output: [n.output[0] as string, n.output[1] || `${n.name}/mask`] };
+      return { ...n, input: [n.input[0]!, ratio, trueName], output: [n.output[0]!, n.output[1] || `${n.name}/mask`] };
     }
     return n;
   });
   return { model: { ...model, graph: { ...model.graph, node: nodes, initializer: [...model.graph.initializer, ...extraInits] } }, buffers, extraInits };
 }
 
-type TrainedOutputTensors = WeightedLossTensors['outputs'][number];
 
 /** Checks the outputs to train (distinct tensors, [batch, classes] each, one class count, weights > 0); returns the classes. */
 function checkHeads(graph: Graph, inf: Inference, heads: readonly WeightedOutput[]): number {
+  // Bounds: heads is not empty (buildTrainStep checks first), so heads[0] exists and classes is set by the first head.
   let classes: number | undefined;
   heads.forEach(({ logits, weight }, k) => {
     if (!graph.producer.has(logits)) throw new BadRequestError(`"${logits}" is no tensor computed by the model`);
@@ -159,11 +161,11 @@ function checkHeads(graph: Graph, inf: Inference, heads: readonly WeightedOutput
     if (!(Number.isFinite(weight) && weight > 0)) throw new BadRequestError(`the weight of output "${logits}" must be a finite number > 0, got ${weight}`);
     const info = inf.tensors.get(logits);
     if (!info || info.shape.length !== 2) throw new BadRequestError(`logits "${logits}" must have shape [batch, classes]; got ${info ? `[${info.shape.join(', ')}]` : 'an unknown shape'}`);
-    const c = info.shape[1] as number;
-    if (classes !== undefined && c !== classes) throw new BadRequestError(`output "${logits}" has ${c} classes, "${(heads[0] as WeightedOutput).logits}" ${classes}: outputs trained together share the labels`);
+    const c = info.shape[1]!;
+    if (classes !== undefined && c !== classes) throw new BadRequestError(`output "${logits}" has ${c} classes, "${heads[0]!.logits}" ${classes}: outputs trained together share the labels`);
     classes = c;
   });
-  return classes as number;
+  return classes!;
 }
 
 function dimsOf(model: ModelProto, name: string): number[] {
@@ -177,6 +179,7 @@ function dimsOf(model: ModelProto, name: string): number[] {
  * all in one ONNX model, so that one step is one ORT run.
  */
 export function buildTrainStep(model: ModelProto, options: TrainStepOptions): TrainStep {
+  // Bounds: one input or a named one (checked), at least one output (a model has one), heads is not empty (checked) and the loss head has one output per head.
   validateOptimizer(options.optimizer);
   const batch = options.batch;
   if (!Number.isInteger(batch) || batch < 1) throw new BadRequestError(`batch must be a positive integer, got ${batch}`);
@@ -184,10 +187,10 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
   // (with the loss head and training-mode outputs); the ORT passes read autodiff's shapes.
   const graph0 = graphFromModel(model);
   if (!options.input && graph0.inputs.length !== 1) throw new BadRequestError(`the model has ${graph0.inputs.length} inputs; say which one is the image with --input`);
-  const input = options.input ?? (graph0.inputs[0] as ValueInfoProto).name;
+  const input = options.input ?? graph0.inputs[0]!.name;
   if (!graph0.inputs.some((v) => v.name === input)) throw new BadRequestError(`"${input}" is no graph input of the model`);
   if (options.logits !== undefined && options.outputs !== undefined) throw new BadRequestError('give logits (one output) or outputs (several, weighted), not both');
-  const heads = options.outputs ?? [{ logits: options.logits ?? (graph0.outputs[0] as ValueInfoProto).name, weight: 1 }];
+  const heads = options.outputs ?? [{ logits: options.logits ?? graph0.outputs[0]!.name, weight: 1 }];
   if (heads.length === 0) throw new BadRequestError('outputs is empty: name at least one output to train');
   const inf0 = inferShapes(graph0, { batch });
   const classes = checkHeads(graph0, inf0, heads);
@@ -215,13 +218,13 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
   const headEmitter = nodeEmitter(lifted);
   headEmitter.reserve(LABELS_INPUT);
   const head = weightedCrossEntropy(headEmitter, heads, LABELS_INPUT, batch);
-  const first = head.outputs[0] as TrainedOutputTensors;
+  const first = head.outputs[0]!;
   const withHead = headEmitter.appendTo(lifted, {
     inputs: lifted.graph.input.map((v) => (v.name === input ? valueInfo(input, 'float32', inputDims) : v)),
     extraInputs: [valueInfo(LABELS_INPUT, 'float32', [batch, classes])],
   });
   const grad = buildGradientModel(withHead, {
-    seeds: heads.map((h, k) => ({ tensor: h.logits, grad: (head.outputs[k] as TrainedOutputTensors).logitsGrad })),
+    seeds: heads.map((h, k) => ({ tensor: h.logits, grad: head.outputs[k]!.logitsGrad })),
     wrt: trainable,
     outputs: [head.loss, first.correct, ...(heads.length > 1 ? head.outputs.flatMap((o) => [o.loss, o.correct]) : [])],
     binding: { batch },
@@ -239,7 +242,7 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
       stateInputs.push(valueInfo(n, 'float32', dims));
       return n;
     });
-    const upd = emitUpdate(opt, options.optimizer, name, grad.grads.get(name) as string, states);
+    const upd = emitUpdate(opt, options.optimizer, name, lookup(grad.grads, name, 'gradient of a trainable'), states);
     return { name, dims, output: upd.weight, state: upd.state.map(([i, o]) => ({ input: i, output: o })) };
   });
   const scalars = [LR_INPUT, ...(options.optimizer.kind === 'adam' ? [ADAM_BC1_INPUT, ADAM_BC2_INPUT] : [])];
@@ -259,6 +262,6 @@ export function buildTrainStep(model: ModelProto, options: TrainStepOptions): Tr
     model: fast, input, labels: LABELS_INPUT, classes, batch, inputDims,
     params, buffers: buffers.map((b) => ({ ...b, dims: dimsOf(model, b.name) })),
     loss: head.loss, correct: first.correct, optimizer: options.optimizer,
-    outputs: heads.map((h, k) => ({ ...h, loss: (head.outputs[k] as TrainedOutputTensors).loss, correct: (head.outputs[k] as TrainedOutputTensors).correct })),
+    outputs: heads.map((h, k) => ({ ...h, loss: head.outputs[k]!.loss, correct: head.outputs[k]!.correct })),
   };
 }

@@ -1,3 +1,4 @@
+import { lookup } from '../checked.js';
 import { liftInitializers } from '../autodiff/lift.js';
 import { BadRequestError } from '../errors.js';
 import { makeTensor, tensorValue } from '../onnx/tensor.js';
@@ -52,10 +53,10 @@ export class Trainer {
   ) {
     const inits = new Map(base.graph.initializer.map((t) => [t.name, t]));
     for (const p of step.params) {
-      this.values.set(p.name, floats(inits.get(p.name) as TensorProto));
+      this.values.set(p.name, floats(lookup(inits, p.name, 'initializer of a trained weight')));
       for (const s of p.state) this.values.set(s.input, new Float32Array(p.dims.reduce((a, b) => a * b, 1)));
     }
-    for (const b of step.buffers) this.values.set(b.name, floats(inits.get(b.name) as TensorProto));
+    for (const b of step.buffers) this.values.set(b.name, floats(lookup(inits, b.name, 'initializer of a buffer')));
   }
 
   static async create(model: ModelProto, options: TrainerOptions): Promise<Trainer> {
@@ -73,6 +74,7 @@ export class Trainer {
 
   /** One optimiser step on a batch of exactly the step's batch size. */
   async train(batch: Batch, lr = this.step.optimizer.lr): Promise<StepResult> {
+    // Bounds: the run returns every output of the step model, and loss and correct are scalars (one value).
     const s = this.step;
     if (batch.size !== s.batch) throw new BadRequestError(`the training step takes batches of ${s.batch}, got ${batch.size}`);
     checkLabels(batch.labels, s.classes);
@@ -87,20 +89,20 @@ export class Trainer {
       feeds[ADAM_BC2_INPUT] = scalar(1 - (s.optimizer.beta2 ?? 0.999) ** this.steps);
     }
     for (const p of s.params) {
-      feeds[p.name] = { dtype: 'float32', dims: p.dims, data: this.values.get(p.name) as Float32Array };
-      for (const st of p.state) feeds[st.input] = { dtype: 'float32', dims: p.dims, data: this.values.get(st.input) as Float32Array };
+      feeds[p.name] = { dtype: 'float32', dims: p.dims, data: lookup(this.values, p.name, 'trained weight') };
+      for (const st of p.state) feeds[st.input] = { dtype: 'float32', dims: p.dims, data: lookup(this.values, st.input, 'optimiser state') };
     }
-    for (const b of s.buffers) feeds[b.name] = { dtype: 'float32', dims: b.dims, data: this.values.get(b.name) as Float32Array };
+    for (const b of s.buffers) feeds[b.name] = { dtype: 'float32', dims: b.dims, data: lookup(this.values, b.name, 'buffer') };
     const out = await this.session.run(feeds);
-    const get = (n: string) => (out[n] as RunTensor).data as Float32Array;
+    const get = (n: string) => out[n]!.data as Float32Array; // the run returns every output of the step
     for (const p of s.params) {
       this.values.set(p.name, get(p.output));
       for (const st of p.state) this.values.set(st.input, get(st.output));
     }
     for (const b of s.buffers) this.values.set(b.name, get(b.output));
-    const loss = get(s.loss)[0] as number;
-    const correct = get(s.correct)[0] as number;
-    return { loss, correct, outputs: s.outputs.length === 1 ? [{ loss, correct }] : s.outputs.map((o) => ({ loss: get(o.loss)[0] as number, correct: get(o.correct)[0] as number })) };
+    const loss = get(s.loss)[0]!;
+    const correct = get(s.correct)[0]!;
+    return { loss, correct, outputs: s.outputs.length === 1 ? [{ loss, correct }] : s.outputs.map((o) => ({ loss: get(o.loss)[0]!, correct: get(o.correct)[0]! })) };
   }
 
   /** The inference model with the current weights and statistics (a checkpoint). */
@@ -115,25 +117,26 @@ export class Trainer {
 
   /** Arg-max accuracy of the current weights on a dataset, in inference mode (BN running statistics, no dropout). */
   async evaluate(ds: ImageDataset, batchSize = 256): Promise<{ accuracy: number; correct: number; count: number }> {
+    // Bounds: a model has an output; the run returns the logits asked for; i < b.size and c < classes stay inside them.
     const s = this.step;
     if (!this.evalSession) {
       const names = [...s.params.map((p) => p.name), ...s.buffers.map((b) => b.name)];
       const { model } = liftInitializers(this.base, names);
       this.evalSession = await Session.fromModel(model, { threads: this.threads });
     }
-    const logitsName = this.base.graph.output[0]?.name as string;
+    const logitsName = this.base.graph.output[0]!.name;
     let correct = 0;
     for (let start = 0; start < ds.count; start += batchSize) {
       const idx = Array.from({ length: Math.min(batchSize, ds.count - start) }, (_, k) => start + k);
       const b = makeBatch(ds, idx, s.classes);
       const feeds: Record<string, RunTensor> = { [s.input]: { dtype: 'float32', dims: [b.size, ...s.inputDims.slice(1)], data: b.x } };
-      for (const p of s.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: this.values.get(p.name) as Float32Array };
-      for (const bf of s.buffers) feeds[bf.name] = { dtype: 'float32', dims: bf.dims, data: this.values.get(bf.name) as Float32Array };
+      for (const p of s.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: lookup(this.values, p.name, 'trained weight') };
+      for (const bf of s.buffers) feeds[bf.name] = { dtype: 'float32', dims: bf.dims, data: lookup(this.values, bf.name, 'buffer') };
       const out = await this.evalSession.run(feeds, [logitsName]);
-      const z = (out[logitsName] as RunTensor).data as Float32Array;
+      const z = out[logitsName]!.data as Float32Array;
       for (let i = 0; i < b.size; i++) {
         let best = 0;
-        for (let c = 1; c < s.classes; c++) if ((z[i * s.classes + c] as number) > (z[i * s.classes + best] as number)) best = c;
+        for (let c = 1; c < s.classes; c++) if (z[i * s.classes + c]! > z[i * s.classes + best]!) best = c;
         if (best === b.labels[i]) correct++;
       }
     }

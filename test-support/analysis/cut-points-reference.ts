@@ -19,7 +19,7 @@ function ancestorSets(flow: Dataflow): BitSet[] {
     set.add(i);
     for (const t of node.input) {
       const p = t ? graph.producer.get(t) : undefined;
-      if (p !== undefined) set.union(ancestors[p] as BitSet);
+      if (p !== undefined) set.union(ancestors[p]!);
     }
     ancestors.push(set);
   });
@@ -44,7 +44,7 @@ function headOf(flow: Dataflow, ancestors: readonly BitSet[], tensors: readonly 
   const head = new BitSet(flow.graph.nodes.length);
   for (const t of tensors) {
     const p = flow.graph.producer.get(t);
-    if (p !== undefined) head.union(ancestors[p] as BitSet);
+    if (p !== undefined) head.union(ancestors[p]!);
   }
   return head;
 }
@@ -105,7 +105,7 @@ export function referenceDescribeCut(flow: Dataflow, head: BitSet, tensors: read
   return {
     tensors: sorted,
     bytes: sorted.reduce((s, t) => s + tensorBytes(inference.tensors.get(t)), 0),
-    afterNode: last >= 0 ? (graph.nodeNames[last] as string) : '(input)',
+    afterNode: last >= 0 ? graph.nodeNames[last]! : '(input)',
     headLayers,
     headFlops,
     tailFlops: totalFlops - headFlops,
@@ -134,14 +134,14 @@ function regionHeads(flow: Dataflow, singleHeads: readonly BitSet[], maxTensors:
   const bounds = [new BitSet(n), ...[...singleHeads].sort((a, b) => layerCount(a) - layerCount(b)), all];
   const heads: BitSet[] = [];
   for (let r = 0; r + 1 < bounds.length; r++) {
-    const lo = bounds[r] as BitSet;
-    const hi = bounds[r + 1] as BitSet;
+    const lo = bounds[r]!;
+    const hi = bounds[r + 1]!;
     const region = layers.filter((i) => hi.has(i) && !lo.has(i));
     if (region.length < 2) continue;
     const seen = new Set<string>();
     const stack: BitSet[] = [lo];
     while (stack.length) {
-      const state = stack.pop() as BitSet;
+      const state = stack.pop()!;
       for (const i of region) {
         if (state.has(i) || !(preds.get(i) ?? []).every((p) => state.has(p))) continue;
         const next = state.clone();

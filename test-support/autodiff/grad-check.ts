@@ -49,7 +49,7 @@ export interface TensorGradCheck {
 
 function objective(y: Float32Array, r: Float32Array): number {
   let s = 0;
-  for (let i = 0; i < y.length; i++) s += (y[i] as number) * (r[i] as number);
+  for (let i = 0; i < y.length; i++) s += y[i]! * r[i]!;
   return s;
 }
 
@@ -64,10 +64,10 @@ export async function gradCheck(model: ModelProto, feeds: Readonly<Record<string
   const { model: lifted, lifted: tensors } = liftInitializers(model, wrt.filter((w) => initNames.has(w)));
   const allFeeds: Record<string, RunTensor> = { ...feeds };
   for (const t of tensors) allFeeds[t.name] = { dtype: 'float32', dims: t.dims.map(Number), data: Float32Array.from(tensorValue(t).data) };
-  const output = options.output ?? (model.graph.output[0]?.name as string);
+  const output = options.output ?? model.graph.output[0]!.name;
 
   const forward = await Session.fromModel({ ...lifted, graph: { ...lifted.graph, output: lifted.graph.output.filter((o) => o.name === output) } });
-  const y0 = (await forward.run(allFeeds))[output] as RunTensor;
+  const y0 = (await forward.run(allFeeds))[output]!;
   const rng = new Random(options.seed ?? 11);
   const r = Float32Array.from({ length: numelOf(y0.dims) }, () => rng.normal());
   const grad = buildGradientModel(lifted, { seeds: [{ tensor: output, grad: `${output}__seed` }], wrt, outputs: [output], binding: options.binding });
@@ -79,9 +79,9 @@ export async function gradCheck(model: ModelProto, feeds: Readonly<Record<string
   const f0 = objective(y0.data as Float32Array, r);
   const results: TensorGradCheck[] = [];
   for (const w of wrt) {
-    const base = allFeeds[w] as RunTensor;
+    const base = allFeeds[w]!;
     const data = base.data as Float32Array;
-    const a = analytic[grad.grads.get(w) as string]?.data as Float32Array;
+    const a = analytic[grad.grads.get(w)!]?.data as Float32Array;
     const n = data.length;
     const samples = options.samples ?? 24;
     const coords = n <= samples ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: samples }, () => rng.int(n));
@@ -91,13 +91,13 @@ export async function gradCheck(model: ModelProto, feeds: Readonly<Record<string
     let passed = 0;
     let worst = { index: -1, analytic: 0, numeric: 0 };
     for (const i of coords) {
-      const v = data[i] as number;
+      const v = data[i]!;
       const at = async (value: number): Promise<number> => {
         const perturbed = Float32Array.from(data);
         perturbed[i] = value;
         return objective((await forward.run({ ...allFeeds, [w]: { ...base, data: perturbed } }))[output]?.data as Float32Array, r);
       };
-      const an = a[i] as number;
+      const an = a[i]!;
       const ratioTo = (numeric: number) => Math.abs(an - numeric) / (tol.atol + tol.rtol * Math.max(Math.abs(an), Math.abs(numeric)));
       // Central differences at each step size; the first that agrees counts (a kink or float32
       // rounding spoils one step size, rarely all of them). Points where only a one-sided
@@ -176,7 +176,7 @@ export async function checkOpGradient(
     return name;
   });
   const outs = b.nodeN(opType, names, options.outputs ?? 1, attrs, 'op');
-  const out = outs[options.outputIndex ?? 0] as string;
+  const out = outs[options.outputIndex ?? 0]!;
   b.output(out);
   const model = b.build();
   for (const o of model.graph.output) o.type = { tensorType: null };

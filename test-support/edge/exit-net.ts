@@ -63,7 +63,7 @@ export function exitNetLayers(edgeMs: readonly [number, number, number, number],
   const c = o.channels ?? 16;
   const bytes = [c * s * s * 4, c * (s / 2) ** 2 * 4, c * (s / 4) ** 2 * 4, EXIT_NET_CLASSES * 4];
   const cloudMs = [0.2, 0.2, 0.1, 0.01];
-  return ['block1', 'block2', 'block3', 'classifier'].map((name, i) => ({ name, edgeMs: edgeMs[i] as number, cloudMs: cloudMs[i] as number, outputBytes: bytes[i] as number }));
+  return ['block1', 'block2', 'block3', 'classifier'].map((name, i) => ({ name, edgeMs: edgeMs[i]!, cloudMs: cloudMs[i]!, outputBytes: bytes[i]! }));
 }
 
 /**

@@ -64,11 +64,11 @@ export function fakeHead(cutOutput: string, cutElements: number, exits: readonly
       head.runs++;
       const x = feeds.x?.data as Float32Array;
       const out: Record<string, { dtype: 'float32'; dims: number[]; data: Float32Array }> = {
-        [cutOutput]: { dtype: 'float32', dims: [1, cutElements], data: new Float32Array(cutElements).fill(x[0] as number) },
+        [cutOutput]: { dtype: 'float32', dims: [1, cutElements], data: new Float32Array(cutElements).fill(x[0]!) },
       };
       exits.forEach((name, k) => {
         const logits = new Float32Array(CLASSES);
-        logits[3] = x[1 + k] as number;
+        logits[3] = x[1 + k]!;
         out[name] = { dtype: 'float32', dims: [1, CLASSES], data: logits };
       });
       return out;

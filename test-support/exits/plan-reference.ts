@@ -16,7 +16,7 @@ export interface ReferenceChoice {
  */
 export function simulatePolicy(input: ExitPlanInput, thresholds: ReadonlyMap<number, number>): { accuracy: number; exitProbability: Map<number, number> } {
   const layerOf = (name: string) => input.layers.findIndex((l) => l.name === name);
-  const order = input.exits.map((_, c) => c).sort((a, b) => layerOf(input.exits[a]?.after as string) - layerOf(input.exits[b]?.after as string));
+  const order = input.exits.map((_, c) => c).sort((a, b) => layerOf(input.exits[a]!.after) - layerOf(input.exits[b]!.after));
   const reached = new Map<number, number>();
   const left = new Map<number, number>();
   let right = 0;
@@ -25,7 +25,7 @@ export function simulatePolicy(input: ExitPlanInput, thresholds: ReadonlyMap<num
       const tau = thresholds.get(c);
       if (tau === undefined) continue;
       reached.set(c, (reached.get(c) ?? 0) + 1);
-      if ((input.samples.confidence[i]?.[c] as number) >= tau) {
+      if (input.samples.confidence[i]?.[c]! >= tau) {
         left.set(c, (left.get(c) ?? 0) + 1);
         if (input.samples.correct[i]?.[c]) right++;
         return;
@@ -33,15 +33,15 @@ export function simulatePolicy(input: ExitPlanInput, thresholds: ReadonlyMap<num
     }
     if (mainRight) right++;
   });
-  const exitProbability = new Map([...thresholds.keys()].map((c) => [c, (reached.get(c) ?? 0) === 0 ? 0 : (left.get(c) ?? 0) / (reached.get(c) as number)]));
+  const exitProbability = new Map([...thresholds.keys()].map((c) => [c, (reached.get(c) ?? 0) === 0 ? 0 : (left.get(c) ?? 0) / reached.get(c)!]));
   return { accuracy: right / input.samples.mainCorrect.length, exitProbability };
 }
 
 /** The expected time at cut s (layers on the edge) of the enabled exits, by the closed form. */
 export function referenceTime(input: ExitPlanInput, rate: number, s: number, thresholds: ReadonlyMap<number, number>): number {
   const { exitProbability } = simulatePolicy(input, thresholds);
-  const exits: PopexExit[] = [...thresholds.keys()].map((c) => ({ after: input.exits[c]?.after as string, edgeMs: input.exits[c]?.edgeMs as number, exitProbability: exitProbability.get(c) as number }));
-  return bruteForceCutTimes({ inputBytes: input.inputBytes, uplinkMbps: rate, rttMs: input.rttMs, layers: input.layers, exits })[s] as number;
+  const exits: PopexExit[] = [...thresholds.keys()].map((c) => ({ after: input.exits[c]!.after, edgeMs: input.exits[c]!.edgeMs, exitProbability: exitProbability.get(c)! }));
+  return bruteForceCutTimes({ inputBytes: input.inputBytes, uplinkMbps: rate, rttMs: input.rttMs, layers: input.layers, exits })[s]!;
 }
 
 /**
@@ -53,7 +53,7 @@ export function exhaustiveExitPlan(input: ExitPlanInput, rate: number): Referenc
   const layerOf = (name: string) => input.layers.findIndex((l) => l.name === name) + 1;
   let best: ReferenceChoice | null = null;
   for (let s = 0; s <= input.layers.length; s++) {
-    const onEdge = input.exits.map((_, c) => c).filter((c) => layerOf(input.exits[c]?.after as string) <= s);
+    const onEdge = input.exits.map((_, c) => c).filter((c) => layerOf(input.exits[c]!.after) <= s);
     for (let mask = 0; mask < 1 << onEdge.length; mask++) {
       const subset = onEdge.filter((_, k) => mask & (1 << k));
       const grids = subset.map((c) => input.exits[c]?.thresholds ?? input.thresholds ?? []);
@@ -62,8 +62,8 @@ export function exhaustiveExitPlan(input: ExitPlanInput, rate: number): Referenc
         const thresholds = new Map<number, number>();
         let rest = code;
         subset.forEach((c, k) => {
-          const g = grids[k] as readonly number[];
-          thresholds.set(c, g[rest % g.length] as number);
+          const g = grids[k]!;
+          thresholds.set(c, g[rest % g.length]!);
           rest = Math.floor(rest / g.length);
         });
         const expectedAccuracy = simulatePolicy(input, thresholds).accuracy;
@@ -93,12 +93,12 @@ export function randomPlanInput(rng: Random): ExitPlanInput {
   const nLayers = 1 + rng.int(6);
   const layers = Array.from({ length: nLayers }, (_, i) => ({ name: `l${i + 1}`, edgeMs: rng.next() * 10, cloudMs: rng.next(), outputBytes: Math.round(rng.next() * 20000) }));
   const at = rng.shuffle(layers.map((_, i) => i)).slice(0, rng.int(Math.min(3, nLayers) + 1));
-  const grid = () => [...new Set(Array.from({ length: 1 + rng.int(3) }, () => LEVELS[rng.int(LEVELS.length)] as number))];
+  const grid = () => [...new Set(Array.from({ length: 1 + rng.int(3) }, () => LEVELS[rng.int(LEVELS.length)]!))];
   const shared = grid();
   const exits = at.map((i) => ({ after: `l${i + 1}`, edgeMs: rng.next() * 2, ...(rng.next() < 0.3 ? { thresholds: grid() } : {}) }));
   const n = 1 + rng.int(30);
   const samples = {
-    confidence: Array.from({ length: n }, () => exits.map(() => LEVELS[rng.int(LEVELS.length)] as number)),
+    confidence: Array.from({ length: n }, () => exits.map(() => LEVELS[rng.int(LEVELS.length)]!)),
     correct: Array.from({ length: n }, () => exits.map(() => rng.next() < 0.7)),
     mainCorrect: Array.from({ length: n }, () => rng.next() < 0.85),
   };

@@ -15,13 +15,13 @@ export function bruteForceCutTimes(problem: PopexProblem): number[] {
     const onEdge = exits.filter((e) => e.at <= s);
     const survive = (before: number) => onEdge.filter((e) => e.at < before).reduce((r, e) => r * (1 - e.p), 1);
     let t = 0;
-    for (let k = 1; k <= s; k++) t += survive(k) * (problem.layers[k - 1] as PopexLayer).edgeMs;
+    for (let k = 1; k <= s; k++) t += survive(k) * problem.layers[k - 1]!.edgeMs;
     for (const e of onEdge) t += survive(e.at) * e.ms;
     if (s < n) {
       const all = onEdge.reduce((r, e) => r * (1 - e.p), 1);
-      const bytes = s === 0 ? problem.inputBytes : (problem.layers[s - 1] as PopexLayer).outputBytes;
+      const bytes = s === 0 ? problem.inputBytes : problem.layers[s - 1]!.outputBytes;
       let cloud = 0;
-      for (let k = s + 1; k <= n; k++) cloud += (problem.layers[k - 1] as PopexLayer).cloudMs;
+      for (let k = s + 1; k <= n; k++) cloud += problem.layers[k - 1]!.cloudMs;
       t += all * ((8 * bytes) / (problem.uplinkMbps * 1000) + (problem.rttMs ?? 0) + cloud);
     }
     times.push(t);

@@ -16,11 +16,11 @@ export function syntheticLogits(seed: number, samples: number, classes: number, 
       const z = scale * rng.normal();
       logits[i * classes + c] = z * t0;
       p[c] = Math.exp(z);
-      sum += p[c] as number;
+      sum += p[c]!;
     }
     let u = rng.next() * sum;
     let y = 0;
-    while (y < classes - 1 && (u -= p[y] as number) > 0) y++;
+    while (y < classes - 1 && (u -= p[y]!) > 0) y++;
     labels[i] = y;
   }
   return { logits, labels, classes };
@@ -30,10 +30,10 @@ export function syntheticLogits(seed: number, samples: number, classes: number, 
 export function referenceNll(set: LogitSet, temperature: number): number {
   let total = 0;
   for (let i = 0; i < set.labels.length; i++) {
-    const row = Array.from({ length: set.classes }, (_, c) => (set.logits[i * set.classes + c] as number) / temperature);
+    const row = Array.from({ length: set.classes }, (_, c) => set.logits[i * set.classes + c]! / temperature);
     const max = Math.max(...row);
     const logSum = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
-    total += logSum - (row[set.labels[i] as number] as number);
+    total += logSum - row[set.labels[i]!]!;
   }
   return total / set.labels.length;
 }

@@ -91,7 +91,7 @@ const bigJson = (bytes: number): string => JSON.stringify({ inputs: JSON.parse(j
 
 function goodBinary(): { body: Uint8Array; headerLength: number } {
   const e = encodeInferRequest(goodRequest(1));
-  return { body: e.body, headerLength: e.headerLength as number };
+  return { body: e.body, headerLength: e.headerLength! };
 }
 
 /** `n` connections at once, each sending `steps`; their outcomes. */

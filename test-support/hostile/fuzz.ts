@@ -32,7 +32,7 @@ const splice = (b: Uint8Array, start: number, removed: number, inserted: Uint8Ar
 /** Positions of ASCII digits in `b`. */
 function digits(b: Uint8Array): number[] {
   const out: number[] = [];
-  for (let i = 0; i < b.length; i++) if ((b[i] as number) >= 0x30 && (b[i] as number) <= 0x39) out.push(i);
+  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x30 && b[i]! <= 0x39) out.push(i);
   return out;
 }
 
@@ -40,11 +40,11 @@ const MUTATIONS: readonly Mutation[] = [
   // a few bytes set to anything
   (rng, b) => { const c = b.slice(); for (let k = 1 + rng.int(8); k > 0; k--) c[at(rng, c)] = rng.int(256); return c; },
   // a digit changed: lengths, shapes, sizes in headers and JSON
-  (rng, b) => { const d = digits(b); const c = b.slice(); if (d.length) c[d[rng.int(d.length)] as number] = 0x30 + rng.int(10); return c; },
+  (rng, b) => { const d = digits(b); const c = b.slice(); if (d.length) c[d[rng.int(d.length)]!] = 0x30 + rng.int(10); return c; },
   // a number blown up
-  (rng, b) => { const d = digits(b); return d.length ? splice(b, d[rng.int(d.length)] as number, 1, new TextEncoder().encode('99999999999')) : b; },
+  (rng, b) => { const d = digits(b); return d.length ? splice(b, d[rng.int(d.length)]!, 1, new TextEncoder().encode('99999999999')) : b; },
   // the 32-bit fields of a frame header set to extremes
-  (rng, b) => { const c = b.slice(); const v = [0, 1, 0x7fffffff, 0xffffffff][rng.int(4)] as number; new DataView(c.buffer).setUint32(4 * rng.int(Math.min(4, c.length >> 2)), v, true); return c; },
+  (rng, b) => { const c = b.slice(); const v = [0, 1, 0x7fffffff, 0xffffffff][rng.int(4)]!; new DataView(c.buffer).setUint32(4 * rng.int(Math.min(4, c.length >> 2)), v, true); return c; },
   // cut short
   (rng, b) => b.subarray(0, at(rng, b)),
   // a slice removed
@@ -109,9 +109,9 @@ export async function fuzzServer(t: HostileTarget, options: FuzzOptions): Promis
   const base = seeds();
   const tally: FuzzTally = {};
   for (let run = 0; run < options.runs; run++) {
-    const seed = base[rng.int(base.length)] as Seed;
+    const seed = base[rng.int(base.length)]!;
     const damage = (b: Uint8Array) => {
-      for (let k = 1 + rng.int(3); k > 0; k--) b = (MUTATIONS[rng.int(MUTATIONS.length)] as Mutation)(rng, b);
+      for (let k = 1 + rng.int(3); k > 0; k--) b = MUTATIONS[rng.int(MUTATIONS.length)]!(rng, b);
       return b;
     };
     const protocol = seed.protocol;

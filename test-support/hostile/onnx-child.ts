@@ -13,7 +13,7 @@ interface Run {
   readonly argv: readonly string[];
 }
 
-const runs = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as Run[];
+const runs = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Run[];
 for (const r of runs) {
   // The id goes to stderr first: if the child dies in this run, the parent knows which one.
   process.stderr.write(`start ${r.id}\n`);

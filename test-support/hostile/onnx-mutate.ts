@@ -52,7 +52,7 @@ const STRUCTURAL: readonly ((m: ModelProto, rng: Random) => string)[] = [
   (m, rng) => {
     const a = pick(rng, m.graph.node);
     const b = pick(rng, m.graph.node);
-    a.output[0] = b.output[0] as string;
+    a.output[0] = b.output[0]!;
     return `node "${a.name}" writes "${b.output[0]}" too`;
   },
   (m, rng) => {

@@ -69,7 +69,7 @@ export async function runInChildren(runs: readonly HostileRun[], options: { dir:
   const worker = async () => {
     while (next < shares.length) {
       const k = next++;
-      results.push(...(await runShare(shares[k] as HostileRun[], join(options.dir, `runs-${k}.json`), options)));
+      results.push(...(await runShare(shares[k]!, join(options.dir, `runs-${k}.json`), options)));
     }
   };
   await Promise.all([worker(), worker()]);

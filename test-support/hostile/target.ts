@@ -35,7 +35,7 @@ export interface HostileTarget {
 export async function startTarget(): Promise<HostileTarget> {
   const full = splitNet('full');
   const server = await startServer([await ServedModel.load(MODEL, full, full)], { streamPort: 0, ...HOSTILE_LIMITS });
-  return { server, httpPort: server.port, streamPort: Number(new URL(server.streamUrl as string).port), limits: HOSTILE_LIMITS };
+  return { server, httpPort: server.port, streamPort: Number(new URL(server.streamUrl!).port), limits: HOSTILE_LIMITS };
 }
 
 /** The server still answers a good request on both transports, with the right request id. */

@@ -17,7 +17,7 @@ export function tinyIsplitModel(v: readonly (readonly number[])[] = TINY_V): Mod
   const w = b.param('conv.weight', [2, 1, 1, 1], { kind: 'values', data: [1, 2] });
   const a = b.node('Conv', [x, w], { kernel_shape: [1, 1] }, 'A');
   const flat = b.node('Flatten', [a], { axis: 1 }, 'flat');
-  const classes = (v[0] as readonly number[]).length;
+  const classes = v[0]!.length;
   const weights = b.param('V', [8, classes], { kind: 'values', data: v.flat() });
   const logits = b.node('MatMul', [flat, weights], {}, 'logits');
   b.output(logits, 'float32', ['N', classes]);

@@ -72,7 +72,7 @@ async function main(configPath: string): Promise<void> {
     } else if (cmd === 'metrics') {
       const text = (await nodeGet(`${c.serverUrl}/metrics`)).body.toString();
       const served: Record<string, number> = {};
-      for (const m of text.matchAll(/^cleave_inference_requests_total\{model="([^"]+)",status="200"\} (\d+)$/gm)) served[m[1] as string] = Number(m[2]);
+      for (const m of text.matchAll(/^cleave_inference_requests_total\{model="([^"]+)",status="200"\} (\d+)$/gm)) served[m[1]!] = Number(m[2]);
       out({ served });
     } else if (cmd === 'quit') {
       break;

@@ -37,7 +37,7 @@ const CLIENT_SILENCE_MS = 180_000;
 const RT: readonly string[] = spawnSync('chrt', ['-f', '1', 'true']).status === 0 ? ['chrt', '-f', '20'] : [];
 function inNamespace(ns: string, args: readonly string[]): [string, string[]] {
   const all = [...RT, 'ip', 'netns', 'exec', ns, ...args];
-  return [all[0] as string, all.slice(1)];
+  return [all[0]!, all.slice(1)];
 }
 
 export interface ReplanRigOptions {

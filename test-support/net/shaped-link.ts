@@ -47,7 +47,7 @@ const RT_OK = RT_MODE !== '0' && spawnSync('chrt', ['-f', '1', 'true']).status =
 export function withRt(cmd: readonly string[], priority: number = RT_PRIORITY.host): [string, string[]] {
   const rt = RT_OK && (RT_MODE !== 'wire' || priority === RT_PRIORITY.wire);
   const all = rt ? ['chrt', '-f', String(priority), ...cmd] : [...cmd];
-  return [all[0] as string, all.slice(1)];
+  return [all[0]!, all.slice(1)];
 }
 
 /**
@@ -181,7 +181,7 @@ export function buildDelayLine(): string {
 }
 
 function run(args: readonly string[], input?: string): string {
-  const r = spawnSync(args[0] as string, args.slice(1), { encoding: 'utf8', input });
+  const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8', input });
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr.trim()}`);
   return r.stdout;
 }
@@ -356,7 +356,7 @@ export class ShapedLink {
     dl.stdin.write('dump\n');
     return (await lines).map((l) => {
       const [t, dir, ev, len, payload, flags] = l.split(' ').map(Number);
-      return { tNs: t as number, dir: dir === 1 ? 1 : 0, ev: ev === 1 ? 1 : 0, len: len as number, payload: payload as number, flags: flags as number };
+      return { tNs: t!, dir: dir === 1 ? 1 : 0, ev: ev === 1 ? 1 : 0, len: len!, payload: payload!, flags: flags! };
     });
   }
 

@@ -205,7 +205,7 @@ async function main(configPath: string): Promise<void> {
   const fullLabels: number[] = [];
   for (const frame of frames) {
     const out = await full.run(input(frame));
-    fullLabels.push(argmaxRows(out[full.outputNames[0] as string] as EdgeTensor)[0] as number);
+    fullLabels.push(argmaxRows(out[full.outputNames[0]!]!)[0]!);
   }
   await full.release();
   const n = after.count - before.count;

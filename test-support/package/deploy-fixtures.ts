@@ -53,7 +53,7 @@ export async function serveFolder(dir: string): Promise<Serving> {
     if (failed !== undefined) throw failed;
     await new Promise((r) => setTimeout(r, 10));
   }
-  const info = JSON.parse(out[0] as string) as { url: string; models: string[]; page: string | null };
+  const info = JSON.parse(out[0]!) as { url: string; models: string[]; page: string | null };
   return {
     ...info,
     async stop() {

@@ -35,7 +35,7 @@ export async function exitStatisticsFile(model: ModelProto, data: ImageDataset, 
     exits,
     thresholds,
     samples: {
-      confidence: rows((i, j) => perExit[j]?.confidence[i] as number),
+      confidence: rows((i, j) => perExit[j]?.confidence[i]!),
       correct: rows((i, j) => perExit[j]?.correct[i] === 1),
       mainCorrect: Array.from(main.correct, (c) => c === 1),
     },

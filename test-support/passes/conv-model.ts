@@ -11,7 +11,7 @@ import { assertCloseToScale, firstOutput } from './rewrite-checks.js';
 export function convModel(x: readonly number[], w: readonly number[], attrs: Readonly<Record<string, AttrValue>>, bias: boolean): ModelProto {
   const b = new ModelBuilder({ opset: 17 });
   const inputs = [b.input('x', 'float32', x), b.input('w', 'float32', w)];
-  if (bias) inputs.push(b.input('b', 'float32', [w[0] as number]));
+  if (bias) inputs.push(b.input('b', 'float32', [w[0]!]));
   b.output(b.node('Relu', [b.node('Conv', inputs, attrs, 'conv')], {}, 'relu'));
   return b.build();
 }

@@ -18,7 +18,7 @@ export function assertCloseToScale(a: Float32Array, b: Float32Array, rtol: numbe
   assert.equal(a.length, b.length);
   const scale = Math.max(...Array.from(b, Math.abs));
   assert.ok(scale > 0, 'the reference is all zero: the comparison would prove nothing');
-  a.forEach((v, i) => assert.ok(Math.abs(v - (b[i] as number)) <= rtol * scale, `at ${i}: ${v} vs ${b[i]}`));
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) <= rtol * scale, `at ${i}: ${v} vs ${b[i]}`));
 }
 
 /** A model with its inferred shapes, as the passes take it. */

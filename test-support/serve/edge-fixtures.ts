@@ -106,7 +106,7 @@ export function serveSplitNet(options: { readonly stream: boolean; readonly tran
   const serving: SplitServing = {
     get url() {
       if (!server) throw new Error('serveSplitNet: the server starts in before(); use it inside a test');
-      return options.stream ? server.streamUrl as string : server.url;
+      return options.stream ? server.streamUrl! : server.url;
     },
     get head() { return runner(0); },
     get headExit() { return runner(1); },
@@ -117,7 +117,7 @@ export function serveSplitNet(options: { readonly stream: boolean; readonly tran
     }),
     expectWhole: async (p, x) => {
       assert.equal(p.origin, 'server', p.fallbackReason);
-      const want = (await serving.full.run(x)).logits as EdgeTensor;
+      const want = (await serving.full.run(x)).logits!;
       assert.deepEqual(Array.from(p.scores.data as Float32Array), Array.from(want.data as Float32Array));
     },
   };

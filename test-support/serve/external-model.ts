@@ -19,7 +19,7 @@ export function writeWithExternalData(model: ModelProto, dir: string, file: stri
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const t of model.graph.initializer) {
-    const raw = t.rawData as Uint8Array;
+    const raw = t.rawData!;
     chunks.push(raw);
     markExternal(t, location, offset, raw.length);
     offset += raw.length;

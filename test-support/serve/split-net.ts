@@ -11,7 +11,7 @@ export type Part = 'full' | 'head' | 'tail' | 'head-exit';
 
 export const CUT_SHAPE = [8, 14, 14] as const;
 
-function weights(seed: number): Record<string, { dims: number[]; data: Float32Array }> {
+function weights(seed: number) {
   const rng = new Random(seed);
   const w = (dims: number[], fanIn: number) => {
     const n = dims.reduce((a, b) => a * b, 1);

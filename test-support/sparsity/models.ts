@@ -4,7 +4,7 @@ import { graphFromModel } from '../../src/graph/graph.js';
 import { Random } from '../../src/graph/random.js';
 import { encodeModel } from '../../src/onnx/codec.js';
 import { makeTensor, tensorValue } from '../../src/onnx/tensor.js';
-import type { ModelProto, NodeProto } from '../../src/onnx/types.js';
+import type { ModelProto } from '../../src/onnx/types.js';
 import { randomTensorOf } from '../../src/runtime/random-feeds.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
 import type { SparseLayerReport } from '../../src/sparsity/sparsify.js';
@@ -51,7 +51,7 @@ export function maskedDense(model: ModelProto, layers: readonly SparseLayerRepor
   const copy: ModelProto = { ...model, graph: { ...model.graph, initializer: [...model.graph.initializer] } };
   for (const l of layers) {
     if (!l.mask) continue;
-    const node = model.graph.node.find((n) => n.name === l.node) as NodeProto;
+    const node = model.graph.node.find((n) => n.name === l.node)!;
     const wi = copy.graph.initializer.findIndex((t) => t.name === node.input[1]);
     const t = copy.graph.initializer[wi]!;
     const w = Float32Array.from(tensorValue(t).data);

@@ -58,7 +58,7 @@ describe('buildGradientModel', () => {
     const b = new ModelBuilder();
     const x = b.input('x', 'float32', [1, 2]);
     const [y] = b.nodeN('Mystery', [x], 1, {}, 'odd', 'com.example');
-    b.output(b.node('Relu', [y as string], {}, 'act'));
+    b.output(b.node('Relu', [y!], {}, 'act'));
     const model = b.build();
     model.opsetImport.push({ domain: 'com.example', version: 1 });
     assert.throws(() => buildGradientModel(model, { of: 'act', wrt: [x] }), (e: unknown) => e instanceof UnsupportedOpError && /com\.example\.Mystery|Mystery/.test(e.message) && /"odd"/.test(e.message));

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeEmitter } from '../../src/autodiff/emitter.js';
 import { ModelBuilder, valueInfo } from '../../src/graph/builder.js';
-import type { NodeProto } from '../../src/onnx/types.js';
 
 function base() {
   const b = new ModelBuilder({ opset: 13 });
@@ -42,7 +41,7 @@ describe('nodeEmitter', () => {
     assert.deepEqual(out.graph.initializer.map((t) => t.name), [k]);
     assert.equal(m.graph.node.length, 1, 'the model itself is unchanged');
 
-    const relu = m.graph.node[0] as NodeProto;
+    const relu = m.graph.node[0]!;
     const r = nodeEmitter(m);
     const swapped = r.capture(() => r.node('LeakyRelu', ['x'], ['y'], 'leaky'));
     assert.deepEqual(r.replaceIn(m, new Map([[relu, swapped]])).graph.node.map((n) => n.opType), ['LeakyRelu']);

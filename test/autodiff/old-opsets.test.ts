@@ -38,7 +38,7 @@ async function run(model: ModelProto, feeds: Record<string, RunTensor>): Promise
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(a.length, b.length, what);
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs((a[i] as number) - (b[i] as number)) <= tol * (1 + Math.abs(a[i] as number)), `${what} at ${i}: ${a[i]} vs ${b[i]}`);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= tol * (1 + Math.abs(a[i]!)), `${what} at ${i}: ${a[i]} vs ${b[i]}`);
 }
 
 describe('old exports: gradients, Grad-CAM and training at opsets 7 to 17', () => {
@@ -63,7 +63,7 @@ describe('old exports: gradients, Grad-CAM and training at opsets 7 to 17', () =
       assert.deepEqual(problems(cam.spec.model), []);
       const r = await cam.run(x.data as Float32Array);
       await cam.release();
-      close(r.maps[0]?.values as Float32Array, await referenceCam(oldExport(opset), x, 'act', [...r.classes], 5), 1e-4, 'cam');
+      close(r.maps[0]!.values, await referenceCam(oldExport(opset), x, 'act', [...r.classes], 5), 1e-4, 'cam');
     });
 
     it(`opset ${opset}: a training step loads and runs; its SGD update is -lr times the finite-difference gradient of the loss`, async () => {
@@ -83,10 +83,10 @@ describe('old exports: gradients, Grad-CAM and training at opsets 7 to 17', () =
             const loss = async (v: number) => {
               const changed = Float32Array.from(w);
               changed[i] = v;
-              return ((await session.run(feeds(0, { ...weights, [p.name]: { ...(weights[p.name] as RunTensor), data: changed } })))[step.loss]?.data as Float32Array)[0] as number;
+              return ((await session.run(feeds(0, { ...weights, [p.name]: { ...weights[p.name]!, data: changed } })))[step.loss]?.data as Float32Array)[0]!;
             };
-            const numeric = ((await loss((w[i] as number) + h)) - (await loss((w[i] as number) - h))) / (2 * h);
-            const analytic = (w[i] as number) - (updated[i] as number);
+            const numeric = ((await loss(w[i]! + h)) - (await loss(w[i]! - h))) / (2 * h);
+            const analytic = w[i]! - updated[i]!;
             assert.ok(Math.abs(analytic - numeric) <= 5e-3 + 5e-2 * Math.abs(numeric), `${p.name}[${i}]: update ${analytic}, finite differences ${numeric}`);
           }
         }
@@ -116,7 +116,7 @@ describe('old exports: gradients, Grad-CAM and training at opsets 7 to 17', () =
     await cam.release();
     const logits = Array.from(r.logits);
     assert.equal(r.classes[0], logits.indexOf(Math.max(...logits)));
-    const map = r.maps[0]?.values as Float32Array;
+    const map = r.maps[0]!.values;
     assert.ok(map.every((v) => Number.isFinite(v) && v >= 0) && map.some((v) => v > 0));
   });
 

@@ -22,7 +22,7 @@ function entries(): string[] {
   const all = scripts(BENCH);
   const imported = new Set<string>();
   for (const file of all) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)'/g)) imported.add(resolve(dirname(file), m[1] as string));
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)'/g)) imported.add(resolve(dirname(file), m[1]!));
   }
   return all.filter((f) => !imported.has(f));
 }

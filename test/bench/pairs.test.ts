@@ -12,7 +12,7 @@ describe('bench pairs', () => {
 
   it('alternates cleave and the reference and divides within each pair', () => {
     const order: string[] = [];
-    const runs = alternate(3, (i) => { order.push(`c${i}`); return [10, 20, 30][i] as number; }, (i) => { order.push(`r${i}`); return [5, 40, 10][i] as number; });
+    const runs = alternate(3, (i) => { order.push(`c${i}`); return [10, 20, 30][i]!; }, (i) => { order.push(`r${i}`); return [5, 40, 10][i]!; });
     assert.deepEqual(order, ['c0', 'r0', 'c1', 'r1', 'c2', 'r2']);
     assert.equal(runs.load.samples.length, 4);
     // Ratios 2, 0.5, 3: the median of the ratios, not the ratio of the medians (20 / 10 = 2).

@@ -6,7 +6,7 @@ import { ModelBuilder } from '../../src/graph/builder.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { buildModel } from '../../src/models/catalogue.js';
 import type { ModelProto } from '../../src/onnx/types.js';
-import { type RunTensor, Session } from '../../src/runtime/session.js';
+import { Session } from '../../src/runtime/session.js';
 
 /** x [N, 3, H, W] -> Conv 3x3 (8) -> ReLU "r" -> global average pool -> Flatten -> Gemm (4). */
 function convNet(h: number, w: number): ModelProto {
@@ -28,7 +28,7 @@ async function runs(model: ModelProto, dims: number[]): Promise<readonly number[
   const s = await Session.fromModel(model);
   try {
     const out = await s.run({ x: { dtype: 'float32', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5) } });
-    return (out.logits as RunTensor).dims;
+    return out.logits!.dims;
   } finally {
     await s.release();
   }
@@ -48,7 +48,7 @@ describe('insertBottleneck', () => {
       // The pooling now reads the decoder's output, which has the cut's shape.
       const gap = bn.model.graph.node.find((n) => n.name === 'gap');
       assert.notEqual(gap?.input[0], 'r');
-      assert.deepEqual(shapeOf(bn.model, gap?.input[0] as string), [1, 8, h, w]);
+      assert.deepEqual(shapeOf(bn.model, gap?.input[0]!), [1, 8, h, w]);
       assert.deepEqual(await runs(bn.model, [2, 3, h, w]), [2, 4]);
     });
   }
@@ -75,11 +75,11 @@ describe('insertBottleneck', () => {
     assert.deepEqual(bn.codeShape, [30, 1, 1]);
     assert.equal(bn.codeBytes, 120);
     const fc2 = bn.model.graph.node.find((n) => n.name === 'fc2');
-    assert.deepEqual(shapeOf(bn.model, fc2?.input[0] as string), [1, 120]);
+    assert.deepEqual(shapeOf(bn.model, fc2?.input[0]!), [1, 120]);
     const s = await Session.fromModel(bn.model);
     try {
       const out = await s.run({ input: { dtype: 'float32', dims: [2, 1, 28, 28], data: new Float32Array(2 * 784).fill(0.1) } });
-      assert.deepEqual((out.logits as RunTensor).dims, [2, 10]);
+      assert.deepEqual(out.logits!.dims, [2, 10]);
     } finally {
       await s.release();
     }

@@ -44,7 +44,7 @@ describe('trainBottleneck', () => {
     assert.equal(r.history.length, 2);
     assert.deepEqual(r.trained, []);
     for (const w of ['c.weight', 'c.bias', 'fc.weight', 'fc.bias']) assert.deepEqual(values(r.model, w), values(model, w), `${w} changed`);
-    const enc = r.bottleneck.params.find((p) => p.endsWith('enc1.weight')) as string;
+    const enc = r.bottleneck.params.find((p) => p.endsWith('enc1.weight'))!;
     assert.notDeepEqual(values(r.model, enc), values(r.bottleneck.model, enc));
     assert.ok(r.accuracy >= 0 && r.accuracy <= 1);
     assert.equal(r.perClass.length, 2);

@@ -84,7 +84,7 @@ describe('cleave analyze / cut', () => {
     const x = b.input('input', 'float32', ['N', 3, 8, 8]);
     const c = b.node('Conv', [x, b.param('w', [4, 3, 3, 3])], { pads: [1, 1, 1, 1] }, 'conv');
     const [odd] = b.nodeN('FancyNorm', [c], 1, {}, 'fancy', 'com.example');
-    const y = b.node('Relu', [odd as string], {}, 'relu');
+    const y = b.node('Relu', [odd!], {}, 'relu');
     b.output(y);
     const model = b.build();
     model.opsetImport.push({ domain: 'com.example', version: 1 });

@@ -69,7 +69,7 @@ describe('cleave sparsify, then analyze, train and cut on its output', () => {
     const s = await runCli('analyze', sparse, '--json');
     assert.equal(s.code, EXIT.OK, s.stderr);
     const [da, sa] = [analysisOf(d.stdout), analysisOf(s.stdout)];
-    const byName = (a: AnalysisJson, n: string) => a.nodes.find((x) => x.name === n) as NodeJson;
+    const byName = (a: AnalysisJson, n: string) => a.nodes.find((x) => x.name === n)!;
     let droppedMacs = 0;
     let droppedWeights = 0;
     for (const name of HEAD) {
@@ -83,7 +83,7 @@ describe('cleave sparsify, then analyze, train and cut on its output', () => {
     assert.equal(byName(sa, 'block1.conv1').note, undefined);
     assert.equal(sa.totals.params, da.totals.params - droppedWeights);
     assert.equal(sa.totals.flops, da.totals.flops - 2 * droppedMacs);
-    const cut = (a: AnalysisJson) => a.cutPoints.find((c) => c.tensors.join() === 'block2.pool')?.headFlops as number;
+    const cut = (a: AnalysisJson) => a.cutPoints.find((c) => c.tensors.join() === 'block2.pool')?.headFlops!;
     assert.equal(cut(sa), cut(da) - 2 * droppedMacs);
     const text = await runCli('analyze', sparse);
     assert.match(text.stdout, /note: block2\.conv1: sparse 1\/4 \(channel mask, compact\): 288 of 1152 weights/);

@@ -15,7 +15,7 @@ function activations(dims: number[], seed = 3): Float32Array {
 
 function maxAbsError(a: Float32Array, b: Float32Array): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
 
@@ -41,7 +41,7 @@ describe('cut codecs', () => {
   it('fp16 halves the bytes with relative error under 2^-11', async () => {
     const { y, bytes } = await roundTrip(x, dims, { name: 'fp16' });
     assert.equal(bytes, x.length * 2);
-    for (let i = 0; i < x.length; i++) assert.ok(Math.abs((y[i] as number) - (x[i] as number)) <= Math.abs(x[i] as number) * 2 ** -11 + 1e-7, `element ${i}`);
+    for (let i = 0; i < x.length; i++) assert.ok(Math.abs(y[i]! - x[i]!) <= Math.abs(x[i]!) * 2 ** -11 + 1e-7, `element ${i}`);
   });
 
   it('int8 per tensor: error at most half a step, zeros exact', async () => {
@@ -58,7 +58,7 @@ describe('cut codecs', () => {
     const perChannel = await roundTrip(x, dims, { name: 'int8-channel' });
     const relErr = (y: Float32Array) => {
       let s = 0;
-      for (let i = 0; i < x.length; i++) s += Math.abs((y[i] as number) - (x[i] as number)) / (Math.abs(x[i] as number) + 1e-3);
+      for (let i = 0; i < x.length; i++) s += Math.abs(y[i]! - x[i]!) / (Math.abs(x[i]!) + 1e-3);
       return s / x.length;
     };
     assert.ok(relErr(perChannel.y) < relErr(perTensor.y) / 2, `${relErr(perChannel.y)} vs ${relErr(perTensor.y)}`);

@@ -22,7 +22,7 @@ function upstream(model: ModelProto, t: string): Set<string> {
   const seen = new Set<string>();
   const stack = [t];
   while (stack.length) {
-    const x = stack.pop() as string;
+    const x = stack.pop()!;
     if (seen.has(x)) continue;
     seen.add(x);
     stack.push(...(producer.get(x)?.input ?? []).filter(Boolean));
@@ -43,7 +43,7 @@ describe('cut: exits in the head', () => {
     const seen = new Set<number>();
     for (const cut of cuts) {
       const parts = cutModel(analysis, cut);
-      const before = upstream(plain, cut[0] as string);
+      const before = upstream(plain, cut[0]!);
       const inHead = added.exits.filter((e) => before.has(e.at)).map((e) => e.output);
       seen.add(inHead.length);
       assert.deepEqual(parts.head.graph.output.map((o) => o.name), [...cut, ...inHead], `cut at ${cut}`);

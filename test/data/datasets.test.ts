@@ -19,7 +19,7 @@ describe('datasets', () => {
     const ds = loadFashionMnist('train', { limit: 200 });
     assert.equal(ds.count, 200);
     const hist = new Array<number>(10).fill(0);
-    for (const l of ds.labels) hist[l] = (hist[l] as number) + 1;
+    for (const l of ds.labels) hist[l] = hist[l]! + 1;
     assert.deepEqual(hist, new Array(10).fill(20));
     // Not blank: real garments have many bright pixels.
     assert.ok(ds.images.subarray(0, 784).some((p) => p > 100));
@@ -45,7 +45,7 @@ describe('datasets', () => {
     assert.deepEqual(Array.from(a[1]?.labels ?? []), Array.from(b[1]?.labels ?? []));
     const first = makeBatch(ds, [0]);
     assert.ok(first.x.every((v) => v >= 0 && v <= 1));
-    assert.equal(first.onehot[ds.labels[0] as number], 1);
+    assert.equal(first.onehot[ds.labels[0]!], 1);
   });
 
   it('oneHot: labels out of range are a BadRequestError naming the sample', () => {

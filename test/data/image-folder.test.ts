@@ -31,7 +31,7 @@ describe('loadImageFolder', () => {
     const grey = loadImageFolder(dir, { input: [1, 2, 2] });
     assert.equal(grey.classNames[1], 'red');
     assert.equal(grey.images[4], Math.round(0.299 * 255)); // the red image, second in the round-robin
-    assert.ok(Math.abs((grey.images[0] as number) - 128) <= 2, `JPEG grey ${grey.images[0]}`);
+    assert.ok(Math.abs(grey.images[0]! - 128) <= 2, `JPEG grey ${grey.images[0]}`);
     const rgb = loadImageFolder(dir, { input: [3, 2, 2] });
     assert.deepEqual(Array.from(rgb.images.subarray(12, 24)), [255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0]);
   });

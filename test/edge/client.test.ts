@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeTransport } from '../../src/edge/node-transport.js';
 import { MAX_REPLY_BYTES, fetchTransport } from '../../src/edge/transport.js';
-import type { EdgeTensor } from '../../src/edge/runtime.js';
 import { NetworkError } from '../../src/errors.js';
 import { startServer } from '../../src/serve/server.js';
 import { ServedModel } from '../../src/serve/served-model.js';
@@ -38,7 +37,7 @@ for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', n
     assert.equal(p.origin, 'local-exit');
     assert.equal(p.attempts, 3);
     assert.match(p.fallbackReason ?? '', /ECONNREFUSED|request failed/);
-    const want = (await split.headExit.run(image(2))).exit_logits as EdgeTensor;
+    const want = (await split.headExit.run(image(2))).exit_logits!;
     assert.deepEqual(p.scores.data, want.data);
   });
 
@@ -46,7 +45,7 @@ for (const [transport, fetchFn] of [['fetch', fetchTransport()], ['node:http', n
     const url = `http://127.0.0.1:${await deadPort()}`;
     const p = await client({ serverUrl: url, head: split.head, fallback: { full: split.full } }).predict(image(3));
     assert.equal(p.origin, 'local-full');
-    assert.deepEqual(p.scores.data, ((await split.full.run(image(3))).logits as EdgeTensor).data);
+    assert.deepEqual(p.scores.data, (await split.full.run(image(3))).logits!.data);
     await assert.rejects(client({ serverUrl: url, head: split.head, fallback: {} }).predict(image(3)), NetworkError);
   });
 

@@ -24,15 +24,15 @@ describe('CutTable', () => {
   it('by hand: T_l1 = 1.3 + 8000 / B, T_l2 = 21.1 + 80 / B, so l1 is best above 400 Mbit/s', () => {
     const t = CutTable.fromProblem(parsePopexProblem(HAND), ['l1', 'l2']);
     const [a, b] = t.costs;
-    close(a?.fixedMs as number, 1.3, 'l1 fixed');
-    close(a?.uploadMsAt1Mbps as number, 8000, 'l1 upload');
-    close(b?.fixedMs as number, 21.1, 'l2 fixed');
-    close(b?.uploadMsAt1Mbps as number, 80, 'l2 upload');
+    close(a?.fixedMs!, 1.3, 'l1 fixed');
+    close(a?.uploadMsAt1Mbps!, 8000, 'l1 upload');
+    close(b?.fixedMs!, 21.1, 'l2 fixed');
+    close(b?.uploadMsAt1Mbps!, 80, 'l2 upload');
     assert.equal(t.bands.length, 2);
     assert.deepEqual(t.bands.map((x) => x.cut), ['l2', 'l1']);
     assert.equal(t.bands[0]?.fromMbps, 0);
     close(t.bands[0]?.toMbps as number, 400, 'boundary');
-    close(t.bands[1]?.fromMbps as number, 400, 'boundary');
+    close(t.bands[1]!.fromMbps, 400, 'boundary');
     assert.equal(t.bands[1]?.toMbps, Infinity);
     assert.equal(t.best(399), 'l2');
     assert.equal(t.best(401), 'l1');
@@ -61,8 +61,8 @@ describe('CutTable', () => {
       for (let k = 0; k < 6; k++) {
         const mbps = 10 ** (rng.next() * 6 - 3);
         const times = bruteForceCutTimes({ ...problem, uplinkMbps: mbps });
-        const want = candidates.map((c) => times[names.indexOf(c)] as number);
-        candidates.forEach((c, i) => close(table.expectedMs(c, mbps), want[i] as number, `trial ${trial} cut ${c} at ${mbps}`, 1e-7));
+        const want = candidates.map((c) => times[names.indexOf(c)]!);
+        candidates.forEach((c, i) => close(table.expectedMs(c, mbps), want[i]!, `trial ${trial} cut ${c} at ${mbps}`, 1e-7));
         close(table.expectedMs(table.best(mbps), mbps), Math.min(...want), `trial ${trial}: best at ${mbps}`, 1e-7);
       }
     }

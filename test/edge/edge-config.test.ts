@@ -17,7 +17,7 @@ function variant(path: string, value: unknown, base: unknown = TWO_CUT_CONFIG): 
   const keys = path.split('.');
   let o = copy;
   for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
-  const last = keys[keys.length - 1] as string;
+  const last = keys[keys.length - 1]!;
   if (value === DELETE) delete o[last];
   else o[last] = value;
   return copy;
@@ -85,10 +85,10 @@ describe('edge config', () => {
 
   it('the example in docs/serving-and-edge.md is a valid config, its boundary the one the page states', () => {
     const doc = readFileSync(new URL('../../../docs/serving-and-edge.md', import.meta.url), 'utf8');
-    const json = doc.split('```json')[1]?.split('```')[0] as string;
+    const json = doc.split('```json')[1]?.split('```')[0]!;
     const c = parseEdgeConfig(JSON.parse(json));
     assert.deepEqual(c.table.bands.map((b) => b.cut), ['block2', 'block1']);
-    assert.equal((c.table.bands[0]?.toMbps as number).toFixed(1), '6.0');
+    assert.equal(c.table.bands[0]!.toMbps.toFixed(1), '6.0');
     assert.match(doc, /boundary between the two cuts at 6\.0 Mbit\/s/);
   });
 

@@ -15,14 +15,14 @@ describe('exit decision', () => {
     // softmax([0, ln 3]) = [1/4, 3/4]: max 3/4, entropy -(1/4 ln 1/4 + 3/4 ln 3/4).
     const t = logits([[0, Math.log(3)], [5, 5]]);
     const [p0, p1] = exitConfidence(t, 'max-softmax');
-    assert.ok(Math.abs((p0 as number) - 0.75) < 1e-7);
-    assert.ok(Math.abs((p1 as number) - 0.5) < 1e-12);
+    assert.ok(Math.abs(p0! - 0.75) < 1e-7);
+    assert.ok(Math.abs(p1! - 0.5) < 1e-12);
     const [h0, h1] = exitConfidence(t, 'entropy');
-    assert.ok(Math.abs((h0 as number) - -(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75))) < 1e-7);
-    assert.ok(Math.abs((h1 as number) - Math.log(2)) < 1e-12);
+    assert.ok(Math.abs(h0! - -(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75))) < 1e-7);
+    assert.ok(Math.abs(h1! - Math.log(2)) < 1e-12);
     // Large logits do not overflow: e^{1000} never appears.
     assert.deepEqual(exitConfidence(logits([[1000, 0, 0]]), 'max-softmax'), [1]);
-    assert.ok((exitConfidence(logits([[1000, 0, 0]]), 'entropy')[0] as number) < 1e-300);
+    assert.ok(exitConfidence(logits([[1000, 0, 0]]), 'entropy')[0]! < 1e-300);
   });
 
   it('the first confident exit in depth order answers, labelled by its exit_<k>_logits name', () => {
@@ -32,16 +32,16 @@ describe('exit decision', () => {
     const second = decideExit({ exit_0_logits: gap(1), exit_1_logits: gap(6) }, rules, 'max-softmax');
     assert.equal(second?.index, 1);
     assert.equal(second?.output, 'exit_1_logits');
-    assert.ok(Math.abs((second?.confidence[0] as number) - conf(6)) < 1e-7);
+    assert.ok(Math.abs(second?.confidence[0]! - conf(6)) < 1e-7);
     const both = decideExit({ exit_0_logits: gap(6), exit_1_logits: gap(8) }, rules, 'max-softmax');
     assert.equal(both?.index, 0, 'the shallower exit answers first');
     // At the threshold exactly: max softmax >= tau exits.
-    const at = decideExit({ e: gap(2) }, [{ output: 'e', threshold: exitConfidence(gap(2), 'max-softmax')[0] as number }], 'max-softmax');
+    const at = decideExit({ e: gap(2) }, [{ output: 'e', threshold: exitConfidence(gap(2), 'max-softmax')[0]! }], 'max-softmax');
     assert.equal(at?.index, 0, 'a name without k takes the rule\'s position');
   });
 
   it('entropy <= tau exits; NaN logits never do', () => {
-    const h = (g: number) => exitConfidence(gap(g), 'entropy')[0] as number;
+    const h = (g: number) => exitConfidence(gap(g), 'entropy')[0]!;
     const rule = [{ output: 'exit_2_logits', threshold: h(4) }];
     assert.equal(decideExit({ exit_2_logits: gap(5) }, rule, 'entropy')?.index, 2);
     assert.equal(decideExit({ exit_2_logits: gap(3) }, rule, 'entropy'), undefined);

@@ -25,7 +25,7 @@ function closeTo(got: EdgeTensor, want: EdgeTensor, what: string): void {
   const b = want.data as Float32Array;
   assert.equal(a.length, b.length, what);
   const scale = Math.max(...Array.from(b, Math.abs));
-  a.forEach((v, i) => assert.ok(Math.abs(v - (b[i] as number)) <= 1e-4 * scale, `${what}[${i}]: ${v} vs ${b[i]}`));
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) <= 1e-4 * scale, `${what}[${i}]: ${v} vs ${b[i]}`));
 }
 
 const TAU = { exit_0_logits: 0.9, exit_1_logits: 0.4 };
@@ -63,17 +63,17 @@ describe('edge client with exits on a real server (exit net cut after block1 and
     const seen: string[] = [];
     for (const cut of ['block1', 'block3']) {
       // A huge hysteresis keeps the client on the cut it starts on: this test is about exits.
-      const replan = { ...(loaded.options.replan as NonNullable<typeof loaded.options.replan>), initialCut: cut, switching: { hysteresis: 1e9 } };
+      const replan = { ...loaded.options.replan!, initialCut: cut, switching: { hysteresis: 1e9 } };
       const client = new EdgeClient({ serverUrl: server.url, ...loaded.options, replan, transport: nodeTransport, retry: { timeoutMs: 30_000 } });
       for (const input of inputs) {
         const want = await full.run(input);
-        const sure = (name: 'exit_0_logits' | 'exit_1_logits') => maxSoftmax(want[name] as EdgeTensor) >= TAU[name];
+        const sure = (name: 'exit_0_logits' | 'exit_1_logits') => maxSoftmax(want[name]!) >= TAU[name];
         const expected = sure('exit_0_logits') ? 'exit-0' : cut === 'block3' && sure('exit_1_logits') ? 'exit-1' : 'server';
         const p = await client.predict(input);
         assert.equal(p.origin, expected, `cut ${cut}`);
         assert.equal(p.cut, cut);
         const reference = expected === 'exit-0' ? 'exit_0_logits' : expected === 'exit-1' ? 'exit_1_logits' : 'logits';
-        closeTo(p.scores, want[reference] as EdgeTensor, `${cut} ${expected}`);
+        closeTo(p.scores, want[reference]!, `${cut} ${expected}`);
         assert.equal(p.bytesSent === 0, expected !== 'server');
         seen.push(`${cut}:${expected}`);
       }
@@ -94,6 +94,6 @@ describe('edge client with exits on a real server (exit net cut after block1 and
     for (let seed = 0; seed < 3; seed++) await client.predict({ x: { dtype: 'float32', dims: [1, 3, 64, 64], data: exitNetInput(1, seed) } });
     const stats = client.stats();
     assert.equal(stats.measured, 3);
-    assert.ok((stats.uplinkMbps as number) > 0);
+    assert.ok(stats.uplinkMbps! > 0);
   });
 });

@@ -13,7 +13,7 @@ import { loadDataset } from '../../src/data/datasets.js';
 
 function rgba(gray: Uint8Array, w: number, h: number): Buffer {
   const out = Buffer.alloc(w * h * 4);
-  for (let i = 0; i < w * h; i++) { out[i * 4] = out[i * 4 + 1] = out[i * 4 + 2] = gray[i] as number; out[i * 4 + 3] = 255; }
+  for (let i = 0; i < w * h; i++) { out[i * 4] = out[i * 4 + 1] = out[i * 4 + 2] = gray[i]!; out[i * 4 + 3] = 255; }
   return out;
 }
 
@@ -40,11 +40,11 @@ describe('images to tensors', () => {
       writeFileSync(join(dir, 'd.jpg'), jpeg.encode({ data: rgba(digit, 28, 28), width: 28, height: 28 }, 95).data);
       const t = imageToTensor(readImageFile(join(dir, 'd.jpg')), 1, 28, 28);
       let err = 0;
-      t.forEach((v, i) => { err += Math.abs(v - (digit[i] as number) * PIXEL_SCALE); });
+      t.forEach((v, i) => { err += Math.abs(v - digit[i]! * PIXEL_SCALE); });
       assert.ok(err / 784 < 0.03, `mean abs error ${err / 784}`);
       // 2x nearest upscale, then back to 28x28: bilinear at the centres of 2x2 blocks averages equal pixels
       const big = new Uint8Array(56 * 56);
-      for (let y = 0; y < 56; y++) for (let x = 0; x < 56; x++) big[y * 56 + x] = digit[(y >> 1) * 28 + (x >> 1)] as number;
+      for (let y = 0; y < 56; y++) for (let x = 0; x < 56; x++) big[y * 56 + x] = digit[(y >> 1) * 28 + (x >> 1)]!;
       const down = imageToTensor({ width: 56, height: 56, channels: 1, data: big }, 1, 28, 28);
       assert.deepEqual(down, Float32Array.from(digit, (v) => v * PIXEL_SCALE));
       writeFileSync(join(dir, 'x.png'), 'not an image');

@@ -26,7 +26,7 @@ describe('edge client: exits and re-planning on a fake link and clock', () => {
   it('the table of the config is the hand computation', () => {
     const { config } = rig();
     assert.deepEqual(config.table.bands.map((b) => b.cut), ['block2', 'block1']);
-    assert.ok(Math.abs((config.table.bands[0]?.toMbps as number) - 2432 / 80.28) < 1e-9);
+    assert.ok(Math.abs(config.table.bands[0]!.toMbps - 2432 / 80.28) < 1e-9);
     assert.deepEqual(config.cuts.map((c) => c.exits.map((e) => e.output)), [['exit_0_logits'], ['exit_0_logits', 'exit_1_logits']]);
   });
 
@@ -37,7 +37,7 @@ describe('edge client: exits and re-planning on a fake link and clock', () => {
     assert.equal(sure.cut, 'block1');
     assert.equal(sure.bytesSent, 0);
     assert.equal(sure.labels[0], 3);
-    assert.ok(Math.abs((sure.confidence?.[0] as number) - Math.exp(6) / (Math.exp(6) + 9)) < 1e-6);
+    assert.ok(Math.abs(sure.confidence?.[0]! - Math.exp(6) / (Math.exp(6) + 9)) < 1e-6);
     assert.equal(link.calls.length, 0);
     const sent = await client.predict(fakeInput(2, [UNSURE]));
     assert.equal(sent.origin, 'server');
@@ -54,12 +54,12 @@ describe('edge client: exits and re-planning on a fake link and clock', () => {
     const answers: Prediction[] = [];
     const ask = async (gaps: readonly number[]) => {
       answers.push(await client.predict(fakeInput(answers.length, gaps)));
-      return answers[answers.length - 1] as Prediction;
+      return answers[answers.length - 1]!;
     };
     link.mbps = FAST;
     for (let i = 0; i < 5; i++) await ask([UNSURE]);
     assert.equal(client.cut, 'block1');
-    assert.ok(Math.abs((client.uplinkMbps as number) - FAST) < 1e-6, `estimate ${client.uplinkMbps}`);
+    assert.ok(Math.abs(client.uplinkMbps! - FAST) < 1e-6, `estimate ${client.uplinkMbps}`);
     // Two stalls of 3 s in a row at the fast rate: the median of five holds.
     link.stalls.push(3000, 3000);
     await ask([UNSURE]);
@@ -117,9 +117,9 @@ describe('edge client: exits and re-planning on a fake link and clock', () => {
     link.serverMs = 40;
     link.reportsServerMs = false;
     for (let i = 0; i < 3; i++) await client.predict(fakeInput(i, [UNSURE]));
-    const bytes = link.calls[0]?.bytes as number;
+    const bytes = link.calls[0]!.bytes;
     const want = (8 * bytes) / (1000 * ((8 * bytes) / (1000 * 100) + 40));
-    assert.ok(Math.abs((client.uplinkMbps as number) - want) < 1e-9, `${client.uplinkMbps} vs ${want}`);
+    assert.ok(Math.abs(client.uplinkMbps! - want) < 1e-9, `${client.uplinkMbps} vs ${want}`);
   });
 
   it('askServerTime: false sends no timing parameter; the estimate then counts the server\'s time as the wire\'s', async () => {
@@ -131,8 +131,8 @@ describe('edge client: exits and re-planning on a fake link and clock', () => {
       serverUrl: 'http://fake', model: 'tail', head: fakeHead('cut', 1000, []), transport: link.transport, now: clock.now, askServerTime: false, rate: { minSamples: 1 },
     });
     await client.predict(fakeInput(1, []));
-    const bytes = link.calls[0]?.bytes as number;
-    assert.ok(Math.abs((client.uplinkMbps as number) - (8 * bytes) / (1000 * ((8 * bytes) / (1000 * 100) + 40))) < 1e-9);
+    const bytes = link.calls[0]!.bytes;
+    assert.ok(Math.abs(client.uplinkMbps! - (8 * bytes) / (1000 * ((8 * bytes) / (1000 * 100) + 40))) < 1e-9);
     assert.equal(link.timingAsked, 0);
   });
 

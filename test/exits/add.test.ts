@@ -14,12 +14,12 @@ import { Session } from '../../src/runtime/session.js';
 import { loadFixture, loadStrippedFixture } from '../../test-support/fixtures.js';
 
 /** Small builder models with BatchNorm statistics that are not the identity. */
-const BUILDER: readonly [string, () => ModelProto][] = [
+const BUILDER = [
   ['small-vgg', () => buildModel('small-vgg', { batchNorm: 'seeded' })],
   ['lenet', () => buildModel('lenet')],
   ['resnet18 (width 1/4, 64 px)', () => buildModel('resnet18', { batchNorm: 'seeded', inputSize: 64, width: 0.25, numClasses: 10 })],
   ['mobilenetv2 (width 1/2, 64 px)', () => buildModel('mobilenetv2', { batchNorm: 'seeded', inputSize: 64, width: 0.5, numClasses: 10 })],
-];
+] as const satisfies readonly (readonly [string, () => ModelProto])[];
 
 /** The model with exits analyses cleanly; each branch's MACs are the hand count; each exit is [1, classes]. */
 function checkStructure(added: ModelWithExits): void {
@@ -84,7 +84,7 @@ describe('addExits on cleave\'s builder models', () => {
       const added = insertExits(model, { at: [vector.tensor] }, { branch });
       const ops = added.model.graph.node.filter((n) => n.name.startsWith('exit_0/')).map((n) => n.opType);
       assert.deepEqual(ops, ['Gemm']);
-      assert.equal(added.exits[0]?.branchMacs, 10 * (vector.shape[0] as number));
+      assert.equal(added.exits[0]?.branchMacs, 10 * vector.shape[0]!);
     }
   });
 
@@ -123,7 +123,7 @@ describe('insertExits: bad requests say what would work', () => {
 
   it('a tensor that is not a map or a vector (ViT tokens) lists the map and the vector that work', () => {
     const model = loadStrippedFixture('torch/vit_b_16-opset14.onnx');
-    const tokens = analyze(graphFromModel(model)).cutPoints.find((c) => c.tensors.length === 1 && c.tensors[0]?.includes('encoder'))?.tensors[0] as string;
+    const tokens = analyze(graphFromModel(model)).cutPoints.find((c) => c.tensors.length === 1 && c.tensors[0]?.includes('encoder'))?.tensors[0]!;
     assert.throws(() => insertExits(model, { at: [tokens] }), (e: unknown) =>
       e instanceof BadRequestError && /not a float \[N, C, H, W\] map or \[N, F\] vector/.test(e.message) && /\/conv_proj\/Conv_output_0 \[768x14x14\]/.test(e.message) && /\[768\]/.test(e.message));
   });

@@ -22,7 +22,7 @@ async function run(model: ModelProto): Promise<Record<string, RunTensor>> {
 
 function near(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
   assert.equal(got.length, want.length);
-  for (let i = 0; i < got.length; i++) assert.ok(Math.abs((got[i] as number) - (want[i] as number)) <= 1e-6 * Math.max(1, Math.abs(want[i] as number)), `${what}[${i}]: ${got[i]} vs ${want[i]}`);
+  for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 1e-6 * Math.max(1, Math.abs(want[i]!)), `${what}[${i}]: ${got[i]} vs ${want[i]}`);
 }
 
 describe('applyTemperatures', () => {
@@ -36,7 +36,7 @@ describe('applyTemperatures', () => {
     for (const [name, t] of [['exit_0', 2.5], ['exit_1', 0.5]] as const) {
       const z = raw[`${name}_logits`]?.data as Float32Array;
       near(out[`${name}_logits`]?.data as Float32Array, z.map((v) => v / t), `${name} logits`);
-      const probs = out[`${name}_probabilities`] as RunTensor;
+      const probs = out[`${name}_probabilities`]!;
       assert.deepEqual(probs.dims, [3, 10]);
       for (let i = 0; i < 3; i++) {
         const row = Array.from(z.slice(i * 10, i * 10 + 10), (v) => v / t);

@@ -28,12 +28,12 @@ describe('calibrateExits on real held-out images', () => {
     r.exits.forEach((e, k) => {
       const a = raw.exits[k]?.logits as Float32Array;
       const b = calibrated.exits[k]?.logits as Float32Array;
-      for (let i = 0; i < a.length; i += 97) assert.ok(Math.abs((b[i] as number) - (a[i] as number) / e.temperature) <= 1e-5 * Math.max(1, Math.abs(b[i] as number)), `${e.output}[${i}]`);
+      for (let i = 0; i < a.length; i += 97) assert.ok(Math.abs(b[i]! - a[i]! / e.temperature) <= 1e-5 * Math.max(1, Math.abs(b[i]!)), `${e.output}[${i}]`);
     });
     assert.deepEqual(calibrated.main.logits, raw.main.logits);
     // Calibrating again refits on the calibrated logits: T stays put (the product of the two fits).
     const again = await calibrateExits(r.model, fitData, checkData, { global: true });
-    assert.ok(again.globalFit && Math.abs(again.exits[1]?.fit.temperature as number) > 0);
-    for (const e of again.exits) assert.ok(Math.abs(e.temperature - (r.exits.find((x) => x.output === e.output)?.temperature as number) * (again.globalFit?.temperature as number)) < 1e-9);
+    assert.ok(again.globalFit && Math.abs(again.exits[1]?.fit.temperature!) > 0);
+    for (const e of again.exits) assert.ok(Math.abs(e.temperature - r.exits.find((x) => x.output === e.output)?.temperature! * (again.globalFit?.temperature as number)) < 1e-9);
   });
 });

@@ -46,8 +46,8 @@ describe('fitTemperature', () => {
     const same = fitTemperature([a, b]);
     assert.ok(Math.abs(same.temperature / 2 - 1) < 0.05);
     const fits = fitTemperatures({ exit_0_logits: a, exit_1_logits: c });
-    assert.ok(Math.abs((fits.perExit.exit_0_logits?.temperature as number) / 2 - 1) < 0.05);
-    assert.ok(Math.abs((fits.perExit.exit_1_logits?.temperature as number) / 3.5 - 1) < 0.05);
+    assert.ok(Math.abs(fits.perExit.exit_0_logits?.temperature! / 2 - 1) < 0.05);
+    assert.ok(Math.abs(fits.perExit.exit_1_logits?.temperature! / 3.5 - 1) < 0.05);
     assert.ok(fits.global.temperature > 2 && fits.global.temperature < 3.5);
     // The global T minimises the summed NLL: the mean over both sets.
     const both = (t: number) => (meanNll(a, t) + meanNll(c, t)) / 2;

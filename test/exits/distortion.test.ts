@@ -12,7 +12,7 @@ describe('image distortions', () => {
       assert.ok(Math.abs(k.reduce((s, v) => s + v, 0) - 1) < 1e-12);
       for (let i = 1; i <= r; i++) {
         assert.equal(k[r + i], k[r - i]);
-        assert.ok(Math.abs((k[r + i] as number) / (k[r] as number) - Math.exp(-(i * i) / (2 * sigma * sigma))) < 1e-12);
+        assert.ok(Math.abs(k[r + i]! / k[r]! - Math.exp(-(i * i) / (2 * sigma * sigma))) < 1e-12);
       }
     }
   });
@@ -30,8 +30,8 @@ describe('image distortions', () => {
     for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
       const di = i - 7;
       const dj = j - 7;
-      const want = Math.abs(di) <= r && Math.abs(dj) <= r ? (k[di + r] as number) * (k[dj + r] as number) : 0;
-      assert.ok(Math.abs((x[i * w + j] as number) - want) < 1e-7, `(${i}, ${j})`);
+      const want = Math.abs(di) <= r && Math.abs(dj) <= r ? k[di + r]! * k[dj + r]! : 0;
+      assert.ok(Math.abs(x[i * w + j]! - want) < 1e-7, `(${i}, ${j})`);
     }
   });
 

@@ -9,7 +9,7 @@ describe('placementTargets', () => {
   it('linear: F (i+1)/(K+1); pareto: F (1 - 0.8^(i+1))', () => {
     assert.deepEqual(placementTargets(100, 3, 'linear'), [25, 50, 75]);
     const pareto = placementTargets(1000, 3, 'pareto');
-    [200, 360, 488].forEach((v, i) => assert.ok(Math.abs((pareto[i] as number) - v) < 1e-9, `${pareto[i]} vs ${v}`));
+    [200, 360, 488].forEach((v, i) => assert.ok(Math.abs(pareto[i]! - v) < 1e-9, `${pareto[i]} vs ${v}`));
   });
 });
 
@@ -45,7 +45,7 @@ describe('placeExits', () => {
       for (let k = 1; k <= 8; k++) {
         const sites = placeExits(resnet, { count: k, placement });
         assert.equal(new Set(sites.map((s) => s.headMacs)).size, k);
-        sites.forEach((s, i) => i > 0 && assert.ok(s.headFlops > (sites[i - 1]?.headFlops as number)));
+        sites.forEach((s, i) => i > 0 && assert.ok(s.headFlops > sites[i - 1]!.headFlops));
       }
     }
   });

@@ -37,7 +37,7 @@ describe('planExits', () => {
       const plan = planExits(input);
       assert.equal(plan.decisions.length, input.uplinkMbps.length);
       plan.decisions.forEach((d, r) => {
-        const rate = input.uplinkMbps[r] as number;
+        const rate = input.uplinkMbps[r]!;
         assert.equal(d.uplinkMbps, rate);
         const ref = exhaustiveExitPlan(input, rate);
         const what = `trial ${trial}, rate ${rate}`;
@@ -64,7 +64,7 @@ describe('planExits', () => {
         for (const e of d.best.exits) {
           const layer = input.layers.findIndex((l) => l.name === e.after) + 1;
           assert.ok(layer <= d.best.edgeLayers, `${what}: exit after ${e.after} is not on the edge`);
-          close(e.exitProbability, sim.exitProbability.get(input.exits.findIndex((x) => x.after === e.after)) as number, `${what}: p`);
+          close(e.exitProbability, sim.exitProbability.get(input.exits.findIndex((x) => x.after === e.after))!, `${what}: p`);
           if (layer === d.best.edgeLayers) seen.exitAtCut++;
         }
         if (d.best.exits.length >= 1) seen.withExits++;
@@ -128,13 +128,13 @@ describe('planExits', () => {
 
   const bad: [string, (i: Record<string, unknown>) => void, string][] = [
     ['no threshold grid', (i) => { delete i.thresholds; }, 'exits[0].thresholds'],
-    ['a sample row of the wrong length', (i) => { ((i.samples as Record<string, unknown[][]>).confidence as unknown[][])[1] = [0.5]; }, 'samples.confidence[1]'],
-    ['a correctness that is not a boolean', (i) => { ((i.samples as Record<string, unknown[][]>).correct as unknown[][])[0] = [1, true]; }, 'samples.correct[0][0]'],
-    ['rows missing', (i) => { ((i.samples as Record<string, unknown[]>).mainCorrect as unknown[]).push(true); }, 'samples.confidence'],
+    ['a sample row of the wrong length', (i) => { (i.samples as Record<string, unknown[][]>).confidence![1] = [0.5]; }, 'samples.confidence[1]'],
+    ['a correctness that is not a boolean', (i) => { (i.samples as Record<string, unknown[][]>).correct![0] = [1, true]; }, 'samples.correct[0][0]'],
+    ['rows missing', (i) => { (i.samples as Record<string, unknown[]>).mainCorrect!.push(true); }, 'samples.confidence'],
     ['both objectives', (i) => { i.objective = { minAccuracy: 0.5, maxLatencyMs: 3 }; }, 'objective'],
     ['an accuracy floor above 1', (i) => { i.objective = { minAccuracy: 1.5 }; }, 'objective.minAccuracy'],
     ['a rate of zero', (i) => { i.uplinkMbps = [1, 0]; }, 'uplinkMbps[1]'],
-    ['an exit after an unknown layer', (i) => { ((i.exits as Record<string, unknown>[])[1] as Record<string, unknown>).after = 'z'; }, 'exits[1].after'],
+    ['an exit after an unknown layer', (i) => { (i.exits as Record<string, unknown>[])[1]!.after = 'z'; }, 'exits[1].after'],
   ];
   for (const [what, mutate, field] of bad) {
     it(`bad input names the field: ${what}`, () => {

@@ -24,9 +24,9 @@ describe('exit policies', () => {
       const e = z.map((v) => Math.exp(v));
       const s = e.reduce((a, b) => a + b, 0);
       const p = e.map((v) => v / s);
-      assert.ok(Math.abs((h[i] as number) + p.reduce((a, q) => a + q * Math.log(q), 0)) < 1e-9);
-      assert.equal(en.confidence[i], -(h[i] as number));
-      assert.ok(Math.abs((ms.confidence[i] as number) - Math.max(...p)) < 1e-9);
+      assert.ok(Math.abs(h[i]! + p.reduce((a, q) => a + q * Math.log(q), 0)) < 1e-9);
+      assert.equal(en.confidence[i], -h[i]!);
+      assert.ok(Math.abs(ms.confidence[i]! - Math.max(...p)) < 1e-9);
       assert.equal(ms.correct[i], en.correct[i]);
     }
     assert.equal(thresholdOf('entropy', 0.3), -0.3);
@@ -57,19 +57,19 @@ describe('exit policies', () => {
         for (let i = 0; i < n; i++) {
           let j = 0;
           for (; j < 3; j++) {
-            reached[j]++;
-            const c = conf[j] as { confidence: Float64Array; correct: Uint8Array };
-            const sure = policy === 'entropy' ? -(c.confidence[i] as number) <= tau : (c.confidence[i] as number) >= tau;
+            reached[j]!++; // j < 3, the length of the per-exit arrays
+            const c = conf[j]!;
+            const sure = policy === 'entropy' ? -c.confidence[i]! <= tau : c.confidence[i]! >= tau;
             if (sure) {
-              left[j]++;
-              leftRight[j] += c.correct[i] as number;
-              right += c.correct[i] as number;
+              left[j]!++;
+              leftRight[j]! += c.correct[i]!;
+              right += c.correct[i]!;
               break;
             }
           }
           if (j === 3) {
             mainCount++;
-            right += mainRight[i] as number;
+            right += mainRight[i]!;
           }
         }
         const row = rows[r];
@@ -79,12 +79,12 @@ describe('exit policies', () => {
         row.exits.forEach((e, j) => {
           assert.equal(e.reached, reached[j]);
           assert.equal(e.left, left[j]);
-          assert.equal(e.exitFraction, reached[j] ? (left[j] as number) / (reached[j] as number) : null);
-          assert.equal(e.accuracyLeaving, left[j] ? (leftRight[j] as number) / (left[j] as number) : null);
+          assert.equal(e.exitFraction, reached[j] ? left[j]! / (reached[j] as number) : null);
+          assert.equal(e.accuracyLeaving, left[j] ? leftRight[j]! / (left[j] as number) : null);
         });
       });
       const acc = exitAccuracies(matrix);
-      assert.equal(acc.exits[1], conf[1]?.correct.reduce((s, v) => s + v, 0) as number / n);
+      assert.equal(acc.exits[1], conf[1]?.correct.reduce((s, v) => s + v, 0)! / n);
       // The JSON form reads back as the same matrix.
       const back = readExitSamples(JSON.parse(JSON.stringify(samplesJson(matrix))), 'samples', [0, 1, 2]);
       assert.deepEqual(back, matrix);

@@ -52,11 +52,11 @@ describe('solvePopex', () => {
       const n = problem.layers.length;
       const best = Math.min(...brute);
       close(r.expectedMs, best, `trial ${trial}: shortest path vs brute-force minimum`);
-      close(brute[r.edgeLayers] as number, best, `trial ${trial}: brute-force time of the chosen cut ${r.cut}`);
+      close(brute[r.edgeLayers]!, best, `trial ${trial}: brute-force time of the chosen cut ${r.cut}`);
       assert.equal(r.cuts.length, n + 1);
-      r.cuts.forEach((c, s) => close(c.expectedMs, brute[s] as number, `trial ${trial}: cut ${s}`));
-      close(r.edgeOnlyMs, brute[n] as number, 'edge only');
-      close(r.cloudOnlyMs, brute[0] as number, 'cloud only');
+      r.cuts.forEach((c, s) => close(c.expectedMs, brute[s]!, `trial ${trial}: cut ${s}`));
+      close(r.edgeOnlyMs, brute[n]!, 'edge only');
+      close(r.cloudOnlyMs, brute[0]!, 'cloud only');
       // The path runs the chosen cut's layers on the edge, every exit among them, the rest in the cloud.
       const s = r.edgeLayers;
       const exitsOnEdge = (problem.exits ?? []).filter((e) => problem.layers.findIndex((l) => l.name === e.after) < s);
@@ -89,7 +89,7 @@ describe('solvePopex', () => {
       assert.ok(r.edgeLayers >= min);
       const best = Math.min(...brute.slice(min));
       close(r.expectedMs, best, `trial ${trial}`);
-      close(brute[r.edgeLayers] as number, best, `trial ${trial}: the cut's own time`);
+      close(brute[r.edgeLayers]!, best, `trial ${trial}: the cut's own time`);
     }
   });
 
@@ -105,7 +105,7 @@ describe('solvePopex does not repeat the published code\'s bugs', () => {
     delete (missing.layers as Record<string, unknown>[])[0]?.edgeMs;
     rejects(missing, 'layers[0].edgeMs', /missing/);
     const misspelt = example();
-    const layer = (misspelt.layers as Record<string, unknown>[])[0] as Record<string, unknown>;
+    const layer = (misspelt.layers as Record<string, unknown>[])[0]!;
     layer.edgeMS = layer.edgeMs;
     delete layer.edgeMs;
     rejects(misspelt, 'layers[0].edgeMS', /unknown field/);
@@ -133,10 +133,10 @@ describe('solvePopex does not repeat the published code\'s bugs', () => {
     close(r.expectedMs, 10 + 2 + 0.7 * (10 + 4) + 0.7 * 0.4 * 10, 'edge only');
     // Cut after b: its exit runs before the upload, which carries the 0.28 that remain.
     const tx = transmitMs(1e9, 1);
-    close(r.cuts[2]?.expectedMs as number, 10 + 2 + 0.7 * (10 + 4) + 0.28 * tx, 'cut after b');
-    close(r.cuts[2]?.uploadProbability as number, 0.28, 'upload probability after b');
+    close(r.cuts[2]!.expectedMs, 10 + 2 + 0.7 * (10 + 4) + 0.28 * tx, 'cut after b');
+    close(r.cuts[2]!.uploadProbability, 0.28, 'upload probability after b');
     // Cut after a: exit b is in the cloud and does not run, so the cloud part is weighted 0.7.
-    close(r.cuts[1]?.expectedMs as number, 10 + 2 + 0.7 * tx, 'cut after a');
+    close(r.cuts[1]!.expectedMs, 10 + 2 + 0.7 * tx, 'cut after a');
   });
 
   it('switching exits off keeps each remaining exit\'s own probability, in any listing order', () => {
@@ -144,8 +144,8 @@ describe('solvePopex does not repeat the published code\'s bugs', () => {
     const exits = [{ after: 'a', edgeMs: 1, exitProbability: 0.1 }, { after: 'b', edgeMs: 1, exitProbability: 0.5 }, { after: 'c', edgeMs: 1, exitProbability: 0.9 }];
     const base = { inputBytes: 8000, uplinkMbps: 2, rttMs: 1, layers };
     const pruned = solvePopex({ ...base, exits: [exits[2], exits[0]] });
-    const reference = bruteForceCutTimes({ ...base, exits: [exits[0] as (typeof exits)[0], exits[2] as (typeof exits)[0]] });
-    pruned.cuts.forEach((c, s) => close(c.expectedMs, reference[s] as number, `cut ${s}`));
+    const reference = bruteForceCutTimes({ ...base, exits: [exits[0]!, exits[2]!] });
+    pruned.cuts.forEach((c, s) => close(c.expectedMs, reference[s]!, `cut ${s}`));
     // By hand, all on the edge: a 3 + 1 + 0.9 (b 4 + c 5 + 1) + 0.9 * 0.1 * d 6.
     close(pruned.edgeOnlyMs, 3 + 1 + 0.9 * 10 + 0.09 * 6, 'edge only');
     const parsed = parsePopexProblem({ ...base, exits: [exits[2], exits[0]] });
@@ -158,18 +158,18 @@ describe('parsePopexProblem: bad input names the field', () => {
     ['missing top-level field', (p) => delete p.uplinkMbps, 'uplinkMbps', /missing/],
     ['missing layer field', (p) => delete (p.layers as Record<string, unknown>[])[0]?.outputBytes, 'layers[0].outputBytes', /missing/],
     ['missing exit field', (p) => delete (p.exits as Record<string, unknown>[])[0]?.exitProbability, 'exits[0].exitProbability', /missing/],
-    ['negative edge time', (p) => { ((p.layers as Record<string, unknown>[])[0] as Record<string, unknown>).edgeMs = -1; }, 'layers[0].edgeMs', />= 0/],
-    ['negative cloud time', (p) => { ((p.layers as Record<string, unknown>[])[0] as Record<string, unknown>).cloudMs = -0.5; }, 'layers[0].cloudMs', />= 0/],
-    ['negative exit time', (p) => { ((p.exits as Record<string, unknown>[])[0] as Record<string, unknown>).edgeMs = -2; }, 'exits[0].edgeMs', />= 0/],
+    ['negative edge time', (p) => { (p.layers as Record<string, unknown>[])[0]!.edgeMs = -1; }, 'layers[0].edgeMs', />= 0/],
+    ['negative cloud time', (p) => { (p.layers as Record<string, unknown>[])[0]!.cloudMs = -0.5; }, 'layers[0].cloudMs', />= 0/],
+    ['negative exit time', (p) => { (p.exits as Record<string, unknown>[])[0]!.edgeMs = -2; }, 'exits[0].edgeMs', />= 0/],
     ['negative rtt', (p) => { p.rttMs = -1; }, 'rttMs', />= 0/],
     ['zero uplink', (p) => { p.uplinkMbps = 0; }, 'uplinkMbps', /> 0/],
-    ['a time that is not a number', (p) => { ((p.layers as Record<string, unknown>[])[0] as Record<string, unknown>).edgeMs = '12'; }, 'layers[0].edgeMs', /finite number/],
-    ['probability above 1', (p) => { ((p.exits as Record<string, unknown>[])[0] as Record<string, unknown>).exitProbability = 1.2; }, 'exits[0].exitProbability', /<= 1/],
-    ['probability below 0', (p) => { ((p.exits as Record<string, unknown>[])[0] as Record<string, unknown>).exitProbability = -0.1; }, 'exits[0].exitProbability', />= 0/],
-    ['exit after an unknown layer', (p) => { ((p.exits as Record<string, unknown>[])[0] as Record<string, unknown>).after = 'conv9'; }, 'exits[0].after', /names no layer: "conv9"/],
+    ['a time that is not a number', (p) => { (p.layers as Record<string, unknown>[])[0]!.edgeMs = '12'; }, 'layers[0].edgeMs', /finite number/],
+    ['probability above 1', (p) => { (p.exits as Record<string, unknown>[])[0]!.exitProbability = 1.2; }, 'exits[0].exitProbability', /<= 1/],
+    ['probability below 0', (p) => { (p.exits as Record<string, unknown>[])[0]!.exitProbability = -0.1; }, 'exits[0].exitProbability', />= 0/],
+    ['exit after an unknown layer', (p) => { (p.exits as Record<string, unknown>[])[0]!.after = 'conv9'; }, 'exits[0].after', /names no layer: "conv9"/],
     ['duplicate layer names', (p) => { (p.layers as unknown[]).push({ name: 'conv1', edgeMs: 1, cloudMs: 1, outputBytes: 1 }); }, 'layers[1].name', /duplicate layer name "conv1"/],
     ['two exits after one layer', (p) => { (p.exits as unknown[]).push({ after: 'conv1', edgeMs: 1, exitProbability: 0.5 }); }, 'exits[1].after', /already has an exit/],
-    ['a layer named like a cut end', (p) => { ((p.layers as Record<string, unknown>[])[0] as Record<string, unknown>).name = 'output'; }, 'layers[0].name', /rename/],
+    ['a layer named like a cut end', (p) => { (p.layers as Record<string, unknown>[])[0]!.name = 'output'; }, 'layers[0].name', /rename/],
     ['no layers', (p) => { p.layers = []; }, 'layers', /at least 1/],
     ['layers not an array', (p) => { p.layers = {}; }, 'layers', /array/],
     ['unknown top-level field', (p) => { p.uplinkMbit = 3; }, 'uplinkMbit', /unknown field/],

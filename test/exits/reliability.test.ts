@@ -29,8 +29,8 @@ describe('reliability bins and ECE', () => {
   it('softmaxConfidences: max of softmax(z / T) and argmax == label', () => {
     const set = { logits: [2, 1, 0, 0, 0, 3], labels: [0, 1], classes: 3 };
     const c = softmaxConfidences(set, 2);
-    assert.ok(Math.abs((c.confidence[0] as number) - Math.exp(1) / (Math.exp(1) + Math.exp(0.5) + 1)) < 1e-12);
-    assert.ok(Math.abs((c.confidence[1] as number) - Math.exp(1.5) / (Math.exp(1.5) + 2)) < 1e-12);
+    assert.ok(Math.abs(c.confidence[0]! - Math.exp(1) / (Math.exp(1) + Math.exp(0.5) + 1)) < 1e-12);
+    assert.ok(Math.abs(c.confidence[1]! - Math.exp(1.5) / (Math.exp(1.5) + 2)) < 1e-12);
     assert.deepEqual([...c.correct], [1, 0]);
     assert.throws(() => softmaxConfidences(set, 0), /> 0/);
   });

@@ -22,7 +22,7 @@ function weightBytes(model: ModelProto): Map<string, Uint8Array> {
 async function mainOutput(model: ModelProto, x: Float32Array, n: number): Promise<Float32Array> {
   const s = await Session.fromModel(model, { optimization: 'disabled' });
   try {
-    const out = await s.run({ [s.inputNames[0] as string]: { dtype: 'float32', dims: [n, 1, 28, 28], data: x } }, ['logits']);
+    const out = await s.run({ [s.inputNames[0]!]: { dtype: 'float32', dims: [n, 1, 28, 28], data: x } }, ['logits']);
     return Float32Array.from(out.logits?.data as Float32Array);
   } finally {
     await s.release();
@@ -60,8 +60,8 @@ describe('trainExits', () => {
     const [a, b] = [await acc(untrained), await acc(trained)];
     assert.equal(b.main, a.main);
     assert.ok(a.main > 0.97, `main ${a.main}`);
-    assert.ok((b.exits[1] as number) > 0.9, `exit_1 ${b.exits[1]} (untrained ${a.exits[1]})`);
-    assert.ok((b.exits[0] as number) > (a.exits[0] as number) + 0.1, `exit_0 ${a.exits[0]} -> ${b.exits[0]}`);
+    assert.ok(b.exits[1]! > 0.9, `exit_1 ${b.exits[1]} (untrained ${a.exits[1]})`);
+    assert.ok(b.exits[0]! > a.exits[0]! + 0.1, `exit_0 ${a.exits[0]} -> ${b.exits[0]}`);
   });
 
   it('joint: every weight trains on the weighted loss, with linspace(0.15, 1) by default', async () => {

@@ -74,7 +74,7 @@ describe('real PyTorch exports', () => {
     for (const op of ['Shape', 'Gather', 'Unsqueeze', 'Concat']) assert.ok(folded.includes(op), `${op} not folded: ${folded}`);
     const reshape = analysis.nodes.find((n) => n.opType === 'Reshape');
     assert.deepEqual(reshape?.outputShapes[0], [3, 16 * 7 * 7]);
-    const cutOps = analysis.cutPoints.map((c) => analysis.nodes.find((n) => n.outputs.includes(c.tensors[0] as string))?.opType);
+    const cutOps = analysis.cutPoints.map((c) => analysis.nodes.find((n) => n.outputs.includes(c.tensors[0]!))?.opType);
     assert.ok(!cutOps.includes('Shape') && !cutOps.includes('Concat'));
   });
 });

@@ -44,7 +44,7 @@ describe('graphFromModel', () => {
 
   it('a cycle is a BadModelError', () => {
     const model = chainModel(3);
-    (model.graph.node[0] as NodeProto).input[0] = 'l2';
+    model.graph.node[0]!.input[0] = 'l2';
     assert.throws(() => graphFromModel(model), BadModelError);
   });
 });

@@ -51,7 +51,7 @@ describe(`hostile model files (${LONG ? 'long' : 'short'} budget, seed ${SEED})`
     const runs = cases.flatMap((c) => invocations(c, bench));
     const order = new Map(runs.map((r, i) => [r.id, i]));
     const results = (await runInChildren(runs, { dir, children: LONG ? 16 : 2, timeoutMs: LONG ? 1_800_000 : 300_000, maxOldSpaceMb: 1024 }))
-      .sort((a, b) => (order.get(a.run.id) as number) - (order.get(b.run.id) as number));
+      .sort((a, b) => order.get(a.run.id)! - order.get(b.run.id)!);
     if (process.env.CLEAVE_FUZZ_TABLE) writeFileSync(process.env.CLEAVE_FUZZ_TABLE, `${table(results)}\n`);
     const problems = results.flatMap((r) => { const p = problemOf(r, LIMITS); return p ? [`${r.run.id} (${r.run.what}): ${p}`] : []; });
     assert.deepEqual(problems, []);

@@ -43,7 +43,7 @@ describe('image I/O', () => {
     assert.equal(sniffImage(jpg), 'jpeg');
     const back = decodeImage(jpg);
     assert.equal(back.width, 5);
-    assert.ok(Math.abs((back.data[4 * 7] as number) - 20) < 12); // lossy, but close
+    assert.ok(Math.abs(back.data[4 * 7]! - 20) < 12); // lossy, but close
   });
 
   it('neither PNG nor JPEG, or a damaged PNG: a BadRequestError', () => {

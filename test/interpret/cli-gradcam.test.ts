@@ -23,9 +23,9 @@ describe('cleave gradcam', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'cleave-gradcam-'));
     const ds = loadMnist('test', { limit: 1 });
-    label = ds.labels[0] as number;
+    label = ds.labels[0]!;
     const rgba = new Uint8Array(28 * 28 * 4);
-    for (let i = 0; i < 784; i++) rgba.fill(ds.images[i] as number, 4 * i, 4 * i + 3).fill(255, 4 * i + 3, 4 * i + 4);
+    for (let i = 0; i < 784; i++) rgba.fill(ds.images[i]!, 4 * i, 4 * i + 3).fill(255, 4 * i + 3, 4 * i + 4);
     digit = join(dir, 'digit.png');
     writeFileSync(digit, encodePng({ width: 28, height: 28, data: rgba }));
     writeFileSync(join(dir, 'digit.jpg'), jpeg.encode({ width: 28, height: 28, data: Buffer.from(rgba) }, 95).data);
@@ -49,7 +49,7 @@ describe('cleave gradcam', () => {
     assert.ok(r.layers.every((l) => l.map.every((v) => v >= 0)));
     assert.ok(r.layers[1]?.map.some((v) => v > 0));
     assert.deepEqual(r.files, [join(dir, 'cam-relu1.png'), join(dir, 'cam-relu2.png')]);
-    const png = decodeImage(readFileSync(r.files[0] as string));
+    const png = decodeImage(readFileSync(r.files[0]!));
     assert.equal(png.width, 224); // 28x28 inputs are enlarged 8x to be seen
   });
 

@@ -47,7 +47,7 @@ describe('Grad-CAM rewrites', () => {
     const cam = await GradCam.create(model, { layers: ['a', 'b'], batch: 3, target: 'given' });
     const r = await cam.run(x.data as Float32Array, [4, 0, 2]);
     await cam.release();
-    close(r.maps[0]?.values as Float32Array, await referenceCam(model, x, 'a', [4, 0, 2], CLASSES));
-    close(r.maps[1]?.values as Float32Array, await referenceCam(model, x, 'b', [4, 0, 2], CLASSES));
+    close(r.maps[0]!.values, await referenceCam(model, x, 'a', [4, 0, 2], CLASSES));
+    close(r.maps[1]!.values, await referenceCam(model, x, 'b', [4, 0, 2], CLASSES));
   });
 });

@@ -23,7 +23,7 @@ function smallNet(batch: number | string = 'N') {
 
 function close(a: Float32Array, b: Float32Array, tol = 1e-4): void {
   assert.equal(a.length, b.length);
-  a.forEach((v, i) => assert.ok(Math.abs(v - (b[i] as number)) <= tol * (1 + Math.abs(v)), `at ${i}: ${v} vs ${b[i]}`));
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) <= tol * (1 + Math.abs(v)), `at ${i}: ${v} vs ${b[i]}`));
 }
 
 describe('Grad-CAM', () => {
@@ -35,10 +35,10 @@ describe('Grad-CAM', () => {
     for (let i = 0; i < 3; i++) {
       const row = Array.from(r.logits.subarray(i * 5, i * 5 + 5));
       assert.equal(r.classes[i], row.indexOf(Math.max(...row)));
-      assert.ok(Math.abs((r.scores[i] as number) - Math.max(...row)) < 1e-5);
+      assert.ok(Math.abs(r.scores[i]! - Math.max(...row)) < 1e-5);
     }
-    close(r.maps[0]?.values as Float32Array, await referenceCam(smallNet(), x, 'act_a', [...r.classes], 5));
-    close(r.maps[1]?.values as Float32Array, await referenceCam(smallNet(), x, 'act_b', [...r.classes], 5));
+    close(r.maps[0]!.values, await referenceCam(smallNet(), x, 'act_a', [...r.classes], 5));
+    close(r.maps[1]!.values, await referenceCam(smallNet(), x, 'act_b', [...r.classes], 5));
     assert.deepEqual(r.maps.map((m) => m.spatial), [[8, 8], [4, 4]]);
   });
 
@@ -48,11 +48,11 @@ describe('Grad-CAM', () => {
     const r2 = await two.run(x.data as Float32Array, [3, 1]);
     await two.release();
     assert.deepEqual(r2.classes, [3, 1]);
-    close(r2.maps[0]?.values as Float32Array, await referenceCam(smallNet(), x, 'act_b', [3, 1], 5));
+    close(r2.maps[0]!.values, await referenceCam(smallNet(), x, 'act_b', [3, 1], 5));
     const one = await GradCam.create(smallNet(), { layers: ['act_b'], batch: 1, target: 'given' });
     const r1 = await one.run((x.data as Float32Array).slice(64 * 2), [1]);
     await one.release();
-    close(r1.maps[0]?.values as Float32Array, (r2.maps[0]?.values as Float32Array).slice(16));
+    close(r1.maps[0]!.values, r2.maps[0]!.values.slice(16));
   });
 
   it('bad input: unknown layer, a layer without a map, a class out of range, a wrong input size', async () => {
@@ -72,7 +72,7 @@ describe('Grad-CAM', () => {
     const r = await cam.run(batch.x);
     await cam.release();
     assert.deepEqual(r.classes, Array.from(batch.labels));
-    const maps = r.maps[0]?.values as Float32Array;
+    const maps = r.maps[0]!.values;
     for (let i = 0; i < 8; i++) {
       const m = maps.subarray(i * 100, (i + 1) * 100);
       assert.ok(m.every((v) => v >= 0) && m.some((v) => v > 0), `sample ${i}`);

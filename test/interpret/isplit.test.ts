@@ -24,11 +24,11 @@ describe('isplit on a hand-made model', () => {
     //   = [[.125, .25], [.375, .5]] >= 0, sum 1.25.
     // Image 2, c = 0: alpha = (1/4, -1/4); (A1 - A2) / 8 = -x / 8 <= 0 -> ReLU gives 0, sum 0.
     // M = mean of the maps: sum_ij M = (1.25 + 0) / 2 = 0.625; S = 0.625 / (2 * 2) = 0.15625.
-    close(r.cuts[0]?.score as number, 0.15625, 'S(A)');
+    close(r.cuts[0]!.score, 0.15625, 'S(A)');
     // Layer flat (K = 8, 1 x 1): alpha_k = V[k, c]; sum_k alpha_k a_k = y_c.
     // Image 1: ReLU(4 / 8) = 0.5; image 2: ReLU(3 / 8) = 0.375. S = (0.5 + 0.375) / 2 = 0.4375.
-    close(r.cuts[1]?.score as number, 0.4375, 'S(flat)');
-    close(r.cuts[0]?.logScore as number, Math.log(0.15625), 'log S(A)');
+    close(r.cuts[1]!.score, 0.4375, 'S(flat)');
+    close(r.cuts[0]!.logScore, Math.log(0.15625), 'log S(A)');
     assert.deepEqual(r.candidates, ['flat']);
     assert.equal(r.recommended, 'flat');
     assert.deepEqual(r.cuts.map((c) => c.rank), [2, 1]);
@@ -40,7 +40,7 @@ describe('isplit on a hand-made model', () => {
 
   it('counts correct predictions over all the model\'s classes when it has more than the folder', async () => {
     // 10 classes: V's first two columns as TINY_V, column 5 reads A1(1,1) = x11 with weight 2.
-    const v = TINY_V.map((row, k) => Array.from({ length: 10 }, (_, c) => (c < 2 ? (row[c] as number) : c === 5 && k === 3 ? 2 : 0)));
+    const v = TINY_V.map((row, k) => Array.from({ length: 10 }, (_, c) => (c < 2 ? row[c]! : c === 5 && k === 3 ? 2 : 0)));
     // Image 1 (label 1): logits y0 = -7, y1 = 4, y5 = 8, others 0 -> top class 5: wrong.
     // Image 2 (label 0): y0 = 3, y1 = 1, y5 = 2 -> top class 0: right.
     const scan = await scanSaliency(tinyIsplitModel(v), tinyDataset(IMAGES, [1, 0]), { normalisation: RAW, batch: 2 });
@@ -54,13 +54,13 @@ describe('isplit on a hand-made model', () => {
     assert.deepEqual(scan.counts, [1, 1]);
     assert.deepEqual(scan.correct, [1, 1]);
     const one = rankCuts(scan, [1]);
-    close(one.cuts[0]?.score as number, 1.25 / 4, 'S(A), class 1');
-    close(one.cuts[1]?.score as number, 0.5, 'S(flat), class 1');
+    close(one.cuts[0]!.score, 1.25 / 4, 'S(A), class 1');
+    close(one.cuts[1]!.score, 0.5, 'S(flat), class 1');
     const zero = rankCuts(scan, [0]);
     // Image 2's map at A is all zero: S = 0, log S = -inf, which is no maximum.
     assert.equal(zero.cuts[0]?.score, 0);
     assert.equal(zero.cuts[0]?.logScore, Number.NEGATIVE_INFINITY);
-    close(zero.cuts[1]?.score as number, 0.375, 'S(flat), class 0');
+    close(zero.cuts[1]!.score, 0.375, 'S(flat), class 0');
     assert.deepEqual(zero.candidates, ['flat']);
   });
 
@@ -68,7 +68,7 @@ describe('isplit on a hand-made model', () => {
     const scan = await scanSaliency(tinyIsplitModel(), tinyDataset(IMAGES, [1, 0]), { normalisation: RAW, batch: 2 });
     const r = rankCuts(scan, undefined, { spatialOnly: true });
     assert.deepEqual(r.cuts.map((c) => c.tensor), ['A']);
-    close(r.cuts[0]?.score as number, 0.15625, 'S(A)');
+    close(r.cuts[0]!.score, 0.15625, 'S(A)');
     assert.equal(r.recommended, 'A');
     assert.deepEqual(r.candidates, ['A']);
   });
@@ -76,16 +76,16 @@ describe('isplit on a hand-made model', () => {
   it('explains the true class when asked', async () => {
     // Both images labelled 1. Image 2 with c = 1: alpha = (1/4, 0), map x / 8 = [[5/8, 0], [0, 1/8]], sum 0.75.
     const r = await isplit(tinyIsplitModel(), tinyDataset(IMAGES, [1, 1]), { normalisation: RAW, batch: 2, target: 'true' });
-    close(r.cuts[0]?.score as number, (1.25 + 0.75) / 2 / 4, 'S(A), true class');
+    close(r.cuts[0]!.score, (1.25 + 0.75) / 2 / 4, 'S(A), true class');
     // flat: image 1 y1 / 8 = 0.5, image 2 y1 / 8 = 1 / 8.
-    close(r.cuts[1]?.score as number, (0.5 + 0.125) / 2, 'S(flat), true class');
+    close(r.cuts[1]!.score, (0.5 + 0.125) / 2, 'S(flat), true class');
   });
 
   it('pads a short last batch without counting the padding', async () => {
-    const data = tinyDataset([...IMAGES, IMAGES[0] as number[]], [1, 0, 1]);
+    const data = tinyDataset([...IMAGES, IMAGES[0]!], [1, 0, 1]);
     const r = await isplit(tinyIsplitModel(), data, { normalisation: RAW, batch: 2 });
     // Images 1, 2, 1: sum_ij M at A = (1.25 + 0 + 1.25) / 3.
-    close(r.cuts[0]?.score as number, 2.5 / 3 / 4, 'S(A) over 3 images');
+    close(r.cuts[0]!.score, 2.5 / 3 / 4, 'S(A) over 3 images');
     assert.equal(r.images, 3);
   });
 

@@ -18,7 +18,7 @@ describe('models/inception', () => {
     const sides = [28, 28, 14, 14, 14, 14, 14, 7, 7];
     let cin = 192;
     GOOGLENET_MODULES.forEach((m, i) => {
-      hand += moduleMacs(sides[i] as number, cin, m);
+      hand += moduleMacs(sides[i]!, cin, m);
       cin = inceptionOutChannels(m);
     });
     hand += 1024 * 1000;

@@ -60,7 +60,7 @@ describe('EventCore', () => {
       core.schedule(x / 2147483648, (t: number) => times.push(t), x / 2147483648);
     }
     core.run();
-    for (let i = 1; i < times.length; i++) assert.ok((times[i] as number) >= (times[i - 1] as number));
+    for (let i = 1; i < times.length; i++) assert.ok(times[i]! >= times[i - 1]!);
   });
 });
 

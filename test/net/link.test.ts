@@ -28,7 +28,7 @@ describe('Link', () => {
     link.send(pool.take(PacketKind.Datagram, 1500, sink));
     core.run();
     assert.equal(sink.arrivals.length, 1);
-    assert.ok(Math.abs((sink.arrivals[0] as number) - (1500 * 8) / 10e6 - 0.025) < 1e-12);
+    assert.ok(Math.abs(sink.arrivals[0]! - (1500 * 8) / 10e6 - 0.025) < 1e-12);
   });
 
   it('back-to-back packets are serialised one after another', () => {
@@ -91,7 +91,7 @@ describe('Link', () => {
     const sink = collector();
     for (let i = 0; i < 500; i++) link.send(pool.take(PacketKind.Datagram, 1500, sink));
     core.run();
-    for (let i = 1; i < sink.arrivals.length; i++) assert.ok((sink.arrivals[i] as number) >= (sink.arrivals[i - 1] as number));
+    for (let i = 1; i < sink.arrivals.length; i++) assert.ok(sink.arrivals[i]! >= sink.arrivals[i - 1]!);
   });
 
   it('rejects a non-positive bandwidth', () => {

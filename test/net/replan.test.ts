@@ -14,7 +14,6 @@ import { after, describe, it } from 'node:test';
 import { parseEdgeConfig } from '../../src/edge/edge-config.js';
 import { exitConfidence } from '../../src/edge/exit-decision.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
-import type { EdgeTensor } from '../../src/edge/runtime.js';
 import { exitNet, exitNetInput, exitNetLayers, type ExitNetOptions } from '../../test-support/edge/exit-net.js';
 import type { ReplanRecord } from '../../test-support/net/replan-client.js';
 import { ReplanRig } from '../../test-support/net/replan-rig.js';
@@ -71,7 +70,7 @@ describe('edge client re-planning over a shaped link', { skip: unavailable ? `re
     // The table first: the boundary must sit far from both rates for the test to mean anything.
     const table = parseEdgeConfig({ version: 1, ...CONFIG, cuts: [{ after: 'block1', head: 'h1', model: 't1' }, { after: 'block2', head: 'h2', model: 't2' }] }).table;
     assert.deepEqual(table.bands.map((b) => b.cut), ['block2', 'block1']);
-    const boundary = table.bands[0]?.toMbps as number;
+    const boundary = table.bands[0]!.toMbps;
     assert.ok(boundary > 2.5 * (SLOW_BPS / 1e6) && boundary < FAST_BPS / 1e6 / 5, `boundary ${boundary} Mbit/s`);
 
     const model = exitNet(NET);
@@ -81,7 +80,7 @@ describe('edge client re-planning over a shaped link', { skip: unavailable ? `re
     const sure: { exit0: boolean; exit1: boolean }[] = [];
     for (const x of inputs) {
       const out = await full.run({ x: { dtype: 'float32', dims: [1, 3, 64, 64], data: x } });
-      const c = (name: string) => exitConfidence(out[name] as EdgeTensor, 'max-softmax')[0] as number;
+      const c = (name: string) => exitConfidence(out[name]!, 'max-softmax')[0]!;
       sure.push({ exit0: c('exit_0_logits') >= TAU0, exit1: c('exit_1_logits') >= TAU1 });
     }
     await full.release();
@@ -119,7 +118,7 @@ describe('edge client re-planning over a shaped link', { skip: unavailable ? `re
 
     // Each answer came from where its cut and its input say: a sure exit in the head, else the server.
     for (const r of records) {
-      const s = sure[r.input] as { exit0: boolean; exit1: boolean };
+      const s = sure[r.input]!;
       const want = s.exit0 ? 'exit-0' : s.exit1 && r.cut === 'block2' ? 'exit-1' : 'server';
       assert.equal(r.origin, want, `request ${r.i} (input ${r.input}, cut ${r.cut})\n${detail}`);
       assert.equal(r.bytesSent === 0, want !== 'server');
@@ -132,7 +131,7 @@ describe('edge client re-planning over a shaped link', { skip: unavailable ? `re
     assert.ok(records.slice(TOTAL - 4).every((r) => r.cut === 'block1'), `fast again: block1 by the end\n${detail}`);
     assert.deepEqual(stats.switches.map((s) => [s.from, s.to]), [['block1', 'block2'], ['block2', 'block1']], detail);
     const [down, up] = stats.switches;
-    assert.ok((down?.mbps as number) < boundary && (up?.mbps as number) > boundary, detail);
+    assert.ok(down?.mbps! < boundary && up?.mbps! > boundary, detail);
 
     // The accounting: the client's counts per cut and origin are the records', and the server
     // answered exactly the requests the client says it sent to each cut's tail.

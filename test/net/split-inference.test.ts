@@ -72,8 +72,8 @@ describe('the measured interval a CPU wait leaves', () => {
       const idle = Array.from({ length: n }, () => 50 + rng.next() * 100);
       // A wait w adds between 0 and w to a frame.
       const waits = idle.map(() => (rng.next() < 0.5 ? 0 : rng.next() * 40));
-      const took = idle.map((t, i) => t + (waits[i] as number) * rng.next());
-      const low = median(took.map((t, i) => t - (waits[i] as number)));
+      const took = idle.map((t, i) => t + waits[i]! * rng.next());
+      const low = median(took.map((t, i) => t - waits[i]!));
       const high = median(took);
       const truth = median(idle);
       assert.ok(low <= truth + 1e-9 && truth <= high + 1e-9, `trial ${trial}: ${low} <= ${truth} <= ${high}`);

@@ -189,9 +189,9 @@ describe('re-scored against stored real kept-alive inferences (real kernel TCP t
       assert.ok(kept.length >= 12, file);
       for (const k of ['simulatedError', 'analyticError'] as const) {
         const errors = kept.map((r) => Math.abs(r[k])).sort((a, b) => a - b);
-        const med = errors[errors.length >> 1] as number;
+        const med = errors[errors.length >> 1]!;
         assert.ok(med <= medianLimit, `${file} ${k}: median |error| ${med}`);
-        assert.ok((errors[errors.length - 1] as number) <= worstLimit, `${file} ${k}: worst |error| ${errors[errors.length - 1]}`);
+        assert.ok(errors[errors.length - 1]! <= worstLimit, `${file} ${k}: worst |error| ${errors[errors.length - 1]}`);
       }
       // A cold start (the models' old view of a kept-alive connection) misses them by far more.
       const worstSimulated = Math.max(...kept.map((r) => Math.abs(r.simulatedError)));
@@ -218,7 +218,7 @@ describe('re-scored against stored real kept-alive inferences (real kernel TCP t
     // BBR and CUBIC, each new, kept alive over a short and a long pause, and CUBIC with the sysctl off too.
     assert.equal(groups.size, 7, [...groups.keys()].join(', '));
     assert.ok(rows.length >= 100, `${rows.length} cells`);
-    const medAbs = (xs: readonly number[]): number => [...xs].map(Math.abs).sort((a, b) => a - b)[xs.length >> 1] as number;
+    const medAbs = (xs: readonly number[]): number => [...xs].map(Math.abs).sort((a, b) => a - b)[xs.length >> 1]!;
     for (const [key, group] of groups) {
       for (const k of ['analyticError', 'simulatedError'] as const) assert.ok(medAbs(group.map((r) => r[k])) < 0.15, `${key} ${k}: median |error| ${medAbs(group.map((r) => r[k]))}`);
     }

@@ -19,7 +19,7 @@ function withExternalData(model: ModelProto, dir: string, location = 'weights.bi
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const t of model.graph.initializer) {
-    const raw = t.rawData as Uint8Array;
+    const raw = t.rawData!;
     chunks.push(raw);
     t.externalData = [{ key: 'location', value: location }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(raw.length) }];
     t.dataLocation = EXTERNAL_DATA;
@@ -57,7 +57,7 @@ describe('readModel', () => {
       const refused = (folder: string, location: string) => {
         mkdirSync(folder, { recursive: true });
         const model = withExternalData(residualNet(), folder);
-        for (const t of model.graph.initializer) (t.externalData as { key: string; value: string }[])[0] = { key: 'location', value: location };
+        for (const t of model.graph.initializer) t.externalData![0] = { key: 'location', value: location };
         const path = join(folder, 'model.onnx');
         writeFileSync(path, encodeModel(model));
         assert.throws(() => readModel(path), (e: unknown) => e instanceof UnsafePathError && e.code === 'UNSAFE_PATH' && e instanceof BadModelError && /outside the model's folder/.test(e.message), location);
@@ -81,7 +81,7 @@ describe('readModel', () => {
     symlinkSync(real, join(dir, 'alias'));
     assert.equal(analyze(graphFromModel(readModel(join(dir, 'alias', 'model.onnx')))).totals.params, 4 * 3 * 9 + 4 + 2 * 4 * 4 * 9 + 2 * 4 * 64);
     const model = withExternalData(residualNet(), real);
-    for (const t of model.graph.initializer) (t.externalData as { key: string; value: string }[])[0] = { key: 'location', value: 'sub/../weights.bin' };
+    for (const t of model.graph.initializer) t.externalData![0] = { key: 'location', value: 'sub/../weights.bin' };
     writeFileSync(join(real, 'dotdot.onnx'), encodeModel(model));
     assert.equal(readModel(join(dir, 'alias', 'dotdot.onnx')).graph.initializer.length, model.graph.initializer.length);
   });
@@ -89,7 +89,7 @@ describe('readModel', () => {
   it('a missing external-data file is named', () => {
     const path = join(dir, 'missing.onnx');
     const model = withExternalData(residualNet(), dir);
-    for (const t of model.graph.initializer) (t.externalData as { key: string; value: string }[])[0] = { key: 'location', value: 'nowhere.bin' };
+    for (const t of model.graph.initializer) t.externalData![0] = { key: 'location', value: 'nowhere.bin' };
     writeFileSync(path, encodeModel(model));
     assert.throws(() => readModel(path), /"nowhere.bin" is missing/);
   });

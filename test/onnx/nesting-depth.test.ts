@@ -38,7 +38,7 @@ function nestedModel(depth: number): Uint8Array {
 describe('decodeModel nesting', () => {
   it('decodes subgraphs nested 30 deep (90 messages)', () => {
     let g = decodeModel(nestedModel(30)).graph;
-    for (let i = 0; i < 30; i++) g = g.node[0]?.attribute[0]?.g as typeof g;
+    for (let i = 0; i < 30; i++) g = g.node[0]!.attribute[0]!.g!;
     assert.equal(g.name, 'inner');
   });
 

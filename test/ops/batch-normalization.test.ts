@@ -5,7 +5,7 @@ import { checkOp } from '../../test-support/op-check.js';
 
 /** X plus the four per-channel inputs (scale, bias, mean, var), var kept positive. */
 function bnInputs(shape: number[]) {
-  const c = shape[1] as number;
+  const c = shape[1]!;
   const stat = (v: number) => ({ shape: [c], value: new Array<number>(c).fill(v) });
   return [{ shape }, stat(1.5), stat(0.1), stat(0.2), stat(0.9)];
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { float } from '../../src/graph/builder.js';
+import { inferShapes } from '../../src/analysis/infer.js';
+import { float, ModelBuilder } from '../../src/graph/builder.js';
+import { graphFromModel } from '../../src/graph/graph.js';
 import { assertMatchesOrt } from '../../test-support/op-assert.js';
 import { checkOp } from '../../test-support/op-check.js';
 
@@ -15,5 +17,12 @@ describe('LRN', () => {
     const r = await checkOp('LRN', [{ shape: [1, 4, 3, 3] }], { size: 3 });
     assertMatchesOrt(r);
     assert.equal(r.cost.flops, 9 * 36);
+  });
+
+  it('LRN: an input without spatial axes is reported, naming the node (the window runs over C of [N, C, D1, ...])', () => {
+    const b = new ModelBuilder({ opset: 13 });
+    b.output(b.node('LRN', [b.input('x', 'float32', [2, 8])], { size: 3 }, 'lrn'));
+    const inf = inferShapes(graphFromModel(b.build()));
+    assert.match(inf.issues[0]?.message ?? '', /lrn.*rank 2; LRN needs \[N, C, D1, \.\.\.\]/);
   });
 });

@@ -120,12 +120,12 @@ describe('cleave deploy -> serve -> run --plan (LeNet on MNIST, loopback)', () =
       for (let k = 0; k < ds.count; k++) {
         const image: RunTensor = { dtype: 'float32', dims: [1, 1, 28, 28], data: x.slice(k * pixels, (k + 1) * pixels) };
         const want = (await full.run({ input: image }, ['logits'])).logits?.data as Float32Array;
-        const cut = (await head.run({ input: image }, ['pool2'])).pool2 as RunTensor;
+        const cut = (await head.run({ input: image }, ['pool2'])).pool2!;
         const e = await encodeTensor({ dims: cut.dims, data: cut.data as Float32Array }, parseCodec(codec));
         const sent = await decodeTensor(e.datatype, e.shape, e.bytes, e.parameters);
         const got = (await tail.run({ pool2: { dtype: 'float32', dims: sent.dims, data: sent.data } }, ['logits'])).logits?.data as Float32Array;
         const range = Math.max(...want) - Math.min(...want);
-        for (let c = 0; c < 10; c++) worst = Math.max(worst, Math.abs((got[c] as number) - (want[c] as number)) / range);
+        for (let c = 0; c < 10; c++) worst = Math.max(worst, Math.abs(got[c]! - want[c]!) / range);
         if (got.indexOf(Math.max(...got)) === want.indexOf(Math.max(...want))) agree++;
       }
       if (codec === 'fp32') assert.equal(worst, 0);
@@ -283,7 +283,7 @@ describe('cleave plan --sparsity with a sparse model (LeNet on MNIST): measured,
     };
     assert.ok(Math.abs(variant.accuracyDelta - ((await right(sparsePath)) - (await right(LENET_PATH))) / IMAGES) < 1e-12);
 
-    const i = frontIndex(doc, (e) => e.sparsity === 'lenet-half' && e.placement === 'split' && ['pool2', 'flatten', 'fc1', 'relu3', 'fc2'].includes(e.cut[0] as string), 'sparse split entry after conv2');
+    const i = frontIndex(doc, (e) => e.sparsity === 'lenet-half' && e.placement === 'split' && ['pool2', 'flatten', 'fc1', 'relu3', 'fc2'].includes(e.cut[0]!), 'sparse split entry after conv2');
     const entry = doc.front[i];
     assert.ok(entry);
     assert.equal(entry.objectives.accuracySource, 'measured');

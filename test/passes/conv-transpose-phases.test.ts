@@ -19,10 +19,10 @@ function model(xShape: readonly number[], layers: readonly Layer[]): ModelProto 
   const x = b.input('x', 'float32', xShape);
   const outs = layers.map((l, i) => {
     const w = l.weightInput ? b.input(`w${i}`, 'float32', l.w) : b.param(`w${i}`, l.w);
-    const bias = l.bias ? [b.param(`b${i}`, [l.w[1] as number], { kind: 'normal', std: 0.5 })] : [];
+    const bias = l.bias ? [b.param(`b${i}`, [l.w[1]!], { kind: 'normal', std: 0.5 })] : [];
     return b.node('ConvTranspose', [x, w, ...bias], l.attrs, `convt${i}`);
   });
-  b.output(outs.length === 1 ? outs[0] as string : b.node('Sum', outs, {}, 'y'));
+  b.output(outs.length === 1 ? outs[0]! : b.node('Sum', outs, {}, 'y'));
   return b.build();
 }
 

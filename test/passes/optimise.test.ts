@@ -22,7 +22,7 @@ async function outputs(m: ModelProto, feeds: Record<string, RunTensor>): Promise
 async function sameOutputs(plain: ModelProto, optimised: ModelProto, feeds: Record<string, RunTensor>, rtol: number): Promise<void> {
   const [a, b] = [await outputs(plain, feeds), await outputs(optimised, feeds)];
   assert.deepEqual(Object.keys(b).sort(), Object.keys(a).sort());
-  for (const [k, v] of Object.entries(a)) assertCloseToScale(b[k] as Float32Array, v, rtol);
+  for (const [k, v] of Object.entries(a)) assertCloseToScale(b[k]!, v, rtol);
 }
 
 describe('optimiseForOrt', () => {

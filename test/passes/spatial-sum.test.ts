@@ -20,17 +20,17 @@ function model(xShape: readonly number[], layers: readonly Layer[]): ModelProto 
   const b = new ModelBuilder({ seed: 3, opset: 17 });
   const x = b.input('x', 'float32', xShape);
   const outs = layers.map((l, i) => {
-    const bias = l.bias ? [b.param(`b${i}`, [(l.op === 'Conv' ? l.w[0] : l.w[1]) as number], { kind: 'normal', std: 0.5 })] : [];
+    const bias = l.bias ? [b.param(`b${i}`, [(l.op === 'Conv' ? l.w[0] : l.w[1])!], { kind: 'normal', std: 0.5 })] : [];
     return b.node(l.op, [x, b.param(`w${i}`, l.w), ...bias], l.attrs, `conv${i}`);
   });
-  const y = outs.length === 1 ? outs[0] as string : b.node('Identity', [b.node('Sum', outs, {}, 'sum')], {}, 'y');
+  const y = outs.length === 1 ? outs[0]! : b.node('Identity', [b.node('Sum', outs, {}, 'sum')], {}, 'y');
   b.output(y);
   return b.build();
 }
 
 /** The spatial sums of the model's output: a ReduceSum of it rewritten by the pass (pruned), and summed in JS from the computed output. */
 async function sums(m: ModelProto, xShape: readonly number[]): Promise<{ fast: Float32Array; reference: Float32Array; ops: string[] }> {
-  const y = m.graph.output[0]?.name as string;
+  const y = m.graph.output[0]!.name;
   const yShape = shaped(m).shapes.get(y)?.shape ?? [];
   const e = nodeEmitter(m);
   const sum = emitReduce(e, 17, 'ReduceSum', y, yShape.slice(2).map((_, i) => i + 2), false, 'spatial_sum');
@@ -43,11 +43,11 @@ async function sums(m: ModelProto, xShape: readonly number[]): Promise<{ fast: F
     await s.release();
     return out;
   };
-  const full = (await run(m))[y] as RunTensor;
+  const full = (await run(m))[y]!;
   const [n, c] = full.dims as [number, number];
   const per = (full.data as Float32Array).length / (n * c);
   const reference = new Float32Array(n * c);
-  for (let i = 0; i < n * c; i++) for (let p = 0; p < per; p++) reference[i] = (reference[i] as number) + ((full.data as Float32Array)[i * per + p] as number);
+  for (let i = 0; i < n * c; i++) for (let p = 0; p < per; p++) reference[i] = reference[i]! + (full.data as Float32Array)[i * per + p]!;
   const fast = Object.values(await run(fastModel))[0]?.data as Float32Array;
   return { fast, reference, ops: opTypes(fastModel) };
 }

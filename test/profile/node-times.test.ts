@@ -105,7 +105,7 @@ describe('profileModel', () => {
     }
     // Heads grow along the topological order, so head sums never decrease along a chain of cuts.
     const byName = new Map(profile.cuts.map((c) => [c.tensors.join(), c.headMs]));
-    assert.ok((byName.get('relu1') as number) <= (byName.get('block.relu') as number));
+    assert.ok(byName.get('relu1')! <= byName.get('block.relu')!);
     const measured = profile.cuts.filter((c) => c.measured);
     assert.equal(measured.length, 2);
     for (const { measured: mc } of measured) assert.ok(mc && mc.head.samples === FAST.repeats && mc.tail.medianMs > 0);

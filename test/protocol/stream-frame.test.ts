@@ -24,7 +24,7 @@ describe('stream frames', () => {
       assert.equal(a.headerLength, body.headerLength);
       assert.deepEqual([...a.body], [...body.body]);
       // The tensor after the padded JSON header is viewed in place: it must sit 8-byte aligned.
-      assert.equal((a.body.byteOffset + (a.headerLength as number)) % 8, 0);
+      assert.equal((a.body.byteOffset + a.headerLength!) % 8, 0);
       const decoded = decodeInferRequest(a.body, a.headerLength);
       assert.deepEqual(Array.from(decoded.inputs[0]?.data as Float32Array), [1, 2, 3, 4, 5, 6]);
       assert.equal(b.kind, 'reply');

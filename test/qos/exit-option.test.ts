@@ -50,7 +50,7 @@ describe('accuracy', () => {
   it('predicted: lossless codecs keep the base; a lossy one loses its step, less at salient cuts; local keeps the base', () => {
     const scores = new Map([['pool1', 4], ['pool2', 1]]);
     const p = predictAccuracy(cuts, codecs, 0.98, scores);
-    const at = (t: string, k: number): number => p.at[cuts.findIndex((c) => c.tensors.join() === t && c.placement === 'split') * codecs.length + k] as number;
+    const at = (t: string, k: number): number => p.at[cuts.findIndex((c) => c.tensors.join() === t && c.placement === 'split') * codecs.length + k]!;
     assert.equal(p.source, 'predicted');
     assert.equal(at('pool1', 0), 0.98);
     assert.equal(at('pool1', 1), 0.98); // the most salient cut: s = 1

@@ -13,8 +13,8 @@ function bruteForce(m: ObjectiveMatrix): number[] {
       let le = true;
       let lt = false;
       for (let q = 0; q < m.k; q++) {
-        const a = m.values[j * m.k + q] as number;
-        const b = m.values[i * m.k + q] as number;
+        const a = m.values[j * m.k + q]!;
+        const b = m.values[i * m.k + q]!;
         if (a > b) le = false;
         if (a < b) lt = true;
       }

@@ -63,7 +63,7 @@ describe('plan.json', () => {
 
   it('an unknown device or network in an entry, a model whose hash does not match: the field is named', () => {
     rejects(edited((p) => { p.recommended.device = 'pi-5'; }), /field "recommended\.device" names unknown device "pi-5" \(the plan describes: raspberry-pi-4\)/);
-    rejects(edited((p) => { (p.front[0] as Record<string, unknown>).network = '6g'; (p.front[0] as Record<string, unknown>).placement = 'split'; }), /field "front\[0\]\.network" names unknown network "6g" \(the plan describes: 4g, lpwan\)/);
+    rejects(edited((p) => { p.front[0]!.network = '6g'; p.front[0]!.placement = 'split'; }), /field "front\[0\]\.network" names unknown network "6g" \(the plan describes: 4g, lpwan\)/);
     const doc = lenetPlanDocument();
     assert.ok(doc);
     checkPlanModel(doc, new Uint8Array(readFileSync(doc.model.path)));

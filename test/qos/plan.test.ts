@@ -14,7 +14,7 @@ import { lenetSpec } from '../../test-support/qos/specs.js';
 function dominates(a: Objectives, b: Objectives): boolean {
   const x = [a.latencyMs, -a.accuracy, a.edgeMemoryBytes, a.energyMj, a.bytes];
   const y = [b.latencyMs, -b.accuracy, b.edgeMemoryBytes, b.energyMj, b.bytes];
-  return x.every((v, i) => v <= (y[i] as number)) && x.some((v, i) => v < (y[i] as number));
+  return x.every((v, i) => v <= y[i]!) && x.some((v, i) => v < y[i]!);
 }
 
 function withExits() {
@@ -38,7 +38,7 @@ describe('makePlan', () => {
     for (const c of plan.front) assert.ok(!all.some((o) => dominates(o, c.objectives)), `${c.id} is dominated`);
     let undominated = 0;
     for (let i = 0; i < s.count; i++) {
-      if (all.some((o) => dominates(o, all[i] as Objectives))) continue;
+      if (all.some((o) => dominates(o, all[i]!))) continue;
       undominated++;
       assert.ok(onFront.has(configurationOf(s, i).id));
     }

@@ -31,7 +31,7 @@ describe('sparseModelVariant', () => {
     const cuts = cutCandidates(analysis);
     const data = loadDataset('mnist', 'test', { limit: 40 });
     const own = await measureSparseVariant(v, cuts, [{ name: 'fp32' }], data);
-    const at = (name: string): number => own.at[cuts.findIndex((c) => c.placement === name || (c.placement === 'split' && c.tensors.join() === name))] as number;
+    const at = (name: string): number => own.at[cuts.findIndex((c) => c.placement === name || (c.placement === 'split' && c.tensors.join() === name))]!;
     assert.ok(Number.isNaN(at('remote')));
     assert.ok(Number.isNaN(at('pool1')), 'conv2 runs after pool1: that head holds no sparse layer');
     for (const cut of ['pool2', 'fc1', 'fc2']) assert.equal(at(cut), at('local'), cut);

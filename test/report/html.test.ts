@@ -28,6 +28,6 @@ describe('report html', () => {
     const run = (code: string) => new Function(`${code} return [a, b.source, c];`)() as string[];
     assert.deepEqual(run(safe)[0], run(js)[0]);
     assert.deepEqual(run(safe)[2], run(js)[2]);
-    assert.ok(new RegExp(run(safe)[1] as string, 'i').test('</script>'));
+    assert.ok(new RegExp(run(safe)[1]!, 'i').test('</script>'));
   });
 });

@@ -20,7 +20,7 @@ describe('isplitPlotSvg', () => {
     const svg = isplitPlotSvg([cut('a<b', -1, 10), cut('zero', Number.NEGATIVE_INFINITY, 10), cut('c&d', -2, 100, true, true)]);
     assert.ok(svg.includes('a&lt;b') && svg.includes('c&amp;d'));
     assert.ok(!/NaN|Infinity/.test(svg));
-    const line = /<path d="([^"]+)" fill="none" stroke="#1f5fbf"/.exec(svg)?.[1] as string;
+    const line = /<path d="([^"]+)" fill="none" stroke="#1f5fbf"/.exec(svg)?.[1]!;
     assert.equal(line.match(/M/g)?.length, 2);
     assert.ok(!/NaN/.test(isplitPlotSvg([cut('only', -1, 4, true, true)])));
   });

@@ -27,7 +27,7 @@ describe('paretoData', () => {
     for (const s of p.series) {
       assert.ok(s.points.length > 0, `series ${s.label} is empty`);
       for (const q of s.points) {
-        const e = doc.front[q.entry] as PlanEntry;
+        const e = doc.front[q.entry]!;
         assert.equal(cutLabel(e), s.label);
         assert.equal(q.x, e.objectives.latencyMs);
         assert.equal(q.y, e.objectives.accuracy);
@@ -75,7 +75,7 @@ describe('paretoData', () => {
     assert.equal(bytesRadius(1000, 1000), 14);
     assert.equal(bytesRadius(5, 0), 4);
     const sizes = [1, 10, 100, 999].map((b) => bytesRadius(b, 1000));
-    sizes.forEach((r, i) => assert.ok(r > 4 && r < 14 && (i === 0 || r > (sizes[i - 1] as number))));
+    sizes.forEach((r, i) => assert.ok(r > 4 && r < 14 && (i === 0 || r > sizes[i - 1]!)));
     const p = paretoData(doc);
     for (const q of p.series.flatMap((s) => s.points)) {
       for (const w of p.series.flatMap((s) => s.points)) {
@@ -100,7 +100,7 @@ describe('breakdownRows', () => {
     const analytic = rows.filter((r) => r.latencySource === 'analytic');
     assert.ok(analytic.length >= 3, 'the fixture plan simulates only two front members');
     for (const r of analytic) {
-      const e = [doc.recommended, ...doc.front].find((x) => x.id === r.id) as PlanEntry;
+      const e = [doc.recommended, ...doc.front].find((x) => x.id === r.id)!;
       assert.equal(e.exits.length, 0);
       assert.ok(r.sentMs !== null && r.latencyMs !== null);
       // The sweep sums head + exits + encode + uplink wait + transfer + server wait + tail itself.
@@ -119,7 +119,7 @@ describe('breakdownRows', () => {
   });
 
   it('an unbounded queue makes the sum unbounded', () => {
-    const e = doc.front[0] as PlanEntry;
+    const e = doc.front[0]!;
     const broken = { ...doc, recommended: { ...e, breakdown: { ...e.breakdown, serverQueueMs: null } } };
     assert.equal(breakdownRows(broken, 1)[0]?.sentMs, null);
   });

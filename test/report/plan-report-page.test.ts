@@ -47,7 +47,7 @@ async function drawnPareto(page: Page): Promise<{ points: number; inside: boolea
   return page.evaluate(() => {
     const w = window as unknown as { cleaveReport: { charts: Record<string, ChartView>; paretoFront: number[]; paretoMarker: number } };
     const r = w.cleaveReport;
-    const chart = r.charts.pareto as ChartView;
+    const chart = r.charts.pareto!;
     const a = chart.chartArea;
     const elements = r.paretoFront.flatMap((i) => chart.getDatasetMeta(i).data);
     const marker = r.paretoMarker >= 0 ? chart.getDatasetMeta(r.paretoMarker).data.map((e) => ({ x: e.x, y: e.y })) : [];
@@ -55,7 +55,7 @@ async function drawnPareto(page: Page): Promise<{ points: number; inside: boolea
     const data = (JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as { pareto: { series: { points: { entry: number }[] }[]; recommended: { entry: number } | null } }).pareto;
     let at: { x: number; y: number } | null = null;
     data.series.forEach((s, i) => s.points.forEach((p, k) => {
-      const e = chart.getDatasetMeta(r.paretoFront[i] as number).data[k];
+      const e = chart.getDatasetMeta(r.paretoFront[i]!).data[k];
       if (e && p.entry === data.recommended?.entry) at = { x: e.x, y: e.y };
     }));
     return {
@@ -106,9 +106,9 @@ describe('plan report in headless Chromium', () => {
     // ring) shows its whole configuration.
     const where = await page.evaluate(() => {
       const r = (window as unknown as { cleaveReport: { charts: Record<string, ChartView>; paretoFront: number[]; paretoMarker: number } }).cleaveReport;
-      const chart = r.charts.pareto as ChartView;
+      const chart = r.charts.pareto!;
       const data = (JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as { pareto: { series: { points: { entry: number }[] }[] } }).pareto;
-      const points = data.series.flatMap((s, i) => s.points.map((p, k) => ({ entry: p.entry, ...(chart.getDatasetMeta(r.paretoFront[i] as number).data[k] as { x: number; y: number }) })));
+      const points = data.series.flatMap((s, i) => s.points.map((p, k) => ({ entry: p.entry, ...chart.getDatasetMeta(r.paretoFront[i]!).data[k]! })));
       const ring = r.paretoMarker >= 0 ? chart.getDatasetMeta(r.paretoMarker).data : [];
       const others = (p: { x: number; y: number }) => [...points.filter((q) => q !== p), ...ring].map((q) => Math.hypot(q.x - p.x, q.y - p.y));
       const best = points.map((p) => ({ p, gap: Math.min(Infinity, ...others(p)) })).sort((a, b) => b.gap - a.gap)[0];

@@ -26,11 +26,11 @@ describe('v2 server: batching, codecs, shutdown', () => {
       })));
       for (const [k, r] of replies.entries()) {
         assert.equal(r.status, 200);
-        const want = await direct.run({ cut: { dtype: 'float32', dims: [1, ...CUT_SHAPE], data: xs[k] as Float32Array } });
+        const want = await direct.run({ cut: { dtype: 'float32', dims: [1, ...CUT_SHAPE], data: xs[k]! } });
         const got = (r.json as { outputs: { shape: number[]; data: number[] }[] }).outputs[0];
         assert.deepEqual(got?.shape, [1, 10]);
         const w = Array.from(want.logits?.data as Float32Array);
-        got?.data.forEach((v, i) => assert.ok(Math.abs(v - (w[i] as number)) < 1e-5, `request ${k}`));
+        got?.data.forEach((v, i) => assert.ok(Math.abs(v - w[i]!) < 1e-5, `request ${k}`));
       }
     } finally {
       await server.close();
@@ -54,7 +54,7 @@ describe('v2 server: batching, codecs, shutdown', () => {
           assert.equal(r.status, 200, new TextDecoder().decode(r.body));
           const got = decodeInferResponse(r.body, Number(r.headers.get('inference-header-content-length'))).outputs[0]?.data as Float32Array;
           const tol = codec === 'fp32' ? 0 : codec === 'fp16' ? 1e-2 : 0.2;
-          got.forEach((v, i) => assert.ok(Math.abs(v - (want[i] as number)) <= tol, `${codec}${deflate ? '+deflate' : ''}: ${v} vs ${want[i]}`));
+          got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= tol, `${codec}${deflate ? '+deflate' : ''}: ${v} vs ${want[i]}`));
         }
       }
     } finally {

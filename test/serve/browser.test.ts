@@ -8,7 +8,6 @@ import { cutModel } from '../../src/cut/extract.js';
 import { argmaxRows } from '../../src/edge/client.js';
 import { exitConfidence } from '../../src/edge/exit-decision.js';
 import { loadRunner } from '../../src/edge/node-runtime.js';
-import type { EdgeTensor } from '../../src/edge/runtime.js';
 import { insertExits } from '../../src/exits/insert.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { writeModel } from '../../src/onnx/model-file.js';
@@ -46,7 +45,7 @@ describe('browser page', () => {
       const batch = makeBatch(samples, [0, 1, 2, 3, 4, 5, 6, 7]);
       for (const index of [0, 5]) {
         const got = await page.evaluate(([i, c]) => (window as unknown as Classify).cleave.classifySample(i as number, c as string), [index, 'fp32']) as PageResult;
-        const want = (await full.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: batch.x.slice(index * 784, (index + 1) * 784) } })).logits as EdgeTensor;
+        const want = (await full.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: batch.x.slice(index * 784, (index + 1) * 784) } })).logits!;
         assert.equal(got.origin, 'server');
         assert.equal(got.label, argmaxRows(want)[0]);
         got.scores.forEach((v, k) => assert.ok(Math.abs(v - (want.data[k] as number)) < 1e-4, `sample ${index} score ${k}: ${v} vs ${want.data[k]}`));
@@ -61,7 +60,7 @@ describe('browser page', () => {
       assert.match(await page.textContent('#split') ?? '', /head [\d.]+ ms · encode [\d.]+ ms · network \+ tail [\d.]+ ms/);
       // Link down: the page answers with the whole model in the browser, flagged as such.
       const local = await page.evaluate(([i, c]) => (window as unknown as Classify).cleave.classifySample(i as number, c as string, true), [6, 'fp32']) as PageResult;
-      const want6 = (await full.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: batch.x.slice(6 * 784, 7 * 784) } })).logits as EdgeTensor;
+      const want6 = (await full.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: batch.x.slice(6 * 784, 7 * 784) } })).logits!;
       assert.equal(local.origin, 'local-full');
       assert.equal(local.label, argmaxRows(want6)[0]);
       assert.match(await page.textContent('#origin') ?? '', /^local-full \(request failed: link down \(simulated in the page\)\)$/);
@@ -70,20 +69,20 @@ describe('browser page', () => {
       const confidence: number[] = [];
       for (let i = 0; i < 8; i++) {
         const out = await full.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: batch.x.slice(i * 784, (i + 1) * 784) } });
-        confidence.push(exitConfidence(out.exit_0_logits as EdgeTensor, 'max-softmax')[0] as number);
+        confidence.push(exitConfidence(out.exit_0_logits!, 'max-softmax')[0]!);
       }
       const surest = confidence.indexOf(Math.max(...confidence));
       const least = confidence.indexOf(Math.min(...confidence));
-      const tau = (confidence[surest] as number + (confidence[least] as number)) / 2;
-      const exit = await page.evaluate(([i, t]) => (window as unknown as Classify).cleave.classifySample(i as number, 'fp32', false, t as number), [surest, tau]) as PageResult;
-      const wantExit = (await full.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: batch.x.slice(surest * 784, (surest + 1) * 784) } })).exit_0_logits as EdgeTensor;
+      const tau = (confidence[surest]! + confidence[least]!) / 2;
+      const exit = await page.evaluate(([i, t]) => (window as unknown as Classify).cleave.classifySample(i!, 'fp32', false, t!), [surest, tau]) as PageResult;
+      const wantExit = (await full.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: batch.x.slice(surest * 784, (surest + 1) * 784) } })).exit_0_logits!;
       assert.equal(exit.origin, 'exit-0');
       assert.equal(exit.bytesSent, 0);
       assert.equal(exit.label, argmaxRows(wantExit)[0]);
-      assert.ok(Math.abs((exit.confidence as number) - (confidence[surest] as number)) < 1e-5);
+      assert.ok(Math.abs((exit.confidence as number) - confidence[surest]!) < 1e-5);
       exit.scores.forEach((v, k) => assert.ok(Math.abs(v - (wantExit.data[k] as number)) < 1e-4, `exit score ${k}`));
       assert.match(await page.textContent('#origin') ?? '', /^exit-0 in the browser \(confidence [\d.]+ >= [\d.]+\), nothing sent$/);
-      const sent = await page.evaluate(([i, t]) => (window as unknown as Classify).cleave.classifySample(i as number, 'fp32', false, t as number), [least, tau]) as PageResult;
+      const sent = await page.evaluate(([i, t]) => (window as unknown as Classify).cleave.classifySample(i!, 'fp32', false, t!), [least, tau]) as PageResult;
       assert.equal(sent.origin, 'server');
       // One client for the page: its counts span every click, and it measured the uplink.
       assert.deepEqual(sent.byOrigin, { server: 4, 'local-full': 1, 'exit-0': 1 });

@@ -28,7 +28,7 @@ describe('cleave serve / run / export', () => {
     const serving = serveCommand.run([dir, '--port', '0', '--stream-port', '0', '--json', '--no-page'], { ...s.io, stop: stopped });
     try {
       while (s.out.length === 0) await new Promise((r) => setTimeout(r, 10));
-      const info = JSON.parse(s.out[0] as string) as { url: string; models: string[]; page: string | null; stream: string };
+      const info = JSON.parse(s.out[0]!) as { url: string; models: string[]; page: string | null; stream: string };
       assert.deepEqual(info.models, ['full', 'head', 'tail']);
       assert.equal(info.page, null);
       assert.match(info.stream, /^tcp:\/\/127\.0\.0\.1:\d+$/);

@@ -29,7 +29,7 @@ describe('the server\'s own time in the reply', () => {
     assert.equal(r.status, 200);
     const params = (r.json as { parameters?: Record<string, number> }).parameters;
     assert.deepEqual(Object.keys(params ?? {}), [SERVER_MS_PARAMETER]);
-    const ms = params?.[SERVER_MS_PARAMETER] as number;
+    const ms = params?.[SERVER_MS_PARAMETER]!;
     assert.ok(Number.isFinite(ms) && ms >= 0 && ms < 60_000, `${ms}`);
     assert.equal(serverMsOf(params), ms);
   });

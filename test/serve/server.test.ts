@@ -173,7 +173,7 @@ describe('v2 server', () => {
   it('rejects binary sizes that do not add up, both ways', async () => {
     const x = new Float32Array(784);
     const enc = encodeInferRequest({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1, 28, 28], data: x }] });
-    const hl = enc.headerLength as number;
+    const hl = enc.headerLength!;
     const extra = new Uint8Array(enc.body.length + 4);
     extra.set(enc.body);
     const short = enc.body.subarray(0, enc.body.length - 4);
@@ -200,7 +200,7 @@ describe('v2 server', () => {
       assert.equal(r.status, 200);
       const body = r.json as { id: string; outputs: { data: number[] }[] };
       assert.equal(body.id, `c${k}`);
-      const want = await direct.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: xs[k] as Float32Array } });
+      const want = await direct.run({ x: { dtype: 'float32', dims: [1, 1, 28, 28], data: xs[k]! } });
       assert.deepEqual(body.outputs[0]?.data, Array.from(want.logits?.data as Float32Array));
     }
   });

@@ -57,7 +57,7 @@ describe('stream transport (server side)', () => {
 
   it('answers pipelined requests on one connection, each reply tagged with its request', async () => {
     assert.match(server.streamUrl ?? '', /^tcp:\/\/127\.0\.0\.1:\d+$/);
-    const c = new RawClient(server.streamUrl as string);
+    const c = new RawClient(server.streamUrl!);
     const tags = [11, 3, 250, 7];
     for (const [k, tag] of tags.entries()) {
       const b = inferBody(k);
@@ -77,20 +77,20 @@ describe('stream transport (server side)', () => {
   });
 
   it('bad requests get their v2 error status and the connection keeps serving', async () => {
-    const c = new RawClient(server.streamUrl as string);
+    const c = new RawClient(server.streamUrl!);
     const good = inferBody(1);
     const cases: [Uint8Array, number, RegExp][] = [
       [encodeRequestFrame(1, '/v2/models/nope/infer', good.body, good.headerLength), 404, /unknown model "nope"/],
       [encodeRequestFrame(2, '/v2/models/full/versions/9/infer', good.body, good.headerLength), 404, /no version "9"/],
       [encodeRequestFrame(3, '/v2/health/live', good.body, good.headerLength), 400, /not \/v2\/models\/NAME/],
       [encodeRequestFrame(4, '/v2/models/full/infer', new TextEncoder().encode('not json')), 400, /not valid JSON/],
-      [encodeRequestFrame(5, '/v2/models/full/infer', good.body, (good.headerLength as number) + 4), 400, /JSON|binary/],
+      [encodeRequestFrame(5, '/v2/models/full/infer', good.body, good.headerLength! + 4), 400, /JSON|binary/],
       [encodeRequestFrame(6, '/v2/models/full/infer', good.body, good.headerLength), 200, /^/],
     ];
     for (const [frame] of cases) c.socket.write(frame);
     const replies = await c.until(cases.length);
     for (const [k, [, status, message]] of cases.entries()) {
-      const r = replies.find((x) => x.tag === k + 1) as ReplyFrame;
+      const r = replies.find((x) => x.tag === k + 1)!;
       assert.equal(r.status, status, `case ${k + 1}`);
       if (status !== 200) assert.match((JSON.parse(new TextDecoder().decode(r.body)) as { error: string }).error, message);
     }
@@ -99,7 +99,7 @@ describe('stream transport (server side)', () => {
 
   it('garbage or an oversized frame: one error reply (tag 0), the connection closes, the server serves on', async () => {
     for (const bytes of [new TextEncoder().encode('GET /v2 HTTP/1.1\r\n\r\n'), encodeRequestFrame(1, '/v2/models/full/infer', new Uint8Array(1 << 17))]) {
-      const c = new RawClient(server.streamUrl as string);
+      const c = new RawClient(server.streamUrl!);
       c.socket.write(bytes.subarray(0, 64));
       await c.closed;
       assert.equal(c.replies.length, 1);
@@ -107,7 +107,7 @@ describe('stream transport (server side)', () => {
       assert.equal(c.replies[0]?.status, 400);
       assert.match(new TextDecoder().decode(c.replies[0]?.body), /larger than the limit/);
     }
-    const c = new RawClient(server.streamUrl as string);
+    const c = new RawClient(server.streamUrl!);
     const b = inferBody(2);
     c.socket.write(encodeRequestFrame(9, '/v2/models/full/infer', b.body, b.headerLength));
     assert.equal((await c.until(1))[0]?.status, 200);
@@ -115,23 +115,23 @@ describe('stream transport (server side)', () => {
   });
 
   it('a valid frame then garbage in one TCP chunk: the valid request is answered, then the error (tag 0), then the close', async () => {
-    const c = new RawClient(server.streamUrl as string);
+    const c = new RawClient(server.streamUrl!);
     const b = inferBody(3);
     const frame = encodeRequestFrame(21, '/v2/models/full/infer', b.body, b.headerLength);
     c.socket.write(new Uint8Array([...frame, ...new TextEncoder().encode('garbage garbage garbage')]));
     await c.closed;
     assert.deepEqual(c.replies.map((r) => [r.tag, r.status]), [[21, 200], [0, 400]]);
-    assert.equal(decodeInferResponse(c.replies[0]?.body as Uint8Array, c.replies[0]?.headerLength).id, 'r3');
+    assert.equal(decodeInferResponse(c.replies[0]!.body, c.replies[0]?.headerLength).id, 'r3');
   });
 
   it('a frame whose JSON is over the JSON limit gets a 413 naming the limit; the connection serves on', async () => {
-    const c = new RawClient(server.streamUrl as string);
+    const c = new RawClient(server.streamUrl!);
     const json = new TextEncoder().encode(JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1, 28, 28], data: Array.from(image(4)) }], pad: 'x'.repeat(1 << 15) }));
     c.socket.write(encodeRequestFrame(1, '/v2/models/full/infer', json));
     const b = inferBody(4);
     c.socket.write(encodeRequestFrame(2, '/v2/models/full/infer', b.body, b.headerLength));
     const replies = await c.until(2);
-    const r1 = replies.find((r) => r.tag === 1) as ReplyFrame;
+    const r1 = replies.find((r) => r.tag === 1)!;
     assert.equal(r1.status, 413);
     assert.match(new TextDecoder().decode(r1.body), new RegExp(`JSON limit of ${JSON_LIMIT} bytes`));
     assert.equal(replies.find((r) => r.tag === 2)?.status, 200);
@@ -150,12 +150,12 @@ describe('stream transport idle connections', () => {
     const full = splitNet('full');
     const server = await startServer([await ServedModel.load('full', full, full)], { streamPort: 0, idleTimeoutMs: 150 });
     try {
-      const c = new RawClient(server.streamUrl as string);
+      const c = new RawClient(server.streamUrl!);
       const b = inferBody(1);
       c.socket.write(encodeRequestFrame(1, '/v2/models/full/infer', b.body, b.headerLength));
       assert.equal((await c.until(1))[0]?.status, 200);
       await c.closed; // closed by the server once idle, not by this client
-      const d = new RawClient(server.streamUrl as string);
+      const d = new RawClient(server.streamUrl!);
       d.socket.write(encodeRequestFrame(2, '/v2/models/full/infer', b.body, b.headerLength));
       assert.equal((await d.until(1))[0]?.status, 200);
       d.socket.destroy();
@@ -170,7 +170,7 @@ describe('stream transport shutdown', () => {
     const full = splitNet('full');
     // Requests wait in the batcher (max delay 60 s) until close() flushes them.
     const server = await startServer([await ServedModel.load('full', full, full, { batching: { maxBatch: 64, maxDelayMs: 60_000 } })], { streamPort: 0 });
-    const c = new RawClient(server.streamUrl as string);
+    const c = new RawClient(server.streamUrl!);
     for (let k = 0; k < 3; k++) {
       const b = inferBody(k);
       c.socket.write(encodeRequestFrame(k + 1, '/v2/models/full/infer', b.body, b.headerLength));

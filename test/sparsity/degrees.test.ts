@@ -17,7 +17,7 @@ describe('workableDensities', () => {
         const got = workableDensities(p, n);
         const want = bruteForce(p, n);
         assert.equal(got.length, want.length, `p=${p} n=${n}`);
-        got.forEach((d, i) => assert.ok(Math.abs(d - (want[i] as number)) < 1e-12, `p=${p} n=${n}: ${d} vs ${want[i]}`));
+        got.forEach((d, i) => assert.ok(Math.abs(d - want[i]!) < 1e-12, `p=${p} n=${n}: ${d} vs ${want[i]}`));
       }
     }
   });

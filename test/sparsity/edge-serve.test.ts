@@ -42,8 +42,8 @@ function sparseSplit(structured: boolean): { whole: ModelProto; dir: string } {
 function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
   let [diff, scale] = [0, 0];
   for (let i = 0; i < want.length; i++) {
-    scale = Math.max(scale, Math.abs(want[i] as number));
-    diff = Math.max(diff, Math.abs((got[i] as number) - (want[i] as number)));
+    scale = Math.max(scale, Math.abs(want[i]!));
+    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
   }
   return diff / scale;
 }
@@ -90,7 +90,7 @@ describe('a sparse split model on the edge client (Node runtime) and cleave serv
     const serving = serveCommand.run([dir, '--port', '0', '--json', '--no-page'], { ...s.io, stop: stopped });
     try {
       while (s.out.length === 0) await new Promise((r) => setTimeout(r, 10));
-      const info = JSON.parse(s.out[0] as string) as { url: string; models: string[] };
+      const info = JSON.parse(s.out[0]!) as { url: string; models: string[] };
       assert.deepEqual(info.models, ['head', 'tail']);
       const r = capture();
       const code = await runCommand.run(['--server', info.url, '--head', dir, '--dataset', 'fashion-mnist', '--count', String(IMAGES), '--json'], r.io);

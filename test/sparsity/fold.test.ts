@@ -138,7 +138,7 @@ describe('sparsify (structured): the input permutation folded into the layer bef
     const entry = structured.metadataProps?.find((e) => e.key === SPARSITY_KEY);
     const parsed = JSON.parse(entry?.value ?? '') as { layers: { order?: number[] }[] };
     const folded = parsed.layers.find((l) => l.order);
-    (folded?.order as number[])[0] = (folded?.order as number[])[1] as number;
+    folded!.order![0] = folded!.order![1]!;
     const broken: ModelProto = { ...structured, metadataProps: [{ key: SPARSITY_KEY, value: JSON.stringify(parsed) }] };
     assert.throws(() => sparseRecords(broken), (e: unknown) => e instanceof BadModelError && /"order" must list each of the layer's 8 inputs once/.test(e.message));
   });

@@ -40,7 +40,7 @@ describe('drawMask', () => {
   });
 
   it('Dey\'s MLP junctions (800-40-40-10, fo = 2, 9, 10) keep 2,360 of 34,000 weights', () => {
-    const kept = [[800, 40, 2], [40, 40, 9], [40, 10, 10]].reduce((s, [p, n, fo]) => s + drawMask(p as number, n as number, fo as number, new Random(1)).keep.reduce((a, b) => a + b, 0), 0);
+    const kept = [[800, 40, 2], [40, 40, 9], [40, 10, 10]].reduce((s, [p, n, fo]) => s + drawMask(p!, n!, fo!, new Random(1)).keep.reduce((a, b) => a + b, 0), 0);
     assert.equal(kept, 2360);
   });
 

@@ -32,7 +32,7 @@ function compactFloor(denseBytes: number, layers: readonly SparseLayerReport[]):
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
   return d;
 }
 

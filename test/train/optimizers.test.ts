@@ -43,7 +43,7 @@ async function step(spec: OptimizerSpec, w: number[], g: number[], state: number
 
 function assertClose(got: Float32Array, want: readonly number[], what: string): void {
   assert.equal(got.length, want.length);
-  got.forEach((v, i) => assert.ok(Math.abs(v - (want[i] as number)) <= 1e-6 + 1e-5 * Math.abs(want[i] as number), `${what}[${i}]: ${v}, by hand ${want[i]}`));
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-6 + 1e-5 * Math.abs(want[i]!), `${what}[${i}]: ${v}, by hand ${want[i]}`));
 }
 
 describe('optimiser updates against hand computations (torch.optim formulas)', () => {
@@ -55,32 +55,32 @@ describe('optimiser updates against hand computations (torch.optim formulas)', (
 
   it('SGD with weight decay (coupled, L2): w - lr (g + wd w)', async () => {
     const r = await step({ kind: 'sgd', lr: 0.1, weightDecay: 0.01 }, w, g, [], 0.1, 1);
-    assertClose(r.w, w.map((x, i) => x - 0.1 * ((g[i] as number) + 0.01 * x)), 'w');
+    assertClose(r.w, w.map((x, i) => x - 0.1 * (g[i]! + 0.01 * x)), 'w');
   });
 
   it('SGD with Nesterov momentum and weight decay: v = mu v + g\', w - lr (g\' + mu v)', async () => {
     const [lr, mu, wd] = [0.05, 0.9, 1e-3];
     const r = await step({ kind: 'sgd', lr, momentum: mu, nesterov: true, weightDecay: wd }, w, g, [prev], lr, 1);
-    const gd = g.map((x, i) => x + wd * (w[i] as number));
-    const v = prev.map((x, i) => mu * x + (gd[i] as number));
-    assertClose(r.state[0] as Float32Array, v, 'velocity');
-    assertClose(r.w, w.map((x, i) => x - lr * ((gd[i] as number) + mu * (v[i] as number))), 'w');
+    const gd = g.map((x, i) => x + wd * w[i]!);
+    const v = prev.map((x, i) => mu * x + gd[i]!);
+    assertClose(r.state[0]!, v, 'velocity');
+    assertClose(r.w, w.map((x, i) => x - lr * (gd[i]! + mu * v[i]!)), 'w');
     // Plain momentum steps along v itself.
     const plain = await step({ kind: 'sgd', lr, momentum: mu, weightDecay: wd }, w, g, [prev], lr, 1);
-    assertClose(plain.w, w.map((x, i) => x - lr * (v[i] as number)), 'w (momentum)');
+    assertClose(plain.w, w.map((x, i) => x - lr * v[i]!), 'w (momentum)');
   });
 
   for (const wd of [0, 0.05]) {
     it(`${wd ? 'AdamW (decoupled weight decay)' : 'Adam'} at step 3: moments, bias corrections, eps${wd ? ', lr wd w' : ''}`, async () => {
       const [lr, b1, b2, eps, t] = [0.01, 0.8, 0.99, 1e-6, 3];
       const r = await step({ kind: 'adam', lr, beta1: b1, beta2: b2, eps, weightDecay: wd }, w, g, [prev, prevSq], lr, t);
-      const m = prev.map((x, i) => b1 * x + (1 - b1) * (g[i] as number));
-      const v = prevSq.map((x, i) => b2 * x + (1 - b2) * (g[i] as number) ** 2);
-      assertClose(r.state[0] as Float32Array, m, 'm');
-      assertClose(r.state[1] as Float32Array, v, 'v');
+      const m = prev.map((x, i) => b1 * x + (1 - b1) * g[i]!);
+      const v = prevSq.map((x, i) => b2 * x + (1 - b2) * g[i]! ** 2);
+      assertClose(r.state[0]!, m, 'm');
+      assertClose(r.state[1]!, v, 'v');
       const want = w.map((x, i) => {
-        const mHat = (m[i] as number) / (1 - b1 ** t);
-        const vHat = (v[i] as number) / (1 - b2 ** t);
+        const mHat = m[i]! / (1 - b1 ** t);
+        const vHat = v[i]! / (1 - b2 ** t);
         // torch.optim.AdamW: w (1 - lr wd), then the Adam step.
         return x * (1 - lr * wd) - lr * mHat / (Math.sqrt(vHat) + eps);
       });
@@ -105,7 +105,7 @@ describe('the Trainer feeds Adam its bias corrections step by step', () => {
       await sgd.train(batch);
       const after = bias(sgd.checkpoint());
       await sgd.release();
-      return bias(m).map((x, i) => x - (after[i] as number));
+      return bias(m).map((x, i) => x - after[i]!);
     };
     const [lr, b1, b2, eps, wd] = [0.01, 0.9, 0.999, 1e-8, 0.1];
     const adam = await Trainer.create(model, { ...only, optimizer: { kind: 'adam', lr, beta1: b1, beta2: b2, eps, weightDecay: wd } });
@@ -115,9 +115,9 @@ describe('the Trainer feeds Adam its bias corrections step by step', () => {
     for (let t = 1; t <= 2; t++) {
       const g = await gradientAt(adam.checkpoint());
       await adam.train(batch);
-      m = m.map((x, i) => b1 * x + (1 - b1) * (g[i] as number));
-      v = v.map((x, i) => b2 * x + (1 - b2) * (g[i] as number) ** 2);
-      wHand = wHand.map((x, i) => x - lr * ((m[i] as number) / (1 - b1 ** t) / (Math.sqrt((v[i] as number) / (1 - b2 ** t)) + eps) + wd * x));
+      m = m.map((x, i) => b1 * x + (1 - b1) * g[i]!);
+      v = v.map((x, i) => b2 * x + (1 - b2) * g[i]! ** 2);
+      wHand = wHand.map((x, i) => x - lr * (m[i]! / (1 - b1 ** t) / (Math.sqrt(v[i]! / (1 - b2 ** t)) + eps) + wd * x));
       assertClose(Float32Array.from(bias(adam.checkpoint())), wHand, `bias after step ${t}`);
     }
     await adam.release();

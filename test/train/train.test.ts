@@ -39,7 +39,7 @@ describe('training on real images', () => {
     // Running statistics were updated by the training-mode BN and written back.
     const before = weights(model, 'block1.bn1.running_var');
     const after = weights(r.model, 'block1.bn1.running_var');
-    assert.ok(after.some((v, i) => Math.abs(v - (before[i] as number)) > 1e-4));
+    assert.ok(after.some((v, i) => Math.abs(v - before[i]!) > 1e-4));
   });
 
   it('frozen weights stay as they were; only the chosen tail trains', async () => {
@@ -71,8 +71,8 @@ describe('training on real images', () => {
     // cross-entropy sums to zero over the classes.
     let sum = 0;
     wa.forEach((v, i) => {
-      assert.ok(Math.abs(((wb[i] as number) - (w0[i] as number)) - 2 * (v - (w0[i] as number))) < 1e-5);
-      sum += v - (w0[i] as number);
+      assert.ok(Math.abs((wb[i]! - w0[i]!) - 2 * (v - w0[i]!)) < 1e-5);
+      sum += v - w0[i]!;
     });
     assert.ok(Math.abs(sum) < 1e-5);
   });

@@ -37,7 +37,7 @@ function ce(z: Float64Array, labels: Uint8Array): number {
     const row = z.subarray(3 * i, 3 * i + 3);
     const max = Math.max(...row);
     const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
-    sum += lse - (row[labels[i] as number] as number);
+    sum += lse - row[labels[i]!]!;
   }
   return sum / labels.length;
 }
@@ -48,8 +48,8 @@ function losses(w: Weights, x: Float32Array, labels: Uint8Array): [number, numbe
   const gemm = (input: Float64Array, k: number, W: Float64Array, bias: Float64Array) => {
     const out = new Float64Array(n * 3);
     for (let i = 0; i < n; i++) for (let o = 0; o < 3; o++) {
-      let s = bias[o] as number;
-      for (let j = 0; j < k; j++) s += (input[i * k + j] as number) * (W[o * k + j] as number);
+      let s = bias[o]!;
+      for (let j = 0; j < k; j++) s += input[i * k + j]! * W[o * k + j]!;
       out[i * 3 + o] = s;
     }
     return out;
@@ -91,7 +91,7 @@ describe('weighted sum of cross-entropies over several outputs', () => {
         plus[name][i] = v + eps;
         minus[name][i] = v - eps;
         const numeric = (objective(plus) - objective(minus)) / (2 * eps);
-        const analytic = v - (after[name][i] as number);
+        const analytic = v - after[name][i]!;
         assert.ok(Math.abs(analytic - numeric) < 2e-5 + 1e-3 * Math.abs(numeric), `${name}[${i}]: step ${analytic} vs finite difference ${numeric}`);
         checked++;
       });
@@ -109,7 +109,7 @@ describe('weighted sum of cross-entropies over several outputs', () => {
     const [a, b] = [initial(one.checkpoint()).w2, initial(scaled.checkpoint()).w2];
     await one.release();
     await scaled.release();
-    w0.forEach((v, i) => assert.ok(Math.abs(((b[i] as number) - v) - 0.25 * ((a[i] as number) - v)) < 1e-6, `w2[${i}]`));
+    w0.forEach((v, i) => assert.ok(Math.abs((b[i]! - v) - 0.25 * (a[i]! - v)) < 1e-6, `w2[${i}]`));
   });
 
   it('bad outputs: both logits and outputs, a repeated output, a weight <= 0, an unknown tensor or node', () => {

@@ -38,8 +38,8 @@ export function argReduceOp(opType: string, better: (a: number, b: number) => bo
         for (let k = 0; k < inner; k++) {
           let best = 0;
           for (let j = 1; j < dim; j++) {
-            const v = src[(o * dim + j) * inner + k] as number;
-            const b = src[(o * dim + best) * inner + k] as number;
+            const v = src[(o * dim + j) * inner + k]!; // o < outer, j < dim, k < inner: inside src
+            const b = src[(o * dim + best) * inner + k]!; // best < dim as well
             if (better(v, b) || (last && v === b)) best = j;
           }
           out.push(best);

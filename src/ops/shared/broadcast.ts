@@ -8,7 +8,7 @@ export function broadcastShapes(ctx: OpContext, shapes: readonly (readonly numbe
   for (const s of shapes) {
     const off = rank - s.length;
     s.forEach((d, i) => {
-      const o = out[off + i] as number;
+      const o = out[off + i]!; // off + i < out.length (off = out.length - shape.length)
       if (o === 1) out[off + i] = d;
       else if (d !== 1 && d !== o) fail(ctx, `shapes [${shapes.map((x) => x.join('x')).join('], [')}] do not broadcast`);
     });
@@ -22,21 +22,22 @@ export function stridesOf(shape: readonly number[]): number[] {
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     s[i] = acc;
-    acc *= shape[i] as number;
+    acc *= shape[i]!; // i < shape.length
   }
   return s;
 }
 
 /** For each flat index of `out`, the flat index into an input of shape `inShape` under broadcasting. */
 export function broadcastIndex(inShape: readonly number[], outShape: readonly number[]): (flat: number) => number {
+  // Bounds: i < inShape.length <= outShape.length, so off + i indexes outShape and outStrides, i inShape and inStrides.
   const off = outShape.length - inShape.length;
   const outStrides = stridesOf(outShape);
   const inStrides = stridesOf(inShape);
   return (flat) => {
     let idx = 0;
     for (let i = 0; i < inShape.length; i++) {
-      const coord = Math.floor(flat / (outStrides[off + i] as number)) % (outShape[off + i] as number);
-      if ((inShape[i] as number) !== 1) idx += coord * (inStrides[i] as number);
+      const coord = Math.floor(flat / outStrides[off + i]!) % outShape[off + i]!;
+      if (inShape[i]! !== 1) idx += coord * inStrides[i]!;
     }
     return idx;
   };

@@ -6,7 +6,8 @@ import { required } from './tensor-info.js';
 
 /** A broadcasting comparison (Equal, Less, Greater): bool output, one FLOP per output element. */
 export function compareOp(opType: string, f: (a: number, b: number) => boolean): OpDef {
-  return broadcastOp(opType, 2, 1, ([a, b]) => (f(a as number, b as number) ? 1 : 0), {
+  // comparisons have two inputs: each pair has both
+  return broadcastOp(opType, 2, 1, ([a, b]) => (f(a!, b!) ? 1 : 0), {
     differentiable: [false, false],
     inferShape(ctx, inputs): TensorInfo[] {
       const a = required(ctx, inputs, 0);

@@ -39,17 +39,18 @@ export function convParams(ctx: OpContext, inputShape: readonly number[], kernel
 
 /** Spatial output dims of a convolution or pool (also resolving auto_pad SAME_* and VALID). */
 export function convOutputShape(ctx: OpContext, spatialIn: readonly number[], p: ConvParams): number[] {
+  // Bounds: i < spatialIn.length, the length of the geometry's kernel, strides and dilations; pads has twice as many.
   return spatialIn.map((inDim, i) => {
-    const k = (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
-    const s = p.strides[i] as number;
+    const k = p.dilations[i]! * (p.kernel[i]! - 1) + 1;
+    const s = p.strides[i]!;
     let out: number;
     if (p.autoPad === 'SAME_UPPER' || p.autoPad === 'SAME_LOWER') out = Math.ceil(inDim / s);
     else if (p.autoPad === 'VALID') out = Math.floor((inDim - k) / s) + 1;
     else {
-      const total = inDim + (p.pads[i] as number) + (p.pads[i + spatialIn.length] as number) - k;
+      const total = inDim + p.pads[i]! + p.pads[i + spatialIn.length]! - k;
       out = (p.ceilMode ? Math.ceil(total / s) : Math.floor(total / s)) + 1;
       // With ceil_mode, a window that would start in the end padding is dropped.
-      if (p.ceilMode && (out - 1) * s >= inDim + (p.pads[i] as number)) out--;
+      if (p.ceilMode && (out - 1) * s >= inDim + p.pads[i]!) out--;
     }
     if (out < 1) fail(ctx, `spatial dim ${i} of size ${inDim} is too small for kernel ${p.kernel[i]} (output ${out})`);
     return out;
@@ -58,15 +59,16 @@ export function convOutputShape(ctx: OpContext, spatialIn: readonly number[], p:
 
 /** Explicit begin/end pads after resolving auto_pad (needed by cost and gradient rules). */
 export function resolvedPads(spatialIn: readonly number[], spatialOut: readonly number[], p: ConvParams): number[] {
+  // Bounds: i < n spatial axes, the length of the geometry's kernel, strides, dilations and of spatialOut; pads has 2 n.
   const n = spatialIn.length;
   if (p.autoPad !== 'SAME_UPPER' && p.autoPad !== 'SAME_LOWER') return p.autoPad === 'VALID' ? new Array<number>(2 * n).fill(0) : [...p.pads];
   const pads = new Array<number>(2 * n).fill(0);
   for (let i = 0; i < n; i++) {
-    const k = (p.dilations[i] as number) * ((p.kernel[i] as number) - 1) + 1;
-    const total = Math.max(0, ((spatialOut[i] as number) - 1) * (p.strides[i] as number) + k - (spatialIn[i] as number));
+    const k = p.dilations[i]! * (p.kernel[i]! - 1) + 1;
+    const total = Math.max(0, (spatialOut[i]! - 1) * p.strides[i]! + k - spatialIn[i]!);
     const small = Math.floor(total / 2);
     pads[i] = p.autoPad === 'SAME_UPPER' ? small : total - small;
-    pads[i + n] = total - (pads[i] as number);
+    pads[i + n] = total - pads[i]!;
   }
   return pads;
 }

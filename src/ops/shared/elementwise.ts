@@ -11,12 +11,13 @@ export const MAX_FOLD_ELEMENTS = 1 << 16;
 
 /** Applies `f` elementwise over broadcast input values. */
 export function broadcastEvaluate(inputs: readonly TensorValue[], outShape: readonly number[], dtype: TensorValue['dtype'], f: (xs: number[]) => number): TensorValue {
+  // Bounds: k < inputs.length = index.length = xs.length, and broadcastIndex maps i < n into each input's data.
   const n = numelOf(outShape);
   const index = inputs.map((t) => broadcastIndex(t.dims, outShape));
   const data = new Array<number>(n);
   const xs = new Array<number>(inputs.length);
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < inputs.length; k++) xs[k] = (inputs[k] as TensorValue).data[(index[k] as (f: number) => number)(i)] as number;
+    for (let k = 0; k < inputs.length; k++) xs[k] = inputs[k]!.data[index[k]!(i)]!;
     data[i] = f(xs);
   }
   return { dtype, dims: outShape, data };
@@ -36,7 +37,7 @@ export function broadcastOp(opType: string, arity: number, flops: number, f: (xs
     sinceVersion: 7,
     inferShape(ctx: OpContext, inputs: Inputs): TensorInfo[] {
       const xs = Array.from({ length: arity }, (_, i) => required(ctx, inputs, i));
-      return [{ dtype: (xs[0] as TensorInfo).dtype, shape: broadcastShapes(ctx, xs.map((x) => x.shape)) }];
+      return [{ dtype: xs[0]!.dtype, shape: broadcastShapes(ctx, xs.map((x) => x.shape)) }]; // an elementwise op has at least one input (required by its arity)
     },
     cost: elementwiseCost(flops),
     evaluate(ctx, inputs) {
@@ -53,7 +54,7 @@ export function broadcastOp(opType: string, arity: number, flops: number, f: (xs
 
 /** A unary elementwise op: output has the input's type and shape. */
 export function unaryOp(opType: string, flops: number, f: (x: number) => number, extra: Partial<OpDef> = {}): OpDef {
-  return broadcastOp(opType, 1, flops, (xs) => f(xs[0] as number), { sinceVersion: 6, ...extra });
+  return broadcastOp(opType, 1, flops, (xs) => f(xs[0]!), { sinceVersion: 6, ...extra }); // a unary op has one input
 }
 
 export { dtypeBytes };

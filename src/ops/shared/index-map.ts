@@ -25,7 +25,7 @@ export function gatherValues(
   const coords = new Array<number>(outShape.length).fill(0);
   for (let i = 0; i < n; i++) {
     const k = index(coords);
-    data[i] = k < 0 ? fill : (src.data[k] as number);
+    data[i] = k < 0 ? fill : src.data[k]!; // k >= 0 is an index of src, as the caller's map gives
     // Odometer increment, last axis fastest (row-major).
     for (let d = outShape.length - 1; d >= 0; d--) {
       if (++coords[d]! < outShape[d]!) break; // d < outShape.length = coords.length

@@ -8,7 +8,7 @@ export function poolShape(ctx: OpContext, inputs: Inputs): { readonly p: ConvPar
   const x = required(ctx, inputs, 0);
   if (!ctx.attrs.has('kernel_shape')) fail(ctx, 'kernel_shape is required');
   const p = convParams(ctx, x.shape);
-  return { p, shape: [x.shape[0] as number, x.shape[1] as number, ...convOutputShape(ctx, x.shape.slice(2), p)] };
+  return { p, shape: [x.shape[0]!, x.shape[1]!, ...convOutputShape(ctx, x.shape.slice(2), p)] }; // convParams checked X is [N, C, ...spatial]
 }
 
 /** Elements in one pooling window (padding included). */
@@ -20,5 +20,5 @@ export function windowSize(p: ConvParams): number {
 export function globalPoolShape(ctx: OpContext, inputs: Inputs): TensorInfo[] {
   const x = required(ctx, inputs, 0);
   if (x.shape.length < 3) fail(ctx, `input has rank ${x.shape.length}, expected at least 3 (N, C, spatial...)`);
-  return [{ dtype: x.dtype, shape: [x.shape[0] as number, x.shape[1] as number, ...x.shape.slice(2).map(() => 1)] }];
+  return [{ dtype: x.dtype, shape: [x.shape[0]!, x.shape[1]!, ...x.shape.slice(2).map(() => 1)] }]; // rank >= 3, checked just above
 }

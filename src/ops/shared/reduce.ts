@@ -77,6 +77,7 @@ export function reduceOp(spec: ReduceSpec): OpDef {
 }
 
 function reduceValues(data: ArrayLike<number>, x: TensorInfo, p: Plan, spec: ReduceSpec) {
+  // Bounds: coords, keptStrides and x.shape have rank entries; o < outN, the size of acc; i < n = data's length.
   const rank = x.shape.length;
   // Output strides over the kept axes (reduced axes contribute nothing to the output offset).
   const kept = x.shape.map((d, i) => (p.axes.includes(i) ? 1 : d));

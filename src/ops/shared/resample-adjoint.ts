@@ -40,7 +40,7 @@ export function resampleAdjoint(g: GradContext, dy: string, outShape: readonly n
   const shape = [...outShape];
   let cur = dy;
   for (const { axis, inDim, weights } of axes) {
-    const m = shape[axis] as number;
+    const m = shape[axis]!; // axis < rank
     const before = shape.slice(0, axis).reduce((a, b) => a * b, 1);
     const after = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     const at = reshape(g, weights, [inDim, m], `${purpose}${axis}_weights`);

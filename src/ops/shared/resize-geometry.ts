@@ -31,6 +31,6 @@ export function interpolationFlops(mode: string, inShape: readonly number[], out
 
 /** Cost of Resize/Upsample: interpolation FLOPs per output element; reads X and the small parameter inputs. */
 export function resizeCost(mode: string, inputs: readonly (TensorInfo | undefined)[], y: TensorInfo): Cost {
-  const x = inputs[0] as TensorInfo;
+  const x = inputs[0]!; // cost runs once X is known
   return { flops: interpolationFlops(mode, x.shape, y.shape) * numel(y), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
 }

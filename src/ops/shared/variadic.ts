@@ -28,11 +28,11 @@ export function variadicOp(opType: string, flopsPerElement: (n: number) => numbe
     differentiable: new Array<boolean>(VARIADIC_MAX_LISTED).fill(true),
     inferShape(ctx, inputs) {
       const xs = present(ctx, inputs);
-      return [{ dtype: (xs[0] as TensorInfo).dtype, shape: broadcastShapes(ctx, xs.map((x) => x.shape)) }];
+      return [{ dtype: xs[0]!.dtype, shape: broadcastShapes(ctx, xs.map((x) => x.shape)) }]; // a variadic op has at least one input (checked by its arity)
     },
     cost(ctx, inputs, [y]) {
       const n = present(ctx, inputs).length;
-      return { flops: flopsPerElement(n) * numel(y as TensorInfo), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) };
+      return { flops: flopsPerElement(n) * numel(y!), bytesRead: totalBytes(inputs), bytesWritten: totalBytes([y]) }; // cost runs once Y is inferred
     },
     evaluate(ctx, inputs) {
       const xs = present(ctx, inputs);
