@@ -1,21 +1,10 @@
-import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertFoldedLikeOrt, assertMatchesOrt } from '../../test-support/op-assert.js';
+import { assertFoldedLikeOrt } from '../../test-support/op-assert.js';
 import { checkOp } from '../../test-support/op-check.js';
+import { unaryOpCases } from '../../test-support/unary-op-cases.js';
 
 describe('Abs', () => {
-  it('Abs: output has the input shape; 1 FLOP per element', async () => {
-    const r = await checkOp('Abs', [{ shape: [2, 3, 5] }], {});
-    assertMatchesOrt(r);
-    assert.equal(r.cost.flops, 1 * 2 * 3 * 5); // one sign flip, on 30 elements
-    assert.equal(r.cost.bytesRead, 30 * 4);
-    assert.equal(r.cost.bytesWritten, 30 * 4);
-  });
-
-  it('Abs: folds a constant input to the values ORT computes', async () => {
-    const r = await checkOp('Abs', [{ shape: [6], value: [-3, -1, 0, 0.5, 2, -5] }], {});
-    assertFoldedLikeOrt(r);
-  });
+  unaryOpCases('Abs', 'one sign flip', [-3, -1, 0, 0.5, 2, -5]);
 
   it('Abs: folds int64 shape arithmetic exactly', async () => {
     assertFoldedLikeOrt(await checkOp('Abs', [{ dtype: 'int64', shape: [4], value: [-7, 0, 3, -1] }]), 0, 0);

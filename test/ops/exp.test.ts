@@ -1,19 +1,6 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { assertFoldedLikeOrt, assertMatchesOrt } from '../../test-support/op-assert.js';
-import { checkOp } from '../../test-support/op-check.js';
+import { describe } from 'node:test';
+import { unaryOpCases } from '../../test-support/unary-op-cases.js';
 
 describe('Exp', () => {
-  it('Exp: output has the input shape; 1 FLOP per element', async () => {
-    const r = await checkOp('Exp', [{ shape: [2, 3, 5] }], {});
-    assertMatchesOrt(r);
-    assert.equal(r.cost.flops, 1 * 2 * 3 * 5); // one transcendental, on 30 elements
-    assert.equal(r.cost.bytesRead, 30 * 4);
-    assert.equal(r.cost.bytesWritten, 30 * 4);
-  });
-
-  it('Exp: folds a constant input to the values ORT computes', async () => {
-    const r = await checkOp('Exp', [{ shape: [6], value: [-3, -1, 0, 0.5, 2, 5] }], {});
-    assertFoldedLikeOrt(r);
-  });
+  unaryOpCases('Exp', 'one transcendental', [-3, -1, 0, 0.5, 2, 5]);
 });

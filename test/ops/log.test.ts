@@ -1,19 +1,6 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { assertFoldedLikeOrt, assertMatchesOrt } from '../../test-support/op-assert.js';
-import { checkOp } from '../../test-support/op-check.js';
+import { describe } from 'node:test';
+import { unaryOpCases } from '../../test-support/unary-op-cases.js';
 
 describe('Log', () => {
-  it('Log: output has the input shape; 1 FLOP per element', async () => {
-    const r = await checkOp('Log', [{ shape: [2, 3, 5] }], {});
-    assertMatchesOrt(r);
-    assert.equal(r.cost.flops, 1 * 2 * 3 * 5); // one transcendental, on 30 elements
-    assert.equal(r.cost.bytesRead, 30 * 4);
-    assert.equal(r.cost.bytesWritten, 30 * 4);
-  });
-
-  it('Log: folds a constant input to the values ORT computes', async () => {
-    const r = await checkOp('Log', [{ shape: [6], value: [0.01, 0.5, 1, 2, 10, 1000] }], {});
-    assertFoldedLikeOrt(r);
-  });
+  unaryOpCases('Log', 'one transcendental', [0.01, 0.5, 1, 2, 10, 1000]);
 });
