@@ -96,6 +96,7 @@ interface PlanRow {
 
 const pct = (x: number | undefined): string => (x === undefined ? '' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
 const f1 = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(1));
+const f2 = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(2));
 
 function summary(rows: readonly PlanRow[]): Record<ConnectionKind, { cells: number; medianAbsError: number }> {
   const of = (k: ConnectionKind): { cells: number; medianAbsError: number } => {
@@ -108,12 +109,12 @@ function summary(rows: readonly PlanRow[]): Record<ConnectionKind, { cells: numb
 function table(rows: readonly PlanRow[]): string {
   const s = summary(rows);
   return [
-    '| rate | RTT | connection | recommended cut | predicted ms (head + enc + net + tail) | measured ms (head + enc + net + server) | err | frames (starved) |',
-    '|---:|---:|---|---|---|---|---:|---:|',
+    '| rate | RTT | connection | recommended cut | predicted ms (head + enc + net + tail) | measured ms (head + enc + wire + server) | err | bytes up: plan payload / plan wire / measured wire | frames (starved) |',
+    '|---:|---:|---|---|---|---|---:|---|---:|',
     ...rows.map((r) => {
       const p = r.predicted;
       const m = r.measured;
-      return `| ${r.rateBps / 1e6} Mbit/s | ${r.rttMs} ms | ${r.connection} | ${r.placement === 'split' ? r.cut.join('+') : r.placement} | ${f1(r.predictedMs)} (${f1(p.headMs)} + ${f1(p.encodeMs)} + ${f1(p.transferMs)} + ${f1(p.tailMs)}) | ${m ? `${f1(m.medianMs)} (${f1(m.headMs)} + ${f1(m.encodeMs)} + ${f1(m.networkMs)} + ${f1(m.serverMs)})` : 'not run over the link'} | ${pct(r.error)} | ${m ? `${m.frames} (${m.starvedFrames})` : ''} |`;
+      return `| ${r.rateBps / 1e6} Mbit/s | ${r.rttMs} ms | ${r.connection} | ${r.placement === 'split' ? r.cut.join('+') : r.placement} | ${f1(r.predictedMs)} (${f2(p.headMs)} + ${f2(p.encodeMs)} + ${f1(p.transferMs)} + ${f2(p.tailMs)}) | ${m ? `${f1(m.medianMs)} (${f2(m.headMs)} + ${f2(m.encodeMs)} + ${f1(m.networkMs)} + ${f2(m.serverMs)})` : 'not run over the link'} | ${pct(r.error)} | ${p.payloadBytes} / ${Math.round(p.wireBytes)} / ${m ? m.wireUpBytes : ''} | ${m ? `${m.frames} (${m.starvedFrames})` : ''} |`;
     }),
     '',
     '| connection | cells | median abs error |',
