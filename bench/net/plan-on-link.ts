@@ -22,6 +22,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { positiveList as list } from '../common/args.js';
 import { analyze } from '../../src/analysis/analyze.js';
 import { parseCodec } from '../../src/compress/codec.js';
 import { graphFromModel } from '../../src/graph/graph.js';
@@ -121,13 +122,6 @@ function table(rows: readonly PlanRow[]): string {
     '|---|---:|---:|',
     ...Object.entries(s).map(([k, v]) => `| ${k} | ${v.cells} | ${Number.isNaN(v.medianAbsError) ? '' : `${(v.medianAbsError * 100).toFixed(1)}%`} |`),
   ].join('\n');
-}
-
-function list(value: string | undefined, fallback: readonly number[]): number[] {
-  if (value === undefined) return [...fallback];
-  const xs = value.split(',').map(Number);
-  if (xs.some((x) => !(x > 0))) throw new Error(`expected a comma-separated list of positive numbers, got "${value}"`);
-  return xs;
 }
 
 /** The shaped link as a network profile: what the link is configured with, nothing measured. */
