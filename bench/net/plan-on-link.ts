@@ -13,7 +13,7 @@
  * plan's predicted p50 is set against the measured median. Nothing measured is fed back to the
  * prediction: the plan sees only the device profile and the network profile.
  *
- *   npx tsc -p tsconfig.json && node build/bench/net/plan-on-link.js [--quick]
+ *   npx tsc -p tsconfig.json && CLEAVE_NET_REALTIME=all node build/bench/net/plan-on-link.js [--quick]
  *
  * Needs root (namespaces, tc, nft). Writes bench/results/net-plan.json after every cell.
  */
