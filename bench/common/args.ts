@@ -103,3 +103,11 @@ export function usageError(spec: Pick<BenchSpec<OptionTable>, 'script'>, message
   process.stderr.write(`${spec.script}: ${message}\nSee: node build/${spec.script} --help\n`);
   process.exit(2);
 }
+
+/** A comma-separated list of positive numbers (e.g. --rates 5,20,50), or `fallback` when the option is absent. */
+export function positiveList(value: string | undefined, fallback: readonly number[]): number[] {
+  if (value === undefined) return [...fallback];
+  const xs = value.split(',').map(Number);
+  if (xs.some((x) => !(x > 0))) throw new Error(`expected a comma-separated list of positive numbers, got "${value}"`);
+  return xs;
+}

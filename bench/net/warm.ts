@@ -24,6 +24,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { positiveList as list } from '../common/args.js';
 import { median } from '../../src/net/stats.js';
 import type { GridPoint } from '../../test-support/net/netem-grid.js';
 import { netnsUnavailableReason, realTimeAvailable } from '../../test-support/net/shaped-link.js';
@@ -158,13 +159,6 @@ function table(rows: readonly WarmRow[], meta: { date: string; load: string; rea
     '|---|---:|---:|---:|---:|---:|',
     ...Object.entries(s).map(([k, v]) => `| ${k} | ${v.cells} | ${abs(v.analytic)} | ${abs(v.simulated)} | ${abs(v.analyticNetwork)} | ${abs(v.simulatedNetwork)} |`),
   ].join('\n');
-}
-
-function list(value: string | undefined, fallback: readonly number[]): number[] {
-  if (value === undefined) return [...fallback];
-  const xs = value.split(',').map(Number);
-  if (xs.some((x) => !(x > 0))) throw new Error(`expected a comma-separated list of positive numbers, got "${value}"`);
-  return xs;
 }
 
 async function main(): Promise<void> {

@@ -22,7 +22,8 @@ export const WARM_CASES: readonly SplitCaseName[] = ['lenet-pool1', 'mobilenetv2
 export const FRAMES = 16;
 
 export interface SplitCase {
-  readonly name: SplitCaseName;
+  /** a SplitCaseName, or lenet-<tensor> for a cut of the trained LeNet chosen elsewhere (trainedLenetCase) */
+  readonly name: string;
   readonly model: ModelProto;
   readonly cutAt: string;
   /** FRAMES inputs, float32, batch 1 each */
@@ -39,14 +40,20 @@ export interface SplitCase {
  * /work/coord/requests.md.)
  */
 export function splitCase(name: SplitCaseName): SplitCase {
-  if (name === 'lenet-relu1' || name === 'lenet-pool1') {
-    const ds = loadDataset('mnist', 'test', { limit: FRAMES });
-    const batch = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
-    return { name, model: readModel(join(repoRoot, 'models/lenet-mnist.onnx')), cutAt: name === 'lenet-relu1' ? 'relu1' : 'pool1', inputs: batch.x };
-  }
+  if (name === 'lenet-relu1' || name === 'lenet-pool1') return trainedLenetCase(name === 'lenet-relu1' ? 'relu1' : 'pool1');
   const size = name === 'mobilenetv2-stem' ? 64 : 176;
   const rng = new Random(7);
   const inputs = new Float32Array(FRAMES * 3 * size * size);
   for (let i = 0; i < inputs.length; i++) inputs[i] = rng.next() * 2 - 1;
   return { name, model: buildModel('mobilenetv2', { inputSize: size, seed: 1 }), cutAt: 'features.0.2', inputs };
 }
+
+/** The trained LeNet (models/lenet-mnist.onnx) on real MNIST test images, cut after `cutAt` (e.g. the cut a plan recommends). */
+export function trainedLenetCase(cutAt: string): SplitCase {
+  const ds = loadDataset('mnist', 'test', { limit: FRAMES });
+  const batch = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
+  return { name: `lenet-${cutAt}`, model: readModel(TRAINED_LENET), cutAt, inputs: batch.x };
+}
+
+/** The trained LeNet's file. */
+export const TRAINED_LENET = join(repoRoot, 'models/lenet-mnist.onnx');

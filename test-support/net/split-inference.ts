@@ -27,13 +27,13 @@ import { modelSignature } from '../../src/serve/metadata.js';
 import { median } from '../../src/net/stats.js';
 import { queueBytesForPoint, shapedPoint, type GridPoint } from './netem-grid.js';
 import { runJsonLines, ShapedLink, waitForLine, withRt } from './shaped-link.js';
-import { FRAMES, splitCase, type SplitCaseName } from './split-cases.js';
+import { FRAMES, splitCase, type SplitCase, type SplitCaseName } from './split-cases.js';
 import type { ClientSummary, ConnectionMode, FrameRecord, SplitClientConfig } from './split-client.js';
 import { CLIENT_GAP_MS, CLIENT_WARMUP, scoreSplit, type SplitMeasurement, type SplitRow } from './split-score.js';
 import { starved } from './starvation.js';
 import { splitAtWire, type WireSplit } from './wire-split.js';
 
-export { SPLIT_CASES, WARM_CASES, type SplitCaseName } from './split-cases.js';
+export { SPLIT_CASES, TRAINED_LENET, trainedLenetCase, WARM_CASES, type SplitCase, type SplitCaseName } from './split-cases.js';
 export { CLIENT_GAP_MS, CLIENT_WARMUP, errorOutside, scoreSplit, type SplitMeasurement, type SplitRow } from './split-score.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -67,7 +67,7 @@ export interface MeasureOptions {
 export type TracedFrame = FrameRecord & { readonly wire?: WireSplit };
 
 /** The measurement of a point from the client's frames (all runs) and summaries. */
-function measurement(caseName: SplitCaseName, point: GridPoint, o: MeasureOptions, cc: string, slowStartAfterIdle: boolean, frames: readonly TracedFrame[], fullLabels: readonly number[], serverMs: number): SplitMeasurement {
+function measurement(caseName: string, point: GridPoint, o: MeasureOptions, cc: string, slowStartAfterIdle: boolean, frames: readonly TracedFrame[], fullLabels: readonly number[], serverMs: number): SplitMeasurement {
   const ok = frames.filter((f) => f.origin === 'server');
   const unstarved = ok.filter((f) => !starved(f.runDelayMs, f.totalMs));
   const clean = o.allowStarved === true && unstarved.length < o.count ? ok : unstarved;
@@ -97,10 +97,12 @@ export class SplitRig {
   /** Per-frame records and wire cuts of the last measure() (for reports and investigations). */
   lastFrames: readonly TracedFrame[] = [];
 
-  private constructor(readonly link: ShapedLink, readonly caseName: SplitCaseName, private readonly dir: string, private readonly config: Omit<SplitClientConfig, 'connection' | 'warmup' | 'count' | 'gapMs'>) {}
+  private constructor(readonly link: ShapedLink, readonly caseName: string, private readonly dir: string, private readonly config: Omit<SplitClientConfig, 'connection' | 'warmup' | 'count' | 'gapMs'>) {}
 
-  static async create(caseName: SplitCaseName, congestionControl?: string): Promise<SplitRig> {
-    const c = splitCase(caseName);
+  /** A rig for a named case, or for a case made elsewhere (a model, its cut tensor and frames). */
+  static async create(given: SplitCaseName | SplitCase, congestionControl?: string): Promise<SplitRig> {
+    const c = typeof given === 'string' ? splitCase(given) : given;
+    const caseName = c.name;
     const cut = cutModel(analyze(graphFromModel(c.model), { batch: 1 }), [c.cutAt]);
     const dir = mkdtempSync(join(tmpdir(), `cleave-split-${process.pid}-`));
     let link: ShapedLink | undefined;

@@ -14,7 +14,6 @@ import { estimateSplitLatency, type ConnectionState, type SplitLatencyEstimate }
 import { simulateTransferStats } from '../../src/net/transfer-sim.js';
 import { pathForPoint, type GridPoint } from './netem-grid.js';
 import type { ConnectionMode } from './split-client.js';
-import type { SplitCaseName } from './split-cases.js';
 
 /** Warm-up frames and idle gap of the real client before its timed frames (split-client.ts). */
 export const CLIENT_WARMUP = 2;
@@ -22,7 +21,8 @@ export const CLIENT_GAP_MS = 50;
 
 /** What was measured for one (cut, link, connection mode): the models' inputs and the measured times. */
 export interface SplitMeasurement extends GridPoint {
-  readonly case: SplitCaseName;
+  /** the cut's case name (split-cases.ts) */
+  readonly case: string;
   readonly connection: ConnectionMode;
   readonly congestionControl: string;
   readonly requests: number;
