@@ -8,7 +8,7 @@
  *   shaped link:          tbf rate (changed mid-run with ShapedLink.setRate), delay line
  *   namespace B (server): split-server.js   tail-<cut> for every candidate cut
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,7 +19,7 @@ import type { EdgeConfig } from '../../src/edge/edge-config.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { writeExitDeployment } from '../edge/exit-net.js';
 import type { ReplanClientConfig, ReplanRecord } from './replan-client.js';
-import { type LinkSettings, ShapedLink, waitForLine } from './shaped-link.js';
+import { type LinkSettings, ShapedLink, waitForLine, withRt } from './shaped-link.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const clientScript = resolve(here, 'replan-client.js');
@@ -27,17 +27,9 @@ const serverScript = resolve(here, 'split-server.js');
 const PORT = 8000;
 /** No answer from the client process for this long means it is stuck, however loaded the machine. */
 const CLIENT_SILENCE_MS = 180_000;
-/**
- * The client and the server run under SCHED_FIFO when the machine allows it: on a loaded
- * machine a Node process waiting for a CPU adds tens of ms to a request, which the client's
- * estimate would count as time on the wire. They sleep almost all the time, so this costs the
- * other jobs nothing. Without it the run still holds (the rates are chosen with margin), just
- * with a noisier estimate.
- */
-const RT: readonly string[] = spawnSync('chrt', ['-f', '1', 'true']).status === 0 ? ['chrt', '-f', '20'] : [];
+/** `args` in namespace `ns`, real-time as the shaped link's other processes are (withRt). */
 function inNamespace(ns: string, args: readonly string[]): [string, string[]] {
-  const all = [...RT, 'ip', 'netns', 'exec', ns, ...args];
-  return [all[0]!, all.slice(1)];
+  return withRt(['ip', 'netns', 'exec', ns, ...args]);
 }
 
 export interface ReplanRigOptions {

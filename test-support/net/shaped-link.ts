@@ -28,20 +28,18 @@ const delaySource = join(repoRoot, 'native/delay-line/delay-line.c');
 const probeScript = resolve(here, 'tcp-probe.js');
 const TUN = 'ctun';
 /**
- * The machines this runs on are shared and often loaded (load averages of 20 on 2 cores): a
- * process of the measurement that waits for a CPU adds milliseconds that are not the network's
- * (issue 17 item 5 found 25 ms on a 70 ms kept-alive inference, all of it the edge client's and
- * the server's Node processes waiting behind other jobs). So every process of a measurement runs
- * under SCHED_FIFO when the machine allows it: they sleep almost all the time, so this costs the
- * other jobs nothing. The delay line, which is the wire, sits above the Node processes, so their
- * compute can never hold a packet back.
+ * The delay line is the wire: it runs under SCHED_FIFO when the machine allows it, above
+ * everything else, so no job on a loaded machine can hold a packet back. The Node processes of a
+ * measurement (edge client, server) run as normal processes by default: the tests judge each
+ * frame against the CPU waits recorded for it (split-score.ts), and two real-time Node processes
+ * of two concurrent tests once held a loaded 2-core machine at 94% CPU each for 25 minutes
+ * (real-time load leaves normal processes 5% of the CPU). A bench on a machine it has to itself
+ * may ask for them too:
+ * CLEAVE_NET_REALTIME=all puts the Node processes under SCHED_FIFO below the wire (fewer frames
+ * set aside for CPU waits under load), =0 makes nothing real-time.
  */
 export const RT_PRIORITY = { wire: 30, host: 20 } as const;
-/**
- * To see what a loaded machine does to a measurement: CLEAVE_NET_REALTIME=wire keeps only the
- * delay line real-time (the harness before issue 17), =0 nothing.
- */
-const RT_MODE = process.env.CLEAVE_NET_REALTIME ?? 'all';
+const RT_MODE = process.env.CLEAVE_NET_REALTIME ?? 'wire';
 const RT_OK = RT_MODE !== '0' && spawnSync('chrt', ['-f', '1', 'true']).status === 0;
 /** `cmd` under SCHED_FIFO at `priority` when chrt works here; else `cmd` as it is. */
 export function withRt(cmd: readonly string[], priority: number = RT_PRIORITY.host): [string, string[]] {
