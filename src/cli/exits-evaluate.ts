@@ -1,10 +1,11 @@
 /** `cleave exits evaluate`: what an exit policy does on held-out images, clean and distorted. */
 import { type Distortion, checkDistortion } from '../exits/distortion.js';
 import { type ConditionStats, evaluateExits, samplesFile } from '../exits/evaluate.js';
-import { heldOutPart } from '../exits/held-out.js';
-import { checkTaus, DEFAULT_TAUS } from '../exits/policy.js';
+import { heldOutPart, heldOutRange } from '../exits/held-out.js';
+import { checkTaus, DEFAULT_TAUS, thresholdOf } from '../exits/policy.js';
 import { loadImages } from '../interpret/isplit-data.js';
 import { readModel, writeFileAtomic } from '../onnx/model-file.js';
+import { plannedModel } from '../qos/model-exits.js';
 import { defineCommand } from './command.js';
 import { threadsOption } from './common-options.js';
 import { EXIT } from './exit-codes.js';
@@ -41,7 +42,8 @@ samples reaching each exit that leave there (POPEX's exit probability), the accu
 answers, the share and accuracy of the main output, and the accuracy of the whole policy. The
 same under Gaussian pixel noise (--noise: standard deviations, pixels in [0, 1], clipped) and
 Gaussian blur (--blur: sigmas in pixels) of each strength. --samples writes the per-sample
-confidences and correctness of every condition: the input of \`cleave exits plan\`.`,
+confidences and correctness of every condition, each exit's cost, the thresholds and which
+images they are: the input of \`cleave exits plan\` and of \`cleave plan --exits\`.`,
   args: { min: 1, says: 'one MODEL file with exits' },
   options: {
     data: exitsDataOption,
@@ -51,7 +53,7 @@ confidences and correctness of every condition: the input of \`cleave exits plan
     blur: option(list(number), { check: each(positive), arg: 'S1,S2', help: 'also with Gaussian blur of these sigmas, in pixels (e.g. 1,2)' }),
     images: option(integer, { check: positive, help: 'evaluation images to use (default: the whole evaluation half)' }),
     seed: option(integer, { default: 1, check: positive, help: 'seed of the noise' }),
-    samples: option(text, { arg: 'FILE.json', help: 'write the per-sample statistics (the input of `cleave exits plan`)' }),
+    samples: option(text, { arg: 'FILE.json', help: 'write the per-sample statistics (the input of `cleave exits plan` and `cleave plan --exits`)' }),
     threads: threadsOption,
   },
   json: 'print the statistics of every condition as JSON',
@@ -65,9 +67,15 @@ confidences and correctness of every condition: the input of \`cleave exits plan
       ...(v.noise ?? []).map((strength) => checkDistortion({ kind: 'noise', strength })),
       ...(v.blur ?? []).map((strength) => checkDistortion({ kind: 'blur', strength })),
     ];
-    const data = heldOutPart(loadImages(v.data, 'test', model).data, 'evaluation', v.images);
+    const all = loadImages(v.data, 'test', model).data;
+    const data = heldOutPart(all, 'evaluation', v.images);
     const r = await evaluateExits(model, data, { policy: v.policy, taus, distortions, seed: v.seed, threads: v.threads });
-    if (v.samples) writeFileAtomic(v.samples, new TextEncoder().encode(`${JSON.stringify(samplesFile(r, v.data))}\n`));
+    if (v.samples) {
+      // What `cleave plan --exits` needs too: each branch's cost, the thresholds, which images these are (raw pixels).
+      const costs = plannedModel(model).exits?.branches ?? [];
+      const forPlan = { costs, thresholds: taus.map((t) => thresholdOf(v.policy, t)), provenance: { data: v.data, split: 'test', ...heldOutRange(all.count, 'evaluation', v.images) } };
+      writeFileAtomic(v.samples, new TextEncoder().encode(`${JSON.stringify(samplesFile(r, v.data, forPlan))}\n`));
+    }
     const exits = r.structure.exits.map((e) => e.output);
     if (v.json) {
       printJson(io, {

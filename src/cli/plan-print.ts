@@ -52,6 +52,13 @@ function requirementsLine(r: PlanDocument['requirements']): string {
   return parts.length ? parts.join(', ') : 'none (the recommendation is the fastest front member)';
 }
 
+/** What became of the --exits file's per-image figures, and why. */
+function exitsFileLines(x: PlanDocument['accuracy']['exits']): string[] {
+  if (!x) return [];
+  if (x.source === 'measured') return [`exits: ${x.file}'s samples are the measured images: exit configurations counted per image (measured)`];
+  return [`exits: ${x.file}'s per-image figures not used, exit configurations' accuracy predicted (*): ${x.note ?? ''}`];
+}
+
 /** The report: sweep, recommendation, scenarios, front, misses. */
 export function planReport(doc: PlanDocument, result: PlanResult, o: { readonly top: number; readonly model: string }): string {
   const s = doc.sweep;
@@ -64,6 +71,7 @@ export function planReport(doc: PlanDocument, result: PlanResult, o: { readonly 
     `plan for ${o.model}: ${s.configurations} configurations (${s.cuts} cuts incl. local and remote, ${s.codecs.length} codecs, ${s.exitConfigurations} exit configuration(s), ${s.sparsity.length + 1} sparsity variant(s), ${Object.keys(doc.devices).length} devices, ${Object.keys(doc.networks).length} networks), analytic sweep ${(result.sweep.tablesMs + result.sweep.loopMs).toFixed(1)} ms, Pareto ${result.paretoMs.toFixed(1)} ms`,
     `front: ${doc.front.length} configurations over ${s.frontObjectives.join(', ')}; ${simulated} re-timed by the simulator (${doc.load.devices} device(s)${doc.load.fps > 0 ? ` x ${doc.load.fps} fps` : ', frames far apart'}) in ${result.simulateMs.toFixed(0)} ms`,
     `accuracy: ${acc}`,
+    ...exitsFileLines(doc.accuracy.exits),
     `requirements: ${requirementsLine(doc.requirements)}`,
     '',
     `${doc.feasible ? 'recommended' : 'NO configuration meets the requirements; nearest (--best-effort)'}: ${r.id}`,

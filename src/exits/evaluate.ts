@@ -11,7 +11,8 @@ import { type Distortion, distortionLabel } from './distortion.js';
 import { exitLogits } from './exit-logits.js';
 import type { SampleMatrix } from './exit-samples.js';
 import { checkTaus, type ExitAccuracies, exitAccuracies, type ExitPolicy, sampleMatrix, samplesJson, tauTable, type TauRow } from './policy.js';
-import type { ExitSamplesFile } from './samples-file.js';
+import type { BranchCost, ExitSamplesFile } from './samples-file.js';
+import type { SamplesProvenance } from './samples-provenance.js';
 import type { ExitStructure } from './structure.js';
 
 export interface EvaluateExitsOptions {
@@ -23,6 +24,13 @@ export interface EvaluateExitsOptions {
   readonly seed?: number;
   readonly threads?: number;
   readonly batch?: number;
+}
+
+/** What `cleave plan --exits` needs besides the samples: each exit's cost, the threshold grid, which images the samples are of. */
+export interface SamplesForPlan {
+  readonly costs: readonly BranchCost[];
+  readonly thresholds: readonly number[];
+  readonly provenance: SamplesProvenance;
 }
 
 /** What the exits do under one image condition. */
@@ -73,11 +81,15 @@ export async function evaluateExits(model: ModelProto, data: ImageDataset, optio
 }
 
 /** The samples file of an evaluation (what `cleave exits plan` reads). */
-export function samplesFile(evaluation: ExitEvaluation, data?: string): ExitSamplesFile {
+export function samplesFile(evaluation: ExitEvaluation, data?: string, plan?: SamplesForPlan): ExitSamplesFile {
   return {
     policy: evaluation.policy,
     ...(data === undefined ? {} : { data }),
-    exits: evaluation.structure.exits.map((e) => ({ output: e.output, at: e.at })),
+    exits: evaluation.structure.exits.map((e, j) => {
+      const c = plan?.costs[j];
+      return { output: e.output, at: e.at, ...(c ? { flops: c.flops, bytes: c.bytes, opClass: c.opClass, paramBytes: c.paramBytes } : {}) };
+    }),
+    ...(plan ? { thresholds: plan.thresholds, provenance: plan.provenance } : {}),
     sets: evaluation.conditions.map((c) => ({ condition: c.condition, samples: samplesJson(c.matrix) })),
   };
 }

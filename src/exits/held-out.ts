@@ -23,11 +23,18 @@ export function sliceImages(ds: ImageDataset, from: number, count: number): Imag
   };
 }
 
+/** Which images of a held-out set of `total` one half is: the index of its first and how many (at most `limit`). */
+export function heldOutRange(total: number, part: HeldOutPart, limit?: number): { from: number; count: number } {
+  if (total < 2) throw new BadRequestError(`the held-out set has ${total} image(s); calibration and evaluation need at least one each`);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new BadRequestError(`the image limit must be a positive integer, got ${limit}`);
+  const half = Math.floor(total / 2);
+  const [from, size] = part === 'calibration' ? [0, half] : [half, total - half];
+  return { from, count: Math.min(size, limit ?? size) };
+}
+
 /** One half of a held-out set, its first `limit` images when given. */
 export function heldOutPart(ds: ImageDataset, part: HeldOutPart, limit?: number): ImageDataset {
   if (ds.count < 2) throw new BadRequestError(`${ds.name} has ${ds.count} image(s); calibration and evaluation need at least one each`);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new BadRequestError(`the image limit must be a positive integer, got ${limit}`);
-  const half = Math.floor(ds.count / 2);
-  const [from, size] = part === 'calibration' ? [0, half] : [half, ds.count - half];
-  return sliceImages(ds, from, Math.min(size, limit ?? size));
+  const r = heldOutRange(ds.count, part, limit);
+  return sliceImages(ds, r.from, r.count);
 }

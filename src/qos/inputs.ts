@@ -9,9 +9,12 @@
 import { BadRequestError } from '../errors.js';
 import { readExitSamples } from '../exits/exit-samples.js';
 import { BadFieldError } from '../exits/fields.js';
+import { DEFAULT_TAUS, thresholdOf } from '../exits/policy.js';
+import { readExitSamplesFile } from '../exits/samples-file.js';
+import { readSamplesProvenance, type SamplesProvenance } from '../exits/samples-provenance.js';
 import { OP_CLASSES } from '../profile/device-profile.js';
 import type { SaliencyScores } from './accuracy.js';
-import type { ExitStatistics } from './exit-option.js';
+import type { ExitBranch, ExitStatistics } from './exit-option.js';
 import { type JsonSchema, validate } from './json-schema.js';
 import { checkVariant, type SparsityVariant } from './sparsity-variant.js';
 
@@ -41,6 +44,7 @@ export const EXIT_STATISTICS_SCHEMA: JsonSchema = {
     },
     thresholds: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'number' } },
     samples: { type: 'object', description: "src/exits' ExitSamples: confidence and correct (samples x exits), mainCorrect (per sample)" },
+    provenance: { type: 'object', description: "src/exits' SamplesProvenance: the images the samples are of (data, split, from, count, normalisation)" },
   },
   required: ['exits', 'thresholds', 'samples'],
   additionalProperties: false,
@@ -80,8 +84,7 @@ function parseJson(text: string, source: string): unknown {
   }
 }
 
-function checked<T>(text: string, schema: JsonSchema, source: string): T {
-  const value = parseJson(text, source);
+function checked<T>(text: string, schema: JsonSchema, source: string, value = parseJson(text, source)): T {
   const v = validate(value, schema);
   if (v) throw new BadRequestError(`${source}: ${v.path ? `field "${v.path}" ` : ''}${v.message}`);
   return value as T;
@@ -91,24 +94,64 @@ interface ExitStatisticsFile {
   readonly exits: ExitStatistics['branches'];
   readonly thresholds: readonly number[];
   readonly samples: unknown;
+  readonly provenance?: unknown;
 }
 
-/** Reads an exit statistics file: the branches, the threshold grid and the sample matrix (read by src/exits). */
-export function parseExitStatistics(text: string, source: string): { stats: ExitStatistics; thresholds: readonly number[] } {
-  const f = checked<ExitStatisticsFile>(text, EXIT_STATISTICS_SCHEMA, source);
+/** An exit statistics file as read: the branches and samples, the threshold grid, and which images the samples are of (absent in files made before it was recorded). */
+export interface ParsedExitStatistics {
+  readonly stats: ExitStatistics;
+  readonly thresholds: readonly number[];
+  readonly provenance?: SamplesProvenance;
+}
+
+/** `read` with src/exits' field errors restated as `source: field "..." ...`. */
+function naming<T>(source: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof BadFieldError) throw new BadRequestError(`${source}: field "${e.field}" ${e.message.slice(e.field.length + 2)}`);
+    throw e;
+  }
+}
+
+/**
+ * Reads what `cleave exits evaluate --samples` writes (src/exits' samples file): its clean set,
+ * each exit's cost, the threshold grid (default: the policy's default taus) and the provenance.
+ */
+function fromSamplesFile(value: unknown, source: string): ParsedExitStatistics {
+  const f = naming(source, () => readExitSamplesFile(value));
+  const k = f.sets.findIndex((s) => s.condition === 'clean');
+  const set = f.sets[k];
+  if (!set) throw new BadRequestError(`${source}: field "sets" has no "clean" set; the plan measures clean images`);
+  const branches = f.exits.map((e, j): ExitBranch => {
+    const { flops, bytes, opClass, paramBytes } = e;
+    if (flops === undefined || bytes === undefined || opClass === undefined || paramBytes === undefined) {
+      throw new BadRequestError(`${source}: field "exits[${j}].flops" is missing: the plan needs each exit's cost; re-make the file with \`cleave exits evaluate --samples\` of this cleave`);
+    }
+    return { name: e.output, after: e.at, flops, bytes, opClass, paramBytes };
+  });
+  const matrix = naming(source, () => readExitSamples(set.samples, `sets[${k}].samples`, branches.map((_, j) => j)));
+  const thresholds = f.thresholds ?? DEFAULT_TAUS[f.policy].map((t) => thresholdOf(f.policy, t));
+  return { stats: { ...matrix, branches }, thresholds: [...new Set(thresholds)].sort((a, b) => a - b), ...(f.provenance ? { provenance: f.provenance } : {}) };
+}
+
+/**
+ * Reads an exit statistics file: the branches, the threshold grid, the sample matrix and the
+ * provenance (read by src/exits). Takes this module's format and `cleave exits evaluate
+ * --samples`'s (told apart by its "sets").
+ */
+export function parseExitStatistics(text: string, source: string): ParsedExitStatistics {
+  const value = parseJson(text, source);
+  if (typeof value === 'object' && value !== null && Object.hasOwn(value, 'sets')) return fromSamplesFile(value, source);
+  const f = checked<ExitStatisticsFile>(text, EXIT_STATISTICS_SCHEMA, source, value);
   const names = new Set<string>();
   f.exits.forEach((e, j) => {
     if (names.has(e.name)) throw new BadRequestError(`${source}: field "exits[${j}].name" repeats "${e.name}"`);
     names.add(e.name);
   });
-  let matrix;
-  try {
-    matrix = readExitSamples(f.samples, 'samples', f.exits.map((_, j) => j));
-  } catch (e) {
-    if (e instanceof BadFieldError) throw new BadRequestError(`${source}: field "${e.field}" ${e.message.slice(e.field.length + 2)}`);
-    throw e;
-  }
-  return { stats: { ...matrix, branches: f.exits }, thresholds: [...new Set(f.thresholds)].sort((a, b) => a - b) };
+  const matrix = naming(source, () => readExitSamples(f.samples, 'samples', f.exits.map((_, j) => j)));
+  const provenance = f.provenance === undefined ? undefined : naming(source, () => readSamplesProvenance(f.provenance, 'provenance'));
+  return { stats: { ...matrix, branches: f.exits }, thresholds: [...new Set(f.thresholds)].sort((a, b) => a - b), ...(provenance ? { provenance } : {}) };
 }
 
 /** Reads a sparsity variants file (a JSON array of variants). */

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { CodecSpec } from '../compress/codec.js';
 import { codecLabel } from '../compress/codec.js';
 import { BadProfileError, BadRequestError } from '../errors.js';
+import type { SamplesProvenance } from '../exits/samples-provenance.js';
 import type { Connection } from '../net/compare.js';
 import { checkNetworkProfile, type NetworkProfile } from '../net/profiles.js';
 import { checkDeviceProfile, type DeviceProfile } from '../profile/device-profile.js';
@@ -36,6 +37,15 @@ export interface PlanEntry extends Omit<Configuration, 'objectives' | 'breakdown
   readonly simulatedFrames: number;
 }
 
+/** plan.json's `accuracy.exits`: the --exits file, which images its samples are of, and whether its per-image figures were used. */
+export interface ExitsFileRecord {
+  readonly file: string;
+  /** measured: the samples are the plan's measured images, counted per image; else predicted, `note` says why */
+  readonly source: CutAccuracy['source'];
+  readonly provenance?: SamplesProvenance;
+  readonly note?: string;
+}
+
 /** plan.json, version 1 (docs/planning.md describes every field). */
 export interface PlanDocument {
   readonly format: typeof PLAN_FORMAT;
@@ -47,7 +57,7 @@ export interface PlanDocument {
   readonly networks: Readonly<Record<string, NetworkProfile>>;
   readonly load: { readonly devices: number; readonly fps: number; readonly workers: number; readonly connection: Connection; readonly arrivals: 'periodic' | 'poisson' };
   readonly requirements: Requirements & { readonly latencyPercentile: 'p50' | 'p99' };
-  readonly accuracy: { readonly source: CutAccuracy['source']; readonly base: number; readonly data?: string; readonly images?: number; readonly saliency?: string };
+  readonly accuracy: { readonly source: CutAccuracy['source']; readonly base: number; readonly data?: string; readonly images?: number; readonly saliency?: string; readonly exits?: ExitsFileRecord };
   readonly sweep: {
     readonly configurations: number;
     readonly cuts: number;

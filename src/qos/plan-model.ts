@@ -11,17 +11,19 @@ import { type CodecSpec, codecLabel } from '../compress/codec.js';
 import type { ImageDataset } from '../data/image-dataset.js';
 import { BadRequestError } from '../errors.js';
 import { checkTaus, DEFAULT_TAUS, type ExitPolicy, thresholdOf } from '../exits/policy.js';
+import { samplesMismatch } from '../exits/samples-provenance.js';
 import { graphFromModel } from '../graph/graph.js';
 import type { Normalisation } from '../image/transform.js';
 import type { ModelProto } from '../onnx/types.js';
 import { type CutAccuracy, predictAccuracy, type SaliencyScores } from './accuracy.js';
 import { cutCandidates } from './candidates.js';
 import { DEFAULT_CODECS } from './codec-model.js';
-import { checkBranches, type ExitStatistics, exitOptions, NO_EXITS } from './exit-option.js';
+import { checkBranches, type ExitOption, exitOptions, NO_EXITS } from './exit-option.js';
+import type { ParsedExitStatistics } from './inputs.js';
 import { measureAccuracy } from './measure.js';
 import { measureExitStatistics, type PlannedModel, plannedModel } from './model-exits.js';
 import { makePlan, type PlanOptions, type PlanResult } from './plan.js';
-import { type PlanContext, type PlanDocument, planDocument } from './plan-file.js';
+import { type ExitsFileRecord, type PlanContext, type PlanDocument, planDocument } from './plan-file.js';
 import { checkRequirements } from './requirements.js';
 import { measureSparseVariant, sparseModelVariant, withMeasuredDelta } from './sparse-model-variant.js';
 import { DENSE, type SparsityVariant } from './sparsity-variant.js';
@@ -33,16 +35,19 @@ export interface PlanModelInput extends PlanOptions, Pick<PlanContext, 'modelPat
   readonly codecs?: readonly CodecSpec[];
   /** also cuts where up to this many tensors cross (default 1) */
   readonly maxTensors?: number;
-  /** exit statistics from a file (not with a model that holds exits: those are measured) */
-  readonly exitStatistics?: { readonly stats: ExitStatistics; readonly thresholds: readonly number[]; readonly source: string };
+  /**
+   * exit statistics from a file (not with a model that holds exits: those are measured); their
+   * per-sample figures count as measured only when their provenance is `data`'s images
+   */
+  readonly exitStatistics?: ParsedExitStatistics & { readonly source: string };
   /** with a model that holds exits: the policy and the thresholds swept (default max-softmax, DEFAULT_TAUS) */
   readonly exitPolicy?: ExitPolicy;
   readonly taus?: readonly number[];
   /** sparsity variants described (JSON), and sparse models made from the model, each with its label */
   readonly variants?: readonly SparsityVariant[];
   readonly sparseModels?: readonly { readonly label: string; readonly model: ModelProto; readonly source: string }[];
-  /** held-out images to measure accuracy on (the first `images` of them), and the name plan.json records */
-  readonly data?: { readonly name: string; readonly images: ImageDataset; readonly count?: number };
+  /** held-out images to measure accuracy on (the first `count` of them), the name plan.json records, and the split they are from (default "test") */
+  readonly data?: { readonly name: string; readonly images: ImageDataset; readonly count?: number; readonly split?: string };
   readonly normalisation?: Normalisation;
   readonly threads?: number;
   /** without data: I-SPLIT scores (and the file they came from) and the uncut model's accuracy */
@@ -62,6 +67,19 @@ export interface PlannedResult {
 }
 
 const unique = <T>(xs: readonly T[], key: (x: T) => string): T[] => xs.filter((x, i) => xs.findIndex((y) => key(y) === key(x)) === i);
+
+const withoutPerSample = ({ perSample: _, ...rest }: ExitOption): ExitOption => rest;
+
+/**
+ * What plan.json says of an exit statistics file: where it is, which images its samples are of,
+ * and whether its per-image figures are used (`measured`) or, with the reason in `note`, not.
+ */
+function exitsFileRecord(f: NonNullable<PlanModelInput['exitStatistics']>, data: PlanModelInput['data'], norm: Normalisation | undefined): ExitsFileRecord {
+  const why = data?.count === undefined
+    ? 'no held-out images were measured (no data): every figure is predicted'
+    : samplesMismatch(f.provenance, { data: data.name, split: data.split ?? 'test', from: 0, count: data.count, normalisation: { mean: norm?.mean ?? [], std: norm?.std ?? [] } });
+  return { file: f.source, source: why ? 'predicted' : 'measured', ...(f.provenance ? { provenance: f.provenance } : {}), ...(why ? { note: why } : {}) };
+}
 
 /** Sweeps a model and makes its plan. */
 export async function planModel(i: PlanModelInput): Promise<PlannedResult> {
@@ -103,7 +121,11 @@ export async function planModel(i: PlanModelInput): Promise<PlannedResult> {
   } else {
     accuracy = predictAccuracy(cuts, codecs, i.baseAccuracy ?? 1, i.saliency?.scores);
   }
-  const exits = exitStats ? exitOptions(exitStats.stats, exitStats.thresholds) : [NO_EXITS];
+  const fileExits = i.exitStatistics && exitsFileRecord(i.exitStatistics, i.data && accuracy.images !== undefined ? { ...i.data, count: accuracy.images } : undefined, i.normalisation);
+  const options = exitStats ? exitOptions(exitStats.stats, exitStats.thresholds) : [NO_EXITS];
+  // Statistics of other images than the measured ones are not per-image figures for them: drop
+  // the per-sample decisions, so accuracy.ts combines the rates and labels the result predicted.
+  const exits = fileExits?.note === undefined ? options : options.map(withoutPerSample);
   const all = [DENSE, ...variants];
   const { arrivals, ...load } = i.load;
   const result = makePlan(
@@ -126,6 +148,7 @@ export async function planModel(i: PlanModelInput): Promise<PlannedResult> {
       base: accuracy.base,
       ...(i.data ? { data: i.data.name, images: accuracy.images } : {}),
       ...(i.saliency ? { saliency: i.saliency.source } : {}),
+      ...(fileExits ? { exits: fileExits } : {}),
     },
     maxTensors: i.maxTensors ?? 1,
     codecs,

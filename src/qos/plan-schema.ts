@@ -139,7 +139,19 @@ export const PLAN_SCHEMA: JsonSchema = {
       data: { type: 'string' },
       images: { type: 'integer', minimum: 1 },
       saliency: { type: 'string', description: 'the I-SPLIT ranking predicted figures follow' },
-    }, ['data', 'images', 'saliency']),
+      exits: object({
+        file: { type: 'string', minLength: 1, description: 'the --exits statistics file' },
+        source: { enum: ['measured', 'predicted'], description: 'measured: its samples are the images accuracy was measured on, counted per image; predicted: they are not (note says why), and exit rates are combined with the (cut, codec) accuracy' },
+        provenance: object({
+          data: { type: 'string', minLength: 1 },
+          split: { type: 'string', minLength: 1 },
+          from: { type: 'integer', minimum: 0, description: 'index of the first image in the split' },
+          count: { type: 'integer', minimum: 1 },
+          normalisation: object({ mean: { type: 'array', items: { type: 'number' } }, std: { type: 'array', items: { type: 'number' } } }),
+        }, ['normalisation'], 'the images the statistics are of, as the file says; absent in files that do not say'),
+        note: { type: 'string', description: 'why the per-image figures were not used' },
+      }, ['provenance', 'note'], 'the exit statistics file (--exits), when one was given'),
+    }, ['data', 'images', 'saliency', 'exits']),
     sweep: object({
       configurations: { type: 'integer', minimum: 1 },
       cuts: { type: 'integer', minimum: 1 },

@@ -2,6 +2,7 @@ import { analyze } from '../../src/analysis/analyze.js';
 import type { ImageDataset } from '../../src/data/image-dataset.js';
 import { exitLogits } from '../../src/exits/exit-logits.js';
 import { softmaxConfidences } from '../../src/exits/reliability.js';
+import type { SamplesProvenance } from '../../src/exits/samples-provenance.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { opClassOf } from '../../src/profile/op-class.js';
@@ -11,9 +12,9 @@ import { opClassOf } from '../../src/profile/op-class.js';
  * bytes moved and weight bytes counted from the model's own analysis (its nodes beyond the
  * backbone), and per image each exit's max softmax and correctness and the main output's
  * correctness. The logits come from one image per ORT run, as the edge client runs its head,
- * so the plan's exit decisions are the client's.
+ * so the plan's exit decisions are the client's. `provenance` says which images `data` holds.
  */
-export async function exitStatisticsFile(model: ModelProto, data: ImageDataset, thresholds: readonly number[]): Promise<unknown> {
+export async function exitStatisticsFile(model: ModelProto, data: ImageDataset, thresholds: readonly number[], provenance?: SamplesProvenance): Promise<unknown> {
   const logits = await exitLogits(model, data, { batch: 1 });
   const analysis = analyze(graphFromModel(model), { batch: 1 });
   const bytes = new Map(analysis.tensors.map((t) => [t.name, t.bytes]));
@@ -39,5 +40,6 @@ export async function exitStatisticsFile(model: ModelProto, data: ImageDataset, 
       correct: rows((i, j) => perExit[j]?.correct[i] === 1),
       mainCorrect: Array.from(main.correct, (c) => c === 1),
     },
+    ...(provenance ? { provenance } : {}),
   };
 }

@@ -4,16 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import type { SamplesProvenance } from '../../src/exits/samples-provenance.js';
+import { writeModel } from '../../src/onnx/model-file.js';
+import { plannedModel } from '../../src/qos/model-exits.js';
 import { parsePlan, type PlanDocument } from '../../src/qos/plan-file.js';
 import { runCli } from '../../test-support/cli/run-cli.js';
+import { lenetWithExits } from '../../test-support/exits/lenet-exits.js';
 import { LENET_PATH, lenet } from '../../test-support/qos/specs.js';
 import { gapGemmBranch, syntheticExitStatistics } from '../../test-support/qos/synthetic-exits.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cleave-plan-'));
 const base = ['plan', LENET_PATH, '--device', 'raspberry-pi-4', '--network', '4g', '--codec', 'fp32,int8', '--simulate-max', '3', '--frames', '50'];
 
-/** An exit statistics file for LeNet (synthetic per-sample figures, two exits). */
-function exitsFile(): string {
+/** An exit statistics file for LeNet (synthetic per-sample figures, two exits, 50 samples), saying which images they are of when `provenance` is given. */
+function exitsFile(provenance?: SamplesProvenance, name = 'exits.json'): string {
   const { analysis } = lenet();
   const shape = (t: string) => analysis.inference.tensors.get(t)?.shape ?? [];
   const branches = ['pool1', 'pool2'].map((t, j) => {
@@ -22,11 +26,12 @@ function exitsFile(): string {
   });
   const s = syntheticExitStatistics(branches, 50, 5, 0.99);
   const rows = <T>(f: (i: number, j: number) => T): T[][] => Array.from({ length: s.samples }, (_, i) => branches.map((_, j) => f(i, j)));
-  const file = join(dir, 'exits.json');
+  const file = join(dir, name);
   writeFileSync(file, JSON.stringify({
     exits: branches,
     thresholds: [0.8, 0.95],
     samples: { confidence: rows((i, j) => s.confidence[i * 2 + j]), correct: rows((i, j) => s.correct[i * 2 + j] === 1), mainCorrect: Array.from(s.mainCorrect, (b) => b === 1) },
+    ...(provenance ? { provenance } : {}),
   }));
   return file;
 }
@@ -111,6 +116,59 @@ describe('cleave plan', () => {
     assert.deepEqual(doc.sweep.sparsity.map((v) => v.label), ['quarter']);
     assert.ok(doc.scenarios.earlyExit && doc.scenarios.earlyExit.exits.length > 0);
     assert.ok(doc.front.some((e) => e.sparsity === 'quarter'));
+  });
+
+  it('--exits with --data: exits counted per image (measured) only when the file says its samples are those images; else predicted, and the output says why', async () => {
+    // The samples are 50, as many as the images, in every case: the count alone proves nothing.
+    const data = ['--data', 'mnist', '--images', '50'];
+    const withExits = (d: PlanDocument) => [...d.front, ...Object.values(d.scenarios)].filter((e): e is PlanDocument['recommended'] => e !== null && e.exits.length > 0);
+    const same = await runCli(...base, ...data, '--exits', exitsFile({ data: 'mnist', split: 'test', from: 0, count: 50 }, 'same.json'), '--json');
+    assert.equal(same.code, EXIT.OK, same.stderr);
+    const measured = parsePlan(same.stdout);
+    assert.deepEqual(measured.accuracy.exits, { file: join(dir, 'same.json'), source: 'measured', provenance: { data: 'mnist', split: 'test', from: 0, count: 50 } });
+    assert.ok(withExits(measured).length > 0);
+    for (const e of withExits(measured)) assert.equal(e.objectives.accuracySource, 'measured', e.id);
+
+    const elsewhere = await runCli(...base, ...data, '--exits', exitsFile({ data: 'mnist', split: 'test', from: 5000, count: 50 }, 'elsewhere.json'), '--json');
+    assert.equal(elsewhere.code, EXIT.OK, elsewhere.stderr);
+    const predicted = parsePlan(elsewhere.stdout);
+    assert.equal(predicted.accuracy.exits?.source, 'predicted');
+    assert.equal(predicted.accuracy.exits?.note, 'the exit statistics are of mnist test images [5000, 5050), the plan measures mnist test images [0, 50)');
+    assert.ok(withExits(predicted).length > 0);
+    for (const e of withExits(predicted)) assert.equal(e.objectives.accuracySource, 'predicted', e.id);
+    // Configurations without exits are still measured.
+    assert.equal(predicted.accuracy.source, 'measured');
+    for (const e of predicted.front.filter((x) => x.exits.length === 0 && x.sparsity === 'dense')) assert.equal(e.objectives.accuracySource, 'measured', e.id);
+
+    // A file from before provenance was recorded still reads: predicted, with the reason printed.
+    const old = await runCli(...base, ...data, '--exits', exitsFile(undefined, 'old.json'));
+    assert.equal(old.code, EXIT.OK, old.stderr);
+    assert.match(old.stdout, /\nexits: \S*old\.json's per-image figures not used, exit configurations' accuracy predicted \(\*\): the exit statistics do not say which images they come from/);
+  });
+
+  it('`exits evaluate --samples` writes a file `plan --exits` reads: the clean set, each branch costed as the model with exits holds it, the thresholds and the images', async () => {
+    const model = lenetWithExits();
+    const withExits = join(dir, 'lenet-exits.onnx');
+    writeModel(withExits, model);
+    const samples = join(dir, 'samples.json');
+    const ev = await runCli('exits', 'evaluate', withExits, '--data', 'mnist', '--images', '12', '--taus', '0.6,0.9', '--noise', '0.1', '--samples', samples, '--json');
+    assert.equal(ev.code, EXIT.OK, ev.stderr);
+    // The exits were added to the shipped LeNet: planned on it, they are swept on its cuts.
+    const r = await runCli('plan', LENET_PATH, '--device', 'raspberry-pi-4', '--network', '4g', '--codec', 'fp32', '--simulate-max', '3', '--frames', '50', '--data', 'mnist', '--images', '12', '--exits', samples, '--json');
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    const doc = parsePlan(r.stdout);
+    // Two exits, each off or at one of two thresholds.
+    assert.equal(doc.sweep.exitConfigurations, 9);
+    const branches = plannedModel(model).exits?.branches ?? [];
+    const file = JSON.parse(readFileSync(samples, 'utf8')) as { exits: { output: string; at: string; flops: number }[]; thresholds: number[] };
+    assert.deepEqual(file.exits.map((e) => [e.output, e.at, e.flops]), branches.map((b) => [b.name, b.after, b.flops]));
+    assert.deepEqual(file.thresholds, [0.6, 0.9]);
+    // The evaluation half of the 10,000 MNIST test images: not the plan's first 12, so predicted, saying why.
+    assert.deepEqual(doc.accuracy.exits?.provenance, { data: 'mnist', split: 'test', from: 5000, count: 12 });
+    assert.equal(doc.accuracy.exits?.source, 'predicted');
+    assert.match(doc.accuracy.exits?.note ?? '', /of mnist test images \[5000, 5012\), the plan measures mnist test images \[0, 12\)/);
+    const early = doc.scenarios.earlyExit;
+    assert.ok(early && early.exits.every((e) => branches.some((b) => b.name === e.name && b.after === e.after)));
   });
 
   it('--data measures accuracy through head -> codec -> tail', async () => {

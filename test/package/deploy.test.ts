@@ -180,7 +180,7 @@ describe('cleave deploy with early exits (LeNet with trained exits on MNIST, loo
     const model = await trainedLenetExits();
     writeModel(exitsModel, model);
     const stats = join(dir, 'exits.json');
-    writeFileSync(stats, JSON.stringify(await exitStatisticsFile(model, loadMnist('test', { limit: IMAGES }), [0.9, 0.99])));
+    writeFileSync(stats, JSON.stringify(await exitStatisticsFile(model, loadMnist('test', { limit: IMAGES }), [0.9, 0.99], { data: 'mnist', split: 'test', from: 0, count: IMAGES })));
     const r = await lenetPlan(planPath, '--codec', 'int8', '--data', 'mnist', '--images', String(IMAGES), '--exits', stats);
     assert.equal(r.code, EXIT.OK, r.stderr);
     doc = parsePlan(r.stdout);

@@ -33,6 +33,25 @@ describe('plan input files', () => {
     fails(() => parseExitStatistics('{', 'e.json'), /e\.json: not valid JSON/);
   });
 
+  it("exit statistics: the provenance is read when present; `cleave exits evaluate --samples`'s file is read too (its clean set)", () => {
+    const samples = { confidence: [[0.1], [0.3]], correct: [[true], [false]], mainCorrect: [true, false] };
+    const provenance = { data: 'mnist', split: 'test', from: 5000, count: 2 };
+    assert.deepEqual(parseExitStatistics(JSON.stringify({ exits: [exit('a')], thresholds: [0.5], samples, provenance }), 'e.json').provenance, provenance);
+    assert.equal(parseExitStatistics(JSON.stringify({ exits: [exit('a')], thresholds: [0.5], samples }), 'e.json').provenance, undefined);
+    fails(() => parseExitStatistics(JSON.stringify({ exits: [exit('a')], thresholds: [0.5], samples, provenance: { ...provenance, from: -1 } }), 'e.json'), /e\.json: field "provenance\.from" must be a finite number >= 0/);
+    const { name: _, after: at, ...cost } = exit('a');
+    const file = { policy: 'entropy', exits: [{ output: 'a', at, ...cost }], provenance, sets: [{ condition: 'noise 0.1', samples: { ...samples, mainCorrect: [false, false] } }, { condition: 'clean', samples }] };
+    const r = parseExitStatistics(JSON.stringify(file), 's.json');
+    assert.deepEqual(r.stats.branches, [exit('a')]);
+    assert.deepEqual([...r.stats.mainCorrect], [1, 0]);
+    assert.deepEqual(r.provenance, provenance);
+    // No thresholds in the file: the policy's default taus, as confidences (minus the entropy), ascending.
+    assert.deepEqual(r.thresholds, [-1.5, -1, -0.7, -0.4, -0.2, -0.1, -0.05]);
+    fails(() => parseExitStatistics(JSON.stringify({ ...file, exits: [{ output: 'a', at }] }), 's.json'), /s\.json: field "exits\[0\]\.flops" is missing: the plan needs each exit's cost/);
+    fails(() => parseExitStatistics(JSON.stringify({ ...file, exits: [{ output: 'a', at, flops: 1 }] }), 's.json'), /s\.json: field "exits\[0\]\.bytes" is missing/);
+    fails(() => parseExitStatistics(JSON.stringify({ ...file, sets: [file.sets[0]] }), 's.json'), /s\.json: field "sets" has no "clean" set/);
+  });
+
   it('sparsity variants: checked, labels unique and not "dense"', () => {
     const v = parseSparsityVariants(JSON.stringify([{ label: 'q', density: 0.25, structured: true, accuracyDelta: -0.01, nodeDensity: { conv1: 0.5 } }]), 's.json');
     assert.deepEqual(v, [{ label: 'q', density: 0.25, structured: true, accuracyDelta: -0.01, nodeDensity: { conv1: 0.5 } }]);
