@@ -11,7 +11,7 @@ import ts from 'typescript';
  */
 export const LAYERS: readonly (readonly string[])[] = [
   ['errors', 'version'], // CleaveError and its subclasses; the package version (src/version.ts)
-  ['onnx', 'image', 'checked'], // file formats: ONNX protobuf and external data; PNG, JPEG, .npy pixels; checked access (src/checked.ts, throws InternalError)
+  ['onnx', 'image', 'checked', 'page-bundle'], // file formats: ONNX protobuf and external data; PNG, JPEG, .npy pixels; checked access (src/checked.ts, throws InternalError); browser pages bundled by esbuild (src/page-bundle.ts)
   ['graph'], // graph IR, builder DSL, tensor vocabulary (graph/tensor-meta.ts)
   ['ops'], // one rule per ONNX op: shapes, costs, folding, gradient
   ['analysis', 'data', 'models'], // shapes and costs of a graph; data sets; reference models

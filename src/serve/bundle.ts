@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { IoError } from '../errors.js';
+import { pageBundle } from '../page-bundle.js';
 
 /** The repository root, from this file's place in build/src/serve/ (or src/serve/ under a TS loader). */
 export function repoRoot(): string {
@@ -11,36 +12,15 @@ export function repoRoot(): string {
   throw new IoError('cannot find the cleave package root (with web/) next to the server code');
 }
 
-let cached: Promise<string> | undefined;
-
 /**
- * Bundles the browser page (web/app.ts with the edge client and onnxruntime-web) with esbuild,
- * in memory, once per process. The bundle never contains onnxruntime-node: the page imports
- * only `cleave/edge` (built: resolved through package.json `exports`), which is browser-safe.
+ * The browser page (web/app.ts with the edge client and onnxruntime-web), bundled when first
+ * served. The bundle never contains onnxruntime-node: the page imports only `cleave/edge`
+ * (built: resolved through package.json `exports`), which is browser-safe.
  */
-export function bundleWebApp(): Promise<string> {
-  cached ??= (async () => {
-    let esbuild: typeof import('esbuild');
-    try {
-      esbuild = await import('esbuild');
-    } catch {
-      throw new IoError('the browser page needs esbuild (a dev dependency of cleave): npm install esbuild');
-    }
-    const root = repoRoot();
-    const result = await esbuild.build({
-      entryPoints: [`${root}web/app.ts`],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      minify: true,
-      logLevel: 'silent',
-      // The browser build of ORT: JS here, the .wasm fetched from /ort/ (served locally, no CDN).
-      conditions: ['onnxruntime-web-use-extern-wasm'],
-    });
-    return result.outputFiles[0]?.text ?? '';
-  })();
-  cached.catch(() => { cached = undefined; });
-  return cached;
-}
+export const bundleWebApp = pageBundle('the browser page', () => ({
+  entryPoints: [`${repoRoot()}web/app.ts`],
+  format: 'esm',
+  target: 'es2022',
+  // The browser build of ORT: JS here, the .wasm fetched from /ort/ (served locally, no CDN).
+  conditions: ['onnxruntime-web-use-extern-wasm'],
+}));
