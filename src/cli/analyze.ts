@@ -54,9 +54,8 @@ a note under the node table (\`note\` in --json) names each.`,
     'cleave analyze model.onnx --json > analysis.json',
   ],
   async run({ values: v, positionals: [model] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
     if (v.json && v.csv) throw new BadRequestError('--json and --csv exclude each other');
-    const a = analyzeFile(model!, { batch: v.batch, maxTensors: v['max-tensors'], inputShapes: v['input-shape'] });
+    const a = analyzeFile(model, { batch: v.batch, maxTensors: v['max-tensors'], inputShapes: v['input-shape'] });
     const which = v.table;
     if (v.json) printJson(io, analysisJson(a));
     else {

@@ -36,8 +36,7 @@ after and the bytes that now cross (the encoder's output), and writes the traine
   json: 'print the result as JSON',
   examples: ['cleave bottleneck models/small-vgg-fashion.onnx --at block2.pool --data fashion-mnist --epochs 1 -o vgg-bn.onnx'],
   async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
-    const model = readClassifier(file!);
+    const model = readClassifier(file);
     const train = loadImages(v.data, 'train', model, v.limit);
     const test = loadImages(v.data, 'test', model, v['test-limit']);
     if (train.shared && !v.json) io.stderr(`note: ${v.data} has no train/ and test/ subfolders: the same images train and test, so the accuracy is optimistic\n`);

@@ -38,22 +38,30 @@ import type { CliIo } from './io.js';
 import { flag, type Option, type OptionTable, type Values } from './option-table.js';
 import { flagType } from './option-types.js';
 
+/**
+ * The positional arguments of a command that takes at least `M`: the first M are typed as
+ * present, because defineCommand refuses fewer before `run`.
+ */
+export type Positionals<M extends number> = M extends 1 ? readonly [string, ...string[]]
+  : M extends 2 ? readonly [string, string, ...string[]]
+  : readonly string[];
+
 /** What `run` receives. */
-export interface Invocation<O extends OptionTable> {
+export interface Invocation<O extends OptionTable, M extends number = number> {
   readonly values: Values<O>;
-  readonly positionals: readonly string[];
+  readonly positionals: Positionals<M>;
 }
 
 /** How many positional arguments a command takes, and how the usage error words them. */
-export interface Arity {
-  readonly min: number;
+export interface Arity<M extends number = number> {
+  readonly min: M;
   /** default `min`; Infinity for any number */
   readonly max?: number;
   /** completes "cleave CMD takes ...": 'one MODEL file', 'options only' */
   readonly says: string;
 }
 
-export interface CommandSpec<O extends OptionTable> {
+export interface CommandSpec<O extends OptionTable, M extends number = number> {
   readonly name: string;
   /** one line in `cleave --help` */
   readonly summary: string;
@@ -61,14 +69,14 @@ export interface CommandSpec<O extends OptionTable> {
   readonly usage: string | readonly string[];
   /** paragraphs between the usage and the options */
   readonly description: string;
-  readonly args: Arity;
+  readonly args: Arity<M>;
   readonly options: O;
   /** help line of --json: what the JSON holds */
   readonly json: string;
   /** paragraphs after the options */
   readonly notes?: string;
   readonly examples?: readonly string[];
-  run(invocation: Invocation<O>, io: CliIo): Promise<number>;
+  run(invocation: Invocation<O, M>, io: CliIo): Promise<number>;
 }
 
 /** A command as main() and tests see it. */
@@ -84,7 +92,7 @@ export interface Command {
   run(argv: readonly string[], io: CliIo): Promise<number>;
 }
 
-export function defineCommand<const O extends OptionTable>(spec: CommandSpec<O>): Command {
+export function defineCommand<const O extends OptionTable, const M extends number>(spec: CommandSpec<O, M>): Command {
   const grouped = Object.values(spec.options).some((o) => o.group !== undefined);
   const options: OptionTable = {
     ...spec.options,
@@ -110,7 +118,8 @@ export function defineCommand<const O extends OptionTable>(spec: CommandSpec<O>)
       }
       // convert() gives each field the type its row declares; a loop over keys cannot show that to tsc, so it is typed here once.
       const values = convert(raw.values, options, spec.name) as Values<O>;
-      return spec.run({ values, positionals: raw.positionals }, io);
+      // The count was checked against args.min just above: the shape Positionals<M> promises.
+      return spec.run({ values, positionals: raw.positionals as unknown as Positionals<M> }, io);
     },
   };
 }

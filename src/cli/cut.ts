@@ -32,12 +32,11 @@ must agree to 1e-5 relative, or the command fails, says by how much, and writes 
   json: 'print cut.json and the written files as JSON',
   examples: ['cleave cut resnet18.onnx --at layer2.1.relu2 -o out/'],
   async run({ values: v, positionals: [model] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
-    const analysis = analyzeFile(model!, { batch: v.batch, inputShapes: v['input-shape'] });
+    const analysis = analyzeFile(model, { batch: v.batch, inputShapes: v['input-shape'] });
     const parts = cutModel(analysis, v.at);
     const verification = v['no-verify'] ? undefined : await verifyCut(analysis, parts, { rtol: v.rtol, maxTensorBytes: v['max-tensor-bytes'] });
     if (verification) checkReproduces(verification);
-    const manifest = cutManifest(analysis, parts, { model: model!, ...(verification ? { verification } : {}) });
+    const manifest = cutManifest(analysis, parts, { model: model, ...(verification ? { verification } : {}) });
     const files = writeCut(v.out, parts, manifest);
     if (v.json) {
       printJson(io, { ...manifest, files });

@@ -41,8 +41,7 @@ model; 6 a file cannot be read or written; 8 a malformed plan or a model that do
     'cleave deploy plan.json -o deploy/ --entry 2 --exits-model lenet-exits.onnx',
   ],
   async run({ values: v, positionals: [plan] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing plan before run.
-    const r = await deployPlan(plan!, {
+    const r = await deployPlan(plan, {
       out: v.out, entry: v.entry, server: v.server, force: v.force,
       ...(v.model !== undefined ? { model: v.model } : {}),
       ...(v['exits-model'] !== undefined ? { exitsModel: v['exits-model'] } : {}),

@@ -35,10 +35,10 @@ within 1e-6 relative with them on. The branches start untrained: \`cleave exits 
   json: 'print the exits and the verification as JSON',
   examples: ['cleave exits add models/small-vgg-fashion.onnx --count 3 -o vgg-exits.onnx', 'cleave exits add lenet.onnx --at pool1,relu3 -o lenet-exits.onnx'],
   async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run; exactly one of --at and --count is given (checked first).
+    // Bounds: exactly one of --at and --count is given (checked first).
     if ((v.at === undefined) === (v.count === undefined)) throw new BadRequestError('say where the exits go: --at T1,T2 or --count K; see `cleave exits add --help`');
     const where: ExitPlacement = v.at ? { at: v.at } : { count: v.count!, placement: v.placement };
-    const added = await addExits(readModel(file!), where, { branch: v.branch, seed: v.seed, output: v.output });
+    const added = await addExits(readModel(file), where, { branch: v.branch, seed: v.seed, output: v.output });
     writeModel(v.out, added.model);
     const exits = added.exits.map((e) => ({ output: e.output, at: e.at, shape: e.shape, branch: e.branch, headFlops: e.headFlops, headFraction: e.headFraction, branchMacs: e.branchMacs, params: e.params }));
     if (v.json) {

@@ -36,8 +36,7 @@ its metadata (cleave.exits.temperatures). A model calibrated before is refitted 
   json: 'print the temperatures and the ECE and NLL before and after as JSON',
   examples: ['cleave exits calibrate vgg-exits-trained.onnx --data fashion-mnist -o vgg-exits-calibrated.onnx --diagram reliability.svg'],
   async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
-    const model = readModel(file!);
+    const model = readModel(file);
     const { data } = loadImages(v.data, 'test', model);
     const r = await calibrateExits(model, heldOutPart(data, 'calibration', v.images), heldOutPart(data, 'evaluation', v.images), { global: v.global, threads: v.threads });
     writeModel(v.out, r.model);

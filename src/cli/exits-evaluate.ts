@@ -59,8 +59,7 @@ images they are: the input of \`cleave exits plan\` and of \`cleave plan --exits
   json: 'print the statistics of every condition as JSON',
   examples: ['cleave exits evaluate vgg-exits-calibrated.onnx --data fashion-mnist --noise 0.1,0.2 --blur 1,2 --samples samples.json'],
   async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
-    const model = readModel(file!);
+    const model = readModel(file);
     const taus = checkTaus(v.policy, v.taus ?? DEFAULT_TAUS[v.policy]);
     const distortions: Distortion[] = [
       { kind: 'clean' },

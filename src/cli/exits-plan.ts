@@ -56,13 +56,13 @@ cut of each by POPEX's shortest path (an enabled exit runs on the edge, before t
   json: 'print the layer chain and the decisions as JSON',
   examples: ['cleave exits plan vgg-exits-calibrated.onnx --samples samples.json --device raspberry-pi-4 --uplink 1.1,5.85,18.8 --min-accuracy 0.9'],
   async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run; exactly one objective is given (checked first).
+    // Bounds: exactly one objective is given (checked first).
     if ((v['min-accuracy'] === undefined) === (v['max-latency'] === undefined)) throw new BadRequestError('give exactly one objective: --min-accuracy A or --max-latency TIME; see `cleave exits plan --help`');
     const objective: PlanObjective = v['min-accuracy'] !== undefined ? { minAccuracy: v['min-accuracy'] } : { maxLatencyMs: v['max-latency']! };
     const parsed = readJson(v.samples, `samples file ${v.samples}`);
     const samples = readExitSamplesFile(parsed);
     const taus = checkTaus(samples.policy, v.taus ?? DEFAULT_TAUS[samples.policy]);
-    const model = readModel(file!);
+    const model = readModel(file);
     const layers = exitLayers(model, exitStructure(model), rooflineTime(v.device), rooflineTime(v.server));
     const plans = planModelExits(layers, samples, { uplinkMbps: v.uplink, rttMs: v.rtt, taus, objective });
     const decisions = plans.map((p) => ({

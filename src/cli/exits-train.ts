@@ -39,8 +39,8 @@ BranchyNet loss, with the weights linspace(0.15, 1) over the exits then the main
   json: 'print the per-epoch figures and the accuracies as JSON',
   examples: ['cleave exits train vgg-exits.onnx --data fashion-mnist --epochs 2 -o vgg-exits-trained.onnx', 'cleave exits train lenet-exits.onnx --data mnist --joint --weights 0.3,1 -o lenet-joint.onnx'],
   async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run; the accuracies have one entry per exit of the structure.
-    const model = readModel(file!);
+    // Bounds: the accuracies have one entry per exit of the structure.
+    const model = readModel(file);
     const train = loadImages(v.data, 'train', model, v.limit).data;
     const test = loadImages(v.data, 'test', model, v['test-limit']).data;
     if (train.count < v.batch) throw new BadRequestError(`${train.count} training images are fewer than one batch of ${v.batch}`);

@@ -28,9 +28,8 @@ DIR is a cut folder (its tail.onnx is exported).`,
   json: 'print the written files and config as JSON',
   examples: ['cleave export triton out/ -o triton-repo --storage-uri gs://my-bucket/triton-repo'],
   async run({ values: v, positionals: [target, source] }, io) {
-    // Bounds: args (min 2) make defineCommand refuse a missing target or source before run.
     if (target !== 'triton') throw new BadRequestError(`export knows one target, triton; got "${target}"`);
-    const path = cutHalfPath(source!, 'tail');
+    const path = cutHalfPath(source, 'tail');
     const model = readModel(path);
     const result = writeTritonRepository(v.out, v.name, model, readBytes(path), {
       maxBatchSize: v['max-batch-size'],

@@ -42,12 +42,11 @@ to [0, 1], then --mean/--std), or a .npy / raw float32 file holding exactly the 
   json: "print the class, its score and each map's values as JSON",
   examples: ['cleave gradcam models/lenet-mnist.onnx digit.png --layer relu1 --layer relu2 -o cam.png'],
   async run({ values: v, positionals: [modelPath, imagePath] }, io) {
-    // Bounds: the command's args (min 2) make defineCommand refuse fewer positionals before run.
     if (!v.out && !v.json) throw new BadRequestError('gradcam needs -o OUT.png (or --json)');
-    const model = readModel(modelPath!);
+    const model = readModel(modelPath);
     const cam = await GradCam.create(model, { layers: v.layer, batch: 1, target: v.class === undefined ? 'predicted' : 'given', maxTensorBytes: v['max-tensor-bytes'] });
     try {
-      const input = camInput(readBytes(imagePath!), cam.spec.inputDims, imagePath!, { mean: v.mean, std: v.std });
+      const input = camInput(readBytes(imagePath), cam.spec.inputDims, imagePath, { mean: v.mean, std: v.std });
       const result = await cam.run(input.x, v.class === undefined ? undefined : [v.class]);
       const files: string[] = [];
       if (v.out) {

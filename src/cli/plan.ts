@@ -103,9 +103,7 @@ device or network.`,
     'cleave plan models/lenet-mnist.onnx --device raspberry-pi-4,jetson-nano --network 4g,wifi --data mnist --max-latency 30ms --min-accuracy 0.98 -o plan.json',
     'cleave plan model.onnx --device raspberry-pi-4 --network 4g --devices 20 --fps 5 --max-latency 100ms --p99 --json',
   ],
-  async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
-    const path = file!;
+  async run({ values: v, positionals: [path] }, io) {
     const requirements: Requirements = {
       maxLatencyMs: v['max-latency'],
       latencyPercentile: v.p99 ? 'p99' : 'p50',

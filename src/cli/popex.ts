@@ -27,8 +27,7 @@ layer or duplicate names is one error naming the field (exit code 2).`,
 rttMs (default 0) and exits (default none) are optional; tx(bytes) = 8 bytes / (uplinkMbps 1000) ms + rttMs.`,
   examples: ['cleave popex problem.json', 'cleave popex problem.json --json'],
   async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing PROBLEM before run.
-    const problem = readJson(file!, `problem file ${file}`);
+    const problem = readJson(file, `problem file ${file}`);
     const s = solvePopex(problem);
     if (v.json) {
       printJson(io, s);

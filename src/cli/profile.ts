@@ -66,11 +66,10 @@ What is measured:
     'cleave profile model.onnx --repeats 50 --measure-cuts all --json > profile.json',
   ],
   async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
     const [idleW, busyW] = [v['idle-w'], v['busy-w']];
     if (idleW !== undefined && busyW !== undefined && busyW < idleW) throw new BadRequestError(`--busy-w (${busyW}) must be >= --idle-w (${idleW})`);
     const reference = v.reference === undefined ? undefined : getDevice(v.reference);
-    const analysis = analyzeFile(file!, { batch: v.batch, inputShapes: v['input-shape'] });
+    const analysis = analyzeFile(file, { batch: v.batch, inputShapes: v['input-shape'] });
     const bar = progressBar('{phase} [{bar}] {value}/{total} runs', v.json, { clearOnComplete: true });
     let profile: ModelProfile;
     try {

@@ -64,8 +64,7 @@ the cut (rank 1 = fewest bytes). Dense cuts ([N, F]) count as F channels at 1 x 
   json: 'print the ranking(s) as JSON',
   examples: ['cleave rank models/small-vgg-fashion.onnx --data fashion-mnist --classes 0,2,4,6 --plot rank.svg'],
   async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
-    const model = readClassifier(file!);
+    const model = readClassifier(file);
     const { data } = loadImages(v.data, 'test', model);
     if (v.classes?.some((c) => c >= data.classes)) throw new BadRequestError(`--classes must be class indexes 0..${data.classes - 1} separated by commas, got "${v.classes.join(',')}"`);
     const classes = v.classes && [...new Set(v.classes)].sort((a, b) => a - b);

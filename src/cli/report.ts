@@ -54,8 +54,7 @@ cleave rank --json). Without them those sections say they are absent.`,
     'cleave report plan.json -o report.html',
     'cleave report plan.json -o report.html --model models/small-vgg-fashion.onnx --data fashion-mnist --images 128',
   ],
-  async run({ values: v, positionals: [file] }, io) {
-    const planFile = file!; // args (min 1): defineCommand refuses a missing plan before run
+  async run({ values: v, positionals: [planFile] }, io) {
     const doc = parsePlan(readText(planFile, `plan ${planFile}`), planFile);
     const modelPath = v.model ?? (existsSync(doc.model.path) ? doc.model.path : undefined);
     if (v.data !== undefined && modelPath === undefined) throw new BadRequestError(`--data needs the plan's model, and ${doc.model.path} is not here: give --model MODEL.onnx`);

@@ -100,9 +100,7 @@ Conv/Gemm/MatMul with constant weights, sparse already) or no layer can go below
     'cleave sparsify mlp.onnx --density fc1=1/20,fc2=9/40 -o dey.onnx',
     'cleave sparsify small-vgg.onnx --density 1/8 --structured --head-of block2.pool -o fast.onnx',
   ],
-  async run({ values: v, positionals: [file] }, io) {
-    // Bounds: args (min 1) make defineCommand refuse a missing MODEL before run.
-    const path = file!;
+  async run({ values: v, positionals: [path] }, io) {
     if (v.layers && v['head-of']) throw new BadRequestError('--layers and --head-of exclude each other: each selects the layers');
     const model = readModel(path);
     const binding = { batch: v.batch, inputShapes: v['input-shape'] };
