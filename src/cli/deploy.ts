@@ -19,7 +19,8 @@ and KServe manifest for the tail (triton/), cut.json and a copy of plan.json. Th
 to the plan's model.sha256, and head -> tail must reproduce it in ONNX Runtime; nothing is
 written otherwise, and DIR appears whole or not at all. Then: cleave serve DIR, and
 cleave run --plan DIR/plan.json. An entry with exits needs --exits-model, unless the plan was
-made from the model with exits (then they come from it); one with a sparsity variant needs
+made from the model with exits (then they come from it). One with a sparsity variant takes the
+sparse model the plan measured (plan --sparsity FILE.onnx records its path and SHA-256), or
 --sparse-model (the trained sparse model; deploy never sparsifies).`,
   args: { min: 1, max: 1, says: 'one plan.json' },
   options: {
@@ -27,7 +28,7 @@ made from the model with exits (then they come from it); one with a sparsity var
     entry: option(text, { default: 'recommended', arg: 'E', help: 'recommended, or the index of a front member' }),
     model: option(text, { arg: 'PATH', help: "the model file, if not at the plan's model.path (its hash is checked)" }),
     'exits-model': option(text, { arg: 'PATH', help: "the plan's model with its exits added and trained (cleave exits add/train/calibrate)" }),
-    'sparse-model': option(text, { arg: 'PATH', help: "the entry's sparsity variant, sparsified and trained" }),
+    'sparse-model': option(text, { arg: 'PATH', help: "the entry's sparsity variant, sparsified and trained (default: the file the plan recorded)" }),
     server: option(text, { default: DEFAULT_SERVER, check: matches(/^(https?|tcp):\/\/[^/]+/, 'an http://, https:// or tcp:// URL'), arg: 'URL', help: 'the server the edge config names' }),
     'storage-uri': option(text, { arg: 'URI', help: 'where KServe finds the Triton repository (default pvc://models)' }),
     force: flag('replace DIR when it is not empty'),

@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../onnx/model-file.js';
 import { getDevice } from '../profile/device-catalogue.js';
 import { parseExitStatistics, parseRanking, parseSparsityVariants } from '../qos/inputs.js';
 import { planModel } from '../qos/plan-model.js';
-import { planJson } from '../qos/plan-file.js';
+import { planJson, sha256Hex } from '../qos/plan-file.js';
 import { checkRequirements, type Requirements } from '../qos/requirements.js';
 import { defineCommand } from './command.js';
 import { deviceType, networkType, normalisationOptions, threadsOption } from './common-options.js';
@@ -116,7 +116,7 @@ device or network.`,
     if (v.data !== undefined && (v.rank !== undefined || v['base-accuracy'] !== undefined)) throw new BadRequestError('--rank and --base-accuracy are for predicted accuracy; with --data it is measured');
     checkRequirements(requirements);
     const modelBytes = readBytes(path, `model ${path}`);
-    const model = readClassifier(path);
+    const model = readClassifier(path, modelBytes);
     const files = v.sparsity ?? [];
     const bar = progressBar('accuracy [{bar}] {value}/{total} cuts', v.json || v.data === undefined);
     const { result, doc, planned } = await planModel({
@@ -128,7 +128,10 @@ device or network.`,
       ...(v.exits !== undefined ? { exitStatistics: { ...parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits), source: v.exits } } : {}),
       ...(v.taus !== undefined ? { taus: v.taus } : {}), exitPolicy: v.policy,
       variants: files.filter((f) => !f.endsWith('.onnx')).flatMap((f) => parseSparsityVariants(readText(f, `sparsity variants ${f}`), f)),
-      sparseModels: files.filter((f) => f.endsWith('.onnx')).map((f) => ({ label: basename(f, '.onnx'), model: readClassifier(f), source: f })),
+      sparseModels: files.filter((f) => f.endsWith('.onnx')).map((f) => {
+        const bytes = readBytes(f, `sparse model ${f}`);
+        return { label: basename(f, '.onnx'), model: readClassifier(f, bytes), source: f, sha256: sha256Hex(bytes) };
+      }),
       ...(v.data !== undefined ? { data: { name: v.data, images: loadImages(v.data, 'test', model, v.images).data, count: v.images } } : {}),
       normalisation: { mean: v.mean, std: v.std }, threads: v.threads, onProgress: (d, t) => bar.update(d, t),
       ...(v.rank !== undefined ? { saliency: { scores: parseRanking(readText(v.rank, `ranking ${v.rank}`), v.rank), source: v.rank } } : {}),

@@ -115,10 +115,11 @@ async function planDeployRun(say: (s?: string) => void): Promise<void> {
   say('== 5. Plan the trained LeNet under a requirement, report the plan, deploy it, run it over loopback');
   say(`   requirement: ${REQUIREMENT.text}`);
   const images = 300;
-  const model = readClassifier(TRAINED);
+  const modelBytes = new Uint8Array(readFileSync(TRAINED));
+  const model = readClassifier(TRAINED, modelBytes);
   const testImages = loadImages('mnist', 'test', model, images).data;
   const { result, doc } = await planModel({
-    model, modelPath: TRAINED, modelBytes: new Uint8Array(readFileSync(TRAINED)),
+    model, modelPath: TRAINED, modelBytes,
     devices: [getDevice('raspberry-pi-4')], networks: [getNetworkProfile('4g')], server: getDevice('xeon-server'),
     load: { devices: 1, fps: 0, workers: 1, connection: 'kept-alive', arrivals: 'periodic' },
     requirements: REQUIREMENT.requirements, simulateMax: 20, frames: 200,

@@ -31,9 +31,10 @@ export function loadImages(spec: string, split: Split, model: ModelProto, limit?
 /**
  * Reads a model file for ranking or retraining. A decoded opset entry and a node may lack their
  * domain (protobuf's default '' left unset), which hides the opset from graph code; it is set.
+ * `bytes`: the file read already (see readModel).
  */
-export function readClassifier(path: string): ModelProto {
-  const model = readModel(path);
+export function readClassifier(path: string, bytes?: Uint8Array): ModelProto {
+  const model = readModel(path, bytes);
   return {
     ...model,
     opsetImport: model.opsetImport.map((o) => ({ ...o, domain: o.domain ?? '', version: Number(o.version) })),

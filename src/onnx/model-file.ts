@@ -15,9 +15,17 @@ export const MAX_MODEL_BYTES = 2 ** 31 - 1;
 
 /**
  * Reads and decodes an ONNX file; external data is resolved relative to it, and the model is
- * checked as ONNX Runtime would check it on load (model-check.ts).
+ * checked as ONNX Runtime would check it on load (model-check.ts). `bytes`: the file's bytes,
+ * read already by the caller (to hash them, say), decoded instead of reading the file again.
  */
-export function readModel(path: string): ModelProto {
+export function readModel(path: string, bytes?: Uint8Array): ModelProto {
+  if (bytes !== undefined) {
+    if (bytes.length === 0) throw new BadModelError(`${path} is empty`);
+    const model = decodeModel(bytes, path);
+    resolveExternalData(model, path);
+    checkModel(model, path);
+    return model;
+  }
   let size: number;
   try {
     const st = statSync(path);

@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { CUT_FILES } from '../cut/write.js';
-import { BadRequestError, ioFailure } from '../errors.js';
+import { BadProfileError, BadRequestError, ioFailure } from '../errors.js';
 import { backboneModel, exitStructure, hasExits } from '../exits/structure.js';
 import { encodeModel } from '../onnx/codec.js';
 import { readModel } from '../onnx/model-file.js';
@@ -73,10 +73,8 @@ function readFile(path: string, what: string): Uint8Array {
   }
 }
 
-/** The plan's model file: as given, else relative to the plan's folder when the path is relative. */
-function modelPath(doc: PlanDocument, planPath: string, given: string | undefined): string {
-  if (given !== undefined) return given;
-  const p = doc.model.path;
+/** A model file a plan names: as given, else relative to the plan's folder when the path is relative. */
+function besidePlan(p: string, planPath: string): string {
   if (existsSync(p) || isAbsolute(p)) return p;
   const beside = join(dirname(planPath), p);
   return existsSync(beside) ? beside : p;
@@ -86,6 +84,24 @@ function source(path: string | undefined, what: string): ModelSource | undefined
   if (path === undefined) return undefined;
   if (!existsSync(path)) throw ioFailure(`cannot read ${what} ${path}`, { code: 'ENOENT' });
   return { model: readModel(path), path };
+}
+
+/**
+ * The trained sparse model of the entry's variant: the one given, else the file the plan
+ * recorded for the variant (`cleave plan --sparsity FILE.onnx`), checked against its SHA-256.
+ */
+function sparseSource(doc: PlanDocument, entry: PlanEntry, planPath: string, given: string | undefined): { sparse?: ModelSource } {
+  if (given !== undefined) return { sparse: source(given, 'sparse model') };
+  const recorded = doc.sweep.sparsity.find((v) => v.label === entry.sparsity)?.model;
+  if (!recorded) return {};
+  const path = besidePlan(recorded.path, planPath);
+  if (!existsSync(path)) throw ioFailure(`${planPath}: variant "${entry.sparsity}" was measured on ${recorded.path}, which cannot be read (give --sparse-model PATH)`, { code: 'ENOENT' });
+  const bytes = readFile(path, `sparse model ${path}`);
+  const actual = sha256Hex(bytes);
+  if (actual !== recorded.sha256) {
+    throw new BadProfileError(`${planPath}: variant "${entry.sparsity}" was measured on ${recorded.path} with SHA-256 ${recorded.sha256}, but ${path} hashes to ${actual}: the sparse model changed since the plan was made; re-run \`cleave plan\`, or give --sparse-model PATH`);
+  }
+  return { sparse: { model: readModel(path, bytes), path } };
 }
 
 /** Triton batches along a first dim that every input and output leaves open. */
@@ -103,21 +119,21 @@ export async function deployPlan(planPath: string, o: DeployOptions): Promise<De
   const planBytes = readFile(planPath, `plan ${planPath}`);
   const doc = parsePlan(new TextDecoder().decode(planBytes), planPath);
   const { entry, field } = planEntry(doc, o.entry ?? 'recommended', planPath);
-  const path = modelPath(doc, planPath, o.model);
+  const path = o.model ?? besidePlan(doc.model.path, planPath);
   if (!existsSync(path)) throw ioFailure(`${planPath}: field "model.path" names ${doc.model.path}, which cannot be read (give --model PATH)`, { code: 'ENOENT' });
   const bytes = readFile(path, `model ${path}`);
   checkPlanModel(doc, bytes, planPath);
   if (entry.exits.length === 0 && o.exitsModel !== undefined) throw new BadRequestError(`--exits-model is for an entry with exits; ${field} enables none`);
   if (entry.sparsity === 'dense' && o.sparseModel !== undefined) throw new BadRequestError(`--sparse-model is for an entry with a sparsity variant; ${field} is dense`);
   // A plan made from a model with exits planned its backbone; the exits come from the model itself.
-  const given = readModel(path);
+  const given = readModel(path, bytes);
   const withExits = hasExits(given);
   if (withExits && o.exitsModel !== undefined) throw new BadRequestError(`--exits-model: ${path} holds its exits already, and the plan took them from it; drop --exits-model`);
   const exitsSource = withExits ? { model: given, path } : source(o.exitsModel, 'exits model');
   const models = await deployModels({
     plan: doc, entry, field, model: { model: withExits ? backboneModel(given, exitStructure(given, doc.model.outputs[0])) : given, path },
     ...(exitsSource !== undefined && entry.exits.length > 0 ? { exits: exitsSource } : {}),
-    ...(o.sparseModel !== undefined ? { sparse: source(o.sparseModel, 'sparse model') } : {}),
+    ...sparseSource(doc, entry, planPath, o.sparseModel),
     ...(o.rtol !== undefined ? { rtol: o.rtol } : {}),
   });
   const config = deployEdgeConfig({

@@ -59,6 +59,13 @@ export const SPARSITY_VARIANT_SCHEMA: JsonSchema = {
     nodeDensity: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
     structured: { type: 'boolean' },
     accuracyDelta: { type: 'number', minimum: -1, maximum: 1 },
+    model: {
+      type: 'object',
+      description: 'the sparse model file the variant was read from: its path as given to cleave plan, and its SHA-256',
+      properties: { path: { type: 'string', minLength: 1 }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+      required: ['path', 'sha256'],
+      additionalProperties: false,
+    },
   },
   required: ['label', 'density', 'structured', 'accuracyDelta'],
   additionalProperties: false,

@@ -45,7 +45,8 @@ export interface PlanModelInput extends PlanOptions, Pick<PlanContext, 'modelPat
   readonly taus?: readonly number[];
   /** sparsity variants described (JSON), and sparse models made from the model, each with its label */
   readonly variants?: readonly SparsityVariant[];
-  readonly sparseModels?: readonly { readonly label: string; readonly model: ModelProto; readonly source: string }[];
+  /** sha256: of the file's bytes, recorded with the variant so deploy finds the same model */
+  readonly sparseModels?: readonly { readonly label: string; readonly model: ModelProto; readonly source: string; readonly sha256?: string }[];
   /** held-out images to measure accuracy on (the first `count` of them), the name plan.json records, and the split they are from (default "test") */
   readonly data?: { readonly name: string; readonly images: ImageDataset; readonly count?: number; readonly split?: string };
   readonly normalisation?: Normalisation;
@@ -95,7 +96,7 @@ export async function planModel(i: PlanModelInput): Promise<PlannedResult> {
   const codecs = i.codecs?.length ? unique(i.codecs, codecLabel) : DEFAULT_CODECS;
   if (i.exitStatistics) checkBranches(analysis, i.exitStatistics.stats.branches, i.exitStatistics.source);
 
-  const sparse = i.sparseModels?.map((s) => sparseModelVariant(analysis, s.model, s.label, s.source)) ?? [];
+  const sparse = i.sparseModels?.map((s) => sparseModelVariant(analysis, s.model, s.label, s.source, s.sha256)) ?? [];
   const variants = [...(i.variants ?? []), ...sparse.map((s) => s.variant)];
   variants.forEach((x, k) => {
     if (x.label === 'dense' || variants.findIndex((y) => y.label === x.label) !== k) throw new BadRequestError(`two sparsity variants are labelled "${x.label}" ('dense' is the model as it is); rename one`);

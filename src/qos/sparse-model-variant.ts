@@ -38,9 +38,10 @@ const names = (xs: readonly { readonly name: string }[]): string => xs.map((x) =
 
 /**
  * The variant `sparse` is of the planned (dense) model: checked to have the model's inputs and
- * outputs and to thin only its Conv, Gemm and MatMul layers with weights. `label` names it.
+ * outputs and to thin only its Conv, Gemm and MatMul layers with weights. `label` names it;
+ * with `sha256` (of the file at `where`) the variant records the file as its `model`.
  */
-export function sparseModelVariant(dense: Analysis, sparse: ModelProto, label: string, where: string): SparseModelVariant {
+export function sparseModelVariant(dense: Analysis, sparse: ModelProto, label: string, where: string, sha256?: string): SparseModelVariant {
   const records = sparseRecords(sparse);
   if (records.length === 0) throw new BadRequestError(`${where} has no sparse layer (no "cleave.sparsity" metadata): give a model made by \`cleave sparsify\` from the planned model`);
   const g = dense.dataflow.graph;
@@ -59,7 +60,7 @@ export function sparseModelVariant(dense: Analysis, sparse: ModelProto, label: s
     ? { label, density: records[0]!.density, structured: forms.has('structured'), accuracyDelta: 0 } // densities.size === 1, so records is not empty
     : { label, density: 1, nodeDensity: Object.fromEntries(records.map((r) => [r.node, r.density])), structured: forms.has('structured'), accuracyDelta: 0 };
   checkVariant(variant, where);
-  return { model: sparse, variant };
+  return { model: sparse, variant: sha256 === undefined ? variant : { ...variant, model: { path: where, sha256 } } };
 }
 
 /**

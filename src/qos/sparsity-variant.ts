@@ -24,6 +24,11 @@ export interface SparsityVariant {
   readonly structured: boolean;
   /** accuracy of the sparse-trained model minus the dense one's, measured on held-out data */
   readonly accuracyDelta: number;
+  /**
+   * The sparse model file the variant was read from (`cleave plan --sparsity FILE.onnx`): its
+   * path as given and its SHA-256, so `cleave deploy` finds that very model without being told.
+   */
+  readonly model?: { readonly path: string; readonly sha256: string };
 }
 
 export const DENSE: SparsityVariant = { label: 'dense', density: 1, structured: true, accuracyDelta: 0 };

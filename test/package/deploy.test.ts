@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -266,7 +267,10 @@ describe('cleave plan --sparsity with a sparse model (LeNet on MNIST): measured,
     assert.equal(doc.sweep.sparsity.length, 1);
     const variant = doc.sweep.sparsity[0];
     assert.ok(variant);
-    assert.deepEqual({ ...variant, accuracyDelta: 0 }, { label: 'lenet-half', density: 1, nodeDensity: { conv2: 0.5 }, structured: true, accuracyDelta: 0 });
+    assert.deepEqual({ ...variant, accuracyDelta: 0 }, {
+      label: 'lenet-half', density: 1, nodeDensity: { conv2: 0.5 }, structured: true, accuracyDelta: 0,
+      model: { path: sparsePath, sha256: createHash('sha256').update(readFileSync(sparsePath)).digest('hex') },
+    });
     // The whole sparse model against the dense one, each run directly in ORT on the same images.
     const ds = loadMnist('test', { limit: IMAGES });
     const x = makeBatch(ds, Array.from({ length: ds.count }, (_, k) => k)).x;
@@ -287,7 +291,8 @@ describe('cleave plan --sparsity with a sparse model (LeNet on MNIST): measured,
     const entry = doc.front[i];
     assert.ok(entry);
     assert.equal(entry.objectives.accuracySource, 'measured');
-    const { run } = await deployServeRun(planPath, join(dir, 'sparse'), '--entry', String(i), '--sparse-model', sparsePath);
+    // No --sparse-model: deploy takes the file the plan recorded for the variant.
+    const { run } = await deployServeRun(planPath, join(dir, 'sparse'), '--entry', String(i));
     assert.equal(run.measured.accuracy, entry.objectives.accuracy);
     assert.equal(run.measured.bytes, entry.objectives.bytes);
   });
@@ -303,5 +308,23 @@ describe('cleave plan --sparsity with a sparse model (LeNet on MNIST): measured,
     const bad = await lenetPlan(join(dir, 'plan-bad.json'), '--sparsity', LENET_PATH);
     assert.equal(bad.code, EXIT.USAGE);
     assert.match(bad.stderr, /lenet-mnist\.onnx has no sparse layer/);
+  });
+
+  it('a sparse model changed since the plan was made is refused by its SHA-256, nothing written; --sparse-model still names another', async () => {
+    const copy = join(dir, 'lenet-half-copy.onnx');
+    writeFileSync(copy, readFileSync(sparsePath));
+    const planFile = join(dir, 'plan-sparse-copy.json');
+    const r = await lenetPlan(planFile, '--codec', 'int8', '--sparsity', copy);
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    const i = frontIndex(parsePlan(r.stdout), (e) => e.sparsity === 'lenet-half-copy' && e.placement === 'split' && ['pool2', 'flatten', 'fc1', 'relu3', 'fc2'].includes(e.cut[0]!), 'sparse split entry after conv2');
+    // Retrained (here: another seed's masks): same layers and form, other bytes.
+    writeModel(copy, sparsify(readModel(LENET_PATH), { density: 0.5, headOf: 'pool2', structured: true, seed: 7 }).model);
+    const out = join(dir, 'stale-sparse');
+    const stale = await runCli('deploy', planFile, '-o', out, '--entry', String(i));
+    assert.equal(stale.code, EXIT.BAD_PROFILE);
+    assert.match(stale.stderr, /variant "lenet-half-copy" was measured on .*lenet-half-copy\.onnx with SHA-256 [0-9a-f]{64}, but .* hashes to [0-9a-f]{64}: the sparse model changed since the plan was made/);
+    assert.equal(existsSync(out), false);
+    const given = await runCli('deploy', planFile, '-o', out, '--entry', String(i), '--sparse-model', sparsePath);
+    assert.equal(given.code, EXIT.OK, given.stderr);
   });
 });
