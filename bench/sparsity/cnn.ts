@@ -13,6 +13,11 @@
  * the mask is folded into the weight). Also the density from which accuracy drops by more
  * than 1 point against dense, per form.
  *
+ * A density list item may name layers that take another density than the rest: `1/4;block3.conv1=1/8`
+ * (the head's and exits' convs at 1/4, block3.conv1 at 1/8). Each exit's classifier (its last
+ * Gemm, 10 outputs) stays dense, as the output junction of Dey et al.'s MLP does (fo = 10 of 10):
+ * it holds a few hundred weights, and at 1/2 every class would read half of the features.
+ *
  * Training: the backbone first (Adam lr 1e-3, cosine, batch 64, BN in training mode); then
  * the exits are added (exits/), made sparse like the head, and trained together on the frozen
  * backbone as `cleave exits train` does (trainExits: only the branches' weights, the branches'
@@ -40,14 +45,15 @@ import { sparsify } from '../../src/sparsity/sparsify.js';
 import { fit } from '../../src/train/fit.js';
 import type { OptimizerSpec } from '../../src/train/optimizers.js';
 import {
-  accuracies, deviceLatencyMs, fileBytes, load1m, machine, machineLine, parseDensities, positiveInt, sparseAnalysis, subModel, timeModels, writeResult,
+  accuracies, type DensitySpec, deviceLatencyMs, fileBytes, formatSpec, load1m, machine, machineLine, parseDensitySpecs, positiveInt, sparseAnalysis, subModel, timeModels, writeResult,
 } from './shared.js';
 
 const USAGE = `Usage: node build/bench/sparsity/cnn.js [options]
   --epochs E       backbone training epochs (default 3)
   --exit-epochs X  epochs of each exit on the frozen backbone (default 1)
   --limit N        train on the first N of the 60,000 training images (default all)
-  --densities D,D  densities of the head and exits (default 1/2,1/4,1/8)
+  --densities D,D  densities of the head and exits (default 1/2,1/4,1/8,1/4;block3.conv1=1/8;block3.conv2=1/8);
+                   an item D;layer=D2;... gives the named layers D2 and the others D
   --cut T          the head ends at tensor T (default block3.pool)
   --exits T1,T2    exits after these tensors (default block1.pool,block2.pool)
   --no-exits       no exits: the head alone
@@ -55,6 +61,7 @@ const USAGE = `Usage: node build/bench/sparsity/cnn.js [options]
   --seed S         weights, masks and data order (default 1)
   --threads T      ORT threads for training and evaluation (default 2); latency runs on 1
   --repeats R      timed rounds per model (default 200)
+  --out NAME       write bench/results/sparsity-NAME.json (default cnn)
   --quick          1 epoch on 3,000 images, 1,000 test images, density 1/4, 30 rounds (a smoke run)
   --help           this text
 Writes bench/results/sparsity-cnn.json.`;
@@ -64,7 +71,7 @@ const { values } = parseArgs({
     epochs: { type: 'string' }, 'exit-epochs': { type: 'string' }, limit: { type: 'string' }, densities: { type: 'string' },
     cut: { type: 'string', default: 'block3.pool' }, exits: { type: 'string', default: 'block1.pool,block2.pool' }, 'no-exits': { type: 'boolean', default: false },
     device: { type: 'string', default: 'raspberry-pi-4' }, seed: { type: 'string', default: '1' }, threads: { type: 'string', default: '2' },
-    repeats: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    repeats: { type: 'string' }, out: { type: 'string', default: 'cnn' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
@@ -75,7 +82,7 @@ const quick = values.quick ?? false;
 const epochs = positiveInt(values.epochs ?? (quick ? '1' : '3'), 'epochs', USAGE);
 const exitEpochs = positiveInt(values['exit-epochs'] ?? '1', 'exit-epochs', USAGE);
 const limit = values.limit === undefined ? (quick ? 3000 : undefined) : positiveInt(values.limit, 'limit', USAGE);
-const densities = parseDensities(values.densities ?? (quick ? '1/4' : '1/2,1/4,1/8'), USAGE);
+const densities = parseDensitySpecs(values.densities ?? (quick ? '1/4' : '1/2,1/4,1/8,1/4;block3.conv1=1/8;block3.conv2=1/8'), USAGE);
 const cut = values.cut as string;
 const exitsAt = values['no-exits'] ? [] : (values.exits as string).split(',').map((t) => t.trim()).filter(Boolean);
 const device = getDevice(values.device as string);
@@ -95,15 +102,19 @@ const test = loadDataset('fashion-mnist', 'test', { limit: quick ? 1000 : undefi
 interface Config {
   readonly name: string;
   readonly form: 'dense' | 'compact' | 'structured';
+  /** the density of every selected layer but those in `spec.layers` */
   readonly density: number;
+  readonly spec: DensitySpec;
 }
 const configs: Config[] = [
-  { name: 'dense', form: 'dense', density: 1 },
-  ...densities.flatMap((d): Config[] => [
-    { name: `compact ${formatDensity(d)}`, form: 'compact', density: d },
-    { name: `structured ${formatDensity(d)}`, form: 'structured', density: d },
-  ]),
+  { name: 'dense', form: 'dense', density: 1, spec: { density: 1, layers: {} } },
+  ...densities.flatMap((spec): Config[] => (['compact', 'structured'] as const).map((form) => ({ name: `${form} ${formatSpec(spec)}`, form, density: spec.density, spec }))),
 ];
+
+/** The density of each of `layers` under `spec`; a layer named in the spec must be one of them. */
+function perLayer(layers: readonly string[], spec: DensitySpec): Record<string, number> {
+  return Object.fromEntries(layers.map((l) => [l, spec.layers[l] ?? spec.density]));
+}
 
 interface EpochLine { readonly epoch: number; readonly loss: number; readonly trainAccuracy: number; readonly seconds: number }
 const epochLine = (e: EpochLine): EpochLine => ({ epoch: e.epoch, loss: e.loss, trainAccuracy: e.trainAccuracy, seconds: e.seconds });
@@ -122,9 +133,11 @@ interface Trained {
 
 async function run(c: Config): Promise<Trained> {
   const start = load1m();
-  const sparseOptions = { density: c.density, seed, structured: c.form === 'structured' };
+  const sparseOptions = { seed, structured: c.form === 'structured' };
   const dense = smallVgg({ seed });
-  const backbone = c.form === 'dense' ? { model: dense, layers: [] } : sparsify(dense, { ...sparseOptions, headOf: cut });
+  // The head's layers (those before the cut), each at its density from the spec.
+  const headLayers = c.form === 'dense' ? [] : sparsify(dense, { ...sparseOptions, density: c.density, headOf: cut }).layers.map((l) => l.node);
+  const backbone = c.form === 'dense' ? { model: dense, layers: [] } : sparsify(dense, { ...sparseOptions, density: perLayer(headLayers, c.spec) });
   const trained = await fit(backbone.model, train, undefined, {
     batch: BATCH, optimizer: OPTIMIZER, epochs, seed, schedule: 'cosine', threads, onEpoch: log(c.name),
   });
@@ -132,13 +145,15 @@ async function run(c: Config): Promise<Trained> {
   let layers = [...backbone.layers];
   const exitOutputs: string[] = [];
   let exitHistory: EpochLine[] = [];
+  let exitLayers: string[] = [];
   if (exitsAt.length) {
     const added = await addExits(model, { at: exitsAt }, { branch: 'conv', seed });
     model = added.model;
     exitOutputs.push(...added.exits.map((e) => e.output));
     if (c.form !== 'dense') {
-      const exitLayers = model.graph.node.filter((n) => n.name.startsWith('exit_') && (n.opType === 'Conv' || n.opType === 'Gemm')).map((n) => n.name);
-      const s = sparsify(model, { ...sparseOptions, layers: exitLayers });
+      // The branches' convs; each branch's classifier (its Gemm) stays dense, see the header.
+      exitLayers = model.graph.node.filter((n) => n.name.startsWith('exit_') && n.opType === 'Conv').map((n) => n.name);
+      const s = sparsify(model, { ...sparseOptions, density: perLayer(exitLayers, c.spec) });
       model = s.model;
       layers = [...layers, ...s.layers];
     }
@@ -147,6 +162,11 @@ async function run(c: Config): Promise<Trained> {
     });
     model = r.model;
     exitHistory = r.history.map(epochLine);
+  }
+  const stray = Object.keys(c.spec.layers).filter((l) => !headLayers.includes(l) && !exitLayers.includes(l));
+  if (c.form !== 'dense' && stray.length) {
+    console.error(`--densities names ${stray.map((l) => `"${l}"`).join(', ')}, not a Conv/Gemm/MatMul of the head or a conv of an exit; those are: ${[...headLayers, ...exitLayers].join(', ')}`);
+    process.exit(2);
   }
   return {
     config: c, model, exitOutputs,
@@ -177,6 +197,7 @@ interface Row {
   readonly name: string;
   readonly form: Config['form'];
   readonly density: number;
+  readonly densities: Readonly<Record<string, number>>;
   readonly accuracy: Record<string, number>;
   readonly head: ReturnType<typeof part>;
   readonly edge: ReturnType<typeof part>;
@@ -191,7 +212,7 @@ for (const r of runs) {
   heads[r.config.name] = head;
   edges[r.config.name] = edge;
   const acc = await accuracies(r.model, test, [graphFromModel(r.model).outputs[0]!.name, ...r.exitOutputs], 'input', 500, threads);
-  rows.push({ name: r.config.name, form: r.config.form, density: r.config.density, accuracy: acc, head: part(head, r.config.form), edge: part(edge, r.config.form), run: r });
+  rows.push({ name: r.config.name, form: r.config.form, density: r.config.density, densities: r.config.spec.layers, accuracy: acc, head: part(head, r.config.form), edge: part(edge, r.config.form), run: r });
 }
 const feeds = randomFeeds(graphFromModel(heads.dense!), sparseAnalysis(heads.dense!, 1).inference, seed);
 const timingLoad = load1m();
@@ -216,22 +237,33 @@ console.log(table(
 /** Per form: the first density (densest first) whose whole-model or exit accuracy is more than 1 point below dense. */
 const drops = (['compact', 'structured'] as const).map((form) => {
   const worst = (r: Row) => Math.max(...Object.keys(base.accuracy).map((o) => 100 * ((base.accuracy[o] ?? 0) - (r.accuracy[o] ?? 0))));
-  const byDensity = rows.filter((r) => r.form === form).sort((a, b) => b.density - a.density);
+  const byDensity = rows.filter((r) => r.form === form && Object.keys(r.densities).length === 0).sort((a, b) => b.density - a.density);
   const first = byDensity.find((r) => worst(r) > 1);
   const within = [...byDensity].reverse().find((r) => worst(r) <= 1);
   console.log(`${form}: more than 1 point below dense (whole model or an exit) from density ${first ? formatDensity(first.density) : '- (none measured)'}; sparsest within 1 point: ${within ? formatDensity(within.density) : 'none'}`);
   return { form, moreThanOnePointFrom: first?.density ?? null, sparsestWithinOnePoint: within?.density ?? null };
 });
 
-writeResult('cnn', {
+/** Per sparse model: does it meet the issue's target, >= 4x less storage and FLOPs on head + exits, whole model and every exit within 1 point of dense? */
+const target = rows.filter((r) => r.form !== 'dense').map((r) => {
+  const smaller = base.edge.bytes / r.edge.bytes;
+  const fewer = base.edge.flops / r.edge.flops;
+  const worstPoints = Math.max(...Object.keys(base.accuracy).map((o) => 100 * ((base.accuracy[o] ?? 0) - (r.accuracy[o] ?? 0))));
+  const met = smaller >= 4 && fewer >= 4 && worstPoints <= 1;
+  console.log(`${r.name}: ${smaller.toFixed(2)}x smaller, ${fewer.toFixed(2)}x fewer FLOPs, worst ${worstPoints.toFixed(2)} points below dense: target ${met ? 'met' : 'not met'}`);
+  return { name: r.name, smaller, fewerFlops: fewer, worstPointsBelowDense: worstPoints, met };
+});
+
+writeResult(values.out as string, {
   machine: m,
   options: {
     epochs, exitEpochs, limit: limit ?? null, trainImages: train.count, testImages: test.count, densities, cut, exits: exitsAt, exitBranch: 'conv',
     device: device.name, seed, threads, batch: BATCH, optimizer: OPTIMIZER, schedule: 'cosine', latency: { batch: 1, threads: 1, repeats, loadAvg1m: timingLoad },
   },
   rows: rows.map((r) => ({
-    name: r.name, form: r.form, density: r.density, accuracy: r.accuracy, head: { ...r.head, latency: headTimes[r.name] }, edge: { ...r.edge, latency: edgeTimes[r.name] },
+    name: r.name, form: r.form, density: r.density, densities: r.densities, accuracy: r.accuracy, head: { ...r.head, latency: headTimes[r.name] }, edge: { ...r.edge, latency: edgeTimes[r.name] },
     layers: r.run.layers, backboneHistory: r.run.backboneHistory, exitHistory: r.run.exitHistory, loadAvg1m: r.run.loadAvg1m,
   })),
   accuracyDrop: drops,
+  target,
 });

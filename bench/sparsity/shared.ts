@@ -20,6 +20,7 @@ import { machineFacts } from '../../src/profile/machine.js';
 import { opClassOf } from '../../src/profile/op-class.js';
 import { type RunTensor, Session } from '../../src/runtime/session.js';
 import { sparseNodeCounts } from '../../src/sparsity/counts.js';
+import { formatDensity } from '../../src/sparsity/degrees.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root (the benches run from build/bench/sparsity/). */
@@ -110,15 +111,52 @@ export function fileBytes(model: ModelProto): number {
 
 /** Densities separated by commas, each a decimal or a fraction (0.5, 1/4), each in (0, 1). */
 export function parseDensities(text: string, usage: string): number[] {
-  const out = text.split(',').map((t) => {
-    const [a, b] = t.trim().split('/');
-    return b === undefined ? Number(a) : Number(a) / Number(b);
-  });
+  const out = text.split(',').map(parseDensity);
   if (out.length === 0 || out.some((d) => !(d > 0 && d < 1))) {
     console.error(`--densities must be densities in (0, 1) such as 1/2,1/4, got "${text}"\n${usage}`);
     process.exit(2);
   }
   return out;
+}
+
+/** A density for every selected layer, and other densities for the layers named. */
+export interface DensitySpec {
+  readonly density: number;
+  readonly layers: Readonly<Record<string, number>>;
+}
+
+function parseDensity(text: string): number {
+  const [a, b] = text.trim().split('/');
+  return b === undefined ? Number(a) : Number(a) / Number(b);
+}
+
+/**
+ * Density specs separated by commas: `D` (every layer at D) or `D;layer=D2;...` (the named
+ * layers at D2, the others at D); each density a decimal or a fraction in (0, 1].
+ */
+export function parseDensitySpecs(text: string, usage: string): DensitySpec[] {
+  const fail = (why: string): never => {
+    console.error(`--densities: ${why}, in "${text}" (write 1/2,1/4 or 1/4;block3.conv1=1/8)\n${usage}`);
+    process.exit(2);
+  };
+  const specs = text.split(',').map((item): DensitySpec => {
+    const [first = '', ...named] = item.split(';');
+    const density = parseDensity(first);
+    const layers: Record<string, number> = {};
+    for (const n of named) {
+      const [layer, d] = n.split('=');
+      if (!layer?.trim() || d === undefined) fail(`"${n}" is not layer=density`);
+      layers[layer!.trim()] = parseDensity(d!);
+    }
+    if ([density, ...Object.values(layers)].some((d) => !(d > 0 && d <= 1)) || density === 1) fail('a density must be in (0, 1]');
+    return { density, layers };
+  });
+  return specs.length ? specs : fail('no density');
+}
+
+/** `1/4` or `1/4, block3.conv1 1/8`. */
+export function formatSpec(spec: DensitySpec): string {
+  return [formatDensity(spec.density), ...Object.entries(spec.layers).map(([l, d]) => `${l} ${formatDensity(d)}`)].join(', ');
 }
 
 /**
