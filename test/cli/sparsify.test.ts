@@ -121,6 +121,40 @@ describe('cleave sparsify, then analyze, train and cut on its output', () => {
     assert.ok(sparseHead > headFloor && sparseHead < headFloor + 3 * OVERHEAD_PER_LAYER, `head ${sparseHead} vs dense ${denseHead}`);
   });
 
+  it('exits on the sparse model: exits add, their convs sparsified too, exits train keeps every mask and zero', async () => {
+    const trained = join(dir, 'trained.onnx');
+    const withExits = join(dir, 'exits.onnx');
+    const a = await runCli('exits', 'add', trained, '--at', 'block1.pool', '--branch', 'conv', '-o', withExits, '--json');
+    assert.equal(a.code, EXIT.OK, a.stderr);
+    // The head's records travel with the model; the branch's conv takes its own mask.
+    assert.deepEqual(presentRecords(readModel(withExits)).map((x) => x.node), HEAD);
+    const sparseExits = join(dir, 'sparse-exits.onnx');
+    const s = await runCli('sparsify', withExits, '--density', 'exit_0/conv=1/2', '--seed', '3', '-o', sparseExits, '--json');
+    assert.equal(s.code, EXIT.OK, s.stderr);
+    assert.deepEqual((JSON.parse(s.stdout) as SparsifyJson).layers.map((l) => [l.node, l.form, l.density]), [['exit_0/conv', 'compact', 0.5]]);
+    const out = join(dir, 'exits-trained.onnx');
+    const t = await runCli('exits', 'train', sparseExits, '--data', 'mnist', '--limit', '256', '--test-limit', '64', '--epochs', '1', '--batch', '64', '-o', out, '--json');
+    assert.equal(t.code, EXIT.OK, t.stderr);
+    const [before, after] = [readModel(sparseExits), readModel(out)];
+    assert.deepEqual(sparseRecords(after), sparseRecords(before));
+    assert.deepEqual(presentRecords(after).map((x) => x.node), [...HEAD, 'exit_0/conv']);
+    const [db, da] = [densify(before), densify(after)];
+    const weight = (m: typeof db, name: string) => tensorValue(m.graph.initializer.find((x) => x.name === name)!).data;
+    // The frozen backbone's sparse weights are bit-identical; the branch's kept weights moved, its zeros stayed.
+    for (const n of HEAD) assert.deepEqual(weight(da, `${n}.weight`), weight(db, `${n}.weight`), n);
+    const conv = da.graph.node.find((n) => n.name === 'exit_0/conv')!.input[1]!;
+    const [w0, w1] = [weight(db, conv), weight(da, conv)];
+    let zeros = 0;
+    let moved = 0;
+    for (let i = 0; i < w0.length; i++) {
+      assert.equal(w0[i] === 0, w1[i] === 0, `${conv}[${i}]: the zero pattern changed`);
+      if (w1[i] === 0) zeros++;
+      else if (w0[i] !== w1[i]) moved++;
+    }
+    assert.equal(zeros, w0.length / 2);
+    assert.ok(moved > 0, 'exits train moved no kept weight of the sparse branch');
+  });
+
   it('--structured: groups per layer, 1/G of the FLOPs', async () => {
     const out = join(dir, 'structured.onnx');
     const r = await runCli('sparsify', dense, '--density', '1/4', '--head-of', 'block2.pool', '--structured', '-o', out, '--json');
