@@ -131,18 +131,29 @@ interface Trained {
   readonly loadAvg1m: { readonly start: number; readonly end: number };
 }
 
+/** Trained backbones by form and head densities: configs that differ only in their exits share one. */
+const backbones = new Map<string, { readonly model: ModelProto; readonly layers: Trained['layers']; readonly history: readonly EpochLine[] }>();
+
 async function run(c: Config): Promise<Trained> {
   const start = load1m();
   const sparseOptions = { seed, structured: c.form === 'structured' };
   const dense = smallVgg({ seed });
   // The head's layers (those before the cut), each at its density from the spec.
   const headLayers = c.form === 'dense' ? [] : sparsify(dense, { ...sparseOptions, density: c.density, headOf: cut }).layers.map((l) => l.node);
-  const backbone = c.form === 'dense' ? { model: dense, layers: [] } : sparsify(dense, { ...sparseOptions, density: perLayer(headLayers, c.spec) });
-  const trained = await fit(backbone.model, train, undefined, {
-    batch: BATCH, optimizer: OPTIMIZER, epochs, seed, schedule: 'cosine', threads, onEpoch: log(c.name),
-  });
+  const headDensities = perLayer(headLayers, c.spec);
+  const key = `${c.form} ${JSON.stringify(headDensities)}`;
+  let trained = backbones.get(key);
+  if (trained) console.log(`${c.name}: the backbone trained for a config with the same head densities`);
+  else {
+    const backbone = c.form === 'dense' ? { model: dense, layers: [] } : sparsify(dense, { ...sparseOptions, density: headDensities });
+    const fitted = await fit(backbone.model, train, undefined, {
+      batch: BATCH, optimizer: OPTIMIZER, epochs, seed, schedule: 'cosine', threads, onEpoch: log(c.name),
+    });
+    trained = { model: fitted.model, layers: backbone.layers, history: fitted.history.map(epochLine) };
+    backbones.set(key, trained);
+  }
   let model = trained.model;
-  let layers = [...backbone.layers];
+  let layers = [...trained.layers];
   const exitOutputs: string[] = [];
   let exitHistory: EpochLine[] = [];
   let exitLayers: string[] = [];
@@ -170,15 +181,24 @@ async function run(c: Config): Promise<Trained> {
   }
   return {
     config: c, model, exitOutputs,
-    backboneHistory: trained.history.map(epochLine),
+    backboneHistory: trained.history,
     exitHistory,
     layers: layers.map((l) => ({ node: l.node, density: l.density, kept: l.kept, weights: l.weights, ...(l.groups ? { groups: l.groups } : {}), ...(l.note ? { note: l.note } : {}) })),
     loadAvg1m: { start, end: load1m() },
   };
 }
 
+const outputsOf = (r: Trained) => [graphFromModel(r.model).outputs[0]!.name, ...r.exitOutputs];
 const runs: Trained[] = [];
-for (const c of configs) runs.push(await run(c));
+const measured: Record<string, number>[] = [];
+for (const c of configs) {
+  const r = await run(c);
+  runs.push(r);
+  // Measured as each model is done, so a long run says how it goes.
+  const acc = await accuracies(r.model, test, outputsOf(r), 'input', 500, threads);
+  measured.push(acc);
+  console.log(`${c.name}: test accuracy ${Object.entries(acc).map(([o, a]) => `${o} ${(100 * a).toFixed(2)}%`).join(', ')}`);
+}
 
 /** Edge figures of one part (the head, or the head with its exits). */
 function part(model: ModelProto, form: Config['form']) {
@@ -206,12 +226,12 @@ interface Row {
 const rows: Row[] = [];
 const heads: Record<string, ModelProto> = {};
 const edges: Record<string, ModelProto> = {};
-for (const r of runs) {
+for (const [k, r] of runs.entries()) {
   const head = subModel(r.model, [cut]);
   const edge = subModel(r.model, [cut, ...r.exitOutputs]);
   heads[r.config.name] = head;
   edges[r.config.name] = edge;
-  const acc = await accuracies(r.model, test, [graphFromModel(r.model).outputs[0]!.name, ...r.exitOutputs], 'input', 500, threads);
+  const acc = measured[k]!; // one per run
   rows.push({ name: r.config.name, form: r.config.form, density: r.config.density, densities: r.config.spec.layers, accuracy: acc, head: part(head, r.config.form), edge: part(edge, r.config.form), run: r });
 }
 const feeds = randomFeeds(graphFromModel(heads.dense!), sparseAnalysis(heads.dense!, 1).inference, seed);
