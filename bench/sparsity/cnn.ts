@@ -29,6 +29,7 @@
  *     [--densities D1,D2] [--cut T] [--exits T1,T2 | --no-exits] [--device NAME] [--seed S]
  *     [--threads T] [--repeats R] [--quick]
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { table } from '../../src/cli/format.js';
 import { loadDataset } from '../../src/data/datasets.js';
@@ -36,6 +37,7 @@ import { addExits } from '../../src/exits/add.js';
 import { trainExits } from '../../src/exits/train-exits.js';
 import { graphFromModel } from '../../src/graph/graph.js';
 import { smallVgg } from '../../src/models/small-vgg.js';
+import { writeModel } from '../../src/onnx/model-file.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { getDevice } from '../../src/profile/device-catalogue.js';
 import { randomFeeds } from '../../src/runtime/random-feeds.js';
@@ -61,17 +63,19 @@ const USAGE = `Usage: node build/bench/sparsity/cnn.js [options]
   --seed S         weights, masks and data order (default 1)
   --threads T      ORT threads for training and evaluation (default 2); latency runs on 1
   --repeats R      timed rounds per model (default 200)
+  --forms F,F      sparse forms to train: compact, structured (default both)
+  --save DIR       also write each trained model (with its exits) to DIR/<model>.onnx
   --out NAME       write bench/results/sparsity-NAME.json (default cnn)
   --quick          1 epoch on 3,000 images, 1,000 test images, density 1/4, 30 rounds (a smoke run)
   --help           this text
-Writes bench/results/sparsity-cnn.json.`;
+Writes bench/results/sparsity-NAME.json.`;
 
 const { values } = parseArgs({
   options: {
     epochs: { type: 'string' }, 'exit-epochs': { type: 'string' }, limit: { type: 'string' }, densities: { type: 'string' },
     cut: { type: 'string', default: 'block3.pool' }, exits: { type: 'string', default: 'block1.pool,block2.pool' }, 'no-exits': { type: 'boolean', default: false },
     device: { type: 'string', default: 'raspberry-pi-4' }, seed: { type: 'string', default: '1' }, threads: { type: 'string', default: '2' },
-    repeats: { type: 'string' }, out: { type: 'string', default: 'cnn' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    repeats: { type: 'string' }, out: { type: 'string', default: 'cnn' }, forms: { type: 'string', default: 'compact,structured' }, save: { type: 'string' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
@@ -106,14 +110,34 @@ interface Config {
   readonly density: number;
   readonly spec: DensitySpec;
 }
+const forms = (values.forms as string).split(',').map((f) => f.trim());
+if (forms.length === 0 || forms.some((f) => f !== 'compact' && f !== 'structured')) {
+  console.error(`--forms must be compact, structured or both, got "${values.forms}"\n${USAGE}`);
+  process.exit(2);
+}
 const configs: Config[] = [
   { name: 'dense', form: 'dense', density: 1, spec: { density: 1, layers: {} } },
-  ...densities.flatMap((spec): Config[] => (['compact', 'structured'] as const).map((form) => ({ name: `${form} ${formatSpec(spec)}`, form, density: spec.density, spec }))),
+  ...densities.flatMap((spec): Config[] => (forms as ('compact' | 'structured')[]).map((form) => ({ name: `${form} ${formatSpec(spec)}`, form, density: spec.density, spec }))),
 ];
 
-/** The density of each of `layers` under `spec`; a layer named in the spec must be one of them. */
+/** The density of each of `layers` under `spec`. */
 function perLayer(layers: readonly string[], spec: DensitySpec): Record<string, number> {
   return Object.fromEntries(layers.map((l) => [l, spec.layers[l] ?? spec.density]));
+}
+
+// The layers made sparse: the head's (every Conv/Gemm/MatMul before the cut) and the exits'
+// convs (each branch's classifier, its Gemm, stays dense: see the header). A layer a density
+// spec names must be one of them; checked before hours of training.
+const headLayers = sparsify(smallVgg({ seed }), { density: 1 / 2, seed, headOf: cut }).layers.map((l) => l.node);
+const exitLayers = exitsAt.length
+  ? (await addExits(smallVgg({ seed }), { at: exitsAt }, { branch: 'conv', seed })).model.graph.node.filter((n) => n.name.startsWith('exit_') && n.opType === 'Conv').map((n) => n.name)
+  : [];
+for (const spec of densities) {
+  const stray = Object.keys(spec.layers).filter((l) => !headLayers.includes(l) && !exitLayers.includes(l));
+  if (stray.length) {
+    console.error(`--densities names ${stray.map((l) => `"${l}"`).join(', ')}, not a Conv/Gemm/MatMul of the head or a conv of an exit; those are: ${[...headLayers, ...exitLayers].join(', ')}\n${USAGE}`);
+    process.exit(2);
+  }
 }
 
 interface EpochLine { readonly epoch: number; readonly loss: number; readonly trainAccuracy: number; readonly seconds: number }
@@ -138,9 +162,7 @@ async function run(c: Config): Promise<Trained> {
   const start = load1m();
   const sparseOptions = { seed, structured: c.form === 'structured' };
   const dense = smallVgg({ seed });
-  // The head's layers (those before the cut), each at its density from the spec.
-  const headLayers = c.form === 'dense' ? [] : sparsify(dense, { ...sparseOptions, density: c.density, headOf: cut }).layers.map((l) => l.node);
-  const headDensities = perLayer(headLayers, c.spec);
+  const headDensities = c.form === 'dense' ? {} : perLayer(headLayers, c.spec);
   const key = `${c.form} ${JSON.stringify(headDensities)}`;
   let trained = backbones.get(key);
   if (trained) console.log(`${c.name}: the backbone trained for a config with the same head densities`);
@@ -156,14 +178,11 @@ async function run(c: Config): Promise<Trained> {
   let layers = [...trained.layers];
   const exitOutputs: string[] = [];
   let exitHistory: EpochLine[] = [];
-  let exitLayers: string[] = [];
   if (exitsAt.length) {
     const added = await addExits(model, { at: exitsAt }, { branch: 'conv', seed });
     model = added.model;
     exitOutputs.push(...added.exits.map((e) => e.output));
     if (c.form !== 'dense') {
-      // The branches' convs; each branch's classifier (its Gemm) stays dense, see the header.
-      exitLayers = model.graph.node.filter((n) => n.name.startsWith('exit_') && n.opType === 'Conv').map((n) => n.name);
       const s = sparsify(model, { ...sparseOptions, density: perLayer(exitLayers, c.spec) });
       model = s.model;
       layers = [...layers, ...s.layers];
@@ -173,11 +192,6 @@ async function run(c: Config): Promise<Trained> {
     });
     model = r.model;
     exitHistory = r.history.map(epochLine);
-  }
-  const stray = Object.keys(c.spec.layers).filter((l) => !headLayers.includes(l) && !exitLayers.includes(l));
-  if (c.form !== 'dense' && stray.length) {
-    console.error(`--densities names ${stray.map((l) => `"${l}"`).join(', ')}, not a Conv/Gemm/MatMul of the head or a conv of an exit; those are: ${[...headLayers, ...exitLayers].join(', ')}`);
-    process.exit(2);
   }
   return {
     config: c, model, exitOutputs,
@@ -198,6 +212,7 @@ for (const c of configs) {
   const acc = await accuracies(r.model, test, outputsOf(r), 'input', 500, threads);
   measured.push(acc);
   console.log(`${c.name}: test accuracy ${Object.entries(acc).map(([o, a]) => `${o} ${(100 * a).toFixed(2)}%`).join(', ')}`);
+  if (values.save !== undefined) writeModel(join(values.save, `${c.name.replace(/[^\w.=-]+/g, '_')}.onnx`), r.model);
 }
 
 /** Edge figures of one part (the head, or the head with its exits). */

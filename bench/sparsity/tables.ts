@@ -1,6 +1,6 @@
 /**
  * bench/sparsity/tables: the tables of docs/sparsity.md, generated from the benches' JSON
- * (bench/results/sparsity-{latency,mlp,cnn}.json). Each table sits in docs/sparsity.md between
+ * (bench/results/sparsity-{latency,mlp,cnn,cnn-target,cnn-target-e4}.json). Each table sits in docs/sparsity.md between
  * `<!-- table:NAME -->` and `<!-- /table -->`; this script rewrites what is between them, so
  * every figure there is one a bench wrote. A missing JSON leaves its tables as they are.
  *
@@ -98,9 +98,15 @@ function mlpTables(j: MlpJson): Record<string, string> {
 
 interface Part { bytes: number; flops: number; params: number; deviceMs: number; energyMj: number; energyAsRunMj: number; latency: Timing }
 interface CnnRow { name: string; form: string; density: number; accuracy: Record<string, number>; head: Part; edge: Part }
-interface CnnJson { options: { device: string }; rows: CnnRow[]; accuracyDrop: { form: string; moreThanOnePointFrom: number | null; sparsestWithinOnePoint: number | null }[] }
+interface CnnTarget { name: string; smaller: number; fewerFlops: number; worstPointsBelowDense: number; met: boolean }
+interface CnnJson {
+  options: { device: string; epochs: number; exitEpochs: number; trainImages: number }; rows: CnnRow[]; accuracyDrop: { form: string; moreThanOnePointFrom: number | null; sparsestWithinOnePoint: number | null }[];
+  /** runs from per-layer densities on carry the verdict on the >= 4x within 1 point target */
+  target?: CnnTarget[];
+}
 
-function cnnTables(j: CnnJson): Record<string, string> {
+/** The tables of one CNN run: `cnn-accuracy` and `cnn-cost` (named from `prefix`), and `-target` when the run has verdicts. */
+function cnnTables(j: CnnJson, prefix = 'cnn'): Record<string, string> {
   const base = j.rows[0]!;
   const outputs = Object.keys(base.accuracy);
   const accuracy = markdown(
@@ -119,7 +125,35 @@ function cnnTables(j: CnnJson): Record<string, string> {
     ]),
     [false, true, true, true, true, true, true, true, true, true, true, true],
   );
-  return { 'cnn-accuracy': accuracy, 'cnn-cost': cost };
+  const out: Record<string, string> = { [`${prefix}-accuracy`]: accuracy, [`${prefix}-cost`]: cost };
+  if (j.target) {
+    out[`${prefix}-target`] = markdown(
+      ['model', 'head + exits smaller', 'FLOPs fewer', 'worst points below dense', '>= 4x, within 1 point'],
+      j.target.map((t) => [t.name, `${t.smaller.toFixed(2)}x`, `${t.fewerFlops.toFixed(2)}x`, t.worstPointsBelowDense.toFixed(2), t.met ? 'yes' : 'no']),
+      [false, true, true, true, false],
+    );
+  }
+  return out;
+}
+
+/** The same models trained for longer: accuracy and the worst drop against each run's own dense model. */
+function budgetTable(runs: readonly CnnJson[]): string {
+  const names = [...new Set(runs.flatMap((j) => j.rows.map((r) => r.name)))];
+  const outputs = Object.keys(runs[0]!.rows[0]!.accuracy);
+  const rows: Cell[][] = [];
+  for (const name of names) {
+    for (const j of runs) {
+      const r = j.rows.find((x) => x.name === name);
+      if (!r) continue;
+      const base = j.rows[0]!;
+      const worst = Math.min(...outputs.map((o) => 100 * ((r.accuracy[o] ?? 0) - (base.accuracy[o] ?? 0))));
+      rows.push([name, `${j.options.epochs} + ${j.options.exitEpochs} on ${j.options.trainImages}`, ...outputs.map((o) => pct(r.accuracy[o])), signed(worst)]);
+    }
+  }
+  return markdown(
+    ['model', 'epochs: backbone + exits, on images', ...outputs.map((o) => (o === 'logits' ? 'whole model' : o.replace('_logits', ''))), 'worst points vs dense'],
+    rows, [false, false, ...outputs.map(() => true), true],
+  );
 }
 
 const tables: Record<string, string> = {};
@@ -129,5 +163,9 @@ const mlp = readJson<MlpJson>('mlp');
 if (mlp) Object.assign(tables, mlpTables(mlp));
 const cnn = readJson<CnnJson>('cnn');
 if (cnn) Object.assign(tables, cnnTables(cnn));
+const cnnTarget = readJson<CnnJson>('cnn-target');
+if (cnnTarget) Object.assign(tables, cnnTables(cnnTarget, 'cnn-target'));
+const cnnTargetShort = readJson<CnnJson>('cnn-target-e4');
+if (cnnTarget && cnnTargetShort) tables['cnn-target-budget'] = budgetTable([cnnTargetShort, cnnTarget]);
 
 updatePage(join(ROOT, 'docs/sparsity.md'), tables, values.check, 'bench/sparsity/tables.js');

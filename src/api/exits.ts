@@ -23,7 +23,8 @@ export { trainExits, exitLossWeights, linspace, type TrainExitsOptions, type Tra
 export { exitLogits, type ExitLogits, type ExitLogitsOptions } from '../exits/exit-logits.js';
 export { addNoise, blur, checkDistortion, distorter, distortionLabel, gaussianKernel, type Distortion } from '../exits/distortion.js';
 export { checkTaus, DEFAULT_TAUS, entropies, EXIT_POLICIES, exitAccuracies, policyConfidences, sampleMatrix, samplesJson, tauOf, tauTable, thresholdOf, type ExitAccuracies, type ExitPolicy, type ExitRow, type TauRow } from '../exits/policy.js';
-export { heldOutPart, sliceImages, type HeldOutPart } from '../exits/held-out.js';
+export { heldOutPart, type HeldOutPart } from '../exits/held-out.js';
+export { sliceImages } from '../data/image-dataset.js';
 export { calibrateExits, type CalibrateExitsOptions, type CalibratedExits, type ExitCalibration } from '../exits/calibrate-model.js';
 export { evaluateExits, samplesFile, type ConditionStats, type EvaluateExitsOptions, type ExitEvaluation } from '../exits/evaluate.js';
 export { readExitSamplesFile, type ExitSamplesFile, type SampleSet } from '../exits/samples-file.js';

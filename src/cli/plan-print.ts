@@ -64,7 +64,7 @@ export function planReport(doc: PlanDocument, result: PlanResult, o: { readonly 
   const s = doc.sweep;
   const simulated = doc.front.filter((e) => e.latencySource === 'simulated').length;
   const acc = doc.accuracy.source === 'measured'
-    ? `measured on ${doc.accuracy.data} (${doc.accuracy.images} images) through head -> codec -> tail; uncut model ${pct(doc.accuracy.base)}`
+    ? `measured on ${doc.accuracy.data} (${doc.accuracy.images} images${doc.accuracy.from ? ` from test image ${doc.accuracy.from}` : ''}) through head -> codec -> tail; uncut model ${pct(doc.accuracy.base)}`
     : `predicted (*) from ${doc.accuracy.saliency ? `the I-SPLIT ranking ${doc.accuracy.saliency}` : 'the codecs alone (no --rank)'}, relative to an uncut accuracy of ${pct(doc.accuracy.base)}; give --data to measure`;
   const r = doc.recommended;
   const lines = [

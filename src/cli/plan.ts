@@ -5,12 +5,14 @@
  */
 import { basename } from 'node:path';
 import { parseCodec } from '../compress/codec.js';
+import { sliceImages } from '../data/image-dataset.js';
 import { BadRequestError, NoFeasiblePlanError } from '../errors.js';
 import { loadImages, readClassifier } from '../interpret/isplit-data.js';
 import { writeFileAtomic } from '../onnx/model-file.js';
+import type { ModelProto } from '../onnx/types.js';
 import { getDevice } from '../profile/device-catalogue.js';
 import { parseExitStatistics, parseRanking, parseSparsityVariants } from '../qos/inputs.js';
-import { planModel } from '../qos/plan-model.js';
+import { measuredImages, planModel } from '../qos/plan-model.js';
 import { planJson, sha256Hex } from '../qos/plan-file.js';
 import { checkRequirements, type Requirements } from '../qos/requirements.js';
 import { defineCommand } from './command.js';
@@ -38,6 +40,12 @@ const energy: ValueType<number> = {
 };
 
 const [SWEEP, ACCURACY, LOAD, REQ, OUT] = ['Sweep', 'Accuracy', 'Load (the simulator, and the queues of the analytic model)', 'Requirements', 'Output'];
+
+/** The plan's test images: `range.count` of them (all when undefined) from test image `range.from`. */
+function measuredData(name: string, model: ModelProto, range: { readonly from: number; readonly count: number | undefined }) {
+  const all = loadImages(name, 'test', model, range.count === undefined ? undefined : range.from + range.count).data;
+  return { name, images: sliceImages(all, range.from, range.count ?? all.count), count: range.count, from: range.from };
+}
 
 export const planCommand = defineCommand({
   name: 'plan',
@@ -118,6 +126,8 @@ device or network.`,
     const modelBytes = readBytes(path, `model ${path}`);
     const model = readClassifier(path, modelBytes);
     const files = v.sparsity ?? [];
+    const exitStatistics = v.exits === undefined ? undefined : { ...parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits), source: v.exits };
+    const range = v.data === undefined ? undefined : measuredImages(v.data, v.images, exitStatistics?.provenance, { mean: v.mean, std: v.std });
     const bar = progressBar('accuracy [{bar}] {value}/{total} cuts', v.json || v.data === undefined);
     const { result, doc, planned } = await planModel({
       model, modelPath: path, modelBytes,
@@ -125,14 +135,14 @@ device or network.`,
       load: { devices: v.devices, fps: v.fps ?? 0, workers: v.workers, connection: v.connection, arrivals: v.arrivals },
       requirements, simulateMax: v['simulate-max'], frames: v.frames, seed: v.seed, misses: v.misses, bestEffort: v['best-effort'],
       codecs: (v.codec ?? []).map(parseCodec), maxTensors: v['max-tensors'],
-      ...(v.exits !== undefined ? { exitStatistics: { ...parseExitStatistics(readText(v.exits, `exit statistics ${v.exits}`), v.exits), source: v.exits } } : {}),
+      ...(exitStatistics ? { exitStatistics } : {}),
       ...(v.taus !== undefined ? { taus: v.taus } : {}), exitPolicy: v.policy,
       variants: files.filter((f) => !f.endsWith('.onnx')).flatMap((f) => parseSparsityVariants(readText(f, `sparsity variants ${f}`), f)),
       sparseModels: files.filter((f) => f.endsWith('.onnx')).map((f) => {
         const bytes = readBytes(f, `sparse model ${f}`);
         return { label: basename(f, '.onnx'), model: readClassifier(f, bytes), source: f, sha256: sha256Hex(bytes) };
       }),
-      ...(v.data !== undefined ? { data: { name: v.data, images: loadImages(v.data, 'test', model, v.images).data, count: v.images } } : {}),
+      ...(v.data !== undefined && range ? { data: measuredData(v.data, model, range) } : {}),
       normalisation: { mean: v.mean, std: v.std }, threads: v.threads, onProgress: (d, t) => bar.update(d, t),
       ...(v.rank !== undefined ? { saliency: { scores: parseRanking(readText(v.rank, `ranking ${v.rank}`), v.rank), source: v.rank } } : {}),
       ...(v['base-accuracy'] !== undefined ? { baseAccuracy: v['base-accuracy'] } : {}),

@@ -72,8 +72,8 @@ accuracy beside the plan's predictions (after one warm-up request, not counted).
   ],
   async run({ values: v, positionals }, io) {
     const retry = { timeoutMs: v['timeout-ms'], retries: v.retries };
-    const images = (chw: readonly [number, number, number], dataset: string | undefined, count: number): NamedInput[] => [
-      ...(dataset ? datasetInputs(dataset, count, chw) : []),
+    const images = (chw: readonly [number, number, number], dataset: string | undefined, count: number, from = 0): NamedInput[] => [
+      ...(dataset ? datasetInputs(dataset, count, chw, from) : []),
       ...positionals.map((file) => ({ name: file, data: imageToTensor(readImageFile(file), chw[0], chw[1], chw[2]) })),
     ];
     const loadFull = async (): Promise<ModelRunner | undefined> => (v.full ? loadRunner(new Uint8Array(readFileSync(v.full))) : undefined);
@@ -88,7 +88,9 @@ accuracy beside the plan's predictions (after one warm-up request, not counted).
       const { chw } = headInput(new Uint8Array(readFileSync(deployment.headPath)), deployment.headPath);
       const full = await loadFull();
       try {
-        const { comparison } = await runDeployment(deployment, { inputs: images(chw, dataset, count), retry, ...(v.server ? { serverUrl: v.server } : {}), ...(full ? { full } : {}) });
+        // The plan's own images (from its first), unless others are asked for.
+        const from = v.dataset === undefined && v.count === undefined ? deployment.plan.accuracy.from ?? 0 : 0;
+        const { comparison } = await runDeployment(deployment, { inputs: images(chw, dataset, count, from), retry, ...(v.server ? { serverUrl: v.server } : {}), ...(full ? { full } : {}) });
         if (v.json) printJson(io, { plan: v.plan, server: v.server ?? deployment.config.server, ...comparison });
         else io.stdout(comparisonText(comparison));
         return EXIT.OK;

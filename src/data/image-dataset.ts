@@ -17,3 +17,16 @@ export interface ImageDataset {
 
 /** Which part of a data set: the training or the test images. */
 export type Split = 'train' | 'test';
+
+/** The images [from, from + count) of a data set, sharing its bytes. */
+export function sliceImages(ds: ImageDataset, from: number, count: number): ImageDataset {
+  const pixels = ds.channels * ds.height * ds.width;
+  const n = Math.max(0, Math.min(count, ds.count - from));
+  return {
+    ...ds,
+    name: `${ds.name}[${from}:${from + n}]`,
+    images: ds.images.subarray(from * pixels, (from + n) * pixels),
+    labels: ds.labels.subarray(from, from + n),
+    count: n,
+  };
+}

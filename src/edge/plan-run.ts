@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseCodec } from '../compress/codec.js';
 import { makeBatch } from '../data/batches.js';
 import { loadDataset } from '../data/datasets.js';
+import { sliceImages } from '../data/image-dataset.js';
 import { BadRequestError, ioFailure } from '../errors.js';
 import { decodeModel } from '../onnx/codec.js';
 import type { Deployment } from '../package/deployment.js';
@@ -22,12 +23,12 @@ import { type NamedInput, predictEach, type PredictionReport, predictionReport }
 import type { ModelRunner } from './runtime.js';
 
 /** Test images of a dataset as inputs of shape [channels, height, width], labelled. */
-export function datasetInputs(name: string, count: number, chw: readonly [number, number, number]): NamedInput[] {
-  const ds = loadDataset(name, 'test', { limit: count });
+export function datasetInputs(name: string, count: number, chw: readonly [number, number, number], from = 0): NamedInput[] {
+  const ds = sliceImages(loadDataset(name, 'test', { limit: from + count }), from, count);
   if ([ds.channels, ds.height, ds.width].join('x') !== chw.join('x')) throw new BadRequestError(`${name} images are ${ds.channels}x${ds.height}x${ds.width}; the head takes ${chw.join('x')}`);
   const b = makeBatch(ds, Array.from({ length: ds.count }, (_, i) => i));
   const n = chw[0] * chw[1] * chw[2];
-  return Array.from({ length: ds.count }, (_, i) => ({ name: `${name}[${i}]`, data: b.x.slice(i * n, (i + 1) * n), truth: ds.labels[i]! })); // i < ds.count, one label each
+  return Array.from({ length: ds.count }, (_, i) => ({ name: `${name}[${from + i}]`, data: b.x.slice(i * n, (i + 1) * n), truth: ds.labels[i]! })); // i < ds.count, one label each
 }
 
 /** The edge client's settings a deployment's edge config gives (all but the head runner and the transport). */

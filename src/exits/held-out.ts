@@ -5,23 +5,10 @@
  * figures) uses the second ("evaluation"), so no figure is measured on the images that tuned
  * it. Both halves are balanced when the split is (cleave's loaders interleave the classes).
  */
-import type { ImageDataset } from '../data/image-dataset.js';
+import { type ImageDataset, sliceImages } from '../data/image-dataset.js';
 import { BadRequestError } from '../errors.js';
 
 export type HeldOutPart = 'calibration' | 'evaluation';
-
-/** The images [from, from + count) of a data set, sharing its bytes. */
-export function sliceImages(ds: ImageDataset, from: number, count: number): ImageDataset {
-  const pixels = ds.channels * ds.height * ds.width;
-  const n = Math.max(0, Math.min(count, ds.count - from));
-  return {
-    ...ds,
-    name: `${ds.name}[${from}:${from + n}]`,
-    images: ds.images.subarray(from * pixels, (from + n) * pixels),
-    labels: ds.labels.subarray(from, from + n),
-    count: n,
-  };
-}
 
 /** Which images of a held-out set of `total` one half is: the index of its first and how many (at most `limit`). */
 export function heldOutRange(total: number, part: HeldOutPart, limit?: number): { from: number; count: number } {

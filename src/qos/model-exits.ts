@@ -18,7 +18,7 @@ import { analyze } from '../analysis/analyze.js';
 import type { ImageDataset } from '../data/image-dataset.js';
 import { BadRequestError } from '../errors.js';
 import { exitLogits } from '../exits/exit-logits.js';
-import { sliceImages } from '../exits/held-out.js';
+import { sliceImages } from '../data/image-dataset.js';
 import { type ExitPolicy, sampleMatrix } from '../exits/policy.js';
 import { backboneModel, type ExitStructure, exitStructure, hasExits } from '../exits/structure.js';
 import { graphFromModel } from '../graph/graph.js';

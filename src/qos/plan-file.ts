@@ -57,7 +57,8 @@ export interface PlanDocument {
   readonly networks: Readonly<Record<string, NetworkProfile>>;
   readonly load: { readonly devices: number; readonly fps: number; readonly workers: number; readonly connection: Connection; readonly arrivals: 'periodic' | 'poisson' };
   readonly requirements: Requirements & { readonly latencyPercentile: 'p50' | 'p99' };
-  readonly accuracy: { readonly source: CutAccuracy['source']; readonly base: number; readonly data?: string; readonly images?: number; readonly saliency?: string; readonly exits?: ExitsFileRecord };
+  /** from: the index in the test split of the first image measured, when not 0 */
+  readonly accuracy: { readonly source: CutAccuracy['source']; readonly base: number; readonly data?: string; readonly images?: number; readonly from?: number; readonly saliency?: string; readonly exits?: ExitsFileRecord };
   readonly sweep: {
     readonly configurations: number;
     readonly cuts: number;

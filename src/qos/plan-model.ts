@@ -11,7 +11,7 @@ import { type CodecSpec, codecLabel } from '../compress/codec.js';
 import type { ImageDataset } from '../data/image-dataset.js';
 import { BadRequestError } from '../errors.js';
 import { checkTaus, DEFAULT_TAUS, type ExitPolicy, thresholdOf } from '../exits/policy.js';
-import { samplesMismatch } from '../exits/samples-provenance.js';
+import { type SamplesProvenance, samplesMismatch } from '../exits/samples-provenance.js';
 import { graphFromModel } from '../graph/graph.js';
 import type { Normalisation } from '../image/transform.js';
 import type { ModelProto } from '../onnx/types.js';
@@ -47,8 +47,12 @@ export interface PlanModelInput extends PlanOptions, Pick<PlanContext, 'modelPat
   readonly variants?: readonly SparsityVariant[];
   /** sha256: of the file's bytes, recorded with the variant so deploy finds the same model */
   readonly sparseModels?: readonly { readonly label: string; readonly model: ModelProto; readonly source: string; readonly sha256?: string }[];
-  /** held-out images to measure accuracy on (the first `count` of them), the name plan.json records, and the split they are from (default "test") */
-  readonly data?: { readonly name: string; readonly images: ImageDataset; readonly count?: number; readonly split?: string };
+  /**
+   * held-out images to measure accuracy on (the first `count` of them), the name plan.json
+   * records, the split they are from (default "test"), and the index in that split of the
+   * first of them (default 0)
+   */
+  readonly data?: { readonly name: string; readonly images: ImageDataset; readonly count?: number; readonly split?: string; readonly from?: number };
   readonly normalisation?: Normalisation;
   readonly threads?: number;
   /** without data: I-SPLIT scores (and the file they came from) and the uncut model's accuracy */
@@ -78,8 +82,20 @@ const withoutPerSample = ({ perSample: _, ...rest }: ExitOption): ExitOption => 
 function exitsFileRecord(f: NonNullable<PlanModelInput['exitStatistics']>, data: PlanModelInput['data'], norm: Normalisation | undefined): ExitsFileRecord {
   const why = data?.count === undefined
     ? 'no held-out images were measured (no data): every figure is predicted'
-    : samplesMismatch(f.provenance, { data: data.name, split: data.split ?? 'test', from: 0, count: data.count, normalisation: { mean: norm?.mean ?? [], std: norm?.std ?? [] } });
+    : samplesMismatch(f.provenance, { data: data.name, split: data.split ?? 'test', from: data.from ?? 0, count: data.count, normalisation: { mean: norm?.mean ?? [], std: norm?.std ?? [] } });
   return { file: f.source, source: why ? 'predicted' : 'measured', ...(f.provenance ? { provenance: f.provenance } : {}), ...(why ? { note: why } : {}) };
+}
+
+/**
+ * Which test images of `data` a plan measures: the first `images` (all when undefined), or,
+ * when an exit statistics file is of `data`'s test images prepared the same way and no other
+ * count is asked for, exactly its images (`cleave exits evaluate` takes the evaluation half,
+ * past the images calibration fitted on), so that its per-image figures count as measured.
+ */
+export function measuredImages(data: string, images: number | undefined, samples: SamplesProvenance | undefined, norm?: Normalisation): { from: number; count: number | undefined } {
+  const same = samples !== undefined && (images === undefined || images === samples.count)
+    && samplesMismatch(samples, { data, split: 'test', from: samples.from, count: samples.count, normalisation: { mean: norm?.mean ?? [], std: norm?.std ?? [] } }) === undefined;
+  return same ? { from: samples.from, count: samples.count } : { from: 0, count: images };
 }
 
 /** Sweeps a model and makes its plan. */
@@ -147,7 +163,7 @@ export async function planModel(i: PlanModelInput): Promise<PlannedResult> {
     accuracy: {
       source: accuracy.source,
       base: accuracy.base,
-      ...(i.data ? { data: i.data.name, images: accuracy.images } : {}),
+      ...(i.data ? { data: i.data.name, images: accuracy.images, ...(i.data.from ? { from: i.data.from } : {}) } : {}),
       ...(i.saliency ? { saliency: i.saliency.source } : {}),
       ...(fileExits ? { exits: fileExits } : {}),
     },

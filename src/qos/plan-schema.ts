@@ -138,6 +138,7 @@ export const PLAN_SCHEMA: JsonSchema = {
       base: { ...FRACTION, description: "the uncut model's accuracy (1 when predicted without one: figures relative to it)" },
       data: { type: 'string' },
       images: { type: 'integer', minimum: 1 },
+      from: { type: 'integer', minimum: 1, description: 'index in the split of the first image measured (absent: 0); set when the --exits file is of other images than the first' },
       saliency: { type: 'string', description: 'the I-SPLIT ranking predicted figures follow' },
       exits: object({
         file: { type: 'string', minLength: 1, description: 'the --exits statistics file' },
@@ -151,7 +152,7 @@ export const PLAN_SCHEMA: JsonSchema = {
         }, ['normalisation'], 'the images the statistics are of, as the file says; absent in files that do not say'),
         note: { type: 'string', description: 'why the per-image figures were not used' },
       }, ['provenance', 'note'], 'the exit statistics file (--exits), when one was given'),
-    }, ['data', 'images', 'saliency', 'exits']),
+    }, ['data', 'images', 'from', 'saliency', 'exits']),
     sweep: object({
       configurations: { type: 'integer', minimum: 1 },
       cuts: { type: 'integer', minimum: 1 },

@@ -129,11 +129,18 @@ describe('cleave plan', () => {
     assert.ok(withExits(measured).length > 0);
     for (const e of withExits(measured)) assert.equal(e.objectives.accuracySource, 'measured', e.id);
 
-    const elsewhere = await runCli(...base, ...data, '--exits', exitsFile({ data: 'mnist', split: 'test', from: 5000, count: 50 }, 'elsewhere.json'), '--json');
+    // Images further on in the split: the plan measures those very images (from 5000).
+    const further = await runCli(...base, ...data, '--exits', exitsFile({ data: 'mnist', split: 'test', from: 5000, count: 50 }, 'further.json'), '--json');
+    assert.equal(further.code, EXIT.OK, further.stderr);
+    const followed = parsePlan(further.stdout);
+    assert.deepEqual([followed.accuracy.from, followed.accuracy.images, followed.accuracy.exits?.source], [5000, 50, 'measured']);
+
+    const elsewhere = await runCli(...base, ...data, '--exits', exitsFile({ data: 'fashion-mnist', split: 'test', from: 0, count: 50 }, 'elsewhere.json'), '--json');
     assert.equal(elsewhere.code, EXIT.OK, elsewhere.stderr);
     const predicted = parsePlan(elsewhere.stdout);
     assert.equal(predicted.accuracy.exits?.source, 'predicted');
-    assert.equal(predicted.accuracy.exits?.note, 'the exit statistics are of mnist test images [5000, 5050), the plan measures mnist test images [0, 50)');
+    assert.equal(predicted.accuracy.from, undefined);
+    assert.equal(predicted.accuracy.exits?.note, 'the exit statistics are of fashion-mnist test images [0, 50), the plan measures mnist test images [0, 50)');
     assert.ok(withExits(predicted).length > 0);
     for (const e of withExits(predicted)) assert.equal(e.objectives.accuracySource, 'predicted', e.id);
     // Configurations without exits are still measured.
@@ -163,12 +170,20 @@ describe('cleave plan', () => {
     const file = JSON.parse(readFileSync(samples, 'utf8')) as { exits: { output: string; at: string; flops: number }[]; thresholds: number[] };
     assert.deepEqual(file.exits.map((e) => [e.output, e.at, e.flops]), branches.map((b) => [b.name, b.after, b.flops]));
     assert.deepEqual(file.thresholds, [0.6, 0.9]);
-    // The evaluation half of the 10,000 MNIST test images: not the plan's first 12, so predicted, saying why.
+    // The evaluation half of the 10,000 MNIST test images: the plan measures those 12 images, so the file's per-image figures count.
     assert.deepEqual(doc.accuracy.exits?.provenance, { data: 'mnist', split: 'test', from: 5000, count: 12 });
-    assert.equal(doc.accuracy.exits?.source, 'predicted');
-    assert.match(doc.accuracy.exits?.note ?? '', /of mnist test images \[5000, 5012\), the plan measures mnist test images \[0, 12\)/);
+    assert.deepEqual([doc.accuracy.source, doc.accuracy.images, doc.accuracy.from], ['measured', 12, 5000]);
+    assert.equal(doc.accuracy.exits?.source, 'measured');
+    assert.equal(doc.accuracy.exits?.note, undefined);
+    for (const e of doc.front) assert.equal(e.objectives.accuracySource, 'measured', e.id);
     const early = doc.scenarios.earlyExit;
     assert.ok(early && early.exits.every((e) => branches.some((b) => b.name === e.name && b.after === e.after)));
+    // Asked for another count, the plan measures its first images: the file's figures are predicted, saying why.
+    const other = await runCli('plan', LENET_PATH, '--device', 'raspberry-pi-4', '--network', '4g', '--codec', 'fp32', '--simulate-max', '3', '--frames', '50', '--data', 'mnist', '--images', '10', '--exits', samples, '--json');
+    assert.equal(other.code, EXIT.OK, other.stderr);
+    const o = parsePlan(other.stdout);
+    assert.deepEqual([o.accuracy.images, o.accuracy.from, o.accuracy.exits?.source], [10, undefined, 'predicted']);
+    assert.match(o.accuracy.exits?.note ?? '', /of mnist test images \[5000, 5012\), the plan measures mnist test images \[0, 10\)/);
   });
 
   it('--data measures accuracy through head -> codec -> tail', async () => {

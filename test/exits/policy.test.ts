@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readExitSamples } from '../../src/exits/exit-samples.js';
-import { heldOutPart, sliceImages } from '../../src/exits/held-out.js';
+import { sliceImages } from '../../src/data/image-dataset.js';
+import { heldOutPart } from '../../src/exits/held-out.js';
 import { checkTaus, entropies, exitAccuracies, policyConfidences, sampleMatrix, samplesJson, tauOf, tauTable, thresholdOf } from '../../src/exits/policy.js';
 import { Random } from '../../src/graph/random.js';
 import type { ImageDataset } from '../../src/data/image-dataset.js';

@@ -7,6 +7,7 @@ import { before, describe, it } from 'node:test';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { decodeTensor, encodeTensor, parseCodec } from '../../src/compress/codec.js';
 import { makeBatch } from '../../src/data/batches.js';
+import { sliceImages } from '../../src/data/image-dataset.js';
 import { loadMnist } from '../../src/data/datasets.js';
 import { readModel, writeModel } from '../../src/onnx/model-file.js';
 import { parseDeployEdgeConfig } from '../../src/package/edge-config.js';
@@ -23,6 +24,8 @@ import { LENET_PATH } from '../../test-support/qos/specs.js';
 const dir = mkdtempSync(join(tmpdir(), 'cleave-deploy-'));
 /** Images the plans measure accuracy on, and the runs classify (the plan's by default). */
 const IMAGES = 60;
+/** The first of the test images some exit statistics are of: LeNet gets 58 of [300, 360) right and all of [0, 60). */
+const FROM = 300;
 
 type RunJson = PlanComparison & { plan: string; server: string };
 
@@ -206,6 +209,25 @@ describe('cleave deploy with early exits (LeNet with trained exits on MNIST, loo
     assert.equal(run.measured.accuracy, entry.objectives.accuracy);
     assert.equal(entry.objectives.accuracySource, 'measured');
     assert.ok(Math.abs(run.measured.bytes - (entry.objectives.bytes ?? NaN)) < 1e-9);
+  });
+
+  it('statistics of images further on in the test split (as exits evaluate takes them): the plan measures those images, and run --plan classifies them again', async () => {
+    const stats = join(dir, 'exits-further.json');
+    const images = sliceImages(loadMnist('test', { limit: FROM + IMAGES }), FROM, IMAGES);
+    writeFileSync(stats, JSON.stringify(await exitStatisticsFile(readModel(exitsModel), images, [0.9, 0.99], { data: 'mnist', split: 'test', from: FROM, count: IMAGES })));
+    const further = join(dir, 'plan-further.json');
+    const r = await lenetPlan(further, '--codec', 'int8', '--data', 'mnist', '--images', String(IMAGES), '--exits', stats);
+    assert.equal(r.code, EXIT.OK, r.stderr);
+    const p = parsePlan(r.stdout);
+    assert.deepEqual([p.accuracy.from, p.accuracy.images, p.accuracy.exits?.source], [FROM, IMAGES, 'measured']);
+    // Other images than the first IMAGES: the uncut model's accuracy tells them apart.
+    assert.deepEqual([doc.accuracy.base, p.accuracy.base], [1, 58 / IMAGES]);
+    const i = frontIndex(p, (e) => e.placement === 'split' && e.exits.length > 0, 'split entry with exits');
+    const entry = p.front[i];
+    assert.ok(entry);
+    assert.equal(entry.objectives.accuracySource, 'measured');
+    const { run } = await deployServeRun(further, join(dir, 'further'), '--entry', String(i), '--exits-model', exitsModel);
+    assert.equal(run.measured.accuracy, entry.objectives.accuracy);
   });
 
   it('a plan made from the model with exits needs no statistics file: the same exits, thresholds and measured figures as with --exits, and deploy takes the exits from the model', async () => {
