@@ -19,13 +19,18 @@ export const MAX_MODEL_BYTES = 2 ** 31 - 1;
  * read already by the caller (to hash them, say), decoded instead of reading the file again.
  */
 export function readModel(path: string, bytes?: Uint8Array): ModelProto {
-  if (bytes !== undefined) {
-    if (bytes.length === 0) throw new BadModelError(`${path} is empty`);
-    const model = decodeModel(bytes, path);
-    resolveExternalData(model, path);
-    checkModel(model, path);
-    return model;
-  }
+  const model = bytes === undefined ? decodeFile(path) : decodeBytes(bytes, path);
+  resolveExternalData(model, path);
+  checkModel(model, path);
+  return model;
+}
+
+function decodeBytes(bytes: Uint8Array, path: string): ModelProto {
+  if (bytes.length === 0) throw new BadModelError(`${path} is empty`);
+  return decodeModel(bytes, path);
+}
+
+function decodeFile(path: string): ModelProto {
   let size: number;
   try {
     const st = statSync(path);
@@ -36,12 +41,8 @@ export function readModel(path: string, bytes?: Uint8Array): ModelProto {
     throw new IoError(`cannot read ${path}: no such file`);
   }
   if (size > MAX_MODEL_BYTES) throw new BadModelError(`${path} is ${size} bytes, over the 2 GiB protobuf limit; save it with external data`);
-  if (size === 0) throw new BadModelError(`${path} is empty`);
   // Large files are read without their weights, which load on first use.
-  const model = size >= LAZY_FILE_BYTES ? readModelLazily(path, size) : decodeModel(readFileSync(path), path);
-  resolveExternalData(model, path);
-  checkModel(model, path);
-  return model;
+  return size >= LAZY_FILE_BYTES ? readModelLazily(path, size) : decodeBytes(readFileSync(path), path);
 }
 
 /** Writes bytes to a temporary file beside `path`, then renames: never a half-written file. */
