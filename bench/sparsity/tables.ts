@@ -1,6 +1,6 @@
 /**
  * bench/sparsity/tables: the tables of docs/sparsity.md, generated from the benches' JSON
- * (bench/results/sparsity-{latency,mlp,cnn,cnn-target,cnn-target-e4}.json). Each table sits in docs/sparsity.md between
+ * (bench/results/sparsity-{latency,mlp,cnn,cnn-uniform,cnn-target,cnn-target-e4}.json). Each table sits in docs/sparsity.md between
  * `<!-- table:NAME -->` and `<!-- /table -->`; this script rewrites what is between them, so
  * every figure there is one a bench wrote. A missing JSON leaves its tables as they are.
  *
@@ -174,6 +174,8 @@ const cnn = readJson<CnnJson>('cnn');
 if (cnn) Object.assign(tables, cnnTables(cnn));
 const cnnTarget = readJson<CnnJson>('cnn-target');
 if (cnnTarget) Object.assign(tables, cnnTables(cnnTarget, 'cnn-target'));
+const cnnUniform = readJson<CnnJson>('cnn-uniform');
+if (cnnUniform) Object.assign(tables, cnnTables(cnnUniform, 'cnn-uniform'));
 const cnnTargetShort = readJson<CnnJson>('cnn-target-e4');
 if (cnnTarget && cnnTargetShort) tables['cnn-target-budget'] = budgetTable([cnnTargetShort, cnnTarget]);
 
