@@ -203,14 +203,12 @@ async function run(c: Config): Promise<Trained> {
 }
 
 const outputsOf = (r: Trained) => [graphFromModel(r.model).outputs[0]!.name, ...r.exitOutputs];
-const runs: Trained[] = [];
-const measured: Record<string, number>[] = [];
+const runs: (Trained & { readonly accuracy: Record<string, number> })[] = [];
 for (const c of configs) {
   const r = await run(c);
-  runs.push(r);
   // Measured as each model is done, so a long run says how it goes.
   const acc = await accuracies(r.model, test, outputsOf(r), 'input', 500, threads);
-  measured.push(acc);
+  runs.push({ ...r, accuracy: acc });
   console.log(`${c.name}: test accuracy ${Object.entries(acc).map(([o, a]) => `${o} ${(100 * a).toFixed(2)}%`).join(', ')}`);
   if (values.save !== undefined) writeModel(join(values.save, `${c.name.replace(/[^\w.=-]+/g, '_')}.onnx`), r.model);
 }
@@ -241,13 +239,12 @@ interface Row {
 const rows: Row[] = [];
 const heads: Record<string, ModelProto> = {};
 const edges: Record<string, ModelProto> = {};
-for (const [k, r] of runs.entries()) {
+for (const r of runs) {
   const head = subModel(r.model, [cut]);
   const edge = subModel(r.model, [cut, ...r.exitOutputs]);
   heads[r.config.name] = head;
   edges[r.config.name] = edge;
-  const acc = measured[k]!; // one per run
-  rows.push({ name: r.config.name, form: r.config.form, density: r.config.density, densities: r.config.spec.layers, accuracy: acc, head: part(head, r.config.form), edge: part(edge, r.config.form), run: r });
+  rows.push({ name: r.config.name, form: r.config.form, density: r.config.density, densities: r.config.spec.layers, accuracy: r.accuracy, head: part(head, r.config.form), edge: part(edge, r.config.form), run: r });
 }
 const feeds = randomFeeds(graphFromModel(heads.dense!), sparseAnalysis(heads.dense!, 1).inference, seed);
 const timingLoad = load1m();
@@ -269,9 +266,12 @@ console.log(table(
   ]),
 ));
 
+/** Points of accuracy `r` is below dense on output `o`; the most over all outputs (the model and its exits). */
+const below = (r: Row, o: string) => 100 * ((base.accuracy[o] ?? 0) - (r.accuracy[o] ?? 0));
+const worst = (r: Row) => Math.max(...Object.keys(base.accuracy).map((o) => below(r, o)));
+
 /** Per form: the first density (densest first) whose whole-model or exit accuracy is more than 1 point below dense. */
 const drops = (['compact', 'structured'] as const).map((form) => {
-  const worst = (r: Row) => Math.max(...Object.keys(base.accuracy).map((o) => 100 * ((base.accuracy[o] ?? 0) - (r.accuracy[o] ?? 0))));
   const byDensity = rows.filter((r) => r.form === form && Object.keys(r.densities).length === 0).sort((a, b) => b.density - a.density);
   const first = byDensity.find((r) => worst(r) > 1);
   const within = [...byDensity].reverse().find((r) => worst(r) <= 1);
@@ -283,8 +283,8 @@ const drops = (['compact', 'structured'] as const).map((form) => {
 const target = rows.filter((r) => r.form !== 'dense').map((r) => {
   const smaller = base.edge.bytes / r.edge.bytes;
   const fewer = base.edge.flops / r.edge.flops;
-  const worstPoints = Math.max(...Object.keys(base.accuracy).map((o) => 100 * ((base.accuracy[o] ?? 0) - (r.accuracy[o] ?? 0))));
-  const modelPoints = 100 * ((base.accuracy[main] ?? 0) - (r.accuracy[main] ?? 0));
+  const worstPoints = worst(r);
+  const modelPoints = below(r, main);
   const met = smaller >= 4 && fewer >= 4 && worstPoints <= 1;
   const modelMet = smaller >= 4 && fewer >= 4 && modelPoints <= 1;
   console.log(`${r.name}: ${smaller.toFixed(2)}x smaller, ${fewer.toFixed(2)}x fewer FLOPs, the model ${modelPoints.toFixed(2)} and the worst output ${worstPoints.toFixed(2)} points below dense: target ${modelMet ? 'met' : 'not met'} for the model, ${met ? 'met' : 'not met'} for every exit too`);

@@ -105,6 +105,11 @@ interface CnnJson {
   target?: CnnTarget[];
 }
 
+/** Points of accuracy `r` is below `base` on output `o` (a missing row or output counts 0%). */
+const pointsBelow = (base: CnnRow, r: CnnRow | undefined, o: string) => 100 * ((base.accuracy[o] ?? 0) - (r?.accuracy[o] ?? 0));
+/** The most points below `base` over `outputs`. */
+const worstBelow = (base: CnnRow, r: CnnRow | undefined, outputs: readonly string[]) => Math.max(...outputs.map((o) => pointsBelow(base, r, o)));
+
 /** The tables of one CNN run: `cnn-accuracy` and `cnn-cost` (named from `prefix`), and `-target` when the run has verdicts. */
 function cnnTables(j: CnnJson, prefix = 'cnn'): Record<string, string> {
   const base = j.rows[0]!;
@@ -113,7 +118,7 @@ function cnnTables(j: CnnJson, prefix = 'cnn'): Record<string, string> {
     ['model', ...outputs.map((o) => (o === 'logits' ? 'whole model' : o.replace('_logits', ''))), 'worst points vs dense'],
     j.rows.map((r) => [
       r.name, ...outputs.map((o) => pct(r.accuracy[o])),
-      signed(Math.min(...outputs.map((o) => 100 * ((r.accuracy[o] ?? 0) - (base.accuracy[o] ?? 0))))),
+      signed(-worstBelow(base, r, outputs)),
     ]),
     [false, ...outputs.map(() => true), true],
   );
@@ -128,14 +133,13 @@ function cnnTables(j: CnnJson, prefix = 'cnn'): Record<string, string> {
   const out: Record<string, string> = { [`${prefix}-accuracy`]: accuracy, [`${prefix}-cost`]: cost };
   if (j.target) {
     // The model's accuracy (its main output) and its exits' apart: the target reads "within 1 point of dense accuracy".
-    const below = (r: CnnRow | undefined, o: string) => 100 * ((base.accuracy[o] ?? 0) - (r?.accuracy[o] ?? 0));
     const main = outputs[0]!; // the model's output comes first, then its exits
     out[`${prefix}-target`] = markdown(
       ['model', 'head + exits smaller', 'FLOPs fewer', 'model: points below dense', 'worst exit: points below', '>= 4x, the model within 1 point', 'and every exit within 1 point'],
       j.target.map((t) => {
         const r = j.rows.find((x) => x.name === t.name);
-        const model = below(r, main);
-        const exits = Math.max(...outputs.slice(1).map((o) => below(r, o)));
+        const model = pointsBelow(base, r, main);
+        const exits = worstBelow(base, r, outputs.slice(1));
         const fourX = t.smaller >= 4 && t.fewerFlops >= 4;
         return [t.name, `${t.smaller.toFixed(2)}x`, `${t.fewerFlops.toFixed(2)}x`, model.toFixed(2), outputs.length > 1 ? exits.toFixed(2) : '-', fourX && model <= 1 ? 'yes' : 'no', t.met ? 'yes' : 'no'];
       }),
@@ -155,7 +159,7 @@ function budgetTable(runs: readonly CnnJson[]): string {
       const r = j.rows.find((x) => x.name === name);
       if (!r) continue;
       const base = j.rows[0]!;
-      const worst = Math.min(...outputs.map((o) => 100 * ((r.accuracy[o] ?? 0) - (base.accuracy[o] ?? 0))));
+      const worst = -worstBelow(base, r, outputs);
       rows.push([name, `${j.options.epochs} + ${j.options.exitEpochs} on ${j.options.trainImages}`, ...outputs.map((o) => pct(r.accuracy[o])), signed(worst)]);
     }
   }

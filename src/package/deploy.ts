@@ -14,12 +14,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { CUT_FILES } from '../cut/write.js';
-import { BadProfileError, BadRequestError, ioFailure } from '../errors.js';
+import { BadRequestError, ioFailure } from '../errors.js';
 import { backboneModel, exitStructure, hasExits } from '../exits/structure.js';
 import { encodeModel } from '../onnx/codec.js';
 import { readModel } from '../onnx/model-file.js';
 import type { ModelProto } from '../onnx/types.js';
-import { checkPlanModel, type PlanDocument, type PlanEntry, parsePlan, planEntry, sha256Hex } from '../qos/plan-file.js';
+import { checkPlanModel, checkRecordedModel, type PlanDocument, type PlanEntry, parsePlan, planEntry, sha256Hex } from '../qos/plan-file.js';
 import { type DeployedModels, deployModels, type ModelSource } from './deploy-models.js';
 import { checkTarget, writeFiles, writeFolderAtomic } from './deploy-dir.js';
 import { deployEdgeConfig } from './deploy-edge-config.js';
@@ -97,10 +97,8 @@ function sparseSource(doc: PlanDocument, entry: PlanEntry, planPath: string, giv
   const path = besidePlan(recorded.path, planPath);
   if (!existsSync(path)) throw ioFailure(`${planPath}: variant "${entry.sparsity}" was measured on ${recorded.path}, which cannot be read (give --sparse-model PATH)`, { code: 'ENOENT' });
   const bytes = readFile(path, `sparse model ${path}`);
-  const actual = sha256Hex(bytes);
-  if (actual !== recorded.sha256) {
-    throw new BadProfileError(`${planPath}: variant "${entry.sparsity}" was measured on ${recorded.path} with SHA-256 ${recorded.sha256}, but ${path} hashes to ${actual}: the sparse model changed since the plan was made; re-run \`cleave plan\`, or give --sparse-model PATH`);
-  }
+  const v = doc.sweep.sparsity.findIndex((x) => x.label === entry.sparsity);
+  checkRecordedModel(recorded.sha256, bytes, { source: planPath, field: `sweep.sparsity[${v}].model.sha256`, path, what: `sparse model of variant "${entry.sparsity}"`, otherwise: ', or give --sparse-model PATH' });
   return { sparse: { model: readModel(path, bytes), path } };
 }
 

@@ -205,12 +205,20 @@ export function parsePlan(text: string, source = 'plan.json'): PlanDocument {
   return doc;
 }
 
+/**
+ * Checks that `bytes` (read from `path`) hash to the SHA-256 a plan recorded in `field` (in the
+ * plan file `source`); `what` names the model in the message and `otherwise` what else to do.
+ */
+export function checkRecordedModel(recorded: string, bytes: Uint8Array, o: { readonly source: string; readonly field: string; readonly path: string; readonly what: string; readonly otherwise?: string }): void {
+  const actual = sha256Hex(bytes);
+  if (actual !== recorded) {
+    throw new BadProfileError(`${o.source}: field "${o.field}" is ${recorded}, but ${o.path} hashes to ${actual}: the ${o.what} changed since the plan was made; re-run \`cleave plan\`${o.otherwise ?? ''}`);
+  }
+}
+
 /** Checks that `bytes` (read from `modelPath`, by default the plan's) are the model the plan was made for. */
 export function checkPlanModel(doc: PlanDocument, bytes: Uint8Array, source = 'plan.json', modelPath = doc.model.path): void {
-  const actual = sha256Hex(bytes);
-  if (actual !== doc.model.sha256) {
-    throw new BadProfileError(`${source}: field "model.sha256" is ${doc.model.sha256}, but ${modelPath} hashes to ${actual}: the model changed since the plan was made; re-run \`cleave plan\``);
-  }
+  checkRecordedModel(doc.model.sha256, bytes, { source, field: 'model.sha256', path: modelPath, what: 'model' });
 }
 
 /** The plan entry `which` names: 'recommended' or the index of a front member; `field` says where it is (`front[3]`). */

@@ -344,7 +344,7 @@ describe('cleave plan --sparsity with a sparse model (LeNet on MNIST): measured,
     const out = join(dir, 'stale-sparse');
     const stale = await runCli('deploy', planFile, '-o', out, '--entry', String(i));
     assert.equal(stale.code, EXIT.BAD_PROFILE);
-    assert.match(stale.stderr, /variant "lenet-half-copy" was measured on .*lenet-half-copy\.onnx with SHA-256 [0-9a-f]{64}, but .* hashes to [0-9a-f]{64}: the sparse model changed since the plan was made/);
+    assert.match(stale.stderr, /field "sweep\.sparsity\[0\]\.model\.sha256" is [0-9a-f]{64}, but .*lenet-half-copy\.onnx hashes to [0-9a-f]{64}: the sparse model of variant "lenet-half-copy" changed since the plan was made; re-run `cleave plan`, or give --sparse-model PATH/);
     assert.equal(existsSync(out), false);
     const given = await runCli('deploy', planFile, '-o', out, '--entry', String(i), '--sparse-model', sparsePath);
     assert.equal(given.code, EXIT.OK, given.stderr);
